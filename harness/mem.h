@@ -1,0 +1,157 @@
+/* mem.h -- what a benchmark run costs in memory.
+ *
+ * Three questions, three sections:
+ *   - how much did this code ask the allocator for, and how much is still live?
+ *     (counting allocator: every byte the suite's own code allocates goes
+ *     through mem_alloc/mem_free, so the counts are exact, not sampled);
+ *   - how much resident memory did the process touch during one run?
+ *     (peak RSS from the kernel's high-water mark, reset per run);
+ *   - which allocator is underneath, and how is it tuned?
+ *     (one implementation file per allocator, one allocator per process).
+ *
+ * Errors: every function that can fail returns 0 on success or a negative
+ * errno value (-ENOMEM, -EOVERFLOW, -EINVAL, ...) and never aborts; results
+ * come back through out parameters. This is the convention of every layer of
+ * the harness (bm_, gs_, mem_, sb_).
+ *
+ * Threads: the counters are plain globals. The suite's benchmarks are single
+ * threaded; calling mem_alloc from two threads at once is not supported.
+ */
+#ifndef SLICEBENCH_MEM_H
+#define SLICEBENCH_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Counting allocator
+ *
+ * A thin layer over the process's malloc. It counts what it is asked for
+ * (requested bytes) and what the allocator really set aside (reserved bytes,
+ * from malloc_usable_size or the allocator's own equivalent). The caller
+ * passes the requested size back to mem_free, as with sized delete, so
+ * both figures can be kept live without a header in front of each block.
+ * ------------------------------------------------------------------------ */
+
+typedef struct mem_counts_s {
+    uint64_t allocs;          /* calls that returned a block, since reset   */
+    uint64_t frees;           /* blocks given back, since reset             */
+    uint64_t bytes_requested; /* sum of requested sizes, since reset        */
+    uint64_t bytes_reserved;  /* sum of usable sizes, since reset           */
+    int64_t  live_bytes;      /* reserved bytes now allocated; may go below
+                                 zero when a run frees blocks made before it */
+    int64_t  peak_live_bytes; /* highest live_bytes since reset             */
+    int64_t  live_requested;  /* requested bytes now allocated (same rule)  */
+} mem_counts_t;
+
+/* Allocate n bytes (n > 0), uninitialised. *out is set only on success.
+ * -EINVAL for n == 0, -ENOMEM when the allocator fails. */
+int mem_alloc(size_t n, void **out);
+
+/* Allocate n bytes (n > 0) of zeros, as calloc does: blocks fresh from the
+ * kernel are not written, so they stay out of RSS until touched. */
+int mem_alloc_zeroed(size_t n, void **out);
+
+/* Free a block from mem_alloc/mem_alloc_zeroed; n is the size it was asked
+ * for. NULL is ignored. */
+void mem_free(void *p, size_t n);
+
+/* Bytes the allocator reserved for a live block (>= its requested size). */
+size_t mem_usable_size(const void *p);
+
+/* Copy the counters out. */
+void mem_counts_get(mem_counts_t *out);
+
+/* Zero every counter and start the live and peak figures at zero: a run
+ * calls this at its start, so its figures cover only itself. */
+void mem_counts_reset(void);
+
+/* ------------------------------------------------------------------------
+ * Process memory: peak RSS and page faults over one run
+ *
+ * mem_peak_begin resets the kernel's RSS high-water mark (VmHWM) to the
+ * current RSS by writing "5" to /proc/self/clear_refs (Linux >= 4.0), then
+ * records the RSS and the minor fault count. mem_peak_end reads VmHWM again:
+ * the run's peak is VmHWM - RSS at begin. Where the mark cannot be reset
+ * (no permission, another kernel) there is no per-run peak at all: begin
+ * returns the error, says why in `reason`, and end reports the peak as
+ * missing. The process-lifetime peak is never passed off as a run's.
+ * ------------------------------------------------------------------------ */
+
+typedef struct mem_peak_s {
+    int      ok;              /* 1 when the high-water mark was reset      */
+    int64_t  rss_begin;       /* VmRSS at begin, bytes                     */
+    uint64_t minflt_begin;    /* minor faults at begin (getrusage)         */
+    uint64_t majflt_begin;    /* major faults at begin                     */
+    char     reason[160];     /* why ok == 0, one line                     */
+} mem_peak_t;
+
+typedef struct mem_peak_result_s {
+    int      has_peak;        /* 0: peak_delta is missing, see reason      */
+    int64_t  peak_delta;      /* VmHWM at end - VmRSS at begin, bytes      */
+    int64_t  rss_end_delta;   /* VmRSS at end - VmRSS at begin, bytes      */
+    uint64_t minor_faults;    /* minor page faults during the run          */
+    uint64_t major_faults;    /* major page faults during the run          */
+} mem_peak_result_t;
+
+/* Start a measurement. Returns 0, or -errno when the peak cannot be reset
+ * (pk->reason says why; faults are still counted). */
+int mem_peak_begin(mem_peak_t *pk);
+
+/* mem_peak_begin with the clear_refs file named: for a /proc mounted
+ * elsewhere, and for tests of the missing-peak path. */
+int mem_peak_begin_at(mem_peak_t *pk, const char *clear_refs);
+
+/* Finish a measurement started by mem_peak_begin. */
+int mem_peak_end(const mem_peak_t *pk, mem_peak_result_t *out);
+
+/* Current VmRSS and VmHWM of this process, in bytes. */
+int mem_rss_now(int64_t *rss, int64_t *hwm);
+
+/* MemAvailable from /proc/meminfo, in bytes: the kernel's estimate of what
+ * can be allocated without swapping. */
+int mem_available(uint64_t *bytes);
+
+/* ------------------------------------------------------------------------
+ * The allocator underneath
+ *
+ * Exactly one implementation is linked into each executable: mem_glibc.c,
+ * mem_mimalloc.c or mem_jemalloc.c. mimalloc and jemalloc replace malloc for
+ * the whole process when linked, so each allocator runs in its own process
+ * and one allocator's cached memory never shows in another's figures.
+ * ------------------------------------------------------------------------ */
+
+typedef enum mem_tuning_e {
+    MEM_TUNING_PINNED = 0,    /* settings fixed for repeatable RSS (default) */
+    MEM_TUNING_DEFAULT = 1    /* the allocator's own defaults, untouched     */
+} mem_tuning_t;
+
+/* "glibc", "mimalloc" or "jemalloc". */
+const char *mem_allocator_name(void);
+
+/* The allocator's version as it reports it at run time, e.g. "2.36". */
+const char *mem_allocator_version(void);
+
+/* Apply the tuning before any benchmark allocates, and describe the
+ * settings in force as "key=value;key=value" into buf (for the results'
+ * metadata). Call once, early in main. */
+int mem_allocator_configure(mem_tuning_t tuning, char *buf, size_t bufsz);
+
+/* Give freed memory back to the operating system now, so that a run starts
+ * from a clean slate: malloc_trim, mi_collect, or an arena purge. */
+void mem_allocator_release(void);
+
+/* 1 when the process's malloc really is this allocator's (the dynamic
+ * linker resolved it into the allocator's library), else 0; lets a test
+ * prove that the replacement took over. */
+int mem_allocator_active(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLICEBENCH_MEM_H */
