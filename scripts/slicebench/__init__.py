@@ -1,0 +1,1 @@
+"""slicebench: reading, plotting and comparing benchmark results."""
