@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""plot.py: plots, findings table and HTML report of slicebench results.
+
+Usage: scripts/plot.py [options] RESULTS.csv [RESULTS.csv ...]
+
+Writes <figure>.png/.svg, findings.md and report.html into
+<folder of the first CSV>/<run_id>/ (or --out DIR). Bad input: one line on
+stderr, exit status 2. The work is done by slicebench.plot and
+slicebench.report; this file only parses the command line.
+
+Needs matplotlib (Debian: python3-matplotlib). When started by a python3
+without it (e.g. a pyenv or venv interpreter), it runs itself again with
+/usr/bin/python3.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from slicebench.results import (  # noqa: E402 (stdlib only, no matplotlib)
+    STRATEGIES, ResultsError, load_many)
+
+PROG = "plot.py"
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def _need_matplotlib():
+    """Run again with /usr/bin/python3 when this python3 has no matplotlib
+    (checked without importing it, which is slow)."""
+    from importlib.util import find_spec
+    if find_spec("matplotlib") and find_spec("numpy"):
+        return
+    here = os.path.realpath(sys.executable or "")
+    if (os.environ.get("SLICEBENCH_PLOT_REEXEC") != "1"
+            and os.access(SYSTEM_PYTHON, os.X_OK)
+            and here != os.path.realpath(SYSTEM_PYTHON)):
+        os.environ["SLICEBENCH_PLOT_REEXEC"] = "1"
+        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON, os.path.abspath(__file__)]
+                 + sys.argv[1:])
+    _missing_matplotlib()
+
+
+def _missing_matplotlib():
+    sys.stderr.write(PROG + ": needs matplotlib and numpy "
+                     "(Debian: apt-get install python3-matplotlib)\n")
+    sys.exit(2)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("not a whole number: %r" % text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive: %r" % text)
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (still exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, "%s: %s (usage: %s [options] RESULTS.csv...; "
+                     "see --help)\n" % (self.prog, message, self.prog))
+
+
+def parse_args(argv):
+    parser = _Parser(
+        prog=PROG,
+        description="Plot slicebench results (one or more CSV files: "
+                    "several allocators of one run, or several runs) and "
+                    "write findings.md and a self-contained report.html.")
+    parser.add_argument("csv", nargs="+", metavar="RESULTS.csv",
+                        help="results files (schema in results/README.md)")
+    parser.add_argument("--out", metavar="DIR",
+                        help="output folder (default: <folder of the first "
+                             "CSV>/<run_id>/)")
+    parser.add_argument("--elem-bytes", type=_positive_int, metavar="BYTES",
+                        help="element size to plot (default: the smallest "
+                             "present)")
+    parser.add_argument("--growth-policy", default="go", metavar="POLICY",
+                        help="growth policy to plot: go, double or x1.5 "
+                             "(default: go)")
+    parser.add_argument("--allocator", action="append", metavar="NAME",
+                        help="plot only this allocator (repeatable; default: "
+                             "all present)")
+    parser.add_argument("--strategy", action="append", choices=STRATEGIES,
+                        metavar="NAME",
+                        help="plot only this strategy (repeatable; default: "
+                             "all): " + ", ".join(STRATEGIES))
+    parser.add_argument("--no-report", action="store_true",
+                        help="do not write report.html")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    _need_matplotlib()
+    try:
+        # Read and check the files first: quick, and needs no matplotlib.
+        loaded = load_many(args.csv)
+        try:
+            from slicebench.plot import generate
+        except ImportError:
+            _missing_matplotlib()
+        written = generate(loaded, out_dir=args.out,
+                           elem_bytes=args.elem_bytes,
+                           growth_policy=args.growth_policy,
+                           allocators=args.allocator,
+                           strategies=args.strategy,
+                           report=not args.no_report)
+    except ResultsError as e:
+        sys.stderr.write("%s: %s\n" % (PROG, e))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
