@@ -1,0 +1,357 @@
+"""Comparing two benchmark runs, BASE and NEW: a verdict per case.
+
+compare_files(base_path, new_path, options) reads both files (slicebench CSV
+or Google Benchmark JSON, see compare_input) and returns a Comparison;
+compare_format turns it into a console table, Markdown, JSON or Go
+benchmark lines. row_verdicts() is the short form for experiments that only
+count verdicts.
+
+Matching
+    Cases are matched by their key: every parameter of results.PARAMS for a
+    CSV, the run name for JSON. Cases found in only one file are listed
+    (only_in_base, only_in_new), never dropped. Repetitions that did not run
+    are listed in `skipped`; a case with no repetition left on one side is
+    listed there and not compared. Both files must be of one kind (comparing
+    a CSV with a JSON file is an error), must share at least one case, and
+    at least one shared case must have run on both sides; otherwise
+    ResultsError.
+
+Time (real time per item, or CPU time with Options(time="cpu"); both are
+computed and shown, the verdict uses one)
+    Every repetition is a sample. For each case:
+      change   median(NEW) / median(BASE) - 1, in percent;
+      p        two-sided Mann-Whitney U test (scipy.stats.mannwhitneyu);
+      CI       the Hodges-Lehmann estimate of the change and its
+               distribution-free confidence interval at level 1 - alpha:
+               the shift of log times, from the exact null distribution of
+               U (Moses' interval; see compare_stats). Deterministic: no
+               resampling, no seed.
+    Verdict: "slower" or "faster" (by the sign of change) only when
+    p < alpha AND |change| >= min_effect; otherwise "no change"; "n/a" when
+    a side has no time. When the exact test's smallest possible p,
+    2 / C(n1 + n2, n1), is not below alpha (3 vs 3 repetitions: 0.1), the
+    row carries a warning and cannot be flagged.
+
+Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
+    These are near-deterministic, so medians are compared directly. A change
+    counts when it exceeds both the relative threshold (mem_threshold
+    percent of BASE) and, for the byte figures, the absolute floor
+    (mem_floor bytes, one page by default). Verdict per figure: "more",
+    "less", "same", or "n/a" when a side lacks the figure.
+
+Regression and exit status
+    A row regressed when its time verdict is "slower" or any memory verdict
+    is "more" (a memory regression counts however noisy the times are).
+    Comparison.exit_status is 1 when a row regressed, else 0. A row is
+    "flagged" when any verdict is other than no change / same / n/a.
+
+Geometric means
+    Of the ratios median(NEW) / median(BASE) of the verdict's time figure,
+    over all compared rows and per group (strategy for CSV, benchmark
+    family for JSON).
+"""
+
+import math
+from collections import namedtuple
+
+from . import compare_input
+from . import compare_stats as st
+from .compare_input import BYTE_FIGURES, MEMORY, TIMES
+from .results import ResultsError
+
+PAGE_BYTES = 4096
+
+CI_METHOD = ("Hodges-Lehmann shift of log times, distribution-free "
+             "(Moses) interval from the Mann-Whitney U null distribution")
+TEST_METHOD = "two-sided Mann-Whitney U test"
+
+SLOWER, FASTER, NO_CHANGE, NA = "slower", "faster", "no change", "n/a"
+MORE, LESS, SAME = "more", "less", "same"
+
+
+class Options:
+    """Thresholds of the verdicts; the defaults are those of compare.py."""
+
+    def __init__(self, alpha=0.05, min_effect=5.0, mem_threshold=1.0,
+                 mem_floor=PAGE_BYTES, time="real"):
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha {alpha} is not between 0 and 1")
+        if min_effect < 0 or mem_threshold < 0 or mem_floor < 0:
+            raise ValueError("thresholds must not be negative")
+        if time not in TIMES:
+            raise ValueError(f"time {time!r} is not one of {TIMES}")
+        self.alpha = alpha                  # significance level of the test
+        self.min_effect = min_effect        # percent, smallest time change
+        self.mem_threshold = mem_threshold  # percent, smallest memory change
+        self.mem_floor = mem_floor          # bytes, smallest byte change
+        self.time = time                    # "real" or "cpu": the verdict's
+
+    @property
+    def confidence(self):
+        """Level of the confidence intervals: 1 - alpha."""
+        return 1.0 - self.alpha
+
+
+class TimeStats:
+    """One time figure of one row: medians, change, test and verdict."""
+
+    def __init__(self, figure, column, n_base, n_new):
+        self.figure = figure            # "real" or "cpu"
+        self.column = column            # source column of the figure
+        self.n_base = n_base            # repetitions with this figure, BASE
+        self.n_new = n_new              # the same, NEW
+        self.base_median = None         # ns
+        self.new_median = None          # ns
+        self.ratio = None               # new_median / base_median
+        self.change_pct = None          # (ratio - 1) x 100
+        self.p_value = None             # Mann-Whitney, two-sided
+        self.min_p = None               # smallest p possible with these n
+        self.hl_change_pct = None       # Hodges-Lehmann change, percent
+        self.ci_low_pct = None          # its confidence interval, percent,
+        self.ci_high_pct = None         #   None when n is too small
+        self.verdict = NA
+
+
+class MemoryStats:
+    """One memory figure of one row: medians, change and verdict."""
+
+    def __init__(self, figure, n_base, n_new):
+        self.figure = figure            # one of compare_input.MEMORY
+        self.n_base = n_base
+        self.n_new = n_new
+        self.base = None                # median, bytes or count
+        self.new = None
+        self.change_abs = None          # new - base
+        self.change_pct = None          # percent of base (inf if base is 0)
+        self.verdict = NA
+
+
+class Row:
+    """One case present in both files, compared."""
+
+    def __init__(self, base_case, new_case):
+        self.key = base_case.key
+        self.label = base_case.label
+        self.group = base_case.group
+        self.params = base_case.params  # dict for CSV, None for JSON
+        self.times = {}                 # "real"/"cpu" -> TimeStats
+        self.memory = {}                # figure -> MemoryStats (present ones)
+        self.time_verdict = NA          # verdict of the chosen time figure
+        self.warnings = []              # one-line strings
+        self.regressed = False
+        self.flagged = False
+
+
+class Skip:
+    """Repetitions of a case that did not run, on one side."""
+
+    def __init__(self, side, label, messages, compared):
+        self.side = side                # "base" or "new"
+        self.label = label
+        self.count = len(messages)      # repetitions that did not run
+        self.message = "; ".join(sorted(set(messages)))
+        self.compared = compared        # False: the case was left out
+
+
+class Comparison:
+    """Everything compare found; compare_format renders it."""
+
+    def __init__(self, base, new, options):
+        self.base = base                # compare_input.Side
+        self.new = new
+        self.options = options
+        self.rows = []                  # Row, in BASE file order
+        self.only_in_base = []          # labels
+        self.only_in_new = []
+        self.skipped = []               # Skip
+        self.warnings = []              # every warning, one line each
+        self.geomean = None             # over all rows, or None
+        self.geomean_by_group = {}      # group -> geometric mean
+
+    @property
+    def regressions(self):
+        return [r for r in self.rows if r.regressed]
+
+    @property
+    def exit_status(self):
+        """1 if a row regressed beyond the thresholds, else 0."""
+        return 1 if self.regressions else 0
+
+    def counts(self):
+        """How many rows got each verdict (time, and memory per figure)."""
+        c = {"rows": len(self.rows), SLOWER: 0, FASTER: 0, NO_CHANGE: 0,
+             NA: 0, "memory_more": 0, "memory_less": 0,
+             "regressed": len(self.regressions),
+             "flagged": sum(1 for r in self.rows if r.flagged)}
+        for r in self.rows:
+            c[r.time_verdict] += 1
+            if any(m.verdict == MORE for m in r.memory.values()):
+                c["memory_more"] += 1
+            if any(m.verdict == LESS for m in r.memory.values()):
+                c["memory_less"] += 1
+        return c
+
+
+def _time_stats(figure, column, b, n, opt):
+    ts = TimeStats(figure, column, len(b), len(n))
+    if not b or not n:
+        return ts
+    ts.base_median, ts.new_median = st.median(b), st.median(n)
+    ts.min_p = st.min_two_sided_p(len(b), len(n))
+    ts.p_value = st.mann_whitney_p(b, n)
+    ts.change_pct = st.median_change(b, n)
+    if ts.change_pct is None:
+        return ts
+    ts.ratio = ts.new_median / ts.base_median
+    hl = st.hodges_lehmann(b, n, opt.confidence)
+    if hl is not None:
+        ts.hl_change_pct, ts.ci_low_pct, ts.ci_high_pct = hl
+    significant = ts.p_value < opt.alpha and ts.min_p < opt.alpha
+    if significant and abs(ts.change_pct) >= opt.min_effect:
+        ts.verdict = SLOWER if ts.change_pct > 0 else FASTER
+    else:
+        ts.verdict = NO_CHANGE
+    return ts
+
+
+def _memory_stats(figure, b, n, opt):
+    ms = MemoryStats(figure, len(b), len(n))
+    ms.base = st.median(b) if b else None
+    ms.new = st.median(n) if n else None
+    if not b or not n:
+        return ms
+    ms.change_abs = ms.new - ms.base
+    if ms.base != 0:
+        ms.change_pct = ms.change_abs / abs(ms.base) * 100.0
+    else:
+        ms.change_pct = 0.0 if ms.change_abs == 0 else math.inf
+    floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
+    if abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor:
+        ms.verdict = MORE if ms.change_abs > 0 else LESS
+    else:
+        ms.verdict = SAME
+    return ms
+
+
+def _row(base, new, bc, nc, opt):
+    row = Row(bc, nc)
+    for fig in TIMES:
+        row.times[fig] = _time_stats(fig, base.time_columns[fig],
+                                     bc.samples(fig), nc.samples(fig), opt)
+    for fig in MEMORY:
+        b, n = bc.samples(fig), nc.samples(fig)
+        if b or n:
+            row.memory[fig] = _memory_stats(fig, b, n, opt)
+
+    ts = row.times[opt.time]
+    row.time_verdict = ts.verdict
+    if ts.min_p is not None and ts.min_p >= opt.alpha:
+        row.warnings.append(
+            f"{row.label}: too few repetitions ({ts.n_base} vs {ts.n_new}): "
+            f"the smallest possible p is {ts.min_p:.3g}, not below alpha "
+            f"{opt.alpha:g}, so no time change can be flagged")
+    for name, n in (("BASE", ts.n_base), ("NEW", ts.n_new)):
+        if n == 0:
+            row.warnings.append(f"{row.label}: no {ts.column} in {name}")
+    if ts.n_base and ts.n_new and ts.change_pct is None:
+        row.warnings.append(f"{row.label}: BASE median time is 0; "
+                            "no change computed")
+    for name, case in (("BASE", bc), ("NEW", nc)):
+        if case.aggregates_only:
+            row.warnings.append(f"{row.label}: {name} has only aggregates; "
+                                "compared by its median alone")
+    for m in row.memory.values():
+        if m.verdict == NA:
+            side = "BASE" if m.n_base == 0 else "NEW"
+            row.warnings.append(f"{row.label}: {m.figure} missing in {side}")
+
+    mem = [m.verdict for m in row.memory.values()]
+    row.regressed = row.time_verdict == SLOWER or MORE in mem
+    row.flagged = (row.time_verdict in (SLOWER, FASTER)
+                   or MORE in mem or LESS in mem)
+    return row
+
+
+def compare(base, new, options=None):
+    """Compare two read Sides; raise ResultsError when they do not match."""
+    opt = options or Options()
+    if base.kind != new.kind:
+        raise ResultsError(f"{base.path}, {new.path}: mismatched runs: "
+                           f"{base.kind} vs {new.kind}")
+    cmp = Comparison(base, new, opt)
+    common = [k for k in base.cases if k in new.cases]
+    cmp.only_in_base = [c.label for k, c in base.cases.items()
+                        if k not in new.cases]
+    cmp.only_in_new = [c.label for k, c in new.cases.items()
+                       if k not in base.cases]
+    if not common:
+        hint = ""
+        ab, an = base.meta.get("allocator"), new.meta.get("allocator")
+        if base.kind == compare_input.CSV and ab and an and ab != an:
+            hint = f"; allocators differ: {ab} vs {an}"
+        raise ResultsError(f"{base.path}, {new.path}: no case in common "
+                           f"({len(base.cases)} in BASE, {len(new.cases)} "
+                           f"in NEW{hint})")
+
+    for side_name, side in (("base", base), ("new", new)):
+        for key, case in side.cases.items():
+            if case.skipped:
+                compared = (key in base.cases and key in new.cases
+                            and bool(base.cases[key].reps)
+                            and bool(new.cases[key].reps))
+                cmp.skipped.append(Skip(side_name, case.label, case.skipped,
+                                        compared))
+    for key in common:
+        bc, nc = base.cases[key], new.cases[key]
+        if bc.reps and nc.reps:
+            cmp.rows.append(_row(base, new, bc, nc, opt))
+    if not cmp.rows:
+        raise ResultsError(f"{base.path}, {new.path}: no case ran in both "
+                           f"files ({len(common)} in common, all skipped "
+                           "on one side)")
+
+    for row in cmp.rows:
+        cmp.warnings.extend(row.warnings)
+    ratios = {}
+    for row in cmp.rows:
+        r = row.times[opt.time].ratio
+        if r is not None and r > 0:
+            ratios.setdefault(row.group, []).append(r)
+    cmp.geomean = st.geometric_mean([r for rs in ratios.values() for r in rs])
+    cmp.geomean_by_group = {g: st.geometric_mean(rs)
+                            for g, rs in ratios.items()}
+    return cmp
+
+
+def compare_files(base_path, new_path, options=None):
+    """Read two result files and compare them (raises ResultsError)."""
+    base = compare_input.load_side(base_path)
+    new = compare_input.load_side(new_path)
+    return compare(base, new, options)
+
+
+RowVerdict = namedtuple("RowVerdict", "case time memory flagged regressed")
+RowVerdict.__doc__ = """The verdicts of one row.
+
+case       the case label
+time       "slower", "faster", "no change" or "n/a" (the verdict's figure)
+memory     dict: memory figure -> "more", "less", "same" or "n/a"
+flagged    True when any verdict reports a change
+regressed  True when time is "slower" or any memory figure is "more"
+"""
+
+
+def row_verdicts(base_path, new_path, options=None, **kwargs):
+    """The per-row verdicts of comparing two result files.
+
+    For experiments such as the false-alarm rate of comparing two runs of
+    one build: sum(v.flagged for v in verdicts) / len(verdicts). Options
+    may be given as an Options or as its keyword arguments (alpha=0.01).
+    Raises ResultsError like compare_files.
+    """
+    if options is None:
+        options = Options(**kwargs)
+    cmp = compare_files(base_path, new_path, options)
+    return [RowVerdict(r.label, r.time_verdict,
+                       {f: m.verdict for f, m in r.memory.items()},
+                       r.flagged, r.regressed) for r in cmp.rows]

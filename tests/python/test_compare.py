@@ -1,0 +1,532 @@
+#!/usr/bin/python3
+"""Tests of scripts/compare.py and the slicebench.compare* modules.
+
+Run from anywhere:
+
+    /usr/bin/python3 tests/python/test_compare.py
+
+Fixtures are in tests/fixtures/compare/ (rewritten by make_fixtures.py
+there); synthetic runs are written to a temporary folder with fixed seeds.
+"""
+
+import contextlib
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+SCRIPTS = os.path.join(REPO, "scripts")
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "compare")
+BAD = os.path.join(FIXTURES, "bad")
+CLI = os.path.join(SCRIPTS, "compare.py")
+sys.path.insert(0, SCRIPTS)
+sys.path.insert(0, FIXTURES)
+
+import make_fixtures as mk  # noqa: E402
+from slicebench import compare, compare_stats  # noqa: E402
+from slicebench import results  # noqa: E402
+from slicebench.results import ResultsError  # noqa: E402
+
+MIB = 1 << 20
+GO_LINE = re.compile(r"^Benchmark\S+\s+\d+\s+[\d.]+ ns/op")
+
+
+def fixture(name):
+    return os.path.join(FIXTURES, name)
+
+
+def run_cli(*args, cwd="/"):
+    """Run compare.py as a user would; returns (status, stdout, stderr)."""
+    p = subprocess.run([sys.executable, CLI] + list(args), cwd=cwd,
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_main(*args):
+    """Run compare.py's main() in this process (faster than a subprocess)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("compare_cli", CLI)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = mod.main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+class TempDirCase(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.tmp = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def synthetic(self, name, seed, factor, reps, noise, held=4 * MIB,
+                  strategies=("retain", "copy", "append")):
+        """A CSV of a few cases, times x factor, lognormal noise."""
+        rng = random.Random(seed)
+        cases = [mk.case(s, mk.noisy(rng, 100.0 * (i + 1) * factor, reps,
+                                     noise), held, held + 8192.0)
+                 for i, s in enumerate(strategies)]
+        path = self.path(name)
+        mk.write_csv(path, cases)
+        return path
+
+
+class TestStats(unittest.TestCase):
+    def test_min_p(self):
+        self.assertAlmostEqual(compare_stats.min_two_sided_p(3, 3), 0.1)
+        self.assertAlmostEqual(compare_stats.min_two_sided_p(4, 4), 2 / 70)
+        self.assertEqual(compare_stats.min_two_sided_p(1, 1), 1.0)
+
+    def test_critical_ranks_match_tables(self):
+        # k - 1 is the tabled two-sided 5% critical value of U.
+        table = {4: 0, 5: 2, 6: 5, 8: 13, 10: 23, 20: 127}
+        for n, u in table.items():
+            self.assertEqual(compare_stats._critical_rank(n, n, 0.95), u + 1,
+                             n)
+        self.assertEqual(compare_stats._critical_rank(3, 3, 0.95), 0)
+
+    def test_hodges_lehmann_exact_ratio(self):
+        base = [10.0, 11.0, 12.0, 13.0, 14.0]
+        new = [x * 1.2 for x in base]
+        change, low, high = compare_stats.hodges_lehmann(base, new, 0.95)
+        self.assertAlmostEqual(change, 20.0, places=9)
+        self.assertLess(low, 20.0)
+        self.assertGreater(high, 20.0)
+        # Too few samples: an estimate, no interval.
+        self.assertEqual(compare_stats.hodges_lehmann([1, 2, 3], [2, 3, 4],
+                                                      0.95)[1:], (None, None))
+
+    def test_geometric_mean(self):
+        self.assertAlmostEqual(compare_stats.geometric_mean([2.0, 0.5]), 1.0)
+        self.assertAlmostEqual(compare_stats.geometric_mean([2.0, 8.0]), 4.0)
+        self.assertIsNone(compare_stats.geometric_mean([]))
+
+
+class TestVerdicts(TempDirCase):
+    def test_ten_percent_slowdown_is_flagged(self):
+        base = self.synthetic("base.csv", 1, 1.0, 10, 0.02)
+        new = self.synthetic("new.csv", 2, 1.10, 10, 0.02)
+        cmp = compare.compare_files(base, new)
+        self.assertEqual(len(cmp.rows), 3)
+        for row in cmp.rows:
+            ts = row.times["real"]
+            self.assertEqual(row.time_verdict, "slower", row.label)
+            self.assertLess(ts.p_value, 0.05)
+            self.assertGreater(ts.change_pct, 5.0)
+            self.assertLess(ts.ci_low_pct, ts.hl_change_pct)
+            self.assertGreater(ts.ci_low_pct, 0.0)
+        self.assertEqual(cmp.exit_status, 1)
+        self.assertEqual(cmp.warnings, [])
+        self.assertEqual(run_main(base, new, "--color=never")[0], 1)
+
+    def test_same_data_is_no_change(self):
+        base = self.synthetic("base.csv", 1, 1.0, 10, 0.02)
+        cmp = compare.compare_files(base, base)
+        self.assertTrue(all(r.time_verdict == "no change" for r in cmp.rows))
+        self.assertTrue(all(m.verdict == "same" for r in cmp.rows
+                            for m in r.memory.values()))
+        self.assertEqual(cmp.exit_status, 0)
+        status, out, _ = run_main(base, base)
+        self.assertEqual(status, 0)
+        self.assertIn("no regression", out)
+
+    def test_small_change_is_not_flagged(self):
+        # Significant but below --min-effect: no change; flagged below it.
+        base = self.synthetic("base.csv", 1, 1.0, 10, 0.005)
+        new = self.synthetic("new.csv", 2, 1.03, 10, 0.005)
+        cmp = compare.compare_files(base, new)
+        self.assertTrue(all(r.times["real"].p_value < 0.05 for r in cmp.rows))
+        self.assertTrue(all(r.time_verdict == "no change" for r in cmp.rows))
+        cmp = compare.compare_files(base, new,
+                                    compare.Options(min_effect=2.0))
+        self.assertTrue(all(r.time_verdict == "slower" for r in cmp.rows))
+
+    def test_faster_is_not_a_regression(self):
+        base = self.synthetic("base.csv", 1, 1.0, 10, 0.02)
+        new = self.synthetic("new.csv", 2, 0.8, 10, 0.02)
+        cmp = compare.compare_files(base, new)
+        self.assertTrue(all(r.time_verdict == "faster" for r in cmp.rows))
+        self.assertEqual(cmp.exit_status, 0)
+
+    def test_memory_regression_with_noisy_times(self):
+        base = self.synthetic("base.csv", 1, 1.0, 3, 0.30)
+        new = self.synthetic("new.csv", 2, 1.0, 3, 0.30, held=8 * MIB)
+        cmp = compare.compare_files(base, new)
+        for row in cmp.rows:
+            self.assertEqual(row.memory["held_bytes"].verdict, "more")
+            self.assertAlmostEqual(row.memory["held_bytes"].change_pct, 100.0)
+            self.assertEqual(row.time_verdict, "no change")
+            self.assertTrue(row.regressed)
+        status, out, err = run_main(base, new, "--color=never")
+        self.assertEqual((status, err), (1, ""))
+        self.assertIn("more", out)
+
+    def test_memory_floor_and_threshold(self):
+        one = [mk.case("retain", [10.0] * 5, 1000.0, 8192.0)]
+        two = [mk.case("retain", [10.0] * 5, 2000.0, 8192.0 * 1.005)]
+        mk.write_csv(self.path("a.csv"), one)
+        mk.write_csv(self.path("b.csv"), two)
+        row = compare.compare_files(self.path("a.csv"),
+                                    self.path("b.csv")).rows[0]
+        # +100% but only 1000 bytes: below the one-page floor.
+        self.assertEqual(row.memory["held_bytes"].verdict, "same")
+        # +0.5%: below the 1% threshold.
+        self.assertEqual(row.memory["peak_rss_delta_bytes"].verdict, "same")
+        row = compare.compare_files(
+            self.path("a.csv"), self.path("b.csv"),
+            compare.Options(mem_floor=0)).rows[0]
+        self.assertEqual(row.memory["held_bytes"].verdict, "more")
+
+    def test_too_few_repetitions_warns_in_every_format(self):
+        base = self.synthetic("base.csv", 1, 1.0, 3, 0.02)
+        new = self.synthetic("new.csv", 2, 2.0, 3, 0.02)
+        cmp = compare.compare_files(base, new)
+        self.assertEqual(len(cmp.warnings), 3)
+        for row in cmp.rows:
+            self.assertEqual(row.time_verdict, "no change")
+            self.assertAlmostEqual(row.times["real"].min_p, 0.1)
+        self.assertIn("too few repetitions (3 vs 3)", cmp.warnings[0])
+        self.assertIn("0.1", cmp.warnings[0])
+        for fmt in ("console", "markdown", "json"):
+            status, out, _ = run_main(base, new, "--format", fmt)
+            self.assertIn("too few repetitions (3 vs 3)", out, fmt)
+        for side in ("base", "new"):
+            out = run_main(base, new, "--format", "benchstat", "--side",
+                           side)[1]
+            self.assertIn("# warning: ", out)
+            self.assertIn("too few repetitions (3 vs 3)", out)
+        # 4 vs 4 can reach p < 0.05: no warning.
+        base = self.synthetic("base4.csv", 1, 1.0, 4, 0.02)
+        self.assertEqual(compare.compare_files(base, base).warnings, [])
+
+    def test_geometric_mean_hand_computed(self):
+        base = [mk.case("retain", [100.0] * 4, 0.0),
+                mk.case("retain", [100.0] * 4, 0.0, source=4096),
+                mk.case("copy", [40.0] * 4, 0.0)]
+        new = [mk.case("retain", [200.0] * 4, 0.0),
+               mk.case("retain", [50.0] * 4, 0.0, source=4096),
+               mk.case("copy", [60.0] * 4, 0.0)]
+        mk.write_csv(self.path("a.csv"), base)
+        mk.write_csv(self.path("b.csv"), new)
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        # ratios 2, 0.5, 1.5: overall (2 x 0.5 x 1.5)^(1/3) = 1.5^(1/3).
+        self.assertAlmostEqual(cmp.geomean, 1.5 ** (1 / 3), places=12)
+        self.assertAlmostEqual(cmp.geomean_by_group["retain"], 1.0,
+                               places=12)
+        self.assertAlmostEqual(cmp.geomean_by_group["copy"], 1.5, places=12)
+        doc = json.loads(run_main(self.path("a.csv"), self.path("b.csv"),
+                                  "--format", "json")[1])
+        self.assertAlmostEqual(doc["geomean"]["overall"], 1.5 ** (1 / 3))
+        self.assertAlmostEqual(doc["geomean"]["by_group"]["copy"], 1.5)
+
+    def test_cpu_time_option(self):
+        base = [mk.case("retain", mk.noisy(random.Random(1), 100, 10, 0.01),
+                        0.0, cpu_times=[100.0] * 10)]
+        new = [mk.case("retain", mk.noisy(random.Random(2), 100, 10, 0.01),
+                       0.0, cpu_times=[150.0] * 10)]
+        mk.write_csv(self.path("a.csv"), base)
+        mk.write_csv(self.path("b.csv"), new)
+        a, b = self.path("a.csv"), self.path("b.csv")
+        self.assertEqual(compare.compare_files(a, b).rows[0].time_verdict,
+                         "no change")
+        row = compare.compare_files(a, b, compare.Options(time="cpu")).rows[0]
+        self.assertEqual(row.time_verdict, "slower")
+        self.assertEqual(run_main(a, b, "--time", "cpu")[0], 1)
+
+    def test_row_verdicts_helper(self):
+        base = self.synthetic("base.csv", 1, 1.0, 10, 0.02)
+        new = self.synthetic("new.csv", 2, 1.10, 10, 0.02)
+        verdicts = compare.row_verdicts(base, new)
+        self.assertEqual(len(verdicts), 3)
+        self.assertEqual([v.time for v in verdicts], ["slower"] * 3)
+        self.assertEqual(sum(v.flagged for v in verdicts) / len(verdicts),
+                         1.0)
+        self.assertTrue(all(v.regressed for v in verdicts))
+        self.assertEqual(verdicts[0].memory["held_bytes"], "same")
+        same = compare.row_verdicts(base, base, alpha=0.01)
+        self.assertFalse(any(v.flagged for v in same))
+
+
+class TestFixtures(unittest.TestCase):
+    def test_only_in_one_file_and_skipped_are_listed(self):
+        cmp = compare.compare_files(fixture("base.csv"), fixture("new.csv"))
+        self.assertEqual([r.group for r in cmp.rows],
+                         ["receive-only", "retain", "copy"])
+        self.assertEqual(len(cmp.only_in_base), 1)
+        self.assertTrue(cmp.only_in_base[0].startswith("append-each/"))
+        self.assertTrue(cmp.only_in_new[0].startswith("append-nil/"))
+        self.assertEqual({(s.side, s.compared) for s in cmp.skipped},
+                         {("base", False), ("new", False)})
+        status, out, err = run_cli(fixture("base.csv"), fixture("new.csv"))
+        self.assertEqual((status, err), (1, ""))
+        self.assertIn("only in BASE: append-each/N:65536", out)
+        self.assertIn("only in NEW: append-nil/N:65536", out)
+        self.assertIn("skipped: BASE: exactcap/", out)
+        self.assertIn("budget_bytes exceeded", out)
+
+    def test_fixture_verdicts(self):
+        v = {r.group: r for r in
+             compare.compare_files(fixture("base.csv"),
+                                   fixture("new.csv")).rows}
+        self.assertEqual(v["retain"].time_verdict, "slower")
+        self.assertEqual(v["copy"].memory["held_bytes"].verdict, "more")
+        self.assertFalse(v["receive-only"].regressed)
+
+    def test_gbench_json(self):
+        cmp = compare.compare_files(fixture("gb_base.json"),
+                                    fixture("gb_new.json"))
+        self.assertEqual([r.label for r in cmp.rows],
+                         ["BM_Retain/65536/16/repeats:5",
+                          "BM_Copy/65536/16/repeats:5"])
+        retain, copy = cmp.rows
+        # The aggregates are not samples.
+        self.assertEqual(retain.times["real"].n_base, 5)
+        self.assertEqual(retain.time_verdict, "slower")
+        self.assertEqual(copy.time_verdict, "no change")
+        self.assertEqual(retain.memory["held_bytes"].verdict, "same")
+        self.assertEqual(set(retain.memory), {"held_bytes"})
+        self.assertEqual(run_cli(fixture("gb_base.json"),
+                                 fixture("gb_new.json"))[0], 1)
+        self.assertEqual(run_main(fixture("gb_base.json"),
+                                  fixture("gb_base.json"))[0], 0)
+
+
+class TestGBenchReader(TempDirCase):
+    def write(self, name, doc):
+        with open(self.path(name), "w") as f:
+            json.dump(doc, f)
+        return self.path(name)
+
+    def test_time_unit_and_errors(self):
+        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9, 1.0, 1.05], {})])
+        for e in doc["benchmarks"]:
+            e["time_unit"] = "us"
+        doc["benchmarks"].insert(0, {
+            "name": "BM_B", "run_name": "BM_B", "run_type": "iteration",
+            "repetitions": 1, "repetition_index": 0, "threads": 1,
+            "error_occurred": True, "error_message": "no memory",
+            "iterations": 0, "real_time": 0, "cpu_time": 0,
+            "time_unit": "ns"})
+        a = self.write("a.json", doc)
+        cmp = compare.compare_files(a, a)
+        self.assertEqual(len(cmp.rows), 1)
+        self.assertAlmostEqual(cmp.rows[0].times["real"].base_median, 1000.0)
+        self.assertEqual([(s.label, s.message) for s in cmp.skipped],
+                         [("BM_B", "no memory")] * 2)
+
+    def test_aggregates_only(self):
+        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9], {})])
+        doc["benchmarks"] = [e for e in doc["benchmarks"]
+                             if e["run_type"] == "aggregate"]
+        a = self.write("a.json", doc)
+        cmp = compare.compare_files(a, a)
+        self.assertEqual(cmp.rows[0].times["real"].n_base, 1)
+        self.assertTrue(any("only aggregates" in w for w in cmp.warnings))
+
+    def test_repeats_in_name_do_not_split_cases(self):
+        rng = random.Random(3)
+        a = self.write("a.json", mk.gbench_doc(
+            [("BM_A/64/repeats:5", mk.noisy(rng, 100, 5, 0.02), {})]))
+        b = self.write("b.json", mk.gbench_doc(
+            [("BM_A/64/repeats:10", mk.noisy(rng, 100, 10, 0.02), {})]))
+        cmp = compare.compare_files(a, b)
+        self.assertEqual([r.label for r in cmp.rows], ["BM_A/64/repeats:5"])
+        self.assertEqual(cmp.rows[0].times["real"].n_new, 10)
+        self.assertEqual(cmp.only_in_base + cmp.only_in_new, [])
+
+    def test_old_format_without_run_type(self):
+        a = "/usr/share/benchmark/gbench/Inputs/test1_run1.json"
+        if not os.path.exists(a):
+            self.skipTest("libbenchmark-tools examples not installed")
+        b = a.replace("run1", "run2")
+        labels = [r.label for r in compare.compare_files(a, b).rows]
+        self.assertIn("BM_2xSlower", labels)
+
+
+class TestBadInput(TempDirCase):
+    def assertBad(self, base, new, *words):
+        status, out, err = run_cli(base, new)
+        self.assertEqual(status, 2, err)
+        self.assertEqual(out, "")
+        self.assertNotIn("Traceback", err)
+        lines = err.splitlines()
+        self.assertEqual(len(lines), 1, err)
+        self.assertTrue(lines[0].startswith("compare.py: "), err)
+        for w in words:
+            self.assertIn(w, lines[0])
+        return lines[0]
+
+    def test_bad_files(self):
+        good = fixture("base.csv")
+        cases = {
+            "missing": (self.path("nope.csv"), "nope.csv: no such file"),
+            "empty": (os.path.join(BAD, "empty.csv"), "empty file"),
+            "schema": (os.path.join(BAD, "schema2.csv"),
+                       "schema2.csv: schema version 2, this tool reads "
+                       "version 1"),
+            "column": (os.path.join(BAD, "missing_column.csv"),
+                       "missing columns: held_bytes"),
+            "number": (os.path.join(BAD, "non_numeric.csv"),
+                       "'fast' is not a number"),
+            "garbage": (os.path.join(BAD, "garbage.bin"), "garbage.bin: "),
+            "not gbench": (os.path.join(BAD, "not_gbench.json"),
+                           "without a \"benchmarks\" list"),
+        }
+        for what, (bad, words) in cases.items():
+            with self.subTest(what, side="new"):
+                self.assertBad(good, bad, words)
+            with self.subTest(what, side="base"):
+                self.assertBad(bad, good, words)
+
+    def test_no_common_rows(self):
+        self.assertBad(fixture("base.csv"),
+                       os.path.join(BAD, "other_cases.csv"),
+                       "no case in common", "allocators differ: glibc vs "
+                       "mimalloc")
+
+    def test_csv_json_mix(self):
+        self.assertBad(fixture("base.csv"), fixture("gb_new.json"),
+                       "mismatched runs", "slicebench CSV",
+                       "Google Benchmark JSON")
+
+    def test_bad_json(self):
+        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9], {"held_bytes": 5.0})])
+        doc["benchmarks"][1]["real_time"] = "slow"
+        with open(self.path("a.json"), "w") as f:
+            json.dump(doc, f)
+        self.assertBad(self.path("a.json"), fixture("gb_new.json"),
+                       "real_time 'slow' is not a number")
+        doc["benchmarks"][1]["real_time"] = 1.0
+        doc["benchmarks"][1]["held_bytes"] = "lots"
+        with open(self.path("a.json"), "w") as f:
+            json.dump(doc, f)
+        self.assertBad(self.path("a.json"), fixture("gb_new.json"),
+                       "held_bytes 'lots' is not a number")
+        with open(self.path("t.json"), "w") as f:
+            f.write('{"benchmarks": [')
+        self.assertBad(self.path("t.json"), fixture("gb_new.json"),
+                       "not valid JSON")
+        with open(self.path("z.json"), "wb") as f:
+            f.write(b'{"benchmarks": \0\0\xff}')
+        self.assertBad(self.path("z.json"), fixture("gb_new.json"),
+                       "binary data")
+
+    def test_all_skipped(self):
+        one = [mk.case("retain", [0.0] * 3, None, skipped="no budget")]
+        mk.write_csv(self.path("a.csv"), one)
+        self.assertBad(self.path("a.csv"), self.path("a.csv"),
+                       "no case ran in both files")
+
+    def test_api_raises_results_error(self):
+        with self.assertRaises(ResultsError):
+            compare.row_verdicts(fixture("base.csv"), fixture("gb_new.json"))
+
+
+class TestFormats(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.args = (fixture("base.csv"), fixture("new.csv"))
+
+    def test_console(self):
+        status, out, _ = run_main(*self.args, "--color=never")
+        self.assertNotIn("\033[", out)
+        self.assertRegex(out, r"(?m)^case\s+n\s+base\s+new\s+change")
+        self.assertIn("geometric mean", out)
+        self.assertIn("REGRESSION", out)
+        colored = run_main(*self.args, "--color=always")[1]
+        self.assertIn("\033[31mslower", colored)
+        # auto: stdout here is not a terminal.
+        self.assertNotIn("\033[", run_cli(*self.args)[1])
+
+    def test_markdown(self):
+        out = run_main(*self.args, "--format", "markdown")[1]
+        self.assertRegex(out, r"(?m)^\| case \| n \| base \| new \|")
+        self.assertRegex(out, r"(?m)^\|---\|")
+        self.assertIn("**slower**", out)
+        self.assertIn("**Only in BASE:**", out)
+
+    def test_json(self):
+        status, out, _ = run_main(*self.args, "--format", "json")
+        doc = json.loads(out)
+        self.assertEqual(status, 1)
+        for key in ("format_version", "tool", "base", "new", "settings",
+                    "rows", "only_in_base", "only_in_new", "skipped",
+                    "geomean", "warnings", "summary", "exit_status"):
+            self.assertIn(key, doc)
+        self.assertEqual(doc["exit_status"], 1)
+        row = doc["rows"][1]
+        for key in ("case", "params", "group", "time_verdict", "times",
+                    "memory", "regressed", "flagged", "warnings"):
+            self.assertIn(key, row)
+        for key in ("column", "n_base", "n_new", "base_median_ns",
+                    "new_median_ns", "ratio", "change_pct", "p_value",
+                    "min_p", "hl_change_pct", "ci_low_pct", "ci_high_pct",
+                    "verdict"):
+            self.assertIn(key, row["times"]["real"])
+        self.assertEqual(row["time_verdict"], "slower")
+        self.assertEqual(set(row["params"]), set(results.PARAMS))
+        self.assertEqual(set(row["memory"]["held_bytes"]),
+                         {"n_base", "n_new", "base", "new", "change_abs",
+                          "change_pct", "verdict"})
+        self.assertEqual(doc["summary"]["slower"], 1)
+        self.assertEqual(doc["summary"]["memory_more"], 1)
+        self.assertEqual(doc["settings"]["ci_level"], 0.95)
+
+    def test_benchstat(self):
+        for args in (self.args, (fixture("gb_base.json"),
+                                 fixture("gb_new.json"))):
+            for side in ("base", "new"):
+                out = run_main(*args, "--format", "benchstat", "--side",
+                               side)[1]
+                lines = out.splitlines()
+                self.assertIn("goos: linux", lines)
+                self.assertIn("pkg: slicebench", lines)
+                self.assertTrue(any(l.startswith("goarch: ") for l in lines))
+                bench = [l for l in lines if l.startswith("Benchmark")]
+                # CSV: 4 cases that ran in each file; JSON: 2; 5 reps each.
+                self.assertEqual(len(bench), 20 if args == self.args else 10)
+                for line in bench:
+                    self.assertRegex(line, GO_LINE)
+                    name = line.split()[0]
+                    self.assertRegex(name, r"^Benchmark[A-Z][\w./=+-]*-\d+$")
+        out = run_main(*self.args, "--format", "benchstat",
+                       "--side", "base")[1]
+        self.assertIn("BenchmarkRetain/N=65536/k=16/M=64/elem=1/growth=go/"
+                      "alloc=glibc-2\t64000\t", out)
+        self.assertIn("held-B", out)
+
+    def test_benchstat_needs_side(self):
+        status, _, err = run_cli(*self.args, "--format", "benchstat")
+        self.assertEqual(status, 2)
+        self.assertIn("--side", err)
+
+
+class TestCLI(unittest.TestCase):
+    def test_executable_with_shebang(self):
+        with open(CLI) as f:
+            self.assertEqual(f.readline(), "#!/usr/bin/python3\n")
+        self.assertTrue(os.access(CLI, os.X_OK))
+
+    def test_help(self):
+        status, out, _ = run_cli("--help")
+        self.assertEqual(status, 0)
+        for opt in ("--format", "--side", "--time", "--alpha", "--min-effect",
+                    "--mem-threshold", "--mem-floor", "--color"):
+            self.assertIn(opt, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
