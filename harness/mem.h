@@ -70,6 +70,14 @@ void mem_counts_get(mem_counts_t *out);
  * calls this at its start, so its figures cover only itself. */
 void mem_counts_reset(void);
 
+/* Failure injection, for tests of what callers do when memory runs out:
+ * the allocation after `successes` more successful ones returns -ENOMEM
+ * (0: the very next one); one failure, then the switch is off again.
+ * Costs one predictable branch per allocation while off. */
+void mem_fail_arm(unsigned long successes);
+void mem_fail_disarm(void);
+int mem_fail_armed(void);           /* 1 while a failure is pending */
+
 /* ------------------------------------------------------------------------
  * Process memory: peak RSS and page faults over one run
  *
@@ -108,6 +116,13 @@ int mem_peak_begin_at(mem_peak_t *pk, const char *clear_refs);
 
 /* Finish a measurement started by mem_peak_begin. */
 int mem_peak_end(const mem_peak_t *pk, mem_peak_result_t *out);
+
+/* How far a peak may read below the true one, in bytes. The kernel keeps
+ * RSS in per-CPU counters, folded into the total in batches of
+ * max(32, 2 x CPUs) pages, and sets VmHWM from that total: up to one batch
+ * per CPU can be missing from it (256 KiB on 2 CPUs). A run's peak delta is
+ * exact to within this. */
+uint64_t mem_rss_precision(void);
 
 /* Current VmRSS and VmHWM of this process, in bytes. */
 int mem_rss_now(int64_t *rss, int64_t *hwm);

@@ -12,6 +12,36 @@
 #include <string.h>
 
 static mem_counts_t counts;
+static int fail_armed;                  /* the failure switch (mem.h)      */
+static unsigned long fail_countdown;    /* successes left before it fails  */
+
+void mem_fail_arm(unsigned long successes)
+{
+    fail_armed = 1;
+    fail_countdown = successes;
+}
+
+void mem_fail_disarm(void)
+{
+    fail_armed = 0;
+}
+
+int mem_fail_armed(void)
+{
+    return fail_armed;
+}
+
+/* 1 when this allocation is the one the switch makes fail. */
+static int fail_now(void)
+{
+    if (!fail_armed) return 0;
+    if (fail_countdown > 0) {
+        fail_countdown--;
+        return 0;
+    }
+    fail_armed = 0;
+    return 1;
+}
 
 static void count_alloc(void *p, size_t n)
 {
@@ -29,6 +59,7 @@ int mem_alloc(size_t n, void **out)
 {
     void *p;
     if (n == 0) return -EINVAL;
+    if (fail_now()) return -ENOMEM;
     p = malloc(n);
     if (p == NULL) return -ENOMEM;
     count_alloc(p, n);
@@ -40,6 +71,7 @@ int mem_alloc_zeroed(size_t n, void **out)
 {
     void *p;
     if (n == 0) return -EINVAL;
+    if (fail_now()) return -ENOMEM;
     p = calloc(1, n);
     if (p == NULL) return -ENOMEM;
     count_alloc(p, n);

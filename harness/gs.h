@@ -1,0 +1,299 @@
+/* gs.h -- Go slices, modelled in C.
+ *
+ * A Go slice is a view (pointer, length, capacity) into a backing array that
+ * the garbage collector keeps alive for as long as any view of it is
+ * reachable. So `a = b[:2]` keeps all of b's array alive through a's two
+ * elements: the subslice "leak" this suite measures. This layer reproduces
+ * the parts of Go that decide how much memory stays alive and for how long:
+ *
+ *   - which array a view shares (s[lo:hi], s[lo:hi:max], append in place);
+ *   - when append reallocates, and to which capacity (the Go 1.19 runtime's
+ *     growth curve and allocation size classes, or a plain alternative);
+ *   - when an array dies: reference counting stands in for reachability,
+ *     so an array is freed the moment its last view is released.
+ *
+ * Four sections: growth policies, heap, slices, reading. Every byte of
+ * every backing array goes through the counting allocator (mem.h), so its
+ * figures and the heap's accounting agree.
+ *
+ * Errors: as in every layer of the harness, a function that can fail returns
+ * 0 or a negative errno value and never aborts; results come back through
+ * out parameters. Where Go would panic the model returns an error instead:
+ *     -ERANGE     index or bound out of range (Go: "slice bounds out of range")
+ *     -EINVAL     NULL argument, elem == 0, len > cap, mixed element sizes,
+ *                 a slice used with a heap it does not belong to
+ *     -EOVERFLOW  a size in elements or bytes does not fit in size_t, or
+ *                 a byte size exceeds PTRDIFF_MAX (Go: "cap out of range")
+ *     -ENOMEM     the allocator failed
+ * On any error the slices passed in and the heap's accounting are exactly as
+ * they were before the call (strong guarantee).
+ *
+ * Threads: none. A heap and its slices belong to one thread.
+ */
+#ifndef SLICEBENCH_GS_H
+#define SLICEBENCH_GS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Growth policies
+ *
+ * When append needs more room than a slice's capacity, the policy decides
+ * the new capacity. A policy is a pure function of (old capacity, elements
+ * needed, element size): no slice, no heap, no allocation, so it can be
+ * tested against vectors taken from the real Go runtime and printed by
+ * slicebench-growth.
+ *
+ *   go      Go 1.18/1.19 runtime (growslice): double below 256 elements,
+ *           then grow by a quarter plus 192 elements until big enough, then
+ *           round the byte size up to the allocation size Go's malloc would
+ *           use (size classes below 32 KiB, whole 8 KiB pages above) and
+ *           keep every element that fits. Equal to the real runtime's
+ *           capacities on 64-bit platforms.
+ *   double  max(needed, 2 * old_cap), not rounded.
+ *   x1.5    max(needed, old_cap + old_cap / 2), not rounded.
+ * ------------------------------------------------------------------------ */
+
+typedef enum gs_policy_e {
+    GS_GROW_GO = 0,      /* Go 1.19 runtime, size-class rounded            */
+    GS_GROW_DOUBLE = 1,  /* doubling                                       */
+    GS_GROW_X1_5 = 2     /* 1.5x                                           */
+} gs_policy_t;
+
+#define GS_POLICY_COUNT 3
+
+/* Go's allocation granularity above the size classes, in bytes, and the
+ * largest size class (objects of this size or more take whole pages). */
+#define GS_GO_PAGE_SIZE      8192u
+#define GS_GO_MAX_SMALL_SIZE 32768u
+
+/* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
+ * (including NULL). *out is set only on success. */
+int gs_policy_parse(const char *name, gs_policy_t *out);
+
+/* The policy's name as gs_policy_parse reads it, or NULL if p is not a
+ * policy. */
+const char *gs_policy_name(gs_policy_t p);
+
+/* The capacity, in elements, that a slice of capacity old_cap grows to when
+ * it must hold `needed` elements of `elem` bytes each, under policy p.
+ * When needed <= old_cap nothing has to grow and *new_cap is old_cap.
+ * Otherwise *new_cap >= needed and *new_cap * elem <= PTRDIFF_MAX.
+ * -EINVAL for elem == 0, an unknown policy or new_cap == NULL; -EOVERFLOW
+ * when old_cap or needed in bytes, or the grown capacity in bytes, exceeds
+ * PTRDIFF_MAX (the policy never falls back to a smaller capacity then,
+ * except where Go itself does: see gs_growth.c). */
+int gs_next_cap(gs_policy_t p, size_t old_cap, size_t needed, size_t elem,
+                size_t *new_cap);
+
+/* The block size Go 1.19's mallocgc hands out for a request of `bytes`:
+ * the smallest size class >= bytes below GS_GO_MAX_SMALL_SIZE, else bytes
+ * rounded up to a whole GS_GO_PAGE_SIZE. 0 stays 0. -EOVERFLOW when the
+ * rounding does not fit in size_t, -EINVAL when rounded is NULL. */
+int gs_go_roundupsize(size_t bytes, size_t *rounded);
+
+/* ------------------------------------------------------------------------
+ * Heap
+ *
+ * The allocation and accounting context of one run: every array made by a
+ * gs_ call with heap h is counted in h until it dies. The public fields are
+ * read-only for callers and exact after every call: a benchmark reads them
+ * to learn how much its live slices hold (held_*) against how much they
+ * can reach (referenced_bytes).
+ *
+ * referenced_bytes is a sum over handles: two views of the same elements
+ * count twice. When the live views are disjoint (the usual case in the
+ * benchmarks: one view per array) it is exactly the bytes a program can
+ * still read, and held_bytes - referenced_bytes is exactly the bytes kept
+ * alive for nothing.
+ *
+ * The headers that describe arrays (the model's stand-in for the garbage
+ * collector's own metadata) come from the heap's private free list, filled
+ * in chunks with plain malloc: they are in no held_* figure and not in the
+ * counting allocator's figures. Only array data is.
+ * ------------------------------------------------------------------------ */
+
+typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
+typedef struct gs_hdr_chunk_s gs_hdr_chunk_t;
+
+typedef struct gs_heap_s {
+    gs_policy_t policy;          /* growth policy of every append on this heap */
+    size_t live_arrays;          /* arrays referenced by at least one slice    */
+    size_t held_bytes;           /* sum over live arrays of cap x elem, bytes  */
+    size_t held_reserved_bytes;  /* sum over live arrays of what the allocator
+                                    reserved (mem_usable_size), bytes          */
+    size_t live_slices;          /* slice handles that reference an array      */
+    size_t referenced_bytes;     /* sum over live handles of len x elem, bytes */
+    size_t peak_held_bytes;      /* highest held_bytes since init, bytes; a
+                                    growing append counts the old and the new
+                                    array, both live while it copies          */
+    uint64_t arrays_made;        /* cumulative: arrays allocated               */
+    uint64_t bytes_made;         /* cumulative: cap x elem of those, bytes     */
+    uint64_t grows;              /* cumulative: reallocations by append        */
+    /* private */
+    gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
+    gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
+} gs_heap_t;
+
+/* Start an empty heap whose appends grow by `policy`. Cannot fail; an
+ * invalid policy makes every append that must grow return -EINVAL. */
+void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
+
+/* Free the heap's own memory (its header chunks) and leave it empty, as
+ * after gs_heap_init with the same policy. -EBUSY when arrays are still
+ * live: then nothing is freed and the heap stays usable. NULL: -EINVAL. */
+int gs_heap_destroy(gs_heap_t *h);
+
+/* ------------------------------------------------------------------------
+ * Slices
+ *
+ * A gs_slice_t is a slice value that holds one reference on its array. The
+ * model's rule in place of garbage collection: every handle that references
+ * an array is released exactly once (gs_release), and an array is freed
+ * when its last handle is released, never earlier.
+ *
+ * So a handle is never duplicated by struct assignment when both copies
+ * will be released: take a second view with gs_sub(&s, 0, s.len, &t), which
+ * adds a reference. Moving a handle (assign, then forget the original) is
+ * fine.
+ *
+ * Invariants of every handle: elem > 0; len <= cap; data == NULL exactly
+ * when cap == 0; array == NULL implies len == cap == 0 (nil, or a
+ * zero-capacity make). A view with cap == 0 may still pin an array (b[2:2]
+ * of a full b does, as in Go, though no element can be reached through it).
+ *
+ * Functions with an `out` parameter write a new handle there and never
+ * release what *out held before: release it first if it was live. Where
+ * `out` may be the input slice itself the function says so; the call then
+ * replaces that handle as the Go assignment `s = f(s)` would.
+ * ------------------------------------------------------------------------ */
+
+typedef struct gs_slice_s {
+    unsigned char *data;   /* first element; NULL when cap == 0            */
+    size_t len;            /* elements                                     */
+    size_t cap;            /* elements from data to the end of the array,
+                              or to max for s[lo:hi:max]                   */
+    size_t elem;           /* bytes per element (the slice's type), > 0    */
+    gs_array_t *array;     /* array this handle holds a reference on;
+                              NULL for nil and zero-capacity slices        */
+} gs_slice_t;
+
+/* var s []T: len 0, cap 0, no array. Needs no release (releasing is a
+ * no-op). elem is kept as given, even 0, which later calls reject. */
+gs_slice_t gs_nil(size_t elem);
+
+/* make([]T, len, cap): a new array of exactly cap elements (make does not
+ * round the capacity), zeroed through mem_alloc_zeroed, and one handle on
+ * it in *out. cap == 0 makes no array (Go's zero-size allocations share one
+ * address and cost nothing). -EINVAL: h or out NULL, elem == 0, len > cap;
+ * -EOVERFLOW: cap x elem; -ENOMEM. */
+int gs_make(gs_heap_t *h, size_t elem, size_t len, size_t cap,
+            gs_slice_t *out);
+
+/* s[lo:hi] with lo <= hi <= cap(s), as in Go (hi may pass len). The result
+ * shares s's array and takes a reference on it, even when its cap is 0:
+ * this is how a small view pins a big array. Nothing is allocated and no
+ * view goes stale. out may be s: then s = s[lo:hi] in place and the count
+ * of references does not change. -ERANGE for bad bounds, -EINVAL for NULL
+ * arguments or a malformed s. */
+int gs_sub(const gs_slice_t *s, size_t lo, size_t hi, gs_slice_t *out);
+
+/* s[lo:hi:max] with lo <= hi <= max <= cap(s): as gs_sub, with cap = max -
+ * lo. Limiting cap frees nothing (the whole array stays pinned); it only
+ * makes the next append past hi reallocate instead of overwriting s's
+ * elements from max on. out may be s. */
+int gs_sub3(const gs_slice_t *s, size_t lo, size_t hi, size_t max,
+            gs_slice_t *out);
+
+/* s = append(s, elems[0..n)...), n elements of s->elem bytes each.
+ *
+ * Room (len + n <= cap): the elements are written in place at s[len:], the
+ * handle keeps its array and reference, and every other view that reaches
+ * those positions sees the new values (appending to b[:2] overwrites b[2]).
+ *
+ * No room: the array is reallocated, the one place this layer grows. The
+ * new capacity is gs_next_cap(h->policy, cap, len + n, elem); the block is
+ * new from mem_alloc; s[0:len) is copied in, the n elements follow, and
+ * [len + n, cap) is zeroed (Go does the same for pointer-free elements).
+ * This handle's reference moves to the new array; the old array is freed if
+ * that was its last reference, else it lives on, unchanged, for its other
+ * views. Counts h->grows. s->data changes: pointers from gs_at into the old
+ * array are stale if the old array was freed.
+ *
+ * elems may point anywhere, including into s's own array (append(s,
+ * s[i:j]...)): it is read as if copied before anything is written. n == 0
+ * is a no-op, even on a nil slice. -EINVAL: NULL h or s, NULL elems with
+ * n > 0, malformed s, s's array from another heap, invalid policy;
+ * -EOVERFLOW: len + n or its byte size; -ENOMEM. */
+int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n);
+
+/* s = append(s, *elem): gs_append with n == 1. */
+int gs_append1(gs_heap_t *h, gs_slice_t *s, const void *elem);
+
+/* dst = append(dst, src...): gs_append with src's elements. src may be dst
+ * itself or any view of dst's array (append(s, s...) doubles s's contents).
+ * src is not modified, and keeps its reference even if dst's old array
+ * was the one it referenced. -EINVAL when the element sizes differ. */
+int gs_append_slice(gs_heap_t *h, gs_slice_t *dst, const gs_slice_t *src);
+
+/* copy(dst, src): copies min(len(dst), len(src)) elements as memmove does,
+ * so overlapping views of one array are safe in both directions; every view
+ * of dst's array sees the result. Neither handle changes. *copied (may be
+ * NULL) gets the count. -EINVAL for NULL slices or differing elem. */
+int gs_copy(const gs_slice_t *dst, const gs_slice_t *src, size_t *copied);
+
+/* A copy of s's elements in a new array of exactly len elements (the fix
+ * for the leak: make([]T, len(s)) + copy, i.e. copy with an exact cap). The
+ * new block comes from mem_alloc and is filled completely. len == 0 gives
+ * a zero-capacity slice with no array. out may be s: the copy is made
+ * first, then s's old reference is released and s becomes the copy (the
+ * old array is freed if that was its last view). */
+int gs_clone(gs_heap_t *h, const gs_slice_t *s, gs_slice_t *out);
+
+/* s = s[:len:len]: drop the capacity past len, so the next append
+ * reallocates. The array stays pinned; nothing is freed. NULL is a no-op. */
+void gs_clip(gs_slice_t *s);
+
+/* Drop this handle's reference; the array is freed (mem_free) when it was
+ * the last. *s becomes nil with the same elem. Other views are unaffected
+ * unless they were this very handle. NULL and nil are no-ops. */
+void gs_release(gs_slice_t *s);
+
+/* ------------------------------------------------------------------------
+ * Reading
+ *
+ * Accessors that do not change anything and cannot fail.
+ * ------------------------------------------------------------------------ */
+
+/* Address of element i: s->data + i * s->elem. Unchecked: i < cap. */
+static inline void *gs_at(const gs_slice_t *s, size_t i)
+{
+    return s->data + i * s->elem;
+}
+
+/* References on s's array (how many live handles pin it), 0 for none. */
+size_t gs_refs(const gs_slice_t *s);
+
+/* 1 when a and b reference the same array, else 0 (also when either has
+ * none): a write through one is then visible through the other wherever
+ * their windows overlap. */
+int gs_same_array(const gs_slice_t *a, const gs_slice_t *b);
+
+/* Bytes s's whole array holds (its cap x elem), 0 for none: what s keeps
+ * alive, against s->len * s->elem it can reach. */
+size_t gs_array_bytes(const gs_slice_t *s);
+
+/* Bytes the allocator reserved for s's array (mem_usable_size), 0 for
+ * none. */
+size_t gs_array_reserved(const gs_slice_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLICEBENCH_GS_H */

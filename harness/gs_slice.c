@@ -1,0 +1,383 @@
+/* gs_slice.c -- arrays, slice handles and their accounting (see gs.h,
+ * "Heap", "Slices", "Reading").
+ *
+ * Every public function below first checks everything that can fail
+ * (arguments, bounds, sizes, then allocation), and only then changes slices
+ * and the heap: that ordering is the whole of the strong guarantee.
+ *
+ * Accounting is kept incrementally, at the four points where it can change:
+ * an array is born (array_new), dies (array_unref to zero), a handle starts
+ * or stops referencing an array (handle_on / handle_off), or a handle's
+ * len changes (in-place append, in-place reslice).
+ */
+#include "gs.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One backing array. Headers live in the heap's chunks, never alone. */
+struct gs_array_s {
+    unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
+    size_t cap;              /* elements                                  */
+    size_t elem;             /* bytes per element                         */
+    size_t bytes;            /* cap x elem, as asked of the allocator     */
+    size_t reserved;         /* mem_usable_size(data), bytes              */
+    size_t refs;             /* handles referencing it; 0 = header free   */
+    gs_heap_t *heap;         /* the heap that counts it                   */
+    gs_array_t *next_free;   /* free-list link while refs == 0            */
+};
+
+/* Headers come 64 to a malloc'd chunk, about 4 KiB. */
+#define GS_HDRS_PER_CHUNK 64
+
+struct gs_hdr_chunk_s {
+    gs_hdr_chunk_t *next;
+    gs_array_t hdr[GS_HDRS_PER_CHUNK];
+};
+
+/* ------------------------------------------------------------------------
+ * Heap
+ * ------------------------------------------------------------------------ */
+
+void gs_heap_init(gs_heap_t *h, gs_policy_t policy)
+{
+    memset(h, 0, sizeof *h);
+    h->policy = policy;
+}
+
+int gs_heap_destroy(gs_heap_t *h)
+{
+    gs_hdr_chunk_t *c, *next;
+    if (h == NULL) return -EINVAL;
+    if (h->live_arrays != 0) return -EBUSY;
+    for (c = h->chunks_; c != NULL; c = next) {
+        next = c->next;
+        free(c);
+    }
+    gs_heap_init(h, h->policy);
+    return 0;
+}
+
+/* A free header, malloc'ing a chunk when the free list is empty. The header
+ * stays on the list (so an allocation failure after this needs no undo)
+ * until hdr_take. Cost on the hot path: one load and a test. */
+static int hdr_reserve(gs_heap_t *h)
+{
+    gs_hdr_chunk_t *c;
+    size_t i;
+    if (h->free_hdrs_ != NULL) return 0;
+    c = malloc(sizeof *c);
+    if (c == NULL) return -ENOMEM;
+    for (i = 0; i < GS_HDRS_PER_CHUNK; i++) {
+        c->hdr[i].refs = 0;
+        c->hdr[i].next_free = i + 1 < GS_HDRS_PER_CHUNK ? &c->hdr[i + 1] : NULL;
+    }
+    c->next = h->chunks_;
+    h->chunks_ = c;
+    h->free_hdrs_ = &c->hdr[0];
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Arrays and the accounting
+ * ------------------------------------------------------------------------ */
+
+/* Overflow check: n elements of elem bytes, within PTRDIFF_MAX (elem > 0). */
+static int elems_to_bytes(size_t n, size_t elem, size_t *bytes)
+{
+    if (n > (size_t)PTRDIFF_MAX / elem) return -EOVERFLOW;
+    *bytes = n * elem;
+    return 0;
+}
+
+/* A new array of cap (> 0) elements with refs == 0, counted in h.
+ * Requires: cap * elem checked. On failure nothing has changed. */
+static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
+                     gs_array_t **out)
+{
+    gs_array_t *a;
+    void *data;
+    size_t bytes = cap * elem;
+    int rc = hdr_reserve(h);
+    if (rc < 0) return rc;
+    rc = zeroed ? mem_alloc_zeroed(bytes, &data) : mem_alloc(bytes, &data);
+    if (rc < 0) return rc;
+
+    a = h->free_hdrs_;
+    h->free_hdrs_ = a->next_free;
+    a->data = data;
+    a->cap = cap;
+    a->elem = elem;
+    a->bytes = bytes;
+    a->reserved = mem_usable_size(data);
+    a->refs = 0;
+    a->heap = h;
+    a->next_free = NULL;
+
+    h->live_arrays++;
+    h->held_bytes += bytes;
+    h->held_reserved_bytes += a->reserved;
+    if (h->held_bytes > h->peak_held_bytes) h->peak_held_bytes = h->held_bytes;
+    h->arrays_made++;
+    h->bytes_made += bytes;
+    *out = a;
+    return 0;
+}
+
+/* Drop one reference; the last frees the block and recycles the header. */
+static void array_unref(gs_array_t *a)
+{
+    gs_heap_t *h = a->heap;
+    if (--a->refs != 0) return;
+    mem_free(a->data, a->bytes);
+    h->live_arrays--;
+    h->held_bytes -= a->bytes;
+    h->held_reserved_bytes -= a->reserved;
+    a->data = NULL;
+    a->heap = NULL;
+    a->next_free = h->free_hdrs_;
+    h->free_hdrs_ = a;
+}
+
+/* A handle of len elements starts referencing a. */
+static void handle_on(gs_array_t *a, size_t len)
+{
+    a->refs++;
+    a->heap->live_slices++;
+    a->heap->referenced_bytes += len * a->elem;
+}
+
+/* A handle of len elements stops referencing a (which may die). */
+static void handle_off(gs_array_t *a, size_t len)
+{
+    a->heap->live_slices--;
+    a->heap->referenced_bytes -= len * a->elem;
+    array_unref(a);
+}
+
+/* A referencing handle's len changes from old_len to new_len. */
+static void handle_len(gs_array_t *a, size_t old_len, size_t new_len)
+{
+    gs_heap_t *h = a->heap;
+    h->referenced_bytes -= old_len * a->elem;
+    h->referenced_bytes += new_len * a->elem;
+}
+
+/* The handle invariants of gs.h, "Slices"; a handle breaking them was not
+ * made by this layer (or was used after a struct copy went stale). */
+static int slice_ok(const gs_slice_t *s)
+{
+    if (s->elem == 0 || s->len > s->cap) return 0;
+    if ((s->data == NULL) != (s->cap == 0)) return 0;
+    if (s->array == NULL) return s->cap == 0;
+    return s->array->refs > 0 && s->elem == s->array->elem;
+}
+
+/* ------------------------------------------------------------------------
+ * Slices
+ * ------------------------------------------------------------------------ */
+
+gs_slice_t gs_nil(size_t elem)
+{
+    gs_slice_t s = { NULL, 0, 0, elem, NULL };
+    return s;
+}
+
+int gs_make(gs_heap_t *h, size_t elem, size_t len, size_t cap,
+            gs_slice_t *out)
+{
+    gs_array_t *a;
+    size_t bytes;
+    int rc;
+    if (h == NULL || out == NULL || elem == 0 || len > cap) return -EINVAL;
+    rc = elems_to_bytes(cap, elem, &bytes);
+    if (rc < 0) return rc;
+    if (cap == 0) {
+        *out = gs_nil(elem);
+        return 0;
+    }
+    rc = array_new(h, elem, cap, 1, &a);
+    if (rc < 0) return rc;
+    handle_on(a, len);
+    out->data = a->data;
+    out->len = len;
+    out->cap = cap;
+    out->elem = elem;
+    out->array = a;
+    return 0;
+}
+
+int gs_sub3(const gs_slice_t *s, size_t lo, size_t hi, size_t max,
+            gs_slice_t *out)
+{
+    gs_slice_t r;
+    if (s == NULL || out == NULL || !slice_ok(s)) return -EINVAL;
+    if (!(lo <= hi && hi <= max && max <= s->cap)) return -ERANGE;
+
+    r.len = hi - lo;
+    r.cap = max - lo;
+    r.elem = s->elem;
+    r.array = s->array;
+    /* No pointer past the array's end: a zero-cap view keeps its array but
+     * no address (Go leaves the pointer at the base in that case). */
+    r.data = r.cap != 0 ? s->data + lo * s->elem : NULL;
+
+    if (r.array != NULL) {
+        if (out == s) handle_len(r.array, s->len, r.len);
+        else handle_on(r.array, r.len);
+    }
+    *out = r;
+    return 0;
+}
+
+int gs_sub(const gs_slice_t *s, size_t lo, size_t hi, gs_slice_t *out)
+{
+    if (s == NULL) return -EINVAL;
+    return gs_sub3(s, lo, hi, s->cap, out);
+}
+
+/* The append of gs.h. Cost with room: the checks and one memmove. Cost
+ * without: gs_next_cap, one mem_alloc, copying len + n elements, zeroing
+ * the tail, and perhaps one mem_free. */
+int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
+{
+    gs_array_t *a, *old;
+    size_t newlen, newcap, bytes, len_bytes, add_bytes;
+    int rc;
+
+    if (h == NULL || s == NULL || !slice_ok(s)) return -EINVAL;
+    if (s->array != NULL && s->array->heap != h) return -EINVAL;
+    if (n == 0) return 0;
+    if (elems == NULL) return -EINVAL;
+    /* Overflow check: the new length, and the bytes of what is added. */
+    if (n > SIZE_MAX - s->len) return -EOVERFLOW;
+    newlen = s->len + n;
+    rc = elems_to_bytes(newlen, s->elem, &bytes);
+    if (rc < 0) return rc;
+    len_bytes = s->len * s->elem;
+    add_bytes = n * s->elem;
+
+    if (newlen <= s->cap) {
+        /* In place: overwrite s[len:newlen) in the shared array, which every
+         * view reaching those positions sees. memmove, as elems may lie in
+         * this very array. */
+        memmove(s->data + len_bytes, elems, add_bytes);
+        handle_len(s->array, s->len, newlen);
+        s->len = newlen;
+        return 0;
+    }
+
+    rc = gs_next_cap(h->policy, s->cap, newlen, s->elem, &newcap);
+    if (rc < 0) return rc;
+    rc = array_new(h, s->elem, newcap, 0, &a);
+    if (rc < 0) return rc;
+
+    /* From here on nothing fails. The old array is still alive, so elems
+     * (which may point into it) is read before any reference is dropped. */
+    if (len_bytes != 0) memcpy(a->data, s->data, len_bytes);
+    memcpy(a->data + len_bytes, elems, add_bytes);
+    if (a->bytes > bytes) memset(a->data + bytes, 0, a->bytes - bytes);
+
+    old = s->array;
+    handle_on(a, newlen);
+    if (old != NULL) handle_off(old, s->len);
+    h->grows++;
+    s->data = a->data;
+    s->len = newlen;
+    s->cap = newcap;
+    s->array = a;
+    return 0;
+}
+
+int gs_append1(gs_heap_t *h, gs_slice_t *s, const void *elem)
+{
+    return gs_append(h, s, elem, 1);
+}
+
+int gs_append_slice(gs_heap_t *h, gs_slice_t *dst, const gs_slice_t *src)
+{
+    if (dst == NULL || src == NULL || !slice_ok(src)) return -EINVAL;
+    if (src->elem != dst->elem) return -EINVAL;
+    if (src->len == 0) return gs_append(h, dst, NULL, 0);
+    /* src's fields are passed by value, so src == dst is safe: gs_append
+     * reads the elements before it changes dst. */
+    return gs_append(h, dst, src->data, src->len);
+}
+
+int gs_copy(const gs_slice_t *dst, const gs_slice_t *src, size_t *copied)
+{
+    size_t n;
+    if (dst == NULL || src == NULL || !slice_ok(dst) || !slice_ok(src))
+        return -EINVAL;
+    if (dst->elem != src->elem) return -EINVAL;
+    n = dst->len < src->len ? dst->len : src->len;
+    if (n != 0) memmove(dst->data, src->data, n * dst->elem);
+    if (copied != NULL) *copied = n;
+    return 0;
+}
+
+int gs_clone(gs_heap_t *h, const gs_slice_t *s, gs_slice_t *out)
+{
+    gs_array_t *a;
+    gs_slice_t r;
+    size_t bytes;
+    int rc;
+    if (h == NULL || s == NULL || out == NULL || !slice_ok(s)) return -EINVAL;
+    r = gs_nil(s->elem);
+    if (s->len != 0) {
+        rc = elems_to_bytes(s->len, s->elem, &bytes);
+        if (rc < 0) return rc;
+        rc = array_new(h, s->elem, s->len, 0, &a);
+        if (rc < 0) return rc;
+        memcpy(a->data, s->data, bytes);
+        handle_on(a, s->len);
+        r.data = a->data;
+        r.len = r.cap = s->len;
+        r.array = a;
+    }
+    /* The copy exists; only now may s's old reference go. */
+    if (out == s && s->array != NULL) handle_off(s->array, s->len);
+    *out = r;
+    return 0;
+}
+
+void gs_clip(gs_slice_t *s)
+{
+    if (s == NULL) return;
+    s->cap = s->len;
+    if (s->cap == 0) s->data = NULL;
+}
+
+void gs_release(gs_slice_t *s)
+{
+    if (s == NULL) return;
+    if (s->array != NULL) handle_off(s->array, s->len);
+    *s = gs_nil(s->elem);
+}
+
+/* ------------------------------------------------------------------------
+ * Reading
+ * ------------------------------------------------------------------------ */
+
+size_t gs_refs(const gs_slice_t *s)
+{
+    return s != NULL && s->array != NULL ? s->array->refs : 0;
+}
+
+int gs_same_array(const gs_slice_t *a, const gs_slice_t *b)
+{
+    return a != NULL && b != NULL && a->array != NULL && a->array == b->array;
+}
+
+size_t gs_array_bytes(const gs_slice_t *s)
+{
+    return s != NULL && s->array != NULL ? s->array->bytes : 0;
+}
+
+size_t gs_array_reserved(const gs_slice_t *s)
+{
+    return s != NULL && s->array != NULL ? s->array->reserved : 0;
+}
