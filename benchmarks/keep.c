@@ -33,7 +33,9 @@ int keep_case_check(const keep_case_t *c)
         return -EINVAL;
     if (c->kept_bytes > c->source_bytes) return -EINVAL;
     if (c->source_bytes % c->elem || c->kept_bytes % c->elem) return -EINVAL;
-    if (c->items > SIZE_MAX / c->kept_bytes) return -EOVERFLOW;  /* M x k */
+    /* overflow checks: N, and M x k, within what Go could allocate */
+    if (c->source_bytes > KEEP_MAX_BYTES) return -EOVERFLOW;
+    if (c->items > KEEP_MAX_BYTES / c->kept_bytes) return -EOVERFLOW;
     return 0;
 }
 
@@ -101,9 +103,10 @@ int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
     case KEEP_EXACTCAP:
         return mul_add(1, est((uint64_t)c->items * c->kept_bytes), src, bytes);
     case KEEP_APPEND:             /* worst moment: old and new array at once */
-        for (size_t i = 1; i <= c->items; i++) {
-            if (i * ke <= cap) continue;
-            rc = gs_next_cap(policy, cap, i * ke, c->elem, &next);
+        /* one growth per step, at the first item that no longer fits:
+         * O(log M) steps, since every growth at least adds an item */
+        while (cap / ke < c->items) {
+            rc = gs_next_cap(policy, cap, (cap / ke + 1) * ke, c->elem, &next);
             if (rc) return rc;
             if (est((uint64_t)cap * c->elem) + est((uint64_t)next * c->elem) > worst)
                 worst = est((uint64_t)cap * c->elem) + est((uint64_t)next * c->elem);
@@ -163,12 +166,14 @@ static int keep_one(gs_heap_t *h, keep_strategy_t s, gs_slice_t *src,
 int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                gs_slice_t *keep, unsigned fill, keep_held_t *held)
 {
-    const size_t ne = c->source_bytes / c->elem, ke = c->kept_bytes / c->elem;
     const uint64_t grows = h->grows;
-    gs_slice_t acc = gs_nil(c->elem);
-    size_t i;
-    int rc = keep_case_check(c);
+    gs_slice_t acc;
+    size_t i, ne, ke;
+    int rc = keep_case_check(c);            /* first: it rules out elem 0 */
     if (rc) return rc;
+    ne = c->source_bytes / c->elem;
+    ke = c->kept_bytes / c->elem;
+    acc = gs_nil(c->elem);
 
     if (s == KEEP_EXACTCAP) {
         rc = gs_make(h, c->elem, 0, c->items * ke, &acc);

@@ -56,8 +56,13 @@ typedef struct keep_case_s {
     size_t elem;           /* bytes per element; N and k are multiples     */
 } keep_case_t;
 
+/* The largest N, and M x k, a case may have: Go's own limit on one
+ * allocation on 64-bit platforms (maxAlloc, 2^48 bytes). */
+#define KEEP_MAX_BYTES (UINT64_C(1) << 48)
+
 /* 0 when the case makes sense: every size > 0, k <= N, N and k multiples
- * of elem, M x k without overflow. -EINVAL or -EOVERFLOW otherwise. */
+ * of elem; -EINVAL otherwise. -EOVERFLOW when N or M x k is over
+ * KEEP_MAX_BYTES. */
 int keep_case_check(const keep_case_t *c);
 
 /* What the process will hold at most while a batch of strategy s runs,

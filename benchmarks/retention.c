@@ -176,6 +176,11 @@ static int register_cases(char *err, size_t n)
                              (unsigned long long)k, c.elem);
                     return -EINVAL;
                 }
+                if (keep_case_check(&c) != 0) {
+                    snprintf(err, n, "N=%llu is over 256 TiB, the most Go "
+                             "allocates at once", (unsigned long long)N);
+                    return -EINVAL;
+                }
                 for (size_t gi = 0; gi < opt.n_growth; gi++) {
                     gs_policy_t p = opt.growth[gi];
                     uint64_t one;
@@ -231,6 +236,27 @@ static int warm_up(void)
  * main
  * ------------------------------------------------------------------------ */
 
+/* Can a file be created in dir? Asked by creating one, since permission
+ * bits are not the whole answer (read-only mounts, root). */
+static int probe_writable(const char *dir, char *err, size_t n)
+{
+    char path[4096];
+    int fd;
+    if (snprintf(path, sizeof path, "%s/.slicebench-probe-XXXXXX", dir) >= (int)sizeof path) {
+        snprintf(err, n, "results folder name too long");
+        return -ENAMETOOLONG;
+    }
+    fd = mkstemp(path);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, n, "results folder %s is not writable: %s", dir, strerror(e));
+        return -e;
+    }
+    close(fd);
+    unlink(path);
+    return 0;
+}
+
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "%s: %s\n", prog, msg);
@@ -270,11 +296,8 @@ int main(int argc, char **argv)
             snprintf(err, sizeof err, "results folder %s is not a folder", opt.csv_dir);
             return usage_error(err);
         }
-        if (access(opt.csv_dir, W_OK) != 0) {
-            snprintf(err, sizeof err, "results folder %s is not writable: %s",
-                     opt.csv_dir, strerror(errno));
+        if (probe_writable(opt.csv_dir, err, sizeof err) != 0)
             return usage_error(err);
-        }
     }
 
     rc = register_cases(err, sizeof err);
@@ -310,9 +333,13 @@ int main(int argc, char **argv)
         return 1;
     }
     bm_shutdown();
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (fflush(stdout) != 0) {
         fprintf(stderr, "%s: cannot write the report to standard output: %s\n",
                 prog, strerror(errno));
+        return 1;
+    }
+    if (ferror(stdout)) {    /* failed earlier; errno is long gone */
+        fprintf(stderr, "%s: cannot write the report to standard output\n", prog);
         return 1;
     }
     if (rows.csv.fd >= 0) {

@@ -13,7 +13,10 @@
 #include "keep.h"
 #include "sb.h"
 
-enum { RET_MAX_LIST = 32 };
+enum {
+    RET_MAX_LIST = 32,              /* values in one list flag            */
+    RET_ITEMS_LIMIT = 1 << 24       /* the most M a batch may have        */
+};
 
 /* A rule choosing k for a given N: a fixed size, or N divided by d. */
 typedef struct ret_kept_rule_s {

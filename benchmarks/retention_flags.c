@@ -172,9 +172,13 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         } else if ((v = value_of(a, "--items"))) {
             if (sb_parse_count(v, &o->items))
                 return fail(err, errsz, "--items: '%s' is not a positive integer", v);
+            if (o->items > RET_ITEMS_LIMIT)
+                return fail(err, errsz, "--items: at most %d", RET_ITEMS_LIMIT);
         } else if ((v = value_of(a, "--max-items"))) {
             if (sb_parse_count(v, &o->max_items))
                 return fail(err, errsz, "--max-items: '%s' is not a positive integer", v);
+            if (o->max_items > RET_ITEMS_LIMIT)
+                return fail(err, errsz, "--max-items: at most %d", RET_ITEMS_LIMIT);
             max_given = 1;
         } else if (strcmp(a, "--quick") == 0) {
             o->quick = 1;

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <jemalloc/jemalloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,14 @@ static long get_ssize(const char *name)
     return (long)v;
 }
 
+static const char *get_bool(const char *name)
+{
+    bool v = false;
+    size_t sz = sizeof v;
+    if (mallctl(name, &v, &sz, NULL, 0) != 0) return "unknown";
+    return v ? "true" : "false";
+}
+
 static int set_ssize(const char *name, ssize_t v)
 {
     return mallctl(name, NULL, NULL, &v, sizeof v) == 0 ? 0 : -EINVAL;
@@ -69,9 +78,10 @@ int mem_allocator_configure(mem_tuning_t tuning, char *buf, size_t bufsz)
         }
     }
     snprintf(buf, bufsz, "dirty_decay_ms=%ld;muzzy_decay_ms=%ld;"
-             "release_before_run=purge;tuning=%s",
+             "cache_oblivious=%s;release_before_run=purge;tuning=%s",
              get_ssize("arena.0.dirty_decay_ms"),
              get_ssize("arena.0.muzzy_decay_ms"),
+             get_bool("opt.cache_oblivious"),
              tuning == MEM_TUNING_PINNED ? "pinned" : "default");
     return 0;
 }

@@ -54,6 +54,16 @@ static int field_kib(const char *text, const char *key, int64_t *bytes)
     return -ENOENT;
 }
 
+uint64_t mem_rss_precision(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_CONF), page = sysconf(_SC_PAGESIZE);
+    uint64_t batch;
+    if (cpus < 1) cpus = 1;
+    if (page < 1) page = 4096;
+    batch = (uint64_t)cpus * 2 > 32 ? (uint64_t)cpus * 2 : 32;
+    return batch * (uint64_t)cpus * (uint64_t)page;
+}
+
 int mem_rss_now(int64_t *rss, int64_t *hwm)
 {
     char buf[4096];

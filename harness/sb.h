@@ -63,8 +63,9 @@ typedef struct sb_meta_s {
 
 /* Fill m with what describes this build and machine: schema_version,
  * date, git_commit, git_dirty, host, cpu_model, cpus, compiler,
- * build_type, allocator, allocator_version, slicebench_version,
- * benchmark_library_version, and command (argv joined by spaces). */
+ * build_type, allocator, allocator_version, rss_precision_bytes,
+ * slicebench_version, benchmark_library_version, and command (argv joined
+ * by spaces). */
 int sb_meta_collect(sb_meta_t *m, int argc, char **argv);
 
 /* Add or replace one pair; the value is cut to one line. -ENOSPC when

@@ -100,6 +100,8 @@ int sb_meta_collect(sb_meta_t *m, int argc, char **argv)
     rc |= sb_meta_set(m, "build_type", SB_BUILD_TYPE);
     rc |= sb_meta_set(m, "allocator", mem_allocator_name());
     rc |= sb_meta_set(m, "allocator_version", mem_allocator_version());
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)mem_rss_precision());
+    rc |= sb_meta_set(m, "rss_precision_bytes", buf);
     rc |= sb_meta_set(m, "slicebench_version", SB_VERSION);
     rc |= sb_meta_set(m, "benchmark_library_version", SB_BENCHMARK_VERSION);
     buf[0] = '\0';

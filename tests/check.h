@@ -103,7 +103,8 @@ static jmp_buf check_bail;
 static int check_main(int argc, char **argv, const check_case_t *cases,
                       size_t n)
 {
-    size_t passed = 0, failed = 0, i;
+    /* volatile: they live across setjmp/longjmp */
+    volatile size_t passed = 0, failed = 0, i;
     for (i = 0; i < n; i++) {
         if (argc > 1 && strcmp(argv[1], cases[i].name) != 0) continue;
         if (setjmp(check_bail) == 0) {
@@ -120,7 +121,7 @@ static int check_main(int argc, char **argv, const check_case_t *cases,
         fprintf(stderr, "%s: no test named '%s'\n", argv[0], argv[1]);
         return 2;
     }
-    printf("%zu passed, %zu failed\n", passed, failed);
+    printf("%zu passed, %zu failed\n", (size_t)passed, (size_t)failed);
     return failed ? 1 : 0;
 }
 
