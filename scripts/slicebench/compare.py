@@ -36,8 +36,11 @@ Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     These are near-deterministic, so medians are compared directly. A change
     counts when it exceeds both the relative threshold (mem_threshold
     percent of BASE) and, for the byte figures, the absolute floor
-    (mem_floor bytes, one page by default). Verdict per figure: "more",
-    "less", "same", or "n/a" when a side lacks the figure.
+    (mem_floor bytes, one page by default). Peak RSS is exact only to the
+    kernel's precision (its RSS counters are per-CPU batches: the files'
+    rss_precision_bytes, else 32 pages per CPU), so its floor is the larger
+    of the two. Verdict per figure: "more", "less", "same", or "n/a" when a
+    side lacks the figure.
 
 Regression and exit status
     A row regressed when its time verdict is "slower" or any memory verdict
@@ -138,6 +141,7 @@ class Row:
         self.memory = {}                # figure -> MemoryStats (present ones)
         self.time_verdict = NA          # verdict of the chosen time figure
         self.warnings = []              # one-line strings
+        self.too_few = None             # (n_base, n_new, min p) if too few reps
         self.regressed = False
         self.flagged = False
 
@@ -214,7 +218,25 @@ def _time_stats(figure, column, b, n, opt):
     return ts
 
 
-def _memory_stats(figure, b, n, opt):
+def rss_precision(*sides):
+    """The coarsest peak-RSS precision of the given inputs, in bytes: their
+    rss_precision_bytes metadata, else 32 pages of 4 KiB per CPU (the
+    kernel's per-CPU counter batch), else 0 (JSON input)."""
+    worst = 0.0
+    for side in sides:
+        meta = getattr(side, "meta", None) or {}
+        try:
+            value = float(meta["rss_precision_bytes"])
+        except (KeyError, ValueError):
+            try:
+                value = 32 * 4096 * float(meta["cpus"])
+            except (KeyError, ValueError):
+                value = 0.0
+        worst = max(worst, value)
+    return worst
+
+
+def _memory_stats(figure, b, n, opt, precision=0.0):
     ms = MemoryStats(figure, len(b), len(n))
     ms.base = st.median(b) if b else None
     ms.new = st.median(n) if n else None
@@ -226,6 +248,8 @@ def _memory_stats(figure, b, n, opt):
     else:
         ms.change_pct = 0.0 if ms.change_abs == 0 else math.inf
     floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
+    if figure == "peak_rss_delta_bytes":
+        floor = max(floor, precision)
     if abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor:
         ms.verdict = MORE if ms.change_abs > 0 else LESS
     else:
@@ -238,14 +262,16 @@ def _row(base, new, bc, nc, opt):
     for fig in TIMES:
         row.times[fig] = _time_stats(fig, base.time_columns[fig],
                                      bc.samples(fig), nc.samples(fig), opt)
+    precision = rss_precision(base, new)
     for fig in MEMORY:
         b, n = bc.samples(fig), nc.samples(fig)
         if b or n:
-            row.memory[fig] = _memory_stats(fig, b, n, opt)
+            row.memory[fig] = _memory_stats(fig, b, n, opt, precision)
 
     ts = row.times[opt.time]
     row.time_verdict = ts.verdict
     if ts.min_p is not None and ts.min_p >= opt.alpha:
+        row.too_few = (ts.n_base, ts.n_new, ts.min_p)
         row.warnings.append(
             f"{row.label}: too few repetitions ({ts.n_base} vs {ts.n_new}): "
             f"the smallest possible p is {ts.min_p:.3g}, not below alpha "
@@ -310,8 +336,20 @@ def compare(base, new, options=None):
                            f"files ({len(common)} in common, all skipped "
                            "on one side)")
 
+    # Every row's warnings, but one line for many rows with too few
+    # repetitions: they all say the same.
+    few = [row for row in cmp.rows if row.too_few]
+    summarize = len(few) > 3
     for row in cmp.rows:
-        cmp.warnings.extend(row.warnings)
+        cmp.warnings.extend(w for w in row.warnings
+                            if not (summarize and "too few repetitions" in w))
+    if summarize:
+        nb, nn, p = max((r.too_few for r in few), key=lambda t: t[2])
+        cmp.warnings.insert(0, (
+            f"{len(few)} of {len(cmp.rows)} rows have too few repetitions "
+            f"(as few as {nb} vs {nn}: the smallest possible p is {p:.3g}, not "
+            f"below alpha {opt.alpha:g}), so no time change can be flagged "
+            f"there; e.g. {few[0].label}"))
     ratios = {}
     for row in cmp.rows:
         r = row.times[opt.time].ratio
