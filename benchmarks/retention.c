@@ -268,12 +268,12 @@ int main(int argc, char **argv)
     static sb_meta_t meta;
     static ret_rows_t rows;
     char err[512], settings[256], run_id[128];
-    int rc, i, argc_all = argc;
-    char **argv_all = malloc(((size_t)argc + 1) * sizeof *argv);
+    int rc, i;
     struct stat sd;
 
-    if (argv_all == NULL) return usage_error("out of memory");
-    for (i = 0; i <= argc; i++) argv_all[i] = argv[i];
+    /* the command line as given, before Google Benchmark takes flags out */
+    if (sb_meta_collect(&meta, argc, argv))
+        return usage_error("cannot collect the run's metadata");
     for (i = 1; i < argc; i++)            /* before Google Benchmark's --help */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             ret_usage(prog);
@@ -308,8 +308,7 @@ int main(int argc, char **argv)
         return usage_error(err);
     }
 
-    if (sb_meta_collect(&meta, argc_all, argv_all) ||
-        sb_meta_set(&meta, "allocator_settings", settings))
+    if (sb_meta_set(&meta, "allocator_settings", settings))
         return usage_error("cannot collect the run's metadata");
     snprintf(err, sizeof err, "%llu", (unsigned long long)opt.budget);
     sb_meta_set(&meta, "budget_bytes", err);
@@ -351,6 +350,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %zu rows written to %s\n", prog, rows.rows,
                 rows.csv.path);
     }
-    free(argv_all);
     return 0;
 }

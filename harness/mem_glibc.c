@@ -24,18 +24,35 @@
 
 enum { PINNED_THRESHOLD = 128 * 1024 };   /* glibc's own initial value */
 
+/* A sanitizer build links AddressSanitizer's allocator in glibc's place:
+ * the figures are then its, and it has no thresholds to pin. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZER_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZER_MALLOC 1
+#endif
+#endif
+#ifndef SANITIZER_MALLOC
+#define SANITIZER_MALLOC 0
+#endif
+
 const char *mem_allocator_name(void)
 {
-    return "glibc";
+    return SANITIZER_MALLOC ? "asan" : "glibc";
 }
 
 const char *mem_allocator_version(void)
 {
-    return gnu_get_libc_version();
+    return SANITIZER_MALLOC ? "compiler's" : gnu_get_libc_version();
 }
 
 int mem_allocator_configure(mem_tuning_t tuning, char *buf, size_t bufsz)
 {
+    if (SANITIZER_MALLOC) {
+        snprintf(buf, bufsz, "tuning=none (AddressSanitizer's allocator)");
+        return 0;
+    }
     if (tuning == MEM_TUNING_PINNED) {
         if (mallopt(M_MMAP_THRESHOLD, PINNED_THRESHOLD) != 1 ||
             mallopt(M_TRIM_THRESHOLD, PINNED_THRESHOLD) != 1)
@@ -58,6 +75,7 @@ void mem_allocator_release(void)
 int mem_allocator_active(void)
 {
     Dl_info info;
+    if (SANITIZER_MALLOC) return 1;   /* the sanitizer's, as named */
     void *fn = dlsym(RTLD_DEFAULT, "malloc");
     if (fn == NULL || dladdr(fn, &info) == 0 || info.dli_fname == NULL)
         return 0;

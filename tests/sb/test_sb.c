@@ -179,7 +179,7 @@ static void meta_and_run_id(void)
     CHECK_OK(sb_meta_collect(&m, 2, argv));
     CHECK_EQ_STR(sb_meta_get(&m, "schema_version"), "1");
     CHECK_EQ_STR(sb_meta_get(&m, "command"), "prog --a");
-    CHECK_EQ_STR(sb_meta_get(&m, "allocator"), "glibc");
+    CHECK_EQ_STR(sb_meta_get(&m, "allocator"), mem_allocator_name());
     CHECK(sb_meta_get(&m, "nope") == NULL);
     CHECK_OK(sb_meta_set(&m, "date", "2026-11-26T23:01:02Z"));
     CHECK_OK(sb_meta_set(&m, "git_commit", "3f2a9c1deadbeef"));
