@@ -26,10 +26,14 @@ Figures (Plot.name; each is skipped when it would be empty)
     rss            peak_rss_delta_bytes vs N, same floor
     amplification  retain's held/needed and peak-RSS/needed vs N/k, a line
                    per allocator, with the line amplification = N/k
-    tradeoff       time per item against amplification, a marker per strategy
-    One panel per k rule; with several sources, a grid of k rules (rows) by
-    sources (columns). All axes are logarithmic, so values of zero (what
-    receive-only holds) have no point; the caption says so when it happens.
+    tradeoff       time per item relative to receive-only's against
+                   amplification, a marker per strategy and source; panels:
+                   k rules (rows) by the findings table's representative N
+                   (columns), sources told apart by marker fill
+    The other figures have one panel per k rule; with several sources, a grid
+    of k rules (rows) by sources (columns). All axes are logarithmic, so
+    values of zero (what receive-only holds) have no point; the caption says
+    so when it happens.
 
 Output
     `generate` writes <name>.png and <name>.svg per figure, findings.md and
@@ -51,11 +55,12 @@ import statistics
 import tempfile
 
 import matplotlib
-from matplotlib import ticker
+from matplotlib import ticker, transforms
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from . import report as report_mod     # report imports nothing from here
 from . import units
 from .results import (STRATEGIES, Results, ResultsError, case_key,
                       load_many)
@@ -287,20 +292,13 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
     grouped = {}
     for res, row in ok:
         source = grouped.setdefault((id(res), row["allocator"]),
-                                    (res, row["allocator"], {}))
-        case = source[2].setdefault((case_key(row), row["kept_rule"]),
-                                    [row, [], None])
-        if row["aggregate"] == "":
-            case[1].append(row)
-        elif row["aggregate"] == "median":
-            case[2] = row
+                                    (res, row["allocator"], []))
+        source[2].append(row)
     labels = _source_labels([(res, alloc)
                              for res, alloc, _ in grouped.values()])
     sources = []
-    for (res, allocator, cases), label in zip(grouped.values(), labels):
-        built = [Case(first, reps, median)
-                 for first, reps, median in cases.values()
-                 if reps or median]
+    for (res, allocator, rows), label in zip(grouped.values(), labels):
+        built = _cases_of(rows)
         if built:
             sources.append(Source(res, allocator, label, built))
     if not sources:
@@ -322,6 +320,21 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
                 skipped.append((label_of[key], row["benchmark"],
                                 row["message"]))
     return Selection(results, sources, elem_bytes, growth_policy, skipped)
+
+
+def _cases_of(rows):
+    """The Cases of rows of one source, in the order they first appear;
+    only repetition and `median` rows count, and a case needs one of them."""
+    cases = {}
+    for row in rows:
+        case = cases.setdefault((case_key(row), row["kept_rule"]),
+                                [row, [], None])
+        if row["aggregate"] == "":
+            case[1].append(row)
+        elif row["aggregate"] == "median":
+            case[2] = row
+    return [Case(first, reps, median)
+            for first, reps, median in cases.values() if reps or median]
 
 
 def _source_labels(pairs):
@@ -477,16 +490,28 @@ def _gid(kind, *parts):
     return kind + "-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
 
 
-def _draw_series(ax, xs, values, style, label, gid, linestyle=None):
-    """A line with open markers through the medians and, where repetitions
-    exist, min-max error bars. Returns the data Line2D."""
+def _marker_fill(colour, fill):
+    """matplotlib marker keywords for a fill style: "none" (open marker),
+    "full", or a half ("left", "bottom", ...) with the other half open."""
+    if fill == "none":
+        return {"markerfacecolor": "none"}
+    return {"fillstyle": fill, "markerfacecolor": colour,
+            "markerfacecoloralt": "none"}
+
+
+def _draw_series(ax, xs, values, style, label, gid, linestyle=None,
+                 fill="none", transform=None):
+    """A line with open markers (or markers filled as `fill` says) through
+    the medians and, where repetitions exist, min-max error bars. Returns
+    the data Line2D."""
     colour, marker, default_ls = style
     ys = [v.median for v in values]
+    where = {} if transform is None else {"transform": transform}
     (line,) = ax.plot(xs, ys, color=colour, marker=marker,
                       linestyle=default_ls if linestyle is None else linestyle,
                       linewidth=1.4, markersize=6, markeredgewidth=1.3,
-                      markerfacecolor="none",
-                      label=label, zorder=3)
+                      label=label, zorder=3, **_marker_fill(colour, fill),
+                      **where)
     line.set_gid(gid)
     if any(v.low is not None for v in values):
         below = [v.median - v.low if v.low is not None else 0.0
@@ -496,7 +521,7 @@ def _draw_series(ax, xs, values, style, label, gid, linestyle=None):
         ax.errorbar(xs, ys, yerr=[[max(b, 0.0) for b in below],
                                   [max(a, 0.0) for a in above]],
                     fmt="none", ecolor=colour, elinewidth=1.0, capsize=2.5,
-                    zorder=2)
+                    zorder=2, **where)
     return line
 
 
@@ -544,6 +569,25 @@ class _Grid:
         return f"{source.label} · {rule_text}"
 
 
+def _legend_columns(figure, count):
+    """How many columns the legend under a figure gets for `count` entries."""
+    return max(1, min(count, int(figure.get_figwidth() // 3.4)))
+
+
+def _grouped_handles(figure, first, last):
+    """Legend handles laid out so that `last` fills the legend's last column
+    and `first` the columns before it (legends fill column by column)."""
+    ncol = _legend_columns(figure, len(first) + len(last))
+    if ncol < 2:
+        return first + last
+    rows = max(-(-len(first) // (ncol - 1)), len(last))
+
+    def blank():
+        return Line2D([], [], linestyle="none", label=" ")
+    return (first + [blank() for _ in range(rows * (ncol - 1) - len(first))]
+            + last + [blank() for _ in range(rows - len(last))])
+
+
 def _finish(figure, axes_grid, title, subtitle, handles, legend_title,
             panel_h, xlabel, ylabel):
     """Labels on the outer panels, a legend under them, a two-line title,
@@ -557,7 +601,7 @@ def _finish(figure, axes_grid, title, subtitle, handles, legend_title,
     for row in axes_grid:
         row[0].set_ylabel(ylabel)
     width = figure.get_figwidth()
-    ncol = max(1, min(len(handles), int(width // 3.4)))
+    ncol = _legend_columns(figure, len(handles))
     legend = figure.legend(handles=handles, loc="lower center", ncol=ncol,
                            frameon=False, fontsize=9, title=legend_title,
                            title_fontsize=9, bbox_to_anchor=(0.5, 0.0))
@@ -776,74 +820,197 @@ def figure_amplification(sel):
     return Plot("amplification", "Amplification of retain", caption, figure)
 
 
+# Marker fill per source in the trade-off figure, where all sources share a
+# panel: (matplotlib fillstyle, how the caption says it).
+SOURCE_FILLS = (("full", "filled"), ("none", "hollow"),
+                ("left", "left half filled"), ("bottom", "bottom half filled"),
+                ("right", "right half filled"), ("top", "top half filled"))
+BASELINE = "receive-only"
+SOURCE_SHIFT_PT = 6     # sideways step between sources' markers, in points
+
+
+def _baselines(source, sel):
+    """The receive-only Cases of a source's file and allocator, by (N, k, M,
+    k rule), with the selection's element size and growth policy. Read from
+    the file, so a strategies filter that leaves receive-only out of the
+    figures does not take the trade-off figure's baseline away."""
+    rows = [r for r in source.results.rows
+            if r["strategy"] == BASELINE and r["status"] == "ok"
+            and r["allocator"] == source.allocator
+            and r["elem_bytes"] == sel.elem_bytes
+            and r["growth_policy"] == sel.growth_policy]
+    return {(c.source_bytes, c.kept_bytes, c.items, c.kept_rule): c
+            for c in _cases_of(rows)}
+
+
+def relative_time(case, baseline):
+    """A case's time per item over its receive-only case's, as a Value: the
+    median over the baseline's median and, for the bar, each repetition over
+    that same median. None when either time is missing or not positive."""
+    time = case.value("real_time_per_item_ns")
+    base = baseline.value("real_time_per_item_ns") if baseline else None
+    if time is None or base is None or time.median <= 0 or base.median <= 0:
+        return None
+
+    def over(v):
+        return None if v is None else v / base.median
+    return Value(over(time.median), over(time.low), over(time.high),
+                 time.repetitions)
+
+
+def _tradeoff_title(n, rule, cases):
+    ks = sorted({c.kept_bytes for c in cases})
+    ms = sorted({c.items for c in cases})
+    k_text = f"k = {rule}"
+    if not rule.isdigit() and ks:
+        k_text += " = " + ", ".join(units.format_bytes(k) for k in ks)
+    parts = [f"N = {units.format_bytes(n)}", k_text]
+    if ms:
+        parts.append("M = " + ", ".join(str(m) for m in ms))
+    return " · ".join(parts)
+
+
 def figure_tradeoff(sel):
-    """Time per item against amplification, a marker per strategy."""
-    grid = _Grid(sel.kept_rules, sel.sources, panel_w=4.6, panel_h=3.6)
-    drawn, zeros, used = 0, set(), []
-    for ax, rule, source in grid.panels():
-        ax.set_title(grid.panel_title(rule, source), fontsize=10)
-        set_log_axis(ax.xaxis, "ratio")
-        set_log_axis(ax.yaxis, "ns")
-        panel = 0
-        for i, strategy in enumerate(sel.strategies):
-            style = _style(STRATEGY_STYLE, strategy, i)
-            points = []
-            for case in source.select(strategy, rule):
-                amp = case.value("amplification")
-                time = case.value("real_time_per_item_ns")
-                if amp is None or time is None:
-                    continue
-                if amp.median <= 0 or time.median <= 0:
-                    zeros.add(strategy)
-                    continue
-                points.append((amp, time))
-            if not points:
-                continue
-            xs = [a.median for a, _ in points]
-            # A faint path through the sizes in increasing N; the filled
-            # marker is the largest N.
-            path, = ax.plot(xs, [t.median for _, t in points],
-                            color=style[0], linewidth=0.8, alpha=0.35,
-                            zorder=1)
-            path.set_gid(_gid("path", rule, source.label, strategy))
-            line = _draw_series(ax, xs, [t for _, t in points], style,
-                                strategy_label(strategy),
-                                _gid("series", "tradeoff", rule,
-                                     source.label, strategy),
-                                linestyle="none")
-            end, = ax.plot(xs[-1:], [points[-1][1].median], linestyle="none",
-                           marker=style[1], color=style[0], markersize=6,
-                           zorder=4)
-            end.set_gid(_gid("end", rule, source.label, strategy))
-            amp_bars = [a for a, _ in points]
-            if any(a.low is not None and a.high != a.low for a in amp_bars):
-                ax.errorbar(xs, line.get_ydata(), xerr=[
-                    [a.median - (a.low if a.low is not None else a.median)
-                     for a in amp_bars],
-                    [(a.high if a.high is not None else a.median) - a.median
-                     for a in amp_bars]],
-                    fmt="none", ecolor=style[0], elinewidth=1.0, capsize=2.5)
-            panel += 1
-            if strategy not in used:
-                used.append(strategy)
-        if not panel:
-            _no_data(ax)
-        drawn += panel
+    """Time per item relative to receive-only's against amplification: one
+    panel per k rule (rows) and representative N (columns, the sizes of the
+    findings table), a marker per strategy and source."""
+    _, sizes = report_mod.table_sizes(sel)
+    strategies = [(i, s) for i, s in enumerate(sel.strategies)
+                  if s != BASELINE]
+    if not sizes or not strategies:
+        return None
+    several = len(sel.sources) > 1
+    fills = [SOURCE_FILLS[j % len(SOURCE_FILLS)] if several else ("none", "")
+             for j in range(len(sel.sources))]
+    baselines = [_baselines(source, sel) for source in sel.sources]
+    rules = sel.kept_rules
+    panel_h = 3.3
+    figure = Figure(figsize=(4.3 * len(sizes) + 0.6, panel_h * len(rules)))
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(len(rules), len(sizes), sharey=True,
+                           squeeze=False)
+    drawn, used, unmatched = 0, [], 0
+    for r, rule in enumerate(rules):
+        for col, n in enumerate(sizes):
+            ax = axes[r][col]
+            set_log_axis(ax.xaxis, "ratio")
+            set_log_axis(ax.yaxis, "ratio")
+            ref = ax.axhline(1.0, color="#555555", linestyle="--",
+                             linewidth=1.0, zorder=1)
+            ref.set_gid(_gid("reference", "tradeoff", n, rule))
+            panel, xs, shown = 0, [1.0], []
+            for j, source in enumerate(sel.sources):
+                # Each source's markers a few points sideways, so that the
+                # allocators of one fix do not hide one another at 1x.
+                shift = transforms.offset_copy(
+                    ax.transData, fig=figure, units="points", y=0,
+                    x=(j - (len(sel.sources) - 1) / 2) * SOURCE_SHIFT_PT)
+                for i, strategy in strategies:
+                    at = [c for c in source.select(strategy, rule)
+                          if c.source_bytes == n]
+                    if not at:
+                        continue
+                    case = at[-1]     # the largest M, as the findings table
+                    amp = case.value("amplification")
+                    base = baselines[j].get(
+                        (n, case.kept_bytes, case.items, rule))
+                    ratio = relative_time(case, base)
+                    if base is None:
+                        unmatched += 1
+                    if amp is None or amp.median <= 0 or ratio is None:
+                        continue
+                    style = _style(STRATEGY_STYLE, strategy, i)
+                    _draw_series(ax, [amp.median], [ratio], style,
+                                 f"{strategy_label(strategy)} · "
+                                 f"{source.label}",
+                                 _gid("series", "tradeoff", n, rule,
+                                      source.label, strategy),
+                                 linestyle="none", fill=fills[j][0],
+                                 transform=shift)
+                    if amp.low is not None and amp.high != amp.low:
+                        ax.errorbar([amp.median], [ratio.median], xerr=[
+                            [amp.median - amp.low], [amp.high - amp.median]],
+                            fmt="none", ecolor=style[0], elinewidth=1.0,
+                            capsize=2.5, zorder=2, transform=shift)
+                    xs.append(amp.median)
+                    shown.append(case)
+                    panel += 1
+                    if strategy not in used:
+                        used.append(strategy)
+            # A margin of 1.4x, or 8 % of a wide span, on either side.
+            pad = max(1.4, (max(xs) / min(xs)) ** 0.08)
+            ax.set_xlim(min(xs) / pad, max(xs) * pad)
+            ax.set_title(_tradeoff_title(n, rule, shown), fontsize=10)
+            if not panel:
+                _no_data(ax)
+            drawn += panel
     if not drawn:
         return None
-    handles = _strategy_handles(used)
-    _finish(grid.figure, grid.axes, "Trade-off: time per item against "
-            "memory amplification", sel.describe(), handles,
-            _bars_note(sel) + "; filled marker: largest N", grid.panel_h,
-            "amplification (held / needed)", "time per item")
-    caption = ("Each marker is one case (one N): its median time per item "
-               "against its amplification (held_bytes / needed_bytes); a "
-               "faint line joins one strategy's sizes in increasing N and "
-               "the filled marker is the largest N. Lower left is best: "
-               "fast and holding only what it needs. "
-               f"{_bars_note(sel).capitalize()}."
-               + _zero_note(sorted(zeros, key=_strategy_order), "bytes"))
-    return Plot("tradeoff", "Trade-off", caption, figure=grid.figure)
+
+    handles = [_legend_handle(_style(STRATEGY_STYLE, s, i),
+                              strategy_label(s), linestyle="none")
+               for i, s in enumerate(sel.strategies) if s in used]
+    others = []
+    if several:
+        others += [Line2D([], [], color="#444444", marker="o",
+                           linestyle="none", markeredgewidth=1.3,
+                           label=f"{source.label} ({fill[1]})",
+                           **_marker_fill("#444444", fill[0]))
+                    for source, fill in zip(sel.sources, fills)]
+    others.append(Line2D([], [], color="#555555", linestyle="--",
+                         label="1×: receiving alone (receive-only's time)"))
+    handles = _grouped_handles(figure, handles, others)
+    bars = _bars_note(sel)
+    if sel.max_repetitions >= 2:
+        bars += ", each over receive-only's median"
+    subtitle = sel.describe()
+    if len(sel.items) > 1:
+        subtitle += " with N (panel titles give M)"
+    _finish(figure, axes, "Trade-off: time per item relative to receiving "
+            "alone, against memory amplification", subtitle, handles, bars,
+            panel_h * len(rules), "amplification (held / needed)",
+            "time per item / receive-only's")
+
+    sizes_text = ", ".join(units.format_bytes(n) for n in sizes)
+    caption = (
+        "Which fix is cheapest for the memory it saves. Columns are the "
+        f"source sizes of the findings table ({sizes_text}: the smallest N, "
+        "the N nearest 64 KiB and the largest N), rows the k rules"
+        + ("; M, the items per batch, changes with N and each panel title "
+           "gives it. " if len(sel.items) > 1 else ". ") +
+        "Each marker is one strategy under one allocator: across, its "
+        "amplification (held_bytes / needed_bytes: 1× holds only what was "
+        "kept, retain sits near N/k); up, its median wall-clock time per "
+        "item divided by the median time per item of receive-only in the "
+        "same case (same N, k, M, element size, growth policy and "
+        "allocator). The dashed line at 1× is receiving alone; 2× means "
+        "keeping doubles the time. Lower left is best: of the markers at "
+        "1× amplification, the lowest is the cheapest fix. Colour and shape "
+        "give the strategy, as in the other figures. ")
+    if several:
+        caption += (
+            "The fill gives the allocator ("
+            + ", ".join(f"{fill[1]}: {source.label}"
+                        for source, fill in zip(sel.sources, fills))
+            + f"), each allocator's markers {SOURCE_SHIFT_PT} points to the "
+            "right of the previous one's so that none hides another: the "
+            "allocators share a panel so that each fix is compared across "
+            "them at a glance, rather than in one panel per allocator, "
+            "which would multiply the panels. ")
+    caption += (
+        "receive-only has no marker: it keeps nothing (amplification 0, "
+        "which a log axis cannot show) and is the baseline itself. ")
+    if sel.max_repetitions >= 2:
+        caption += (
+            "Bars span the minimum to the maximum of the repetitions, each "
+            "repetition's time divided by receive-only's median (the "
+            "baseline's own spread is not in them).")
+    else:
+        caption += "One repetition per case: no error bars."
+    if unmatched:
+        caption += (" Cases without a receive-only row in their file are "
+                    "left out.")
+    return Plot("tradeoff", "Trade-off", caption, figure=figure)
 
 
 FIGURES = (figure_time, figure_held, figure_rss, figure_amplification,
@@ -903,8 +1070,6 @@ def generate(inputs, out_dir=None, elem_bytes=None, growth_policy="go",
     input before anything is created, and PlotError when the output folder
     or a file in it cannot be written.
     """
-    from . import report as report_mod   # report imports nothing from here
-
     if inputs and all(isinstance(i, Results) for i in inputs):
         results = list(inputs)
     else:

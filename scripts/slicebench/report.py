@@ -8,7 +8,8 @@ findings(sel) -> Findings
     has cases of several M, the one with the largest M is used. A dash marks
     a figure that was not measured or a case that was skipped.
     Findings.markdown() is a Markdown section to paste into a README;
-    Findings.html() is the same table as HTML.
+    Findings.html() is the same table as HTML. table_sizes(sel) returns that
+    k rule and those sizes (the trade-off figure's columns use them too).
 
 render_html(sel, images, findings) -> str
     One HTML page with no external resources: the case and filters, the
@@ -84,13 +85,21 @@ def representative_sizes(sizes, reference=REFERENCE_N):
     return sorted({sizes[0], middle, sizes[-1]})
 
 
-def findings(sel):
-    """The findings table of a Selection (see the module docstring)."""
+def table_sizes(sel):
+    """(k rule, sizes) of the findings table of a Selection: the rule "16"
+    (else the first rule present) and the representative sizes N of that
+    rule's cases. The trade-off figure uses the same sizes."""
     rule = (PREFERRED_RULE if PREFERRED_RULE in sel.kept_rules
             else sel.kept_rules[0])
     sizes = representative_sizes(
         c.source_bytes for s in sel.sources for c in s.cases
         if c.kept_rule == rule and c.source_bytes > 0)
+    return rule, sizes
+
+
+def findings(sel):
+    """The findings table of a Selection (see the module docstring)."""
+    rule, sizes = table_sizes(sel)
     header = ["allocator", "strategy"]
     for n in sizes:
         size = units.format_bytes(n)

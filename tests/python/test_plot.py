@@ -20,7 +20,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-from slicebench import plot, results, units  # noqa: E402
+from slicebench import plot, report, results, units  # noqa: E402
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "plot")
 RUN_ID = "20261126T230102Z_3f2a9c1"
@@ -32,10 +32,21 @@ OWN_FILES = {f"{name}.{ext}" for name in plot.FIGURE_NAMES
              for ext in ("png", "svg")} | {"findings.md", "report.html"}
 
 # Data series per figure for the two-allocator fixture run (2 k rules):
-# 7 strategies per panel, minus receive-only where it holds 0 bytes (held,
-# tradeoff); amplification has a line per allocator in each of 2 panels.
+# 7 strategies per panel, minus receive-only where it holds 0 bytes (held);
+# amplification has a line per allocator in each of 2 panels; tradeoff has
+# a marker per strategy but receive-only and allocator in each of 2 k rules
+# x 3 sizes, minus mimalloc's retain skipped at 1 MiB, k = 16.
 EXPECTED_SERIES = {"time": 28, "held": 24, "rss": 28, "amplification": 4,
-                   "tradeoff": 24}
+                   "tradeoff": 2 * 3 * 6 * 2 - 1}
+
+# Trade-off panels of the fixture run: k rules (rows) by the findings
+# table's sizes, 64 B, 64 KiB and 1 MiB (columns), row by row.
+TRADEOFF_TITLES = [
+    "N = 64 B · k = 16 · M = 200", "N = 64 KiB · k = 16 · M = 200",
+    "N = 1 MiB · k = 16 · M = 200",
+    "N = 64 B · k = N/8 = 8 B · M = 200",
+    "N = 64 KiB · k = N/8 = 8 KiB · M = 200",
+    "N = 1 MiB · k = N/8 = 128 KiB · M = 200"]
 
 
 def run_cli(args, cwd, python=SYSTEM_PYTHON):
@@ -260,6 +271,137 @@ class FigureTest(unittest.TestCase):
         self.assertEqual(ax.yaxis.get_major_formatter()(1000, 0), "1 µs")
         self.assertEqual(ax.get_xscale(), "log")
         self.assertEqual(ax.get_yscale(), "log")
+
+    def series_by_panel(self, plot_):
+        """{panel title: {gid: Line2D}} of a figure's data series."""
+        return {ax.get_title(): {l.get_gid(): l for l in ax.get_lines()
+                                 if (l.get_gid() or "").startswith("series-")}
+                for ax in plot_.figure.axes}
+
+    def test_tradeoff_panels(self):
+        panels = self.series_by_panel(self.plots["tradeoff"])
+        self.assertEqual(list(panels), TRADEOFF_TITLES)
+        _, sizes = report.table_sizes(self.sel)
+        self.assertEqual(sizes, [64, 65536, 1 << 20])
+        for title, series in panels.items():
+            # 6 strategies (all but receive-only) x 2 allocators; mimalloc's
+            # retain at 1 MiB, k = 16 was skipped.
+            want = 11 if title == "N = 1 MiB · k = 16 · M = 200" else 12
+            with self.subTest(panel=title):
+                self.assertEqual(len(series), want)
+                self.assertTrue(all(len(l.get_xdata()) == 1
+                                    for l in series.values()))
+        skipped = panels["N = 1 MiB · k = 16 · M = 200"]
+        self.assertNotIn("series-tradeoff-1048576-16-mimalloc-retain",
+                         skipped)
+        self.assertIn("series-tradeoff-1048576-16-glibc-retain", skipped)
+
+    def test_tradeoff_has_no_receive_only(self):
+        p = self.plots["tradeoff"]
+        for _, gid in p.series():
+            self.assertNotIn("receive-only", gid)
+        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
+        self.assertFalse(any(l.startswith("receive-only") for l in labels))
+        self.assertIn("receive-only has no marker", p.caption)
+
+    def test_tradeoff_y_is_time_over_receive_only(self):
+        panels = self.series_by_panel(self.plots["tradeoff"])
+        line = panels["N = 64 KiB · k = 16 · M = 200"][
+            "series-tradeoff-65536-16-glibc-copy"]
+        # By hand from the fixture's median rows (glibc, N = 64 KiB, k = 16,
+        # M = 200, elem 1 B, growth go): copy 4208.6677 ns, receive-only
+        # 4023.63 ns; copy holds exactly M x k (amplification 1).
+        self.assertAlmostEqual(line.get_ydata()[0], 4208.6677 / 4023.63)
+        self.assertEqual(list(line.get_xdata()), [1.0])
+        retain = panels["N = 64 KiB · k = 16 · M = 200"][
+            "series-tradeoff-65536-16-glibc-retain"]
+        self.assertEqual(list(retain.get_xdata()), [65536 / 16])
+        # Every marker: its case's median time over the receive-only median
+        # of the same case, read from the rows of the file.
+        medians = {}
+        for row in self.sel.results[0].aggregate("median"):
+            medians[(row["strategy"], row["source_bytes"], row["kept_rule"],
+                     row["elem_bytes"], row["growth_policy"])] = row
+        checked = 0
+        for title, series in panels.items():
+            for gid, l in series.items():
+                _, _, n, rule, source, strategy = gid.split("-", 5)
+                if source != "glibc":
+                    continue
+                checked += 1
+                rule = rule.replace("_", "/")
+                mine = medians[(strategy, int(n), rule, 1, "go")]
+                base = medians[("receive-only", int(n), rule, 1, "go")]
+                self.assertAlmostEqual(
+                    l.get_ydata()[0], mine["real_time_per_item_ns"]
+                    / base["real_time_per_item_ns"], msg=gid)
+                self.assertEqual(l.get_xdata()[0], mine["amplification"])
+        self.assertEqual(checked, 6 * 6)    # 6 panels x 6 strategies
+
+    def test_tradeoff_bars_are_repetitions_over_baseline_median(self):
+        glibc = self.sel.sources[0]
+        copy = [c for c in glibc.select("copy", "16")
+                if c.source_bytes == 65536][0]
+        base = [c for c in glibc.cases if c.strategy == "receive-only"
+                and c.kept_rule == "16" and c.source_bytes == 65536][0]
+        value = plot.relative_time(copy, base)
+        self.assertAlmostEqual(value.median, 4208.6677 / 4023.63)
+        self.assertAlmostEqual(value.low, 4169.5406 / 4023.63)
+        self.assertAlmostEqual(value.high, 4247.7948 / 4023.63)
+        self.assertEqual(value.repetitions, 2)
+        self.assertIsNone(plot.relative_time(copy, None))
+
+    def test_tradeoff_reference_axes_and_legend(self):
+        p = self.plots["tradeoff"]
+        for ax in p.figure.axes:
+            refs = [l for l in ax.get_lines()
+                    if (l.get_gid() or "").startswith("reference-")]
+            self.assertEqual(len(refs), 1)
+            self.assertEqual(list(refs[0].get_ydata()), [1, 1])
+            self.assertEqual(ax.get_xscale(), "log")
+            self.assertEqual(ax.get_yscale(), "log")
+            self.assertEqual(ax.yaxis.get_major_formatter()(2, 0), "2×")
+        ax = p.figure.axes[0]
+        self.assertIn("receive-only", ax.get_ylabel())
+        self.assertIn("amplification", p.figure.axes[-1].get_xlabel())
+        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
+        self.assertIn("glibc (filled)", labels)
+        self.assertIn("mimalloc (hollow)", labels)
+        self.assertIn("1×: receiving alone (receive-only's time)", labels)
+        self.assertIn(plot.strategy_label("retain"), labels)
+        title = p.figure._suptitle.get_text()
+        for text in ("glibc, mimalloc", "elem 1 B", "growth go", "M = 200"):
+            self.assertIn(text, title)
+        # Allocators by fill: glibc filled, mimalloc open.
+        series = self.series_by_panel(p)[TRADEOFF_TITLES[0]]
+        self.assertEqual(
+            series["series-tradeoff-64-16-glibc-copy"].get_fillstyle(),
+            "full")
+        self.assertEqual(series["series-tradeoff-64-16-glibc-copy"]
+                         .get_markerfacecolor(), "#1f77b4")
+        self.assertEqual(series["series-tradeoff-64-16-mimalloc-copy"]
+                         .get_markerfacecolor(), "none")
+        self.assertIn("filled: glibc, hollow: mimalloc", p.caption)
+
+    def test_tradeoff_single_allocator(self):
+        sel = plot.select(results.load_many([GLIBC]))
+        p = plot.figure_tradeoff(sel)
+        panels = self.series_by_panel(p)
+        self.assertEqual(list(panels), TRADEOFF_TITLES)
+        self.assertTrue(all(len(s) == 6 for s in panels.values()))
+        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
+        self.assertNotIn("glibc (filled)", labels)
+        self.assertNotIn("fill", p.caption)
+
+    def test_tradeoff_baseline_survives_strategy_filter(self):
+        sel = plot.select(results.load_many([GLIBC]),
+                          strategies=["retain", "copy"])
+        p = plot.figure_tradeoff(sel)
+        panels = self.series_by_panel(p)
+        self.assertTrue(all(len(s) == 2 for s in panels.values()))
+        line = panels["N = 64 KiB · k = 16 · M = 200"][
+            "series-tradeoff-65536-16-glibc-copy"]
+        self.assertAlmostEqual(line.get_ydata()[0], 4208.6677 / 4023.63)
 
     def test_empty_figures_left_out(self):
         sel = plot.select(results.load_many([GLIBC]),
