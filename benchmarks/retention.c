@@ -268,21 +268,24 @@ int main(int argc, char **argv)
     static sb_meta_t meta;
     static ret_rows_t rows;
     char err[512], settings[256], run_id[128];
-    int rc, i;
+    int rc, i, min_time_given = 0;
     struct stat sd;
 
     /* the command line as given, before Google Benchmark takes flags out */
     if (sb_meta_collect(&meta, argc, argv))
         return usage_error("cannot collect the run's metadata");
-    for (i = 1; i < argc; i++)            /* before Google Benchmark's --help */
+    for (i = 1; i < argc; i++) {          /* before Google Benchmark's --help */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             ret_usage(prog);
             return 0;
         }
+        min_time_given |= strncmp(argv[i], "--benchmark_min_time=", 21) == 0;
+    }
     bm_initialize(&argc, argv);                 /* takes --benchmark_* out */
     rc = ret_parse_flags(argc, argv, &opt, err, sizeof err);
     if (rc == 1) return 0;
     if (rc) return usage_error(err);
+    if (min_time_given) opt.min_time = 0;       /* the flag beats --quick's */
 
     if (mem_allocator_configure(opt.tuning, settings, sizeof settings))
         return usage_error("cannot configure the allocator");

@@ -2,7 +2,7 @@
 
 compare_commits(opts) builds the retention benchmark of two revisions, each
 in its own git worktree and build folder under a private temporary folder,
-runs the two binaries alternately (A B A B ..., one invocation of each per
+runs the two binaries alternately (A B B A A B ..., one invocation of each per
 round) so that drift of the machine hits both alike, merges each side's
 rounds into one results CSV under the output folder, and returns the two
 paths; the caller runs compare.py on them.
@@ -37,7 +37,11 @@ RESERVED_FLAGS = ("--csv-dir", "--run-id", "--no-csv",
                   "--benchmark_repetitions", "--help", "--version")
 
 # Benchmark flags when none are given after "--": a sweep of seconds.
-DEFAULT_FLAGS = ("--quick",)
+DEFAULT_FLAGS = ("--quick", "--benchmark_min_time=0.05")
+# One sample per process and case: repetitions within a process are not
+# independent of each other (see compare-commits --help).
+DEFAULT_ROUNDS = 10
+DEFAULT_REPETITIONS = 1
 
 LOG_TAIL = 15  # lines of a failed build's or run's log shown
 
@@ -50,7 +54,8 @@ class Options:
     """What compare-commits was asked to do (the CLI fills it in)."""
 
     def __init__(self, rev_a, rev_b, bench_filter=None, flags=(),
-                 rounds=5, repetitions=2, allocator="glibc", jobs=2,
+                 rounds=DEFAULT_ROUNDS, repetitions=DEFAULT_REPETITIONS,
+                 allocator="glibc", jobs=2,
                  out_dir=None, keep_temp=False, log=None):
         self.rev_a = rev_a              # revisions as the user wrote them
         self.rev_b = rev_b
@@ -413,9 +418,15 @@ def compare_commits(opts, cwd="."):
                 b.binary = a.binary
             else:
                 build(repo, b, tmp, opts)
+            # A B, then B A, ...: whatever running second does to a run
+            # (a warmer machine, a cooler one) falls on each side equally.
             for r in range(1, opts.rounds + 1):
-                ta = run_round(a, r, f"a-r{r}", raw_dir, opts)
-                tb = run_round(b, r, f"b-r{r}", raw_dir, opts)
+                if r % 2:
+                    ta = run_round(a, r, f"a-r{r}", raw_dir, opts)
+                    tb = run_round(b, r, f"b-r{r}", raw_dir, opts)
+                else:
+                    tb = run_round(b, r, f"b-r{r}", raw_dir, opts)
+                    ta = run_round(a, r, f"a-r{r}", raw_dir, opts)
                 opts.log(f"compare-commits: round {r}/{opts.rounds}: "
                          f"A {ta:.1f} s, B {tb:.1f} s")
             return write_merged(a, b, out_dir, opts)
