@@ -100,19 +100,6 @@ def case_label(params):
             f"/growth:{p['growth_policy']}/alloc:{p['allocator']}")
 
 
-def _read(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ResultsError(f"{path}: is a directory, not a results file") \
-            from None
-    except OSError as e:
-        raise ResultsError(f"{path}: cannot read: {e.strerror}") from None
-
-
 def _int_or(text, default):
     try:
         return int(text)
@@ -200,7 +187,7 @@ def _median_fallback(side, medians):
 
 def load_side(path):
     """Read one input of compare.py, CSV or JSON; raise ResultsError."""
-    raw = _read(path)
+    raw = results.read_bytes(path)
     if gbench_json.looks_like_json(raw):
         return _from_gbench(path, raw)
     return _from_csv(path)

@@ -41,7 +41,7 @@ import json
 import math
 import os
 
-from .results import ResultsError
+from .results import ResultsError, read_bytes
 
 # Nanoseconds per unit of "time_unit".
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -196,16 +196,4 @@ def parse(path, raw):
 
 def load(path):
     """Read and check one Google Benchmark JSON file (raises ResultsError)."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ResultsError(f"{path}: is a directory, not a results file") \
-            from None
-    except OSError as e:
-        raise ResultsError(f"{path}: cannot read: {e.strerror}") from None
-    if not raw.strip():
-        raise ResultsError(f"{path}: empty file")
-    return parse(path, raw)
+    return parse(path, read_bytes(path))

@@ -103,8 +103,9 @@ def _cell(path, lineno, name, text):
     return value
 
 
-def load(path):
-    """Read and check one results file; raise ResultsError if it is unusable."""
+def read_bytes(path):
+    """The whole file at path, or ResultsError: missing, a folder,
+    unreadable or empty. Shared by every reader of results files."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -116,6 +117,12 @@ def load(path):
         raise ResultsError(f"{path}: cannot read: {e.strerror}") from None
     if not raw.strip():
         raise ResultsError(f"{path}: empty file")
+    return raw
+
+
+def load(path):
+    """Read and check one results file; raise ResultsError if it is unusable."""
+    raw = read_bytes(path)
     if b"\0" in raw:
         raise ResultsError(f"{path}: binary data, not a results CSV")
     try:
@@ -144,6 +151,13 @@ def load(path):
         raise ResultsError(f"{path}: schema version {version}, "
                            f"this tool reads version {SCHEMA_VERSION}")
 
+    try:
+        return _parse_body(path, meta, lines, body_start)
+    except csv.Error as e:              # e.g. a field past csv's size limit
+        raise ResultsError(f"{path}: not a valid CSV: {e}") from None
+
+
+def _parse_body(path, meta, lines, body_start):
     reader = csv.reader(io.StringIO("\n".join(lines[body_start:])))
     header = next(reader, None)
     if not header:
