@@ -56,11 +56,11 @@ static int fail(char *err, size_t n, const char *fmt, ...)
     return -EINVAL;
 }
 
-/* Split a comma list into at most RET_MAX_LIST items, each handed to fn. */
+/* Split a comma list into at most max items, each handed to fn. */
 typedef int item_fn(const char *item, void *out, size_t i, char *err, size_t n);
 
 static int each_item(const char *flag, const char *list, item_fn *fn, void *out,
-                     size_t *count, char *err, size_t n)
+                     size_t max, size_t *count, char *err, size_t n)
 {
     char buf[1024];
     char *save = NULL, *item;
@@ -69,8 +69,8 @@ static int each_item(const char *flag, const char *list, item_fn *fn, void *out,
         return fail(err, n, "%s: list too long", flag);
     for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         int rc;
-        if (i == RET_MAX_LIST)
-            return fail(err, n, "%s: more than %d values", flag, RET_MAX_LIST);
+        if (i == max)
+            return fail(err, n, "%s: more than %zu values", flag, max);
         rc = fn(item, out, i, err, n);
         if (rc) return rc;
         i++;
@@ -213,34 +213,24 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         o->min_time = 0.005;
     }
     if (each_item("--sizes", sizes ? sizes : "64,512,4KiB,32KiB,128KiB,1MiB,4MiB,16MiB",
-                  size_item, o->sizes, &o->n_sizes, err, errsz) ||
+                  size_item, o->sizes, RET_MAX_LIST, &o->n_sizes, err, errsz) ||
         each_item("--kept", kept ? kept : "16,N/8,N/2", kept_item, o->kept,
-                  &o->n_kept, err, errsz) ||
+                  RET_MAX_LIST, &o->n_kept, err, errsz) ||
         each_item("--elem", elems ? elems : "1,8", elem_item, o->elems,
-                  &o->n_elems, err, errsz))
+                  RET_MAX_LIST, &o->n_elems, err, errsz))
         return -EINVAL;
     if (growth) {
-        gs_policy_t tmp[RET_MAX_LIST];
-        size_t n = 0;
-        if (each_item("--growth", growth, growth_item, tmp, &n, err, errsz))
+        if (each_item("--growth", growth, growth_item, o->growth, GS_POLICY_COUNT,
+                      &o->n_growth, err, errsz))
             return -EINVAL;
-        if (n > GS_POLICY_COUNT)
-            return fail(err, errsz, "--growth: at most %d policies", GS_POLICY_COUNT);
-        memcpy(o->growth, tmp, n * sizeof tmp[0]);
-        o->n_growth = n;
     } else {
         o->growth[0] = GS_GROW_GO;
         o->n_growth = 1;
     }
     if (strategies) {
-        keep_strategy_t tmp[RET_MAX_LIST];
-        size_t n = 0;
-        if (each_item("--strategies", strategies, strategy_item, tmp, &n, err, errsz))
+        if (each_item("--strategies", strategies, strategy_item, o->strategies,
+                      KEEP_STRATEGY_COUNT, &o->n_strategies, err, errsz))
             return -EINVAL;
-        if (n > KEEP_STRATEGY_COUNT)
-            return fail(err, errsz, "--strategies: at most %d", KEEP_STRATEGY_COUNT);
-        memcpy(o->strategies, tmp, n * sizeof tmp[0]);
-        o->n_strategies = n;
     } else {
         for (i = 0; i < KEEP_STRATEGY_COUNT; i++)
             o->strategies[i] = (keep_strategy_t)i;

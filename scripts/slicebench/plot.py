@@ -357,14 +357,11 @@ def _source_labels(pairs):
 # Axes: log scales with byte, time, ratio and count tick labels
 # ---------------------------------------------------------------------------
 
-class PowerOfTwoLocator(ticker.Locator):
-    """Ticks at powers of two, every 1, 2, 4, 10, ... exponents so that at
-    most `max_ticks` fall inside the view (16 B, 256 B, 4 KiB, 64 KiB, ...
-    or 1 B, 1 KiB, 1 MiB, ...)."""
+class _LogLocator(ticker.Locator):
+    """A tick locator for a log axis: at most `max_ticks` inside the view.
+    Subclasses give _ticks(vmin, vmax) for a positive, ordered view."""
 
-    STRIDES = (1, 2, 4, 10, 20, 40)
-
-    def __init__(self, max_ticks=7):
+    def __init__(self, max_ticks):
         self.max_ticks = max_ticks
 
     def __call__(self):
@@ -375,6 +372,20 @@ class PowerOfTwoLocator(ticker.Locator):
         vmin, vmax = sorted((vmin, vmax))
         if vmax <= 0:
             return []
+        return self._ticks(vmin, vmax)
+
+
+class PowerOfTwoLocator(_LogLocator):
+    """Ticks at powers of two, every 1, 2, 4, 10, ... exponents so that at
+    most `max_ticks` fall inside the view (16 B, 256 B, 4 KiB, 64 KiB, ...
+    or 1 B, 1 KiB, 1 MiB, ...)."""
+
+    STRIDES = (1, 2, 4, 10, 20, 40)
+
+    def __init__(self, max_ticks=7):
+        super().__init__(max_ticks)
+
+    def _ticks(self, vmin, vmax):
         vmin = max(vmin, vmax * 2.0 ** -60)
         lo = math.floor(math.log2(vmin))
         hi = math.ceil(math.log2(vmax))
@@ -386,23 +397,16 @@ class PowerOfTwoLocator(ticker.Locator):
         return ticks
 
 
-class DecadeLocator(ticker.Locator):
+class DecadeLocator(_LogLocator):
     """Ticks at 1, 10, 100, ... or, on a short axis, 1-2-5 or finer steps,
     so that at least three (at most `max_ticks`) fall inside the view."""
 
     MANTISSAS = ((1,), (1, 2, 5), (1, 1.5, 2, 3, 5, 7))
 
     def __init__(self, max_ticks=8):
-        self.max_ticks = max_ticks
+        super().__init__(max_ticks)
 
-    def __call__(self):
-        vmin, vmax = self.axis.get_view_interval()
-        return self.tick_values(vmin, vmax)
-
-    def tick_values(self, vmin, vmax):
-        vmin, vmax = sorted((vmin, vmax))
-        if vmax <= 0:
-            return []
+    def _ticks(self, vmin, vmax):
         vmin = max(vmin, vmax * 1e-30)
         lo = math.floor(math.log10(vmin))
         hi = math.ceil(math.log10(vmax))
