@@ -1,0 +1,88 @@
+"""The results schema and the strategy list: the Python side's one source.
+
+The C side has its own single source (benchmarks/retention_columns.h for the
+columns, the strategy table in benchmarks/keep.c); `slicebench-retention
+--schema` prints both, and tests/python/test_schema.py holds the two sides
+equal. Every reader, writer, fixture generator and plot takes its column and
+strategy names from here.
+
+Schema 2 (written now): one row per measurement (one repetition of one case,
+each in a process of its own unless the run says otherwise), `run_id` as a
+column, no aggregate rows (readers compute medians and spreads), no column
+named like a pandas DataFrame method. Loads into pandas with
+
+    pandas.read_csv(path, comment="#")
+
+(the writer never puts '#' or a line break in a cell).
+
+Schema 1 (still read): the same figures, plus aggregate rows marked in an
+`aggregate` column, `iterations` where 2 says `batches`, a
+`strategy_time_per_item_ns` column, and the run id in metadata only.
+"""
+
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+# The parameters that identify a case (one column each), in this order.
+PARAMS = ("strategy", "allocator", "source_bytes", "kept_bytes", "items",
+          "elem_bytes", "growth_policy")
+
+# Every column of schema 2, in file order, with how its cells are read:
+# "str", "int" (parameters, counts) or "float" (figures; empty = missing).
+COLUMNS = (
+    ("run_id", "str"),
+    ("benchmark", "str"),
+    ("strategy", "str"),
+    ("allocator", "str"),
+    ("source_bytes", "int"),
+    ("kept_bytes", "int"),
+    ("kept_rule", "str"),
+    ("items", "int"),
+    ("elem_bytes", "int"),
+    ("growth_policy", "str"),
+    ("repetition", "int"),
+    ("status", "str"),
+    ("message", "str"),
+    ("batches", "int"),
+    ("real_time_per_item_ns", "float"),
+    ("cpu_time_per_item_ns", "float"),
+    ("items_per_second", "float"),
+    ("kept_bytes_per_second", "float"),
+    ("peak_rss_delta_bytes", "float"),
+    ("held_bytes", "float"),
+    ("held_reserved_bytes", "float"),
+    ("needed_bytes", "float"),
+    ("amplification", "float"),
+    ("peak_rss_amplification", "float"),
+    ("allocs_per_item", "float"),
+    ("page_faults_per_item", "float"),
+)
+COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
+KIND = dict(COLUMNS)
+
+# Schema 1's columns, in file order (read only).
+COLUMNS_V1 = (
+    "benchmark", "strategy", "allocator", "source_bytes", "kept_bytes",
+    "kept_rule", "items", "elem_bytes", "growth_policy", "repetition",
+    "aggregate", "status", "message", "iterations", "real_time_per_item_ns",
+    "cpu_time_per_item_ns", "strategy_time_per_item_ns", "items_per_second",
+    "kept_bytes_per_second", "peak_rss_delta_bytes", "held_bytes",
+    "held_reserved_bytes", "needed_bytes", "amplification",
+    "peak_rss_amplification", "allocs_per_item", "page_faults_per_item",
+)
+# Schema 1 names of columns that schema 2 renamed.
+RENAMED_V1 = {"iterations": "batches"}
+
+# The strategies, in the order of the C strategy table, each with the Go
+# idiom it stands for (for legends and tables).
+STRATEGIES = (
+    ("receive-only", "receive, keep nothing (the baseline)"),
+    ("retain", "keep[i] = b[:k]: pins all of b"),
+    ("copy", "keep[i] = make([]T, k); copy(keep[i], b)"),
+    ("append", "acc = append(acc, b[:k]...) from nil; keep views of acc"),
+    ("exactcap", "acc = make([]T, 0, M*k); acc = append(acc, b[:k]...)"),
+    ("append-nil", "keep[i] = append([]T(nil), b[:k]...)"),
+    ("append-each", "keep[i] = append(keep[i], b[j]) for each j < k"),
+)
+STRATEGY_NAMES = tuple(name for name, _ in STRATEGIES)
+BASELINE = "receive-only"
