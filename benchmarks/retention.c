@@ -1,18 +1,24 @@
 /* retention.c -- slicebench-retention: what each way of keeping k bytes of
  * M received N-byte buffers costs, in time and in memory held.
  *
- * One benchmark per (strategy, case), registered case by case so the
- * strategies of a case run side by side; an iteration is one batch of M
- * items (keep.h). The binary is built once per allocator; each run writes
- * one results CSV (retention_rows.c). See --help.
+ * A run has three steps. The cases (strategy, N, k, M, elem, growth) are
+ * made from the flags and registered with Google Benchmark, one benchmark
+ * each. Every repetition of every case that --benchmark_filter selects is
+ * measured (retention_measure.c), each in a fresh process of its own, in an
+ * order shuffled across cases with a recorded seed (retention_child.c), and
+ * written to the results CSV as it finishes (retention_rows.c). Then Google
+ * Benchmark reports the measurements, per item, through every output its
+ * flags ask for. The binary is built once per allocator. See --help.
  */
 #include "retention.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bm.h"
@@ -21,107 +27,86 @@
 static const char *prog = "slicebench-retention";
 static ret_options_t opt;
 
-/* The heaps (one per growth policy) and the kept handles live for the whole
- * process and are warmed up before the first run, so no run pays for, or
- * counts in its peak, the model's own bookkeeping. */
-static gs_heap_t heaps[GS_POLICY_COUNT];
-static gs_slice_t *keep_store;
-static size_t keep_capacity;
+/* Every case of the options, and what its measurements found. */
+typedef struct case_slot_s {
+    ret_case_t rc;
+    int selected;             /* chosen by --benchmark_filter              */
+    ret_result_t *res;        /* one per repetition, once measured         */
+    int64_t replayed;         /* repetitions reported through the shim     */
+} case_slot_t;
+
+static case_slot_t *cases;
+static size_t n_cases, cap_cases;
+static int64_t repetitions;
 
 /* ------------------------------------------------------------------------
- * The benchmark
+ * Reporting a measurement through Google Benchmark
+ *
+ * Each registered benchmark stands for one case; its run replays the
+ * measurement of the repetition Google Benchmark asks for, so every
+ * --benchmark_* output flag works on figures measured elsewhere. Time and
+ * the counters are per item (one benchmark iteration is one item).
  * ------------------------------------------------------------------------ */
 
-static void keep_bench(bm_state_t *st)
+/* The counters the console shows; every other one is in the JSON. */
+static const char *const console_counters[] = {
+    "held_per_item", "amplification", "peak_rss_per_item", "faults_per_item",
+};
+
+static void replay_bench(bm_state_t *st)
 {
-    keep_strategy_t s;
-    keep_case_t c;
-    keep_held_t held = {0}, first = {0};
-    int64_t growth, batches = 0;
-    uint64_t expect;
-    gs_heap_t *h;
-    char reason[256];
-    int rc;
-
-    c.source_bytes = (size_t)bm_arg(st, "N");
-    c.kept_bytes = (size_t)bm_arg(st, "k");
-    c.items = (size_t)bm_arg(st, "M");
-    c.elem = (size_t)bm_arg(st, "elem");
-    growth = bm_arg(st, "growth");
-    if (bm_error_occurred(st)) return;
-    if (keep_strategy_parse(bm_family(st), &s) || growth < 0 ||
-        growth >= GS_POLICY_COUNT || c.items > keep_capacity) {
-        bm_skip_with_error(st, "internal: bad registration");
+    case_slot_t *s = bm_user_data(st);
+    const ret_result_t *r;
+    double m, needed;
+    if (s == NULL || s->res == NULL || s->replayed >= repetitions) {
+        bm_skip_with_error(st, "internal: no measurement for this run");
         return;
     }
-    h = &heaps[growth];
-    rc = keep_expected_peak(&c, (gs_policy_t)growth, s, &expect);
-    if (rc == 0) rc = sb_guard(expect, opt.budget, reason, sizeof reason);
-    else snprintf(reason, sizeof reason, "case out of range: %s", strerror(-rc));
-    if (rc) {
-        bm_skip_with_error(st, reason);
+    r = &s->res[s->replayed++];
+    if (!r->ok) {
+        bm_skip_with_error(st, r->message);
         return;
     }
-
-    BM_LOOP(st) {
-        mem_counts_t mc;
-        rc = keep_batch(h, &c, s, keep_store, (unsigned)batches, &held);
-        if (rc) {
-            snprintf(reason, sizeof reason, "batch failed: %s", strerror(-rc));
-            bm_skip_with_error(st, reason);
-            break;
-        }
-        /* the allocator's count of live bytes is the model's held bytes
-         * (what is measured is what the code allocated), and every batch
-         * holds the same arrays (the allocator's reserved size of them may
-         * differ a little with where they land in its heap) */
-        mem_counts_get(&mc);
-        if (mc.live_bytes != (int64_t)held.held_reserved_bytes ||
-            (batches > 0 && (held.held_bytes != first.held_bytes ||
-                             held.referenced_bytes != first.referenced_bytes ||
-                             held.live_arrays != first.live_arrays ||
-                             held.grows != first.grows))) {
-            keep_release(keep_store, c.items);
-            bm_skip_with_error(st, "internal: accounting mismatch between "
-                               "the model and the counting allocator");
-            break;
-        }
-        if (batches++ == 0) first = held;
-        keep_release(keep_store, c.items);
-        bm_do_not_optimize(held);
-    }
-    if (bm_error_occurred(st)) return;
-
-    bm_set_items_processed(st, bm_iterations(st) * (int64_t)c.items);
+    m = (double)s->rc.c.items;
+    needed = m * (double)s->rc.c.kept_bytes;
+    if (r->message[0]) bm_set_label(st, r->message);
+    bm_set_counter(st, "items_per_second", 1e9 / r->real_ns, 0);
     bm_set_counter(st, "kept_bytes_per_second",
-                   (double)bm_iterations(st) * (double)c.items * (double)c.kept_bytes,
-                   BM_COUNTER_RATE | BM_COUNTER_1024);
-    bm_set_counter(st, "held_bytes", (double)held.held_bytes, BM_COUNTER_1024);
-    bm_set_counter(st, "held_reserved_bytes", (double)held.held_reserved_bytes,
-                   BM_COUNTER_1024);
-    bm_set_counter(st, "needed_bytes", (double)c.items * (double)c.kept_bytes,
-                   BM_COUNTER_1024);
-    bm_set_counter(st, "amplification",
-                   (double)held.held_bytes / ((double)c.items * (double)c.kept_bytes), 0);
-    bm_set_counter(st, "grows_per_batch", (double)held.grows, 0);
+                   1e9 / r->real_ns * (double)s->rc.c.kept_bytes, BM_COUNTER_1024);
+    bm_set_counter(st, "held_bytes", r->held_bytes, BM_COUNTER_1024);
+    bm_set_counter(st, "held_reserved_bytes", r->held_reserved, BM_COUNTER_1024);
+    bm_set_counter(st, "needed_bytes", needed, BM_COUNTER_1024);
+    bm_set_counter(st, "held_per_item", r->held_bytes / m, BM_COUNTER_1024);
+    bm_set_counter(st, "amplification", r->held_bytes / needed, 0);
+    if (r->has_peak) {
+        bm_set_counter(st, "peak_rss_delta_bytes", r->peak_rss_delta, BM_COUNTER_1024);
+        bm_set_counter(st, "peak_rss_per_item", r->peak_rss_delta / m, BM_COUNTER_1024);
+        bm_set_counter(st, "peak_rss_amplification", r->peak_rss_delta / needed, 0);
+    }
+    bm_set_counter(st, "allocs_per_item", r->allocs_per_item, 0);
+    bm_set_counter(st, "faults_per_item", r->faults_per_item, 0);
+    bm_set_counter(st, "batches", (double)r->batches, 0);
+    bm_replay(st, r->batches * (int64_t)s->rc.c.items, r->real_ns, r->cpu_ns);
 }
 
 /* ------------------------------------------------------------------------
  * Cases
  * ------------------------------------------------------------------------ */
 
-/* The largest M whose worst strategy fits the budget (0 if none does). */
+/* The largest M for which every strategy of the case fits the budget, its
+ * kept handles included (0 if none does). It depends on the case alone
+ * (N, k, elem, growth, budget), never on which strategies were selected. */
 static size_t items_for(keep_case_t c, gs_policy_t p)
 {
     size_t lo = 0, hi = (size_t)opt.max_items;
     while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2, i;
+        size_t mid = lo + (hi - lo + 1) / 2;
         int fits = 1;
         c.items = mid;
-        for (i = 0; i < opt.n_strategies && fits; i++) {
+        for (int s = 0; s < KEEP_STRATEGY_COUNT && fits; s++) {
             uint64_t peak;
-            fits = keep_expected_peak(&c, p, opt.strategies[i], &peak) == 0 &&
-                   peak <= opt.budget;
+            fits = keep_expected_peak(&c, p, (keep_strategy_t)s, &peak) == 0 &&
+                   peak + (uint64_t)mid * sizeof(gs_slice_t) <= opt.budget;
         }
         if (fits) lo = mid;
         else hi = mid - 1;
@@ -129,25 +114,38 @@ static size_t items_for(keep_case_t c, gs_policy_t p)
     return lo;
 }
 
-static int register_case(keep_case_t c, gs_policy_t p)
+static int add_case(keep_case_t c, gs_policy_t p, keep_strategy_t s,
+                    const char *rule)
 {
-    static const char *const names[] = {"N", "k", "M", "elem", "growth"};
-    const int64_t args[] = {(int64_t)c.source_bytes, (int64_t)c.kept_bytes,
-                            (int64_t)c.items, (int64_t)c.elem, (int64_t)p};
-    for (size_t i = 0; i < opt.n_strategies; i++) {
-        bm_bench_t *b = bm_register(keep_strategy_name(opt.strategies[i]), keep_bench);
-        if (b == NULL || bm_arg_names(b, 5, names) || bm_args(b, 5, args) ||
-            bm_use_real_time(b) ||
-            (opt.min_time > 0 && bm_fix_min_time(b, opt.min_time)))
-            return -ENOMEM;
+    ret_case_t *rc;
+    if (n_cases == cap_cases) {
+        size_t cap = cap_cases ? cap_cases * 2 : 64;
+        case_slot_t *more = realloc(cases, cap * sizeof *cases);
+        if (more == NULL) return -ENOMEM;
+        cases = more;
+        cap_cases = cap;
     }
-    if (c.items > keep_capacity) keep_capacity = c.items;
+    memset(&cases[n_cases], 0, sizeof cases[n_cases]);
+    rc = &cases[n_cases++].rc;
+    rc->strategy = s;
+    rc->c = c;
+    rc->growth = p;
+    snprintf(rc->rule, sizeof rc->rule, "%s", rule);
+    /* the policy shows in the name only when it is not Go's own */
+    if (p == GS_GROW_GO)
+        snprintf(rc->family, sizeof rc->family, "%s", keep_strategy_name(s));
+    else
+        snprintf(rc->family, sizeof rc->family, "%s/growth:%s",
+                 keep_strategy_name(s), gs_policy_name(p));
+    /* as Google Benchmark names it: family/args/manual_time */
+    snprintf(rc->name, sizeof rc->name, "%s/N:%zu/k:%zu/M:%zu/elem:%zu/manual_time",
+             rc->family, c.source_bytes, c.kept_bytes, c.items, c.elem);
     return 0;
 }
 
-/* Register every case of the options. Returns how many cases fit the
- * budget, or -EINVAL with a message in err. */
-static int register_cases(char *err, size_t n)
+/* Every case of the options, in (N, k, elem, growth, strategy) order.
+ * Returns how many fit the budget, or -EINVAL with a message in err. */
+static int make_cases(char *err, size_t n)
 {
     size_t in_budget = 0, total = 0;
     uint64_t smallest = UINT64_MAX;
@@ -167,7 +165,6 @@ static int register_cases(char *err, size_t n)
             for (size_t j = 0; j < n_seen; j++) dup |= seen[j] == k;
             if (dup) continue;                     /* two rules, one k */
             seen[n_seen++] = k;
-            ret_rows_note_rule(N, k, r->text);
             for (size_t ei = 0; ei < opt.n_elems; ei++) {
                 keep_case_t c = {(size_t)N, (size_t)k, 1, (size_t)opt.elems[ei]};
                 if (N % c.elem || k % c.elem) {
@@ -187,8 +184,8 @@ static int register_cases(char *err, size_t n)
                     c.items = opt.items ? (size_t)opt.items : items_for(c, p);
                     total++;
                     if (c.items == 0) {
-                        /* registered with M = 1 so that the skip, and why,
-                         * shows in the output and the CSV */
+                        /* made with M = 1 so that the skip, and why, shows
+                         * in the output and the CSV */
                         c.items = 1;
                     } else {
                         in_budget++;
@@ -196,15 +193,21 @@ static int register_cases(char *err, size_t n)
                     if (keep_expected_peak(&c, p, KEEP_RECEIVE_ONLY, &one) == 0 &&
                         one < smallest)
                         smallest = one;
-                    if (register_case(c, p)) {
-                        snprintf(err, n, "cannot register benchmarks: out of memory");
-                        return -EINVAL;
-                    }
+                    for (size_t i = 0; i < opt.n_strategies; i++)
+                        if (add_case(c, p, opt.strategies[i], r->text)) {
+                            snprintf(err, n, "out of memory");
+                            return -EINVAL;
+                        }
                 }
             }
         }
     }
-    if (total > 0 && in_budget == 0 && opt.items == 0) {
+    if (total == 0) {
+        snprintf(err, n, "no case: every --kept rule is below one byte at "
+                 "every --sizes value");
+        return -EINVAL;
+    }
+    if (in_budget == 0 && opt.items == 0) {
         char b[32], s[32];
         sb_format_bytes(opt.budget, b, sizeof b);
         sb_format_bytes(smallest, s, sizeof s);
@@ -215,21 +218,178 @@ static int register_cases(char *err, size_t n)
     return (int)in_budget;
 }
 
-/* Warm the heaps and the kept handles: make and drop as many arrays as a
- * batch can keep, so the header free lists are full before any run. */
-static int warm_up(void)
+static int register_cases(void)
 {
-    keep_store = calloc(keep_capacity ? keep_capacity : 1, sizeof *keep_store);
-    if (keep_store == NULL) return -ENOMEM;
-    for (size_t p = 0; p < GS_POLICY_COUNT; p++) {
-        gs_heap_init(&heaps[p], (gs_policy_t)p);
-        for (size_t i = 0; i < keep_capacity; i++) {
-            int rc = gs_make(&heaps[p], 1, 1, 1, &keep_store[i]);
-            if (rc) return rc;
-        }
-        keep_release(keep_store, keep_capacity);   /* writes every handle */
+    static const char *const names[] = {"N", "k", "M", "elem"};
+    for (size_t i = 0; i < n_cases; i++) {
+        const keep_case_t *c = &cases[i].rc.c;
+        const int64_t args[] = {(int64_t)c->source_bytes, (int64_t)c->kept_bytes,
+                                (int64_t)c->items, (int64_t)c->elem};
+        bm_bench_t *b = bm_register_with(cases[i].rc.family, replay_bench, &cases[i]);
+        if (b == NULL || bm_arg_names(b, 4, names) || bm_args(b, 4, args) ||
+            bm_use_manual_time(b))
+            return -ENOMEM;
     }
     return 0;
+}
+
+static void mark_selected(const bm_state_t *st, void *ud)
+{
+    case_slot_t *s = bm_user_data(st);
+    (void)ud;
+    if (s) s->selected = 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Measuring: every (case, repetition) once, in a shuffled order
+ * ------------------------------------------------------------------------ */
+
+typedef struct job_s {
+    case_slot_t *slot;
+    int64_t rep;
+} job_t;
+
+/* splitmix64: a small, well-mixed generator for the order */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static void shuffle(job_t *jobs, size_t n, uint64_t seed)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(next_random(&seed) % i);
+        job_t t = jobs[i - 1];
+        jobs[i - 1] = jobs[j];
+        jobs[j] = t;
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void format_duration(double s, char *buf, size_t n)
+{
+    if (s < 60) snprintf(buf, n, "%.0f s", s);
+    else if (s < 3600) snprintf(buf, n, "%.0f min %02.0f s", floor(s / 60), fmod(s, 60));
+    else snprintf(buf, n, "%.1f h", s / 3600);
+}
+
+/* [i/n] name, elapsed and time left, on standard error: rewritten in place
+ * on a terminal, else a line every tenth of the way. */
+static void progress(size_t done, size_t total, const char *name, double t0,
+                     int tty)
+{
+    static size_t last_tenth;
+    double elapsed = now_s() - t0;
+    char e[32], left[32];
+    format_duration(elapsed, e, sizeof e);
+    format_duration(done ? elapsed / (double)done * (double)(total - done) : 0,
+                    left, sizeof left);
+    if (tty) {
+        fprintf(stderr, "\r\033[K[%zu/%zu] %.60s  %s, about %s left",
+                done, total, name, e, left);
+        if (done == total) fputs("\r\033[K", stderr);
+    } else if (done == total || done * 10 / total > last_tenth) {
+        last_tenth = done * 10 / total;
+        fprintf(stderr, "%s: [%zu/%zu] %s, about %s left\n", prog, done, total,
+                e, left);
+    }
+}
+
+/* Measure every selected case `repetitions` times, writing each row as it
+ * comes. Returns how many measurements failed, or -errno when the results
+ * file could not be written (its message printed). */
+static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
+                       double warmup, uint64_t seed)
+{
+    size_t n_jobs = 0, done = 0;
+    int failed = 0, tty = isatty(STDERR_FILENO);
+    double t0 = now_s();
+    job_t *jobs;
+
+    for (size_t i = 0; i < n_cases; i++)
+        if (cases[i].selected) n_jobs += (size_t)repetitions;
+    jobs = calloc(n_jobs ? n_jobs : 1, sizeof *jobs);
+    if (jobs == NULL) return -ENOMEM;
+    n_jobs = 0;
+    for (size_t i = 0; i < n_cases; i++) {
+        if (!cases[i].selected) continue;
+        cases[i].res = calloc((size_t)repetitions, sizeof *cases[i].res);
+        if (cases[i].res == NULL) {
+            free(jobs);
+            return -ENOMEM;
+        }
+        for (int64_t r = 0; r < repetitions; r++)
+            jobs[n_jobs++] = (job_t){&cases[i], r};
+    }
+    if (opt.isolation == RET_ISOLATE_PROCESS) shuffle(jobs, n_jobs, seed);
+
+    for (size_t j = 0; j < n_jobs; j++) {
+        case_slot_t *s = jobs[j].slot;
+        ret_result_t *r = &s->res[jobs[j].rep];
+        int err = opt.isolation == RET_ISOLATE_PROCESS
+                      ? ret_measure_in_child(&s->rc, argc, argv, min_time, warmup, r)
+                      : ret_measure(&s->rc, &opt, min_time, warmup, r);
+        if (err) {
+            memset(r, 0, sizeof *r);
+            r->failed = 1;
+            snprintf(r->message, sizeof r->message, "cannot measure: %s",
+                     strerror(-err));
+        }
+        failed += r->failed;
+        if (!opt.no_csv) {
+            err = ret_rows_write(rows, &s->rc, jobs[j].rep, r);
+            if (err) {
+                if (tty) fputs("\n", stderr);
+                fprintf(stderr, "%s: cannot write the results file %s: %s "
+                        "(it keeps the %zu rows before)\n", prog,
+                        rows->csv.fd >= 0 ? rows->csv.path : rows->dir,
+                        strerror(-err), rows->rows);
+                free(jobs);
+                return err;
+            }
+        }
+        progress(++done, n_jobs, s->rc.name, t0, tty);
+    }
+    free(jobs);
+    return failed;
+}
+
+/* The measured case named `name` (--child), its answer on standard output. */
+static int run_child(const char *name)
+{
+    char line[1024];
+    ret_result_t r;
+    for (size_t i = 0; i < n_cases; i++) {
+        if (strcmp(cases[i].rc.name, name) != 0) continue;
+        if (ret_measure(&cases[i].rc, &opt, opt.child_min_time, opt.child_warmup, &r))
+            return 1;
+        if (ret_result_format(&r, line, sizeof line)) return 1;
+        fputs(line, stdout);
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
+    fprintf(stderr, "%s: --child: no case named '%s'\n", prog, name);
+    return 2;
+}
+
+/* --schema: what a reader of the results needs to agree with this binary. */
+static void print_schema(void)
+{
+    printf("{\"schema_version\": %d, \"columns\": [", RET_SCHEMA_VERSION);
+    for (int i = 0; i < RET_NCOLS; i++)
+        printf("%s\"%s\"", i ? ", " : "", ret_columns[i]);
+    printf("], \"strategies\": [");
+    for (int i = 0; i < KEEP_STRATEGY_COUNT; i++)
+        printf("%s\"%s\"", i ? ", " : "", keep_strategy_name((keep_strategy_t)i));
+    printf("], \"allocator\": \"%s\"}\n", mem_allocator_name());
 }
 
 /* ------------------------------------------------------------------------
@@ -267,28 +427,43 @@ int main(int argc, char **argv)
 {
     static sb_meta_t meta;
     static ret_rows_t rows;
-    char err[512], settings[256], run_id[128];
-    int rc, i, min_time_given = 0;
+    char err[512], settings[256], run_id[128], num[64];
+    char **given;
+    const int given_argc = argc;
+    double min_time, warmup;
+    uint64_t seed;
+    int rc, i, failed;
     struct stat sd;
 
-    /* the command line as given, before Google Benchmark takes flags out */
-    if (sb_meta_collect(&meta, argc, argv))
-        return usage_error("cannot collect the run's metadata");
+    /* the command line as given, before Google Benchmark takes flags out:
+     * for the metadata, and for the measuring processes */
+    given = calloc((size_t)argc + 1, sizeof *given);
+    if (given == NULL) return usage_error("out of memory");
+    memcpy(given, argv, (size_t)argc * sizeof *given);
     for (i = 1; i < argc; i++) {          /* before Google Benchmark's --help */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             ret_usage(prog);
             return 0;
         }
-        min_time_given |= strncmp(argv[i], "--benchmark_min_time=", 21) == 0;
     }
     bm_initialize(&argc, argv);                 /* takes --benchmark_* out */
     rc = ret_parse_flags(argc, argv, &opt, err, sizeof err);
     if (rc == 1) return 0;
     if (rc) return usage_error(err);
-    if (min_time_given) opt.min_time = 0;       /* the flag beats --quick's */
-
+    if (opt.schema) {
+        print_schema();
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
     if (mem_allocator_configure(opt.tuning, settings, sizeof settings))
         return usage_error("cannot configure the allocator");
+    rc = make_cases(err, sizeof err);
+    if (rc < 0) return usage_error(err);
+    if (opt.child) return run_child(opt.child);
+
+    if (sb_meta_collect(&meta, given_argc, given))
+        return usage_error("cannot collect the run's metadata");
+    snprintf(num, sizeof num, "%d", RET_SCHEMA_VERSION);
+    sb_meta_set(&meta, "schema_version", num);
     if (!opt.no_csv) {
         if (stat(opt.csv_dir, &sd) != 0) {
             snprintf(err, sizeof err, "results folder %s: %s", opt.csv_dir,
@@ -302,19 +477,42 @@ int main(int argc, char **argv)
         if (probe_writable(opt.csv_dir, err, sizeof err) != 0)
             return usage_error(err);
     }
-
-    rc = register_cases(err, sizeof err);
-    if (rc < 0) return usage_error(err);
-    rc = warm_up();
-    if (rc) {
-        snprintf(err, sizeof err, "warm-up failed: %s", strerror(-rc));
-        return usage_error(err);
+    if (register_cases())
+        return usage_error("cannot register benchmarks: out of memory");
+    if (bm_flag_list_tests()) {                 /* names only, nothing run */
+        bm_run_specified();
+        bm_shutdown();
+        return 0;
+    }
+    if (bm_list_selected(mark_selected, NULL) == 0) {
+        fprintf(stderr, "%s: no benchmark matches --benchmark_filter=%s\n", prog,
+                bm_flag_filter());
+        return 1;
+    }
+    repetitions = bm_flag_repetitions();
+    if (repetitions < 1) repetitions = 1;
+    warmup = bm_flag_take_min_warmup_time();
+    min_time = opt.min_time > 0 ? opt.min_time : bm_flag_min_time();
+    seed = opt.seed;
+    if (!opt.seed_given) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        seed = (uint64_t)ts.tv_sec * UINT64_C(1000000007) ^ (uint64_t)ts.tv_nsec ^
+               ((uint64_t)getpid() << 32);
     }
 
     if (sb_meta_set(&meta, "allocator_settings", settings))
         return usage_error("cannot collect the run's metadata");
-    snprintf(err, sizeof err, "%llu", (unsigned long long)opt.budget);
-    sb_meta_set(&meta, "budget_bytes", err);
+    snprintf(num, sizeof num, "%llu", (unsigned long long)opt.budget);
+    sb_meta_set(&meta, "budget_bytes", num);
+    sb_meta_set(&meta, "isolation",
+                opt.isolation == RET_ISOLATE_PROCESS ? "process" : "none");
+    snprintf(num, sizeof num, "%llu", (unsigned long long)seed);
+    sb_meta_set(&meta, "order_seed", num);
+    snprintf(num, sizeof num, "%.9g", min_time);
+    sb_meta_set(&meta, "min_time_s", num);
+    snprintf(num, sizeof num, "%lld", (long long)repetitions);
+    sb_meta_set(&meta, "repetitions", num);
     if (opt.run_id) snprintf(run_id, sizeof run_id, "%s", opt.run_id);
     else if (sb_run_id(&meta, run_id, sizeof run_id))
         snprintf(run_id, sizeof run_id, "run");
@@ -324,16 +522,14 @@ int main(int argc, char **argv)
     rows.dir = opt.csv_dir;
     snprintf(rows.stem, sizeof rows.stem, "%s_%s", run_id, mem_allocator_name());
     rows.meta = &meta;
-    rows.opt = &opt;
     rows.csv.fd = -1;
-    bm_set_run_sink(ret_rows_sink, &rows);
-    sb_memrun_install();
 
-    if (bm_run_specified() == 0) {
-        fprintf(stderr, "%s: no benchmark ran (check --benchmark_filter)\n", prog);
-        bm_shutdown();
-        return 1;
-    }
+    failed = measure_all(argc, given, &rows, min_time, warmup, seed);
+    if (failed < 0) return 1;
+
+    bm_set_console_counters(sizeof console_counters / sizeof console_counters[0],
+                            console_counters);
+    bm_run_specified();
     bm_shutdown();
     if (fflush(stdout) != 0) {
         fprintf(stderr, "%s: cannot write the report to standard output: %s\n",
@@ -352,6 +548,11 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "%s: %zu rows written to %s\n", prog, rows.rows,
                 rows.csv.path);
+    }
+    if (failed) {
+        fprintf(stderr, "%s: %d measurement%s failed (status failed in the "
+                "results)\n", prog, failed, failed == 1 ? "" : "s");
+        return 1;
     }
     return 0;
 }

@@ -1,6 +1,8 @@
 /* retention.h -- the retention benchmark binary's parts: its options
- * (retention_flags.c), its results rows (retention_rows.c) and the
- * program (retention.c).
+ * (retention_flags.c), the measurement of one case (retention_measure.c),
+ * running each measurement in a child process of its own
+ * (retention_child.c), its results rows (retention_rows.c) and the program
+ * (retention.c).
  */
 #ifndef SLICEBENCH_RETENTION_H
 #define SLICEBENCH_RETENTION_H
@@ -11,6 +13,7 @@
 #include "bm.h"
 #include "gs.h"
 #include "keep.h"
+#include "retention_columns.h"
 #include "sb.h"
 
 enum {
@@ -40,7 +43,16 @@ typedef struct ret_options_s {
     int no_csv;              /* write no results CSV                       */
     const char *run_id;      /* file name stem, or NULL: date and commit   */
     mem_tuning_t tuning;     /* pinned (default) or the allocator's own    */
+    int isolation;           /* RET_ISOLATE_PROCESS (default) or _NONE     */
+    uint64_t seed;           /* order of the measurements; see seed_given  */
+    int seed_given;          /* 1: --seed; 0: drawn at start, recorded     */
+    int schema;              /* --schema: print the schema and exit        */
+    const char *child;       /* --child=NAME: measure that case, print it  */
+    double child_min_time;   /* --child-min-time: seconds of timed batches */
+    double child_warmup;     /* --child-warmup: seconds of untimed batches */
 } ret_options_t;
+
+enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };
 
 /* Parse the program's own flags (Google Benchmark's are gone by then).
  * Returns 0, 1 when --help or --version was answered (exit 0), or -EINVAL
@@ -51,21 +63,79 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
 /* The usage text. */
 void ret_usage(const char *prog);
 
-/* Results rows: a shim sink that turns every reported run into one CSV
- * row. It opens the file at the first row. */
+/* ------------------------------------------------------------------------
+ * Cases and their measurement
+ * ------------------------------------------------------------------------ */
+
+/* One case: a strategy on one (N, k, M, elem, growth). M depends on the
+ * case alone (retention.c, items_for), never on what else was selected. */
+typedef struct ret_case_s {
+    keep_strategy_t strategy;
+    keep_case_t c;            /* N, k, M, elem                             */
+    gs_policy_t growth;
+    char rule[24];            /* the --kept rule that gave k: "16", "N/8"  */
+    char family[48];          /* registered name: strategy[/growth:policy] */
+    char name[192];           /* full run name, as every output shows it   */
+} ret_case_t;
+
+/* What one measurement of a case found (retention_measure.c). */
+typedef struct ret_result_s {
+    int ok;                   /* 1 measured; 0 skipped or failed: message  */
+    int failed;               /* 1: an error, not a stated skip            */
+    char message[256];        /* why not ok, or a note (one line)          */
+    int64_t batches;          /* timed batches of M items                  */
+    double real_ns;           /* wall time per item over those, ns         */
+    double cpu_ns;            /* CPU time per item, ns                     */
+    int has_peak;             /* 0: peak_rss_delta is missing (message)    */
+    double peak_rss_delta;    /* peak RSS of the first batch over the RSS
+                                 before it, bytes                          */
+    double held_bytes;        /* cap x elem of every array kept, bytes     */
+    double held_reserved;     /* what the allocator reserved for them      */
+    double allocs_per_item;   /* allocations per item, timed batches       */
+    double faults_per_item;   /* minor page faults per item, timed batches */
+} ret_result_t;
+
+/* Measure case rc in this process: one untimed first batch from a heap
+ * that has given its free memory back (peak RSS, held bytes), `warmup`
+ * more seconds of untimed batches, then timed batches until min_time
+ * seconds have passed (at least one): time, allocations and page faults
+ * per item in the steady state. A case that does not fit the budget or
+ * the memory available is skipped with the reason; -errno only when the
+ * measurement itself could not be made. */
+int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
+                double warmup, ret_result_t *out);
+
+/* The result as one line of text, and back (the child's answer). */
+int ret_result_format(const ret_result_t *r, char *buf, size_t n);
+int ret_result_parse(const char *line, ret_result_t *out);
+
+/* Measure case rc in a fresh process: this program run again with its own
+ * flags (argv as given, saved before Google Benchmark took its flags out)
+ * and --child=NAME; the child's answer, or a failed result saying how the
+ * child ended. */
+int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
+                         double min_time, double warmup, ret_result_t *out);
+
+/* ------------------------------------------------------------------------
+ * Results rows
+ * ------------------------------------------------------------------------ */
+
+/* The results CSV of a run: a row per measurement, written as each one
+ * finishes, the file created at the first. */
 typedef struct ret_rows_s {
     const char *dir;          /* folder of the CSV                         */
     char stem[256];           /* file name without .csv                    */
     const sb_meta_t *meta;    /* its "# key=value" lines                   */
-    const ret_options_t *opt;
     sb_csv_t csv;             /* fd < 0 until the first row                */
     size_t rows;              /* rows written                              */
-    int error;                /* first write error (-errno), 0 if none     */
 } ret_rows_t;
 
-/* The kept rule that produced k for N (registered with ret_rows_note_rule). */
-void ret_rows_note_rule(uint64_t n, uint64_t k, const char *rule);
+/* The schema's column names, in file order. */
+extern const char *const ret_columns[RET_NCOLS];
 
-void ret_rows_sink(const bm_run_t *run, void *ud);
+/* Write the row of repetition `rep` of case rc; 0 or -errno (the file then
+ * keeps every row before). */
+int ret_rows_write(ret_rows_t *rows, const ret_case_t *rc, int64_t rep,
+                   const ret_result_t *r);
 
 #endif /* SLICEBENCH_RETENTION_H */

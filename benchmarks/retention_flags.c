@@ -40,6 +40,13 @@ void ret_usage(const char *prog)
 "  --no-csv            write no results CSV\n"
 "  --run-id=ID         results file name stem (default: UTC time and commit)\n"
 "  --allocator-defaults  leave the allocator's own tuning (default: pinned)\n"
+"  --isolation=MODE    process (default): every repetition of every case is\n"
+"                      measured in a fresh process, in an order shuffled\n"
+"                      across cases; none: all in this process, in order\n"
+"                      (figures then depend on what ran before: debugging)\n"
+"  --seed=N            seed of the shuffled order (default: drawn, recorded\n"
+"                      as order_seed in the results' metadata)\n"
+"  --schema            print the results schema and the strategies (JSON)\n"
 "  --help, --version\n"
 "\n"
 "Every --benchmark_* flag of Google Benchmark works as usual, e.g.\n"
@@ -196,6 +203,25 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             o->run_id = v;
         } else if (strcmp(a, "--allocator-defaults") == 0) {
             o->tuning = MEM_TUNING_DEFAULT;
+        } else if ((v = value_of(a, "--isolation"))) {
+            if (strcmp(v, "process") == 0) o->isolation = RET_ISOLATE_PROCESS;
+            else if (strcmp(v, "none") == 0) o->isolation = RET_ISOLATE_NONE;
+            else return fail(err, errsz, "--isolation: '%s' is not one of process, none", v);
+        } else if ((v = value_of(a, "--seed"))) {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end || errno)
+                return fail(err, errsz, "--seed: '%s' is not a whole number", v);
+            o->seed_given = 1;
+        } else if (strcmp(a, "--schema") == 0) {
+            o->schema = 1;
+        } else if ((v = value_of(a, "--child"))) {
+            o->child = v;
+        } else if ((v = value_of(a, "--child-min-time"))) {
+            o->child_min_time = strtod(v, NULL);
+        } else if ((v = value_of(a, "--child-warmup"))) {
+            o->child_warmup = strtod(v, NULL);
         } else if (strncmp(a, "--benchmark_", 12) == 0) {
             return fail(err, errsz, "unrecognized flag '%s' (see --help)", a);
         } else {

@@ -9,11 +9,16 @@
 #include <benchmark/benchmark.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
+#include <ostream>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 // Google Benchmark builds its default display reporter from these two
@@ -22,6 +27,13 @@
 // flag behaves exactly as it does without the shim.
 namespace benchmark {
 extern std::string FLAGS_benchmark_format;
+extern std::string FLAGS_benchmark_out;
+extern std::string FLAGS_benchmark_out_format;
+extern std::string FLAGS_benchmark_filter;
+extern int32_t FLAGS_benchmark_repetitions;
+extern double FLAGS_benchmark_min_time;
+extern double FLAGS_benchmark_min_warmup_time;
+extern bool FLAGS_benchmark_list_tests;
 namespace internal {
 ConsoleReporter::OutputOptions GetOutputOptions(bool force_no_color);
 }  // namespace internal
@@ -37,15 +49,30 @@ void *sink_ud = nullptr;
 
 enum Phase { kNotStarted, kInLoop, kDone };
 
+// bm_list_selected: while set, every Run() reports its instance and skips.
+bm_list_fn *list_fn = nullptr;
+void *list_ud = nullptr;
+size_t listed = 0;
+
+// bm_replay hands its figures to the reporters through three counters of
+// these names; the reporters turn them back into times and take them out.
+const char kReplayIters[] = "bm:replay_iterations";
+const char kReplayReal[] = "bm:replay_real_ns";
+const char kReplayCpu[] = "bm:replay_cpu_ns";
+
+// bm_set_console_counters
+std::set<std::string> console_counters;
+
 }  // namespace
 
 struct bm_bench_s : public benchmark::internal::Benchmark {
-  bm_bench_s(const char *name, bm_fn *fn)
-      : benchmark::internal::Benchmark(name), family(name), fn(fn) {}
+  bm_bench_s(const char *name, bm_fn *fn, void *ud)
+      : benchmark::internal::Benchmark(name), family(name), fn(fn), ud(ud) {}
   void Run(benchmark::State &state) override;
 
   std::string family;
   bm_fn *fn;
+  void *ud;                        // bm_register_with's pointer
   std::vector<std::string> names;  // our copy of ArgNames, for bm_arg
   size_t arity = 0;                // arguments per run, for bm_range
 };
@@ -58,6 +85,12 @@ struct bm_state_s {
 
 void bm_bench_s::Run(benchmark::State &state) {
   bm_state_s s{&state, this, kNotStarted};
+  if (list_fn) {                   // bm_list_selected: name it, run nothing
+    list_fn(&s, list_ud);
+    listed++;
+    state.SkipWithError("listed");
+    return;
+  }
   if (hook_before) hook_before(&s, hook_ud);
   fn(&s);
   // A function that left its loop early still has the timer running: stop
@@ -78,8 +111,12 @@ void bm_bench_s::Run(benchmark::State &state) {
 // ---------------------------------------------------------------------------
 
 extern "C" bm_bench_t *bm_register(const char *name, bm_fn *fn) {
+  return bm_register_with(name, fn, nullptr);
+}
+
+extern "C" bm_bench_t *bm_register_with(const char *name, bm_fn *fn, void *ud) {
   if (name == nullptr || fn == nullptr) return nullptr;
-  bm_bench_s *b = new (std::nothrow) bm_bench_s(name, fn);
+  bm_bench_s *b = new (std::nothrow) bm_bench_s(name, fn, ud);
   if (b == nullptr) return nullptr;
   benchmark::internal::RegisterBenchmarkInternal(b);  // takes ownership
   return b;
@@ -162,6 +199,12 @@ extern "C" int bm_use_real_time(bm_bench_t *b) {
   return 0;
 }
 
+extern "C" int bm_use_manual_time(bm_bench_t *b) {
+  if (b == nullptr) return -EINVAL;
+  b->UseManualTime();
+  return 0;
+}
+
 // ---------------------------------------------------------------------------
 // Inside a run
 // ---------------------------------------------------------------------------
@@ -210,6 +253,24 @@ extern "C" const char *bm_family(const bm_state_t *s) {
   return s->bench->family.c_str();
 }
 
+extern "C" void *bm_user_data(const bm_state_t *s) { return s->bench->ud; }
+
+extern "C" void bm_replay(bm_state_t *s, int64_t iterations, double real_ns,
+                          double cpu_ns) {
+  benchmark::State &st = *s->st;
+  if (s->phase != kNotStarted) return;
+  s->phase = kDone;
+  // One pass of whatever count Google Benchmark asks for, with a manual time
+  // no --benchmark_min_time exceeds, ends its iteration search at once; the
+  // reporters replace that time with the figures below (Rewrite).
+  if (st.KeepRunningBatch(st.max_iterations)) st.SetIterationTime(1e9);
+  while (st.KeepRunningBatch(1)) {
+  }
+  st.counters[kReplayIters] = benchmark::Counter(static_cast<double>(iterations));
+  st.counters[kReplayReal] = benchmark::Counter(real_ns);
+  st.counters[kReplayCpu] = benchmark::Counter(cpu_ns);
+}
+
 extern "C" void bm_pause_timing(bm_state_t *s) { s->st->PauseTiming(); }
 extern "C" void bm_resume_timing(bm_state_t *s) { s->st->ResumeTiming(); }
 
@@ -248,19 +309,73 @@ extern "C" int bm_error_occurred(const bm_state_t *s) {
 
 namespace {
 
-// Forwards everything to the display reporter Google Benchmark would have
-// made, then hands each run to the C sink.
+using Run = benchmark::BenchmarkReporter::Run;
+
+// A bm_replay run carries its figures in the kReplay* counters: make them
+// the run's times and iterations, and take the counters out. On an
+// aggregate the counters hold the statistic of the per-iteration figures
+// over the repetitions (Google Benchmark aggregates counters as values), and
+// an aggregate's times are read per data.iterations, its repetition count.
+void Rewrite(Run *run) {
+  auto iters = run->counters.find(kReplayIters);
+  auto real = run->counters.find(kReplayReal);
+  auto cpu = run->counters.find(kReplayCpu);
+  if (iters == run->counters.end() || real == run->counters.end() ||
+      cpu == run->counters.end())
+    return;
+  if (run->run_type == Run::RT_Iteration) {
+    run->iterations = static_cast<benchmark::IterationCount>(iters->second.value);
+    run->real_accumulated_time = real->second.value * 1e-9 * run->iterations;
+    run->cpu_accumulated_time = cpu->second.value * 1e-9 * run->iterations;
+  } else if (run->aggregate_unit == benchmark::kTime) {
+    run->real_accumulated_time = real->second.value * 1e-9 * run->iterations;
+    run->cpu_accumulated_time = cpu->second.value * 1e-9 * run->iterations;
+  } else {                           // a fraction (cv): no unit to scale
+    run->real_accumulated_time = real->second.value;
+    run->cpu_accumulated_time = cpu->second.value;
+  }
+  run->counters.erase(iters);
+  run->counters.erase(real);
+  run->counters.erase(cpu);
+}
+
+// The console's share of the counters (bm_set_console_counters).
+void ForConsole(Run *run) {
+  for (auto it = run->counters.begin(); it != run->counters.end();) {
+    const bool shown = console_counters.empty() ||
+                       console_counters.count(it->first) > 0;
+    if (!shown || !std::isfinite(it->second.value))
+      it = run->counters.erase(it);
+    else
+      ++it;
+  }
+}
+
+// Forwards everything to a reporter Google Benchmark would have made, with
+// replayed runs rewritten (and, for the console, its counters chosen); the
+// display one also hands each run to the C sink. Google Benchmark sets the
+// output stream of a file reporter on this wrapper: it is passed on.
 class TeeReporter : public benchmark::BenchmarkReporter {
  public:
-  explicit TeeReporter(benchmark::BenchmarkReporter *inner) : inner_(inner) {}
+  TeeReporter(benchmark::BenchmarkReporter *inner, bool display, bool console)
+      : inner_(inner), display_(display), console_(console) {}
 
   bool ReportContext(const Context &context) override {
+    if (!display_) {
+      inner_->SetOutputStream(&GetOutputStream());
+      inner_->SetErrorStream(&GetErrorStream());
+    }
     return inner_->ReportContext(context);
   }
 
   void ReportRuns(const std::vector<Run> &runs) override {
-    inner_->ReportRuns(runs);
-    for (const Run &run : runs) Sink(run);
+    std::vector<Run> out(runs);
+    for (Run &run : out) Rewrite(&run);
+    if (display_ && sink_fn)
+      for (const Run &run : out) Sink(run);
+    if (console_)
+      for (Run &run : out) ForConsole(&run);
+    inner_->ReportRuns(out);
   }
 
   void Finalize() override { inner_->Finalize(); }
@@ -268,6 +383,14 @@ class TeeReporter : public benchmark::BenchmarkReporter {
  private:
   static void Sink(const Run &run);
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+  bool display_, console_;
+};
+
+// Reports nothing, anywhere (bm_list_selected).
+class NullReporter : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context &) override { return true; }
+  void ReportRuns(const std::vector<Run> &) override {}
 };
 
 void TeeReporter::Sink(const Run &run) {
@@ -323,16 +446,20 @@ void TeeReporter::Sink(const Run &run) {
   sink_fn(&r, sink_ud);
 }
 
-benchmark::BenchmarkReporter *DefaultDisplayReporter() {
-  const std::string &format = benchmark::FLAGS_benchmark_format;
+// The reporter Google Benchmark makes for a format name (NULL for one it
+// does not know): the display one with the console's options, the file one
+// plain, as Google Benchmark does.
+benchmark::BenchmarkReporter *MakeReporter(const std::string &format, bool display) {
   if (format == "json") return new benchmark::JSONReporter;
   // Deprecated upstream, but --benchmark_format=csv still selects it.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   if (format == "csv") return new benchmark::CSVReporter;
 #pragma GCC diagnostic pop
+  if (format != "console") return nullptr;
   return new benchmark::ConsoleReporter(
-      benchmark::internal::GetOutputOptions(false));
+      display ? benchmark::internal::GetOutputOptions(false)
+              : benchmark::ConsoleReporter::OO_None);
 }
 
 }  // namespace
@@ -372,13 +499,77 @@ extern "C" int bm_report_unrecognized(int argc, char **argv) {
 }
 
 extern "C" size_t bm_run_specified(void) {
-  if (sink_fn == nullptr) return benchmark::RunSpecifiedBenchmarks();
-  // A format GB does not know is left to GB, which reports it and exits.
   const std::string &format = benchmark::FLAGS_benchmark_format;
-  if (format != "console" && format != "json" && format != "csv")
-    return benchmark::RunSpecifiedBenchmarks();
-  TeeReporter tee(DefaultDisplayReporter());
-  return benchmark::RunSpecifiedBenchmarks(&tee);
+  benchmark::BenchmarkReporter *display = MakeReporter(format, true);
+  // A format GB does not know is left to GB, which reports it and exits.
+  if (display == nullptr) return benchmark::RunSpecifiedBenchmarks();
+  TeeReporter tee(display, true, format == "console");
+  if (benchmark::FLAGS_benchmark_out.empty())
+    return benchmark::RunSpecifiedBenchmarks(&tee);
+  benchmark::BenchmarkReporter *file =
+      MakeReporter(benchmark::FLAGS_benchmark_out_format, false);
+  if (file == nullptr) return benchmark::RunSpecifiedBenchmarks(&tee);
+  TeeReporter file_tee(file, false, false);
+  return benchmark::RunSpecifiedBenchmarks(&tee, &file_tee);
+}
+
+extern "C" size_t bm_list_selected(bm_list_fn *fn, void *ud) {
+  // One quiet pass over the selected instances: no output file, no
+  // repetitions or warm-up (each instance is named once), errors unseen.
+  struct Saved {
+    std::string out = benchmark::FLAGS_benchmark_out;
+    int32_t reps = benchmark::FLAGS_benchmark_repetitions;
+    double warmup = benchmark::FLAGS_benchmark_min_warmup_time;
+    ~Saved() {
+      benchmark::FLAGS_benchmark_out = out;
+      benchmark::FLAGS_benchmark_repetitions = reps;
+      benchmark::FLAGS_benchmark_min_warmup_time = warmup;
+      list_fn = nullptr;
+      list_ud = nullptr;
+    }
+  } saved;
+  std::ostream nowhere(nullptr);
+  NullReporter quiet;
+  quiet.SetOutputStream(&nowhere);
+  quiet.SetErrorStream(&nowhere);
+  if (fn == nullptr || benchmark::FLAGS_benchmark_list_tests) return 0;
+  benchmark::FLAGS_benchmark_out.clear();
+  benchmark::FLAGS_benchmark_repetitions = 1;
+  benchmark::FLAGS_benchmark_min_warmup_time = 0;
+  list_fn = fn;
+  list_ud = ud;
+  listed = 0;
+  benchmark::RunSpecifiedBenchmarks(&quiet);
+  return listed;
+}
+
+extern "C" int bm_flag_repetitions(void) {
+  return benchmark::FLAGS_benchmark_repetitions;
+}
+extern "C" double bm_flag_min_time(void) { return benchmark::FLAGS_benchmark_min_time; }
+extern "C" int bm_flag_list_tests(void) { return benchmark::FLAGS_benchmark_list_tests; }
+extern "C" double bm_flag_take_min_warmup_time(void) {
+  const double t = benchmark::FLAGS_benchmark_min_warmup_time;
+  benchmark::FLAGS_benchmark_min_warmup_time = 0;
+  return t;
+}
+extern "C" const char *bm_flag_filter(void) {
+  return benchmark::FLAGS_benchmark_filter.c_str();
+}
+
+extern "C" int bm_set_console_counters(size_t n, const char *const names[]) {
+  if (n > 0 && names == nullptr) return -EINVAL;
+  try {
+    std::set<std::string> chosen;
+    for (size_t i = 0; i < n; i++) {
+      if (names[i] == nullptr) return -EINVAL;
+      chosen.insert(names[i]);
+    }
+    console_counters = std::move(chosen);
+  } catch (const std::bad_alloc &) {
+    return -ENOMEM;
+  }
+  return 0;
 }
 
 extern "C" void bm_shutdown(void) { benchmark::Shutdown(); }

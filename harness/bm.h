@@ -98,6 +98,15 @@ int bm_set_unit(bm_bench_t *b, bm_unit_t unit);
 /* Let wall time, not CPU time, decide the iteration count and the rates. */
 int bm_use_real_time(bm_bench_t *b);
 
+/* Register fn under name with a pointer of the caller's, which every run of
+ * this benchmark can read back with bm_user_data (e.g. the case it stands
+ * for). bm_register is this with ud = NULL. */
+bm_bench_t *bm_register_with(const char *name, bm_fn *fn, void *ud);
+
+/* For benchmarks that report times measured elsewhere (bm_replay): the
+ * run's time is the one bm_replay gives (UseManualTime). */
+int bm_use_manual_time(bm_bench_t *b);
+
 /* ------------------------------------------------------------------------
  * Inside a run
  * ------------------------------------------------------------------------ */
@@ -126,6 +135,20 @@ int64_t bm_iterations(const bm_state_t *st);
 
 /* The registered name of this run's benchmark. */
 const char *bm_family(const bm_state_t *st);
+
+/* The pointer given to bm_register_with, or NULL. */
+void *bm_user_data(const bm_state_t *st);
+
+/* Report a measurement made elsewhere (in a child process, say) instead of
+ * running a loop: `iterations` iterations taking real_ns wall and cpu_ns CPU
+ * nanoseconds each. Call it once, in place of BM_LOOP, in a benchmark
+ * registered with bm_use_manual_time. Every output then shows exactly these
+ * figures: the console's and --benchmark_out's Time, CPU and Iterations
+ * columns, their JSON real_time/cpu_time/iterations, the aggregates over
+ * repetitions (mean, median, stddev, cv of the per-iteration times), and the
+ * sink. Google Benchmark's own iteration-count search is cut short (one call
+ * per repetition), so a replay costs microseconds whatever the flags. */
+void bm_replay(bm_state_t *st, int64_t iterations, double real_ns, double cpu_ns);
 
 /* Stop and restart the timer inside the loop. Each pair costs a few hundred
  * nanoseconds: pause around work much longer than that, or not at all. */
@@ -198,6 +221,31 @@ int bm_report_unrecognized(int argc, char **argv);
 
 /* Run the benchmarks the filter selects; returns how many ran. */
 size_t bm_run_specified(void);
+
+/* Which runs bm_run_specified would make, without making them: fn is
+ * called once per selected benchmark instance (filter applied), in Google
+ * Benchmark's order, with a state whose bm_user_data and bm_arg work; no
+ * benchmark function, hook or reporter runs, nothing is printed and no
+ * --benchmark_out file is opened. Returns how many instances were listed. */
+typedef void bm_list_fn(const bm_state_t *st, void *ud);
+size_t bm_list_selected(bm_list_fn *fn, void *ud);
+
+/* Google Benchmark's flags as parsed by bm_initialize. */
+int bm_flag_repetitions(void);           /* --benchmark_repetitions     */
+double bm_flag_min_time(void);           /* --benchmark_min_time, s     */
+int bm_flag_list_tests(void);            /* --benchmark_list_tests      */
+const char *bm_flag_filter(void);        /* --benchmark_filter          */
+
+/* --benchmark_min_warmup_time, which is then set to 0 so that Google
+ * Benchmark warms up nothing itself: for replays, whose warm-up belongs to
+ * the measurement they replay. */
+double bm_flag_take_min_warmup_time(void);
+
+/* Show only these counters on the console (when the display format is
+ * console), and never one whose value is not finite (a cv over zeros);
+ * --benchmark_out, the JSON and CSV display formats and the sink keep
+ * every counter. The names are copied. n = 0 shows them all again. */
+int bm_set_console_counters(size_t n, const char *const names[]);
 
 /* Release Google Benchmark's resources. */
 void bm_shutdown(void);

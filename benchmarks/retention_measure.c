@@ -1,0 +1,204 @@
+/* retention_measure.c -- one measurement of one case (retention.h).
+ *
+ * The order of a measurement, and why:
+ *   1. the kept handles and the model's array headers are made first, so
+ *      neither the peak nor the time pays for the model's bookkeeping;
+ *   2. the first batch starts from a heap that has given its free memory
+ *      back: its peak RSS over the RSS before it is what keeping costs,
+ *      from a clean slate (in a fresh process, the heap really is clean);
+ *   3. untimed warm-up batches for --benchmark_min_warmup_time, if any;
+ *   4. timed batches until min_time has passed: time, allocations and page
+ *      faults per item in the steady state, which a long-running program
+ *      lives in. Nothing is given back between batches but what the
+ *      allocator gives back by itself.
+ * Every batch checks that the counting allocator's live bytes are the
+ * model's held bytes, and that every batch holds the same arrays.
+ */
+#include "retention.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One batch, checked against the counting allocator and the first batch;
+ * the kept handles are released again before it returns. */
+static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
+                     gs_slice_t *keep, unsigned fill, keep_held_t *held,
+                     const keep_held_t *first, char *msg, size_t n)
+{
+    mem_counts_t mc;
+    int rc = keep_batch(h, c, s, keep, fill, held);
+    if (rc) {
+        snprintf(msg, n, "batch failed: %s", strerror(-rc));
+        return rc;
+    }
+    /* what is measured is what the code allocated */
+    mem_counts_get(&mc);
+    rc = mc.live_bytes != (int64_t)held->held_reserved_bytes ||
+         (first && (held->held_bytes != first->held_bytes ||
+                    held->referenced_bytes != first->referenced_bytes ||
+                    held->live_arrays != first->live_arrays ||
+                    held->grows != first->grows));
+    keep_release(keep, c->items);
+    if (rc) {
+        snprintf(msg, n, "internal: accounting mismatch between the model "
+                 "and the counting allocator");
+        return -EPROTO;
+    }
+    return 0;
+}
+
+int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
+                double warmup, ret_result_t *out)
+{
+    const keep_case_t *c = &rc->c;
+    keep_held_t first = {0}, held = {0};
+    gs_slice_t *keep = NULL;
+    gs_heap_t heap;
+    mem_peak_t pk;
+    mem_peak_result_t pr;
+    mem_counts_t mc;
+    uint64_t expect, handles;
+    double t0, c0, t1, c1;
+    unsigned fill = 0;
+    int err;
+
+    memset(out, 0, sizeof *out);
+    err = keep_expected_peak(c, rc->growth, rc->strategy, &expect);
+    if (err) {
+        snprintf(out->message, sizeof out->message, "case out of range: %s",
+                 strerror(-err));
+        return 0;
+    }
+    /* the handles are memory of the run too (overflow: M <= 2^24) */
+    handles = (uint64_t)c->items * sizeof *keep;
+    if (sb_guard(expect + handles, o->budget, out->message, sizeof out->message))
+        return 0;
+
+    keep = calloc(c->items, sizeof *keep);
+    if (keep == NULL) {
+        snprintf(out->message, sizeof out->message, "out of memory for %zu handles",
+                 c->items);
+        out->failed = 1;
+        return 0;
+    }
+    gs_heap_init(&heap, rc->growth);
+    for (size_t i = 0; i < c->items; i++) {      /* fill the header lists */
+        err = gs_make(&heap, 1, 1, 1, &keep[i]);
+        if (err) break;
+    }
+    keep_release(keep, c->items);
+    if (err) {
+        snprintf(out->message, sizeof out->message, "warm-up failed: %s",
+                 strerror(-err));
+        out->failed = 1;
+        goto done;
+    }
+
+    /* the first batch: from a clean heap, its peak RSS */
+    mem_allocator_release();
+    mem_counts_reset();
+    mem_peak_begin(&pk);                   /* pk.ok = 0: no peak, said below */
+    err = one_batch(&heap, c, rc->strategy, keep, fill++, &first, NULL,
+                    out->message, sizeof out->message);
+    if (err) goto failed;
+    if (mem_peak_end(&pk, &pr) == 0 && pr.has_peak) {
+        out->has_peak = 1;
+        out->peak_rss_delta = (double)pr.peak_delta;
+    } else {
+        snprintf(out->message, sizeof out->message, "peak RSS unavailable: %s",
+                 pk.ok ? "cannot read /proc/self/status" : pk.reason);
+    }
+    out->held_bytes = (double)first.held_bytes;
+    out->held_reserved = (double)first.held_reserved_bytes;
+
+    /* warm-up, untimed */
+    t0 = now_s(CLOCK_MONOTONIC);
+    while (warmup > 0 && now_s(CLOCK_MONOTONIC) - t0 < warmup) {
+        err = one_batch(&heap, c, rc->strategy, keep, fill++, &held, &first,
+                        out->message, sizeof out->message);
+        if (err) goto failed;
+    }
+
+    /* the steady state, timed */
+    mem_counts_reset();
+    mem_peak_begin(&pk);                 /* for its fault counts */
+    t0 = now_s(CLOCK_MONOTONIC);
+    c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    do {
+        err = one_batch(&heap, c, rc->strategy, keep, fill++, &held, &first,
+                        out->message, sizeof out->message);
+        if (err) goto failed;
+        out->batches++;
+        t1 = now_s(CLOCK_MONOTONIC);
+    } while (t1 - t0 < min_time);
+    c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    mem_counts_get(&mc);
+    {
+        const double items = (double)out->batches * (double)c->items;
+        out->real_ns = (t1 - t0) * 1e9 / items;
+        out->cpu_ns = (c1 - c0) * 1e9 / items;
+        out->allocs_per_item = (double)mc.allocs / items;
+        if (mem_peak_end(&pk, &pr) == 0)
+            out->faults_per_item = (double)pr.minor_faults / items;
+    }
+    out->ok = 1;
+    goto done;
+
+failed:
+    out->failed = 1;
+done:
+    gs_heap_destroy(&heap);
+    free(keep);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The child's answer: one line of key=value pairs, the message last (it
+ * may hold spaces, never a line break).
+ * ------------------------------------------------------------------------ */
+
+int ret_result_format(const ret_result_t *r, char *buf, size_t n)
+{
+    int w = snprintf(buf, n,
+                     "slicebench-result ok=%d failed=%d batches=%" PRId64
+                     " real_ns=%.17g cpu_ns=%.17g has_peak=%d peak=%.17g"
+                     " held=%.17g reserved=%.17g allocs=%.17g faults=%.17g"
+                     " message=%s\n",
+                     r->ok, r->failed, r->batches, r->real_ns, r->cpu_ns,
+                     r->has_peak, r->peak_rss_delta, r->held_bytes,
+                     r->held_reserved, r->allocs_per_item, r->faults_per_item,
+                     r->message);
+    return w < 0 || (size_t)w >= n ? -ENOSPC : 0;
+}
+
+int ret_result_parse(const char *line, ret_result_t *out)
+{
+    const char *msg;
+    int used = 0;
+    memset(out, 0, sizeof *out);
+    if (sscanf(line,
+               "slicebench-result ok=%d failed=%d batches=%" SCNd64
+               " real_ns=%lg cpu_ns=%lg has_peak=%d peak=%lg held=%lg"
+               " reserved=%lg allocs=%lg faults=%lg message=%n",
+               &out->ok, &out->failed, &out->batches, &out->real_ns,
+               &out->cpu_ns, &out->has_peak, &out->peak_rss_delta,
+               &out->held_bytes, &out->held_reserved, &out->allocs_per_item,
+               &out->faults_per_item, &used) != 11 || used == 0)
+        return -EINVAL;
+    msg = line + used;
+    snprintf(out->message, sizeof out->message, "%.*s",
+             (int)strcspn(msg, "\n"), msg);
+    if (out->ok && (out->batches <= 0 || !(out->real_ns > 0))) return -EINVAL;
+    return 0;
+}
