@@ -33,6 +33,7 @@ typedef struct case_slot_s {
     int selected;             /* chosen by --benchmark_filter              */
     ret_result_t *res;        /* one per repetition, once measured         */
     int64_t replayed;         /* repetitions reported through the shim     */
+    bm_bench_t *bench;        /* its registration                          */
 } case_slot_t;
 
 static case_slot_t *cases;
@@ -218,6 +219,30 @@ static int make_cases(char *err, size_t n)
     return (int)in_budget;
 }
 
+/* Each case's time unit, from the median of its measured times per item,
+ * so the console reads at a glance (the JSON says which unit it used). */
+static void choose_units(void)
+{
+    for (size_t i = 0; i < n_cases; i++) {
+        double t[64], median;
+        size_t n = 0;
+        if (!cases[i].res) continue;
+        for (int64_t r = 0; r < repetitions && n < 64; r++)
+            if (cases[i].res[r].ok) t[n++] = cases[i].res[r].real_ns;
+        if (n == 0) continue;
+        for (size_t a = 1; a < n; a++)             /* insertion sort: n is small */
+            for (size_t b = a; b > 0 && t[b - 1] > t[b]; b--) {
+                double x = t[b];
+                t[b] = t[b - 1];
+                t[b - 1] = x;
+            }
+        median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+        bm_set_unit(cases[i].bench, median < 1e4 ? BM_NANOSECOND
+                                    : median < 1e7 ? BM_MICROSECOND
+                                                   : BM_MILLISECOND);
+    }
+}
+
 static int register_cases(void)
 {
     static const char *const names[] = {"N", "k", "M", "elem"};
@@ -229,6 +254,7 @@ static int register_cases(void)
         if (b == NULL || bm_arg_names(b, 4, names) || bm_args(b, 4, args) ||
             bm_use_manual_time(b))
             return -ENOMEM;
+        cases[i].bench = b;
     }
     return 0;
 }
@@ -446,6 +472,7 @@ int main(int argc, char **argv)
             return 0;
         }
     }
+    bm_default_counters_tabular(1);
     bm_initialize(&argc, argv);                 /* takes --benchmark_* out */
     rc = ret_parse_flags(argc, argv, &opt, err, sizeof err);
     if (rc == 1) return 0;
@@ -527,6 +554,7 @@ int main(int argc, char **argv)
     failed = measure_all(argc, given, &rows, min_time, warmup, seed);
     if (failed < 0) return 1;
 
+    choose_units();
     bm_set_console_counters(sizeof console_counters / sizeof console_counters[0],
                             console_counters);
     bm_run_specified();

@@ -34,6 +34,7 @@ extern int32_t FLAGS_benchmark_repetitions;
 extern double FLAGS_benchmark_min_time;
 extern double FLAGS_benchmark_min_warmup_time;
 extern bool FLAGS_benchmark_list_tests;
+extern bool FLAGS_benchmark_counters_tabular;
 namespace internal {
 ConsoleReporter::OutputOptions GetOutputOptions(bool force_no_color);
 }  // namespace internal
@@ -555,6 +556,10 @@ extern "C" double bm_flag_take_min_warmup_time(void) {
 }
 extern "C" const char *bm_flag_filter(void) {
   return benchmark::FLAGS_benchmark_filter.c_str();
+}
+
+extern "C" void bm_default_counters_tabular(int on) {
+  benchmark::FLAGS_benchmark_counters_tabular = on != 0;
 }
 
 extern "C" int bm_set_console_counters(size_t n, const char *const names[]) {

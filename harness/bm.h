@@ -241,6 +241,11 @@ const char *bm_flag_filter(void);        /* --benchmark_filter          */
  * the measurement they replay. */
 double bm_flag_take_min_warmup_time(void);
 
+/* Counters in aligned columns on the console by default, as
+ * --benchmark_counters_tabular=true does; call before bm_initialize, so
+ * that the flag still decides when it is given. */
+void bm_default_counters_tabular(int on);
+
 /* Show only these counters on the console (when the display format is
  * console), and never one whose value is not finite (a cv over zeros);
  * --benchmark_out, the JSON and CSV display formats and the sink keep

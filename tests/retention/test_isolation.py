@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
 from slicebench import schema  # noqa: E402
 
 BINARY = None
+UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 # The case: exactcap's 32 MiB accumulator is allocated and freed by
 # every batch, so every batch faults it in: 4 faults per item, unless an
 # earlier case left freed memory behind in the same process.
@@ -126,11 +127,11 @@ class Isolation(unittest.TestCase):
             if b["run_type"] != "iteration":
                 continue
             r = csv_rows[(b["run_name"], b["repetition_index"])]
-            self.assertEqual(b["time_unit"], "ns")
-            self.assertAlmostEqual(b["real_time"], float(r["real_time_per_item_ns"]),
-                                   delta=1e-9 * b["real_time"])
-            self.assertAlmostEqual(b["cpu_time"], float(r["cpu_time_per_item_ns"]),
-                                   delta=1e-9 * b["cpu_time"])
+            ns = UNIT_NS[b["time_unit"]]
+            self.assertAlmostEqual(b["real_time"] * ns, float(r["real_time_per_item_ns"]),
+                                   delta=1e-9 * b["real_time"] * ns)
+            self.assertAlmostEqual(b["cpu_time"] * ns, float(r["cpu_time_per_item_ns"]),
+                                   delta=1e-9 * b["cpu_time"] * ns)
             self.assertEqual(b["iterations"], int(r["batches"]) * int(r["items"]))
             seen += 1
         self.assertEqual(seen, len(rows))
@@ -139,8 +140,9 @@ class Isolation(unittest.TestCase):
         for b in medians:
             reps = [float(r["real_time_per_item_ns"]) for r in rows
                     if r["benchmark"] == b["run_name"]]
-            self.assertAlmostEqual(b["real_time"], statistics.median(reps),
-                                   delta=1e-9 * b["real_time"])
+            ns = UNIT_NS[b["time_unit"]]
+            self.assertAlmostEqual(b["real_time"] * ns, statistics.median(reps),
+                                   delta=1e-9 * b["real_time"] * ns)
 
 
 class Schema(unittest.TestCase):
