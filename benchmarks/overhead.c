@@ -457,11 +457,19 @@ static void report_increment(void)
                                                    : "OUTSIDE target");
 }
 
-/* One line per case and strategy measured on both sides. */
+static int by_case(const void *a, const void *b)
+{
+    const side_t *x = a, *y = b;
+    if (x->n_bytes != y->n_bytes) return (x->n_bytes > y->n_bytes) - (x->n_bytes < y->n_bytes);
+    return (x->k_bytes > y->k_bytes) - (x->k_bytes < y->k_bytes);
+}
+
+/* One line per case and strategy measured on both sides, by N and k. */
 static void report_keep(void)
 {
     char family[64];
     int header = 0, outside = 0;
+    qsort(sides, n_sides, sizeof sides[0], by_case);
     for (unsigned s = 0; s < KEEP_STRATEGY_COUNT; s++)
         for (size_t i = 0; i < n_sides; i++) {
             side_t *m = &sides[i], *h;
