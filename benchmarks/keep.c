@@ -255,13 +255,6 @@ static int keep_copy(gs_heap_t *h, gs_slice_t *src, size_t ke,
     return rc ? rc : gs_copy(kept, src, NULL);
 }
 
-static int keep_clip(gs_heap_t *h, gs_slice_t *src, size_t ke,
-                     gs_slice_t *kept, gs_slice_t *acc)
-{
-    (void)h, (void)acc;
-    return gs_sub3(src, 0, ke, ke, kept);
-}
-
 /* append and exactcap: acc = append(acc, b[:k]...) */
 static int keep_append(gs_heap_t *h, gs_slice_t *src, size_t ke,
                        gs_slice_t *kept, gs_slice_t *acc)

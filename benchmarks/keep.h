@@ -70,10 +70,7 @@
       "keep[i] = append([]T(nil), b[:k]...)")                                \
     X(APPEND_EACH, "append-each",                                            \
       keep_append_each, peak_append_each, KEEP_ACC_NONE,                     \
-      "keep[i] = append(keep[i], b[j]) for each j < k")                     \
-    X(CLIP, "clip",                                                          \
-      keep_clip, peak_retain, KEEP_ACC_NONE,                                 \
-      "keep[i] = b[:k:k]: pins all of b, no room to append")
+      "keep[i] = append(keep[i], b[j]) for each j < k")
 
 #define KEEP_ENUM_ROW_(id, name, keep, peak, acc, idiom) KEEP_##id,
 typedef enum keep_strategy_e {

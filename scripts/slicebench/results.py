@@ -55,7 +55,7 @@ COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
 _KIND = dict(COLUMNS)
 
 STRATEGIES = ("receive-only", "retain", "copy", "append", "exactcap",
-              "append-nil", "append-each", "clip")
+              "append-nil", "append-each")
 
 
 class ResultsError(Exception):

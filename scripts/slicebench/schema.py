@@ -83,7 +83,6 @@ STRATEGIES = (
     ("exactcap", "acc = make([]T, 0, M*k); acc = append(acc, b[:k]...)"),
     ("append-nil", "keep[i] = append([]T(nil), b[:k]...)"),
     ("append-each", "keep[i] = append(keep[i], b[j]) for each j < k"),
-    ("clip", "keep[i] = b[:k:k]: pins all of b, no room to append"),
 )
 STRATEGY_NAMES = tuple(name for name, _ in STRATEGIES)
 BASELINE = "receive-only"
