@@ -6,20 +6,54 @@
 
 #include "bm.h"
 
-static const char *const strategy_names[KEEP_STRATEGY_COUNT] = {
-    "receive-only", "retain", "copy", "append", "exactcap", "append-nil",
-    "append-each",
-};
+/* One strategy's functions, per item and per case. */
+typedef int keep_fn(gs_heap_t *h, gs_slice_t *src, size_t ke, gs_slice_t *kept,
+                    gs_slice_t *acc);
+typedef int peak_fn(const keep_case_t *c, gs_policy_t p, uint64_t *bytes);
+
+/* The table rows of keep.h, with their functions (defined below). */
+typedef struct row_s {
+    const char *name;
+    const char *idiom;
+    keep_fn *keep;       /* keep one item: in *kept, or appended to *acc   */
+    peak_fn *peak;       /* keep_expected_peak, for a checked case         */
+    int acc;             /* KEEP_ACC_*                                     */
+} row_t;
+
+#define DECLARE_(id, name, keep, peak, acc, idiom) \
+    static keep_fn keep;                           \
+    static peak_fn peak;
+KEEP_STRATEGIES(DECLARE_)
+#undef DECLARE_
+
+#define ROW_(id, name, keep, peak, acc, idiom) {name, idiom, keep, peak, acc},
+static const row_t table[KEEP_STRATEGY_COUNT] = {KEEP_STRATEGIES(ROW_)};
+#undef ROW_
+
+static const row_t *row(keep_strategy_t s)
+{
+    return (unsigned)s < KEEP_STRATEGY_COUNT ? &table[s] : NULL;
+}
 
 const char *keep_strategy_name(keep_strategy_t s)
 {
-    return (unsigned)s < KEEP_STRATEGY_COUNT ? strategy_names[s] : NULL;
+    return row(s) ? row(s)->name : NULL;
+}
+
+const char *keep_strategy_idiom(keep_strategy_t s)
+{
+    return row(s) ? row(s)->idiom : NULL;
+}
+
+int keep_strategy_accumulates(keep_strategy_t s)
+{
+    return row(s) ? row(s)->acc != KEEP_ACC_NONE : 0;
 }
 
 int keep_strategy_parse(const char *name, keep_strategy_t *out)
 {
     for (unsigned i = 0; name && i < KEEP_STRATEGY_COUNT; i++)
-        if (strcmp(name, strategy_names[i]) == 0) {
+        if (strcmp(name, table[i].name) == 0) {
             *out = (keep_strategy_t)i;
             return 0;
         }
@@ -82,49 +116,109 @@ static int each_caps(gs_policy_t p, size_t ke, size_t elem, size_t *last,
     return 0;
 }
 
+/* The expected peaks, one per strategy; the case is checked. */
+
+static int peak_receive_only(const keep_case_t *c, gs_policy_t p,
+                             uint64_t *bytes)
+{
+    (void)p;
+    *bytes = est(c->source_bytes);
+    return 0;
+}
+
+static int peak_retain(const keep_case_t *c, gs_policy_t p, uint64_t *bytes)
+{
+    (void)p;                      /* the last source is one of the M */
+    return mul_add(c->items, est(c->source_bytes), 0, bytes);
+}
+
+static int peak_copy(const keep_case_t *c, gs_policy_t p, uint64_t *bytes)
+{
+    (void)p;
+    return mul_add(c->items, est(c->kept_bytes), est(c->source_bytes), bytes);
+}
+
+static int peak_exactcap(const keep_case_t *c, gs_policy_t p, uint64_t *bytes)
+{
+    (void)p;
+    return mul_add(1, est((uint64_t)c->items * c->kept_bytes),
+                   est(c->source_bytes), bytes);
+}
+
+/* Worst moment: the old and the new array at once, during a growth. One
+ * growth per step, at the first item that no longer fits: O(log M) steps,
+ * since every growth at least adds an item. */
+static int peak_append(const keep_case_t *c, gs_policy_t p, uint64_t *bytes)
+{
+    const size_t ke = c->kept_bytes / c->elem;
+    size_t cap = 0, next;
+    uint64_t worst = 0;
+    while (cap / ke < c->items) {
+        uint64_t both;
+        int rc = gs_next_cap(p, cap, (cap / ke + 1) * ke, c->elem, &next);
+        if (rc) return rc;
+        both = est((uint64_t)cap * c->elem) + est((uint64_t)next * c->elem);
+        if (both > worst) worst = both;
+        cap = next;
+    }
+    return mul_add(1, worst, est(c->source_bytes), bytes);
+}
+
+static int peak_append_nil(const keep_case_t *c, gs_policy_t p,
+                           uint64_t *bytes)
+{
+    size_t next;
+    int rc = gs_next_cap(p, 0, c->kept_bytes / c->elem, c->elem, &next);
+    if (rc) return rc;
+    return mul_add(c->items, est((uint64_t)next * c->elem),
+                   est(c->source_bytes), bytes);
+}
+
+static int peak_append_each(const keep_case_t *c, gs_policy_t p,
+                            uint64_t *bytes)
+{
+    size_t last, before;
+    int rc = each_caps(p, c->kept_bytes / c->elem, c->elem, &last, &before);
+    if (rc) return rc;
+    return mul_add(c->items, est((uint64_t)last * c->elem),
+                   est(c->source_bytes) + est((uint64_t)before * c->elem),
+                   bytes);
+}
+
 int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
                        keep_strategy_t s, uint64_t *bytes)
 {
-    size_t ke, cap = 0, next, last, before;
-    uint64_t src, worst = 0, m;
     int rc = keep_case_check(c);
     if (rc) return rc;
-    ke = c->kept_bytes / c->elem;
-    m = c->items;
-    src = est(c->source_bytes);
-    switch (s) {
-    case KEEP_RECEIVE_ONLY:
-        *bytes = src;
-        return 0;
-    case KEEP_RETAIN:             /* the last source is one of the M */
-        return mul_add(m, src, 0, bytes);
-    case KEEP_COPY:
-        return mul_add(m, est(c->kept_bytes), src, bytes);
-    case KEEP_EXACTCAP:
-        return mul_add(1, est((uint64_t)c->items * c->kept_bytes), src, bytes);
-    case KEEP_APPEND:             /* worst moment: old and new array at once */
-        /* one growth per step, at the first item that no longer fits:
-         * O(log M) steps, since every growth at least adds an item */
-        while (cap / ke < c->items) {
-            rc = gs_next_cap(policy, cap, (cap / ke + 1) * ke, c->elem, &next);
-            if (rc) return rc;
-            if (est((uint64_t)cap * c->elem) + est((uint64_t)next * c->elem) > worst)
-                worst = est((uint64_t)cap * c->elem) + est((uint64_t)next * c->elem);
-            cap = next;
+    if (row(s) == NULL) return -EINVAL;
+    return row(s)->peak(c, policy, bytes);
+}
+
+int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
+                   size_t max_items, size_t *items)
+{
+    keep_case_t t;
+    size_t lo = 0, hi = max_items;
+    int rc;
+    if (c == NULL || items == NULL) return -EINVAL;
+    t = *c;
+    t.items = 1;
+    rc = keep_case_check(&t);
+    if (rc) return rc;
+    while (lo < hi) {          /* the largest M that fits, by bisection */
+        size_t mid = lo + (hi - lo + 1) / 2;
+        int fits = 1;
+        t.items = mid;
+        for (unsigned s = 0; s < KEEP_STRATEGY_COUNT && fits; s++) {
+            uint64_t peak;
+            fits = keep_expected_peak(&t, policy, (keep_strategy_t)s,
+                                      &peak) == 0 && peak <= budget;
         }
-        return mul_add(1, worst, src, bytes);
-    case KEEP_APPEND_NIL:
-        rc = gs_next_cap(policy, 0, ke, c->elem, &next);
-        if (rc) return rc;
-        return mul_add(m, est((uint64_t)next * c->elem), src, bytes);
-    case KEEP_APPEND_EACH:
-        rc = each_caps(policy, ke, c->elem, &last, &before);
-        if (rc) return rc;
-        return mul_add(m, est((uint64_t)last * c->elem),
-                       src + est((uint64_t)before * c->elem), bytes);
-    default:
-        return -EINVAL;
+        if (fits) lo = mid;
+        else hi = mid - 1;
     }
+    *items = lo;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -136,46 +230,71 @@ void keep_release(gs_slice_t *keep, size_t n)
     for (size_t i = 0; i < n; i++) gs_release(&keep[i]);
 }
 
-/* Keep k elements of src in *kept (nil on entry), or in acc. */
-static int keep_one(gs_heap_t *h, keep_strategy_t s, gs_slice_t *src,
-                    size_t ke, gs_slice_t *kept, gs_slice_t *acc)
+/* The keep functions: k elements (ke) of src in *kept (nil on entry), or
+ * appended to *acc. */
+
+static int keep_receive_only(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                             gs_slice_t *kept, gs_slice_t *acc)
+{
+    (void)h, (void)src, (void)ke, (void)kept, (void)acc;
+    return 0;
+}
+
+static int keep_retain(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                       gs_slice_t *kept, gs_slice_t *acc)
+{
+    (void)h, (void)acc;
+    return gs_sub(src, 0, ke, kept);
+}
+
+static int keep_copy(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                     gs_slice_t *kept, gs_slice_t *acc)
+{
+    int rc = gs_make(h, src->elem, ke, ke, kept);
+    (void)acc;
+    return rc ? rc : gs_copy(kept, src, NULL);
+}
+
+/* append and exactcap: acc = append(acc, b[:k]...) */
+static int keep_append(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                       gs_slice_t *kept, gs_slice_t *acc)
+{
+    (void)kept;
+    return gs_append(h, acc, src->data, ke);
+}
+
+static int keep_append_nil(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                           gs_slice_t *kept, gs_slice_t *acc)
+{
+    (void)acc;
+    return gs_append(h, kept, src->data, ke);
+}
+
+static int keep_append_each(gs_heap_t *h, gs_slice_t *src, size_t ke,
+                            gs_slice_t *kept, gs_slice_t *acc)
 {
     int rc = 0;
-    switch (s) {
-    case KEEP_RECEIVE_ONLY:
-        return 0;
-    case KEEP_RETAIN:
-        return gs_sub(src, 0, ke, kept);
-    case KEEP_COPY:
-        rc = gs_make(h, src->elem, ke, ke, kept);
-        return rc ? rc : gs_copy(kept, src, NULL);
-    case KEEP_APPEND:
-    case KEEP_EXACTCAP:
-        return gs_append(h, acc, src->data, ke);
-    case KEEP_APPEND_NIL:
-        return gs_append(h, kept, src->data, ke);
-    case KEEP_APPEND_EACH:
-        for (size_t j = 0; j < ke && rc == 0; j++)
-            rc = gs_append1(h, kept, gs_at(src, j));
-        return rc;
-    default:
-        return -EINVAL;
-    }
+    (void)acc;
+    for (size_t j = 0; j < ke && rc == 0; j++)
+        rc = gs_append1(h, kept, gs_at(src, j));
+    return rc;
 }
 
 int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                gs_slice_t *keep, unsigned fill, keep_held_t *held)
 {
     const uint64_t grows = h->grows;
+    const row_t *r = row(s);
     gs_slice_t acc;
     size_t i, ne, ke;
     int rc = keep_case_check(c);            /* first: it rules out elem 0 */
     if (rc) return rc;
+    if (r == NULL) return -EINVAL;
     ne = c->source_bytes / c->elem;
     ke = c->kept_bytes / c->elem;
     acc = gs_nil(c->elem);
 
-    if (s == KEEP_EXACTCAP) {
+    if (r->acc == KEEP_ACC_PRESIZED) {
         rc = gs_make(h, c->elem, 0, c->items * ke, &acc);
         if (rc) return rc;
     }
@@ -185,11 +304,11 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         if (rc) goto fail;
         memset(src.data, (int)((fill + i) & 0xff), c->source_bytes);
         bm_escape(src.data);
-        rc = keep_one(h, s, &src, ke, &keep[i], &acc);            /* keep */
+        rc = r->keep(h, &src, ke, &keep[i], &acc);                 /* keep */
         gs_release(&src);                                /* drop the source */
         if (rc) goto fail;
     }
-    if (s == KEEP_APPEND || s == KEEP_EXACTCAP) {
+    if (r->acc != KEEP_ACC_NONE) {
         for (i = 0; i < c->items; i++) {
             rc = gs_sub(&acc, i * ke, (i + 1) * ke, &keep[i]);
             if (rc) goto fail;

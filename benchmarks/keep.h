@@ -2,24 +2,19 @@
  *
  * The scenario of the retention benchmark, on the Go slice model: a
  * long-running program receives M buffers of N bytes and keeps k bytes of
- * each. Each strategy is a Go idiom:
- *
- *   receive-only  (baseline) receive, keep nothing
- *   retain        keep[i] = b[:k]                  pins all of b
- *   copy          keep[i] = make([]T, k); copy(keep[i], b)
- *   append        acc = append(acc, b[:k]...) from a nil acc; at the end
- *                 keep[i] = acc[i*k:(i+1)*k]       one array, grown by policy
- *   exactcap      the same, acc = make([]T, 0, M*k) first
- *   append-nil    keep[i] = append([]T(nil), b[:k]...)
- *   append-each   keep[i] = append(keep[i], b[j]) for each element j < k
+ * each. Each strategy is a Go idiom; KEEP_STRATEGIES below is the list of
+ * them, the one source every other list derives from (the enum here; the
+ * names, idioms, keep and expected-peak functions in keep.c's table; the
+ * retention binary's flags; the Python side checks itself against it).
  *
  * A batch receives M items: for each, the source is made (make([]T, N/elem),
  * zeroed as Go's allocator zeroes it) and filled (as a read fills it), kept
  * by the strategy, and the program's own reference to it dropped. At the
  * end of the batch, the kept handles are what the program holds.
  *
- * The append and exactcap views are taken after the last append, because a
- * view taken while acc can still grow would pin each outgrown array.
+ * A strategy that accumulates appends every item's k bytes to one slice,
+ * acc, and takes keep[i] = acc[i*k:(i+1)*k] after the last append, because
+ * a view taken while acc can still grow would pin each outgrown array.
  *
  * Errors: 0 or a negative errno, as everywhere in the harness. A failed
  * batch releases what it made, so the heap is empty again.
@@ -32,19 +27,67 @@
 
 #include "gs.h"
 
+/* ------------------------------------------------------------------------
+ * The strategy table
+ *
+ * One row per strategy: X(ID, name, keep, peak, acc, idiom), where
+ *   ID     the enum constant's suffix: KEEP_<ID>
+ *   name   what flags, results files and plots call it
+ *   keep   its function in keep.c that keeps one item (strategies may share
+ *          one)
+ *   peak   its function in keep.c that computes keep_expected_peak
+ *   acc    KEEP_ACC_NONE: every item kept on its own; KEEP_ACC_NIL: items
+ *          appended to one acc that starts nil; KEEP_ACC_PRESIZED: to one
+ *          acc that starts as make([]T, 0, M*k)
+ *   idiom  the Go it stands for, one line
+ * Adding a strategy: one row here, its keep and peak functions in keep.c,
+ * its expectations in tests/retention/test_keep.c, and its line in
+ * scripts/slicebench/schema.py, which a test holds equal to this table.
+ * ------------------------------------------------------------------------ */
+
+#define KEEP_ACC_NONE 0
+#define KEEP_ACC_NIL 1
+#define KEEP_ACC_PRESIZED 2
+
+#define KEEP_STRATEGIES(X)                                                   \
+    X(RECEIVE_ONLY, "receive-only",                                          \
+      keep_receive_only, peak_receive_only, KEEP_ACC_NONE,                   \
+      "receive, keep nothing (the baseline)")                                \
+    X(RETAIN, "retain",                                                      \
+      keep_retain, peak_retain, KEEP_ACC_NONE,                               \
+      "keep[i] = b[:k]: pins all of b")                                      \
+    X(COPY, "copy",                                                          \
+      keep_copy, peak_copy, KEEP_ACC_NONE,                                   \
+      "keep[i] = make([]T, k); copy(keep[i], b)")                            \
+    X(APPEND, "append",                                                      \
+      keep_append, peak_append, KEEP_ACC_NIL,                                \
+      "acc = append(acc, b[:k]...) from nil; keep views of acc")             \
+    X(EXACTCAP, "exactcap",                                                  \
+      keep_append, peak_exactcap, KEEP_ACC_PRESIZED,                         \
+      "acc = make([]T, 0, M*k); acc = append(acc, b[:k]...)")                \
+    X(APPEND_NIL, "append-nil",                                              \
+      keep_append_nil, peak_append_nil, KEEP_ACC_NONE,                       \
+      "keep[i] = append([]T(nil), b[:k]...)")                                \
+    X(APPEND_EACH, "append-each",                                            \
+      keep_append_each, peak_append_each, KEEP_ACC_NONE,                     \
+      "keep[i] = append(keep[i], b[j]) for each j < k")
+
+#define KEEP_ENUM_ROW_(id, name, keep, peak, acc, idiom) KEEP_##id,
 typedef enum keep_strategy_e {
-    KEEP_RECEIVE_ONLY,
-    KEEP_RETAIN,
-    KEEP_COPY,
-    KEEP_APPEND,
-    KEEP_EXACTCAP,
-    KEEP_APPEND_NIL,
-    KEEP_APPEND_EACH,
+    KEEP_STRATEGIES(KEEP_ENUM_ROW_)
     KEEP_STRATEGY_COUNT
 } keep_strategy_t;
+#undef KEEP_ENUM_ROW_
 
 /* The names above ("receive-only", "retain", ...), NULL if not a strategy. */
 const char *keep_strategy_name(keep_strategy_t s);
+
+/* The Go idiom a strategy stands for, one line; NULL if not a strategy. */
+const char *keep_strategy_idiom(keep_strategy_t s);
+
+/* 1 when the strategy appends every item into one array (acc is not
+ * KEEP_ACC_NONE), 0 when it keeps each item on its own or is no strategy. */
+int keep_strategy_accumulates(keep_strategy_t s);
 
 /* A name to a strategy; -EINVAL when there is none of that name. */
 int keep_strategy_parse(const char *name, keep_strategy_t *out);
@@ -72,6 +115,14 @@ int keep_case_check(const keep_case_t *c);
  * budgets and the memory guard, never a measured figure. */
 int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
                        keep_strategy_t s, uint64_t *bytes);
+
+/* The largest M <= max_items for which every strategy's expected peak
+ * (keep_expected_peak) of case c with c->items = M is at most budget
+ * bytes, into *items; 0 when not even M = 1 fits. c->items is ignored.
+ * The rule that chooses M from the case alone, whatever strategies run.
+ * -EINVAL/-EOVERFLOW as keep_case_check for the case with M = 1. */
+int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
+                   size_t max_items, size_t *items);
 
 /* The figures of a batch, read just before its kept items are released. */
 typedef struct keep_held_s {

@@ -9,6 +9,13 @@
  * an array is born (array_new), dies (array_unref to zero), a handle starts
  * or stops referencing an array (handle_on / handle_off), or a handle's
  * len changes (in-place append, in-place reslice).
+ *
+ * Cost: these helpers are the model's bookkeeping on every make, view,
+ * append and release, measured against hand-written C by
+ * benchmarks/overhead.c. They are forced inline (HOT), so a make is one
+ * call into this file plus the allocator's; the rare path, a new chunk of
+ * headers, is kept out of line (COLD), and so is a growing append (APART),
+ * so that an append with room saves no registers for it.
  */
 #include "gs.h"
 #include "mem.h"
@@ -29,6 +36,16 @@ struct gs_array_s {
     gs_heap_t *heap;         /* the heap that counts it                   */
     gs_array_t *next_free;   /* free-list link while refs == 0            */
 };
+
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline))
+#define COLD static __attribute__((noinline, cold))
+#define APART static __attribute__((noinline))
+#else
+#define HOT static inline
+#define COLD static
+#define APART static
+#endif
 
 /* Headers come 64 to a malloc'd chunk, about 4 KiB. */
 #define GS_HDRS_PER_CHUNK 64
@@ -61,14 +78,11 @@ int gs_heap_destroy(gs_heap_t *h)
     return 0;
 }
 
-/* A free header, malloc'ing a chunk when the free list is empty. The header
- * stays on the list (so an allocation failure after this needs no undo)
- * until hdr_take. Cost on the hot path: one load and a test. */
-static int hdr_reserve(gs_heap_t *h)
+/* A new chunk of free headers, for hdr_reserve. */
+COLD int hdr_refill(gs_heap_t *h)
 {
     gs_hdr_chunk_t *c;
     size_t i;
-    if (h->free_hdrs_ != NULL) return 0;
     c = malloc(sizeof *c);
     if (c == NULL) return -ENOMEM;
     for (i = 0; i < GS_HDRS_PER_CHUNK; i++) {
@@ -81,29 +95,40 @@ static int hdr_reserve(gs_heap_t *h)
     return 0;
 }
 
+/* A free header, malloc'ing a chunk when the free list is empty. The header
+ * stays on the list (so an allocation failure after this needs no undo)
+ * until array_new takes it. Cost on the hot path: one load and a test. */
+HOT int hdr_reserve(gs_heap_t *h)
+{
+    return h->free_hdrs_ != NULL ? 0 : hdr_refill(h);
+}
+
 /* ------------------------------------------------------------------------
  * Arrays and the accounting
  * ------------------------------------------------------------------------ */
 
-/* Overflow check: n elements of elem bytes, within PTRDIFF_MAX (elem > 0). */
-static int elems_to_bytes(size_t n, size_t elem, size_t *bytes)
+/* Overflow check: n elements of elem bytes, within PTRDIFF_MAX (elem > 0).
+ * A checked multiply, not a division: this is on every make and append. */
+HOT int elems_to_bytes(size_t n, size_t elem, size_t *bytes)
 {
-    if (n > (size_t)PTRDIFF_MAX / elem) return -EOVERFLOW;
-    *bytes = n * elem;
+    size_t b;
+    if (__builtin_mul_overflow(n, elem, &b) || b > (size_t)PTRDIFF_MAX)
+        return -EOVERFLOW;
+    *bytes = b;
     return 0;
 }
 
 /* A new array of cap (> 0) elements with refs == 0, counted in h.
  * Requires: cap * elem checked. On failure nothing has changed. */
-static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
-                     gs_array_t **out)
+HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
+                  gs_array_t **out)
 {
     gs_array_t *a;
     void *data;
-    size_t bytes = cap * elem;
+    size_t bytes = cap * elem, reserved;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
-    rc = zeroed ? mem_alloc_zeroed(bytes, &data) : mem_alloc(bytes, &data);
+    rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
     if (rc < 0) return rc;
 
     a = h->free_hdrs_;
@@ -112,10 +137,9 @@ static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     a->cap = cap;
     a->elem = elem;
     a->bytes = bytes;
-    a->reserved = mem_usable_size(data);
+    a->reserved = reserved;
     a->refs = 0;
     a->heap = h;
-    a->next_free = NULL;
 
     h->live_arrays++;
     h->held_bytes += bytes;
@@ -128,11 +152,11 @@ static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
 }
 
 /* Drop one reference; the last frees the block and recycles the header. */
-static void array_unref(gs_array_t *a)
+HOT void array_unref(gs_array_t *a)
 {
     gs_heap_t *h = a->heap;
     if (--a->refs != 0) return;
-    mem_free(a->data, a->bytes);
+    mem_free_usable(a->data, a->bytes, a->reserved);
     h->live_arrays--;
     h->held_bytes -= a->bytes;
     h->held_reserved_bytes -= a->reserved;
@@ -143,7 +167,7 @@ static void array_unref(gs_array_t *a)
 }
 
 /* A handle of len elements starts referencing a. */
-static void handle_on(gs_array_t *a, size_t len)
+HOT void handle_on(gs_array_t *a, size_t len)
 {
     a->refs++;
     a->heap->live_slices++;
@@ -151,7 +175,7 @@ static void handle_on(gs_array_t *a, size_t len)
 }
 
 /* A handle of len elements stops referencing a (which may die). */
-static void handle_off(gs_array_t *a, size_t len)
+HOT void handle_off(gs_array_t *a, size_t len)
 {
     a->heap->live_slices--;
     a->heap->referenced_bytes -= len * a->elem;
@@ -159,7 +183,7 @@ static void handle_off(gs_array_t *a, size_t len)
 }
 
 /* A referencing handle's len changes from old_len to new_len. */
-static void handle_len(gs_array_t *a, size_t old_len, size_t new_len)
+HOT void handle_len(gs_array_t *a, size_t old_len, size_t new_len)
 {
     gs_heap_t *h = a->heap;
     h->referenced_bytes -= old_len * a->elem;
@@ -168,7 +192,7 @@ static void handle_len(gs_array_t *a, size_t old_len, size_t new_len)
 
 /* The handle invariants of gs.h, "Slices"; a handle breaking them was not
  * made by this layer (or was used after a struct copy went stale). */
-static int slice_ok(const gs_slice_t *s)
+HOT int slice_ok(const gs_slice_t *s)
 {
     if (s->elem == 0 || s->len > s->cap) return 0;
     if ((s->data == NULL) != (s->cap == 0)) return 0;
@@ -239,13 +263,41 @@ int gs_sub(const gs_slice_t *s, size_t lo, size_t hi, gs_slice_t *out)
     return gs_sub3(s, lo, hi, s->cap, out);
 }
 
-/* The append of gs.h. Cost with room: the checks and one memmove. Cost
- * without: gs_next_cap, one mem_alloc, copying len + n elements, zeroing
- * the tail, and perhaps one mem_free. */
-int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
+/* gs_append without room: a new array for newlen (bytes long) elements.
+ * Out of line, so the in-place path saves no registers for it. Cost:
+ * gs_next_cap, one mem_alloc, copying len + n elements, zeroing the tail,
+ * and perhaps one mem_free. */
+APART int append_grow(gs_heap_t *h, gs_slice_t *s, const void *elems,
+                     size_t n, size_t newlen, size_t bytes)
 {
     gs_array_t *a, *old;
-    size_t newlen, newcap, bytes, len_bytes, add_bytes;
+    size_t newcap, len_bytes = s->len * s->elem;
+    int rc = gs_next_cap(h->policy, s->cap, newlen, s->elem, &newcap);
+    if (rc < 0) return rc;
+    rc = array_new(h, s->elem, newcap, 0, &a);
+    if (rc < 0) return rc;
+
+    /* From here on nothing fails. The old array is still alive, so elems
+     * (which may point into it) is read before any reference is dropped. */
+    if (len_bytes != 0) memcpy(a->data, s->data, len_bytes);
+    memcpy(a->data + len_bytes, elems, n * s->elem);
+    if (a->bytes > bytes) memset(a->data + bytes, 0, a->bytes - bytes);
+
+    old = s->array;
+    handle_on(a, newlen);
+    if (old != NULL) handle_off(old, s->len);
+    h->grows++;
+    s->data = a->data;
+    s->len = newlen;
+    s->cap = newcap;
+    s->array = a;
+    return 0;
+}
+
+/* The append of gs.h. Cost with room: the checks and one memmove. */
+int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
+{
+    size_t newlen, bytes;
     int rc;
 
     if (h == NULL || s == NULL || !slice_ok(s)) return -EINVAL;
@@ -257,38 +309,14 @@ int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
     newlen = s->len + n;
     rc = elems_to_bytes(newlen, s->elem, &bytes);
     if (rc < 0) return rc;
-    len_bytes = s->len * s->elem;
-    add_bytes = n * s->elem;
+    if (newlen > s->cap) return append_grow(h, s, elems, n, newlen, bytes);
 
-    if (newlen <= s->cap) {
-        /* In place: overwrite s[len:newlen) in the shared array, which every
-         * view reaching those positions sees. memmove, as elems may lie in
-         * this very array. */
-        memmove(s->data + len_bytes, elems, add_bytes);
-        handle_len(s->array, s->len, newlen);
-        s->len = newlen;
-        return 0;
-    }
-
-    rc = gs_next_cap(h->policy, s->cap, newlen, s->elem, &newcap);
-    if (rc < 0) return rc;
-    rc = array_new(h, s->elem, newcap, 0, &a);
-    if (rc < 0) return rc;
-
-    /* From here on nothing fails. The old array is still alive, so elems
-     * (which may point into it) is read before any reference is dropped. */
-    if (len_bytes != 0) memcpy(a->data, s->data, len_bytes);
-    memcpy(a->data + len_bytes, elems, add_bytes);
-    if (a->bytes > bytes) memset(a->data + bytes, 0, a->bytes - bytes);
-
-    old = s->array;
-    handle_on(a, newlen);
-    if (old != NULL) handle_off(old, s->len);
-    h->grows++;
-    s->data = a->data;
+    /* In place: overwrite s[len:newlen) in the shared array, which every
+     * view reaching those positions sees. memmove, as elems may lie in this
+     * very array. */
+    memmove(s->data + s->len * s->elem, elems, n * s->elem);
+    handle_len(s->array, s->len, newlen);
     s->len = newlen;
-    s->cap = newcap;
-    s->array = a;
     return 0;
 }
 
@@ -353,8 +381,10 @@ void gs_clip(gs_slice_t *s)
 
 void gs_release(gs_slice_t *s)
 {
-    if (s == NULL) return;
-    if (s->array != NULL) handle_off(s->array, s->len);
+    /* A handle with no array is nil already (gs.h's invariants): it is
+     * left unwritten, so releasing a store of nil handles only reads it. */
+    if (s == NULL || s->array == NULL) return;
+    handle_off(s->array, s->len);
     *s = gs_nil(s->elem);
 }
 

@@ -60,6 +60,17 @@ int mem_alloc_zeroed(size_t n, void **out);
  * for. NULL is ignored. */
 void mem_free(void *p, size_t n);
 
+/* mem_alloc (zeroed == 0) or mem_alloc_zeroed (zeroed != 0) that also
+ * gives the block's reserved size, as mem_usable_size would, in *usable:
+ * for callers that keep it (the Go slice model's per-array figure), one
+ * look-up in the allocator instead of two. Hand it back to
+ * mem_free_usable, which then needs none. Same errors as mem_alloc. */
+int mem_alloc_usable(size_t n, int zeroed, void **out, size_t *usable);
+
+/* mem_free for a block from mem_alloc_usable whose reserved size the caller
+ * kept: n as asked for, usable as mem_alloc_usable reported it. */
+void mem_free_usable(void *p, size_t n, size_t usable);
+
 /* Bytes the allocator reserved for a live block (>= its requested size). */
 size_t mem_usable_size(const void *p);
 

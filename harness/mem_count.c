@@ -1,7 +1,8 @@
 /* mem_count.c -- the counting allocator (see mem.h, "Counting allocator").
  *
  * Cost on the hot path: one malloc_usable_size call and a handful of adds
- * per allocation and per free. That is part of what every strategy pays,
+ * per allocation, and one more call per free unless the caller kept the
+ * size (mem_alloc_usable, mem_free_usable). That is part of what every strategy pays,
  * equally, so it cancels in the strategy-minus-baseline figures.
  */
 #include "mem.h"
@@ -43,9 +44,8 @@ static int fail_now(void)
     return 1;
 }
 
-static void count_alloc(void *p, size_t n)
+static void count_alloc(size_t n, size_t usable)
 {
-    size_t usable = malloc_usable_size(p);
     counts.allocs++;
     counts.bytes_requested += n;
     counts.bytes_reserved += usable;
@@ -55,37 +55,44 @@ static void count_alloc(void *p, size_t n)
         counts.peak_live_bytes = counts.live_bytes;
 }
 
-int mem_alloc(size_t n, void **out)
+int mem_alloc_usable(size_t n, int zeroed, void **out, size_t *usable)
 {
     void *p;
     if (n == 0) return -EINVAL;
     if (fail_now()) return -ENOMEM;
-    p = malloc(n);
+    p = zeroed ? calloc(1, n) : malloc(n);
     if (p == NULL) return -ENOMEM;
-    count_alloc(p, n);
+    *usable = malloc_usable_size(p);
+    count_alloc(n, *usable);
     *out = p;
     return 0;
 }
 
+int mem_alloc(size_t n, void **out)
+{
+    size_t usable;
+    return mem_alloc_usable(n, 0, out, &usable);
+}
+
 int mem_alloc_zeroed(size_t n, void **out)
 {
-    void *p;
-    if (n == 0) return -EINVAL;
-    if (fail_now()) return -ENOMEM;
-    p = calloc(1, n);
-    if (p == NULL) return -ENOMEM;
-    count_alloc(p, n);
-    *out = p;
-    return 0;
+    size_t usable;
+    return mem_alloc_usable(n, 1, out, &usable);
+}
+
+void mem_free_usable(void *p, size_t n, size_t usable)
+{
+    if (p == NULL) return;
+    counts.frees++;
+    counts.live_requested -= (int64_t)n;
+    counts.live_bytes -= (int64_t)usable;
+    free(p);
 }
 
 void mem_free(void *p, size_t n)
 {
     if (p == NULL) return;
-    counts.frees++;
-    counts.live_requested -= (int64_t)n;
-    counts.live_bytes -= (int64_t)malloc_usable_size(p);
-    free(p);
+    mem_free_usable(p, n, malloc_usable_size(p));
 }
 
 size_t mem_usable_size(const void *p)

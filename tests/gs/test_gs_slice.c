@@ -685,9 +685,42 @@ static void malformed_handles_rejected(void)
     FINISH();
 }
 
+/* The counting allocator's sized pair (what the model uses) counts as the
+ * plain pair does, and either free undoes either alloc. */
+static void allocator_sized_pair(void)
+{
+    void *p, *q;
+    size_t u, v;
+    mem_counts_t mc;
+    mem_counts_reset();
+    CHECK_OK(mem_alloc_usable(100, 1, &p, &u));
+    CHECK_EQ_U(u, mem_usable_size(p));
+    CHECK(u >= 100);
+    CHECK(((unsigned char *)p)[99] == 0);
+    CHECK_OK(mem_alloc(40, &q));
+    v = mem_usable_size(q);
+    mem_counts_get(&mc);
+    CHECK_EQ_I(mc.live_bytes, u + v);
+    CHECK_EQ_I(mc.live_requested, 140);
+    CHECK_EQ_U(mc.allocs, 2);
+    mem_free(p, 100);
+    mem_free_usable(q, 40, v);
+    mem_free_usable(NULL, 1, 1);
+    mem_counts_get(&mc);
+    CHECK_EQ_I(mc.live_bytes, 0);
+    CHECK_EQ_I(mc.live_requested, 0);
+    CHECK_EQ_U(mc.frees, 2);
+    CHECK_ERR(mem_alloc_usable(0, 0, &p, &u), -EINVAL);
+    mem_fail_arm(0);
+    CHECK_ERR(mem_alloc_usable(8, 0, &p, &u), -ENOMEM);
+    mem_counts_get(&mc);
+    CHECK_EQ_U(mc.allocs, 2);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
+        CHECK_CASE(allocator_sized_pair),
         CHECK_CASE(nil_slice),
         CHECK_CASE(make_zeroed_exact),
         CHECK_CASE(make_zero_cap_has_no_array),

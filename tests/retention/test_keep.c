@@ -166,7 +166,57 @@ static void names_round_trip(void)
         CHECK_EQ_I(back, s);
     }
     CHECK(keep_strategy_name(KEEP_STRATEGY_COUNT) == NULL);
+    CHECK(keep_strategy_idiom(KEEP_STRATEGY_COUNT) == NULL);
+    CHECK_EQ_I(keep_strategy_accumulates(KEEP_STRATEGY_COUNT), 0);
     CHECK_ERR(keep_strategy_parse("leak", &(keep_strategy_t){0}), -EINVAL);
+}
+
+/* Every row of the table is complete, and accumulates says what the batch
+ * does: one array for all the kept items, or one per item. */
+static void table_rows(void)
+{
+    const keep_case_t c = {64, 16, 8, 1};
+    for (int s = 0; s < KEEP_STRATEGY_COUNT; s++) {
+        gs_heap_t h;
+        keep_held_t held;
+        const char *idiom = keep_strategy_idiom((keep_strategy_t)s);
+        CHECK(idiom != NULL && idiom[0] != '\0' && strchr(idiom, '\n') == NULL);
+        gs_heap_init(&h, GS_GROW_GO);
+        CHECK_OK(keep_batch(&h, &c, (keep_strategy_t)s, keep, 1, &held));
+        if (s != KEEP_RECEIVE_ONLY)
+            CHECK_EQ_U(held.live_arrays,
+                       keep_strategy_accumulates((keep_strategy_t)s) ? 1 : c.items);
+        keep_release(keep, c.items);
+        CHECK_OK(gs_heap_destroy(&h));
+    }
+    CHECK_EQ_I(keep_strategy_accumulates(KEEP_APPEND), 1);
+    CHECK_EQ_I(keep_strategy_accumulates(KEEP_COPY), 0);
+}
+
+/* M from the budget: the largest M whose worst strategy fits. */
+static void items_from_budget(void)
+{
+    const keep_case_t c = {4096, 16, 0, 1};
+    size_t m, max_items = 1u << 20;
+    uint64_t peak, worst = 0;
+    CHECK_OK(keep_items_for(&c, GS_GROW_GO, 64u << 20, max_items, &m));
+    CHECK(m > 0 && m < max_items);
+    for (int s = 0; s < KEEP_STRATEGY_COUNT; s++) {
+        keep_case_t t = c;
+        t.items = m;
+        CHECK_OK(keep_expected_peak(&t, GS_GROW_GO, (keep_strategy_t)s, &peak));
+        CHECK(peak <= 64u << 20);
+        t.items = m + 1;
+        CHECK_OK(keep_expected_peak(&t, GS_GROW_GO, (keep_strategy_t)s, &peak));
+        if (peak > worst) worst = peak;
+    }
+    CHECK(worst > 64u << 20);                 /* one more item does not fit */
+    CHECK_OK(keep_items_for(&c, GS_GROW_GO, UINT64_MAX, 100, &m));
+    CHECK_EQ_U(m, 100);                       /* capped by max_items */
+    CHECK_OK(keep_items_for(&c, GS_GROW_GO, 1000, 100, &m));
+    CHECK_EQ_U(m, 0);                         /* not even one fits */
+    CHECK_ERR(keep_items_for(&(keep_case_t){16, 64, 0, 1}, GS_GROW_GO, 1000,
+                             100, &m), -EINVAL);
 }
 
 int main(int argc, char **argv)
@@ -177,6 +227,7 @@ int main(int argc, char **argv)
         CHECK_CASE(past_go_small_limit), CHECK_CASE(large_mmapped),
         CHECK_CASE(doubling),          CHECK_CASE(x1_5),
         CHECK_CASE(bad_cases_are_refused), CHECK_CASE(names_round_trip),
+        CHECK_CASE(table_rows),        CHECK_CASE(items_from_budget),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }
