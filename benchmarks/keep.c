@@ -191,7 +191,12 @@ int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
     int rc = keep_case_check(c);
     if (rc) return rc;
     if (row(s) == NULL) return -EINVAL;
-    return row(s)->peak(c, policy, bytes);
+    rc = row(s)->peak(c, policy, bytes);
+    if (rc) return rc;
+    /* the M kept handles are the run's memory too; M x k <= 2^48 and a
+     * handle is a few words, so this stays far below 2^62 (overflow) */
+    *bytes += (uint64_t)c->items * sizeof(gs_slice_t);
+    return 0;
 }
 
 int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,

@@ -111,7 +111,8 @@ int keep_case_check(const keep_case_t *c);
 /* What the process will hold at most while a batch of strategy s runs,
  * in bytes: the model's arrays at their worst moment (the kept arrays,
  * plus the source in flight, plus both arrays during a growth), each
- * with an allowance for the allocator's own rounding. An estimate for
+ * with an allowance for the allocator's own rounding, and the M kept
+ * handles. An estimate for
  * budgets and the memory guard, never a measured figure. */
 int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
                        keep_strategy_t s, uint64_t *bytes);

@@ -96,27 +96,6 @@ static void replay_bench(bm_state_t *st)
  * Cases
  * ------------------------------------------------------------------------ */
 
-/* The largest M for which every strategy of the case fits the budget, its
- * kept handles included (0 if none does). It depends on the case alone
- * (N, k, elem, growth, budget), never on which strategies were selected. */
-static size_t items_for(keep_case_t c, gs_policy_t p)
-{
-    size_t lo = 0, hi = (size_t)opt.max_items;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2;
-        int fits = 1;
-        c.items = mid;
-        for (int s = 0; s < KEEP_STRATEGY_COUNT && fits; s++) {
-            uint64_t peak;
-            fits = keep_expected_peak(&c, p, (keep_strategy_t)s, &peak) == 0 &&
-                   peak + (uint64_t)mid * sizeof(gs_slice_t) <= opt.budget;
-        }
-        if (fits) lo = mid;
-        else hi = mid - 1;
-    }
-    return lo;
-}
-
 static int add_case(keep_case_t c, gs_policy_t p, keep_strategy_t s,
                     const char *rule)
 {
@@ -184,7 +163,13 @@ static int make_cases(char *err, size_t n)
                 for (size_t gi = 0; gi < opt.n_growth; gi++) {
                     gs_policy_t p = opt.growth[gi];
                     uint64_t one;
-                    c.items = opt.items ? (size_t)opt.items : items_for(c, p);
+                    c.items = (size_t)opt.items;
+                    if (opt.items == 0 &&
+                        keep_items_for(&c, p, opt.budget, (size_t)opt.max_items, &c.items)) {
+                        snprintf(err, n, "N=%llu, k=%llu: out of range",
+                                 (unsigned long long)N, (unsigned long long)k);
+                        return -EINVAL;
+                    }
                     total++;
                     if (c.items == 0) {
                         /* made with M = 1 so that the skip, and why, shows
