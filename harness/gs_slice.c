@@ -11,24 +11,13 @@
  * len changes (in-place append, in-place reslice).
  */
 #include "gs.h"
+#include "gs_impl.h"
 #include "mem.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* One backing array. Headers live in the heap's chunks, never alone. */
-struct gs_array_s {
-    unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
-    size_t cap;              /* elements                                  */
-    size_t elem;             /* bytes per element                         */
-    size_t bytes;            /* cap x elem, as asked of the allocator     */
-    size_t reserved;         /* mem_usable_size(data), bytes              */
-    size_t refs;             /* handles referencing it; 0 = header free   */
-    gs_heap_t *heap;         /* the heap that counts it                   */
-    gs_array_t *next_free;   /* free-list link while refs == 0            */
-};
 
 /* Headers come 64 to a malloc'd chunk, about 4 KiB. */
 #define GS_HDRS_PER_CHUNK 64
@@ -51,13 +40,19 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy)
 int gs_heap_destroy(gs_heap_t *h)
 {
     gs_hdr_chunk_t *c, *next;
+    gs_gc_t gc;
+    unsigned gogc;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
+    _gs_go_destroy(h);
     for (c = h->chunks_; c != NULL; c = next) {
         next = c->next;
         free(c);
     }
+    gc = h->gc;
+    gogc = h->gogc;
     gs_heap_init(h, h->policy);
+    (void)gs_heap_set_gc(h, gc, gogc);
     return 0;
 }
 
@@ -103,6 +98,8 @@ static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     size_t bytes = cap * elem;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
+    rc = _gs_go_prepare(h, bytes);
+    if (rc < 0) return rc;
     rc = zeroed ? mem_alloc_zeroed(bytes, &data) : mem_alloc(bytes, &data);
     if (rc < 0) return rc;
 
@@ -121,21 +118,28 @@ static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     h->held_bytes += bytes;
     h->held_reserved_bytes += a->reserved;
     if (h->held_bytes > h->peak_held_bytes) h->peak_held_bytes = h->held_bytes;
+    _gs_go_charge(h, a);
     h->arrays_made++;
     h->bytes_made += bytes;
     *out = a;
     return 0;
 }
 
-/* Drop one reference; the last frees the block and recycles the header. */
+/* Drop one reference; the last frees the block and recycles the header,
+ * or (GC mode) makes the array garbage. */
 static void array_unref(gs_array_t *a)
 {
     gs_heap_t *h = a->heap;
     if (--a->refs != 0) return;
-    mem_free(a->data, a->bytes);
     h->live_arrays--;
     h->held_bytes -= a->bytes;
     h->held_reserved_bytes -= a->reserved;
+    if (_gs_go_dead(h, a)) _gs_array_free(h, a);
+}
+
+void _gs_array_free(gs_heap_t *h, gs_array_t *a)
+{
+    mem_free(a->data, a->bytes);
     a->data = NULL;
     a->heap = NULL;
     a->next_free = h->free_hdrs_;
