@@ -10,7 +10,10 @@
  *   - when append reallocates, and to which capacity (the Go 1.19 runtime's
  *     growth curve and allocation size classes, or a plain alternative);
  *   - when an array dies: reference counting stands in for reachability,
- *     so an array is freed the moment its last view is released.
+ *     so an array is freed the moment its last view is released, or, in
+ *     the Go GC mode, at the first collection after that;
+ *   - how many bytes Go's own heap holds for the arrays (size classes,
+ *     pages, tiny blocks), beside what they ask of the allocator.
  *
  * Four sections: growth policies, heap, slices, reading. Every byte of
  * every backing array goes through the counting allocator (mem.h), so its
@@ -26,7 +29,9 @@
  *                 a byte size exceeds PTRDIFF_MAX (Go: "cap out of range")
  *     -ENOMEM     the allocator failed
  * On any error the slices passed in and the heap's accounting are exactly as
- * they were before the call (strong guarantee).
+ * they were before the call (strong guarantee), with one exception in the
+ * Go GC mode: a collection may have run before an allocation that then
+ * failed (garbage freed, the GC figures moved on; nothing live changed).
  *
  * Threads: none. A heap and its slices belong to one thread.
  */
@@ -275,14 +280,15 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
  * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
 
+/* The largest GOGC gs_heap_set_gc takes, percent. */
+#define GS_GO_MAX_GOGC 100000u
+
 /* Choose how h frees dead arrays (see "The Go GC mode" above): GS_GC_OFF
  * (gogc ignored, the default), or GS_GC_GO at GOGC = gogc percent (0 to
  * GS_GO_MAX_GOGC), which sets the first goal to 4 MiB x gogc / 100. Only
  * on a heap that holds nothing (no live array, no garbage): else -EBUSY.
  * -EINVAL for NULL, an unknown mode or gogc out of range. */
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
-
-#define GS_GO_MAX_GOGC 100000u
 
 /* runtime.GC(): in GC mode, collect now (free all garbage, set the next
  * goal, scavenge) whatever the heap's size; with GC off, nothing. Cannot
