@@ -10,7 +10,10 @@
  *   - when append reallocates, and to which capacity (the Go 1.19 runtime's
  *     growth curve and allocation size classes, or a plain alternative);
  *   - when an array dies: reference counting stands in for reachability,
- *     so an array is freed the moment its last view is released.
+ *     so an array is freed the moment its last view is released, or, in
+ *     the Go GC mode, at the first collection after that;
+ *   - how many bytes Go's own heap holds for the arrays (size classes,
+ *     pages, tiny blocks), beside what they ask of the allocator.
  *
  * Four sections: growth policies, heap, slices, reading. Every byte of
  * every backing array goes through the counting allocator (mem.h), so its
@@ -26,7 +29,9 @@
  *                 a byte size exceeds PTRDIFF_MAX (Go: "cap out of range")
  *     -ENOMEM     the allocator failed
  * On any error the slices passed in and the heap's accounting are exactly as
- * they were before the call (strong guarantee).
+ * they were before the call (strong guarantee), with one exception in the
+ * Go GC mode: a collection may have run before an allocation that then
+ * failed (garbage freed, the GC figures moved on; nothing live changed).
  *
  * Threads: none. A heap and its slices belong to one thread.
  */
@@ -97,6 +102,45 @@ int gs_next_cap(gs_policy_t p, size_t old_cap, size_t needed, size_t elem,
  * rounding does not fit in size_t, -EINVAL when rounded is NULL. */
 int gs_go_roundupsize(size_t bytes, size_t *rounded);
 
+/* Go's tiny allocator: pointer-free objects smaller than this many bytes
+ * are packed into shared blocks of this many bytes. */
+#define GS_GO_TINY_SIZE 16u
+
+/* What Go 1.19's heap holds for one allocation of `size` bytes (mallocgc,
+ * as make, append's growth and string/[]byte copies call it), in the form
+ * "*per_block objects of this size share one block of *block_bytes":
+ *
+ *   size == 0             nothing: *block_bytes = 0, *per_block = 1 (Go
+ *                         returns one shared address for all of them);
+ *   noscan and size < 16  the tiny allocator: *block_bytes = 16 and
+ *                         *per_block = how many objects of this size fit
+ *                         in one block when each starts at the next offset
+ *                         aligned to 8, 4 or 2 (the largest that divides
+ *                         size; else 1): 16 for 1 B, 8 for 2 B, 5 for 3 B,
+ *                         4 for 4 B, 3 for 5 B, 2 for 6 to 8 B, 1 for 9 to
+ *                         15 B;
+ *   otherwise             one object in its own block: *block_bytes =
+ *                         gs_go_roundupsize(size) (a size class, or whole
+ *                         8 KiB pages from 32 KiB on), *per_block = 1.
+ *
+ * noscan != 0 means the object holds no pointers (every array of the
+ * model, whose elements are plain bytes); objects with pointers never use
+ * the tiny allocator. Go 1.19 adds no header to any heap object.
+ *
+ * The per-object figure is block_bytes / per_block: what each of a run of
+ * same-size allocations costs, exactly, once the blocks they fill are
+ * counted (8 B for an 8 B object, 3.2 B for a 3 B one, 16 B for 9 to 15 B).
+ * It is given as a fraction because for 3 B and 5 B no whole number is
+ * exact, and charging the object's own (aligned) size would undercount the
+ * 9 to 15 B objects, which never share a block. The heap below does not
+ * use the average: it places each tiny object in a modelled block the way
+ * mallocgc does, so its go_held_bytes is exact for any sequence of sizes.
+ *
+ * -EINVAL when block_bytes or per_block is NULL; -EOVERFLOW as
+ * gs_go_roundupsize. Both outputs are set only on success. */
+int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
+                     size_t *per_block);
+
 /* ------------------------------------------------------------------------
  * Heap
  *
@@ -116,10 +160,67 @@ int gs_go_roundupsize(size_t bytes, size_t *rounded);
  * collector's own metadata) come from the heap's private free list, filled
  * in chunks with plain malloc: they are in no held_* figure and not in the
  * counting allocator's figures. Only array data is.
+ *
+ * Go's bytes. Beside cap x elem (held_bytes), the heap counts what Go
+ * 1.19's heap would hold for the same arrays (go_* fields): each array's
+ * allocation, of the byte size make or append asked for, in its size class
+ * or whole pages (gs_go_alloc_size), and arrays under 16 B placed in 16 B
+ * tiny blocks exactly as mallocgc places them (a block holds objects of
+ * any array size in order, at aligned offsets; a new block replaces the
+ * current one only when it has more room left; the block counts 16 B while
+ * any object in it is alive). Every array of the model is pointer-free.
+ * The slices' own headers (24 B each wherever a program keeps them) are
+ * not counted here. The allocator is still asked for exactly cap x elem.
+ *
+ * The Go GC mode (gs_heap_set_gc, off by default). Off, an array is freed
+ * the moment its last handle goes, as malloc would (reference counting).
+ * In GC_GO mode the heap frees the way Go 1.19's collector does, at GOGC
+ * percent:
+ *   - an array whose last handle goes becomes garbage: it stays allocated
+ *     (its memory stays in the process) and counts in go_garbage_bytes;
+ *   - before an allocation that would take the heap (go_held_bytes +
+ *     go_garbage_bytes) past go_goal_bytes, a collection frees all garbage
+ *     (gs_heap_collect), then sets the next goal as Go's pacer does:
+ *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being
+ *     go_held_bytes after the collection (Go's heapMinimum scales with
+ *     GOGC: 4 MiB at 100, 16 MiB at 400);
+ *   - memory a collection frees is kept for reuse (go_idle_bytes, Go's
+ *     HeapIdle - HeapReleased): allocations take it first, then memory
+ *     already returned to the system (go_released_bytes, which faults
+ *     back in), and only then grow the heap;
+ *   - after each collection the scavenger returns idle memory to the
+ *     system until what the heap retains (held + garbage + idle) is at
+ *     most Go 1.19's scavenge goal: the heap in use at the collection
+ *     (held + garbage before freeing, Go's lastHeapInUse) x new goal /
+ *     last goal, plus 10 % (retainExtraPercent), rounded up to 4 KiB pages;
+ *     nothing when within one page of it.
+ * Left out: the concurrent cycle's trigger (Go starts marking at 70 to 95 %
+ * of the way to the goal, and what is allocated or dropped during the mark
+ * survives until the next cycle: the model collects exactly at the goal);
+ * stacks and globals in the goal (a few KiB for these programs); the
+ * scavenger's pace (about 1 % of one CPU, over seconds: the model releases
+ * at once, as if it had caught up before the next cycle); span and page
+ * fragmentation (free bytes of any size fit any allocation, so Go's
+ * heap-growth scavenging never has anything to do here); forced and
+ * two-minute periodic collections. And the C process's own memory: garbage
+ * really stays allocated until a collection, so its peak RSS follows Go's
+ * heap in use, but a collection mem_free()s what it frees, so what the
+ * process then keeps or returns is the C allocator's, not the scavenger's;
+ * go_idle_bytes and go_released_bytes say what Go's would be.
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
 typedef struct gs_hdr_chunk_s gs_hdr_chunk_t;
+typedef struct gs_tiny_s gs_tiny_t;       /* opaque: one 16 B tiny block */
+
+/* How the heap frees dead arrays. */
+typedef enum gs_gc_e {
+    GS_GC_OFF = 0,   /* at the last release, as malloc'd memory (default) */
+    GS_GC_GO = 1     /* Go 1.19's collector at GOGC percent, as above     */
+} gs_gc_t;
+
+/* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
+#define GS_GO_HEAP_MINIMUM (4u << 20)
 
 typedef struct gs_heap_s {
     gs_policy_t policy;          /* growth policy of every append on this heap */
@@ -135,19 +236,71 @@ typedef struct gs_heap_s {
     uint64_t arrays_made;        /* cumulative: arrays allocated               */
     uint64_t bytes_made;         /* cumulative: cap x elem of those, bytes     */
     uint64_t grows;              /* cumulative: reallocations by append        */
+    /* Go's heap, bytes (see "Go's bytes" above) */
+    size_t go_held_bytes;        /* what Go's heap holds for the live arrays:
+                                    size classes, pages, 16 B tiny blocks     */
+    size_t peak_go_held_bytes;   /* highest go_held_bytes since init           */
+    size_t peak_go_heap_bytes;   /* highest go_held + go_garbage: Go's heap in
+                                    use (= peak_go_held_bytes with GC off)    */
+    size_t peak_go_retained_bytes; /* highest go_held + go_garbage + go_idle:
+                                    the heap's share of Go's RSS              */
+    /* Go GC mode (gs_heap_set_gc); all zero while it is off */
+    gs_gc_t gc;                  /* GS_GC_OFF or GS_GC_GO                      */
+    unsigned gogc;               /* GOGC, percent                              */
+    size_t garbage_arrays;       /* dead arrays not yet collected              */
+    size_t garbage_bytes;        /* their cap x elem, still allocated, bytes   */
+    size_t go_garbage_bytes;     /* their Go bytes (tiny blocks whose objects
+                                    are all garbage included)                 */
+    size_t go_goal_bytes;        /* heap goal: a collection runs before the
+                                    heap would pass it                        */
+    size_t go_marked_bytes;      /* go_held_bytes after the last collection    */
+    size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
+    size_t go_released_bytes;    /* freed and returned by the scavenger        */
+    size_t go_scavenge_goal_bytes; /* retained bytes the scavenger aims at;
+                                    SIZE_MAX = none set                       */
+    uint64_t gc_cycles;          /* cumulative: collections                    */
+    uint64_t go_scavenged_bytes; /* cumulative: bytes the scavenger returned   */
     /* private */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
     gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
+    gs_array_t *garbage_;        /* GC mode: the garbage, linked by next_free  */
+    gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
+    size_t tiny_off_;            /* bytes used in it                           */
+    gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an
  * invalid policy makes every append that must grow return -EINVAL. */
 void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
 
-/* Free the heap's own memory (its header chunks) and leave it empty, as
- * after gs_heap_init with the same policy. -EBUSY when arrays are still
- * live: then nothing is freed and the heap stays usable. NULL: -EINVAL. */
+/* Free the heap's own memory (its header chunks), and in GC mode its
+ * garbage, and leave it empty, as after gs_heap_init with the same policy
+ * and gs_heap_set_gc with the same mode and GOGC. -EBUSY when arrays are
+ * still live: then nothing is freed and the heap stays usable. NULL:
+ * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
+
+/* The largest GOGC gs_heap_set_gc takes, percent. */
+#define GS_GO_MAX_GOGC 100000u
+
+/* Choose how h frees dead arrays (see "The Go GC mode" above): GS_GC_OFF
+ * (gogc ignored, the default), or GS_GC_GO at GOGC = gogc percent (0 to
+ * GS_GO_MAX_GOGC), which sets the first goal to 4 MiB x gogc / 100. Only
+ * on a heap that holds nothing (no live array, no garbage): else -EBUSY.
+ * -EINVAL for NULL, an unknown mode or gogc out of range. */
+int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
+
+/* runtime.GC(): in GC mode, collect now (free all garbage, set the next
+ * goal, scavenge) whatever the heap's size; with GC off, nothing. Cannot
+ * fail. Slices and the live figures do not change. NULL is a no-op. */
+void gs_heap_collect(gs_heap_t *h);
+
+/* "off" or "go" to a mode; -EINVAL for anything else (including NULL).
+ * *out is set only on success. */
+int gs_gc_parse(const char *name, gs_gc_t *out);
+
+/* The mode's name as gs_gc_parse reads it, or NULL if m is not a mode. */
+const char *gs_gc_name(gs_gc_t m);
 
 /* ------------------------------------------------------------------------
  * Slices

@@ -5,6 +5,7 @@
  * runtime by tests/gs/vectors (generated with gen_growth.go).
  */
 #include "gs.h"
+#include "gs_impl.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -54,6 +55,39 @@ int gs_go_roundupsize(size_t bytes, size_t *rounded)
      * that big anyway, and the model reports it instead.) */
     if (bytes > SIZE_MAX - (GS_GO_PAGE_SIZE - 1)) return -EOVERFLOW;
     *rounded = (bytes + (GS_GO_PAGE_SIZE - 1)) & ~(size_t)(GS_GO_PAGE_SIZE - 1);
+    return 0;
+}
+
+/* mallocgc aligns a tiny object's offset to 8, 4 or 2 when its size is a
+ * multiple of it, else packs at any byte (its guess at the alignment). */
+size_t _gs_go_tiny_align(size_t size)
+{
+    if ((size & 7) == 0) return 8;
+    if ((size & 3) == 0) return 4;
+    if ((size & 1) == 0) return 2;
+    return 1;
+}
+
+int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
+                     size_t *per_block)
+{
+    size_t rounded, align, stride, n;
+    int rc;
+    if (block_bytes == NULL || per_block == NULL) return -EINVAL;
+    if (noscan && size != 0 && size < GS_GO_TINY_SIZE) {
+        /* Objects at 0, stride, 2 * stride, ...: the last must end within
+         * the block, so n = (16 - size) / stride + 1. */
+        align = _gs_go_tiny_align(size);
+        stride = (size + align - 1) & ~(align - 1);
+        n = (GS_GO_TINY_SIZE - size) / stride + 1;
+        *block_bytes = GS_GO_TINY_SIZE;
+        *per_block = n;
+        return 0;
+    }
+    rc = gs_go_roundupsize(size, &rounded);
+    if (rc < 0) return rc;
+    *block_bytes = rounded;
+    *per_block = 1;
     return 0;
 }
 

@@ -18,24 +18,13 @@
  * so that an append with room saves no registers for it.
  */
 #include "gs.h"
+#include "gs_impl.h"
 #include "mem.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* One backing array. Headers live in the heap's chunks, never alone. */
-struct gs_array_s {
-    unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
-    size_t cap;              /* elements                                  */
-    size_t elem;             /* bytes per element                         */
-    size_t bytes;            /* cap x elem, as asked of the allocator     */
-    size_t reserved;         /* mem_usable_size(data), bytes              */
-    size_t refs;             /* handles referencing it; 0 = header free   */
-    gs_heap_t *heap;         /* the heap that counts it                   */
-    gs_array_t *next_free;   /* free-list link while refs == 0            */
-};
 
 #if defined(__GNUC__)
 #define HOT static inline __attribute__((always_inline))
@@ -68,13 +57,19 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy)
 int gs_heap_destroy(gs_heap_t *h)
 {
     gs_hdr_chunk_t *c, *next;
+    gs_gc_t gc;
+    unsigned gogc;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
+    _gs_go_destroy(h);
     for (c = h->chunks_; c != NULL; c = next) {
         next = c->next;
         free(c);
     }
+    gc = h->gc;
+    gogc = h->gogc;
     gs_heap_init(h, h->policy);
+    (void)gs_heap_set_gc(h, gc, gogc);
     return 0;
 }
 
@@ -128,6 +123,8 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     size_t bytes = cap * elem, reserved;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
+    rc = _gs_go_prepare(h, bytes);
+    if (rc < 0) return rc;
     rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
     if (rc < 0) return rc;
 
@@ -145,21 +142,28 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     h->held_bytes += bytes;
     h->held_reserved_bytes += a->reserved;
     if (h->held_bytes > h->peak_held_bytes) h->peak_held_bytes = h->held_bytes;
+    _gs_go_charge(h, a);
     h->arrays_made++;
     h->bytes_made += bytes;
     *out = a;
     return 0;
 }
 
-/* Drop one reference; the last frees the block and recycles the header. */
+/* Drop one reference; the last frees the block and recycles the header,
+ * or (GC mode) makes the array garbage. */
 HOT void array_unref(gs_array_t *a)
 {
     gs_heap_t *h = a->heap;
     if (--a->refs != 0) return;
-    mem_free_usable(a->data, a->bytes, a->reserved);
     h->live_arrays--;
     h->held_bytes -= a->bytes;
     h->held_reserved_bytes -= a->reserved;
+    if (_gs_go_dead(h, a)) _gs_array_free(h, a);
+}
+
+void _gs_array_free(gs_heap_t *h, gs_array_t *a)
+{
+    mem_free_usable(a->data, a->bytes, a->reserved);
     a->data = NULL;
     a->heap = NULL;
     a->next_free = h->free_hdrs_;

@@ -56,6 +56,8 @@ typedef struct ctx_s {
     gs_slice_t v[NVARS];
     /* the reference */
     gs_policy_t policy;
+    gs_gc_t gc;                 /* the heap's GC mode                     */
+    unsigned gogc;
     size_t elem[2];
     ref_var_t r[NVARS];
     ref_array_t *arrs;
@@ -196,6 +198,7 @@ static unsigned char *ref_at(ctx_t *c, const ref_var_t *r, size_t i)
 static int check_all(ctx_t *c)
 {
     size_t live_arrays = 0, held = 0, reserved = 0, slices = 0, referenced = 0;
+    size_t tiny = 0, go_big = 0;
     size_t i, j;
     mem_counts_t mc;
     const gs_heap_t *h = &c->heap;
@@ -242,11 +245,33 @@ static int check_all(ctx_t *c)
         }
     }
     for (i = 0; i < c->narrs; i++) {
+        size_t bytes = c->arrs[i].cap * c->arrs[i].elem, go;
         if (c->arrs[i].refs == 0) continue;
         live_arrays++;
-        held += c->arrs[i].cap * c->arrs[i].elem;
+        held += bytes;
         reserved += c->arrs[i].reserved;
+        if (bytes < GS_GO_TINY_SIZE) {
+            tiny++;
+        } else if (gs_go_roundupsize(bytes, &go) == 0) {
+            go_big += go;
+        }
     }
+    /* Go's bytes: every array in its class or pages, and the tiny ones in
+     * at least one and at most one block each (placement: test_gs_goheap). */
+    if (h->go_held_bytes < go_big + (tiny ? GS_GO_TINY_SIZE : 0) ||
+        h->go_held_bytes > go_big + tiny * GS_GO_TINY_SIZE)
+        return fail(c, "heap.go_held_bytes is %zu: %zu B in classes, %zu tiny",
+                    h->go_held_bytes, go_big, tiny);
+    if (h->go_held_bytes > h->peak_go_held_bytes ||
+        h->go_held_bytes + h->go_garbage_bytes > h->peak_go_heap_bytes)
+        return fail(c, "heap.go_held_bytes %zu over its peaks", h->go_held_bytes);
+    if (c->gc == GS_GC_OFF && (h->garbage_arrays != 0 || h->go_garbage_bytes != 0 ||
+                               h->gc_cycles != 0 || h->go_idle_bytes != 0))
+        return fail(c, "garbage or collections with GC off");
+    if (c->gc == GS_GC_GO && h->gc_cycles != 0 &&
+        h->go_goal_bytes < h->go_marked_bytes + h->go_marked_bytes / 100 * c->gogc)
+        return fail(c, "heap.go_goal_bytes %zu under marked %zu at GOGC %u",
+                    h->go_goal_bytes, h->go_marked_bytes, c->gogc);
 #define SAME(field, want)                                                     \
     if ((uint64_t)h->field != (uint64_t)(want))                               \
         return fail(c, "heap." #field " is %" PRIu64 ", expected %" PRIu64,   \
@@ -262,7 +287,10 @@ static int check_all(ctx_t *c)
     SAME(grows, c->grows);
 #undef SAME
     mem_counts_get(&mc);
-    if (mc.live_bytes != (int64_t)reserved || mc.live_requested != (int64_t)held)
+    /* In GC mode the garbage is still allocated, its reserve unknown here. */
+    if (mc.live_requested != (int64_t)(held + h->garbage_bytes) ||
+        (c->gc == GS_GC_OFF ? mc.live_bytes != (int64_t)reserved
+                            : mc.live_bytes < (int64_t)reserved))
         return fail(c, "allocator live %" PRId64 "/%" PRId64 ", held %zu/%zu",
                     mc.live_bytes, mc.live_requested, reserved, held);
     if (mem_fail_armed() != c->armed)
@@ -634,7 +662,15 @@ int gs_ops_run(const uint8_t *data, size_t size, int trace,
     c.why = why != NULL && why_size > 0 ? why : no_why;
     c.why_size = why != NULL && why_size > 0 ? why_size : sizeof no_why;
     c.why[0] = '\0';
-    c.policy = (gs_policy_t)(rd8(&c) % GS_POLICY_COUNT);
+    {
+        /* the first byte: the policy, then the GC mode (off, GOGC 0 which
+         * collects before nearly every allocation, or GOGC 100) */
+        unsigned b = rd8(&c);
+        static const unsigned gogcs[3] = { 0, 0, 100 };
+        c.policy = (gs_policy_t)(b % GS_POLICY_COUNT);
+        c.gc = (b / GS_POLICY_COUNT) % 3 == 0 ? GS_GC_OFF : GS_GC_GO;
+        c.gogc = gogcs[(b / GS_POLICY_COUNT) % 3];
+    }
     c.elem[0] = elem_choices[rd8(&c) % 8];
     c.elem[1] = elem_choices[rd8(&c) % 8];
     c.buf = malloc(MAX_ARRAY_BYTES);
@@ -642,14 +678,19 @@ int gs_ops_run(const uint8_t *data, size_t size, int trace,
     mem_fail_disarm();
     mem_counts_reset();
     gs_heap_init(&c.heap, c.policy);
+    if (gs_heap_set_gc(&c.heap, c.gc, c.gogc) != 0) {
+        free(c.buf);
+        return fail(&c, "gs_heap_set_gc failed on an empty heap");
+    }
     for (i = 0; i < NVARS; i++) {
         c.v[i] = gs_nil(c.elem[i & 1]);
         c.r[i].arr = -1;
         c.r[i].elem = c.elem[i & 1];
     }
     if (trace)
-        fprintf(stderr, "policy %s, elem %zu and %zu\n",
-                gs_policy_name(c.policy), c.elem[0], c.elem[1]);
+        fprintf(stderr, "policy %s, gc %s (GOGC %u), elem %zu and %zu\n",
+                gs_policy_name(c.policy), gs_gc_name(c.gc), c.gogc, c.elem[0],
+                c.elem[1]);
 
     while (rc == 0 && c.in_i < c.in_n) {
         int op = decode_op(rd8(&c)), r = run_op(&c, op);

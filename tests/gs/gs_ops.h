@@ -1,8 +1,8 @@
 /* gs_ops.h -- an operation interpreter that checks the Go slice model
  * against a naive reference model.
  *
- * A byte string is decoded into a program: a growth policy, two element
- * sizes, then operations on six slice variables (make, s[lo:hi],
+ * A byte string is decoded into a program: a growth policy and GC mode
+ * (off, or Go's at GOGC 0 or 100), two element sizes, then operations on six slice variables (make, s[lo:hi],
  * s[lo:hi:max], append of one, of n, of a slice or of a window of an array
  * (aliasing included), copy, clone, clip, release, element writes, a pending
  * allocation failure, heap destroy, and overflowing sizes). Each operation
@@ -11,8 +11,9 @@
  * cap), and shares nothing by pointer. After each operation the two must
  * agree on: the return code; every variable's len, cap, elem, address and
  * all cap elements; which variables share an array; each array's reference
- * count; every accounting field of the heap; the counting allocator's live
- * bytes. Any byte string is a valid program; running out of bytes ends it.
+ * count; every accounting field of the heap (Go's bytes within the bounds
+ * of their classes and tiny blocks); the counting allocator's live bytes
+ * (with the garbage, in GC mode). Any byte string is a valid program; running out of bytes ends it.
  *
  * Allocation failures are part of the programs: they use the counting
  * allocator's failure switch (mem_fail_arm in mem.h).

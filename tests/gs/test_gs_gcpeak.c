@@ -1,0 +1,127 @@
+/* test_gs_gcpeak.c -- the model's Go GC mode beside what Go's collector
+ * did over the same batches (vectors/gen_gcpeak.go; Go is not needed to
+ * run this).
+ *
+ *     test_gs_gcpeak GCPEAK.csv [test name]
+ *
+ * Every row is one batch of the retention benchmark (benchmarks/keep.h) run
+ * by real Go at some GOGC: its collections, its peak HeapAlloc (heap in
+ * use) and its peak HeapSys - HeapReleased (retained). The same batch runs
+ * on the model with gs_heap_set_gc(GS_GC_GO, GOGC), and the table prints
+ * both. Go's collector is concurrent and paced by feedback, so the figures
+ * cannot agree exactly, and the model, which collects exactly at the goal,
+ * leaves out what makes Go's heap pass it (the mark runs while the program
+ * allocates; what is allocated meanwhile survives the cycle and raises the
+ * next goal; sweeping is lazy). The test checks one side only: the model
+ * never holds more than Go's heap did, give or take 25 % (or 1 MiB).
+ */
+#include "check.h"
+#include "gs.h"
+#include "keep.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *csv_path;
+
+#define HEADER "strategy,elem_size,source_bytes,kept_elems,items,gogc,cycles," \
+               "peak_heap_alloc,peak_retained"
+
+#define MiB (1024.0 * 1024.0)
+
+/* model <= go + max(25 % of go, 1 MiB) */
+static int not_over(double model, double go)
+{
+    return model <= go + 0.25 * go || model <= go + MiB;
+}
+
+static void gc_mode_not_over_go(void)
+{
+    FILE *f = fopen(csv_path, "r");
+    char line[256];
+    unsigned lineno = 0, bad = 0;
+    size_t rows = 0;
+    int seen_header = 0;
+
+    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", csv_path, strerror(errno));
+    printf("     %-10s %4s %7s %5s %4s %4s | %6s %6s | %9s %9s %5s | %9s %9s %5s\n",
+           "strategy", "elem", "N", "k", "M", "GOGC", "Go GCs", "model",
+           "Go peak", "model", "ratio", "Go retain", "model", "ratio");
+    while (fgets(line, sizeof line, f) != NULL) {
+        char name[32], extra;
+        size_t elem, n, k, m, gogc, cycles, peak, retained, i;
+        keep_strategy_t s;
+        keep_case_t c;
+        keep_held_t held;
+        gs_heap_t h;
+        gs_slice_t *keep;
+        double mpeak, mret;
+        int rc;
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#') continue;
+        if (!seen_header) {
+            if (strcmp(line, HEADER) != 0) {
+                fclose(f);
+                CHECK_FAIL_("%s:%u: header \"%s\"", csv_path, lineno, line);
+            }
+            seen_header = 1;
+            continue;
+        }
+        if (sscanf(line, "%31[^,],%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu%c", name, &elem,
+                   &n, &k, &m, &gogc, &cycles, &peak, &retained, &extra) != 9 ||
+            keep_strategy_parse(name, &s) != 0 || elem == 0 || m == 0 ||
+            gogc > GS_GO_MAX_GOGC) {
+            fclose(f);
+            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, lineno, line);
+        }
+        c.source_bytes = n / elem * elem;   /* Go: make([]T, N/elem) */
+        c.kept_bytes = k * elem;
+        c.items = m;
+        c.elem = elem;
+        keep = calloc(m, sizeof *keep);
+        if (keep == NULL) { fclose(f); CHECK_FAIL_("out of memory"); }
+        for (i = 0; i < m; i++) keep[i] = gs_nil(elem);
+        gs_heap_init(&h, GS_GROW_GO);
+        rc = gs_heap_set_gc(&h, GS_GC_GO, (unsigned)gogc);
+        if (rc == 0) rc = keep_batch(&h, &c, s, keep, (unsigned)lineno, &held);
+        mpeak = (double)h.peak_go_heap_bytes;
+        mret = (double)h.peak_go_retained_bytes;
+        printf("     %-10s %4zu %7zu %5zu %4zu %4zu | %6zu %6llu | %9.1f %9.1f %5.2f "
+               "| %9.1f %9.1f %5.2f\n", name, elem, n, k, m, gogc, cycles,
+               (unsigned long long)h.gc_cycles, (double)peak / MiB, mpeak / MiB,
+               mpeak / (double)peak, (double)retained / MiB, mret / MiB,
+               mret / (double)retained);
+        if (rc == 0) keep_release(keep, m);
+        free(keep);
+        if (rc != 0 || gs_heap_destroy(&h) != 0) {
+            fclose(f);
+            CHECK_FAIL_("%s:%u: the batch failed on the model (rc %d)", csv_path,
+                        lineno, rc);
+        }
+        if (!not_over(mpeak, (double)peak) && bad == 0) bad = lineno;
+        rows++;
+    }
+    fclose(f);
+    printf("     (MiB; ratio = model / Go)\n");
+    CHECK(seen_header && rows >= 10);
+    if (bad != 0)
+        CHECK_FAIL_("%s:%u: the model's peak heap is over Go's by more than "
+                    "25 %% (and 1 MiB)", csv_path, bad);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_case_t cases[] = {
+        CHECK_CASE(gc_mode_not_over_go),
+    };
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s GCPEAK.csv [test]\n", argv[0]);
+        return 2;
+    }
+    csv_path = argv[1];
+    argv[1] = argv[0];
+    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+}

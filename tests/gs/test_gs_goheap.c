@@ -1,0 +1,358 @@
+/* test_gs_goheap.c -- the heap's Go bytes (go_held_bytes: size classes,
+ * pages, tiny blocks) and the Go GC mode (garbage, trigger, goal
+ * arithmetic, reuse, scavenger), checked exactly after every step on the
+ * real counting allocator; and GC off behaving as before. */
+#include "check.h"
+#include "gs.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MiB ((size_t)1 << 20)
+
+static gs_heap_t H;
+
+static void start(gs_gc_t gc, unsigned gogc)
+{
+    mem_counts_reset();
+    gs_heap_init(&H, GS_GROW_GO);
+    CHECK_OK(gs_heap_set_gc(&H, gc, gogc));
+}
+
+/* The allocator holds exactly the live arrays plus the garbage. */
+#define MEM_AGREES()                                                          \
+    do {                                                                      \
+        mem_counts_t mc_;                                                     \
+        mem_counts_get(&mc_);                                                 \
+        CHECK_EQ_I(mc_.live_requested, H.held_bytes + H.garbage_bytes);       \
+    } while (0)
+
+#define FINISH()                                                              \
+    do {                                                                      \
+        CHECK_OK(gs_heap_destroy(&H));                                        \
+        CHECK_EQ_U(H.live_arrays, 0);                                         \
+        CHECK_EQ_U(H.go_held_bytes, 0);                                       \
+        CHECK_EQ_U(H.garbage_arrays, 0);                                      \
+        CHECK_EQ_U(H.go_garbage_bytes, 0);                                    \
+        MEM_AGREES();                                                         \
+    } while (0)
+
+/* ---- Go's bytes with GC off ---- */
+
+/* make rounds to the size class (or pages) as Go's mallocgc does, while
+ * held_bytes stays cap x elem. */
+static void make_rounds_to_class(void)
+{
+    gs_slice_t a, b, c, d;
+    start(GS_GC_OFF, 0);
+    CHECK_OK(gs_make(&H, 1, 33, 33, &a));
+    CHECK_EQ_U(H.held_bytes, 33);
+    CHECK_EQ_U(H.go_held_bytes, 48);
+    CHECK_OK(gs_make(&H, 1, 0, 100, &b));
+    CHECK_EQ_U(H.go_held_bytes, 48 + 112);
+    CHECK_OK(gs_make(&H, 1, 32769, 32769, &c));
+    CHECK_EQ_U(H.go_held_bytes, 48 + 112 + 40960);
+    CHECK_OK(gs_make(&H, 24, 100, 100, &d));   /* 2400 B -> 2688 */
+    CHECK_EQ_U(H.go_held_bytes, 48 + 112 + 40960 + 2688);
+    CHECK_EQ_U(H.held_bytes, 33 + 100 + 32769 + 2400);
+    CHECK_EQ_U(H.peak_go_held_bytes, 48 + 112 + 40960 + 2688);
+    CHECK_EQ_U(H.peak_go_heap_bytes, H.peak_go_held_bytes);
+    MEM_AGREES();
+    gs_release(&c);
+    CHECK_EQ_U(H.go_held_bytes, 48 + 112 + 2688);
+    gs_release(&a);
+    gs_release(&b);
+    gs_release(&d);
+    CHECK_EQ_U(H.go_held_bytes, 0);
+    CHECK_EQ_U(H.peak_go_held_bytes, 48 + 112 + 40960 + 2688);
+    FINISH();
+}
+
+/* Append's arrays are already a class in bytes; clone is exact len. */
+static void append_and_clone(void)
+{
+    gs_slice_t s = gs_nil(8), t, u;
+    static const unsigned char x[8 * 40];
+    start(GS_GC_OFF, 0);
+    CHECK_OK(gs_append(&H, &s, x, 5));          /* cap 6: 48 B */
+    CHECK_EQ_U(s.cap, 6);
+    CHECK_EQ_U(H.go_held_bytes, 48);
+    CHECK_OK(gs_append(&H, &s, x, 2));          /* grows: 96 B, old freed */
+    CHECK_EQ_U(s.cap, 12);
+    CHECK_EQ_U(H.go_held_bytes, 96);
+    CHECK_EQ_U(H.peak_go_held_bytes, 48 + 96);  /* both live while copying */
+    CHECK_OK(gs_sub(&s, 0, 5, &t));
+    CHECK_OK(gs_clone(&H, &t, &u));             /* 40 B -> 48 */
+    CHECK_EQ_U(H.go_held_bytes, 96 + 48);
+    gs_release(&s);
+    CHECK_EQ_U(H.go_held_bytes, 96 + 48);       /* t pins s's array */
+    gs_release(&t);
+    gs_release(&u);
+    FINISH();
+}
+
+/* Pointer-free arrays under 16 B share 16 B blocks, placed as mallocgc
+ * places them, and a block goes when its last object goes. */
+static void tiny_blocks(void)
+{
+    gs_slice_t s[8];
+    size_t i;
+    start(GS_GC_OFF, 0);
+    for (i = 0; i < 4; i++) CHECK_OK(gs_make(&H, 1, 8, 8, &s[i]));
+    CHECK_EQ_U(H.go_held_bytes, 32);             /* two per block */
+    CHECK_EQ_U(H.held_bytes, 32);
+    gs_release(&s[0]);
+    CHECK_EQ_U(H.go_held_bytes, 32);             /* s[1] keeps block 1 */
+    gs_release(&s[1]);
+    CHECK_EQ_U(H.go_held_bytes, 16);
+    gs_release(&s[2]);
+    gs_release(&s[3]);
+    CHECK_EQ_U(H.go_held_bytes, 0);
+
+    /* 3 B objects: five to a block (offsets 0, 3, 6, 9, 12). */
+    for (i = 0; i < 6; i++) CHECK_OK(gs_make(&H, 1, 3, 3, &s[i]));
+    CHECK_EQ_U(H.go_held_bytes, 32);
+    for (i = 0; i < 6; i++) gs_release(&s[i]);
+    CHECK_EQ_U(H.go_held_bytes, 0);
+
+    /* 8 B then 12 B: the 12 B object does not fit at offset 8 and its new
+     * block has less room left (4 B) than the current one (8 B), so the
+     * current block stays: the next 8 B object goes at its offset 8. */
+    CHECK_OK(gs_make(&H, 1, 8, 8, &s[0]));
+    CHECK_OK(gs_make(&H, 4, 3, 3, &s[1]));       /* 12 B */
+    CHECK_EQ_U(H.go_held_bytes, 32);
+    CHECK_OK(gs_make(&H, 8, 1, 1, &s[2]));
+    CHECK_EQ_U(H.go_held_bytes, 32);
+    /* 16 B is no longer tiny: its own 16 B class object. */
+    CHECK_OK(gs_make(&H, 16, 1, 1, &s[3]));
+    CHECK_EQ_U(H.go_held_bytes, 48);
+    for (i = 0; i < 4; i++) gs_release(&s[i]);
+    CHECK_EQ_U(H.peak_go_held_bytes, 48);
+    FINISH();
+}
+
+/* GC off: arrays are freed at the last release, the GC figures stay 0. */
+static void gc_off_frees_at_release(void)
+{
+    gs_slice_t s;
+    size_t i;
+    mem_counts_t mc;
+    start(GS_GC_OFF, 0);
+    CHECK_EQ_U(H.gc, GS_GC_OFF);
+    for (i = 0; i < 40; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+        mem_counts_get(&mc);
+        CHECK_EQ_I(mc.live_requested, 0);
+    }
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.gc_cycles, 0);
+    CHECK_EQ_U(H.garbage_bytes, 0);
+    CHECK_EQ_U(H.go_goal_bytes, 0);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    CHECK_EQ_U(H.peak_go_heap_bytes, MiB);
+    CHECK_EQ_U(H.peak_go_retained_bytes, MiB);
+    FINISH();
+}
+
+/* ---- the GC mode ---- */
+
+static void gc_mode_arguments(void)
+{
+    gs_slice_t s;
+    gs_gc_t m;
+    start(GS_GC_GO, 100);
+    CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 400));
+    CHECK_EQ_U(H.go_goal_bytes, 16 * MiB);       /* heapMinimum scales */
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 50));
+    CHECK_EQ_U(H.go_goal_bytes, 2 * MiB);
+    CHECK_ERR(gs_heap_set_gc(&H, GS_GC_GO, GS_GO_MAX_GOGC + 1), -EINVAL);
+    CHECK_ERR(gs_heap_set_gc(&H, (gs_gc_t)7, 100), -EINVAL);
+    CHECK_ERR(gs_heap_set_gc(NULL, GS_GC_GO, 100), -EINVAL);
+    CHECK_OK(gs_make(&H, 1, 100, 100, &s));
+    CHECK_ERR(gs_heap_set_gc(&H, GS_GC_OFF, 0), -EBUSY);
+    gs_release(&s);
+    CHECK_ERR(gs_heap_set_gc(&H, GS_GC_OFF, 0), -EBUSY);   /* garbage */
+    gs_heap_collect(&H);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
+    CHECK_OK(gs_gc_parse("go", &m));
+    CHECK_EQ_U(m, GS_GC_GO);
+    CHECK_OK(gs_gc_parse("off", &m));
+    CHECK_EQ_U(m, GS_GC_OFF);
+    CHECK_ERR(gs_gc_parse("Go", &m), -EINVAL);
+    CHECK_ERR(gs_gc_parse(NULL, &m), -EINVAL);
+    CHECK_EQ_STR(gs_gc_name(GS_GC_GO), "go");
+    CHECK(gs_gc_name((gs_gc_t)2) == NULL);
+    FINISH();
+    CHECK_EQ_U(H.gc, GS_GC_GO);                  /* destroy keeps the mode */
+    CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
+}
+
+/* Dropped arrays stay allocated as garbage until the heap would pass the
+ * goal; the collection frees them all, and their bytes are reused. */
+static void garbage_until_goal(void)
+{
+    gs_slice_t s;
+    size_t i;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+        MEM_AGREES();
+    }
+    CHECK_EQ_U(H.gc_cycles, 0);                  /* at the goal, not past */
+    CHECK_EQ_U(H.garbage_arrays, 4);
+    CHECK_EQ_U(H.garbage_bytes, 4 * MiB);
+    CHECK_EQ_U(H.go_garbage_bytes, 4 * MiB);
+    CHECK_EQ_U(H.live_arrays, 0);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* would pass: collect */
+    CHECK_EQ_U(H.gc_cycles, 1);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.go_marked_bytes, 0);
+    CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
+    CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);        /* 4 freed, 1 reused */
+    CHECK_EQ_U(H.go_held_bytes, MiB);
+    /* scavenge goal 4 MiB x 4/4 x 1.1 in pages > 4 MiB retained: none */
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, SIZE_MAX);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    CHECK_EQ_U(H.peak_go_heap_bytes, 4 * MiB);
+    CHECK_EQ_U(H.peak_go_retained_bytes, 4 * MiB);
+    MEM_AGREES();
+    gs_release(&s);
+    FINISH();
+    CHECK_EQ_U(H.gc_cycles, 0);
+}
+
+/* Live data sets the goal: marked x (1 + GOGC/100); the heap in use at the
+ * collection and the goals set the scavenger's target. */
+static void goal_and_scavenger(void)
+{
+    gs_slice_t s[24], t;
+    size_t i, goal;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    /* collections before the 5th, 9th and 17th array */
+    CHECK_EQ_U(H.gc_cycles, 3);
+    CHECK_EQ_U(H.go_marked_bytes, 16 * MiB);
+    CHECK_EQ_U(H.go_goal_bytes, 32 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    for (i = 0; i < 24; i++) gs_release(&s[i]);
+    CHECK_EQ_U(H.go_garbage_bytes, 24 * MiB);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.gc_cycles, 4);
+    CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
+    /* in use 24 MiB x 4/32 = 3 MiB, + 10 % = 3460300, in 4 KiB pages */
+    goal = 3461120;
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
+    CHECK_EQ_U(H.go_idle_bytes, goal);
+    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal);
+    CHECK_EQ_U(H.go_scavenged_bytes, 24 * MiB - goal);
+    CHECK_EQ_U(H.peak_go_retained_bytes, 24 * MiB);
+    /* reuse: idle first, then released */
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[0]));
+    CHECK_EQ_U(H.go_idle_bytes, goal - MiB);
+    CHECK_OK(gs_make(&H, 1, 3 * MiB, 3 * MiB, &t));
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal - (3 * MiB - (goal - MiB)));
+    CHECK_EQ_U(H.gc_cycles, 4);                  /* 4 MiB: at the goal */
+    gs_release(&s[0]);
+    gs_release(&t);
+    FINISH();
+}
+
+/* GOGC 400: a goal of 16 MiB at first, then 5 x marked. */
+static void gogc_400(void)
+{
+    gs_slice_t keep[5], s;
+    size_t i;
+    start(GS_GC_GO, 400);
+    for (i = 0; i < 5; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &keep[i]));
+    for (i = 0; i < 11; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+    }
+    CHECK_EQ_U(H.gc_cycles, 0);                  /* 16 MiB: at the goal */
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    CHECK_EQ_U(H.gc_cycles, 1);
+    CHECK_EQ_U(H.go_marked_bytes, 5 * MiB);
+    CHECK_EQ_U(H.go_goal_bytes, 25 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 10 * MiB);
+    gs_release(&s);
+    for (i = 0; i < 5; i++) gs_release(&keep[i]);
+    FINISH();
+}
+
+/* Tiny objects in GC mode: a block is garbage when all its objects are,
+ * comes back if a new object lands in it, and a collection starts a new
+ * block. */
+static void gc_tiny_blocks(void)
+{
+    gs_slice_t a, b, c;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_make(&H, 1, 4, 4, &a));
+    CHECK_EQ_U(H.go_held_bytes, 16);
+    gs_release(&a);
+    CHECK_EQ_U(H.go_held_bytes, 0);
+    CHECK_EQ_U(H.go_garbage_bytes, 16);
+    CHECK_OK(gs_make(&H, 1, 4, 4, &b));          /* same block, offset 4 */
+    CHECK_EQ_U(H.go_held_bytes, 16);
+    CHECK_EQ_U(H.go_garbage_bytes, 0);
+    CHECK_EQ_U(H.garbage_arrays, 1);             /* a is still garbage */
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.go_held_bytes, 16);             /* b keeps the block */
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_OK(gs_make(&H, 1, 4, 4, &c));          /* a new block after GC */
+    CHECK_EQ_U(H.go_held_bytes, 32);
+    MEM_AGREES();
+    gs_release(&b);
+    gs_release(&c);
+    CHECK_EQ_U(H.go_garbage_bytes, 32);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.go_idle_bytes, 32);
+    FINISH();
+}
+
+/* Handles and their aliasing behave as with GC off; only freeing waits. */
+static void gc_keeps_semantics(void)
+{
+    gs_slice_t s = gs_nil(1), v;
+    static const char text[] = "hello, world";
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_append(&H, &s, text, 5));        /* cap 8 */
+    CHECK_OK(gs_sub(&s, 1, 3, &v));
+    CHECK_OK(gs_append(&H, &s, text, 12));       /* grows; v keeps old */
+    CHECK_EQ_U(H.live_arrays, 2);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_MEM(v.data, "el", 2);
+    gs_release(&v);
+    CHECK_EQ_U(H.garbage_arrays, 1);
+    CHECK_EQ_U(H.live_arrays, 1);
+    CHECK_EQ_MEM(s.data, "hellohello, world", 17);
+    CHECK_ERR(gs_heap_destroy(&H), -EBUSY);
+    CHECK_EQ_U(H.garbage_arrays, 1);             /* nothing freed */
+    MEM_AGREES();
+    gs_release(&s);
+    FINISH();
+}
+
+int main(int argc, char **argv)
+{
+    static const check_case_t cases[] = {
+        CHECK_CASE(make_rounds_to_class),
+        CHECK_CASE(append_and_clone),
+        CHECK_CASE(tiny_blocks),
+        CHECK_CASE(gc_off_frees_at_release),
+        CHECK_CASE(gc_mode_arguments),
+        CHECK_CASE(garbage_until_goal),
+        CHECK_CASE(goal_and_scavenger),
+        CHECK_CASE(gogc_400),
+        CHECK_CASE(gc_tiny_blocks),
+        CHECK_CASE(gc_keeps_semantics),
+    };
+    return check_main(argc, argv, cases, CHECK_COUNT(cases));
+}

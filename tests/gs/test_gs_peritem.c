@@ -1,0 +1,100 @@
+/* test_gs_peritem.c -- the model's Go bytes for the retention benchmark's
+ * kept items against the real Go runtime's heap (vectors/gen_peritem.go;
+ * Go is not needed to run this).
+ *
+ *     test_gs_peritem PERITEM.csv [test name]
+ *
+ * Every row is one batch: M buffers of N bytes, k elements of each kept by
+ * a strategy (benchmarks/keep.h), and the bytes Go's heap held for the kept
+ * items once collected. The same batch on the model (keep_batch, GC off)
+ * must leave go_held_bytes exactly equal to it. The table is printed.
+ */
+#include "check.h"
+#include "gs.h"
+#include "keep.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *csv_path;
+
+#define HEADER "strategy,elem_size,source_bytes,kept_elems,items,heap_bytes"
+
+static void kept_items_match_go(void)
+{
+    FILE *f = fopen(csv_path, "r");
+    char line[256];
+    unsigned lineno = 0;
+    size_t rows = 0;
+    int seen_header = 0;
+
+    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", csv_path, strerror(errno));
+    printf("     %-10s %4s %6s %12s %12s\n", "strategy", "elem", "k",
+           "Go B/item", "model B/item");
+    while (fgets(line, sizeof line, f) != NULL) {
+        char name[32], extra;
+        size_t elem, n, k, m, heap, i, got;
+        keep_strategy_t s;
+        keep_case_t c;
+        keep_held_t held;
+        gs_heap_t h;
+        gs_slice_t *keep;
+        int rc;
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#') continue;
+        if (!seen_header) {
+            if (strcmp(line, HEADER) != 0) {
+                fclose(f);
+                CHECK_FAIL_("%s:%u: header \"%s\"", csv_path, lineno, line);
+            }
+            seen_header = 1;
+            continue;
+        }
+        if (sscanf(line, "%31[^,],%zu,%zu,%zu,%zu,%zu%c", name, &elem, &n, &k,
+                   &m, &heap, &extra) != 6 ||
+            keep_strategy_parse(name, &s) != 0 || elem == 0 || m == 0) {
+            fclose(f);
+            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, lineno, line);
+        }
+        c.source_bytes = n / elem * elem;   /* Go: make([]T, N/elem) */
+        c.kept_bytes = k * elem;
+        c.items = m;
+        c.elem = elem;
+        keep = calloc(m, sizeof *keep);
+        if (keep == NULL) { fclose(f); CHECK_FAIL_("out of memory"); }
+        for (i = 0; i < m; i++) keep[i] = gs_nil(elem);
+        gs_heap_init(&h, GS_GROW_GO);
+        rc = keep_batch(&h, &c, s, keep, (unsigned)lineno, &held);
+        got = h.go_held_bytes;
+        if (rc == 0) keep_release(keep, m);
+        free(keep);
+        if (rc != 0 || gs_heap_destroy(&h) != 0 || got != heap) {
+            fclose(f);
+            CHECK_FAIL_("%s:%u: %s, elem %zu, k %zu: Go's heap holds %zu B, "
+                        "the model %zu B (rc %d)", csv_path, lineno, name, elem,
+                        k, heap, got, rc);
+        }
+        printf("     %-10s %4zu %6zu %12.2f %12.2f\n", name, elem, k,
+               (double)heap / (double)m, (double)got / (double)m);
+        rows++;
+    }
+    fclose(f);
+    CHECK(seen_header && rows >= 60);
+}
+
+int main(int argc, char **argv)
+{
+    static const check_case_t cases[] = {
+        CHECK_CASE(kept_items_match_go),
+    };
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PERITEM.csv [test]\n", argv[0]);
+        return 2;
+    }
+    csv_path = argv[1];
+    argv[1] = argv[0];
+    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+}
