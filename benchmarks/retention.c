@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bm.h"
+#include "bm_flags.h"
 #include "mem.h"
 
 static const char *prog = "slicebench-retention";
@@ -271,9 +272,11 @@ int main(int argc, char **argv)
     int rc, i, min_time_given = 0;
     struct stat sd;
 
+    if (sb_stdio_reopen() < 0) return 2;    /* crobust: closed fd 0/1/2 -> /dev/null first */
     /* the command line as given, before Google Benchmark takes flags out */
     if (sb_meta_collect(&meta, argc, argv))
         return usage_error("cannot collect the run's metadata");
+    if (bm_flags_check(&argc, argv, err, sizeof err)) return usage_error(err);  /* crobust */
     for (i = 1; i < argc; i++) {          /* before Google Benchmark's --help */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             ret_usage(prog);
@@ -329,6 +332,7 @@ int main(int argc, char **argv)
     bm_set_run_sink(ret_rows_sink, &rows);
     sb_memrun_install();
 
+    if (*sb_meta_get(&meta, "machine_warnings")) fprintf(stderr, "%s: warning: %s\n", prog, sb_meta_get(&meta, "machine_warnings"));  /* crobust: once per run */
     if (bm_run_specified() == 0) {
         fprintf(stderr, "%s: no benchmark ran (check --benchmark_filter)\n", prog);
         bm_shutdown();
