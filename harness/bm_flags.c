@@ -55,8 +55,9 @@ static const char *const units[] = {"ns", "us", "ms", "s", NULL};
 static const char *const colors[] = {"auto", "true", "false", NULL};
 static const char *const bools[] = {"true", "false", "1", "0", NULL};
 
-/* Joined "--flag=value" arguments: reachable until the process ends. */
-static char *joined[64];
+/* Joined "--flag=value" arguments: reachable until the process ends
+ * (volatile: the stores are the point, though nothing reads them). */
+static char *volatile joined[64];
 static size_t n_joined;
 
 /* A value as a message may show it: at most 64 bytes, each byte outside
