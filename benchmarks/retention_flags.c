@@ -243,10 +243,12 @@ static int strategy_item(const char *item, void *out, size_t i, char *err, size_
 /* The row of "--name" or "--name=value" in arg, or -1. */
 static int find_flag(const char *arg)
 {
-    const char *name = arg + 2;
-    size_t len = strcspn(name, "=");
+    const char *name;
+    size_t len;
     int f;
-    if (strncmp(arg, "--", 2) != 0) return -1;
+    if (strncmp(arg, "--", 2) != 0) return -1;     /* before reading past arg */
+    name = arg + 2;
+    len = strcspn(name, "=");
     for (f = 0; f < N_FLAGS; f++)
         if (strlen(flag_table[f].name) == len &&
             strncmp(flag_table[f].name, name, len) == 0)
