@@ -66,7 +66,7 @@ static int cgroup_left(const char *root, const char *dir, const char *limit_file
                        const char *usage_file, const char *inactive_key,
                        uint64_t *left)
 {
-    char path[PATH_MAX], stat_text[8192];
+    char path[PATH_MAX + 32], stat_text[8192];   /* dir fits PATH_MAX */
     uint64_t limit, usage, inactive = 0;
     int rc;
     snprintf(path, sizeof path, "%s/%s", dir, limit_file);

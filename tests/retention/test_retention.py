@@ -303,7 +303,7 @@ class Conventions(unittest.TestCase):
                     "--strategies", "copy", "--csv-dir", d, "--run-id", "spaced",
                     "--benchmark_min_time", "0.01", "--benchmark_repetitions", "1")
             self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertEqual(os.path.basename(only_csv(d)), "spaced_glibc.csv")
+            self.assertTrue(os.path.basename(only_csv(d)).startswith("spaced_"))
             self.assertEqual(len(results.load(only_csv(d)).rows), 1)
 
     def test_machine_warnings_once_on_stderr(self):
@@ -483,7 +483,8 @@ class BadInput(unittest.TestCase):
             p = run(BINARIES[0], *ONE_CASE, f"--csv-dir={d}", "--run-id=" + "x" * 100,
                     *FAST)
             self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertEqual(os.path.basename(only_csv(d)), "x" * 100 + "_glibc.csv")
+            name = os.path.basename(only_csv(d))    # x..x_<allocator>.csv
+            self.assertEqual(name.rsplit("_", 1)[0], "x" * 100)
 
     def test_results_folder_too_long_for_its_file_names(self):
         with tempfile.TemporaryDirectory() as d:
