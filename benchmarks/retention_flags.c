@@ -367,6 +367,12 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             o->strategies[i] = (keep_strategy_t)i;
         o->n_strategies = KEEP_STRATEGY_COUNT;
     }
+    /* a fraction of N below one byte would leave the case out silently */
+    for (size_t ki = 0; ki < o->n_kept; ki++)
+        for (size_t si = 0; si < o->n_sizes; si++)
+            if (o->kept[ki].divisor > o->sizes[si])
+                return fail(err, errsz, "--kept=%s is below one byte at N=%llu (--sizes)",
+                            o->kept[ki].text, (unsigned long long)o->sizes[si]);
     /* every file name the run makes must fit beside the folder's name,
      * known now rather than after the whole run */
     if (!o->no_csv &&

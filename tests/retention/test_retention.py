@@ -380,6 +380,10 @@ class BadInput(unittest.TestCase):
     def test_k_larger_than_n(self):
         self.refused("--kept=128 is larger than N=64 (--sizes)", "--sizes=64", "--kept=128")
 
+    def test_k_rule_below_one_byte(self):
+        self.refused("--kept=N/4097 is below one byte at N=4096 (--sizes)",
+                     "--sizes=64KiB,4KiB", "--kept=16,N/4097")
+
     def test_items_zero(self):
         self.refused("--items: '0' is not a positive integer", "--items=0")
 
