@@ -206,7 +206,10 @@ int sb_guard(uint64_t expected_peak, uint64_t budget, char *reason, size_t n);
  *     is memory.current (v1 memory.usage_in_bytes) less the inactive file
  *     cache (memory.stat), which the kernel reclaims before it OOM-kills.
  * Every path is read under root ("" for this machine, a test's fake tree
- * otherwise; cgroups under <root>/sys/fs/cgroup). which (n bytes) names the
+ * otherwise; v2 cgroups under <root>/sys/fs/cgroup or, beside v1, under
+ * <root>/sys/fs/cgroup/unified; v1 under <root>/sys/fs/cgroup/memory).
+ * A level without a limit ("max", or v1's huge number) never decides;
+ * neither does a level whose files cannot be read. which (n bytes) names the
  * limit that decided: "MemAvailable", "cgroup v2 memory.max of /a/b",
  * "cgroup v1 memory.limit_in_bytes of /a". -ENOENT when not even
  * MemAvailable can be read. */

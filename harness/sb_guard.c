@@ -130,7 +130,10 @@ int sb_memory_headroom(const char *root, uint64_t *bytes, char *which, size_t n)
         *rel++ = '\0';
         ctl++;
         if (*ctl == '\0') {
+            /* v2 alone is mounted at /sys/fs/cgroup; beside v1 ("hybrid")
+             * at /sys/fs/cgroup/unified */
             cgroup_walk(root, "/sys/fs/cgroup", rel, 1, bytes, which, n);
+            cgroup_walk(root, "/sys/fs/cgroup/unified", rel, 1, bytes, which, n);
         } else {
             char *c, *csave = NULL;
             for (c = strtok_r(ctl, ",", &csave); c; c = strtok_r(NULL, ",", &csave))

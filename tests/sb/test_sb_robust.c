@@ -224,6 +224,20 @@ static void headroom_cgroup_v1(void)
     CHECK_EQ_STR(which, "cgroup v1 memory.limit_in_bytes of /x");
 }
 
+static void headroom_cgroup_v2_beside_v1(void)
+{
+    char root[512], which[256];
+    uint64_t b;
+    root_of("hybrid", root, sizeof root);
+    put(root, "/proc/meminfo", "MemAvailable: 8388608 kB\n");
+    put(root, "/proc/self/cgroup", "4:memory:/\n0::/job\n");
+    put(root, "/sys/fs/cgroup/unified/job/memory.max", "16777216\n");   /* 16 MiB */
+    put(root, "/sys/fs/cgroup/unified/job/memory.current", "0\n");
+    CHECK_OK(sb_memory_headroom(root, &b, which, sizeof which));
+    CHECK_EQ_U(b, 16 * MIB);
+    CHECK_EQ_STR(which, "cgroup v2 memory.max of /job");
+}
+
 static void guard_counts_what_a_run_prepares(void)
 {
     char reason[160];
@@ -373,7 +387,8 @@ int main(int argc, char **argv)
         CHECK_CASE(csv_cells_hold_no_hash_or_line_break), CHECK_CASE(run_ids),
         CHECK_CASE(csv_path_must_fit), CHECK_CASE(default_results_dir),
         CHECK_CASE(headroom_mem_available_only), CHECK_CASE(headroom_cgroup_v2),
-        CHECK_CASE(headroom_cgroup_v1), CHECK_CASE(guard_counts_what_a_run_prepares),
+        CHECK_CASE(headroom_cgroup_v1), CHECK_CASE(headroom_cgroup_v2_beside_v1),
+        CHECK_CASE(guard_counts_what_a_run_prepares),
         CHECK_CASE(machine_unreadable_is_unknown), CHECK_CASE(machine_settings_and_warnings),
         CHECK_CASE(benchmark_flags), CHECK_CASE(benchmark_flags_as_two_arguments),
     };
