@@ -3,7 +3,8 @@
  * Every flag is one row of flag_table (its name, whether it takes a value)
  * and one case of the switch in ret_parse_flags. Conventions as
  * getopt_long's: "--flag=value" or "--flag value", "-h" for --help; names
- * are matched whole (no abbreviations). Google Benchmark's --benchmark_*
+ * are matched whole (no abbreviations), and a next argument that starts
+ * with "--" is never taken as a value (it is the next flag). Google Benchmark's --benchmark_*
  * flags are taken out of argv before this runs (bm_flags.h checks them).
  */
 #include "retention.h"
@@ -79,7 +80,8 @@ void ret_usage(const char *prog)
 "as a results CSV (schema: results/README.md).\n"
 "\n"
 "A flag's value follows '=' or comes as the next argument: --sizes=4KiB\n"
-"or --sizes 4KiB. No value may appear twice in a list.\n"
+"or --sizes 4KiB (a value that starts with -- needs the '=' form).\n"
+"No value may appear twice in a list.\n"
 "\n"
 "  --sizes=LIST        N values, bytes (suffixes K/KiB, M/MiB, G/GiB)\n"
 "                      default 64,512,4KiB,32KiB,128KiB,1MiB,4MiB,16MiB\n"
@@ -281,7 +283,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         if (flag_table[f].takes_value) {
             const char *eq = strchr(a, '=');
             if (eq) v = eq + 1;
-            else if (i + 1 < argc) v = argv[++i];
+            else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) v = argv[++i];
             else return fail(err, errsz, "--%s needs a value", flag_table[f].name);
         } else if (strchr(a, '=')) {
             return fail(err, errsz, "--%s takes no value", flag_table[f].name);

@@ -244,7 +244,8 @@ int bm_flags_check(int *argc, char **argv, char *err, size_t n)
             /* "--flag value": join into the "--flag=value" the library reads */
             size_t len;
             char *j;
-            if (i + 1 >= *argc) return fail(err, n, "%s needs a value", what);
+            if (i + 1 >= *argc || strncmp(argv[i + 1], "--", 2) == 0)
+                return fail(err, n, "%s needs a value", what);   /* not a flag */
             if (n_joined == sizeof joined / sizeof joined[0])
                 return fail(err, n, "too many flags given as two arguments");
             len = strlen(a) + 1 + strlen(argv[i + 1]) + 1;

@@ -27,7 +27,8 @@
  *
  * Flags that take a value are also accepted as two arguments,
  * "--benchmark_filter retain": argv is rewritten to the one-argument form
- * Google Benchmark reads (the joined strings live until the process ends).
+ * Google Benchmark reads (the joined strings live until the process ends);
+ * a next argument that starts with "--" is never taken as the value.
  */
 #ifndef SLICEBENCH_BM_FLAGS_H
 #define SLICEBENCH_BM_FLAGS_H

@@ -399,6 +399,9 @@ class BadInput(unittest.TestCase):
     def test_flag_without_its_value(self):
         self.refused("--sizes needs a value", "--sizes", csv_dir=None, fast=False)
         self.refused("--quick takes no value", "--quick=1")
+        self.refused("--run-id needs a value", "--run-id", "--quick")
+        self.refused("--benchmark_out needs a value", "--benchmark_out",
+                     "--benchmark_min_time=0.01", fast=False)
 
     def test_benchmark_flag_values(self):
         for flag, message in [
