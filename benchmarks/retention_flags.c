@@ -323,6 +323,10 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         case F_QUICK: o->quick = 1; break;
         case F_CSV_DIR:
             if (*v == '\0') return fail(err, errsz, "--csv-dir: empty folder name");
+            for (const char *c = v; *c; c++)      /* a path in one-line messages */
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                    return fail(err, errsz, "--csv-dir: '%s' holds a control character "
+                                "(a line break, a tab, ...)", v);
             o->csv_dir = v;
             break;
         case F_NO_CSV: o->no_csv = 1; break;

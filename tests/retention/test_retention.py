@@ -493,6 +493,10 @@ class BadInput(unittest.TestCase):
             name = os.path.basename(only_csv(d))    # x..x_<allocator>.csv
             self.assertEqual(name.rsplit("_", 1)[0], "x" * 100)
 
+    def test_results_folder_with_a_line_break(self):
+        self.refused("--csv-dir: 'a b' holds a control character (a line break, a tab, ...)",
+                     csv_dir="a\nb")
+
     def test_results_folder_too_long_for_its_file_names(self):
         with tempfile.TemporaryDirectory() as d:
             deep = d
