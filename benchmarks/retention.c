@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bm.h"
+#include "bm_flags.h"
 #include "mem.h"
 
 static const char *prog = "slicebench-retention";
@@ -445,14 +446,17 @@ int main(int argc, char **argv)
     static ret_rows_t rows;
     char err[512], settings[256], run_id[128], num[64];
     char **given;
-    const int given_argc = argc;
+    int given_argc;
     double min_time, warmup;
     uint64_t seed;
     int rc, i, failed;
     struct stat sd;
 
+    if (sb_stdio_reopen() < 0) return 2;   /* closed fd 0/1/2: /dev/null first */
+    if (bm_flags_check(&argc, argv, err, sizeof err)) return usage_error(err);
     /* the command line as given, before Google Benchmark takes flags out:
      * for the metadata, and for the measuring processes */
+    given_argc = argc;
     given = calloc((size_t)argc + 1, sizeof *given);
     if (given == NULL) return usage_error("out of memory");
     memcpy(given, argv, (size_t)argc * sizeof *given);
@@ -535,6 +539,8 @@ int main(int argc, char **argv)
         snprintf(run_id, sizeof run_id, "run");
     sb_meta_set(&meta, "run_id", run_id);
     sb_meta_to_context(&meta);
+    if (*sb_meta_get(&meta, "machine_warnings"))           /* once per run */
+        fprintf(stderr, "%s: warning: %s\n", prog, sb_meta_get(&meta, "machine_warnings"));
 
     rows.dir = opt.csv_dir;
     snprintf(rows.stem, sizeof rows.stem, "%s_%s", run_id, mem_allocator_name());

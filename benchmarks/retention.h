@@ -40,6 +40,7 @@ typedef struct ret_options_s {
     int quick;               /* the small smoke-test sweep                 */
     double min_time;         /* seconds per run to force, or 0: the flag's */
     const char *csv_dir;     /* where the results CSV goes                 */
+    char csv_dir_default[4096];  /* sb_default_results_dir, found at run time */
     int no_csv;              /* write no results CSV                       */
     const char *run_id;      /* file name stem, or NULL: date and commit   */
     mem_tuning_t tuning;     /* pinned (default) or the allocator's own    */
@@ -55,8 +56,12 @@ typedef struct ret_options_s {
 enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };
 
 /* Parse the program's own flags (Google Benchmark's are gone by then).
- * Returns 0, 1 when --help or --version was answered (exit 0), or -EINVAL
- * with a one-line message in err. */
+ * A flag is one row of flag_table in retention_flags.c; "--flag=value"
+ * and "--flag value" both work. Every list refuses a value given twice;
+ * --run-id is checked (sb_check_run_id) and --csv-dir must leave room for
+ * the file names (sb_csv_path_fits). Returns 0, 1 when --help or
+ * --version was answered (exit 0), or -EINVAL with a one-line message of
+ * valid UTF-8 in err. */
 int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
                     size_t errsz);
 

@@ -52,21 +52,39 @@ static void buf_str(buf_t *b, const char *s)
     buf_put(b, s, strlen(s));
 }
 
-/* One cell: quoted when it holds a comma, a quote or edge spaces; line
- * breaks become spaces, since a row is one line. */
+/* One cell: valid UTF-8 on one line (sb_text_clean), '#' as "%23" (a
+ * reader drops the rest of a line after '#'), quoted when it holds a comma,
+ * a quote or edge spaces. */
 static void buf_cell(buf_t *b, const char *s)
 {
     size_t n = s ? strlen(s) : 0, i;
-    int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+    char *clean;
+    int quote;
+    if (n > (SIZE_MAX - 1) / 4) {         /* overflow check: \xHH is 4 bytes */
+        b->failed = 1;
+        return;
+    }
+    clean = malloc(4 * n + 1);
+    if (clean == NULL) {
+        b->failed = 1;
+        return;
+    }
+    sb_text_clean(s, clean, 4 * n + 1);
+    n = strlen(clean);
+    quote = n > 0 && (clean[0] == ' ' || clean[n - 1] == ' ');
     for (i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"';
+        quote = clean[i] == ',' || clean[i] == '"';
     if (quote) buf_put(b, "\"", 1);
     for (i = 0; i < n; i++) {
-        char ch = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
-        if (ch == '"') buf_put(b, "\"", 1);
-        buf_put(b, &ch, 1);
+        if (clean[i] == '#') {
+            buf_put(b, "%23", 3);
+            continue;
+        }
+        if (clean[i] == '"') buf_put(b, "\"", 1);
+        buf_put(b, &clean[i], 1);
     }
     if (quote) buf_put(b, "\"", 1);
+    free(clean);
 }
 
 /* Write all of b, or cut the file back to what it held and fail. */
@@ -86,6 +104,46 @@ static int write_all(sb_csv_t *c, const buf_t *b)
         done += (size_t)w;
     }
     c->size += (off_t)b->len;
+    return 0;
+}
+
+int sb_csv_path_fits(const char *dir, size_t stem_len)
+{
+    /* "dir" "/" stem ".999.csv" NUL, plus the margin; sizes are small
+     * (dir is a C string, stem_len a name), so no sum can overflow */
+    size_t need = strlen(dir) + 1 + stem_len + sizeof ".999.csv" + SB_PATH_MARGIN;
+    if (stem_len > NAME_MAX - sizeof ".999.csv" || need > PATH_MAX ||
+        need > sizeof ((sb_csv_t *)0)->path)
+        return -ENAMETOOLONG;
+    return 0;
+}
+
+int sb_default_results_dir(char *buf, size_t n)
+{
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    struct stat st;
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int up;
+    if (len > 0) {
+        exe[len] = '\0';
+        /* <checkout>/<build>/<folder>/<program>: three names off the end */
+        for (up = 0; up < 3; up++) {
+            char *slash = strrchr(exe, '/');
+            if (slash == NULL || slash == exe) break;
+            *slash = '\0';
+        }
+        if (up == 3 &&
+            snprintf(probe, sizeof probe, "%s/CMakeLists.txt", exe) < (int)sizeof probe &&
+            stat(probe, &st) == 0 && S_ISREG(st.st_mode) &&
+            snprintf(probe, sizeof probe, "%s/results", exe) < (int)sizeof probe &&
+            stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (strlen(probe) >= n) return -ENAMETOOLONG;
+            memcpy(buf, probe, strlen(probe) + 1);
+            return 0;
+        }
+    }
+    if (n < sizeof "results") return -ENAMETOOLONG;
+    memcpy(buf, "results", sizeof "results");
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bm.h"
+#include "bm_flags.h"
 
 #ifndef SB_VERSION
 #define SB_VERSION "unknown"
@@ -38,9 +39,7 @@ int sb_meta_set(sb_meta_t *m, const char *key, const char *value)
         m->n++;
     }
     v = m->value[i];
-    snprintf(v, SB_META_VALUE, "%s", value ? value : "");
-    for (; *v; v++)                   /* one line: a value never ends a line */
-        if (*v == '\n' || *v == '\r') *v = ' ';
+    sb_text_clean(value, v, SB_META_VALUE);   /* one line of valid UTF-8 */
     return 0;
 }
 
@@ -71,6 +70,123 @@ static void cpu_model(char *buf, size_t n)
     }
     end = strchr(p, '\n');
     snprintf(buf, n, "%.*s", (int)(end ? end - p : (ptrdiff_t)strlen(p)), p);
+}
+
+/* The first line of root/path, without its newline, or "unknown". */
+static void first_line(const char *root, const char *path, char *buf, size_t n)
+{
+    char full[4096];
+    ssize_t got = -1;
+    int fd;
+    snprintf(buf, n, "unknown");
+    if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full) return;
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    got = read(fd, buf, n - 1);
+    close(fd);
+    if (got <= 0) {
+        snprintf(buf, n, "unknown");
+        return;
+    }
+    buf[got] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Append ", text" (or text, first) to the warnings line w. */
+static void warn(char *w, size_t n, const char *text)
+{
+    size_t used = strlen(w);
+    snprintf(w + used, n - used, "%s%s", used ? ", " : "", text);
+}
+
+int sb_meta_machine(sb_meta_t *m, const char *root)
+{
+    char aslr[64], gov[256], boost[64], thp[128], load[64], lib[32];
+    char path[128], one[64], w[SB_META_VALUE] = "", text[160];
+    const char *build = sb_meta_get(m, "build_type");
+    long cpu, cpus = sysconf(_SC_NPROCESSORS_CONF);
+    double load1;
+    int rc = 0;
+
+    first_line(root, "/proc/sys/kernel/randomize_va_space", aslr, sizeof aslr);
+    if (strcmp(aslr, "unknown") != 0 && strcmp(aslr, "0") != 0) {
+        snprintf(text, sizeof text, "ASLR on (randomize_va_space=%s)", aslr);
+        warn(w, sizeof w, text);
+    }
+
+    /* every CPU's governor; distinct values joined by '/' */
+    gov[0] = '\0';
+    for (cpu = 0; cpu < (cpus > 0 ? cpus : 1) && cpu < 4096; cpu++) {
+        snprintf(path, sizeof path,
+                 "/sys/devices/system/cpu/cpu%ld/cpufreq/scaling_governor", cpu);
+        first_line(root, path, one, sizeof one);
+        if (strcmp(one, "unknown") == 0) continue;
+        if (strstr(gov, one) == NULL) {
+            size_t used = strlen(gov);
+            snprintf(gov + used, sizeof gov - used, "%s%s", used ? "/" : "", one);
+        }
+    }
+    if (gov[0] == '\0') {
+        /* no cpufreq at all (most VMs): the host decides, nothing to read */
+        snprintf(path, sizeof path, "%s/sys/devices/system/cpu/cpu0/cpufreq", root);
+        snprintf(gov, sizeof gov, access(path, F_OK) == 0 ? "unknown" : "none");
+    } else if (strcmp(gov, "performance") != 0) {
+        snprintf(text, sizeof text, "CPU governor %s (not performance)", gov);
+        warn(w, sizeof w, text);
+    }
+
+    first_line(root, "/sys/devices/system/cpu/cpufreq/boost", one, sizeof one);
+    if (strcmp(one, "unknown") != 0) {
+        snprintf(boost, sizeof boost, "%s", strcmp(one, "0") == 0 ? "off" : "on");
+    } else {
+        first_line(root, "/sys/devices/system/cpu/intel_pstate/no_turbo", one, sizeof one);
+        snprintf(boost, sizeof boost, "%s", strcmp(one, "unknown") == 0 ? "unknown"
+                 : strcmp(one, "0") == 0 ? "on" : "off");
+    }
+    if (strcmp(boost, "on") == 0) warn(w, sizeof w, "CPU boost on");
+
+    /* "always [madvise] never": the bracketed one */
+    first_line(root, "/sys/kernel/mm/transparent_hugepage/enabled", text, sizeof text);
+    {
+        const char *open_b = strchr(text, '['), *close_b = open_b ? strchr(open_b, ']') : NULL;
+        if (open_b && close_b)
+            snprintf(thp, sizeof thp, "%.*s", (int)(close_b - open_b - 1), open_b + 1);
+        else
+            snprintf(thp, sizeof thp, "unknown");
+    }
+    if (strcmp(thp, "always") == 0)
+        warn(w, sizeof w, "transparent huge pages always (RSS moves in 2 MiB steps)");
+
+    first_line(root, "/proc/loadavg", text, sizeof text);
+    if (sscanf(text, "%lf", &load1) == 1) {
+        snprintf(load, sizeof load, "%.2f", load1);
+        if (load1 >= 1.0) {
+            snprintf(text, sizeof text, "load average %.2f (other work shares the CPUs)",
+                     load1);
+            warn(w, sizeof w, text);
+        }
+    } else {
+        snprintf(load, sizeof load, "unknown");
+    }
+
+    if (build && strcmp(build, "Release") != 0) {
+        snprintf(text, sizeof text, "slicebench built as %s, not Release", build);
+        warn(w, sizeof w, text);
+    }
+    bm_library_build_type(lib, sizeof lib);
+    if (strcmp(lib, "release") != 0) {
+        snprintf(text, sizeof text, "Google Benchmark library built as %s", lib);
+        warn(w, sizeof w, text);
+    }
+
+    rc |= sb_meta_set(m, "aslr", aslr);
+    rc |= sb_meta_set(m, "cpufreq_governor", gov);
+    rc |= sb_meta_set(m, "cpu_boost", boost);
+    rc |= sb_meta_set(m, "thp_enabled", thp);
+    rc |= sb_meta_set(m, "loadavg_1m", load);
+    rc |= sb_meta_set(m, "benchmark_library_build_type", lib);
+    rc |= sb_meta_set(m, "machine_warnings", w);
+    return rc ? -ENOSPC : 0;
 }
 
 int sb_meta_collect(sb_meta_t *m, int argc, char **argv)
@@ -112,6 +228,7 @@ int sb_meta_collect(sb_meta_t *m, int argc, char **argv)
         used += (size_t)w;
     }
     rc |= sb_meta_set(m, "command", buf);
+    rc |= sb_meta_machine(m, "");
     return rc ? -ENOSPC : 0;
 }
 

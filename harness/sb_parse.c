@@ -64,3 +64,17 @@ void sb_format_bytes(uint64_t bytes, char *buf, size_t n)
     else
         snprintf(buf, n, "%.1f %s", v, unit[u]);
 }
+
+int sb_check_run_id(const char *id)
+{
+    size_t i;
+    if (id == NULL || id[0] == '\0') return -EINVAL;
+    for (i = 0; id[i]; i++) {
+        char c = id[i];
+        if (i == SB_RUN_ID_MAX) return -EINVAL;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+            return -EINVAL;
+    }
+    return 0;
+}

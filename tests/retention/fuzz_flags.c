@@ -3,7 +3,7 @@
  * ret_parse_flags, and every case the options describe is checked and
  * sized for every strategy and policy, as the binary does before it
  * registers anything. Nothing may crash, overflow or leak; a bad command
- * line must come back as -EINVAL with a one-line message.
+ * line must come back as -EINVAL with a one-line message of valid UTF-8.
  *
  * Built as a libFuzzer target with SLICEBENCH_FUZZ=ON (clang), and always
  * as a replay test over tests/retention/corpus (fuzz_replay.c).
@@ -73,7 +73,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     if (null >= 0) close(null);
     if (rc == -EINVAL) {
+        char clean[sizeof err];
         if (err[0] == '\0' || strchr(err, '\n')) abort();   /* one line, said */
+        if (sb_text_clean(err, clean, sizeof clean) != 0) abort();   /* UTF-8 */
         return 0;
     }
     if (rc != 0 && rc != 1) abort();

@@ -25,6 +25,9 @@ MIB = 1 << 20
 BINARIES = []
 MODE = "measures"
 FAST = ["--benchmark_min_time=0.01", "--benchmark_repetitions=1"]
+MACHINE_KEYS = ("aslr", "cpufreq_governor", "cpu_boost", "thp_enabled", "loadavg_1m",
+                "build_type", "benchmark_library_build_type", "machine_warnings")
+ONE_CASE = ["--sizes=4KiB", "--kept=16", "--elem=1", "--strategies=copy"]
 
 
 def run(binary, *flags, timeout=300):
@@ -80,6 +83,14 @@ class Measures:
             self.assertNotEqual(self.res.meta[key], "")
         self.assertEqual(self.res.meta["run_id"], "t")
         self.assertEqual(self.res.meta["budget_bytes"], str(64 * MIB))
+
+    def test_machine_check_metadata(self):
+        for key in MACHINE_KEYS:
+            self.assertIn(key, self.res.meta)
+        for key in MACHINE_KEYS[:-1]:          # machine_warnings may be empty
+            self.assertNotEqual(self.res.meta[key], "", key)
+        self.assertIn(self.res.meta["benchmark_library_build_type"],
+                      ("release", "debug", "unknown"))
 
     def test_held_bytes_follow_the_formulas(self):
         for r in self.rows_of("retain"):
@@ -243,6 +254,95 @@ class Behaviour(unittest.TestCase):
             p.stderr)
 
 
+class ClosedStandardStreams(unittest.TestCase):
+    """fd 0, 1 or 2 closed at start: the results CSV never takes its number
+    and the console never ends up in it. Every allocator variant."""
+
+    def closed(self, binary, redirect):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", binary,
+                                *ONE_CASE, f"--csv-dir={d}", "--run-id=fd", *FAST],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            path = only_csv(d)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            body = [l for l in text.splitlines() if not l.startswith("#")]
+            self.assertEqual(len(body), 2, text)          # header and the row only
+            self.assertNotIn("Run on (", text)            # no console header
+            self.assertEqual(len(results.load(path).rows), 1)
+            return p
+
+    def test_stdout_closed(self):
+        for binary in BINARIES:
+            with self.subTest(binary=os.path.basename(binary)):
+                p = self.closed(binary, ">&-")
+                self.assertIn("1 rows written to", p.stderr)
+
+    def test_stderr_closed(self):
+        for binary in BINARIES:
+            with self.subTest(binary=os.path.basename(binary)):
+                p = self.closed(binary, "2>&-")
+                self.assertIn("copy/N:4096", p.stdout)
+
+    def test_stdin_closed(self):
+        for binary in BINARIES:
+            with self.subTest(binary=os.path.basename(binary)):
+                self.closed(binary, "<&-")
+
+    def test_all_three_closed(self):
+        self.closed(BINARIES[0], "<&- >&- 2>&-")
+
+
+class Conventions(unittest.TestCase):
+    """--flag value, the machine warning, help texts derived from the lists."""
+
+    def test_flags_as_two_arguments(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = run(BINARIES[0], "--sizes", "4KiB", "--kept", "16", "--elem", "1",
+                    "--strategies", "copy", "--csv-dir", d, "--run-id", "spaced",
+                    "--benchmark_min_time", "0.01", "--benchmark_repetitions", "1")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertTrue(os.path.basename(only_csv(d)).startswith("spaced_"))
+            self.assertEqual(len(results.load(only_csv(d)).rows), 1)
+
+    def test_machine_warnings_once_on_stderr(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = run(BINARIES[0], *ONE_CASE, f"--csv-dir={d}", *FAST)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            meta = results.load(only_csv(d)).meta
+        warned = [l for l in p.stderr.splitlines()
+                  if l.startswith("slicebench-retention: warning: ")]
+        if meta["machine_warnings"]:
+            self.assertEqual(warned, ["slicebench-retention: warning: " +
+                                      meta["machine_warnings"]])
+        else:
+            self.assertEqual(warned, [])
+
+    def test_help_lists_every_strategy_and_the_results_folder(self):
+        p = run(BINARIES[0], "-h")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn(", ".join(results.STRATEGIES), p.stdout)
+        self.assertIn("--sizes 4KiB", p.stdout)
+        self.assertIn("else ./results -- here ", p.stdout)
+
+    def test_non_utf8_folder_and_command_stay_readable(self):
+        with tempfile.TemporaryDirectory() as d:
+            odd = os.path.join(d.encode(), b"caf\xe9 #1")
+            os.mkdir(odd)
+            p = subprocess.run([BINARIES[0].encode(), *[f.encode() for f in ONE_CASE],
+                                b"--csv-dir=" + odd, *[f.encode() for f in FAST]],
+                               capture_output=True, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            (name,) = os.listdir(odd)
+            path = os.path.join(odd, name)
+            with open(path, "rb") as f:
+                f.read().decode("utf-8")                 # valid UTF-8 throughout
+            res = results.load(path.decode("utf-8", "surrogateescape"))
+            self.assertIn("caf\\xe9 #1", res.meta["command"])
+            self.assertEqual(len(res.rows), 1)
+
+
 class BadInput(unittest.TestCase):
     """Each bad input: one line on stderr, a non-zero exit, no results file."""
 
@@ -253,8 +353,9 @@ class BadInput(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def refused(self, message, *flags, status=2, csv_dir=None):
-        p = run(BINARIES[0], f"--csv-dir={csv_dir or self.dir}", *flags, *FAST)
+    def refused(self, message, *flags, status=2, csv_dir=None, fast=True):
+        p = run(BINARIES[0], f"--csv-dir={csv_dir or self.dir}", *flags,
+                *(FAST if fast else []))
         self.assertEqual(p.returncode, status, p.stderr)
         lines = p.stderr.strip().splitlines()
         self.assertEqual(len(lines), 1, p.stderr)
@@ -279,6 +380,10 @@ class BadInput(unittest.TestCase):
     def test_k_larger_than_n(self):
         self.refused("--kept=128 is larger than N=64 (--sizes)", "--sizes=64", "--kept=128")
 
+    def test_k_rule_below_one_byte(self):
+        self.refused("--kept=N/4097 is below one byte at N=4096 (--sizes)",
+                     "--sizes=64KiB,4KiB", "--kept=16,N/4097")
+
     def test_items_zero(self):
         self.refused("--items: '0' is not a positive integer", "--items=0")
 
@@ -287,8 +392,124 @@ class BadInput(unittest.TestCase):
                      "--kept=12", "--elem=8")
 
     def test_unknown_strategy_and_policy(self):
-        self.refused("unknown strategy 'leak'", "--strategies=retain,leak")
-        self.refused("unknown growth policy 'x3' (go, double, x1.5)", "--growth=x3")
+        self.refused("unknown strategy 'leak' (valid: " + ", ".join(results.STRATEGIES) +
+                     ")", "--strategies=retain,leak")
+        self.refused("unknown growth policy 'x3' (valid: go, double, x1.5)", "--growth=x3")
+
+    def test_flag_without_its_value(self):
+        self.refused("--sizes needs a value", "--sizes", csv_dir=None, fast=False)
+        self.refused("--quick takes no value", "--quick=1")
+        self.refused("--run-id needs a value", "--run-id", "--quick")
+        self.refused("--benchmark_out needs a value", "--benchmark_out",
+                     "--benchmark_min_time=0.01", fast=False)
+
+    def test_benchmark_flag_values(self):
+        for flag, message in [
+                ("--benchmark_repetitions=-1", "--benchmark_repetitions: '-1' is not a "
+                                               "positive integer"),
+                ("--benchmark_repetitions=0", "--benchmark_repetitions: '0' is not a "
+                                              "positive integer"),
+                ("--benchmark_repetitions=2x", "--benchmark_repetitions: '2x' is not a "
+                                               "positive integer"),
+                ("--benchmark_format=xml", "--benchmark_format: 'xml' is not one of "
+                                           "console, json, csv"),
+                ("--benchmark_out_format=xml", "--benchmark_out_format: 'xml' is not one "
+                                               "of console, json, csv"),
+                ("--benchmark_min_time=0", "--benchmark_min_time: '0' is not a positive "
+                                           "number of seconds"),
+                ("--benchmark_min_time=-1", "--benchmark_min_time: '-1' is not a positive "
+                                            "number of seconds"),
+                ("--benchmark_min_time=nan", "--benchmark_min_time: 'nan' is not a "
+                                             "positive number of seconds"),
+                ("--benchmark_counters_tabular=maybe", "--benchmark_counters_tabular: "
+                                                       "'maybe' is not true or false"),
+                ("--benchmark_enable_random_interleaving=2",
+                 "--benchmark_enable_random_interleaving: '2' is not true or false"),
+                ("--benchmark_color=purple", "--benchmark_color: 'purple' is not one of "
+                                             "auto, true, false"),
+                ("--benchmark_time_unit=ks", "--benchmark_time_unit: 'ks' is not one of "
+                                             "ns, us, ms, s"),
+                ("--benchmark_out=", "--benchmark_out: empty file name"),
+                ("--benchmark_frobnicate", "unrecognized flag '--benchmark_frobnicate' "
+                                           "(see --help)")]:
+            with self.subTest(flag=flag):
+                self.refused(message, flag, fast=False)
+        self.refused("--benchmark_repetitions: '0' is not a positive integer",
+                     "--benchmark_repetitions", "0", fast=False)
+
+    def test_benchmark_out_never_overwrites(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "earlier.json")
+            with open(out, "w") as f:
+                f.write("{}")
+            self.refused(f"--benchmark_out: '{out}' exists already (no run overwrites "
+                         "results; choose a new name)", f"--benchmark_out={out}")
+            with open(out) as f:
+                self.assertEqual(f.read(), "{}")
+        self.refused("--benchmark_out: '/nonexistent/x.json': its folder does not exist",
+                     "--benchmark_out=/nonexistent/x.json")
+
+    def test_benchmark_flag_from_the_environment(self):
+        p = subprocess.run([BINARIES[0], "--no-csv", *FAST], capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "BENCHMARK_REPETITIONS": "-1"})
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, "slicebench-retention: environment variable "
+                                   "BENCHMARK_REPETITIONS: '-1' is not a positive integer\n")
+
+    def test_a_value_given_twice(self):
+        for flags, message in [
+                (["--sizes=4KiB,4KiB"], "--sizes: '4KiB' is given twice"),
+                (["--sizes=4096,4KiB"], "--sizes: '4KiB' is given twice (also as '4096')"),
+                (["--sizes", "1MiB,64,1M"], "--sizes: '1M' is given twice (also as '1MiB')"),
+                (["--strategies=copy,copy"], "--strategies: 'copy' is given twice"),
+                (["--elem=1,8,1"], "--elem: '1' is given twice"),
+                (["--growth=go,double,go"], "--growth: 'go' is given twice"),
+                (["--kept=16,16"], "--kept: '16' is given twice"),
+                (["--kept=16,16B"], "--kept: '16B' is given twice (also as '16')"),
+                (["--kept=N/4,N/04"], "--kept: 'N/04' is given twice (also as 'N/4')")]:
+            with self.subTest(flags=flags):
+                self.refused(message, *flags)
+
+    def test_two_rules_with_the_same_k_are_one_case(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = run(BINARIES[0], "--sizes=64", "--kept=16,N/4", "--elem=1",
+                    "--strategies=copy", f"--csv-dir={d}", *FAST)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(len(results.load(only_csv(d)).rows), 1)
+
+    def test_run_id_bytes(self):
+        rule = "is not 1 to 100 characters of A-Z a-z 0-9 . _ -"
+        for run_id, shown in [("a\nb", "a b"), ("a/b", "a/b"), ("", ""),
+                              ("caf\udce9", "caf\\xe9"), ("x" * 101, "x" * 101),
+                              ("a b", "a b"), ("a#b", "a#b")]:
+            with self.subTest(run_id=run_id):
+                self.refused(f"--run-id: '{shown}' {rule}", f"--run-id={run_id}")
+
+    def test_run_id_of_100_characters(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = run(BINARIES[0], *ONE_CASE, f"--csv-dir={d}", "--run-id=" + "x" * 100,
+                    *FAST)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            name = os.path.basename(only_csv(d))    # x..x_<allocator>.csv
+            self.assertEqual(name.rsplit("_", 1)[0], "x" * 100)
+
+    def test_results_folder_with_a_line_break(self):
+        self.refused("--csv-dir: 'a b' holds a control character (a line break, a tab, ...)",
+                     csv_dir="a\nb")
+
+    def test_results_folder_too_long_for_its_file_names(self):
+        with tempfile.TemporaryDirectory() as d:
+            deep = d
+            while len(deep) < 4096 - 150 - 250:
+                deep = os.path.join(deep, "d" * 200)
+            deep = os.path.join(deep, "e" * (4096 - 100 - len(deep) - 1))
+            os.makedirs(deep)
+            p = run(BINARIES[0], *ONE_CASE, f"--csv-dir={deep}", *FAST)
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+            self.assertIn("--csv-dir: the folder name is too long for the results file "
+                          "names in it", p.stderr)
+            self.assertEqual(glob.glob(os.path.join(deep, "*")), [])
 
     def test_budget_too_small_for_any_case(self):
         self.refused("--budget=1 KiB is too small for any case "
@@ -325,6 +546,8 @@ def load_tests(loader, tests, pattern):
             suite.addTests(loader.loadTestsFromTestCase(cls))
     else:
         suite.addTests(loader.loadTestsFromTestCase(Behaviour))
+        suite.addTests(loader.loadTestsFromTestCase(ClosedStandardStreams))
+        suite.addTests(loader.loadTestsFromTestCase(Conventions))
         suite.addTests(loader.loadTestsFromTestCase(BadInput))
     return suite
 

@@ -1,0 +1,56 @@
+/* bm_flags.h -- Google Benchmark's command-line flags, checked before
+ * Google Benchmark sees them.
+ *
+ * Google Benchmark (1.7) takes some bad values badly: a negative
+ * --benchmark_repetitions aborts with std::length_error, 0 runs nothing and
+ * exits 0, an unknown --benchmark_format prints its usage on standard
+ * output, a bad number prints two lines, and --benchmark_out truncates an
+ * existing file. bm_flags_check refuses all of these with one line, so a
+ * program can exit 2 before anything runs.
+ *
+ * It knows every flag of the library (the table in bm_flags.c) and checks:
+ *   --benchmark_repetitions   a positive integer (at most 2^31 - 1)
+ *   --benchmark_min_time      a positive number of seconds
+ *   --benchmark_min_warmup_time  a number of seconds, 0 or more
+ *   --benchmark_format, --benchmark_out_format   console, json or csv
+ *   --benchmark_time_unit     ns, us, ms or s
+ *   --benchmark_color         auto, true or false
+ *   --benchmark_context       key=value[,key=value...]
+ *   --benchmark_out=FILE      FILE must not exist yet (no run overwrites
+ *                             results) and its folder must exist
+ *   --v                       a non-negative integer
+ *   the booleans (--benchmark_list_tests, ...)   true or false, or the
+ *                             flag alone for true
+ *   any other --benchmark_* flag   refused as unrecognized
+ * The BENCHMARK_* environment variables Google Benchmark also reads are
+ * checked by the same rules.
+ *
+ * Flags that take a value are also accepted as two arguments,
+ * "--benchmark_filter retain": argv is rewritten to the one-argument form
+ * Google Benchmark reads (the joined strings live until the process ends);
+ * a next argument that starts with "--" is never taken as the value.
+ */
+#ifndef SLICEBENCH_BM_FLAGS_H
+#define SLICEBENCH_BM_FLAGS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Check (and join) the --benchmark_* flags of argv. 0 when all are good;
+ * -EINVAL with one line, no newline, in err otherwise; -ENOMEM when a
+ * joined argument cannot be allocated. Other arguments are left alone. */
+int bm_flags_check(int *argc, char **argv, char *err, size_t n);
+
+/* "release" or "debug": how the Google Benchmark library itself was built
+ * (a debug build's own checks cost time in every iteration), or "unknown".
+ * Asked from the library (the context it writes into JSON output). */
+void bm_library_build_type(char *buf, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLICEBENCH_BM_FLAGS_H */
