@@ -41,7 +41,8 @@ class _LogLocator(ticker.Locator):
             return []
         if not (vmin > 0 and math.isfinite(vmin)):
             vmin = vmax / 1e6
-        return [t for t in self._ticks(vmin, vmax) if math.isfinite(t)]
+        return [t for t in self._ticks(vmin, vmax)
+                if t > 0 and math.isfinite(t)]
 
 
 class PowerOfTwoLocator(_LogLocator):

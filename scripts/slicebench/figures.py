@@ -22,7 +22,8 @@ a style.Plot, or None when it would be empty.
 
 from .axes import set_log_axis
 from .model import BASELINE, relative_time, strategy_order, table_sizes
-from .style import (ALLOCATOR_STYLE, Plot, bars_note, draw_series, finish,
+from .style import (ALLOCATOR_STYLE, Plot, bars_note, draw_bars,
+                    draw_series, finish,
                     gid, legend_handle, new_figure, no_data,
                     strategy_handles, strategy_label, strategy_style,
                     style_of)
@@ -295,14 +296,11 @@ def figure_tradeoff(sel):
                                 markerfacecolor="none", zorder=3)
                 line.set_gid(gid("series", "tradeoff", source.label, n,
                                  strategy))
-                if ratio.high > ratio.low or amp.high > amp.low:
-                    ax.errorbar([amp.median], [ratio.median],
-                                xerr=[[amp.median - amp.low],
-                                      [amp.high - amp.median]],
-                                yerr=[[ratio.median - ratio.low],
-                                      [ratio.high - ratio.median]],
-                                fmt="none", ecolor=colour, elinewidth=1.0,
-                                capsize=2.5, zorder=2)
+                if ratio.high > ratio.low:
+                    draw_bars(ax, [amp.median], [ratio], colour)
+                if amp.high > amp.low:
+                    draw_bars(ax, [ratio.median], [amp], colour,
+                              horizontal=True)
                 xs.append(amp.median)
                 ms.add(case.items)
                 panel += 1

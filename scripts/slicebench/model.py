@@ -88,12 +88,14 @@ class Value:
         v.n = self.n
         return v
 
-    def spread(self, fmt):
-        """"median (min–max, n=…)" in the given formatter's units."""
+    def spread(self, fmt, with_n=True):
+        """"median (min–max, n=…)" in the units of a slicebench.units
+        formatter; without n when with_n is False."""
+        n = f", n={self.n}" if with_n else ""
         if self.n < 2:
             return f"{fmt(self.median)} (n=1)"
-        return (f"{fmt(self.median)} ({fmt(self.low)}–{fmt(self.high)}, "
-                f"n={self.n})")
+        return (f"{fmt(self.median)} "
+                f"({units.format_range(self.low, self.high, fmt)}{n})")
 
     def overlaps(self, other):
         """True when the min–max ranges of two Values meet: a difference

@@ -29,7 +29,7 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left;
          vertical-align: top; }
 th { background: #f2f2f2; }
-td.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; }
 table.meta td { word-break: break-all; max-width: 28em; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
@@ -51,7 +51,10 @@ def _machine_check(results):
     keys = [k for k in MACHINE_KEYS[1:] if any(k in r.meta for r in results)]
     warned = [(r, r.meta["machine_warnings"]) for r in results
               if r.meta.get("machine_warnings")]
-    if not keys and not any("machine_warnings" in r.meta for r in results):
+    # build_type was recorded before the machine check was: it alone does
+    # not say that the check ran.
+    checked = [k for k in MACHINE_KEYS if k != "build_type"]
+    if not any(k in r.meta for r in results for k in checked):
         return ('<p class="note">The input files record no machine check '
                 "(older runs): frequency scaling, ASLR, transparent huge "
                 "pages and load are unknown.</p>")

@@ -78,8 +78,10 @@ class Plot:
         with matplotlib.rc_context({"svg.hashsalt": "slicebench",
                                     "svg.fonttype": "path"}):
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            extra = {"pil_kwargs": {"compress_level": 1}} \
+                if fmt == "png" else {}
             self.figure.savefig(buffer, format=fmt, dpi=PNG_DPI,
-                                metadata=metadata)
+                                metadata=metadata, **extra)
         return buffer.getvalue()
 
     def series(self):
@@ -108,14 +110,25 @@ def draw_series(ax, xs, values, style, label, series_id, linestyle=None):
                       linewidth=1.4, markersize=6, markeredgewidth=1.3,
                       markerfacecolor="none", label=label, zorder=3)
     line.set_gid(series_id)
-    if any(v.high > v.low for v in values):
-        ax.errorbar(xs, ys, yerr=[[max(v.median - v.low, 0.0)
-                                   for v in values],
-                                  [max(v.high - v.median, 0.0)
-                                   for v in values]],
-                    fmt="none", ecolor=colour, elinewidth=1.0, capsize=2.5,
-                    zorder=2)
+    spread = [(x, v) for x, v in zip(xs, values) if v.high > v.low]
+    if spread:
+        draw_bars(ax, [x for x, _ in spread], [v for _, v in spread], colour)
     return line
+
+
+def draw_bars(ax, xs, values, colour, horizontal=False):
+    """Min-max bars of Values at xs, as one line collection (an errorbar
+    call makes several artists per point, which is slow to lay out)."""
+    if horizontal:
+        bars = ax.hlines(xs, [v.low for v in values],
+                         [v.high for v in values], colors=colour,
+                         linewidth=1.0, zorder=2)
+    else:
+        bars = ax.vlines(xs, [v.low for v in values],
+                         [v.high for v in values], colors=colour,
+                         linewidth=1.0, zorder=2)
+    bars.set_gid("bars")
+    return bars
 
 
 def legend_handle(style, label, linestyle=None):
