@@ -206,7 +206,7 @@ def figure_amplification(sel):
     rules = sel.kept_rules
     figure, axes = new_figure(len(rules), 2, 4.6, 2.9, sharex=True,
                               sharey=True)
-    drawn = 0
+    drawn, ys, bands = 0, [1.0], []
     for r, rule in enumerate(rules):
         for c, (column, heading) in enumerate(columns):
             ax = axes[r][c]
@@ -216,7 +216,7 @@ def figure_amplification(sel):
             ref = ax.axhline(1.0, color="#555555", linestyle="--",
                              linewidth=1.0, zorder=1)
             ref.set_gid(gid("reference", "amplification", column, rule))
-            panel = 0
+            panel, floor = 0, {}
             for i, source in enumerate(sel.sources):
                 pts = []
                 for case in source.select("retain", rule):
@@ -225,21 +225,44 @@ def figure_amplification(sel):
                     if value and value.median > 0 and expected:
                         pts.append((case.source_bytes,
                                     value.scaled(1.0 / expected)))
+                    precision = source.rss_precision
+                    if column == "peak_rss_amplification" and precision:
+                        # RSS reads low by up to the precision: a true 1x
+                        # reads anywhere from 1 - p / (M x N) to 1.
+                        low = 1.0 - precision / (case.items
+                                                 * case.source_bytes)
+                        floor[case.source_bytes] = min(
+                            low, floor.get(case.source_bytes, 1.0))
                 if not pts:
                     continue
+                ys += [v.low for _, v in pts] + [v.high for _, v in pts]
                 draw_series(ax, [x for x, _ in pts], [v for _, v in pts],
                             style_of(ALLOCATOR_STYLE, source.allocator, i),
                             source.label, gid("series", "amplification",
                                               column, rule, source.label))
                 panel += 1
+            if floor:
+                bands.append((ax, sorted(floor.items())))
             if not panel:
                 no_data(ax)
             drawn += panel
     if not drawn:
         return None
+    lo, hi = min(y for y in ys if y > 0) / 1.25, max(ys) * 1.25
+    axes[0][0].set_ylim(lo, hi)       # shared by every panel
+    for ax, pts in bands:
+        band = ax.fill_between([x for x, _ in pts],
+                               [max(y, lo) for _, y in pts], 1.0,
+                               color="#bbbbbb", alpha=0.35, linewidth=0,
+                               zorder=0)
+        band.set_gid("band-amplification")
     handles = [legend_handle(style_of(ALLOCATOR_STYLE, s.allocator, i),
                              f"{s.label}: retain (keep b[:k])")
                for i, s in enumerate(sel.sources)]
+    if bands:
+        handles.append(Patch(color="#bbbbbb", alpha=0.5,
+                             label="1× within the RSS precision "
+                                   "(precision / (M × N))"))
     handles.append(Line2D([], [], color="#555555", linestyle="--",
                           label="1×: exactly N/k, the whole buffer kept "
                                 "for k bytes"))
@@ -251,9 +274,13 @@ def figure_amplification(sel):
                "the dashed line at 1× is that expectation, above it more is "
                "held or resident than the sources alone (allocator headers, "
                "size classes, pages), below it less (a band of RSS that "
-               "the kernel had not counted yet). Left: held_bytes; right: "
-               "peak RSS growth. One line per allocator, told apart by "
-               f"colour and marker; {bars_note(sel)}.")
+               "the kernel had not counted yet). Left: held_bytes, which "
+               "counts capacities and so is the same under every allocator "
+               "(the lines coincide); right: peak RSS growth, where the "
+               "grey band spans what an exact 1× can read as, the RSS "
+               "precision (rss_precision_bytes) over M × N: a point in the "
+               "band does not deviate measurably. One line per allocator, "
+               f"told apart by colour and marker; {bars_note(sel)}.")
     return Plot("amplification", "Amplification of retain over N/k",
                 caption, figure)
 

@@ -8,7 +8,7 @@ render_html(sel, images, findings) -> str
     the skipped cases, and the metadata of every input file side by side.
 
 `sel` is a slicebench.model.Selection; this module only reads it and needs
-no matplotlib. The findings names are re-exported for older callers.
+no matplotlib.
 """
 
 import base64
@@ -16,8 +16,6 @@ import html
 import os
 
 from . import units
-from .findings import Findings, findings  # noqa: F401 (re-exported)
-from .model import representative_sizes, table_sizes  # noqa: F401
 from .schema import MACHINE_KEYS, META_KEYS
 
 _CSS = """

@@ -408,6 +408,14 @@ class FigureTest(unittest.TestCase):
                 if (l.get_gid() or "").startswith("reference-")]
         self.assertEqual(len(refs), 4)
         self.assertTrue(all(list(r.get_ydata()) == [1, 1] for r in refs))
+        # The RSS column shows what an exact 1x can read as: down to
+        # 1 - precision / (M x N); at 1 MiB, M = 50.
+        bands = [c for ax in p.figure.axes for c in ax.collections
+                 if c.get_gid() == "band-amplification"]
+        self.assertEqual(len(bands), 2)
+        ys = [y for x, y in bands[0].get_paths()[0].vertices
+              if abs(x - (1 << 20)) < 1]
+        self.assertAlmostEqual(min(ys), 1 - 262144 / (50 * (1 << 20)))
 
     def test_allocators_by_colour_and_marker_never_shifted(self):
         lines = series_of(self.plots["amplification"])
