@@ -6,9 +6,10 @@ row per measurement (one repetition of one case). `load(path)` reads schema 2
 and schema 1 files into the same typed rows of schema 2:
 
     schema 2   taken as written;
-    schema 1   aggregate rows (mean, median, stddev, cv) dropped,
-               `iterations` renamed `batches`, `run_id` taken from the
-               metadata, its `strategy_time_per_item_ns` ignored.
+    schema 1   aggregate rows (mean, median, stddev, cv) dropped from the
+               rows (kept apart: Results.aggregate), `iterations` renamed
+               `batches`, `run_id` taken from the metadata, its
+               `strategy_time_per_item_ns` ignored.
 
 Either way the derived columns of schema.DERIVED are computed here, where
 every row of the file is known (see `derive_strategy_time`).
@@ -59,11 +60,13 @@ class ResultsError(Exception):
 class Results:
     """One results file: its path, metadata, version read and typed rows."""
 
-    def __init__(self, path, meta, rows, version=SCHEMA_VERSION):
+    def __init__(self, path, meta, rows, version=SCHEMA_VERSION,
+                 aggregates=()):
         self.path = path
         self.meta = meta          # dict str -> str, from "# key=value"
         self.rows = rows          # list of dicts (schema 2 + derived)
         self.version = version    # the schema version the file had
+        self.aggregates = list(aggregates)  # schema 1's aggregate rows
 
     @property
     def run_id(self):
@@ -77,9 +80,12 @@ class Results:
         return [r for r in self.rows if r["status"] == "ok"]
 
     def aggregate(self, name):
-        """Deprecated: aggregate rows are never kept, so always []."""
-        del name
-        return []
+        """A schema 1 file's aggregate rows of one kind ("mean", "median",
+        "stddev", "cv"), typed like rows (unchecked: cv rows hold fractions
+        and NaN); [] for schema 2, which has none. Only for readers that
+        fall back on a median when a file has no repetition rows (a run
+        with --benchmark_report_aggregates_only)."""
+        return [r for r in self.aggregates if r["aggregate"] == name]
 
 
 def case_key(row):
@@ -230,11 +236,9 @@ def _typed_rows(path, version, meta, header, body):
         raise ResultsError(f"{path}: missing columns: {', '.join(missing)}")
     index = {name: header.index(name) for name in names}
     run_id = meta.get("run_id", "")
-    rows = []
+    rows, aggregates = [], []
     for lineno, cells in body:
         if version == 1:
-            if cells[index["aggregate"]] != "":
-                continue            # readers compute their own aggregates
             text = {RENAMED_V1.get(n, n): cells[index[n]] for n in names}
             text["run_id"] = run_id
         else:
@@ -244,10 +248,15 @@ def _typed_rows(path, version, meta, header, body):
             value = text[name]
             row[name] = (value if kind == "str" else
                          _number(path, lineno, name, kind, value))
+        if version == 1 and text["aggregate"] != "":
+            # Not a measurement: kept apart (Results.aggregate).
+            row["aggregate"] = text["aggregate"]
+            aggregates.append(row)
+            continue
         if row["status"] == "ok":
             _check(path, lineno, row)
         rows.append(row)
-    return rows
+    return rows, aggregates
 
 
 def derive_strategy_time(rows):
@@ -287,14 +296,17 @@ def parse(path, raw):
         raise ResultsError(f"{path}: schema version {version[:20]}, this "
                            f"tool reads versions {readable}")
     version = int(version)
-    rows = _typed_rows(path, version, meta, header, body)
-    if not rows:
+    rows, aggregates = _typed_rows(path, version, meta, header, body)
+    if not rows and not aggregates:
         raise ResultsError(f"{path}: no result rows")
     derive_strategy_time(rows)
     for row in rows:                    # deprecated schema 1 names
         row["iterations"] = row["batches"]
         row["aggregate"] = ""
-    return Results(os.fspath(path), meta, rows, version)
+    for row in aggregates:
+        row["iterations"] = row["batches"]
+        row["strategy_time_per_item_ns"] = None
+    return Results(os.fspath(path), meta, rows, version, aggregates)
 
 
 def load(path):

@@ -189,7 +189,7 @@ def finish(figure, axes_grid, title, subtitle, handles, legend_title,
     axes_h = (panels_h - 0.45 * (nrows - 1)) / nrows
     gap = 0.75 if inner_x_labels else 0.4   # panel title (+ tick labels)
     figure.subplots_adjust(
-        left=0.85 / width, right=1 - 0.2 / width,
+        left=0.85 / width, right=1 - 0.35 / width,
         bottom=(legend_h + xlabel_h) / height, top=1 - top_h / height,
         wspace=0.12 if _shares_y(axes_grid) else 0.3,
         hspace=gap / max(axes_h, 0.5))

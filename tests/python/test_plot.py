@@ -149,6 +149,11 @@ class ResultsTest(unittest.TestCase):
         v1, v2 = results.load(V1), results.load(GLIBC)
         self.assertEqual(v1.version, 1)
         self.assertEqual(len(v1.rows), len(v2.rows))   # aggregates dropped
+        # ... but kept apart, for readers that fall back on a median.
+        self.assertEqual(len(v1.aggregate("median")), len(v2.rows) // 2)
+        self.assertTrue(all(r["aggregate"] == "median"
+                            for r in v1.aggregate("median")))
+        self.assertEqual(v2.aggregate("median"), [])
         for a, b in zip(v1.rows, v2.rows):
             self.assertEqual({k: a[k] for k in schema.COLUMN_NAMES
                               if k != "benchmark"},
