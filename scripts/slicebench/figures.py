@@ -257,7 +257,7 @@ def figure_amplification(sel):
                                zorder=0)
         band.set_gid("band-amplification")
     handles = [legend_handle(style_of(ALLOCATOR_STYLE, s.allocator, i),
-                             f"{s.label}: retain (keep b[:k])")
+                             f"{s.label}: retain")
                for i, s in enumerate(sel.sources)]
     if bands:
         handles.append(Patch(color="#bbbbbb", alpha=0.5,

@@ -17,18 +17,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .schema import KNOWN_ALLOCATORS, STRATEGY_NAMES
+from .schema import KNOWN_ALLOCATORS, STRATEGIES, STRATEGY_NAMES
 
-# What each strategy does, as the legends say it after the strategy's name.
-STRATEGY_GLOSS = {
-    "receive-only": "baseline: receive and drop",
-    "retain": "keep b[:k]",
-    "copy": "make + copy",
-    "append": "one accumulator, grown by the policy",
-    "exactcap": "accumulator made with cap M×k",
-    "append-nil": "append([]T(nil), b[:k]...)",
-    "append-each": "append element by element",
-}
+# What each strategy does, as the legends say it after the strategy's name:
+# the Go idiom of schema.STRATEGIES.
+STRATEGY_GLOSS = dict(STRATEGIES)
 _STRATEGY_LOOK = (("#7f7f7f", "o", ":"), ("#d62728", "X", "-"),
                   ("#1f77b4", "s", "-"), ("#2ca02c", "^", "-"),
                   ("#9467bd", "D", "--"), ("#ff7f0e", "v", "-."),
@@ -48,7 +41,7 @@ PNG_DPI = 100
 def strategy_label(strategy):
     """The legend text of a strategy: its exact name and a short gloss."""
     gloss = STRATEGY_GLOSS.get(strategy)
-    return f"{strategy} ({gloss})" if gloss else strategy
+    return f"{strategy}: {gloss}" if gloss else strategy
 
 
 def style_of(table, key, index):
@@ -174,7 +167,11 @@ def finish(figure, axes_grid, title, subtitle, handles, legend_title,
     for row in axes_grid:
         row[0].set_ylabel(ylabel)
     width, panels_h = figure.get_figwidth(), figure.get_figheight()
-    ncol = max(1, min(len(handles), int(width // 3.6)))
+    # Columns as wide as the longest label (about 0.07 in a character at
+    # 9 points, plus the marker), as many as fit the width.
+    longest = max(len(h.get_label()) for h in handles)
+    ncol = max(1, min(len(handles), int((width - 0.4)
+                                        // (0.07 * longest + 0.7))))
     legend = figure.legend(handles=handles, loc="lower center", ncol=ncol,
                            frameon=False, fontsize=9, title=legend_title,
                            title_fontsize=9, bbox_to_anchor=(0.5, 0.0))
