@@ -125,29 +125,49 @@ def _stdout_open():
         return False
 
 
+def _stdout_failed(error):
+    """Report a failed write to standard output (full, or its reader
+    gone) and point the descriptor at /dev/null, so that the interpreter's
+    own flush at exit has nothing left to complain about. Returns 2."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return _fail("cannot write to standard output: %s"
+                 % (error.strerror or error))
+
+
 def _list(paths):
-    """Print the paths written; False when standard output fails."""
+    """Print the paths written; 0, or 2 when standard output fails."""
     try:
         sys.stdout.write("".join(p + "\n" for p in paths))
         sys.stdout.flush()
-        return True
+        return 0
     except OSError as e:
-        # Point the descriptor at /dev/null so that the interpreter's own
-        # flush at exit has nothing left to complain about.
-        try:
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        _fail("cannot write to standard output: %s" % (e.strerror or e))
-        return False
+        return _stdout_failed(e)
+
+
+def _parse_or_exit(argv):
+    """parse_args, with --help and usage errors exiting as argparse does,
+    but one line and status 2 when --help cannot be written."""
+    try:
+        args = parse_args(argv)
+    except SystemExit as done:
+        if done.code == 0:              # --help: make sure it got out
+            sys.stdout.flush()
+        raise
+    return args
 
 
 def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
     if not _stdout_open():
         return _fail("standard output is closed (it lists the files "
                      "written); give it a file or /dev/null")
+    try:
+        args = _parse_or_exit(sys.argv[1:] if argv is None else argv)
+    except OSError as e:
+        return _stdout_failed(e)
     _need_matplotlib()
     _quiet_matplotlib()
     try:
@@ -172,7 +192,7 @@ def main(argv=None):
         # Values so extreme that matplotlib cannot lay them out.
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
         return _fail("cannot draw these results: %s" % first)
-    return 0 if _list(written) else 2
+    return _list(written)
 
 
 if __name__ == "__main__":

@@ -726,6 +726,12 @@ class BadInputTest(unittest.TestCase):
                                   stderr=subprocess.PIPE, text=True,
                                   timeout=120)
         self.assertOneLine(proc, "cannot write to standard output")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([SYSTEM_PYTHON, CLI, "--help"],
+                                  cwd=self.tmp, stdout=full,
+                                  stderr=subprocess.PIPE, text=True,
+                                  timeout=120)
+        self.assertOneLine(proc, "cannot write to standard output")
         read, write = os.pipe()
         os.close(read)                      # a reader that went away
         proc = subprocess.run(args, cwd=self.tmp, stdout=write,
