@@ -3,10 +3,12 @@
 
 Usage: scripts/plot.py [options] RESULTS.csv [RESULTS.csv ...]
 
-Writes <figure>.png/.svg, findings.md and report.html into
-<folder of the first CSV>/<run_id>/ (or --out DIR). Bad input: one line on
-stderr, exit status 2. The work is done by slicebench.plot and
-slicebench.report; this file only parses the command line.
+Writes <figure>.png (and .svg with --svg), findings.md and report.html into
+<folder of the first CSV>/<run_id>/ (or --out DIR) and lists them on
+standard output. Bad input, an output that cannot be written, or a closed
+or full standard output: one line on stderr, exit status 2 (matplotlib's
+own warnings are silenced). The work is done by slicebench.plot; this file
+only parses the command line.
 
 Needs matplotlib (Debian: python3-matplotlib). When started by a python3
 without it (e.g. a pyenv or venv interpreter), it runs itself again with
@@ -16,10 +18,12 @@ without it (e.g. a pyenv or venv interpreter), it runs itself again with
 import argparse
 import os
 import sys
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from slicebench.results import (  # noqa: E402 (stdlib only, no matplotlib)
-    STRATEGIES, ResultsError, load_many)
+    ResultsError, load_many)
+from slicebench.schema import STRATEGY_NAMES as STRATEGIES  # noqa: E402
 
 PROG = "plot.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -91,12 +95,81 @@ def parse_args(argv):
                              "all): " + ", ".join(STRATEGIES))
     parser.add_argument("--no-report", action="store_true",
                         help="do not write report.html")
+    parser.add_argument("--svg", action="store_true",
+                        help="also write each figure as SVG (slower)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer figures (no trade-off figure), for "
+                             "scripts/sweep --quick")
     return parser.parse_args(argv)
 
 
+def _fail(message):
+    sys.stderr.write("%s: %s\n" % (PROG, message))
+    return 2
+
+
+def _quiet_matplotlib():
+    """No warning or log line of matplotlib's may reach stderr: this tool's
+    errors are one line (set before matplotlib is imported)."""
+    import logging
+    warnings.simplefilter("ignore")
+    logging.getLogger("matplotlib").setLevel(logging.CRITICAL)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _stdout_open():
+    try:
+        os.fstat(1)
+        return sys.stdout is not None
+    except OSError:
+        return False
+
+
+def _stdout_failed(error):
+    """Report a failed write to standard output (full, or its reader
+    gone) and point the descriptor at /dev/null, so that the interpreter's
+    own flush at exit has nothing left to complain about. Returns 2."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return _fail("cannot write to standard output: %s"
+                 % (error.strerror or error))
+
+
+def _list(paths):
+    """Print the paths written; 0, or 2 when standard output fails."""
+    try:
+        sys.stdout.write("".join(p + "\n" for p in paths))
+        sys.stdout.flush()
+        return 0
+    except OSError as e:
+        return _stdout_failed(e)
+
+
+def _parse_or_exit(argv):
+    """parse_args, with --help and usage errors exiting as argparse does,
+    but one line and status 2 when --help cannot be written."""
+    try:
+        args = parse_args(argv)
+    except SystemExit as done:
+        if done.code == 0:              # --help: make sure it got out
+            sys.stdout.flush()
+        raise
+    return args
+
+
 def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if not _stdout_open():
+        return _fail("standard output is closed (it lists the files "
+                     "written); give it a file or /dev/null")
+    try:
+        args = _parse_or_exit(sys.argv[1:] if argv is None else argv)
+    except OSError as e:
+        return _stdout_failed(e)
     _need_matplotlib()
+    _quiet_matplotlib()
     try:
         # Read and check the files first: quick, and needs no matplotlib.
         loaded = load_many(args.csv)
@@ -109,15 +182,17 @@ def main(argv=None):
                            growth_policy=args.growth_policy,
                            allocators=args.allocator,
                            strategies=args.strategy,
-                           report=not args.no_report)
+                           report=not args.no_report, svg=args.svg,
+                           quick=args.quick)
     except ResultsError as e:
-        sys.stderr.write("%s: %s\n" % (PROG, e))
-        return 2
+        return _fail(e)
     except KeyboardInterrupt:
         return 130
-    for path in written:
-        print(path)
-    return 0
+    except (ArithmeticError, ValueError, MemoryError) as e:
+        # Values so extreme that matplotlib cannot lay them out.
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        return _fail("cannot draw these results: %s" % first)
+    return _list(written)
 
 
 if __name__ == "__main__":

@@ -1,133 +1,22 @@
-"""Text reports of a run: the findings table and the self-contained HTML page.
-
-findings(sel) -> Findings
-    Per source (allocator) and strategy, the median time per item and the
-    amplification (held_bytes / needed_bytes) at up to three representative
-    sizes: the smallest N, the N nearest 64 KiB and the largest N, for the k
-    rule "16" (or the first k rule present when there is no "16"). When one N
-    has cases of several M, the one with the largest M is used. A dash marks
-    a figure that was not measured or a case that was skipped.
-    Findings.markdown() is a Markdown section to paste into a README;
-    Findings.html() is the same table as HTML. table_sizes(sel) returns that
-    k rule and those sizes (the trade-off figure's columns use them too).
+"""The self-contained HTML report of a run.
 
 render_html(sel, images, findings) -> str
-    One HTML page with no external resources: the case and filters, the
-    findings table, every plot as a PNG data: URI with its caption, the
-    skipped cases, and the metadata of every input file side by side.
+    One page with no external resources: the case and filters, the machine
+    check of each input file (its warnings, and the keys of
+    schema.MACHINE_KEYS that the file has), the findings table
+    (slicebench.findings), every plot as a PNG data: URI with its caption,
+    the skipped cases, and the metadata of every input file side by side.
 
-`sel` is a slicebench.plot.Selection; this module only reads it, and imports
-nothing from slicebench.plot.
+`sel` is a slicebench.model.Selection; this module only reads it and needs
+no matplotlib.
 """
 
 import base64
 import html
-import math
 import os
 
 from . import units
-
-REFERENCE_N = 64 * 1024         # the "middle" size of the findings table
-PREFERRED_RULE = "16"
-
-# Metadata keys in the order results/README.md lists them; others follow.
-META_ORDER = ("schema_version", "run_id", "date", "git_commit", "git_dirty",
-              "host", "cpu_model", "cpus", "compiler", "build_type",
-              "allocator", "allocator_version", "allocator_settings",
-              "slicebench_version", "benchmark_library_version",
-              "budget_bytes", "command")
-
-
-class Findings:
-    """A table: `title`, `intro` (a paragraph), `header` (column names) and
-    `rows` (lists of cell strings; the strategy cell is the bare name)."""
-
-    def __init__(self, title, intro, header, rows):
-        self.title = title
-        self.intro = intro
-        self.header = header
-        self.rows = rows
-
-    def markdown(self):
-        """The table as Markdown: a heading, a paragraph, the table."""
-        def line(cells):
-            return "| " + " | ".join(cells) + " |"
-        out = [f"## {self.title}", "", self.intro, "",
-               line(self.header),
-               "|" + "|".join(["---"] * 2 + ["--:"] * (len(self.header) - 2))
-               + "|"]
-        for row in self.rows:
-            out.append(line([row[0], f"`{row[1]}`"] + row[2:]))
-        return "\n".join(out) + "\n"
-
-    def html(self):
-        """The table as an HTML <table> (escaped)."""
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = []
-        for row in self.rows:
-            cells = [f"<td>{html.escape(row[0])}</td>",
-                     f"<td><code>{html.escape(row[1])}</code></td>"]
-            cells += [f'<td class="num">{html.escape(c)}</td>'
-                      for c in row[2:]]
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        return (f'<table class="findings"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{''.join(body)}</tbody></table>")
-
-
-def representative_sizes(sizes, reference=REFERENCE_N):
-    """The smallest size, the one nearest `reference` (on a log scale) and
-    the largest, without repeats, in increasing order."""
-    sizes = sorted(set(sizes))
-    if not sizes:
-        return []
-    middle = min(sizes, key=lambda n: (abs(math.log2(n / reference))
-                                       if n > 0 else math.inf, n))
-    return sorted({sizes[0], middle, sizes[-1]})
-
-
-def table_sizes(sel):
-    """(k rule, sizes) of the findings table of a Selection: the rule "16"
-    (else the first rule present) and the representative sizes N of that
-    rule's cases. The trade-off figure uses the same sizes."""
-    rule = (PREFERRED_RULE if PREFERRED_RULE in sel.kept_rules
-            else sel.kept_rules[0])
-    sizes = representative_sizes(
-        c.source_bytes for s in sel.sources for c in s.cases
-        if c.kept_rule == rule and c.source_bytes > 0)
-    return rule, sizes
-
-
-def findings(sel):
-    """The findings table of a Selection (see the module docstring)."""
-    rule, sizes = table_sizes(sel)
-    header = ["allocator", "strategy"]
-    for n in sizes:
-        size = units.format_bytes(n)
-        header += [f"time/item, N = {size}", f"amplification, N = {size}"]
-    rows = []
-    for source in sel.sources:
-        for strategy in sel.strategies:
-            at = {}
-            for case in source.select(strategy, rule):
-                at[case.source_bytes] = case    # sorted by M: largest M wins
-            if not at:
-                continue
-            row = [source.label, strategy]
-            for n in sizes:
-                case = at.get(n)
-                time = case.value("real_time_per_item_ns") if case else None
-                amp = case.value("amplification") if case else None
-                row += [units.format_ns(time.median if time else None),
-                        units.format_ratio(amp.median if amp else None)]
-            rows.append(row)
-    fixed = f"k = {units.format_bytes(int(rule))}" if rule.isdigit() else ""
-    intro = (f"Run {sel.run_id}, {sel.describe()}, k rule {rule}"
-             + (f" ({fixed})" if fixed else "") + ". "
-             "Time is the median wall-clock time per item; amplification is "
-             "held_bytes / needed_bytes (1× holds only what was kept, "
-             "0× holds nothing). – means not measured or skipped.")
-    return Findings(f"Findings: run {sel.run_id}", intro, header, rows)
-
+from .schema import MACHINE_KEYS, META_KEYS
 
 _CSS = """
 body { font-family: sans-serif; color: #222; margin: 2em auto;
@@ -138,13 +27,15 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left;
          vertical-align: top; }
 th { background: #f2f2f2; }
-td.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; }
 table.meta td { word-break: break-all; max-width: 28em; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #444; max-width: 60em; }
 code { background: #f4f4f4; padding: 0 0.2em; }
 .note { color: #555; font-size: 0.9em; }
+.warn { background: #fff4e0; border-left: 4px solid #e69500;
+        padding: 0.3em 1em; }
 """
 
 
@@ -152,9 +43,34 @@ def _esc(text):
     return html.escape(str(text), quote=True)
 
 
-def _metadata_table(results):
-    keys = [k for k in META_ORDER if any(k in r.meta for r in results)]
-    keys += sorted({k for r in results for k in r.meta} - set(keys))
+def _machine_check(results):
+    """The machine check of every file: warnings first, then a table of the
+    keys present; a note when no file has them."""
+    keys = [k for k in MACHINE_KEYS[1:] if any(k in r.meta for r in results)]
+    warned = [(r, r.meta["machine_warnings"]) for r in results
+              if r.meta.get("machine_warnings")]
+    # build_type was recorded before the machine check was: it alone does
+    # not say that the check ran.
+    checked = [k for k in MACHINE_KEYS if k != "build_type"]
+    if not any(k in r.meta for r in results for k in checked):
+        return ('<p class="note">The input files record no machine check '
+                "(older runs): frequency scaling, ASLR, transparent huge "
+                "pages and load are unknown.</p>")
+    out = []
+    if warned:
+        items = "".join(f"<li><b>{_esc(os.path.basename(r.path))}</b>: "
+                        f"{_esc(text)}</li>" for r, text in warned)
+        out.append(f'<div class="warn"><p>The machine check warned; '
+                   f"timings may be noisier or biased:</p><ul>{items}</ul>"
+                   "</div>")
+    else:
+        out.append('<p class="note">The machine check gave no warning.</p>')
+    if keys:
+        out.append(_key_table(results, keys, "machine"))
+    return "".join(out)
+
+
+def _key_table(results, keys, css):
     head = "<th>key</th>" + "".join(
         f'<th title="{_esc(r.path)}">{_esc(os.path.basename(r.path))}</th>'
         for r in results)
@@ -163,8 +79,14 @@ def _metadata_table(results):
         cells = "".join(f"<td>{_esc(r.meta.get(key, ''))}</td>"
                         for r in results)
         body.append(f"<tr><th>{_esc(key)}</th>{cells}</tr>")
-    return (f'<table class="meta"><thead><tr>{head}</tr></thead>'
+    return (f'<table class="{css}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _metadata_table(results):
+    keys = [k for k in META_KEYS if any(k in r.meta for r in results)]
+    keys += sorted({k for r in results for k in r.meta} - set(keys))
+    return _key_table(results, keys, "meta")
 
 
 def _selection_list(sel):
@@ -220,6 +142,8 @@ strategy receives M buffers of N bytes and keeps k bytes of each in its own
 way (receive-only keeps nothing: the baseline).</p>
 <h2>Selection</h2>
 {_selection_list(sel)}
+<h2>Machine check</h2>
+{_machine_check(sel.results)}
 <h2>Findings</h2>
 <p class="note">{_esc(findings_table.intro)}</p>
 {findings_table.html()}

@@ -86,3 +86,34 @@ STRATEGIES = (
 )
 STRATEGY_NAMES = tuple(name for name, _ in STRATEGIES)
 BASELINE = "receive-only"
+
+# Columns that readers derive once every row of a run is known (never in a
+# file of schema 2; schema 1 files carry a copy that readers recompute).
+#   strategy_time_per_item_ns: a row's real_time_per_item_ns minus the median
+#   receive-only real_time_per_item_ns of the same case (same allocator, N, k,
+#   M, elem, growth) in the same run; None without such a baseline.
+DERIVED = (("strategy_time_per_item_ns", "float"),)
+KIND.update(DERIVED)
+
+# Figures that are durations: finite and above zero when present.
+TIME_COLUMNS = ("real_time_per_item_ns", "cpu_time_per_item_ns")
+
+# The allocators, in the order plots, tables and legends show them: the C
+# harness's three, and "go" (real Go, converted from `go test -bench`
+# output). Sanitizer builds report "asan". Unknown names still plot after
+# these, in the order met.
+ALLOCATORS = ("glibc", "mimalloc", "jemalloc", "go")
+SANITIZER_ALLOCATORS = ("asan",)
+KNOWN_ALLOCATORS = ALLOCATORS + SANITIZER_ALLOCATORS
+
+# Metadata keys, in the order results/README.md lists them (others follow).
+META_KEYS = ("schema_version", "run_id", "date", "git_commit", "git_dirty",
+             "host", "cpu_model", "cpus", "compiler", "build_type",
+             "allocator", "allocator_version", "allocator_settings",
+             "rss_precision_bytes", "slicebench_version",
+             "benchmark_library_version", "budget_bytes", "command")
+# The machine check's keys (written by the harness when it ran the check):
+# machine_warnings is human text, empty when the machine looked quiet.
+MACHINE_KEYS = ("machine_warnings", "aslr", "cpufreq_governor", "cpu_boost",
+                "thp_enabled", "loadavg_1m", "build_type",
+                "benchmark_library_build_type")

@@ -100,3 +100,16 @@ def format_ratio(value, digits=3, compact=False):
     if abs(value) >= 10 ** digits:
         return f"{value:.0f}×"
     return significant(value, digits) + "×"
+
+
+def format_range(low, high, fmt=format_ns):
+    """A min–max range in one unit where both ends share it: "4.17–4.25 µs",
+    else each end with its own: "999 ns–1.01 µs"."""
+    if low is None or high is None:
+        return MISSING
+    a, b = fmt(low), fmt(high)
+    number_a, _, unit_a = a.rpartition(" ")
+    number_b, _, unit_b = b.rpartition(" ")
+    if unit_a == unit_b and number_a and number_b:
+        return f"{number_a}–{b}"
+    return f"{a}–{b}"

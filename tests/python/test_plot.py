@@ -20,40 +20,45 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-from slicebench import plot, report, results, units  # noqa: E402
+from slicebench import (  # noqa: E402
+    axes, figures, findings, model, plot, results, schema, units)
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "plot")
 RUN_ID = "20261126T230102Z_3f2a9c1"
 GLIBC = os.path.join(FIXTURES, f"{RUN_ID}_glibc.csv")
 MIMALLOC = os.path.join(FIXTURES, f"{RUN_ID}_mimalloc.csv")
+GO = os.path.join(FIXTURES, f"{RUN_ID}_go.csv")
+V1 = os.path.join(FIXTURES, "v1_glibc.csv")
+GOOD = [GLIBC, MIMALLOC, GO]
+SIZES = [64, 4096, 65536, 1 << 20]
+ITEMS = {64: 200, 4096: 200, 65536: 100, 1 << 20: 50}
 CLI = os.path.join(REPO, "scripts", "plot.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
-OWN_FILES = {f"{name}.{ext}" for name in plot.FIGURE_NAMES
-             for ext in ("png", "svg")} | {"findings.md", "report.html"}
+PNGS = {f"{name}.png" for name in plot.FIGURE_NAMES}
+OWN_FILES = PNGS | {"findings.md", "report.html"}
+SVGS = {f"{name}.svg" for name in plot.FIGURE_NAMES}
 
-# Data series per figure for the two-allocator fixture run (2 k rules):
-# 7 strategies per panel, minus receive-only where it holds 0 bytes (held);
-# amplification has a line per allocator in each of 2 panels; tradeoff has
-# a marker per strategy but receive-only and allocator in each of 2 k rules
-# x 3 sizes, minus mimalloc's retain skipped at 1 MiB, k = 16.
-EXPECTED_SERIES = {"time": 28, "held": 24, "rss": 28, "amplification": 4,
-                   "tradeoff": 2 * 3 * 6 * 2 - 1}
+# Data series per figure for the three-allocator fixture run (2 k rules):
+# 7 strategies per panel (2 rules x 3 allocators), minus receive-only where
+# it holds 0 bytes (held); amplification a line per allocator in each of
+# 2 rules x 2 columns; tradeoff a marker per strategy but receive-only in
+# each of 3 allocators x 3 sizes, minus mimalloc's retain skipped at 1 MiB.
+EXPECTED_SERIES = {"time": 42, "held": 36, "rss": 42, "amplification": 12,
+                   "tradeoff": 3 * 3 * 6 - 1}
 
-# Trade-off panels of the fixture run: k rules (rows) by the findings
-# table's sizes, 64 B, 64 KiB and 1 MiB (columns), row by row.
-TRADEOFF_TITLES = [
-    "N = 64 B · k = 16 · M = 200", "N = 64 KiB · k = 16 · M = 200",
-    "N = 1 MiB · k = 16 · M = 200",
-    "N = 64 B · k = N/8 = 8 B · M = 200",
-    "N = 64 KiB · k = N/8 = 8 KiB · M = 200",
-    "N = 1 MiB · k = N/8 = 128 KiB · M = 200"]
+# Trade-off panels: allocators (rows) by the findings table's sizes.
+TRADEOFF_TITLES = [f"{a} · N = {n} · M = {m}"
+                   for a in ("glibc", "mimalloc", "go")
+                   for n, m in (("64 B", 200), ("64 KiB", 100),
+                                ("1 MiB", 50))]
 
 
-def run_cli(args, cwd, python=SYSTEM_PYTHON):
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+def run_cli(args, cwd, python=SYSTEM_PYTHON, env=None, **kwargs):
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **(env or {}))
     env.pop("SLICEBENCH_PLOT_REEXEC", None)
+    kwargs.setdefault("capture_output", True)
     return subprocess.run([python, CLI] + args, cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          text=True, timeout=120, **kwargs)
 
 
 def svg_series(path):
@@ -86,8 +91,15 @@ class UnitsTest(unittest.TestCase):
         self.assertEqual(units.format_count(32768), "32 Ki")
         self.assertEqual(units.format_count(8), "8")
 
+    def test_range(self):
+        self.assertEqual(units.format_range(4170, 4250), "4.17–4.25 µs")
+        self.assertEqual(units.format_range(999, 1010), "999 ns–1.01 µs")
+        self.assertEqual(units.format_range(1024, 3072, units.format_bytes),
+                         "1–3 KiB")
+        self.assertEqual(units.format_range(None, 1), units.MISSING)
+
     def test_power_of_two_ticks(self):
-        loc = plot.PowerOfTwoLocator(max_ticks=7)
+        loc = axes.PowerOfTwoLocator(max_ticks=7)
         ticks = [t for t in loc.tick_values(48, 1.5 * 2 ** 20)
                  if 48 <= t <= 1.5 * 2 ** 20]
         self.assertEqual(ticks, [256, 4096, 65536, 2 ** 20])
@@ -95,75 +107,169 @@ class UnitsTest(unittest.TestCase):
         self.assertEqual(ticks, [1, 2 ** 10, 2 ** 20, 2 ** 30, 2 ** 40])
 
     def test_decade_ticks(self):
-        loc = plot.DecadeLocator()
+        loc = axes.DecadeLocator()
         ticks = [t for t in loc.tick_values(10, 1e5) if 10 <= t <= 1e5]
         self.assertEqual(ticks, [10, 100, 1000, 1e4, 1e5])
         short = [t for t in loc.tick_values(15, 60) if 15 <= t <= 60]
         self.assertGreaterEqual(len(short), 3)
+        narrow = [t for t in loc.tick_values(0.8, 1.08) if 0.8 <= t <= 1.08]
+        self.assertGreaterEqual(len(narrow), 3)
+
+    def test_extreme_views(self):
+        # Finite but extreme: no overflow, only finite ticks.
+        for loc in (axes.PowerOfTwoLocator(), axes.DecadeLocator()):
+            for lo, hi in ((1e-320, 1e308), (1e300, 1.7e308), (5e-324, 1e-300),
+                           (0.0, 1e308), (-5.0, 1e10), (1.0, float("inf"))):
+                with self.subTest(locator=type(loc).__name__, view=(lo, hi)):
+                    ticks = loc.tick_values(lo, hi)
+                    self.assertTrue(all(t > 0 and t < float("inf")
+                                        for t in ticks))
+
+    def test_measured_ticks(self):
+        self.assertEqual(axes.measured_ticks([4096, 64, 64, 0, None, 1024]),
+                         [64, 1024, 4096])
+        many = axes.measured_ticks([2 ** e for e in range(20)], limit=5)
+        self.assertEqual(len(many), 5)
+        self.assertEqual((many[0], many[-1]), (1, 2 ** 19))
+
+
+class ResultsTest(unittest.TestCase):
+    def test_schema_2_rows(self):
+        res = results.load(GLIBC)
+        self.assertEqual(res.version, 2)
+        self.assertEqual(res.run_id, RUN_ID)
+        row = res.rows[0]
+        for name in schema.COLUMN_NAMES:
+            self.assertIn(name, row)
+        self.assertIsInstance(row["batches"], int)
+        self.assertIsInstance(row["real_time_per_item_ns"], float)
+        self.assertEqual(res.aggregate("median"), [])
+
+    def test_schema_1_reads_as_schema_2(self):
+        v1, v2 = results.load(V1), results.load(GLIBC)
+        self.assertEqual(v1.version, 1)
+        self.assertEqual(len(v1.rows), len(v2.rows))   # aggregates dropped
+        # ... but kept apart, for readers that fall back on a median.
+        self.assertEqual(len(v1.aggregate("median")), len(v2.rows) // 2)
+        self.assertTrue(all(r["aggregate"] == "median"
+                            for r in v1.aggregate("median")))
+        self.assertEqual(v2.aggregate("median"), [])
+        for a, b in zip(v1.rows, v2.rows):
+            self.assertEqual({k: a[k] for k in schema.COLUMN_NAMES
+                              if k != "benchmark"},
+                             {k: b[k] for k in schema.COLUMN_NAMES
+                              if k != "benchmark"})
+            self.assertEqual(a["run_id"], RUN_ID)       # from metadata
+            self.assertEqual(a["strategy_time_per_item_ns"],
+                             b["strategy_time_per_item_ns"])
+
+    def test_strategy_time_derived_from_all_rows(self):
+        res = results.load(GLIBC)
+        row = [r for r in res.rows if r["strategy"] == "copy"
+               and r["source_bytes"] == 4096 and r["kept_rule"] == "16"
+               and r["elem_bytes"] == 1 and r["growth_policy"] == "go"][0]
+        base = [r["real_time_per_item_ns"] for r in res.rows
+                if r["strategy"] == "receive-only"
+                and r["source_bytes"] == 4096 and r["kept_rule"] == "16"
+                and r["elem_bytes"] == 1 and r["growth_policy"] == "go"]
+        self.assertAlmostEqual(row["strategy_time_per_item_ns"],
+                               row["real_time_per_item_ns"]
+                               - (base[0] + base[1]) / 2)
+        # The baseline after the row, or rows shuffled: the same values.
+        rows = [dict(r) for r in reversed(res.rows)]
+        results.derive_strategy_time(rows)
+        self.assertEqual(sorted(str(r["strategy_time_per_item_ns"])
+                                for r in rows),
+                         sorted(str(r["strategy_time_per_item_ns"])
+                                for r in res.rows))
+        skipped = [r for r in results.load(MIMALLOC).rows
+                   if r["status"] != "ok"]
+        self.assertTrue(all(r["strategy_time_per_item_ns"] is None
+                            for r in skipped))
+
+    def test_no_final_line_break_refused(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "x.csv")
+            with open(GLIBC, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(data.rstrip(b"\n"))      # complete cells, no break
+            with self.assertRaises(results.ResultsError) as caught:
+                results.load(path)
+            self.assertIn("cut while being written", str(caught.exception))
+
+    def test_size_cap(self):
+        with self.assertRaises(results.ResultsError) as caught:
+            results.read_bytes(GLIBC, limit=100)
+        self.assertIn("more than the 100", str(caught.exception))
+
+    def test_allocators_list(self):
+        self.assertEqual(schema.ALLOCATORS,
+                         ("glibc", "mimalloc", "jemalloc", "go"))
+        self.assertIn("asan", schema.KNOWN_ALLOCATORS)
 
 
 class SelectTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.results = results.load_many([GLIBC, MIMALLOC])
+        cls.results = results.load_many([GO, MIMALLOC, GLIBC])
         cls.sel = plot.select(cls.results)
 
     def test_defaults(self):
         sel = self.sel
         self.assertEqual(sel.elem_bytes, 1)            # smallest present
         self.assertEqual(sel.growth_policy, "go")
+        # Sources in the order of schema.ALLOCATORS, not of the arguments.
         self.assertEqual([s.label for s in sel.sources],
-                         ["glibc", "mimalloc"])
-        self.assertEqual(sel.strategies, list(results.STRATEGIES))
+                         ["glibc", "mimalloc", "go"])
+        self.assertEqual(sel.strategies, list(schema.STRATEGY_NAMES))
         self.assertEqual(sel.kept_rules, ["16", "N/8"])
-        self.assertEqual(sel.items, [200])
-        self.assertEqual(sel.run_id, RUN_ID)
+        self.assertEqual(sel.items, [50, 100, 200])
+        self.assertEqual(sel.sizes, SIZES)
         self.assertEqual(sel.max_repetitions, 2)
+        self.assertIn("M varies with N", sel.describe())
 
-    def test_value_is_median_row_with_min_max_bars(self):
+    def test_value_is_median_with_min_max_and_quartiles(self):
         glibc = self.sel.sources[0]
-        case = [c for c in glibc.select("retain", "16")
+        case = [c for c in glibc.select("copy", "16")
                 if c.source_bytes == 65536][0]
         value = case.value("real_time_per_item_ns")
-        reps = [r["real_time_per_item_ns"] for r in case.repetitions]
-        self.assertEqual(value.median,
-                         case.median_row["real_time_per_item_ns"])
-        self.assertEqual((value.low, value.high), (min(reps), max(reps)))
-        self.assertEqual(value.repetitions, 2)
-
-    def test_median_of_repetitions_without_aggregates(self):
-        glibc = self.sel.sources[0]
-        case = glibc.select("copy", "16")[0]
-        reps = case.repetitions
-        bare = plot.Case(reps[0], reps, None)
-        value = bare.value("held_bytes")
-        self.assertEqual(value.median,
-                         sorted(r["held_bytes"] for r in reps)[0] / 2
-                         + sorted(r["held_bytes"] for r in reps)[1] / 2)
+        self.assertAlmostEqual(value.median, (4247.7948 + 4169.5406) / 2)
+        self.assertEqual((value.low, value.high), (4169.5406, 4247.7948))
+        self.assertEqual(value.n, 2)
+        self.assertLessEqual(value.low, value.q1)
+        self.assertLessEqual(value.q3, value.high)
+        self.assertEqual(value.spread(units.format_ns),
+                         "4.21 µs (4.17–4.25 µs, n=2)")
+        held = case.per_item("held_bytes")
+        self.assertEqual(held.median, 16.0)         # copy holds k per item
 
     def test_skipped_case_left_out(self):
         mimalloc = self.sel.sources[1]
         sizes = [c.source_bytes for c in mimalloc.select("retain", "16")]
         self.assertEqual(sizes, [64, 4096, 65536])
         self.assertEqual(len(self.sel.skipped), 1)
-        label, bench, message = self.sel.skipped[0]
+        label, _, message = self.sel.skipped[0]
         self.assertEqual(label, "mimalloc")
         self.assertIn("over budget", message)
 
     def test_filters(self):
         sel = plot.select(self.results, elem_bytes=8)
-        self.assertEqual(sel.strategies, list(results.STRATEGIES))
         self.assertEqual([s.label for s in sel.sources], ["glibc"])
         sel = plot.select(self.results, growth_policy="double",
                           strategies=["retain", "copy"])
         self.assertEqual(sel.strategies, ["retain", "copy"])
+        # receive-only stays in the sources as the baseline.
+        case = sel.sources[0].select("copy")[0]
+        self.assertIsNotNone(sel.sources[0].baseline(case))
         sel = plot.select(self.results, allocators=["mimalloc"])
         self.assertEqual([s.label for s in sel.sources], ["mimalloc"])
 
     def test_filter_errors_name_files_and_present_values(self):
         for kwargs, text in (
                 ({"allocators": ["tcmalloc"]},
-                 "no rows with allocator=tcmalloc (present: glibc, mimalloc)"),
+                 "no rows with allocator=tcmalloc (present: glibc, go, "
+                 "mimalloc)"),
                 ({"elem_bytes": 3},
                  "no rows with elem_bytes=3 (present: 1, 8)"),
                 ({"growth_policy": "x1.5"},
@@ -180,7 +286,7 @@ class SelectTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             other = os.path.join(tmp, "other_glibc.csv")
             with open(GLIBC) as f:
-                text = f.read().replace(f"run_id={RUN_ID}", "run_id=later")
+                text = f.read().replace(RUN_ID, "later")
             with open(other, "w") as f:
                 f.write(text)
             sel = plot.select(results.load_many([GLIBC, other]))
@@ -191,14 +297,23 @@ class SelectTest(unittest.TestCase):
                          ["glibc (#1)", "glibc (#2)"])
 
 
+def series_of(p):
+    """{gid: Line2D} of a figure's data series."""
+    return {l.get_gid(): l for ax in p.figure.axes for l in ax.get_lines()
+            if (l.get_gid() or "").startswith("series-")}
+
+
 class FigureTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.sel = plot.select(results.load_many([GLIBC, MIMALLOC]))
+        cls.sel = plot.select(results.load_many(GOOD))
         cls.plots = {p.name: p for p in plot.make_plots(cls.sel)}
 
     def test_every_figure_made(self):
         self.assertEqual(list(self.plots), list(plot.FIGURE_NAMES))
+        quick = plot.make_plots(self.sel, figures.QUICK_FIGURE_NAMES)
+        self.assertEqual([p.name for p in quick],
+                         list(figures.QUICK_FIGURE_NAMES))
 
     def test_series_counts(self):
         for name, expected in EXPECTED_SERIES.items():
@@ -206,209 +321,210 @@ class FigureTest(unittest.TestCase):
                 self.assertEqual(len(self.plots[name].series()), expected)
 
     def test_grid_rules_by_allocators(self):
-        fig = self.plots["time"].figure
-        titles = [ax.get_title() for ax in fig.axes]
-        self.assertEqual(titles, ["glibc · k = 16", "mimalloc · k = 16",
-                                  "glibc · k = N/8", "mimalloc · k = N/8"])
+        titles = [ax.get_title() for ax in self.plots["time"].figure.axes]
+        self.assertEqual(titles, [f"{a} · k = {r}" for r in ("16", "N/8")
+                                  for a in ("glibc", "mimalloc", "go")])
 
     def test_single_allocator_is_one_row_of_rules(self):
         sel = plot.select(results.load_many([GLIBC]))
-        figure = plot.figure_time(sel)
-        titles = [ax.get_title() for ax in figure.figure.axes]
-        self.assertEqual(titles, ["k = 16", "k = N/8"])
-        self.assertEqual(len(figure.series()), 14)
-        self.assertIn("glibc", figure.figure._suptitle.get_text())
-        self.assertIn("M = 200", figure.figure._suptitle.get_text())
+        p = figures.figure_time(sel)
+        self.assertEqual([ax.get_title() for ax in p.figure.axes],
+                         ["k = 16", "k = N/8"])
+        self.assertEqual(len(p.series()), 14)
+        self.assertIn("glibc", p.figure._suptitle.get_text())
+
+    def test_ticks_at_measured_sizes(self):
+        for name in ("time", "held", "rss", "amplification"):
+            for ax in self.plots[name].figure.axes:
+                self.assertEqual(list(ax.xaxis.get_majorticklocs()), SIZES,
+                                 name)
 
     def test_no_zero_or_skipped_points(self):
         for name, p in self.plots.items():
             for ax in p.figure.axes:
                 for line in ax.get_lines():
-                    ys = [y for y in line.get_ydata()]
-                    self.assertTrue(all(y > 0 for y in ys), (name, line))
-        held = self.plots["held"].figure.axes[1]     # mimalloc, k = 16
-        retain = [l for l in held.get_lines()
-                  if (l.get_gid() or "").startswith("series-")
-                  and l.get_gid().endswith("retain")]
-        self.assertEqual(len(retain), 1)
-        self.assertEqual(list(retain[0].get_xdata()), [64, 4096, 65536])
+                    self.assertTrue(all(y > 0 for y in line.get_ydata()),
+                                    (name, line))
+        retain = series_of(self.plots["held"])["series-held-16-mimalloc-retain"]
+        self.assertEqual(list(retain.get_xdata()), [64, 4096, 65536])
 
-    def test_held_floor_and_caption(self):
-        fig = self.plots["held"].figure
-        floors = [l for ax in fig.axes for l in ax.get_lines()
+    def test_held_is_per_item_over_floor_k(self):
+        p = self.plots["held"]
+        lines = series_of(p)
+        copy = lines["series-held-16-glibc-copy"]
+        self.assertEqual(list(copy.get_ydata()), [16.0] * 4)   # M x k / M
+        retain = lines["series-held-16-glibc-retain"]
+        self.assertEqual(list(retain.get_ydata()), [float(n) for n in SIZES])
+        floors = [l for ax in p.figure.axes for l in ax.get_lines()
                   if (l.get_gid() or "").startswith("floor-")]
-        self.assertEqual(len(floors), 4)
-        self.assertTrue(all(l.get_color() == "black" and
-                            l.get_linestyle() == "--" for l in floors))
-        # receive-only holds nothing: not drawn, and the caption says so.
-        self.assertIn("receive-only", self.plots["held"].caption)
-        self.assertIn("min–max of repetitions", self.plots["held"].caption)
+        self.assertEqual(len(floors), 6)
+        floor = [l for l in floors if l.get_gid() == "floor-held-16-glibc"][0]
+        self.assertEqual(list(floor.get_ydata()), [16.0] * 4)
+        self.assertIn("receive-only", p.caption)
+        self.assertIn("per item", p.caption)
+
+    def test_rss_precision_band(self):
+        p = self.plots["rss"]
+        bands = [c for ax in p.figure.axes for c in ax.collections
+                 if c.get_gid() == "band-rss"]
+        self.assertEqual(len(bands), 6)
+        top = max(v[1] for v in bands[0].get_paths()[0].vertices)
+        self.assertAlmostEqual(top, 262144 / 50)    # precision / M at 1 MiB
+        self.assertIn("RSS precision", p.caption)
+        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
+        self.assertTrue(any("RSS precision" in l for l in labels))
 
     def test_time_values_are_medians(self):
-        ax = self.plots["time"].figure.axes[0]      # glibc, k = 16
-        line = [l for l in ax.get_lines()
-                if l.get_gid() == "series-time-16-glibc-copy"][0]
+        line = series_of(self.plots["time"])["series-time-16-glibc-copy"]
         glibc = self.sel.sources[0]
-        want = [c.median_row["real_time_per_item_ns"]
+        want = [c.value("real_time_per_item_ns").median
                 for c in glibc.select("copy", "16")]
         self.assertEqual(list(line.get_ydata()), want)
 
     def test_legends_name_strategies(self):
         legend = self.plots["time"].figure.legends[0]
         labels = [t.get_text() for t in legend.get_texts()]
-        self.assertEqual(labels, [plot.strategy_label(s)
-                                  for s in results.STRATEGIES])
-        self.assertIn("retain (keep b[:k])", labels)
+        self.assertEqual(labels, [figures.strategy_label(s)
+                                  for s in schema.STRATEGY_NAMES])
         self.assertIn("min–max of repetitions",
                       legend.get_title().get_text())
 
     def test_axis_labels_in_units(self):
         ax = self.plots["held"].figure.axes[0]
-        fmt = ax.yaxis.get_major_formatter()
-        self.assertEqual(fmt(65536, 0), "64 KiB")
+        self.assertEqual(ax.yaxis.get_major_formatter()(65536, 0), "64 KiB")
         self.assertEqual(ax.xaxis.get_major_formatter()(2 ** 20, 0), "1 MiB")
         ax = self.plots["time"].figure.axes[0]
         self.assertEqual(ax.yaxis.get_major_formatter()(1000, 0), "1 µs")
-        self.assertEqual(ax.get_xscale(), "log")
-        self.assertEqual(ax.get_yscale(), "log")
+        self.assertEqual((ax.get_xscale(), ax.get_yscale()), ("log", "log"))
 
-    def series_by_panel(self, plot_):
-        """{panel title: {gid: Line2D}} of a figure's data series."""
-        return {ax.get_title(): {l.get_gid(): l for l in ax.get_lines()
-                                 if (l.get_gid() or "").startswith("series-")}
-                for ax in plot_.figure.axes}
+    def test_amplification_is_measured_over_expected(self):
+        p = self.plots["amplification"]
+        lines = series_of(p)
+        held = lines["series-amplification-amplification-16-glibc"]
+        self.assertEqual(list(held.get_xdata()), SIZES)
+        self.assertTrue(all(abs(y - 1.0) < 1e-9 for y in held.get_ydata()))
+        rss = lines["series-amplification-peak_rss_amplification-16-glibc"]
+        case = [c for c in self.sel.sources[0].select("retain", "16")
+                if c.source_bytes == 64][0]
+        self.assertAlmostEqual(
+            rss.get_ydata()[0],
+            case.value("peak_rss_amplification").median / (64 / 16))
+        refs = [l for ax in p.figure.axes for l in ax.get_lines()
+                if (l.get_gid() or "").startswith("reference-")]
+        self.assertEqual(len(refs), 4)
+        self.assertTrue(all(list(r.get_ydata()) == [1, 1] for r in refs))
+        # The RSS column shows what an exact 1x can read as: down to
+        # 1 - precision / (M x N); at 1 MiB, M = 50.
+        bands = [c for ax in p.figure.axes for c in ax.collections
+                 if c.get_gid() == "band-amplification"]
+        self.assertEqual(len(bands), 2)
+        ys = [y for x, y in bands[0].get_paths()[0].vertices
+              if abs(x - (1 << 20)) < 1]
+        self.assertAlmostEqual(min(ys), 1 - 262144 / (50 * (1 << 20)))
+
+    def test_allocators_by_colour_and_marker_never_shifted(self):
+        lines = series_of(self.plots["amplification"])
+        looks = {}
+        for gid, line in lines.items():
+            alloc = gid.rsplit("-", 1)[1]
+            looks.setdefault(alloc, set()).add((line.get_color(),
+                                                line.get_marker()))
+            # Drawn in data coordinates: no sideways offset.
+            self.assertIs(line.get_transform(), line.axes.transData)
+        self.assertEqual(sorted(looks), ["glibc", "go", "mimalloc"])
+        colours = {next(iter(v))[0] for v in looks.values()}
+        markers = {next(iter(v))[1] for v in looks.values()}
+        self.assertEqual((len(colours), len(markers)), (3, 3))
+        for line in series_of(self.plots["tradeoff"]).values():
+            self.assertIs(line.get_transform(), line.axes.transData)
 
     def test_tradeoff_panels(self):
-        panels = self.series_by_panel(self.plots["tradeoff"])
-        self.assertEqual(list(panels), TRADEOFF_TITLES)
-        _, sizes = report.table_sizes(self.sel)
-        self.assertEqual(sizes, [64, 65536, 1 << 20])
-        for title, series in panels.items():
-            # 6 strategies (all but receive-only) x 2 allocators; mimalloc's
-            # retain at 1 MiB, k = 16 was skipped.
-            want = 11 if title == "N = 1 MiB · k = 16 · M = 200" else 12
-            with self.subTest(panel=title):
-                self.assertEqual(len(series), want)
-                self.assertTrue(all(len(l.get_xdata()) == 1
-                                    for l in series.values()))
-        skipped = panels["N = 1 MiB · k = 16 · M = 200"]
-        self.assertNotIn("series-tradeoff-1048576-16-mimalloc-retain",
-                         skipped)
-        self.assertIn("series-tradeoff-1048576-16-glibc-retain", skipped)
-
-    def test_tradeoff_has_no_receive_only(self):
         p = self.plots["tradeoff"]
-        for _, gid in p.series():
+        self.assertEqual([ax.get_title() for ax in p.figure.axes],
+                         TRADEOFF_TITLES)
+        self.assertEqual(model.table_sizes(self.sel),
+                         ("16", [64, 65536, 1 << 20]))
+        lines = series_of(p)
+        self.assertNotIn("series-tradeoff-mimalloc-1048576-retain", lines)
+        self.assertIn("series-tradeoff-glibc-1048576-retain", lines)
+        for gid in lines:
             self.assertNotIn("receive-only", gid)
-        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
-        self.assertFalse(any(l.startswith("receive-only") for l in labels))
         self.assertIn("receive-only has no marker", p.caption)
 
     def test_tradeoff_y_is_time_over_receive_only(self):
-        panels = self.series_by_panel(self.plots["tradeoff"])
-        line = panels["N = 64 KiB · k = 16 · M = 200"][
-            "series-tradeoff-65536-16-glibc-copy"]
-        # By hand from the fixture's median rows (glibc, N = 64 KiB, k = 16,
-        # M = 200, elem 1 B, growth go): copy 4208.6677 ns, receive-only
-        # 4023.63 ns; copy holds exactly M x k (amplification 1).
-        self.assertAlmostEqual(line.get_ydata()[0], 4208.6677 / 4023.63)
-        self.assertEqual(list(line.get_xdata()), [1.0])
-        retain = panels["N = 64 KiB · k = 16 · M = 200"][
-            "series-tradeoff-65536-16-glibc-retain"]
+        lines = series_of(self.plots["tradeoff"])
+        copy = lines["series-tradeoff-glibc-65536-copy"]
+        # By hand from the fixture (glibc, N = 64 KiB, k = 16, M = 100):
+        # copy 4247.7948 and 4169.5406 ns, receive-only 4052.3848 and
+        # 3994.8752 ns; copy holds exactly M x k (amplification 1).
+        self.assertAlmostEqual(copy.get_ydata()[0],
+                               ((4247.7948 + 4169.5406) / 2)
+                               / ((4052.3848 + 3994.8752) / 2))
+        self.assertEqual(list(copy.get_xdata()), [1.0])
+        retain = lines["series-tradeoff-glibc-65536-retain"]
         self.assertEqual(list(retain.get_xdata()), [65536 / 16])
-        # Every marker: its case's median time over the receive-only median
-        # of the same case, read from the rows of the file.
-        medians = {}
-        for row in self.sel.results[0].aggregate("median"):
-            medians[(row["strategy"], row["source_bytes"], row["kept_rule"],
-                     row["elem_bytes"], row["growth_policy"])] = row
-        checked = 0
-        for title, series in panels.items():
-            for gid, l in series.items():
-                _, _, n, rule, source, strategy = gid.split("-", 5)
-                if source != "glibc":
-                    continue
-                checked += 1
-                rule = rule.replace("_", "/")
-                mine = medians[(strategy, int(n), rule, 1, "go")]
-                base = medians[("receive-only", int(n), rule, 1, "go")]
-                self.assertAlmostEqual(
-                    l.get_ydata()[0], mine["real_time_per_item_ns"]
-                    / base["real_time_per_item_ns"], msg=gid)
-                self.assertEqual(l.get_xdata()[0], mine["amplification"])
-        self.assertEqual(checked, 6 * 6)    # 6 panels x 6 strategies
-
-    def test_tradeoff_bars_are_repetitions_over_baseline_median(self):
-        glibc = self.sel.sources[0]
-        copy = [c for c in glibc.select("copy", "16")
-                if c.source_bytes == 65536][0]
-        base = [c for c in glibc.cases if c.strategy == "receive-only"
-                and c.kept_rule == "16" and c.source_bytes == 65536][0]
-        value = plot.relative_time(copy, base)
-        self.assertAlmostEqual(value.median, 4208.6677 / 4023.63)
-        self.assertAlmostEqual(value.low, 4169.5406 / 4023.63)
-        self.assertAlmostEqual(value.high, 4247.7948 / 4023.63)
-        self.assertEqual(value.repetitions, 2)
-        self.assertIsNone(plot.relative_time(copy, None))
-
-    def test_tradeoff_reference_axes_and_legend(self):
-        p = self.plots["tradeoff"]
-        for ax in p.figure.axes:
-            refs = [l for l in ax.get_lines()
-                    if (l.get_gid() or "").startswith("reference-")]
-            self.assertEqual(len(refs), 1)
-            self.assertEqual(list(refs[0].get_ydata()), [1, 1])
-            self.assertEqual(ax.get_xscale(), "log")
-            self.assertEqual(ax.get_yscale(), "log")
-            self.assertEqual(ax.yaxis.get_major_formatter()(2, 0), "2×")
-        ax = p.figure.axes[0]
-        self.assertIn("receive-only", ax.get_ylabel())
-        self.assertIn("amplification", p.figure.axes[-1].get_xlabel())
-        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
-        self.assertIn("glibc (filled)", labels)
-        self.assertIn("mimalloc (hollow)", labels)
-        self.assertIn("1×: receiving alone (receive-only's time)", labels)
-        self.assertIn(plot.strategy_label("retain"), labels)
-        title = p.figure._suptitle.get_text()
-        for text in ("glibc, mimalloc", "elem 1 B", "growth go", "M = 200"):
-            self.assertIn(text, title)
-        # Allocators by fill: glibc filled, mimalloc open.
-        series = self.series_by_panel(p)[TRADEOFF_TITLES[0]]
-        self.assertEqual(
-            series["series-tradeoff-64-16-glibc-copy"].get_fillstyle(),
-            "full")
-        self.assertEqual(series["series-tradeoff-64-16-glibc-copy"]
-                         .get_markerfacecolor(), "#1f77b4")
-        self.assertEqual(series["series-tradeoff-64-16-mimalloc-copy"]
-                         .get_markerfacecolor(), "none")
-        self.assertIn("filled: glibc, hollow: mimalloc", p.caption)
-
-    def test_tradeoff_single_allocator(self):
-        sel = plot.select(results.load_many([GLIBC]))
-        p = plot.figure_tradeoff(sel)
-        panels = self.series_by_panel(p)
-        self.assertEqual(list(panels), TRADEOFF_TITLES)
-        self.assertTrue(all(len(s) == 6 for s in panels.values()))
-        labels = [t.get_text() for t in p.figure.legends[0].get_texts()]
-        self.assertNotIn("glibc (filled)", labels)
-        self.assertNotIn("fill", p.caption)
+        value = model.relative_time(
+            *[(c, self.sel.sources[0].baseline(c))
+              for c in self.sel.sources[0].select("copy", "16")
+              if c.source_bytes == 65536][0])
+        base = (4052.3848 + 3994.8752) / 2
+        self.assertAlmostEqual(value.low, 4169.5406 / base)
+        self.assertAlmostEqual(value.high, 4247.7948 / base)
+        self.assertIsNone(model.relative_time(None, None))
 
     def test_tradeoff_baseline_survives_strategy_filter(self):
         sel = plot.select(results.load_many([GLIBC]),
                           strategies=["retain", "copy"])
-        p = plot.figure_tradeoff(sel)
-        panels = self.series_by_panel(p)
-        self.assertTrue(all(len(s) == 2 for s in panels.values()))
-        line = panels["N = 64 KiB · k = 16 · M = 200"][
-            "series-tradeoff-65536-16-glibc-copy"]
-        self.assertAlmostEqual(line.get_ydata()[0], 4208.6677 / 4023.63)
+        lines = series_of(figures.figure_tradeoff(sel))
+        self.assertEqual(len(lines), 6)
+        self.assertAlmostEqual(
+            lines["series-tradeoff-glibc-65536-copy"].get_ydata()[0],
+            ((4247.7948 + 4169.5406) / 2) / ((4052.3848 + 3994.8752) / 2))
 
     def test_empty_figures_left_out(self):
         sel = plot.select(results.load_many([GLIBC]),
                           strategies=["receive-only"])
         names = [p.name for p in plot.make_plots(sel)]
-        # receive-only holds 0 bytes and there is no retain.
-        self.assertEqual(names, ["time", "rss"])
+        self.assertEqual(names, ["time", "rss"])   # holds 0 bytes, no retain
+
+
+class FindingsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.sel = plot.select(results.load_many(GOOD))
+        cls.table = findings.findings(cls.sel)
+
+    def cells(self, allocator, strategy):
+        row = [r for r in self.table.rows
+               if r[:2] == [allocator, strategy]][0]
+        return dict(zip(self.table.header, row))
+
+    def test_spread_in_cells(self):
+        copy = self.cells("glibc", "copy")
+        self.assertEqual(copy["time/item, N = 64 KiB"],
+                         "4.21 µs (4.17–4.25 µs)")
+        self.assertIn("minimum–maximum of the 2 repetitions",
+                      self.table.intro)
+
+    def test_noise_is_not_a_finding(self):
+        # At 1 MiB receiving dominates: copy's 21 ns extra is inside the
+        # jitter of the repetitions, so no difference is claimed.
+        copy = self.cells("glibc", "copy")
+        self.assertEqual(copy["vs receive-only, N = 1 MiB"], findings.NOISE)
+        retain = self.cells("glibc", "retain")
+        self.assertTrue(retain["vs receive-only, N = 64 KiB"]
+                        .startswith("+"))
+        base = self.cells("glibc", "receive-only")
+        self.assertEqual(base["vs receive-only, N = 64 B"], units.MISSING)
+
+    def test_cost_cell(self):
+        a, b = model.Value([10.0, 12.0]), model.Value([11.0, 13.0])
+        self.assertEqual(findings.cost_cell(a, b), findings.NOISE)
+        c = model.Value([20.0, 21.0])
+        self.assertEqual(findings.cost_cell(c, a), "+9.5 ns")
+        self.assertEqual(findings.cost_cell(model.Value([20.0]), a),
+                         "+9 ns (n=1, unchecked)")
+        self.assertEqual(findings.cost_cell(None, a), units.MISSING)
 
 
 class CliTest(unittest.TestCase):
@@ -417,14 +533,14 @@ class CliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="slicebench-plot-")
-        for path in (GLIBC, MIMALLOC):
+        for path in GOOD:
             shutil.copy(path, cls.tmp)
         cls.out = os.path.join(cls.tmp, RUN_ID)
         os.mkdir(cls.out)
         with open(os.path.join(cls.out, "notes.txt"), "w") as f:
             f.write("not ours\n")
-        cls.proc = run_cli([f"{RUN_ID}_glibc.csv", f"{RUN_ID}_mimalloc.csv"],
-                           cwd=cls.tmp)
+        cls.names = [os.path.basename(p) for p in GOOD]
+        cls.proc = run_cli(cls.names, cwd=cls.tmp)
 
     @classmethod
     def tearDownClass(cls):
@@ -432,6 +548,7 @@ class CliTest(unittest.TestCase):
 
     def test_exit_and_listing(self):
         self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        self.assertEqual(self.proc.stderr, "")
         listed = {os.path.basename(p)
                   for p in self.proc.stdout.splitlines()}
         self.assertEqual(listed, OWN_FILES)
@@ -440,22 +557,35 @@ class CliTest(unittest.TestCase):
         self.assertEqual(set(os.listdir(self.out)), OWN_FILES | {"notes.txt"})
         with open(os.path.join(self.out, "notes.txt")) as f:
             self.assertEqual(f.read(), "not ours\n")
-        for name in plot.FIGURE_NAMES:
-            with open(os.path.join(self.out, name + ".png"), "rb") as f:
+        for name in PNGS:
+            with open(os.path.join(self.out, name), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
-    def test_svg_series_counts(self):
+    def test_svg_on_request(self):
+        out = os.path.join(self.tmp, "svg")
+        proc = run_cli(self.names + ["--svg", "--out", out], cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(set(os.listdir(out)), OWN_FILES | SVGS)
         for name, expected in EXPECTED_SERIES.items():
             with self.subTest(figure=name):
-                path = os.path.join(self.out, name + ".svg")
-                self.assertEqual(svg_series(path), expected)
+                self.assertEqual(svg_series(os.path.join(out, name + ".svg")),
+                                 expected)
+
+    def test_quick(self):
+        out = os.path.join(self.tmp, "quick")
+        proc = run_cli(self.names + ["--quick", "--out", out], cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(set(os.listdir(out)),
+                         {f"{n}.png" for n in figures.QUICK_FIGURE_NAMES}
+                         | {"findings.md", "report.html"})
 
     def test_findings_table(self):
         with open(os.path.join(self.out, "findings.md")) as f:
             text = f.read()
         rows = [l for l in text.splitlines() if l.startswith("| ")]
-        self.assertEqual(len(rows), 1 + 14)     # header, 2 x 7 strategies
+        self.assertEqual(len(rows), 1 + 21)     # header, 3 x 7 strategies
         self.assertIn("| glibc | `retain` | ", text)
+        self.assertIn("| go | `copy` | ", text)
 
     def test_rerun_only_overwrites_own_files(self):
         out = os.path.join(self.tmp, "again")
@@ -463,7 +593,7 @@ class CliTest(unittest.TestCase):
         keep = os.path.join(out, "mine.png")
         with open(keep, "wb") as f:
             f.write(b"keep")
-        args = [f"{RUN_ID}_glibc.csv", "--out", out, "--no-report",
+        args = [self.names[0], "--out", out, "--no-report", "--svg",
                 "--strategy", "retain", "--strategy", "copy"]
         for _ in range(2):
             proc = run_cli(args, cwd=self.tmp)
@@ -473,6 +603,12 @@ class CliTest(unittest.TestCase):
         self.assertNotIn("report.html", os.listdir(out))
         self.assertEqual(svg_series(os.path.join(out, "time.svg")), 4)
 
+    def test_reads_schema_1(self):
+        out = os.path.join(self.tmp, "v1")
+        proc = run_cli([V1, "--out", out, "--quick"], cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("time.png", os.listdir(out))
+
     @unittest.skipIf(
         not shutil.which("python3")
         or os.path.realpath(shutil.which("python3"))
@@ -480,15 +616,16 @@ class CliTest(unittest.TestCase):
         "no python3 other than /usr/bin/python3 on PATH")
     def test_other_python3(self):
         out = os.path.join(self.tmp, "other-python")
-        proc = run_cli([f"{RUN_ID}_glibc.csv", "--out", out, "--no-report"],
-                       cwd=self.tmp, python=shutil.which("python3"))
+        proc = run_cli([self.names[0], "--out", out, "--no-report",
+                        "--quick"], cwd=self.tmp,
+                       python=shutil.which("python3"))
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("time.png", os.listdir(out))
 
 
 class BadInputTest(unittest.TestCase):
     """Every bad input: exit 2, one stderr line naming the file, nothing
-    created (neither the default run folder nor --out)."""
+    created (neither the default run folder nor --out), no traceback."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="slicebench-plot-bad-")
@@ -496,19 +633,22 @@ class BadInputTest(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def assertRefused(self, args, *expect):
+    def assertOneLine(self, proc, *expect):
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertTrue(lines[0].startswith("plot.py: "), lines[0])
+        self.assertNotIn("Traceback", proc.stderr)
+        for text in expect:
+            self.assertIn(text, lines[0])
+
+    def assertRefused(self, args, *expect, env=None):
         before = sorted(os.listdir(self.tmp))
         out = os.path.join(self.tmp, "out")
         for extra in ([], ["--out", out]):
-            proc = run_cli(args + extra, cwd=self.tmp)
-            self.assertEqual(proc.returncode, 2, proc.stderr)
+            proc = run_cli(args + extra, cwd=self.tmp, env=env)
+            self.assertOneLine(proc, *expect)
             self.assertEqual(proc.stdout, "")
-            lines = proc.stderr.splitlines()
-            self.assertEqual(len(lines), 1, proc.stderr)
-            self.assertTrue(lines[0].startswith("plot.py: "), lines[0])
-            self.assertNotIn("Traceback", proc.stderr)
-            for text in expect:
-                self.assertIn(text, lines[0])
             self.assertEqual(sorted(os.listdir(self.tmp)), before)
 
     def copy(self, name):
@@ -519,15 +659,27 @@ class BadInputTest(unittest.TestCase):
         for name, problem in (
                 ("bad_empty.csv", "empty file"),
                 ("bad_garbage.csv", "binary data"),
-                ("bad_schema_v2.csv", "schema version 2"),
+                ("bad_schema_v9.csv", "schema version 9"),
                 ("bad_missing_column.csv", "missing columns: held_bytes"),
                 ("bad_non_numeric.csv", "is not a number"),
-                ("bad_header_only.csv", "no result rows")):
+                ("bad_header_only.csv", "no result rows"),
+                ("bad_cut.csv", "cut while being written"),
+                ("bad_negative_time.csv", "must be above zero"),
+                ("bad_zero_time.csv", "must be above zero"),
+                ("bad_inf_time.csv", "not a finite number"),
+                ("bad_nan_time.csv", "not a finite number")):
             with self.subTest(file=name):
                 self.assertRefused([self.copy(name)], name, problem)
 
     def test_missing_file(self):
         self.assertRefused(["nothing.csv"], "nothing.csv: no such file")
+
+    def test_not_regular_files(self):
+        self.assertRefused(["/dev/zero"], "/dev/zero: not a regular file")
+        self.assertRefused([self.tmp], "is a directory")
+        fifo = os.path.join(self.tmp, "fifo.csv")
+        os.mkfifo(fifo)         # nobody writes: reading it would hang
+        self.assertRefused([fifo], "not a regular file")
 
     def test_bad_file_among_good_ones(self):
         good = self.copy(os.path.basename(GLIBC))
@@ -542,6 +694,15 @@ class BadInputTest(unittest.TestCase):
         self.assertRefused([good, "--growth-policy", "x1.5"], good,
                            "growth_policy=x1.5")
 
+    def test_matplotlib_warnings_do_not_leak(self):
+        # An unwritable config folder makes matplotlib warn on import; the
+        # filter error after that import must still be the only line.
+        good = self.copy(os.path.basename(GLIBC))
+        env = {"MPLCONFIGDIR": "/proc/slicebench-none",
+               "HOME": "/proc/slicebench-none"}
+        self.assertRefused([good, "--allocator", "tcmalloc"],
+                           "allocator=tcmalloc", env=env)
+
     def test_bad_options(self):
         good = self.copy(os.path.basename(GLIBC))
         self.assertRefused([good, "--strategy", "leak"], "invalid choice")
@@ -549,6 +710,67 @@ class BadInputTest(unittest.TestCase):
         self.assertRefused([good, "--elem-bytes", "0"], "must be positive")
         self.assertRefused([], "required")
         self.assertRefused([good, "--bogus"], "unrecognized arguments")
+
+    def test_closed_or_full_stdout(self):
+        good = self.copy(os.path.basename(GLIBC))
+        out = os.path.join(self.tmp, "out")
+        args = [SYSTEM_PYTHON, CLI, good, "--out", out, "--quick"]
+        closed = subprocess.run(args, cwd=self.tmp, stdout=None,
+                                stderr=subprocess.PIPE, text=True,
+                                timeout=120, pass_fds=(),
+                                preexec_fn=lambda: os.close(1))
+        self.assertOneLine(closed, "standard output is closed")
+        self.assertFalse(os.path.exists(out))
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(args, cwd=self.tmp, stdout=full,
+                                  stderr=subprocess.PIPE, text=True,
+                                  timeout=120)
+        self.assertOneLine(proc, "cannot write to standard output")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([SYSTEM_PYTHON, CLI, "--help"],
+                                  cwd=self.tmp, stdout=full,
+                                  stderr=subprocess.PIPE, text=True,
+                                  timeout=120)
+        self.assertOneLine(proc, "cannot write to standard output")
+        read, write = os.pipe()
+        os.close(read)                      # a reader that went away
+        proc = subprocess.run(args, cwd=self.tmp, stdout=write,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+        os.close(write)
+        self.assertOneLine(proc, "cannot write to standard output")
+
+    def test_extreme_finite_values(self):
+        # Finite values near the float limits: a plot or a one-line error,
+        # never a traceback.
+        with open(GLIBC) as f:
+            lines = f.read().splitlines(keepends=True)
+        header = [l for l in lines if not l.startswith("#")][0].split(",")
+        col = {n.strip(): i for i, n in enumerate(header)}
+        for value in ("1.7e308", "4.9e-324"):
+            with self.subTest(value=value):
+                out, body = [], False
+                for line in lines:
+                    if line.startswith("#") or not body:
+                        body = body or not line.startswith("#")
+                        out.append(line)
+                        continue
+                    cells = line.rstrip("\n").split(",")
+                    for name in ("real_time_per_item_ns", "held_bytes",
+                                 "needed_bytes", "amplification"):
+                        if cells[col[name]] not in ("", "0.0", "0"):
+                            cells[col[name]] = value
+                    out.append(",".join(cells) + "\n")
+                path = os.path.join(self.tmp, "extreme.csv")
+                with open(path, "w") as f:
+                    f.writelines(out)
+                proc = run_cli([path, "--out",
+                                os.path.join(self.tmp, "x" + value)],
+                               cwd=self.tmp)
+                self.assertNotIn("Traceback", proc.stderr)
+                if proc.returncode != 0:
+                    self.assertOneLine(proc)
+                else:
+                    self.assertEqual(proc.stderr, "")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-from slicebench import plot, report, results  # noqa: E402
+from slicebench import findings, model, plot, report, results  # noqa: E402
+from slicebench import schema  # noqa: E402
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "plot")
 RUN_ID = "20261126T230102Z_3f2a9c1"
@@ -121,13 +122,13 @@ class ReportTest(unittest.TestCase):
     def test_metadata_of_every_file_escaped(self):
         for path in (GLIBC, MIMALLOC):
             self.assertIn(os.path.basename(path), self.html)
-        for key in report.META_ORDER:
+        for key in schema.META_KEYS:
             self.assertIn(f"<th>{key}</th>", self.html)
         self.assertIn("&lt;fixture &amp; &quot;quotes&quot;&gt;", self.html)
         self.assertNotIn("<fixture", self.html)
 
     def test_skipped_case_listed(self):
-        self.assertIn("retain/N:1048576/k:16/M:200", self.html)
+        self.assertIn("retain/N:1048576/k:16/M:50", self.html)
         self.assertIn("over budget", self.html)
 
     def test_findings_markdown(self):
@@ -137,7 +138,8 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(len(table), 2 + 14)    # header, rule, 2 x 7 rows
         header = [c.strip() for c in table[0].strip("|").split("|")]
         self.assertEqual(header[:2], ["allocator", "strategy"])
-        self.assertEqual(header[2:4], ["time/item, N = 64 B",
+        self.assertEqual(header[2:5], ["time/item, N = 64 B",
+                                       "vs receive-only, N = 64 B",
                                        "amplification, N = 64 B"])
         self.assertIn("time/item, N = 64 KiB", header)
         self.assertIn("time/item, N = 1 MiB", header)
@@ -145,28 +147,43 @@ class ReportTest(unittest.TestCase):
                 for l in table[2:]}
         retain = [c.strip() for c in
                   rows[("glibc", "`retain`")].strip("|").split("|")]
-        self.assertEqual(retain[3], "4×")           # N/k = 64/16
-        self.assertEqual(retain[5], "4096×")        # 64 KiB / 16
-        self.assertEqual(retain[7], "65536×")       # 1 MiB / 16
+        self.assertEqual(retain[4], "4×")           # N/k = 64/16
+        self.assertEqual(retain[7], "4096×")        # 64 KiB / 16
+        self.assertEqual(retain[10], "65536×")      # 1 MiB / 16
+        self.assertRegex(retain[2], r"^[0-9.]+ ns \([0-9.]+–[0-9.]+ ns\)$")
+        self.assertTrue(retain[3].startswith("+"))
         skipped = [c.strip() for c in
                    rows[("mimalloc", "`retain`")].strip("|").split("|")]
-        self.assertEqual(skipped[6:8], ["–", "–"])
-        self.assertTrue(retain[2].endswith(" ns"))
+        self.assertEqual(skipped[8:11], ["–", "–", "–"])
+
+    def test_machine_check_shown(self):
+        self.assertIn("<h2>Machine check</h2>", self.html)
+        # Escaped warning text of the glibc file, and its keys.
+        self.assertIn("CPU frequency governor is powersave; &lt;ASLR&gt; "
+                      "is on", self.html)
+        for key in ("aslr", "cpufreq_governor", "loadavg_1m"):
+            self.assertIn(f"<th>{key}</th>", self.html)
+        self.assertIn('class="warn"', self.html)
+
+    def test_machine_check_absent(self):
+        sel = plot.select(results.load_many([MIMALLOC]))
+        page = report.render_html(sel, [], findings.findings(sel))
+        self.assertIn("record no machine check", page)
 
     def test_findings_html_matches_markdown(self):
         sel = plot.select(results.load_many([GLIBC, MIMALLOC]))
-        table = report.findings(sel)
+        table = findings.findings(sel)
         self.assertEqual(table.markdown(), self.markdown)
         self.assertIn(table.html(), self.html)
 
     def test_representative_sizes(self):
-        self.assertEqual(report.representative_sizes(
+        self.assertEqual(model.representative_sizes(
             [64, 4096, 65536, 1 << 20]), [64, 65536, 1 << 20])
-        self.assertEqual(report.representative_sizes([1 << 20, 64]),
+        self.assertEqual(model.representative_sizes([1 << 20, 64]),
                          [64, 1 << 20])
-        self.assertEqual(report.representative_sizes([100000, 16]),
+        self.assertEqual(model.representative_sizes([100000, 16]),
                          [16, 100000])
-        self.assertEqual(report.representative_sizes([4096]), [4096])
+        self.assertEqual(model.representative_sizes([4096]), [4096])
 
 
 @unittest.skipUnless(os.access(CHROMIUM, os.X_OK),

@@ -1,0 +1,49 @@
+"""Where a run's plots and reports go, and how they are written.
+
+default_out_dir(sel)    <folder of the first input file>/<run id>
+write_files(folder, files)
+    Write (name, bytes) pairs into folder (made if missing), each through a
+    temporary file renamed over the old one: a reader never sees half a
+    file, a symlink at that name is replaced rather than followed, and no
+    other file is touched or deleted. Raises PlotError naming the path when
+    the folder or a file cannot be written.
+"""
+
+import os
+import re
+import tempfile
+
+from .model import PlotError
+
+
+def default_out_dir(sel):
+    """<folder of the first input file>/<run id>, the run id made safe as
+    one path component."""
+    name = re.sub(r"[^A-Za-z0-9._+-]", "_", sel.run_id).lstrip(".") or "run"
+    return os.path.join(os.path.dirname(sel.results[0].path) or ".", name)
+
+
+def _write(folder, name, data):
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, os.path.join(folder, name))
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return os.path.join(folder, name)
+
+
+def write_files(folder, files):
+    """Write (name, bytes) pairs into folder; return the paths written."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return [_write(folder, name, data) for name, data in files]
+    except OSError as e:
+        where = e.filename or folder
+        raise PlotError(f"{where}: cannot write: {e.strerror}") from None
