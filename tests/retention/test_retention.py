@@ -165,9 +165,13 @@ class Behaviour(unittest.TestCase):
         p = run(BINARIES[0], "--quick", f"--csv-dir={self.dir}", "--benchmark_repetitions=2")
         self.assertEqual(p.returncode, 0, p.stderr)
         res = results.load(only_csv(self.dir))
-        aggregates = {r["aggregate"] for r in res.rows}
-        self.assertEqual(aggregates, {"", "mean", "median", "stddev", "cv"})
+        # schema 2: one row per measurement, no aggregate rows
+        per_case = {}
+        for r in res.rows:
+            per_case.setdefault(r["benchmark"], []).append(r["repetition"])
+        self.assertTrue(all(sorted(reps) == [0, 1] for reps in per_case.values()), per_case)
         self.assertEqual({r["strategy"] for r in res.rows}, set(results.STRATEGIES))
+        self.assertEqual({r["run_id"] for r in res.rows}, {res.meta["run_id"]})
 
     def test_a_run_never_overwrites_an_earlier_file(self):
         flags = ["--sizes=4KiB", "--kept=16", "--elem=1", "--strategies=copy",
@@ -513,7 +517,7 @@ class BadInput(unittest.TestCase):
 
     def test_budget_too_small_for_any_case(self):
         self.refused("--budget=1 KiB is too small for any case "
-                     "(the smallest needs about 68 KiB)", "--sizes=64KiB", "--kept=16",
+                     "(the smallest needs about 68.0 KiB)", "--sizes=64KiB", "--kept=16",
                      "--budget=1KiB")
 
     def test_results_folder_missing(self):
