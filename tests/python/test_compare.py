@@ -31,7 +31,7 @@ sys.path.insert(0, FIXTURES)
 
 import make_fixtures as mk  # noqa: E402
 from slicebench import compare, compare_stats  # noqa: E402
-from slicebench import results  # noqa: E402
+from slicebench import schema  # noqa: E402
 from slicebench.results import ResultsError  # noqa: E402
 
 MIB = 1 << 20
@@ -194,23 +194,35 @@ class TestVerdicts(TempDirCase):
         base = self.synthetic("base.csv", 1, 1.0, 3, 0.02)
         new = self.synthetic("new.csv", 2, 2.0, 3, 0.02)
         cmp = compare.compare_files(base, new)
-        self.assertEqual(len(cmp.warnings), 3)
+        # One warning for all rows, first, saying how many are needed.
+        self.assertEqual(len(cmp.warnings), 1)
         for row in cmp.rows:
             self.assertEqual(row.time_verdict, "no change")
             self.assertAlmostEqual(row.times["real"].min_p, 0.1)
-        self.assertIn("too few repetitions (3 vs 3)", cmp.warnings[0])
-        self.assertIn("0.1", cmp.warnings[0])
+        want = ("no time verdict is possible: too few repetitions per side "
+                "(as few as 3 vs 3); at alpha 0.05 a verdict needs at least "
+                "4 per side")
+        self.assertIn(want, cmp.warnings[0])
         for fmt in ("console", "markdown", "json"):
             status, out, _ = run_main(base, new, "--format", fmt)
-            self.assertIn("too few repetitions (3 vs 3)", out, fmt)
+            self.assertIn(want, out, fmt)
         for side in ("base", "new"):
             out = run_main(base, new, "--format", "benchstat", "--side",
                            side)[1]
-            self.assertIn("# warning: ", out)
-            self.assertIn("too few repetitions (3 vs 3)", out)
+            self.assertIn("# warning: " + want, out)
         # 4 vs 4 can reach p < 0.05: no warning.
         base = self.synthetic("base4.csv", 1, 1.0, 4, 0.02)
         self.assertEqual(compare.compare_files(base, base).warnings, [])
+        # Some rows too few: the count is said.
+        few = [mk.case("retain", [10.0, 11.0, 12.0], 0.0)] + [
+            mk.case("copy", [10.0 + i for i in range(5)], 0.0, source=s)
+            for s in (64, 128, 256, 512)]
+        mk.write_csv(self.path("few.csv"), few)
+        cmp = compare.compare_files(self.path("few.csv"), self.path("few.csv"))
+        self.assertTrue(any("too few repetitions (3 vs 3)" in w
+                            for w in cmp.warnings), cmp.warnings)
+        self.assertEqual(compare_stats.samples_needed(0.05), 4)
+        self.assertEqual(compare_stats.samples_needed(0.01), 5)
 
     def test_geometric_mean_hand_computed(self):
         base = [mk.case("retain", [100.0] * 4, 0.0),
@@ -374,9 +386,8 @@ class TestBadInput(TempDirCase):
         cases = {
             "missing": (self.path("nope.csv"), "nope.csv: no such file"),
             "empty": (os.path.join(BAD, "empty.csv"), "empty file"),
-            "schema": (os.path.join(BAD, "schema2.csv"),
-                       "schema2.csv: schema version 2, this tool reads "
-                       "version 1"),
+            "schema": (os.path.join(BAD, "schema99.csv"),
+                       "schema99.csv: schema version 99"),
             "column": (os.path.join(BAD, "missing_column.csv"),
                        "missing columns: held_bytes"),
             "number": (os.path.join(BAD, "non_numeric.csv"),
@@ -473,11 +484,11 @@ class TestFormats(unittest.TestCase):
             self.assertIn(key, row)
         for key in ("column", "n_base", "n_new", "base_median_ns",
                     "new_median_ns", "ratio", "change_pct", "p_value",
-                    "min_p", "hl_change_pct", "ci_low_pct", "ci_high_pct",
+                    "p_adjusted", "u_p_value", "min_p", "hl_change_pct", "ci_low_pct", "ci_high_pct",
                     "verdict"):
             self.assertIn(key, row["times"]["real"])
         self.assertEqual(row["time_verdict"], "slower")
-        self.assertEqual(set(row["params"]), set(results.PARAMS))
+        self.assertEqual(set(row["params"]), set(schema.PARAMS))
         self.assertEqual(set(row["memory"]["held_bytes"]),
                          {"n_base", "n_new", "base", "new", "change_abs",
                           "change_pct", "verdict"})
@@ -508,10 +519,20 @@ class TestFormats(unittest.TestCase):
                       "alloc=glibc-2\t64000\t", out)
         self.assertIn("held-B", out)
 
-    def test_benchstat_needs_side(self):
-        status, _, err = run_cli(*self.args, "--format", "benchstat")
+    def test_benchstat_both_sides_without_side(self):
+        status, out, err = run_cli(*self.args, "--format", "benchstat")
+        self.assertEqual((status, err), (1, ""))
+        lines = out.splitlines()
+        i, j = lines.index("side: base"), lines.index("side: new")
+        self.assertLess(i, j)
+        self.assertEqual(sum(1 for l in lines[i:j]
+                             if l.startswith("Benchmark")), 20)
+        self.assertEqual(sum(1 for l in lines[j:]
+                             if l.startswith("Benchmark")), 20)
+        self.assertIn("benchstat -col side", out)
+        status, _, err = run_cli(*self.args, "--side", "base")
         self.assertEqual(status, 2)
-        self.assertIn("--side", err)
+        self.assertIn("--side goes with --format benchstat", err)
 
 
 class TestCLI(unittest.TestCase):
