@@ -137,14 +137,21 @@ def _int_or(text, default):
 
 def _check_time(path, case, rep_id, column, value):
     if value is not None and not (math.isfinite(value) and value > 0):
-        raise ResultsError(f"{path}: case {case.label}: repetition "
-                           f"{rep_id[1]}: {column} {value!r} is not a "
-                           "positive finite time")
+        where = "" if rep_id is None else f"repetition {rep_id[1]}: "
+        raise ResultsError(f"{path}: case {case.label}: {where}{column} "
+                           f"{value!r} is not a positive finite time")
 
 
 def _add_rep(path, side, case, rep):
     for fig, column in side.time_columns.items():
         _check_time(path, case, rep["id"], column, rep[fig])
+        if rep[fig] is None and side.kind == CSV:
+            # The reader gives NaN and an empty cell alike as None; a
+            # measured repetition has both times.
+            where = ("" if rep["id"] is None
+                     else f"repetition {rep['id'][1]}: ")
+            raise ResultsError(f"{path}: case {case.label}: {where}{column} "
+                               "is empty or NaN")
     if rep["id"] is not None and any(r["id"] == rep["id"] for r in case.reps):
         raise ResultsError(f"{path}: case {case.label}: repetition "
                            f"{rep['id'][1]} of run {rep['id'][0]!r} appears "
