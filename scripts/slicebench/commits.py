@@ -31,7 +31,7 @@ import tempfile
 import time
 
 from . import commits_git as g
-from .commits_git import CommitsError, Interrupted  # noqa: F401 (re-export)
+from .commits_git import CommitsError
 from .commits_merge import write_merged
 
 ALLOCATORS = ("glibc", "mimalloc", "jemalloc")

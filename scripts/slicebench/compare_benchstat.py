@@ -30,7 +30,6 @@ import platform
 import re
 
 from . import compare_format as cf
-from . import compare_input
 
 _GO_UNSAFE = re.compile(r"[^A-Za-z0-9_.=+-]+")
 _GOARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64",
@@ -107,7 +106,8 @@ def render(cmp, side=None):
     arch = platform.machine()
     out = [f"# slicebench compare.py: {name.upper()} converted from "
            f"{cf.describe(s)}, a {s.kind}" for name, s in sides]
-    out += ["# one op is one item;"
+    out += ["# one op is one item (slicebench; Google Benchmark JSON: one "
+            "iteration);"
             " held-B: bytes held at the end of a batch;"
             " peak-rss-B: growth of the peak resident set"]
     if side is None:

@@ -58,22 +58,35 @@ def ratio(r):
             else f"{units.format_ratio(r)} ({pct((r - 1) * 100)})")
 
 
+def _about(side, meta):
+    """What one file is: its run id, allocator and commit, or its date."""
+    if side.kind == compare_input.CSV:
+        bits = [meta.get("run_id"), meta.get("allocator")]
+        commit = meta.get("git_commit")
+        if commit and commit != "unknown":
+            bits.append("commit " + commit[:12]
+                        + (" dirty" if meta.get("git_dirty") == "true"
+                           else ""))
+    else:
+        bits = [meta.get("date"), meta.get("host_name")]
+    return [b for b in bits if b]
+
+
 def describe(side):
-    """A side's files and what they are: run id, allocator, commit."""
-    parts = []
-    for path, m in side.metas:
-        if side.kind == compare_input.CSV:
-            bits = [m.get("run_id"), m.get("allocator")]
-            commit = m.get("git_commit")
-            if commit and commit != "unknown":
-                bits.append("commit " + commit[:12]
-                            + (" dirty" if m.get("git_dirty") == "true"
-                               else ""))
-        else:
-            bits = [m.get("date"), m.get("host_name")]
-        bits = [b for b in bits if b]
-        parts.append(f"{path} ({', '.join(bits)})" if bits else path)
-    return "; ".join(parts)
+    """A side's files and what they are; several files in one short line
+    (how many, the first and last, and what they share)."""
+    if len(side.metas) == 1:
+        path, meta = side.metas[0]
+        bits = _about(side, meta)
+        return f"{path} ({', '.join(bits)})" if bits else path
+    first, last = side.metas[0][0], side.metas[-1][0]
+    shared = []
+    for bits in zip(*(_about(side, m) for _, m in side.metas)):
+        values = sorted(set(bits))
+        if len(values) <= 3:
+            shared.append("/".join(values))
+    return (f"{len(side.metas)} files, {first} ... {last}"
+            + (f" ({', '.join(shared)})" if shared else ""))
 
 
 def method_lines(cmp):

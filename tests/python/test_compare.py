@@ -32,7 +32,6 @@ sys.path.insert(0, FIXTURES)
 import make_fixtures as mk  # noqa: E402
 from slicebench import compare, compare_stats  # noqa: E402
 from slicebench import schema  # noqa: E402
-from slicebench.results import ResultsError  # noqa: E402
 
 MIB = 1 << 20
 GO_LINE = re.compile(r"^Benchmark\S+\s+\d+\s+[\d.]+ ns/op")

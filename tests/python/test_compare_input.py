@@ -190,8 +190,8 @@ class TestOverflow(TempDirCase):
                                1)
             with open(self.path("a.json"), "w") as f:
                 f.write(bad)
-            status, out, err = run_cli(self.path("a.json"),
-                                       self.path("a.json"))
+            status, out, err = run_main(self.path("a.json"),
+                                        self.path("a.json"))
             self.assertEqual(status, 2, (digits, err))
             self.assertNotIn("Traceback", err)
             self.assertEqual(len(err.splitlines()), 1, err)
@@ -199,7 +199,7 @@ class TestOverflow(TempDirCase):
 
 class TestBadTimes(TempDirCase):
     def assertBad(self, base, words):
-        status, out, err = run_cli(base, base)
+        status, out, err = run_main(base, base)
         self.assertEqual((status, out), (2, ""), err)
         self.assertEqual(len(err.splitlines()), 1, err)
         self.assertIn(words, err)
@@ -229,7 +229,7 @@ class TestBadTimes(TempDirCase):
 
 class TestInputFiles(TempDirCase):
     def assertRefused(self, path, words):
-        status, out, err = run_cli(path, fixture("new.csv"))
+        status, out, err = run_main(path, fixture("new.csv"))
         self.assertEqual((status, out), (2, ""), err)
         self.assertEqual(len(err.splitlines()), 1, err)
         self.assertIn(words, err)
@@ -344,6 +344,35 @@ class TestSeveralFiles(TempDirCase):
         out = run_main(fixture("base.csv"), fixture("new.csv"))[1]
         self.assertIn("for bytes, above 4 KiB (peak RSS: above 256 KiB",
                       out)
+
+
+class TestSchema2Rows(TempDirCase):
+    """Rows as a schema 2 reader gives them (run_id and batches columns, no
+    aggregate): compare takes the run id from the row."""
+
+    def test_rows_of_schema_2(self):
+        from slicebench import compare_input, results, schema
+        mk.write_csv(self.path("a.csv"), [mk.case("retain", [10.0] * 3,
+                                                  0.0)])
+        v1 = results.load(self.path("a.csv"))
+        rows = []
+        for run in ("r1", "r2"):
+            for row in v1.rows:
+                if row["aggregate"]:
+                    continue
+                row = dict(row, run_id=run, batches=row["iterations"])
+                rows.append({c: row[c] for c in schema.COLUMN_NAMES})
+        saved = results.load
+        results.load = lambda path: results.Results(path, v1.meta, rows)
+        try:
+            side = compare_input.load_side(self.path("a.csv"))
+        finally:
+            results.load = saved
+        (case,) = side.cases.values()
+        self.assertEqual([r["id"] for r in case.reps],
+                         [("r1", 0), ("r1", 1), ("r1", 2),
+                          ("r2", 0), ("r2", 1), ("r2", 2)])
+        self.assertEqual(case.reps[0]["ops"], 1000 * 64)
 
 
 class TestOutputStream(unittest.TestCase):
