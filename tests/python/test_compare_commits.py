@@ -323,6 +323,27 @@ class KeepsMeasurements(unittest.TestCase):
                 self.assertIn(os.path.dirname(self.raw_dir), message)
                 shutil.rmtree(os.path.dirname(self.raw_dir))
 
+    def test_full_disk(self):
+        import errno
+
+        def full(paths, repetitions, out):
+            out.write("# schema_version=1\n")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        out_dir = os.path.join(self.tmp.name, "out")
+        saved = commits_merge.merge_rounds
+        commits_merge.merge_rounds = full
+        try:
+            with self.assertRaises(CommitsError) as e:
+                self.run_with_out_dir(out_dir)
+        finally:
+            commits_merge.merge_rounds = saved
+        self.assertIn("cannot write the merged results there: No space "
+                      "left on device", str(e.exception))
+        self.assertEqual(os.listdir(out_dir), [])   # no half-written file
+        self.assertEqual(len(os.listdir(self.raw_dir)), 4)
+        shutil.rmtree(os.path.dirname(self.raw_dir))
+
     def test_success_removes_the_temporary_folder(self):
         out_dir = os.path.join(self.tmp.name, "out")
         a, b = self.run_with_out_dir(out_dir)
@@ -368,6 +389,28 @@ class CreatePair(unittest.TestCase):
 class EndToEnd(unittest.TestCase):
     """SLOW: clone the repository, build its HEAD once, compare it with
     itself (A/A) in 2 rounds of 2 repetitions."""
+
+    def test_unwritable_out_dir_keeps_the_rounds(self):
+        source = os.environ.get("SLICEBENCH_COMPARE_REPO", REPO)
+        with tempfile.TemporaryDirectory() as tmp:
+            clone = os.path.join(tmp, "repo")
+            subprocess.run(["git", "clone", "--quiet", source, clone],
+                           check=True)
+            p = subprocess.run(
+                [CLI, "HEAD", "HEAD", "--rounds=1", "--out-dir=/proc/sys",
+                 "^retain/N:4096", "--", "--quick"],
+                cwd=clone, capture_output=True, text=True, timeout=600)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertNotIn("Traceback", p.stderr)
+            last = p.stderr.splitlines()[-1]
+            self.assertRegex(last, r"^compare-commits: /proc/sys: cannot "
+                             r"write the merged results there: .* \(every "
+                             r"round's results and the logs are kept in ")
+            kept = last.rsplit(" kept in ", 1)[1].rstrip(")")
+            rounds = sorted(os.listdir(os.path.join(kept, "rounds")))
+            shutil.rmtree(kept)
+            self.assertIn("a-r1_glibc.csv", rounds)
+            self.assertIn("b-r1_glibc.csv", rounds)
 
     def test_a_a_of_head(self):
         source = os.environ.get("SLICEBENCH_COMPARE_REPO", REPO)
