@@ -168,6 +168,10 @@ def _silence_stdout():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if sys.stdout is None:          # started with fd 1 closed (>&-)
+        print(f"{PROG}: standard output is closed; nothing written",
+              file=sys.stderr)
+        return 2
     args = parse_args(argv)
     reexec.need(PROG, ("numpy", "scipy"), __file__, argv)
     from slicebench import compare, compare_format

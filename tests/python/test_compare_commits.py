@@ -134,6 +134,14 @@ class CommandLine(OneLineError):
         self.assertEqual(git(self.dir, "worktree", "list"), before)
         self.assertEqual(git(self.dir, "status", "--porcelain"), "")
 
+    def test_closed_stdout(self):
+        p = subprocess.run([CLI, "HEAD", "HEAD"], cwd=self.dir,
+                           stderr=subprocess.PIPE, text=True, timeout=60,
+                           preexec_fn=lambda: os.close(1))
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertIn("standard output is closed", p.stderr)
+
     def test_not_a_repository(self):
         self.assertFails(run_cli(["HEAD", "HEAD"], self.dir),
                          "not in a git repository")
