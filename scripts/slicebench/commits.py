@@ -4,30 +4,35 @@ compare_commits(opts) builds the retention benchmark of two revisions, each
 in its own git worktree and build folder under a private temporary folder,
 runs the two binaries alternately (A B B A A B ..., one invocation of each per
 round) so that drift of the machine hits both alike, merges each side's
-rounds into one results CSV under the output folder, and returns the two
+rounds into one results file under the output folder, and returns the two
 paths; the caller runs compare.py on them.
+
+The work is split: commits_git runs the programs (git, the builds, the
+benchmark, each child in a process group of its own), commits_merge merges
+the rounds with the package's results reader. This module holds the options
+and the order of things.
 
 Nothing of the user's work tree is touched: the worktrees are registered in
 the repository's .git and removed again (also on error and interruption).
+Measurements are never lost: the temporary folder (per-round results, logs)
+is removed only after both merged files were written and read back; on any
+failure or interruption it is kept and the message says where.
 
 Every failure is a CommitsError whose str() is one line (or, for a failed
 build or run, one line followed by the tail of its log); the CLI prints it
-and exits with status 2. A failure after the temporary folder was made
-keeps that folder (logs, per-round CSVs) and says where it is.
+and exits with status 2.
 """
 
-import csv
-import io
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 
-from . import results
-from .results import ResultsError
+from . import commits_git as g
+from .commits_git import CommitsError
+from .commits_merge import write_merged
 
 ALLOCATORS = ("glibc", "mimalloc", "jemalloc")
 
@@ -38,16 +43,10 @@ RESERVED_FLAGS = ("--csv-dir", "--run-id", "--no-csv",
 
 # Benchmark flags when none are given after "--": a sweep of seconds.
 DEFAULT_FLAGS = ("--quick", "--benchmark_min_time=0.05")
-# One sample per process and case: repetitions within a process are not
-# independent of each other (see compare-commits --help).
+# Every repetition is a sample: 10 rounds of 1 give 10 per side and case,
+# enough for a time verdict (compare.py needs at least 4 per side).
 DEFAULT_ROUNDS = 10
 DEFAULT_REPETITIONS = 1
-
-LOG_TAIL = 15  # lines of a failed build's or run's log shown
-
-
-class CommitsError(Exception):
-    """Why the comparison cannot go on; str() is what the user reads."""
 
 
 class Options:
@@ -70,13 +69,6 @@ class Options:
         self.log = log or (lambda line: print(line, file=sys.stderr))
 
 
-def target_name(allocator):
-    """The CMake target (and binary name) of the retention benchmark."""
-    if allocator == "glibc":
-        return "slicebench-retention"
-    return f"slicebench-retention-{allocator}"
-
-
 def check_flags(flags, bench_filter):
     """Raise CommitsError if a pass-through flag clashes with ours."""
     for flag in flags:
@@ -89,299 +81,37 @@ def check_flags(flags, bench_filter):
                                "and --benchmark_filter after '--'")
 
 
-# ---------------------------------------------------------------------------
-# Merging rounds
-# ---------------------------------------------------------------------------
-
-def merge_rounds(paths, repetitions, out):
-    """Write one results CSV from the per-round files `paths` to file `out`.
-
-    paths[r] is round r (0-based), a results CSV written with
-    --benchmark_repetitions=repetitions. The output keeps the metadata lines
-    of round 0 and every repetition row of every round, with repetition i
-    of round r renumbered r * repetitions + i, so that all stay distinct;
-    aggregate rows (mean, median, ... of one round) are dropped. Cell text
-    is copied unchanged. Returns the number of rows written. Raises
-    CommitsError when the rounds do not fit together.
-    """
-    header = None
-    rows_out = 0
-    writer = csv.writer(out, lineterminator="\n")
-    for r, path in enumerate(paths):
-        try:
-            with open(path, encoding="utf-8", newline="") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as e:
-            raise CommitsError(f"{path}: cannot read: {e}") from None
-        lines = text.splitlines()
-        n_meta = next((i for i, ln in enumerate(lines)
-                       if not ln.startswith("#")), len(lines))
-        reader = csv.reader(io.StringIO("\n".join(lines[n_meta:])))
-        this_header = next(reader, None)
-        if this_header is None:
-            raise CommitsError(f"{path}: no header row")
-        if header is None:
-            header = this_header
-            for name in ("repetition", "aggregate"):
-                if name not in header:
-                    raise CommitsError(f"{path}: no column {name}")
-            rep_col = header.index("repetition")
-            agg_col = header.index("aggregate")
-            for line in lines[:n_meta]:
-                out.write(line + "\n")
-            writer.writerow(header)
-        elif this_header != header:
-            raise CommitsError(f"{path}: columns differ from those of "
-                               f"{paths[0]}")
-        for lineno, cells in enumerate(reader, start=n_meta + 2):
-            if not cells:
-                continue
-            if len(cells) != len(header):
-                raise CommitsError(f"{path}:{lineno}: {len(cells)} cells, "
-                                   f"header has {len(header)}")
-            if cells[agg_col] != "":
-                continue
-            if cells[rep_col] != "":
-                try:
-                    i = int(cells[rep_col])
-                except ValueError:
-                    raise CommitsError(f"{path}:{lineno}: repetition "
-                                       f"{cells[rep_col]!r} is not a "
-                                       "number") from None
-                if not 0 <= i < repetitions:
-                    raise CommitsError(f"{path}:{lineno}: repetition {i} "
-                                       f"outside 0..{repetitions - 1}")
-                cells[rep_col] = str(r * repetitions + i)
-            writer.writerow(cells)
-            rows_out += 1
-    if header is None:
-        raise CommitsError("no round to merge")
-    return rows_out
+def _sides(opts, cwd):
+    """Resolve both revisions (before either is looked into) and check
+    that each has the suite; return (repo, side A, side B)."""
+    repo = g.toplevel(cwd)
+    shas = [g.resolve(repo, rev) for rev in (opts.rev_a, opts.rev_b)]
+    a, b = (g.Side(name, rev, sha, g.short(repo, sha)) for name, rev, sha
+            in zip("AB", (opts.rev_a, opts.rev_b), shas))
+    for side in (a, b):
+        g.check_suite(repo, side.sha, f"{side.rev} ({side.short})")
+    return repo, a, b
 
 
-def create_pair(out_dir, stem):
-    """Create <stem>_a.csv and <stem>_b.csv in out_dir, neither existing.
-
-    Exclusive creation (O_EXCL): an existing file is never touched; on a
-    clash the stem gets ".2", ".3", ... Returns the two paths (empty files).
-    """
-    for n in range(1, 1000):
-        s = stem if n == 1 else f"{stem}.{n}"
-        a, b = (os.path.join(out_dir, f"{s}_{x}.csv") for x in "ab")
-        try:
-            open(a, "x").close()
-        except FileExistsError:
-            continue
-        try:
-            open(b, "x").close()
-        except FileExistsError:
-            os.unlink(a)
-            continue
-        return a, b
-    raise CommitsError(f"{out_dir}: no free name for {stem}_a.csv")
-
-
-# ---------------------------------------------------------------------------
-# Git
-# ---------------------------------------------------------------------------
-
-def _git(repo, *args, check=True):
-    p = subprocess.run(["git", "-C", repo, *args], stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True)
-    if check and p.returncode != 0:
-        last = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
-        raise CommitsError(f"git {args[0]}: {last}")
-    return p
-
-
-def toplevel(cwd="."):
-    """The work tree root of the repository cwd is in."""
-    p = subprocess.run(["git", "-C", cwd, "rev-parse", "--show-toplevel"],
-                       stdin=subprocess.DEVNULL, capture_output=True,
-                       text=True)
-    if p.returncode != 0:
-        raise CommitsError(f"{os.path.abspath(cwd)}: not in a git "
-                           "repository")
-    return p.stdout.strip()
-
-
-def resolve(repo, rev):
-    """The full commit hash of rev; CommitsError if there is none."""
-    if rev.startswith("-"):
-        raise CommitsError(f"unknown revision {rev!r}")
-    p = _git(repo, "rev-parse", "--verify", "--quiet", rev + "^{commit}",
-             check=False)
-    if p.returncode != 0:
-        raise CommitsError(f"unknown revision {rev!r}")
-    return p.stdout.strip()
-
-
-def short(repo, sha):
-    return _git(repo, "rev-parse", "--short", sha).stdout.strip()
-
-
-def check_suite(repo, sha, rev):
-    """Raise CommitsError unless commit sha can build the retention target.
-
-    The target's name appears in a CMakeLists.txt of every revision that has
-    it (the allocator variants are named from it in a loop).
-    """
-    if _git(repo, "cat-file", "-e", f"{sha}:CMakeLists.txt",
-            check=False).returncode != 0:
-        raise CommitsError(f"{rev} does not have the slicebench suite "
-                           "(no CMakeLists.txt)")
-    found = _git(repo, "grep", "-q", "-F", target_name("glibc"), sha, "--",
-                 "*CMakeLists.txt", check=False).returncode == 0
-    if not found:
-        raise CommitsError(f"{rev} does not have the slicebench suite "
-                           f"(no {target_name('glibc')} target)")
-
-
-# ---------------------------------------------------------------------------
-# Child processes
-# ---------------------------------------------------------------------------
-
-def _tail(path, n=LOG_TAIL):
-    """The last n lines of a log, indented; with a parallel build the first
-    error may have scrolled further up, so it leads when not among them."""
-    try:
-        with open(path, errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return ""
-    shown = lines[-n:]
-    first = next((ln for ln in lines
-                  if "error:" in ln or "CMake Error" in ln), None)
-    if first is not None and first not in shown:
-        shown = [first, "..."] + shown
-    return "\n".join("  " + ln for ln in shown)
-
-
-def _run(cmd, log_path, cwd=None):
-    """Run cmd with its output appended to log_path; return its status.
-
-    The child gets its own process group, so an interruption of this
-    script (Ctrl-C, SIGTERM) ends it and all its children (make, the
-    compilers) before the folders they write into are removed.
-    """
-    with open(log_path, "a") as log:
-        log.write("$ " + " ".join(cmd) + "\n")
-        log.flush()
-        p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
-                             stdout=log, stderr=subprocess.STDOUT,
-                             start_new_session=True)
-        try:
-            return p.wait()
-        except BaseException:
-            _kill_group(p)
-            raise
-
-
-def _kill_group(p):
-    for sig, wait in ((signal.SIGTERM, 5), (signal.SIGKILL, None)):
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            p.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-class Interrupted(Exception):
-    """SIGTERM or SIGHUP arrived: unwind and clean up like Ctrl-C."""
-
-
-def _on_signal(signum, frame):
-    raise Interrupted(signal.Signals(signum).name)
-
-
-# ---------------------------------------------------------------------------
-# Building and running
-# ---------------------------------------------------------------------------
-
-class Side:
-    """One revision: where it is checked out, built, and what it wrote."""
-
-    def __init__(self, name, rev, sha, short_sha):
-        self.name = name            # "A" or "B"
-        self.rev = rev              # as the user wrote it
-        self.sha = sha              # full hash
-        self.short = short_sha      # abbreviated hash
-        self.binary = None          # path of the built benchmark
-        self.rounds = []            # per-round results CSVs, in order
-
-    def __str__(self):
-        return f"{self.name} {self.rev} ({self.short})"
-
-
-def build(repo, side, tmp, opts):
-    """Check side out into tmp/<name> and build its benchmark target."""
-    tag = side.name.lower()
-    src = os.path.join(tmp, tag)
-    bld = os.path.join(tmp, f"build-{tag}")
-    log = os.path.join(tmp, f"build-{tag}.log")
-    _git(repo, "worktree", "add", "--quiet", "--detach", src, side.sha)
-    target = target_name(opts.allocator)
-    configure = ["cmake", "-S", src, "-B", bld, "-DCMAKE_BUILD_TYPE=Release",
-                 f"-DSLICEBENCH_MIMALLOC={on_off(opts.allocator, 'mimalloc')}",
-                 f"-DSLICEBENCH_JEMALLOC={on_off(opts.allocator, 'jemalloc')}"]
-    opts.log(f"compare-commits: building {side} (log {log})")
-    start = time.monotonic()
-    status = _run(configure, log)
-    step = "configure"
-    if status == 0:
-        step = "build"
-        status = _run(["cmake", "--build", bld, "--target", target,
-                       f"-j{opts.jobs}"], log)
-    binary = os.path.join(bld, "benchmarks", target)
-    if status == 0 and not os.access(binary, os.X_OK):
-        raise CommitsError(f"{side} built, but {binary} is not there\n"
-                           f"  (log: {log})")
-    if status != 0:
-        raise CommitsError(f"{side} does not build ({step} failed, status "
-                           f"{status}); last lines of {log}:\n{_tail(log)}")
-    opts.log(f"compare-commits: built {side} in "
-             f"{time.monotonic() - start:.0f} s")
-    side.binary = binary
-
-
-def on_off(allocator, name):
-    return "ON" if allocator == name else "OFF"
-
-
-def run_round(side, r, run_id, raw_dir, opts):
-    """Run side's binary once (round r, 1-based); record its CSV."""
-    cmd = [side.binary, f"--csv-dir={raw_dir}", f"--run-id={run_id}",
-           f"--benchmark_repetitions={opts.repetitions}"]
-    if opts.bench_filter is not None:
-        cmd.append(f"--benchmark_filter={opts.bench_filter}")
-    cmd += opts.flags
-    log = os.path.join(raw_dir, f"{run_id}.log")
-    start = time.monotonic()
-    status = _run(cmd, log)
-    if status != 0:
-        raise CommitsError(f"round {r}: {side} exited with status {status}; "
-                           f"last lines of {log}:\n{_tail(log)}")
-    csv_path = os.path.join(raw_dir, f"{run_id}_{opts.allocator}.csv")
-    if not os.path.exists(csv_path):
-        raise CommitsError(f"round {r}: {side} wrote no {csv_path} (did the "
-                           f"filter match no benchmark?); see {log}")
-    side.rounds.append(csv_path)
-    return time.monotonic() - start
-
-
-def _remove_worktrees(repo, tmp):
-    for tag in ("a", "b"):
-        path = os.path.join(tmp, tag)
-        if os.path.exists(path):
-            if _git(repo, "worktree", "remove", "--force", path,
-                    check=False).returncode != 0:
-                shutil.rmtree(path, ignore_errors=True)
-        shutil.rmtree(os.path.join(tmp, f"build-{tag}"), ignore_errors=True)
-    _git(repo, "worktree", "prune", check=False)
+def _measure(repo, a, b, tmp, raw_dir, opts):
+    """Build both sides and run the rounds."""
+    g.build(repo, a, tmp, opts)
+    if b.sha == a.sha:
+        opts.log(f"compare-commits: {a.rev} and {b.rev} are one "
+                 "commit: A/A comparison of one build")
+        b.binary = a.binary
+    else:
+        g.build(repo, b, tmp, opts)
+    # A B, then B A, ...: whatever running second does to a run (a warmer
+    # machine, a cooler one) falls on each side equally.
+    for r in range(1, opts.rounds + 1):
+        order = (a, b) if r % 2 else (b, a)
+        took = {}
+        for side in order:
+            took[side.name] = g.run_round(side, r, f"{side.name.lower()}-r{r}",
+                                          raw_dir, opts)
+        opts.log(f"compare-commits: round {r}/{opts.rounds}: "
+                 f"A {took['A']:.1f} s, B {took['B']:.1f} s")
 
 
 def compare_commits(opts, cwd="."):
@@ -389,84 +119,51 @@ def compare_commits(opts, cwd="."):
 
     Raises CommitsError (one line, or a line and a log tail) on failure and
     Interrupted on SIGTERM/SIGHUP (KeyboardInterrupt on Ctrl-C); either way
-    the worktrees and build folders are gone. The temporary folder with the
-    logs and per-round CSVs is kept when a build or run failed (its path is
-    in the message) or with opts.keep_temp, else removed.
+    the worktrees and build folders are gone and the temporary folder with
+    the per-round results and logs is kept (its path is in the message, or
+    logged for an interruption). On success it is removed unless
+    opts.keep_temp.
     """
     check_flags(opts.flags, opts.bench_filter)
-    repo = toplevel(cwd)
-    # Both revisions resolve before either is looked into.
-    shas = [resolve(repo, rev) for rev in (opts.rev_a, opts.rev_b)]
-    a, b = (Side(name, rev, sha, short(repo, sha)) for name, rev, sha
-            in zip("AB", (opts.rev_a, opts.rev_b), shas))
-    for side in (a, b):
-        check_suite(repo, side.sha, f"{side.rev} ({side.short})")
+    repo, a, b = _sides(opts, cwd)
     out_dir = opts.out_dir or os.path.join(repo, "results")
-
-    tmp = tempfile.mkdtemp(prefix="slicebench-compare-")
-    raw_dir = os.path.join(tmp, "rounds")
-    os.mkdir(raw_dir)
-    old = {s: signal.signal(s, _on_signal)
+    try:
+        tmp = tempfile.mkdtemp(prefix="slicebench-compare-")
+        raw_dir = os.path.join(tmp, "rounds")
+        os.mkdir(raw_dir)
+    except OSError as e:
+        raise CommitsError(f"cannot make a temporary folder: "
+                           f"{e.strerror or e}") from None
+    old = {s: signal.signal(s, g.on_signal)
            for s in (signal.SIGTERM, signal.SIGHUP)}
-    keep = opts.keep_temp
+    done = False
     try:
         try:
-            build(repo, a, tmp, opts)
-            if b.sha == a.sha:
-                opts.log(f"compare-commits: {a.rev} and {b.rev} are one "
-                         "commit: A/A comparison of one build")
-                b.binary = a.binary
-            else:
-                build(repo, b, tmp, opts)
-            # A B, then B A, ...: whatever running second does to a run
-            # (a warmer machine, a cooler one) falls on each side equally.
-            for r in range(1, opts.rounds + 1):
-                if r % 2:
-                    ta = run_round(a, r, f"a-r{r}", raw_dir, opts)
-                    tb = run_round(b, r, f"b-r{r}", raw_dir, opts)
-                else:
-                    tb = run_round(b, r, f"b-r{r}", raw_dir, opts)
-                    ta = run_round(a, r, f"a-r{r}", raw_dir, opts)
-                opts.log(f"compare-commits: round {r}/{opts.rounds}: "
-                         f"A {ta:.1f} s, B {tb:.1f} s")
-            return write_merged(a, b, out_dir, opts)
-        except CommitsError as e:
-            keep = True
-            sep = "\n" if "\n" in str(e) else " "
-            raise CommitsError(f"{e}{sep}(temporary folder kept: {tmp})") \
-                from None
+            _measure(repo, a, b, tmp, raw_dir, opts)
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+            paths = write_merged(
+                (("A " + a.rev, a.rounds), ("B " + b.rev, b.rounds)),
+                out_dir, f"{stamp}_compare_{a.short}_vs_{b.short}",
+                opts.repetitions, opts.log)
+            done = True
+            return paths
+        except OSError as e:        # the temporary folder filled up, ...
+            raise CommitsError(f"{getattr(e, 'filename', '') or tmp}: "
+                               f"{e.strerror or e}") from None
         finally:
-            _remove_worktrees(repo, tmp)
+            g.remove_worktrees(repo, tmp)
+    except CommitsError as e:
+        sep = "\n" if "\n" in str(e) else " "
+        raise CommitsError(f"{e}{sep}(every round's results and the logs "
+                           f"are kept in {tmp})") from None
+    except BaseException:           # Ctrl-C, SIGTERM, SIGHUP
+        opts.log(f"compare-commits: every round's results and the logs "
+                 f"are kept in {tmp}")
+        raise
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
-        if keep:
-            if opts.keep_temp:
-                opts.log(f"compare-commits: logs and rounds kept in {tmp}")
-        else:
+        if done and opts.keep_temp:
+            opts.log(f"compare-commits: logs and rounds kept in {tmp}")
+        elif done:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def write_merged(a, b, out_dir, opts):
-    """Merge each side's rounds into a new pair of files in out_dir."""
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-    except OSError as e:
-        raise CommitsError(f"{out_dir}: cannot create: {e.strerror}") \
-            from None
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    paths = create_pair(out_dir, f"{stamp}_compare_{a.short}_vs_{b.short}")
-    try:
-        for side, path in zip((a, b), paths):
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                n = merge_rounds(side.rounds, opts.repetitions, out)
-            try:
-                results.load(path)
-            except ResultsError as e:
-                raise CommitsError(f"merged file not valid: {e}") from None
-            opts.log(f"compare-commits: {side}: {n} rows in {path}")
-    except BaseException:
-        for path in paths:
-            os.unlink(path)
-        raise
-    return paths

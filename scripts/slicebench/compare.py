@@ -1,36 +1,54 @@
 """Comparing two benchmark runs, BASE and NEW: a verdict per case.
 
-compare_files(base_path, new_path, options) reads both files (slicebench CSV
-or Google Benchmark JSON, see compare_input) and returns a Comparison;
-compare_format turns it into a console table, Markdown, JSON or Go
-benchmark lines. row_verdicts() is the short form for experiments that only
-count verdicts.
+compare_files(base_paths, new_paths, options) reads both sides (each one
+file or several; slicebench CSV or Google Benchmark JSON, see compare_input)
+and returns a Comparison; compare_format turns it into a console table,
+Markdown, JSON or Go benchmark lines. row_verdicts() is the short form for
+experiments that only count verdicts; judge_times() is the time verdict
+alone, on plain samples (the A/A simulation of the tests uses it).
 
 Matching
-    Cases are matched by their key: every parameter of results.PARAMS for a
-    CSV, the run name for JSON. Cases found in only one file are listed
-    (only_in_base, only_in_new), never dropped. Repetitions that did not run
-    are listed in `skipped`; a case with no repetition left on one side is
-    listed there and not compared. Both files must be of one kind (comparing
-    a CSV with a JSON file is an error), must share at least one case, and
-    at least one shared case must have run on both sides; otherwise
-    ResultsError.
+    Cases are matched by their key: every parameter of schema.PARAMS for a
+    CSV (so files of several allocators pair up by allocator), the run name
+    for JSON. Cases found on one side only are listed (only_in_base,
+    only_in_new), never dropped. Repetitions that did not run are listed in
+    `skipped`; a case with no repetition left on one side is listed there
+    and not compared. Both sides must be of one kind (comparing CSV with
+    JSON is an error), must share at least one case, and at least one
+    shared case must have run on both sides; otherwise ResultsError. When
+    the two sides ran on different machines or with different settings
+    (metadata such as cpu_model, build_type, allocator_settings differ),
+    the comparison says so in a warning.
 
 Time (real time per item, or CPU time with Options(time="cpu"); both are
 computed and shown, the verdict uses one)
-    Every repetition is a sample. For each case:
+    Every repetition is one independent sample (slicebench runs each
+    repetition in a fresh process). For each case:
       change   median(NEW) / median(BASE) - 1, in percent;
-      p        two-sided Mann-Whitney U test (scipy.stats.mannwhitneyu);
+      p        two-sided robust t-test on log times: the difference of
+               the medians over a standard error from the median absolute
+               deviation (see compare_stats.robust_log_p);
+      adj. p   p after Holm's correction over all rows of the comparison:
+               the chance that any row of an A/A comparison (no change
+               at all) is flagged stays at most alpha, however many rows;
+      U p      two-sided Mann-Whitney U test, which must agree (a rank
+               check that one outlier cannot fool);
       CI       the Hodges-Lehmann estimate of the change and its
-               distribution-free confidence interval at level 1 - alpha:
-               the shift of log times, from the exact null distribution of
-               U (Moses' interval; see compare_stats). Deterministic: no
-               resampling, no seed.
+               distribution-free confidence interval at level 1 - alpha
+               (Moses' interval; see compare_stats).
     Verdict: "slower" or "faster" (by the sign of change) only when
-    p < alpha AND |change| >= min_effect; otherwise "no change"; "n/a" when
-    a side has no time. When the exact test's smallest possible p,
-    2 / C(n1 + n2, n1), is not below alpha (3 vs 3 repetitions: 0.1), the
-    row carries a warning and cannot be flagged.
+    adj. p < alpha AND U p < alpha AND |change| >= min_effect; otherwise
+    "no change"; "n/a" when a side has no time. When n per side is too
+    small for the U test to reach alpha at all (3 vs 3: its smallest p is
+    0.1), the row cannot be flagged and the comparison says how many
+    samples per side are needed (4 at alpha 0.05).
+
+    Measured (tests/python/test_compare_aa.py, on real samples of one
+    build, 56 rows of a --quick sweep, 1000 simulated comparisons each):
+    an A/A comparison exits 1 in 2-3 % of runs with 5 or 10 samples per
+    side; a 10 % slowdown of one row is caught in most rows with 10 per
+    side (36 of 56 rows in at least 90 % of runs), with 5 per side only in
+    the quietest rows (1 % spread; 68 % of runs).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     These are near-deterministic, so medians are compared directly. A change
@@ -57,7 +75,7 @@ Geometric means
 import math
 from collections import namedtuple
 
-from . import compare_input
+from . import compare_input, compare_meta
 from . import compare_stats as st
 from .compare_input import BYTE_FIGURES, MEMORY, TIMES
 from .results import ResultsError
@@ -66,7 +84,9 @@ PAGE_BYTES = 4096
 
 CI_METHOD = ("Hodges-Lehmann shift of log times, distribution-free "
              "(Moses) interval from the Mann-Whitney U null distribution")
-TEST_METHOD = "two-sided Mann-Whitney U test"
+TEST_METHOD = ("two-sided robust t-test on log times (medians, MAD), "
+               "Holm-corrected over the rows; the Mann-Whitney U test must "
+               "agree")
 
 SLOWER, FASTER, NO_CHANGE, NA = "slower", "faster", "no change", "n/a"
 MORE, LESS, SAME = "more", "less", "same"
@@ -79,11 +99,11 @@ class Options:
                  mem_floor=PAGE_BYTES, time="real"):
         if not 0 < alpha < 1:
             raise ValueError(f"alpha {alpha} is not between 0 and 1")
-        if min_effect < 0 or mem_threshold < 0 or mem_floor < 0:
+        if not (min_effect >= 0 and mem_threshold >= 0 and mem_floor >= 0):
             raise ValueError("thresholds must not be negative")
         if time not in TIMES:
             raise ValueError(f"time {time!r} is not one of {TIMES}")
-        self.alpha = alpha                  # significance level of the test
+        self.alpha = alpha                  # family-wise significance level
         self.min_effect = min_effect        # percent, smallest time change
         self.mem_threshold = mem_threshold  # percent, smallest memory change
         self.mem_floor = mem_floor          # bytes, smallest byte change
@@ -96,7 +116,7 @@ class Options:
 
 
 class TimeStats:
-    """One time figure of one row: medians, change, test and verdict."""
+    """One time figure of one row: medians, change, tests and verdict."""
 
     def __init__(self, figure, column, n_base, n_new):
         self.figure = figure            # "real" or "cpu"
@@ -107,8 +127,10 @@ class TimeStats:
         self.new_median = None          # ns
         self.ratio = None               # new_median / base_median
         self.change_pct = None          # (ratio - 1) x 100
-        self.p_value = None             # Mann-Whitney, two-sided
-        self.min_p = None               # smallest p possible with these n
+        self.p_value = None             # robust t on logs, two-sided
+        self.p_adjusted = None          # p_value, Holm over the rows
+        self.u_p_value = None           # Mann-Whitney, two-sided
+        self.min_p = None               # smallest U p possible with these n
         self.hl_change_pct = None       # Hodges-Lehmann change, percent
         self.ci_low_pct = None          # its confidence interval, percent,
         self.ci_high_pct = None         #   None when n is too small
@@ -130,7 +152,7 @@ class MemoryStats:
 
 
 class Row:
-    """One case present in both files, compared."""
+    """One case present on both sides, compared."""
 
     def __init__(self, base_case, new_case):
         self.key = base_case.key
@@ -141,7 +163,7 @@ class Row:
         self.memory = {}                # figure -> MemoryStats (present ones)
         self.time_verdict = NA          # verdict of the chosen time figure
         self.warnings = []              # one-line strings
-        self.too_few = None             # (n_base, n_new, min p) if too few reps
+        self.too_few = None             # (n_base, n_new) if too few reps
         self.regressed = False
         self.flagged = False
 
@@ -169,6 +191,7 @@ class Comparison:
         self.only_in_new = []
         self.skipped = []               # Skip
         self.warnings = []              # every warning, one line each
+        self.rss_precision = 0.0        # bytes: peak RSS's change floor
         self.geomean = None             # over all rows, or None
         self.geomean_by_group = {}      # group -> geometric mean
 
@@ -197,25 +220,50 @@ class Comparison:
 
 
 def _time_stats(figure, column, b, n, opt):
+    """The statistics of one time figure of one row; no verdict yet (the
+    verdict needs every row's p, see judge)."""
     ts = TimeStats(figure, column, len(b), len(n))
     if not b or not n:
         return ts
     ts.base_median, ts.new_median = st.median(b), st.median(n)
     ts.min_p = st.min_two_sided_p(len(b), len(n))
-    ts.p_value = st.mann_whitney_p(b, n)
     ts.change_pct = st.median_change(b, n)
     if ts.change_pct is None:
         return ts
     ts.ratio = ts.new_median / ts.base_median
+    ts.p_value = st.robust_log_p(b, n)
+    ts.u_p_value = st.mann_whitney_p(b, n)
     hl = st.hodges_lehmann(b, n, opt.confidence)
     if hl is not None:
         ts.hl_change_pct, ts.ci_low_pct, ts.ci_high_pct = hl
-    significant = ts.p_value < opt.alpha and ts.min_p < opt.alpha
-    if significant and abs(ts.change_pct) >= opt.min_effect:
-        ts.verdict = SLOWER if ts.change_pct > 0 else FASTER
-    else:
-        ts.verdict = NO_CHANGE
     return ts
+
+
+def judge(stats, opt):
+    """Set p_adjusted and the verdict of every TimeStats in stats, the
+    rows of one comparison (Holm over all of them)."""
+    adjusted = st.holm([ts.p_value for ts in stats])
+    for ts, p_adj in zip(stats, adjusted):
+        ts.p_adjusted = p_adj
+        if ts.base_median is None or ts.new_median is None:
+            continue
+        ts.verdict = NO_CHANGE
+        if (p_adj is not None and p_adj < opt.alpha
+                and ts.u_p_value is not None and ts.u_p_value < opt.alpha
+                and ts.change_pct is not None
+                and abs(ts.change_pct) >= opt.min_effect):
+            ts.verdict = SLOWER if ts.change_pct > 0 else FASTER
+
+
+def judge_times(pairs, options=None, figure="real"):
+    """Time verdicts of plain samples: pairs is a list of (base, new)
+    sequences of times in ns, one pair per row of one comparison; returns
+    the TimeStats, in order, verdicts set."""
+    opt = options or Options()
+    stats = [_time_stats(figure, figure, list(b), list(n), opt)
+             for b, n in pairs]
+    judge(stats, opt)
+    return stats
 
 
 def rss_precision(*sides):
@@ -224,15 +272,16 @@ def rss_precision(*sides):
     kernel's per-CPU counter batch), else 0 (JSON input)."""
     worst = 0.0
     for side in sides:
-        meta = getattr(side, "meta", None) or {}
-        try:
-            value = float(meta["rss_precision_bytes"])
-        except (KeyError, ValueError):
+        for _, meta in side.metas:
             try:
-                value = 32 * 4096 * float(meta["cpus"])
+                value = float(meta["rss_precision_bytes"])
             except (KeyError, ValueError):
-                value = 0.0
-        worst = max(worst, value)
+                try:
+                    value = 32 * 4096 * float(meta["cpus"])
+                except (KeyError, ValueError):
+                    value = 0.0
+            if math.isfinite(value):
+                worst = max(worst, value)
     return worst
 
 
@@ -257,25 +306,28 @@ def _memory_stats(figure, b, n, opt, precision=0.0):
     return ms
 
 
-def _row(base, new, bc, nc, opt):
+def _row(base, bc, nc, opt, precision):
     row = Row(bc, nc)
     for fig in TIMES:
         row.times[fig] = _time_stats(fig, base.time_columns[fig],
                                      bc.samples(fig), nc.samples(fig), opt)
-    precision = rss_precision(base, new)
     for fig in MEMORY:
         b, n = bc.samples(fig), nc.samples(fig)
         if b or n:
             row.memory[fig] = _memory_stats(fig, b, n, opt, precision)
+    return row
 
+
+def _finish_row(row, bc, nc, opt):
+    """Verdict-dependent fields and warnings, once judge() has run."""
     ts = row.times[opt.time]
     row.time_verdict = ts.verdict
     if ts.min_p is not None and ts.min_p >= opt.alpha:
-        row.too_few = (ts.n_base, ts.n_new, ts.min_p)
+        row.too_few = (ts.n_base, ts.n_new)
         row.warnings.append(
             f"{row.label}: too few repetitions ({ts.n_base} vs {ts.n_new}): "
-            f"the smallest possible p is {ts.min_p:.3g}, not below alpha "
-            f"{opt.alpha:g}, so no time change can be flagged")
+            f"no time change can be flagged; "
+            f"{st.samples_needed(opt.alpha)} per side are needed")
     for name, n in (("BASE", ts.n_base), ("NEW", ts.n_new)):
         if n == 0:
             row.warnings.append(f"{row.label}: no {ts.column} in {name}")
@@ -290,12 +342,32 @@ def _row(base, new, bc, nc, opt):
         if m.verdict == NA:
             side = "BASE" if m.n_base == 0 else "NEW"
             row.warnings.append(f"{row.label}: {m.figure} missing in {side}")
-
     mem = [m.verdict for m in row.memory.values()]
     row.regressed = row.time_verdict == SLOWER or MORE in mem
     row.flagged = (row.time_verdict in (SLOWER, FASTER)
                    or MORE in mem or LESS in mem)
-    return row
+
+
+def _few_warning(cmp):
+    """One warning for the rows with too few repetitions: they all say the
+    same; put first, it decides what the comparison can tell."""
+    few = [row for row in cmp.rows if row.too_few]
+    if len(few) <= 3 and len(few) < len(cmp.rows):
+        return
+    opt = cmp.options
+    for row in few:
+        row_w = [w for w in row.warnings if "too few repetitions" in w]
+        cmp.warnings = [w for w in cmp.warnings if w not in row_w]
+    nb, nn = min((r.too_few for r in few), key=lambda t: min(t))
+    need = st.samples_needed(opt.alpha)
+    head = ("no time verdict is possible" if len(few) == len(cmp.rows)
+            else f"no time verdict is possible in {len(few)} of "
+                 f"{len(cmp.rows)} rows")
+    cmp.warnings.insert(0, (
+        f"{head}: too few repetitions per side (as few as {nb} vs {nn}); "
+        f"at alpha {opt.alpha:g} a verdict needs at least {need} per side, "
+        f"10 to catch a 10 % change in most cases (--benchmark_repetitions, "
+        f"or more runs per side); e.g. {few[0].label}"))
 
 
 def compare(base, new, options=None):
@@ -312,9 +384,10 @@ def compare(base, new, options=None):
                        if k not in base.cases]
     if not common:
         hint = ""
-        ab, an = base.meta.get("allocator"), new.meta.get("allocator")
+        ab = sorted({m.get("allocator", "") for _, m in base.metas} - {""})
+        an = sorted({m.get("allocator", "") for _, m in new.metas} - {""})
         if base.kind == compare_input.CSV and ab and an and ab != an:
-            hint = f"; allocators differ: {ab} vs {an}"
+            hint = f"; allocators differ: {'+'.join(ab)} vs {'+'.join(an)}"
         raise ResultsError(f"{base.path}, {new.path}: no case in common "
                            f"({len(base.cases)} in BASE, {len(new.cases)} "
                            f"in NEW{hint})")
@@ -327,29 +400,24 @@ def compare(base, new, options=None):
                             and bool(new.cases[key].reps))
                 cmp.skipped.append(Skip(side_name, case.label, case.skipped,
                                         compared))
-    for key in common:
-        bc, nc = base.cases[key], new.cases[key]
-        if bc.reps and nc.reps:
-            cmp.rows.append(_row(base, new, bc, nc, opt))
-    if not cmp.rows:
+    cmp.rss_precision = rss_precision(base, new)
+    pairs = [(base.cases[k], new.cases[k]) for k in common
+             if base.cases[k].reps and new.cases[k].reps]
+    if not pairs:
         raise ResultsError(f"{base.path}, {new.path}: no case ran in both "
                            f"files ({len(common)} in common, all skipped "
                            "on one side)")
+    cmp.rows = [_row(base, bc, nc, opt, cmp.rss_precision)
+                for bc, nc in pairs]
+    for fig in TIMES:
+        judge([row.times[fig] for row in cmp.rows], opt)
+    for row, (bc, nc) in zip(cmp.rows, pairs):
+        _finish_row(row, bc, nc, opt)
 
-    # Every row's warnings, but one line for many rows with too few
-    # repetitions: they all say the same.
-    few = [row for row in cmp.rows if row.too_few]
-    summarize = len(few) > 3
+    cmp.warnings = compare_meta.differences(base, new)
     for row in cmp.rows:
-        cmp.warnings.extend(w for w in row.warnings
-                            if not (summarize and "too few repetitions" in w))
-    if summarize:
-        nb, nn, p = max((r.too_few for r in few), key=lambda t: t[2])
-        cmp.warnings.insert(0, (
-            f"{len(few)} of {len(cmp.rows)} rows have too few repetitions "
-            f"(as few as {nb} vs {nn}: the smallest possible p is {p:.3g}, not "
-            f"below alpha {opt.alpha:g}), so no time change can be flagged "
-            f"there; e.g. {few[0].label}"))
+        cmp.warnings.extend(row.warnings)
+    _few_warning(cmp)
     ratios = {}
     for row in cmp.rows:
         r = row.times[opt.time].ratio
@@ -361,10 +429,11 @@ def compare(base, new, options=None):
     return cmp
 
 
-def compare_files(base_path, new_path, options=None):
-    """Read two result files and compare them (raises ResultsError)."""
-    base = compare_input.load_side(base_path)
-    new = compare_input.load_side(new_path)
+def compare_files(base_paths, new_paths, options=None):
+    """Read two sides (a path or a list of paths each) and compare them
+    (raises ResultsError)."""
+    base = compare_input.load_side(base_paths)
+    new = compare_input.load_side(new_paths)
     return compare(base, new, options)
 
 
@@ -379,8 +448,8 @@ regressed  True when time is "slower" or any memory figure is "more"
 """
 
 
-def row_verdicts(base_path, new_path, options=None, **kwargs):
-    """The per-row verdicts of comparing two result files.
+def row_verdicts(base_paths, new_paths, options=None, **kwargs):
+    """The per-row verdicts of comparing two sides.
 
     For experiments such as the false-alarm rate of comparing two runs of
     one build: sum(v.flagged for v in verdicts) / len(verdicts). Options
@@ -389,7 +458,7 @@ def row_verdicts(base_path, new_path, options=None, **kwargs):
     """
     if options is None:
         options = Options(**kwargs)
-    cmp = compare_files(base_path, new_path, options)
+    cmp = compare_files(base_paths, new_paths, options)
     return [RowVerdict(r.label, r.time_verdict,
                        {f: m.verdict for f, m in r.memory.items()},
                        r.flagged, r.regressed) for r in cmp.rows]

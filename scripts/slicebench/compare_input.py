@@ -1,40 +1,53 @@
-"""The two inputs of compare.py, read into one model whatever their format.
+"""The inputs of compare.py, read into one model whatever their format.
 
-load_side(path) reads a file, tells its format from its content (a JSON
-object with a "benchmarks" list is Google Benchmark output; anything else
-must be a slicebench results CSV, see results/README.md) and returns a Side:
-the file's cases, each with its repetitions.
+load_side(paths) reads one side (BASE or NEW): one file or several, tells
+each file's format from its content (a JSON object with a "benchmarks" list
+is Google Benchmark output; anything else must be a slicebench results CSV,
+see results/README.md) and returns a Side: the cases of all its files, each
+with its repetitions. All files of a side must be of one kind.
 
 How each format maps onto the model:
 
-  slicebench CSV      case key: the parameters results.PARAMS (strategy,
+  slicebench CSV      case key: the parameters schema.PARAMS (strategy,
                       allocator, source_bytes, kept_bytes, items, elem_bytes,
-                      growth_policy); repetitions: rows with an empty
-                      `aggregate`; times: real_time_per_item_ns and
-                      cpu_time_per_item_ns (one "op" is one item, so a
-                      repetition counts iterations x items ops); group (for
-                      geometric means): the strategy.
+                      growth_policy); so several files per side (one per
+                      allocator, or several runs of one) pair up by
+                      allocator, and runs of one allocator pool their
+                      repetitions. Repetitions: the measurement rows (schema
+                      1's aggregate rows are not samples); times:
+                      real_time_per_item_ns and cpu_time_per_item_ns (one
+                      "op" is one item); group (for geometric means): the
+                      strategy.
   Google Benchmark    case key: run_name less any "/repeats:N" (so runs with
   JSON                different repetition counts still match; the label
-                      is the run name); repetitions: entries with run_type
-                      "iteration"; times: real_time and cpu_time per iteration,
-                      converted to ns from time_unit (one op is one
-                      iteration); group: run_name up to its first "/".
-                      User counters held_bytes, peak_rss_delta_bytes and
-                      allocs_per_item are read as those memory figures.
+                      is the run name); several files per side pool their
+                      repetitions; repetitions: entries with run_type
+                      "iteration"; times: real_time and cpu_time per
+                      iteration (one iteration is one item for slicebench's
+                      binaries), converted to ns from time_unit; group:
+                      run_name up to its first "/". User counters
+                      held_bytes, peak_rss_delta_bytes and allocs_per_item
+                      are read as those memory figures.
 
-Repetitions that did not run (CSV status other than "ok", JSON
-error_occurred) are not samples; their messages are kept in Case.skipped. A
-case with no repetition at all but a "median" aggregate (a run with
+Every repetition is one sample: its (run, repetition) pair must be unique
+within a case. Repetitions that did not run (CSV status other than "ok",
+JSON error_occurred) are not samples; their messages are kept in
+Case.skipped. A time that is zero, negative or not finite is an error. A
+case with no repetition at all but a "median" aggregate (schema 1, or
 --benchmark_report_aggregates_only) takes that median as its single sample
 and is marked aggregates_only.
+
+Inputs must be regular files of at most MAX_BYTES (a device or a FIFO is
+refused before it is opened), and a CSV must end with a line break (one cut
+short inside its last cell is refused).
 """
 
-import csv
+import math
 import os
 import re
+import stat
 
-from . import gbench_json, results
+from . import gbench_json, results, schema
 from .results import ResultsError
 
 CSV = "slicebench CSV"
@@ -46,16 +59,19 @@ MEMORY = ("held_bytes", "peak_rss_delta_bytes", "allocs_per_item")
 # Memory figures in bytes (the absolute floor of compare applies to them).
 BYTE_FIGURES = ("held_bytes", "peak_rss_delta_bytes")
 
+# The largest input read: far above any sweep, far below the memory.
+MAX_BYTES = 256 << 20
+
 # "/repeats:N" in a run name says how often it ran, not what it measured.
 _REPEATS = re.compile(r"/repeats:\d+(?=/|$)")
 
-_CSV_TIME_COLUMNS = {"real": "real_time_per_item_ns",
-                     "cpu": "cpu_time_per_item_ns"}
-_GBENCH_TIME_COLUMNS = {"real": "real_time", "cpu": "cpu_time"}
+CSV_TIME_COLUMNS = {"real": "real_time_per_item_ns",
+                    "cpu": "cpu_time_per_item_ns"}
+GBENCH_TIME_COLUMNS = {"real": "real_time", "cpu": "cpu_time"}
 
 
 class Case:
-    """One case of one file: what identifies it and its repetitions."""
+    """One case of one side: what identifies it and its repetitions."""
 
     def __init__(self, key, label, group, params):
         self.key = key              # matching key: PARAMS tuple or run name
@@ -63,7 +79,7 @@ class Case:
         self.group = group          # strategy (CSV) or family (JSON)
         self.params = params        # dict of PARAMS, or None for JSON
         self.reps = []              # list of dicts, one per repetition:
-                                    #   "repetition": index or None,
+                                    #   "id": (run, repetition) or None,
                                     #   "ops": ops timed (int) or None,
                                     #   "real", "cpu": ns per op or None,
                                     #   each of MEMORY: value or None
@@ -76,15 +92,26 @@ class Case:
 
 
 class Side:
-    """One input file (BASE or NEW) read as cases."""
+    """One side (BASE or NEW): its files read as cases."""
 
-    def __init__(self, path, kind, meta, procs, time_columns):
-        self.path = path            # as given on the command line
+    def __init__(self, paths, kind):
+        self.paths = list(paths)    # as given on the command line
         self.kind = kind            # CSV or GBENCH
-        self.meta = meta            # CSV metadata or the JSON context (str)
-        self.procs = procs          # CPUs of the machine that ran it
-        self.time_columns = time_columns  # "real"/"cpu" -> source column
+        self.metas = []             # (path, metadata dict) per file
+        self.procs = 1              # CPUs of the machine that ran it
+        self.time_columns = (CSV_TIME_COLUMNS if kind == CSV
+                             else GBENCH_TIME_COLUMNS)
         self.cases = {}             # key -> Case, in file order
+
+    @property
+    def path(self):
+        """The file, or the files joined by ", "."""
+        return ", ".join(self.paths)
+
+    @property
+    def meta(self):
+        """The first file's metadata (CSV) or context (JSON), as strings."""
+        return self.metas[0][1] if self.metas else {}
 
     def case(self, key, label, group, params):
         if key not in self.cases:
@@ -107,50 +134,73 @@ def _int_or(text, default):
         return default
 
 
-def _add_rep(side, case, rep):
-    index = rep["repetition"]
-    if index is not None and any(r["repetition"] == index for r in case.reps):
-        raise ResultsError(f"{side.path}: case {case.label}: "
-                           f"repetition {index} appears twice")
+def _check_time(path, case, rep_id, column, value):
+    if value is not None and not (math.isfinite(value) and value > 0):
+        where = "" if rep_id is None else f"repetition {rep_id[1]}: "
+        raise ResultsError(f"{path}: case {case.label}: {where}{column} "
+                           f"{value!r} is not a positive finite time")
+
+
+def _add_rep(path, side, case, rep):
+    for fig, column in side.time_columns.items():
+        _check_time(path, case, rep["id"], column, rep[fig])
+        if rep[fig] is None and side.kind == CSV:
+            # The reader gives NaN and an empty cell alike as None; a
+            # measured repetition has both times.
+            where = ("" if rep["id"] is None
+                     else f"repetition {rep['id'][1]}: ")
+            raise ResultsError(f"{path}: case {case.label}: {where}{column} "
+                               "is empty or NaN")
+    if rep["id"] is not None and any(r["id"] == rep["id"] for r in case.reps):
+        raise ResultsError(f"{path}: case {case.label}: repetition "
+                           f"{rep['id'][1]} of run {rep['id'][0]!r} appears "
+                           "twice (the same file given twice?)")
     case.reps.append(rep)
 
 
-def _from_csv(path):
-    try:
-        res = results.load(path)
-    except csv.Error as e:
-        raise ResultsError(f"{path}: not a valid CSV: {e}") from None
-    side = Side(os.fspath(path), CSV, dict(res.meta),
-                _int_or(res.meta.get("cpus"), 1), _CSV_TIME_COLUMNS)
+def _row_value(row, *names):
+    """The first of names a reader's row has: schema 2 names, then 1."""
+    for name in names:
+        if name in row:
+            return row[name]
+    return None
+
+
+def _from_csv(path, side):
+    res = results.load(path)
+    side.metas.append((path, dict(res.meta)))
+    side.procs = max(side.procs, _int_or(res.meta.get("cpus"), 1))
     medians = {}
     for row in res.rows:
-        params = {p: row[p] for p in results.PARAMS}
-        case = side.case(results.case_key(row), case_label(params),
+        params = {p: row[p] for p in schema.PARAMS}
+        case = side.case(tuple(params.values()), case_label(params),
                          row["strategy"], params)
+        batches = _row_value(row, "batches", "iterations")
         ops = None
-        if row["iterations"] is not None and row["items"] is not None:
-            ops = row["iterations"] * max(row["items"], 1)
-        rep = {"repetition": row["repetition"], "ops": ops,
+        if batches is not None and row["items"] is not None:
+            ops = batches * max(row["items"], 1)
+        run = _row_value(row, "run_id") or res.meta.get("run_id") or path
+        rep = {"id": (run, row["repetition"]), "ops": ops,
                "real": row["real_time_per_item_ns"],
                "cpu": row["cpu_time_per_item_ns"]}
         rep.update((m, row[m]) for m in MEMORY)
-        if row["aggregate"] == "":
+        aggregate = _row_value(row, "aggregate") or ""
+        if aggregate == "":
             if row["status"] != "ok":
                 case.skipped.append(row["message"] or row["status"])
             else:
-                _add_rep(side, case, rep)
-        elif row["aggregate"] == "median" and row["status"] == "ok":
-            medians[case.key] = rep
-    _median_fallback(side, medians)
-    return side
+                _add_rep(path, side, case, rep)
+        elif aggregate == "median" and row["status"] == "ok":
+            medians[case.key] = (path, rep)
+    return medians
 
 
-def _from_gbench(path, raw):
+def _from_gbench(path, raw, side):
     doc = gbench_json.parse(path, raw)
     ctx = {k: str(v) for k, v in doc.context.items()
            if not isinstance(v, (list, dict))}
-    procs = _int_or(doc.context.get("num_cpus"), 1)
-    side = Side(os.fspath(path), GBENCH, ctx, procs, _GBENCH_TIME_COLUMNS)
+    side.metas.append((path, ctx))
+    side.procs = max(side.procs, _int_or(doc.context.get("num_cpus"), 1))
     medians = {}
     for run in doc.runs:
         for m in MEMORY:
@@ -163,32 +213,79 @@ def _from_gbench(path, raw):
         group = run.run_name.split("/", 1)[0]
         case = side.case(_REPEATS.sub("", run.run_name), run.run_name, group,
                          None)
-        rep = {"repetition": run.repetition_index, "ops": run.iterations,
+        rep_id = (None if run.repetition_index is None
+                  else (path, run.repetition_index))
+        rep = {"id": rep_id, "ops": run.iterations,
                "real": run.real_ns, "cpu": run.cpu_ns}
         rep.update((m, run.counters.get(m)) for m in MEMORY)
         if run.run_type == "aggregate":
             if run.error is None:
-                medians[case.key] = rep
+                medians[case.key] = (path, rep)
         elif run.error is not None:
             case.skipped.append(run.error)
         else:
-            _add_rep(side, case, rep)
-    _median_fallback(side, medians)
-    return side
+            _add_rep(path, side, case, rep)
+    return medians
 
 
 def _median_fallback(side, medians):
-    for key, rep in medians.items():
+    for key, (path, rep) in medians.items():
         case = side.cases[key]
         if not case.reps:
-            case.reps.append(dict(rep, repetition=None))
+            _add_rep(path, side, case, dict(rep, id=None))
             case.aggregates_only = True
 
 
-def load_side(path):
-    """Read one input of compare.py, CSV or JSON; raise ResultsError."""
-    raw = results.read_bytes(path)
-    if gbench_json.looks_like_json(raw):
-        return _from_gbench(path, raw)
-    return _from_csv(path)
+def read_input(path):
+    """The bytes of one input file, or ResultsError: not a regular file
+    (a device or FIFO is refused before it is opened), larger than
+    MAX_BYTES, unreadable or empty."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: no such file") from None
+    except OSError as e:
+        raise ResultsError(f"{path}: cannot read: {e.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ResultsError(f"{path}: is a directory, not a results file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ResultsError(f"{path}: not a regular file (a device, FIFO or "
+                           "socket), not a results file")
+    if st.st_size > MAX_BYTES:
+        raise ResultsError(f"{path}: {st.st_size} bytes, more than the "
+                           f"{MAX_BYTES >> 20} MiB a results file may have")
+    return results.read_bytes(path)
 
+
+def _load_file(path, side):
+    raw = read_input(path)
+    kind = GBENCH if gbench_json.looks_like_json(raw) else CSV
+    if side.kind != kind:
+        raise ResultsError(f"{side.path}: mismatched files: {side.kind} "
+                           f"and {kind} on one side")
+    if kind == GBENCH:
+        return _from_gbench(path, raw, side)
+    if not raw.endswith(b"\n"):
+        raise ResultsError(f"{path}: ends inside a line (cut short?): a "
+                           "results file ends with a line break")
+    return _from_csv(path, side)
+
+
+def load_side(paths):
+    """Read one side of compare.py: a path or a list of paths, of one kind
+    (all CSV or all JSON); raise ResultsError."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    paths = [os.fspath(p) for p in paths]
+    if not paths:
+        raise ResultsError("no results file given")
+    if len(set(paths)) != len(paths):
+        twice = next(p for p in paths if paths.count(p) > 1)
+        raise ResultsError(f"{twice}: given twice on one side")
+    first = read_input(paths[0])
+    side = Side(paths, GBENCH if gbench_json.looks_like_json(first) else CSV)
+    medians = {}
+    for path in paths:
+        medians.update(_load_file(path, side))
+    _median_fallback(side, medians)
+    return side

@@ -33,15 +33,21 @@ aside, so a reader can tell a garbled counter from an absent one. Files
 without run_name / run_type (before 1.5) are read with run_name = name and
 run_type = "iteration".
 
-load() checks all of this and returns a GBenchFile; a file that cannot be
-used raises ResultsError with one line naming the file and the problem.
+parse(path, raw) checks all of this and returns a GBenchFile; a file that
+cannot be used raises ResultsError with one line naming the file and the
+problem. Times must be finite and positive.
+
+slicebench's binaries make one benchmark iteration one item, so their
+real_time and cpu_time are per item, like the results CSV's
+real_time_per_item_ns and cpu_time_per_item_ns; this reader takes the
+times as they are (per iteration) and does not know about items.
 """
 
 import json
 import math
 import os
 
-from .results import ResultsError, read_bytes
+from .results import ResultsError
 
 # Nanoseconds per unit of "time_unit".
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -96,6 +102,8 @@ def looks_like_json(raw):
 
 
 def _number(path, where, key, value, required):
+    """value as a float (NaN included), None when absent and not required;
+    ResultsError when it is not a number or too large for a float."""
     if value is None:
         if required:
             raise ResultsError(f"{path}: {where}: missing {key}")
@@ -103,8 +111,23 @@ def _number(path, where, key, value, required):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ResultsError(f"{path}: {where}: {key} "
                            f"{str(value)[:40]!r} is not a number")
-    value = float(value)
-    return None if math.isnan(value) else value
+    try:
+        return float(value)
+    except OverflowError:   # an integer of hundreds of digits
+        raise ResultsError(f"{path}: {where}: {key} is an integer too large "
+                           "for a float") from None
+
+
+def _time(path, where, key, value, scale, measured):
+    """A time in ns; a measured one (not an aggregate such as a standard
+    deviation, which may be 0) must be finite and positive."""
+    value = _number(path, where, key, value, True)
+    if not measured:
+        return None if math.isnan(value) else value * scale
+    if not (math.isfinite(value) and value > 0):
+        raise ResultsError(f"{path}: {where}: {key} {value!r} is not a "
+                           "positive finite time")
+    return value * scale
 
 
 def _run(path, index, entry):
@@ -130,6 +153,10 @@ def _run(path, index, entry):
                            f"{str(rep)[:40]!r} is not an integer")
     iterations = _number(path, where, "iterations",
                          entry.get("iterations"), False)
+    if iterations is not None and not (math.isfinite(iterations)
+                                       and iterations >= 0):
+        raise ResultsError(f"{path}: {where}: iterations {iterations!r} is "
+                           "not a count")
 
     # Complexity fits (BigO, RMS) have no times; skip-with-error runs may
     # have none either. Every other run must have both times and a unit.
@@ -141,10 +168,11 @@ def _run(path, index, entry):
             raise ResultsError(f"{path}: {where}: time_unit "
                                f"{str(unit)[:40]!r} is not ns, us, ms or s")
         scale = TIME_UNITS[unit]
-        real = _number(path, where, "real_time", entry.get("real_time"), True)
-        cpu = _number(path, where, "cpu_time", entry.get("cpu_time"), True)
-        real_ns = None if real is None else real * scale
-        cpu_ns = None if cpu is None else cpu * scale
+        measured = run_type == "iteration"
+        real_ns = _time(path, where, "real_time", entry.get("real_time"),
+                        scale, measured)
+        cpu_ns = _time(path, where, "cpu_time", entry.get("cpu_time"), scale,
+                       measured)
 
     counters, other = {}, {}
     for key, value in entry.items():
@@ -153,7 +181,8 @@ def _run(path, index, entry):
         if value is None or isinstance(value, (str, bool, list, dict)):
             other[key] = value
             continue
-        counters[key] = _number(path, where, key, value, False)
+        number = _number(path, where, key, value, False)
+        counters[key] = None if math.isnan(number) else number
     return GBenchRun(name, run_name, run_type,
                      str(entry.get("aggregate_name", "")), rep,
                      None if iterations is None else int(iterations),
@@ -177,6 +206,9 @@ def parse(path, raw):
     except RecursionError:
         raise ResultsError(f"{path}: not valid JSON: nested too deeply") \
             from None
+    except ValueError as e:     # e.g. an integer past 4300 digits
+        raise ResultsError(f"{path}: not usable JSON: {e}".split("\n")[0]
+                           [:200]) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"),
                                                    list):
         raise ResultsError(f"{path}: JSON without a \"benchmarks\" list, "
@@ -193,7 +225,3 @@ def parse(path, raw):
         raise ResultsError(f"{path}: no benchmark runs")
     return GBenchFile(os.fspath(path), context, runs)
 
-
-def load(path):
-    """Read and check one Google Benchmark JSON file (raises ResultsError)."""
-    return parse(path, read_bytes(path))

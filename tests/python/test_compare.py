@@ -31,8 +31,7 @@ sys.path.insert(0, FIXTURES)
 
 import make_fixtures as mk  # noqa: E402
 from slicebench import compare, compare_stats  # noqa: E402
-from slicebench import results  # noqa: E402
-from slicebench.results import ResultsError  # noqa: E402
+from slicebench import schema  # noqa: E402
 
 MIB = 1 << 20
 GO_LINE = re.compile(r"^Benchmark\S+\s+\d+\s+[\d.]+ ns/op")
@@ -194,23 +193,35 @@ class TestVerdicts(TempDirCase):
         base = self.synthetic("base.csv", 1, 1.0, 3, 0.02)
         new = self.synthetic("new.csv", 2, 2.0, 3, 0.02)
         cmp = compare.compare_files(base, new)
-        self.assertEqual(len(cmp.warnings), 3)
+        # One warning for all rows, first, saying how many are needed.
+        self.assertEqual(len(cmp.warnings), 1)
         for row in cmp.rows:
             self.assertEqual(row.time_verdict, "no change")
             self.assertAlmostEqual(row.times["real"].min_p, 0.1)
-        self.assertIn("too few repetitions (3 vs 3)", cmp.warnings[0])
-        self.assertIn("0.1", cmp.warnings[0])
+        want = ("no time verdict is possible: too few repetitions per side "
+                "(as few as 3 vs 3); at alpha 0.05 a verdict needs at least "
+                "4 per side")
+        self.assertIn(want, cmp.warnings[0])
         for fmt in ("console", "markdown", "json"):
             status, out, _ = run_main(base, new, "--format", fmt)
-            self.assertIn("too few repetitions (3 vs 3)", out, fmt)
+            self.assertIn(want, out, fmt)
         for side in ("base", "new"):
             out = run_main(base, new, "--format", "benchstat", "--side",
                            side)[1]
-            self.assertIn("# warning: ", out)
-            self.assertIn("too few repetitions (3 vs 3)", out)
+            self.assertIn("# warning: " + want, out)
         # 4 vs 4 can reach p < 0.05: no warning.
         base = self.synthetic("base4.csv", 1, 1.0, 4, 0.02)
         self.assertEqual(compare.compare_files(base, base).warnings, [])
+        # Some rows too few: the count is said.
+        few = [mk.case("retain", [10.0, 11.0, 12.0], 0.0)] + [
+            mk.case("copy", [10.0 + i for i in range(5)], 0.0, source=s)
+            for s in (64, 128, 256, 512)]
+        mk.write_csv(self.path("few.csv"), few)
+        cmp = compare.compare_files(self.path("few.csv"), self.path("few.csv"))
+        self.assertTrue(any("too few repetitions (3 vs 3)" in w
+                            for w in cmp.warnings), cmp.warnings)
+        self.assertEqual(compare_stats.samples_needed(0.05), 4)
+        self.assertEqual(compare_stats.samples_needed(0.01), 5)
 
     def test_geometric_mean_hand_computed(self):
         base = [mk.case("retain", [100.0] * 4, 0.0),
@@ -304,137 +315,6 @@ class TestFixtures(unittest.TestCase):
                                   fixture("gb_base.json"))[0], 0)
 
 
-class TestGBenchReader(TempDirCase):
-    def write(self, name, doc):
-        with open(self.path(name), "w") as f:
-            json.dump(doc, f)
-        return self.path(name)
-
-    def test_time_unit_and_errors(self):
-        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9, 1.0, 1.05], {})])
-        for e in doc["benchmarks"]:
-            e["time_unit"] = "us"
-        doc["benchmarks"].insert(0, {
-            "name": "BM_B", "run_name": "BM_B", "run_type": "iteration",
-            "repetitions": 1, "repetition_index": 0, "threads": 1,
-            "error_occurred": True, "error_message": "no memory",
-            "iterations": 0, "real_time": 0, "cpu_time": 0,
-            "time_unit": "ns"})
-        a = self.write("a.json", doc)
-        cmp = compare.compare_files(a, a)
-        self.assertEqual(len(cmp.rows), 1)
-        self.assertAlmostEqual(cmp.rows[0].times["real"].base_median, 1000.0)
-        self.assertEqual([(s.label, s.message) for s in cmp.skipped],
-                         [("BM_B", "no memory")] * 2)
-
-    def test_aggregates_only(self):
-        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9], {})])
-        doc["benchmarks"] = [e for e in doc["benchmarks"]
-                             if e["run_type"] == "aggregate"]
-        a = self.write("a.json", doc)
-        cmp = compare.compare_files(a, a)
-        self.assertEqual(cmp.rows[0].times["real"].n_base, 1)
-        self.assertTrue(any("only aggregates" in w for w in cmp.warnings))
-
-    def test_repeats_in_name_do_not_split_cases(self):
-        rng = random.Random(3)
-        a = self.write("a.json", mk.gbench_doc(
-            [("BM_A/64/repeats:5", mk.noisy(rng, 100, 5, 0.02), {})]))
-        b = self.write("b.json", mk.gbench_doc(
-            [("BM_A/64/repeats:10", mk.noisy(rng, 100, 10, 0.02), {})]))
-        cmp = compare.compare_files(a, b)
-        self.assertEqual([r.label for r in cmp.rows], ["BM_A/64/repeats:5"])
-        self.assertEqual(cmp.rows[0].times["real"].n_new, 10)
-        self.assertEqual(cmp.only_in_base + cmp.only_in_new, [])
-
-    def test_old_format_without_run_type(self):
-        a = "/usr/share/benchmark/gbench/Inputs/test1_run1.json"
-        if not os.path.exists(a):
-            self.skipTest("libbenchmark-tools examples not installed")
-        b = a.replace("run1", "run2")
-        labels = [r.label for r in compare.compare_files(a, b).rows]
-        self.assertIn("BM_2xSlower", labels)
-
-
-class TestBadInput(TempDirCase):
-    def assertBad(self, base, new, *words):
-        status, out, err = run_cli(base, new)
-        self.assertEqual(status, 2, err)
-        self.assertEqual(out, "")
-        self.assertNotIn("Traceback", err)
-        lines = err.splitlines()
-        self.assertEqual(len(lines), 1, err)
-        self.assertTrue(lines[0].startswith("compare.py: "), err)
-        for w in words:
-            self.assertIn(w, lines[0])
-        return lines[0]
-
-    def test_bad_files(self):
-        good = fixture("base.csv")
-        cases = {
-            "missing": (self.path("nope.csv"), "nope.csv: no such file"),
-            "empty": (os.path.join(BAD, "empty.csv"), "empty file"),
-            "schema": (os.path.join(BAD, "schema2.csv"),
-                       "schema2.csv: schema version 2, this tool reads "
-                       "version 1"),
-            "column": (os.path.join(BAD, "missing_column.csv"),
-                       "missing columns: held_bytes"),
-            "number": (os.path.join(BAD, "non_numeric.csv"),
-                       "'fast' is not a number"),
-            "garbage": (os.path.join(BAD, "garbage.bin"), "garbage.bin: "),
-            "not gbench": (os.path.join(BAD, "not_gbench.json"),
-                           "without a \"benchmarks\" list"),
-        }
-        for what, (bad, words) in cases.items():
-            with self.subTest(what, side="new"):
-                self.assertBad(good, bad, words)
-            with self.subTest(what, side="base"):
-                self.assertBad(bad, good, words)
-
-    def test_no_common_rows(self):
-        self.assertBad(fixture("base.csv"),
-                       os.path.join(BAD, "other_cases.csv"),
-                       "no case in common", "allocators differ: glibc vs "
-                       "mimalloc")
-
-    def test_csv_json_mix(self):
-        self.assertBad(fixture("base.csv"), fixture("gb_new.json"),
-                       "mismatched runs", "slicebench CSV",
-                       "Google Benchmark JSON")
-
-    def test_bad_json(self):
-        doc = mk.gbench_doc([("BM_A", [1.0, 1.1, 0.9], {"held_bytes": 5.0})])
-        doc["benchmarks"][1]["real_time"] = "slow"
-        with open(self.path("a.json"), "w") as f:
-            json.dump(doc, f)
-        self.assertBad(self.path("a.json"), fixture("gb_new.json"),
-                       "real_time 'slow' is not a number")
-        doc["benchmarks"][1]["real_time"] = 1.0
-        doc["benchmarks"][1]["held_bytes"] = "lots"
-        with open(self.path("a.json"), "w") as f:
-            json.dump(doc, f)
-        self.assertBad(self.path("a.json"), fixture("gb_new.json"),
-                       "held_bytes 'lots' is not a number")
-        with open(self.path("t.json"), "w") as f:
-            f.write('{"benchmarks": [')
-        self.assertBad(self.path("t.json"), fixture("gb_new.json"),
-                       "not valid JSON")
-        with open(self.path("z.json"), "wb") as f:
-            f.write(b'{"benchmarks": \0\0\xff}')
-        self.assertBad(self.path("z.json"), fixture("gb_new.json"),
-                       "binary data")
-
-    def test_all_skipped(self):
-        one = [mk.case("retain", [0.0] * 3, None, skipped="no budget")]
-        mk.write_csv(self.path("a.csv"), one)
-        self.assertBad(self.path("a.csv"), self.path("a.csv"),
-                       "no case ran in both files")
-
-    def test_api_raises_results_error(self):
-        with self.assertRaises(ResultsError):
-            compare.row_verdicts(fixture("base.csv"), fixture("gb_new.json"))
-
-
 class TestFormats(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -473,11 +353,11 @@ class TestFormats(unittest.TestCase):
             self.assertIn(key, row)
         for key in ("column", "n_base", "n_new", "base_median_ns",
                     "new_median_ns", "ratio", "change_pct", "p_value",
-                    "min_p", "hl_change_pct", "ci_low_pct", "ci_high_pct",
+                    "p_adjusted", "u_p_value", "min_p", "hl_change_pct", "ci_low_pct", "ci_high_pct",
                     "verdict"):
             self.assertIn(key, row["times"]["real"])
         self.assertEqual(row["time_verdict"], "slower")
-        self.assertEqual(set(row["params"]), set(results.PARAMS))
+        self.assertEqual(set(row["params"]), set(schema.PARAMS))
         self.assertEqual(set(row["memory"]["held_bytes"]),
                          {"n_base", "n_new", "base", "new", "change_abs",
                           "change_pct", "verdict"})
@@ -508,10 +388,20 @@ class TestFormats(unittest.TestCase):
                       "alloc=glibc-2\t64000\t", out)
         self.assertIn("held-B", out)
 
-    def test_benchstat_needs_side(self):
-        status, _, err = run_cli(*self.args, "--format", "benchstat")
+    def test_benchstat_both_sides_without_side(self):
+        status, out, err = run_cli(*self.args, "--format", "benchstat")
+        self.assertEqual((status, err), (1, ""))
+        lines = out.splitlines()
+        i, j = lines.index("side: base"), lines.index("side: new")
+        self.assertLess(i, j)
+        self.assertEqual(sum(1 for l in lines[i:j]
+                             if l.startswith("Benchmark")), 20)
+        self.assertEqual(sum(1 for l in lines[j:]
+                             if l.startswith("Benchmark")), 20)
+        self.assertIn("benchstat -col side", out)
+        status, _, err = run_cli(*self.args, "--side", "base")
         self.assertEqual(status, 2)
-        self.assertIn("--side", err)
+        self.assertIn("--side goes with --format benchstat", err)
 
 
 class TestCLI(unittest.TestCase):

@@ -13,11 +13,10 @@ build, about a minute or less); skip it with SLICEBENCH_SKIP_SLOW=1. It
 clones SLICEBENCH_COMPARE_REPO instead of this checkout when that is set.
 """
 
-import csv
 import glob
-import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,8 @@ FIXTURES = os.path.join(REPO, "tests", "fixtures", "commits")
 ROUNDS = [os.path.join(FIXTURES, f"round{r}.csv") for r in (1, 2)]
 sys.path.insert(0, SCRIPTS)
 
-from slicebench import commits, results  # noqa: E402
+from slicebench import commits, commits_git, commits_merge  # noqa: E402
+from slicebench import results, schema  # noqa: E402
 from slicebench.commits import CommitsError  # noqa: E402
 
 # Commits in throwaway repositories need an identity, whatever the host has.
@@ -113,6 +113,35 @@ class CommandLine(OneLineError):
         p = run_cli(["A", "B", "x", "--", "--benchmark_filter=y"], self.dir)
         self.assertFails(p, "two benchmark filters")
 
+    def test_filter_anywhere(self):
+        for args in (["HEAD", "HEAD", "--rounds=3", "^retain/"],
+                     ["--rounds=3", "HEAD", "HEAD", "^retain/"],
+                     ["HEAD", "--rounds", "3", "HEAD", "^retain/",
+                      "--keep-temp"]):
+            with self.subTest(args=args):
+                # Parsed: it gets as far as looking for the repository.
+                self.assertFails(run_cli(args, self.dir),
+                                 "not in a git repository")
+
+    def test_help_has_no_side_effects(self):
+        make_repo(self.dir, {"a.txt": "x"})
+        before = git(self.dir, "worktree", "list")
+        for args in (["--help"], ["HEAD", "HEAD", "--help"], ["-h"]):
+            p = run_cli(args, self.dir)
+            self.assertEqual((p.returncode, p.stderr), (0, ""))
+            self.assertTrue(p.stdout.startswith("usage: compare-commits"))
+        self.assertEqual(sorted(os.listdir(self.dir)), [".git", "a.txt"])
+        self.assertEqual(git(self.dir, "worktree", "list"), before)
+        self.assertEqual(git(self.dir, "status", "--porcelain"), "")
+
+    def test_closed_stdout(self):
+        p = subprocess.run([CLI, "HEAD", "HEAD"], cwd=self.dir,
+                           stderr=subprocess.PIPE, text=True, timeout=60,
+                           preexec_fn=lambda: os.close(1))
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertIn("standard output is closed", p.stderr)
+
     def test_not_a_repository(self):
         self.assertFails(run_cli(["HEAD", "HEAD"], self.dir),
                          "not in a git repository")
@@ -170,15 +199,6 @@ class Refusals(OneLineError):
                          r"HEAD~1 \(\w+\) does not have the slicebench suite")
 
 
-def read_rows(path):
-    with open(path, newline="") as f:
-        lines = f.read().splitlines()
-    meta = [ln for ln in lines if ln.startswith("#")]
-    rows = list(csv.DictReader(io.StringIO(
-        "\n".join(ln for ln in lines if not ln.startswith("#")))))
-    return meta, rows
-
-
 class Merge(unittest.TestCase):
 
     def setUp(self):
@@ -190,43 +210,43 @@ class Merge(unittest.TestCase):
 
     def merge(self, paths, repetitions=2):
         with open(self.out, "x", newline="") as f:
-            return commits.merge_rounds(paths, repetitions, f)
+            return commits_merge.merge_rounds(paths, repetitions, f)
 
     def test_merged_file(self):
         n = self.merge(ROUNDS)
-        meta, rows = read_rows(self.out)
-        meta1, rows1 = read_rows(ROUNDS[0])
-        _, rows2 = read_rows(ROUNDS[1])
-        self.assertEqual(meta, meta1)
-        self.assertEqual(n, len(rows))
-        self.assertTrue(all(r["aggregate"] == "" for r in rows))
+        merged = results.load(self.out)
+        one, two = (results.load(p) for p in ROUNDS)
+        self.assertEqual(merged.meta, one.meta)
+        self.assertEqual(n, len(merged.rows))
+        self.assertTrue(all(not r.get("aggregate") for r in merged.rows))
 
-        # Every repetition row of each round, in order, cells unchanged
-        # except the repetition: round r, repetition i -> r * 2 + i.
+        # Every measurement row of each round, in order, values unchanged
+        # except the repetition (schema 1: round r, repetition i ->
+        # r * 2 + i; schema 2 rows keep theirs and their run_id).
         expected = []
-        for r, source in enumerate((rows1, rows2)):
-            for row in source:
-                if row["aggregate"] == "":
+        for r, source in enumerate((one, two)):
+            for row in source.rows:
+                if not row.get("aggregate"):
                     row = dict(row)
-                    row["repetition"] = str(r * 2 + int(row["repetition"]))
+                    if "run_id" not in row:
+                        row["repetition"] = r * 2 + row["repetition"]
                     expected.append(row)
-        self.assertEqual(rows, expected)
+        self.assertEqual(merged.rows, expected)
 
         reps = {}
-        for row in rows:
-            reps.setdefault(row["strategy"], []).append(
-                int(row["repetition"]))
+        for row in merged.rows:
+            reps.setdefault(row["strategy"], []).append(row["repetition"])
         self.assertEqual(reps, {"receive-only": [0, 1, 2, 3],
                                 "retain": [0, 1, 2, 3], "copy": [2, 3]})
-        skipped = [r for r in rows if r["status"] == "skipped"]
+        skipped = [r for r in merged.rows if r["status"] == "skipped"]
         self.assertEqual(skipped[0]["message"],
                          "needs 8 MiB, budget is 4 MiB")
 
     def test_valid_for_results_and_compare(self):
         self.merge(ROUNDS)
         res = results.load(self.out)
-        self.assertEqual(len(res.repetitions()), 8)
-        self.assertEqual(res.aggregate("median"), [])
+        self.assertEqual(len([r for r in res.rows
+                              if r["status"] == "ok"]), 8)
         p = subprocess.run([sys.executable,
                             os.path.join(SCRIPTS, "compare.py"),
                             "--format", "json", self.out, self.out],
@@ -237,23 +257,106 @@ class Merge(unittest.TestCase):
 
     def test_repetition_beyond_the_count(self):
         with self.assertRaisesRegex(CommitsError,
-                                    r"round1\.csv:\d+: repetition 1 "
+                                    r"round1\.csv: \S+: repetition 1 "
                                     r"outside 0\.\.0"):
             self.merge(ROUNDS, repetitions=1)
 
-    def test_rounds_with_other_columns(self):
+    def test_unusable_round(self):
         other = os.path.join(self.tmp.name, "other.csv")
         with open(ROUNDS[1]) as f:
             text = f.read().replace("page_faults_per_item",
                                     "page_faults", 1)
         with open(other, "w") as f:
             f.write(text)
-        with self.assertRaisesRegex(CommitsError, "columns differ"):
+        with self.assertRaisesRegex(CommitsError, "round 2: .*other.csv: "
+                                    "missing columns: page_faults"):
             self.merge([ROUNDS[0], other])
 
     def test_no_rounds(self):
         with self.assertRaisesRegex(CommitsError, "no round"):
             self.merge([])
+
+
+class KeepsMeasurements(unittest.TestCase):
+    """Whatever fails after the rounds ran, their results stay."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.logs = []
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_with_out_dir(self, out_dir):
+        side = commits_git.Side
+
+        def fake_sides(opts, cwd):
+            return self.tmp.name, side("A", "x", "1" * 40, "111"), \
+                side("B", "y", "2" * 40, "222")
+
+        def fake_measure(repo, a, b, tmp, raw_dir, opts):
+            for s in (a, b):
+                for r, src in enumerate(ROUNDS):
+                    dst = os.path.join(raw_dir, f"{s.name}-{r}.csv")
+                    shutil.copyfile(src, dst)
+                    s.rounds.append(dst)
+            self.raw_dir = raw_dir
+
+        saved = commits._sides, commits._measure
+        commits._sides, commits._measure = fake_sides, fake_measure
+        try:
+            opts = commits.Options("x", "y", repetitions=2, out_dir=out_dir,
+                                   log=self.logs.append)
+            return commits.compare_commits(opts)
+        finally:
+            commits._sides, commits._measure = saved
+
+    def test_unwritable_out_dir(self):
+        a_file = os.path.join(self.tmp.name, "file")
+        open(a_file, "w").close()
+        for out_dir in ("/proc/sys", os.path.join(a_file, "sub"),
+                        "/proc/self/fd/0/x"):
+            with self.subTest(out_dir=out_dir):
+                with self.assertRaises(CommitsError) as e:
+                    self.run_with_out_dir(out_dir)
+                message = str(e.exception)
+                self.assertEqual(len(message.splitlines()), 1, message)
+                self.assertIn("cannot write the merged results there",
+                              message)
+                self.assertIn("every round's results and the logs are kept "
+                              "in ", message)
+                kept = sorted(os.listdir(self.raw_dir))
+                self.assertEqual(kept, ["A-0.csv", "A-1.csv", "B-0.csv",
+                                        "B-1.csv"])
+                self.assertIn(os.path.dirname(self.raw_dir), message)
+                shutil.rmtree(os.path.dirname(self.raw_dir))
+
+    def test_full_disk(self):
+        import errno
+
+        def full(paths, repetitions, out):
+            out.write("# schema_version=1\n")
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        out_dir = os.path.join(self.tmp.name, "out")
+        saved = commits_merge.merge_rounds
+        commits_merge.merge_rounds = full
+        try:
+            with self.assertRaises(CommitsError) as e:
+                self.run_with_out_dir(out_dir)
+        finally:
+            commits_merge.merge_rounds = saved
+        self.assertIn("cannot write the merged results there: No space "
+                      "left on device", str(e.exception))
+        self.assertEqual(os.listdir(out_dir), [])   # no half-written file
+        self.assertEqual(len(os.listdir(self.raw_dir)), 4)
+        shutil.rmtree(os.path.dirname(self.raw_dir))
+
+    def test_success_removes_the_temporary_folder(self):
+        out_dir = os.path.join(self.tmp.name, "out")
+        a, b = self.run_with_out_dir(out_dir)
+        self.assertEqual(len(results.load(a).rows), len(results.load(b).rows))
+        self.assertFalse(os.path.exists(self.raw_dir))
 
 
 class CreatePair(unittest.TestCase):
@@ -269,7 +372,7 @@ class CreatePair(unittest.TestCase):
         return os.path.join(self.dir, name)
 
     def test_fresh(self):
-        self.assertEqual(commits.create_pair(self.dir, "s"),
+        self.assertEqual(commits_merge.create_pair(self.dir, "s"),
                          (self.path("s_a.csv"), self.path("s_b.csv")))
 
     def test_never_overwrites(self):
@@ -279,7 +382,7 @@ class CreatePair(unittest.TestCase):
                     os.unlink(self.path(name))
                 with open(self.path(existing), "w") as f:
                     f.write("keep me")
-                a, b = commits.create_pair(self.dir, "s")
+                a, b = commits_merge.create_pair(self.dir, "s")
                 self.assertEqual((a, b), (self.path("s.2_a.csv"),
                                           self.path("s.2_b.csv")))
                 with open(self.path(existing)) as f:
@@ -294,6 +397,28 @@ class CreatePair(unittest.TestCase):
 class EndToEnd(unittest.TestCase):
     """SLOW: clone the repository, build its HEAD once, compare it with
     itself (A/A) in 2 rounds of 2 repetitions."""
+
+    def test_unwritable_out_dir_keeps_the_rounds(self):
+        source = os.environ.get("SLICEBENCH_COMPARE_REPO", REPO)
+        with tempfile.TemporaryDirectory() as tmp:
+            clone = os.path.join(tmp, "repo")
+            subprocess.run(["git", "clone", "--quiet", source, clone],
+                           check=True)
+            p = subprocess.run(
+                [CLI, "HEAD", "HEAD", "--rounds=1", "--out-dir=/proc/sys",
+                 "^retain/N:4096", "--", "--quick"],
+                cwd=clone, capture_output=True, text=True, timeout=600)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertNotIn("Traceback", p.stderr)
+            last = p.stderr.splitlines()[-1]
+            self.assertRegex(last, r"^compare-commits: /proc/sys: cannot "
+                             r"write the merged results there: .* \(every "
+                             r"round's results and the logs are kept in ")
+            kept = last.rsplit(" kept in ", 1)[1].rstrip(")")
+            rounds = sorted(os.listdir(os.path.join(kept, "rounds")))
+            shutil.rmtree(kept)
+            self.assertIn("a-r1_glibc.csv", rounds)
+            self.assertIn("b-r1_glibc.csv", rounds)
 
     def test_a_a_of_head(self):
         source = os.environ.get("SLICEBENCH_COMPARE_REPO", REPO)
@@ -320,13 +445,13 @@ class EndToEnd(unittest.TestCase):
             self.assertEqual([len(x) for x in pair], [1, 1], pair)
             for (path,) in pair:
                 res = results.load(path)
-                self.assertEqual(res.aggregate("mean"), [])
                 by_case = {}
                 for row in res.rows:
+                    self.assertFalse(row.get("aggregate"))
                     self.assertTrue(row["benchmark"].startswith(
                         "retain/N:4096/"))
-                    by_case.setdefault(results.case_key(row), []).append(
-                        row["repetition"])
+                    key = tuple(row[p] for p in schema.PARAMS)
+                    by_case.setdefault(key, []).append(row["repetition"])
                 self.assertTrue(by_case)
                 for reps in by_case.values():
                     self.assertEqual(sorted(reps), [0, 1, 2, 3])

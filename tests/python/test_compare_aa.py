@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""The false-alarm rate and the power of compare.py, on recorded samples.
+
+tests/fixtures/compare/aa_samples.csv holds real samples of one build run
+twice (an A/A pair, 12 processes per side, every process one sample of each
+of the 56 cases of `slicebench-retention --quick`; record_aa.py there
+writes it). Each simulated comparison draws n samples per side for every
+case, without replacement, from the 24 samples of that case, as
+independent processes would give them, and judges all 56 rows as one
+comparison (compare.judge_times: Holm over the rows). The exit status of an
+A/A comparison must be 1 (some row "slower") in at most 5 % of the runs;
+a synthetic 10 % slowdown of one strategy at one size must be flagged.
+
+    /usr/bin/python3 tests/python/test_compare_aa.py
+"""
+
+import csv
+import os
+import random
+import sys
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+
+from slicebench import compare  # noqa: E402
+
+SAMPLES = os.path.join(REPO, "tests", "fixtures", "compare",
+                       "aa_samples.csv")
+SIMULATIONS = 1000
+# A quiet case (median absolute deviation about 1 % of its time, the
+# quietest of the --quick rows; the median row's is 2-3 %): the one whose
+# slowdown must be caught with 5 samples per side. With 10 per side, 36 of
+# the 56 rows catch it in at least 90 % of runs.
+SLOWED = "copy/N:4096/k:16/M:1024/elem:1/growth:go/alloc:glibc"
+
+
+def load_samples(path=SAMPLES):
+    """{case: [real time per item, ns, ...]} over both recorded sides."""
+    cases = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            cases.setdefault(row["case"], []).append(
+                float(row["real_time_per_item_ns"]))
+    return cases
+
+
+def simulate(cases, n, runs, seed, slowed=None, factor=1.10):
+    """(share of runs with exit status 1 from rows other than slowed,
+    share of runs in which slowed was "slower")."""
+    rng = random.Random(seed)
+    labels = sorted(cases)
+    false_alarms = caught = 0
+    for _ in range(runs):
+        pairs = []
+        for label in labels:
+            pool = list(cases[label])
+            rng.shuffle(pool)
+            base, new = pool[:n], pool[n:2 * n]
+            if label == slowed:
+                new = [x * factor for x in new]
+            pairs.append((base, new))
+        stats = compare.judge_times(pairs)
+        verdicts = dict(zip(labels, (s.verdict for s in stats)))
+        caught += verdicts.get(slowed) == compare.SLOWER
+        false_alarms += any(v == compare.SLOWER for k, v in verdicts.items()
+                            if k != slowed)
+    return false_alarms / runs, caught / runs
+
+
+class TestAASimulation(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cases = load_samples()
+
+    def test_fixture(self):
+        self.assertEqual(len(self.cases), 56)
+        self.assertTrue(all(len(v) == 24 for v in self.cases.values()))
+        self.assertIn(SLOWED, self.cases)
+
+    def test_aa_exit_status_rate_at_most_5_percent(self):
+        for n in (5, 10):
+            with self.subTest(n=n):
+                rate, _ = simulate(self.cases, n, SIMULATIONS, seed=n)
+                print(f"\nA/A, {n} vs {n} samples, {len(self.cases)} rows: "
+                      f"exit status 1 in {rate:.1%} of {SIMULATIONS} "
+                      "simulated comparisons", file=sys.stderr)
+                self.assertLessEqual(rate, 0.05)
+
+    def test_ten_percent_slowdown_is_flagged(self):
+        for n, least in ((5, 0.5), (10, 0.9)):
+            with self.subTest(n=n):
+                rate, power = simulate(self.cases, n, 200, seed=100 + n,
+                                       slowed=SLOWED)
+                print(f"\n+10 % on {SLOWED}, {n} vs {n}: flagged in "
+                      f"{power:.0%} of 200, other rows in {rate:.1%}",
+                      file=sys.stderr)
+                self.assertGreaterEqual(power, least)
+                self.assertLessEqual(rate, 0.05)
+
+
+if __name__ == "__main__":
+    unittest.main()
