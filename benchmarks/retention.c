@@ -547,7 +547,7 @@ int main(int argc, char **argv)
     rows.meta = &meta;
     rows.csv.fd = -1;
 
-    failed = measure_all(argc, given, &rows, min_time, warmup, seed);
+    failed = measure_all(given_argc, given, &rows, min_time, warmup, seed);
     if (failed < 0) return 1;
 
     choose_units();

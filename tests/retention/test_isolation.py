@@ -107,6 +107,15 @@ class Isolation(unittest.TestCase):
         self.assertNotEqual(order[0], order[2])
         self.assertEqual(sorted(order[0]), sorted(order[2]))
 
+    def test_flags_after_benchmark_flags_reach_the_measuring_process(self):
+        # Google Benchmark takes its flags out of argv; each measuring
+        # process must still get every flag as given (--quick chooses M)
+        rows, _ = self.measure("--benchmark_min_time=0.001", "--benchmark_filter=copy",
+                               "--quick", "--sizes", "64")
+        self.assertTrue(rows)
+        self.assertEqual({r["status"] for r in rows}, {"ok"}, rows)
+        self.assertEqual({r["items"] for r in rows}, {"1024"})
+
     def test_one_process_mode_still_measures(self):
         rows, meta = self.measure("--quick", "--benchmark_min_time=0.001",
                                   "--sizes=4KiB", "--isolation=none")
