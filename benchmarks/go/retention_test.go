@@ -1,0 +1,195 @@
+package retention
+
+// The retention benchmark, as a Go user runs any benchmark:
+//
+//	go test -bench 'Retention/strategy=copy/N=65536' -benchmem
+//	go test -bench . -args -quick            # the C binary's --quick sweep
+//	go test -bench . -args -sizes=4KiB,1MiB -kept=16,N/2 -elem=1,8,24
+//
+// One b.N op is one item: ns/op, B/op and allocs/op are per item. The b.N
+// items run as batches of M (the case's M); when b.N is not a multiple of M
+// the last batch is a partial one of b.N mod M items, so every op timed is
+// one item received and kept. Each batch ends by dropping what it kept, and
+// the garbage collector reclaims it when it runs, inside the timed loop: its
+// work is in the time, as free() is in the C benchmark's.
+//
+// Metrics besides the timing (b.ReportMetric):
+//
+//	held-B        live heap at the end of one full batch of M items, after a
+//	              GC, before the drop, minus the live heap before the batch
+//	              (the median of five such batches, run once per case after
+//	              the first timed loop, outside the timer)
+//	peak-RSS-B    VmHWM at the end of the timed loop minus VmRSS at its
+//	              start, after "5" to /proc/self/clear_refs and a
+//	              debug.FreeOSMemory (the C side's malloc_trim)
+//	GCs/op        garbage collections per item
+//	faults/op     minor page faults per item (getrusage)
+//	cpu-ns/op     process CPU time per item, every thread (the garbage
+//	              collector's workers run beside the benchmark's goroutine)
+//	heap-allocs/op  heap allocations per item, unrounded (allocs/op is the
+//	              same count rounded down to an integer)
+//
+// GOGC, GOMEMLIMIT and GOMAXPROCS are run parameters from the environment;
+// the run prints them as configuration lines before the results.
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var (
+	flagSizes      = flag.String("sizes", "", "N values, bytes (default "+DefaultSizes+")")
+	flagKept       = flag.String("kept", "", "k rules: a size (16) or N/d (default "+DefaultKept+")")
+	flagElems      = flag.String("elem", "", "element sizes 1, 8, 24 (default "+DefaultElems+")")
+	flagStrategies = flag.String("strategies", "", "strategies to run (default all)")
+	flagBudget     = flag.String("budget", "", "memory the worst strategy of a case may use; chooses M (default "+DefaultBudget+")")
+	flagItems      = flag.Int("items", 0, "the same M for every case instead of the budget's")
+	flagMaxItems   = flag.Int("max-items", 0, "the largest M the budget may choose (default 16384)")
+	flagQuick      = flag.Bool("quick", false, "the C binary's --quick sweep: N 64,4KiB,64KiB,1MiB, k 16,N/2, elem 1, budget 64MiB, M <= 1024")
+)
+
+var config Config
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	var err error
+	config, err = ParseConfig(*flagSizes, *flagKept, *flagElems, *flagStrategies,
+		*flagBudget, *flagItems, *flagMaxItems, *flagQuick)
+	if err == nil {
+		_, err = config.Cases()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "slicebench-go: %v\n", err)
+		os.Exit(2)
+	}
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		printConfig()
+	}
+	os.Exit(m.Run())
+}
+
+// printConfig writes the run's parameters as benchmark configuration
+// lines ("key: value", the Go benchmark format), which benchstat and
+// scripts/go-results read.
+func printConfig() {
+	gogc := debug.SetGCPercent(100)
+	debug.SetGCPercent(gogc)
+	gogcText := strconv.Itoa(gogc)
+	if gogc < 0 {
+		gogcText = "off"
+	}
+	limit := debug.SetMemoryLimit(-1)
+	limitText := strconv.FormatInt(limit, 10)
+	if limit == math.MaxInt64 {
+		limitText = "off"
+	}
+	rules := make([]string, len(config.Kept))
+	for i, r := range config.Kept {
+		rules[i] = r.Text
+	}
+	fmt.Printf("go-version: %s\ngogc: %s\ngomemlimit: %s\ngomaxprocs: %d\n"+
+		"budget-bytes: %d\nkept-rules: %s\n", runtime.Version(), gogcText,
+		limitText, runtime.GOMAXPROCS(0), config.Budget, strings.Join(rules, ","))
+}
+
+// BenchmarkRetention runs every case of the flags, each strategy side by
+// side, as Retention/strategy=S/N=n/k=k/M=m/elem=e.
+func BenchmarkRetention(b *testing.B) {
+	cases, err := config.Cases()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range cases {
+		for _, s := range config.Strategies {
+			c, s := c, s
+			name := fmt.Sprintf("strategy=%s/N=%d/k=%d/M=%d/elem=%d", s, c.N, c.K, c.M, c.Elem)
+			held := int64(-1) // measured once per case and repetition
+			b.Run(name, func(b *testing.B) {
+				if p, ok := ExpectedPeak(c, s); !ok || p > config.Budget {
+					b.Skipf("over the budget of %d bytes (-budget)", config.Budget)
+				}
+				switch c.Elem {
+				case 1:
+					run[E1](b, c, s, &held)
+				case 8:
+					run[E8](b, c, s, &held)
+				default:
+					run[E24](b, c, s, &held)
+				}
+			})
+		}
+	}
+}
+
+// run times b.N items of case c by strategy s, in batches of c.M. *held
+// is the case's held bytes, measured on the first call (-1 before).
+func run[T any](b *testing.B, c Case, s Strategy, held *int64) {
+	n, k := c.N/c.Elem, c.K/c.Elem
+	keep := make([][]T, c.M)
+	var before, after runtime.MemStats
+	b.ReportAllocs()
+
+	debug.FreeOSMemory() // as the C side trims malloc before each run
+	peak := BeginPeak()
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for done, batch := 0, 0; done < b.N; batch++ {
+		m := c.M
+		if b.N-done < m {
+			m = b.N - done
+		}
+		Batch(s, n, k, m, keep, byte(batch))
+		Drop(keep[:m])
+		done += m
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	used, err := peak.End()
+
+	if *held < 0 {
+		*held = heldBytes(s, n, k, keep)
+	}
+	ops := float64(b.N)
+	b.ReportMetric(float64(*held), "held-B")
+	b.ReportMetric(float64(after.NumGC-before.NumGC)/ops, "GCs/op")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/ops, "heap-allocs/op")
+	switch {
+	case err != nil:
+		b.Logf("peak RSS unavailable: %v", err)
+	case !peak.HasPeak:
+		b.Logf("peak RSS unavailable: %s", peak.NoPeakWhy)
+	default:
+		b.ReportMetric(float64(used.PeakDelta), "peak-RSS-B")
+	}
+	b.ReportMetric(float64(used.MinorFaults)/ops, "faults/op")
+	b.ReportMetric(float64(used.CPUNs)/ops, "cpu-ns/op")
+}
+
+// heldBytes is the live heap one full batch leaves, after a GC, before the
+// drop: the Go runtime's own count of the bytes the kept slices hold. The
+// median of five batches, since the runtime and the testing package
+// allocate or free a few hundred bytes of their own now and then.
+func heldBytes[T any](s Strategy, n, k int, keep [][]T) int64 {
+	var got [5]int64
+	for i := range got {
+		var base, full runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&base)
+		Batch(s, n, k, len(keep), keep, 0xa5)
+		runtime.GC()
+		runtime.ReadMemStats(&full)
+		Drop(keep)
+		runtime.KeepAlive(keep)
+		got[i] = int64(full.HeapAlloc) - int64(base.HeapAlloc)
+	}
+	sort.Slice(got[:], func(i, j int) bool { return got[i] < got[j] })
+	return got[2]
+}
