@@ -212,6 +212,8 @@ func (c Config) Cases() ([]Case, error) {
 				}
 				if cs.M > 0 {
 					fits++
+				} else {
+					cs.M = 1 // named with M = 1, and skipped, as in C
 				}
 				out = append(out, cs)
 			}

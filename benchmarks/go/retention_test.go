@@ -111,7 +111,7 @@ func BenchmarkRetention(b *testing.B) {
 		for _, s := range config.Strategies {
 			c, s := c, s
 			name := fmt.Sprintf("strategy=%s/N=%d/k=%d/M=%d/elem=%d", s, c.N, c.K, c.M, c.Elem)
-			held := int64(-1) // measured once per case and repetition
+			held := int64(-1) // measured once per case (-count repeats in place)
 			b.Run(name, func(b *testing.B) {
 				if p, ok := ExpectedPeak(c, s); !ok || p > config.Budget {
 					b.Skipf("over the budget of %d bytes (-budget)", config.Budget)
