@@ -100,6 +100,13 @@ var sink byte
 // keep[0:m] by strategy s. keep[0:m] must be nil on entry (Drop). fillValue
 // + i is the byte written into source i, so no two sources are alike.
 func Batch[T any](s Strategy, n, k, m int, keep [][]T, fillValue byte) {
+	batch(s, n, k, m, keep, fillValue, true)
+}
+
+// batch is Batch, with the fill left out when doFill is false: what the
+// heap holds does not depend on what the bytes are, so a batch run only to
+// count the heap (heldBytes) saves writing them.
+func batch[T any](s Strategy, n, k, m int, keep [][]T, fillValue byte, doFill bool) {
 	var acc []T
 	var seen byte
 	if s == ExactCap {
@@ -107,7 +114,9 @@ func Batch[T any](s Strategy, n, k, m int, keep [][]T, fillValue byte) {
 	}
 	for i := 0; i < m; i++ {
 		src := make([]T, n) // receive
-		fill(src, fillValue+byte(i))
+		if doFill {
+			fill(src, fillValue+byte(i))
+		}
 		seen ^= *(*byte)(unsafe.Pointer(&src[0]))
 		switch s { // keep
 		case Retain:
