@@ -22,7 +22,11 @@ package retention
 //	              timer)
 //	peak-RSS-B    VmHWM at the end of the timed loop minus VmRSS at its
 //	              start, after "5" to /proc/self/clear_refs and a
-//	              debug.FreeOSMemory (the C side's malloc_trim)
+//	              debug.FreeOSMemory (the C side's malloc_trim). When the
+//	              loop had fewer than two whole batches (b.N < 2M, a short
+//	              -benchtime), the same over two whole batches run untimed
+//	              once per case instead, so the figure is always that of
+//	              whole batches, the garbage of one beside the next
 //	GCs/op        garbage collections per item
 //	faults/op     minor page faults per item (getrusage)
 //	cpu-ns/op     process CPU time per item, every thread (the garbage
@@ -111,27 +115,34 @@ func BenchmarkRetention(b *testing.B) {
 		for _, s := range config.Strategies {
 			c, s := c, s
 			name := fmt.Sprintf("strategy=%s/N=%d/k=%d/M=%d/elem=%d", s, c.N, c.K, c.M, c.Elem)
-			held := int64(-1) // measured once per case (-count repeats in place)
+			// measured once per case (-count repeats in place)
+			m := &caseMemory{held: -1, peak: -1}
 			b.Run(name, func(b *testing.B) {
 				if p, ok := ExpectedPeak(c, s); !ok || p > config.Budget {
 					b.Skipf("over the budget of %d bytes (-budget)", config.Budget)
 				}
 				switch c.Elem {
 				case 1:
-					run[E1](b, c, s, &held)
+					run[E1](b, c, s, m)
 				case 8:
-					run[E8](b, c, s, &held)
+					run[E8](b, c, s, m)
 				default:
-					run[E24](b, c, s, &held)
+					run[E24](b, c, s, m)
 				}
 			})
 		}
 	}
 }
 
-// run times b.N items of case c by strategy s, in batches of c.M. *held
-// is the case's held bytes, measured on the first call (-1 before).
-func run[T any](b *testing.B, c Case, s Strategy, held *int64) {
+// caseMemory is what a case measures once, outside the timer: held bytes,
+// and the peak RSS of two whole batches for runs too short to have them
+// (-1 until measured).
+type caseMemory struct {
+	held, peak int64
+}
+
+// run times b.N items of case c by strategy s, in batches of c.M.
+func run[T any](b *testing.B, c Case, s Strategy, mem *caseMemory) {
 	n, k := c.N/c.Elem, c.K/c.Elem
 	keep := make([][]T, c.M)
 	var before, after runtime.MemStats
@@ -141,36 +152,55 @@ func run[T any](b *testing.B, c Case, s Strategy, held *int64) {
 	peak := BeginPeak()
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
-	for done, batch := 0, 0; done < b.N; batch++ {
-		m := c.M
-		if b.N-done < m {
-			m = b.N - done
-		}
-		Batch(s, n, k, m, keep, byte(batch))
-		Drop(keep[:m])
-		done += m
-	}
+	batches(s, n, k, c.M, b.N, keep)
 	b.StopTimer()
 	runtime.ReadMemStats(&after)
 	used, err := peak.End()
 
-	if *held < 0 {
-		*held = heldBytes(s, n, k, keep)
+	if mem.held < 0 {
+		mem.held = heldBytes(s, n, k, keep)
 	}
 	ops := float64(b.N)
-	b.ReportMetric(float64(*held), "held-B")
+	b.ReportMetric(float64(mem.held), "held-B")
 	b.ReportMetric(float64(after.NumGC-before.NumGC)/ops, "GCs/op")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/ops, "heap-allocs/op")
+	b.ReportMetric(float64(used.MinorFaults)/ops, "faults/op")
+	b.ReportMetric(float64(used.CPUNs)/ops, "cpu-ns/op")
 	switch {
 	case err != nil:
 		b.Logf("peak RSS unavailable: %v", err)
 	case !peak.HasPeak:
 		b.Logf("peak RSS unavailable: %s", peak.NoPeakWhy)
-	default:
+	case b.N >= 2*c.M:
 		b.ReportMetric(float64(used.PeakDelta), "peak-RSS-B")
+	default:
+		// fewer than two whole batches timed: the peak of two, untimed
+		if mem.peak < 0 {
+			debug.FreeOSMemory()
+			p := BeginPeak()
+			batches(s, n, k, c.M, 2*c.M, keep)
+			if r, err := p.End(); err == nil && p.HasPeak {
+				mem.peak = r.PeakDelta
+			}
+		}
+		if mem.peak >= 0 {
+			b.ReportMetric(float64(mem.peak), "peak-RSS-B")
+		}
 	}
-	b.ReportMetric(float64(used.MinorFaults)/ops, "faults/op")
-	b.ReportMetric(float64(used.CPUNs)/ops, "cpu-ns/op")
+}
+
+// batches runs items items in batches of m, each ending with its drop; a
+// last partial batch when items is not a multiple of m.
+func batches[T any](s Strategy, n, k, m, items int, keep [][]T) {
+	for done, i := 0, 0; done < items; i++ {
+		size := m
+		if items-done < size {
+			size = items - done
+		}
+		Batch(s, n, k, size, keep, byte(i))
+		Drop(keep[:size])
+		done += size
+	}
 }
 
 // heldBytes is the live heap one full batch leaves, after a GC, before the
