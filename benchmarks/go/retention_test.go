@@ -57,6 +57,7 @@ var (
 	flagBudget     = flag.String("budget", "", "memory the worst strategy of a case may use; chooses M (default "+DefaultBudget+")")
 	flagItems      = flag.Int("items", 0, "the same M for every case instead of the budget's")
 	flagMaxItems   = flag.Int("max-items", 0, "the largest M the budget may choose (default 16384)")
+	flagCases      = flag.Bool("cases", false, "print the cases (N k M elem, one a line) and exit")
 	flagQuick      = flag.Bool("quick", false, "the C binary's --quick sweep: N 64,4KiB,64KiB,1MiB, k 16,N/2, elem 1, budget 64MiB, M <= 1024")
 )
 
@@ -67,12 +68,19 @@ func TestMain(m *testing.M) {
 	var err error
 	config, err = ParseConfig(*flagSizes, *flagKept, *flagElems, *flagStrategies,
 		*flagBudget, *flagItems, *flagMaxItems, *flagQuick)
+	var cases []Case
 	if err == nil {
-		_, err = config.Cases()
+		cases, err = config.Cases()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "slicebench-go: %v\n", err)
 		os.Exit(2)
+	}
+	if *flagCases {
+		for _, c := range cases {
+			fmt.Printf("%d %d %d %d\n", c.N, c.K, c.M, c.Elem)
+		}
+		os.Exit(0)
 	}
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
 		printConfig()

@@ -9,7 +9,8 @@ reads its results CSV with slicebench.results; runs the Go benchmarks of
 benchmarks/go offline (GOPROXY=off, build and module caches under
 GO_CACHE_DIR) and reads their output with slicebench.gobench. Same cases on
 both sides: every strategy, N 4 KiB and 32 KiB, k 16 and N/8 (powers of
-two, so Go's size classes hold them exactly), elem 1 and 8, M 2048.
+two, so Go's size classes hold them exactly), elem 1 and 8, M 2048. And
+without a given M, both sides choose the same M by the budget.
 
 Also prints, per strategy, the peak-RSS and time ratios model/Go (medians
 over the cases): figures to read, not to assert, on a shared machine.
@@ -47,20 +48,25 @@ def run_c(folder):
     return results.load(os.path.join(folder, csvs[0])).repetitions()
 
 
-def run_go():
+def go_test(*flags):
+    """The standard output of go test in benchmarks/go, offline."""
     env = dict(os.environ, GOCACHE=os.path.join(GO_CACHE, "cache"),
                GOPATH=os.path.join(GO_CACHE, "path"), GOPROXY="off", GOFLAGS="",
                GOENV="off")
-    p = subprocess.run(
-        ["go", "test", "-run", "^$", "-bench", "Retention", "-benchtime=5ms",
-         "-count=1", f"-sizes={SIZES}", f"-kept={KEPT}", f"-elem={ELEMS}",
-         f"-items={ITEMS}", f"-budget={BUDGET}"],
-        cwd=os.path.join(REPO, "benchmarks", "go"), env=env,
-        capture_output=True, text=True, timeout=300)
+    p = subprocess.run(["go", "test", "-run", "^$", *flags],
+                       cwd=os.path.join(REPO, "benchmarks", "go"), env=env,
+                       capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         raise AssertionError(f"go test exited {p.returncode}: "
                              f"{(p.stdout + p.stderr)[-2000:]}")
-    rows = gobench.rows(gobench.parse(p.stdout, "go test"), "go")
+    return p.stdout
+
+
+def run_go():
+    out = go_test("-bench", "Retention", "-benchtime=5ms", "-count=1",
+                  f"-sizes={SIZES}", f"-kept={KEPT}", f"-elem={ELEMS}",
+                  f"-items={ITEMS}", f"-budget={BUDGET}")
+    rows = gobench.rows(gobench.parse(out, "go test"), "go")
     return [r for r in rows if r["status"] == "ok"]
 
 
@@ -101,6 +107,26 @@ class ModelAgainstGo(unittest.TestCase):
                 self.assertLessEqual(abs(model - go) / m, TOLERANCE * scale / m,
                                      f"model {model / m:.2f} B/item, "
                                      f"Go {go / m:.2f} B/item")
+
+    def test_same_m_by_the_budget(self):
+        """Without --items, both sides choose M by the budget rule: the C
+        binary's cases (its CSV, receive-only runs only) are Go's."""
+        flags = ["--sizes=64,4KiB,32KiB,1MiB,16MiB", "--kept=16,N/8,N/2",
+                 "--elem=1,8", "--budget=128MiB"]
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run(
+                [C_BINARY, *flags, f"--csv-dir={d}", "--run-id=budget",
+                 "--benchmark_filter=^receive-only/", "--benchmark_min_time=0.001",
+                 "--benchmark_repetitions=1"],
+                capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+            csvs = [f for f in os.listdir(d) if f.endswith(".csv")]
+            rows = results.load(os.path.join(d, csvs[0])).rows
+        model = sorted({key(r)[:4] for r in rows})
+        out = go_test("-cases", *(f[1:] for f in flags))
+        go = sorted(tuple(int(v) for v in line.split()) for line in out.splitlines()
+                    if line.strip())
+        self.assertEqual(model, go)
 
     def test_zz_report_ratios(self):
         """Peak RSS and time, model/Go, per strategy (no assertion)."""
