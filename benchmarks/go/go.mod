@@ -1,0 +1,3 @@
+module slicebench/retention
+
+go 1.19

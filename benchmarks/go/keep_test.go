@@ -1,0 +1,88 @@
+package retention
+
+import "testing"
+
+// nextCap, the ported growth formula the budget rule uses, against the
+// runtime's own appends: one element at a time, and one big append.
+func TestNextCapIsRuntimeGrowth(t *testing.T) {
+	check := func(name string, elem uint64, grow func(old, needed int) int) {
+		for old := 0; old < 5000; old += 1 + old/7 {
+			for _, needed := range []int{old + 1, old + old/3 + 1, 2*old + 1, 3*old + 5} {
+				want := grow(old, needed)
+				if got := nextCap(uint64(old), uint64(needed), elem); got != uint64(want) {
+					t.Fatalf("%s: cap %d to hold %d: nextCap %d, runtime %d", name, old, needed, got, want)
+				}
+			}
+		}
+	}
+	check("elem 1", 1, func(old, needed int) int {
+		s := make([]E1, old)
+		return cap(append(s, make([]E1, needed-old)...))
+	})
+	check("elem 8", 8, func(old, needed int) int {
+		s := make([]E8, old)
+		return cap(append(s, make([]E8, needed-old)...))
+	})
+	check("elem 24", 24, func(old, needed int) int {
+		s := make([]E24, old)
+		return cap(append(s, make([]E24, needed-old)...))
+	})
+}
+
+// Every strategy keeps k elements of each source, with the source's bytes.
+func TestBatchKeepsK(t *testing.T) {
+	const n, k, m = 64, 16, 9
+	for _, s := range Strategies() {
+		keep := make([][]E8, m)
+		Batch(s, n, k, m, keep, 7)
+		for i, kept := range keep {
+			if s == ReceiveOnly {
+				if kept != nil {
+					t.Fatalf("%v: item %d kept", s, i)
+				}
+				continue
+			}
+			want := E8(0x0101010101010101) * E8(byte(7+i))
+			if len(kept) != k || kept[0] != want || kept[k-1] != want {
+				t.Fatalf("%v: item %d: len %d, first %x, want len %d of %x", s, i,
+					len(kept), kept[0], k, want)
+			}
+		}
+		Drop(keep)
+		for _, kept := range keep {
+			if kept != nil {
+				t.Fatalf("%v: Drop left a slice", s)
+			}
+		}
+	}
+}
+
+// The C benchmark's budget rule gives its M values (slicebench-retention
+// --quick: 1 MiB sources, 64 MiB budget, every strategy).
+func TestItemsForQuick(t *testing.T) {
+	c := Case{N: 1 << 20, K: 16, Elem: 1}
+	if m := ItemsFor(c, Strategies(), 64<<20, 1024); m != 63 {
+		t.Fatalf("M for N=1MiB, k=16: %d, the C benchmark has 63", m)
+	}
+	c.K = 1 << 19
+	if m := ItemsFor(c, Strategies(), 64<<20, 1024); m != 56 {
+		t.Fatalf("M for N=1MiB, k=N/2: %d, the C benchmark has 56", m)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	bad := [][]string{{"0", "", ""}, {"4KiB", "N/0", ""}, {"64", "128", ""},
+		{"64", "16", "3"}, {"x", "", ""}, {"64", "", "24"}}
+	for _, b := range bad {
+		c, err := ParseConfig(b[0], b[1], b[2], "", "", 0, 0, false)
+		if err == nil {
+			_, err = c.Cases()
+		}
+		if err == nil {
+			t.Errorf("sizes %q kept %q elem %q: no error", b[0], b[1], b[2])
+		}
+	}
+	if _, err := ParseConfig("", "", "", "copy,nope", "", 0, 0, false); err == nil {
+		t.Error("unknown strategy: no error")
+	}
+}

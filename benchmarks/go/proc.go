@@ -1,0 +1,96 @@
+package retention
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// Process memory, read the way the C side reads it (harness/mem_peak.c):
+// the peak RSS of a run is VmHWM after the run minus VmRSS before it, once
+// "5" written to /proc/self/clear_refs has reset VmHWM to the current RSS
+// (Linux 4.0 and later); page faults are getrusage's minor faults, and
+// CPU time is getrusage's too.
+
+// Peak is the state at the start of a measured run.
+type Peak struct {
+	rssBegin  int64  // VmRSS at the start, bytes
+	minflt    int64  // minor faults at the start
+	cpuNs     int64  // process CPU time at the start, ns
+	HasPeak   bool   // VmHWM was reset: the peak is measured
+	NoPeakWhy string // why not, when it was not
+}
+
+// PeakResult is what a run used.
+type PeakResult struct {
+	PeakDelta   int64 // VmHWM at the end - VmRSS at the start, bytes (HasPeak)
+	MinorFaults int64 // minor page faults during the run
+	CPUNs       int64 // process CPU time during the run, ns (all threads)
+}
+
+// statusKiB reads "key:   123 kB" fields of /proc/self/status, in bytes.
+func statusKiB(keys ...string) ([]int64, error) {
+	text, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(keys))
+	for i, key := range keys {
+		at := bytes.Index(text, []byte("\n"+key+":"))
+		if at < 0 {
+			return nil, errors.New("no " + key + " in /proc/self/status")
+		}
+		rest := bytes.TrimLeft(text[at+len(key)+2:], " \t")
+		end := bytes.IndexAny(rest, " \n")
+		if end < 0 {
+			end = len(rest)
+		}
+		kib, err := strconv.ParseInt(string(rest[:end]), 10, 64)
+		if err != nil {
+			return nil, errors.New("bad " + key + " in /proc/self/status")
+		}
+		out[i] = kib * 1024
+	}
+	return out, nil
+}
+
+// usage is the process's minor faults and CPU time (user + system, every
+// thread: the garbage collector's workers too), in nanoseconds.
+func usage() (minflt, cpuNs int64) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0, 0
+	}
+	return ru.Minflt, ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BeginPeak resets the RSS high-water mark and notes the RSS and faults.
+func BeginPeak() Peak {
+	var p Peak
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		p.NoPeakWhy = "cannot reset the RSS high-water mark: " + err.Error()
+	} else {
+		p.HasPeak = true
+	}
+	p.minflt, p.cpuNs = usage()
+	if v, err := statusKiB("VmRSS"); err != nil {
+		p.HasPeak, p.NoPeakWhy = false, err.Error()
+	} else {
+		p.rssBegin = v[0]
+	}
+	return p
+}
+
+// End reads the run's figures.
+func (p Peak) End() (PeakResult, error) {
+	minflt, cpuNs := usage()
+	r := PeakResult{MinorFaults: minflt - p.minflt, CPUNs: cpuNs - p.cpuNs}
+	v, err := statusKiB("VmHWM")
+	if err != nil {
+		return r, err
+	}
+	r.PeakDelta = v[0] - p.rssBegin
+	return r, nil
+}
