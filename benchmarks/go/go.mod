@@ -1,0 +1,3 @@
+module slicebench/benchmarks/go
+
+go 1.19
