@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One reference array: a header and its slots in one counted block. */
@@ -265,4 +266,54 @@ const gs_slice_t *gs_ref_array_slot(const gs_ref_slice_t *s, size_t i)
 {
     if (s == NULL || s->array == NULL || i >= s->array->cap) return NULL;
     return &s->array->slot[i];
+}
+
+/* A set of array addresses, for gs_ref_reach: linear, as the roots are few
+ * and each reference array is scanned once. */
+typedef struct seen_s {
+    const void **p;
+    size_t n, cap;
+    size_t bytes;
+    int rc;
+} seen_t;
+
+static void seen_add(seen_t *s, const void *p, size_t bytes)
+{
+    size_t i, r;
+    if (p == NULL || s->rc != 0) return;
+    for (i = 0; i < s->n; i++) if (s->p[i] == p) return;
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? 2 * s->cap : 64;
+        const void **q = realloc(s->p, nc * sizeof *q);
+        if (q == NULL) { s->rc = -ENOMEM; return; }
+        s->p = q;
+        s->cap = nc;
+    }
+    s->p[s->n++] = p;
+    if (gs_go_roundupsize(bytes, &r) != 0 || r > SIZE_MAX - s->bytes) {
+        s->rc = -EOVERFLOW;      /* overflow check: the running total */
+        return;
+    }
+    s->bytes += r;
+}
+
+int gs_ref_reach(const gs_slice_t *b, size_t nb, const gs_ref_slice_t *r,
+                 size_t nr, size_t *bytes)
+{
+    seen_t s = { NULL, 0, 0, 0, 0 };
+    size_t i, k;
+    if (bytes == NULL || (b == NULL && nb) || (r == NULL && nr)) return -EINVAL;
+    for (i = 0; i < nb; i++) seen_add(&s, b[i].array, gs_array_bytes(&b[i]));
+    for (i = 0; i < nr; i++) {
+        const gs_ref_array_t *a = r[i].array;
+        size_t before = s.n;
+        if (a == NULL) continue;
+        seen_add(&s, a, a->cap * a->elem);
+        if (s.n == before) continue;             /* already scanned */
+        for (k = 0; k < a->cap; k++)
+            seen_add(&s, a->slot[k].array, gs_array_bytes(&a->slot[k]));
+    }
+    free(s.p);
+    if (s.rc == 0) *bytes = s.bytes;
+    return s.rc;
 }

@@ -146,6 +146,16 @@ size_t gs_ref_array_cap(const gs_ref_slice_t *s);
 /* Slot i of s's whole array (not of the window), i < gs_ref_array_cap(s). */
 const gs_slice_t *gs_ref_array_slot(const gs_ref_slice_t *s, size_t i);
 
+/* What Go's collector would keep for these roots: the bytes of every
+ * distinct array reachable from the nb byte slices and the nr reference
+ * slices (a reference array and everything in its whole capacity), each
+ * rounded up as Go's malloc rounds it (gs_go_roundupsize): in real Go, the
+ * heap's growth after runtime.GC. Either list may be NULL when its count is
+ * 0. -ENOMEM when the scratch set cannot be allocated; -EOVERFLOW past
+ * SIZE_MAX. */
+int gs_ref_reach(const gs_slice_t *b, size_t nb, const gs_ref_slice_t *r,
+                 size_t nr, size_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -233,26 +233,6 @@ int fam_model_run(fam_model_t *m, const fam_op_t *op, uint64_t n)
     return rc;
 }
 
-/* Distinct arrays by address, for the reachable bytes. */
-typedef struct seen_s { const void **p; size_t n, cap; size_t bytes; } seen_t;
-
-static int seen_add(seen_t *s, const void *p, size_t bytes)
-{
-    size_t i;
-    if (p == NULL) return 0;
-    for (i = 0; i < s->n; i++) if (s->p[i] == p) return 0;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? 2 * s->cap : 64;
-        const void **q = realloc(s->p, nc * sizeof *q);
-        if (q == NULL) return -ENOMEM;
-        s->p = q;
-        s->cap = nc;
-    }
-    s->p[s->n++] = p;
-    s->bytes += go_round(bytes);
-    return 0;
-}
-
 static void model_view(line_t *l, const gs_slice_t *v, const char *fmt)
 {
     put(l, fmt, v->len, v->cap, fnv(v->data, v->len));
@@ -261,29 +241,19 @@ static void model_view(line_t *l, const gs_slice_t *v, const char *fmt)
 int fam_model_state(const fam_model_t *m, char *buf, size_t size)
 {
     line_t l = { buf, size, 0, 0 };
-    seen_t s = { NULL, 0, 0, 0 };
-    size_t i, k;
-    int rc = 0;
+    size_t i, k, reach;
+    int rc = gs_ref_reach(m->b, FAM_NB, m->r, FAM_NR, &reach);
+    if (rc != 0) return rc;
     buf[0] = '\0';
-    for (i = 0; i < FAM_NB; i++) {
-        model_view(&l, &m->b[i], "%zu/%zu/%08x ");
-        rc |= seen_add(&s, m->b[i].array, gs_array_bytes(&m->b[i]));
-    }
+    for (i = 0; i < FAM_NB; i++) model_view(&l, &m->b[i], "%zu/%zu/%08x ");
     for (i = 0; i < FAM_NR; i++) {
         const gs_ref_slice_t *r = &m->r[i];
         put(&l, "%zu/%zu%.0u[", r->len, r->cap, 0);
         for (k = 0; k < r->len; k++)
             model_view(&l, &r->slot[k], k + 1 < r->len ? "%zu/%zu/%08x," : "%zu/%zu/%08x");
         put(&l, "]%.0zu%.0zu%.0u ", 0, 0, 0);
-        rc |= seen_add(&s, r->array, gs_ref_array_cap(r) * r->elem);
-        for (k = 0; k < gs_ref_array_cap(r); k++) {
-            const gs_slice_t *t = gs_ref_array_slot(r, k);
-            rc |= seen_add(&s, t->array, gs_array_bytes(t));
-        }
     }
-    put(&l, "reach %zu%.0zu%.0u", s.bytes, 0, 0);
-    free(s.p);
-    if (rc) return -ENOMEM;
+    put(&l, "reach %zu%.0zu%.0u", reach, 0, 0);
     return l.full ? -ENOSPC : 0;
 }
 
