@@ -1,0 +1,112 @@
+// Command fambench measures the leak families on real Go and writes the
+// same CSV as slicebench-families (results/FAMILIES.md), language "go".
+//
+//	fambench [-quick] [-item BYTES] [-queue N] [-pops N] [-bufs N] [-reps N] [-out DIR]
+//
+// Held bytes: runtime.GC then HeapAlloc against a baseline (families.Held),
+// with one P and automatic collection off, so the runtime adds nothing of
+// its own. Time per operation: the scenario run reps times with the
+// collector back on, wall time / (reps x operations). Peak RSS and peak
+// held bytes are not measured on this side (empty cells).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"slicebench/benchmarks/go/families"
+)
+
+func main() {
+	quick := flag.Bool("quick", false, "small sizes: 64 KiB items, queue 16, bufs 16")
+	item := flag.Int("item", 1<<20, "bytes per item")
+	queue := flag.Int("queue", 64, "items in the queue")
+	pops := flag.Int("pops", -1, "pops (default: the queue length)")
+	bufs := flag.Int("bufs", 64, "buffers per write")
+	reps := flag.Int("reps", 5, "timed repetitions")
+	out := flag.String("out", "", "folder for the CSV (default: none, stdout only)")
+	runID := flag.String("run-id", "", "run id (default: the time)")
+	flag.Parse()
+	if flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "fambench: unexpected argument", flag.Arg(0))
+		os.Exit(2)
+	}
+	if *quick {
+		*item, *queue, *bufs, *reps = 64<<10, 16, 16, 2
+	}
+	if *pops < 0 {
+		*pops = *queue
+	}
+	if *item < 32 || *queue < 0 || *pops > *queue || *bufs < 0 || *reps < 1 {
+		fmt.Fprintln(os.Stderr, "fambench: bad sizes")
+		os.Exit(2)
+	}
+	if *runID == "" {
+		*runID = time.Now().UTC().Format("20060102T150405Z") + "_go"
+	}
+	p := families.Params{Item: *item, Queue: *queue, Pops: *pops, Bufs: *bufs}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# schema_version=1\n# kind=families\n# language=go\n# go_version=%s\n# run_id=%s\n# command=%s\n",
+		runtime.Version(), *runID, strings.Join(os.Args, " "))
+	sb.WriteString("run_id,language,family,variant,item_bytes,queue_len,pops,bufs_per_write,ops,held_bytes,peak_held_bytes,peak_rss_delta_bytes,time_per_op_ns,reps\n")
+	fmt.Printf("%-10s %-20s %14s %12s\n", "family", "variant", "held_bytes", "ns/op")
+	for _, v := range families.Variants {
+		runtime.GOMAXPROCS(1)
+		debug.SetGCPercent(-1)
+		held, ops, err := families.Held(v, p)
+		runtime.GOMAXPROCS(runtime.NumCPU())
+		debug.SetGCPercent(100)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fambench:", err)
+			os.Exit(2)
+		}
+		t0 := time.Now()
+		for r := 0; r < *reps; r++ {
+			families.Run(v, p)
+		}
+		ns := float64(time.Since(t0).Nanoseconds()) / float64(*reps) / float64(max(ops, 1))
+		families.Reset()
+		fmt.Printf("%-10s %-20s %14d %12.3f\n", v.Family, v.Name, held, ns)
+		fmt.Fprintf(&sb, "%s,go,%s,%s,%d,%d,%d,%d,%d,%d,,,%.3f,%d\n", *runID, v.Family, v.Name,
+			p.Item, p.Queue, p.Pops, p.Bufs, ops, held, ns, *reps)
+	}
+	if *out == "" {
+		return
+	}
+	// never overwrite: O_EXCL, with .2, .3, ... when the name is taken
+	for i := 1; ; i++ {
+		name := "families_" + *runID + ".csv"
+		if i > 1 {
+			name = fmt.Sprintf("families_%s.%d.csv", *runID, i)
+		}
+		f, err := os.OpenFile(filepath.Join(*out, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if os.IsExist(err) {
+			continue
+		}
+		if err == nil {
+			_, err = f.WriteString(sb.String())
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fambench:", err)
+			os.Exit(1)
+		}
+		fmt.Println("results:", filepath.Join(*out, name))
+		return
+	}
+}
+
+func max(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
