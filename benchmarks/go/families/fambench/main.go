@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +26,13 @@ import (
 
 func main() {
 	quick := flag.Bool("quick", false, "small sizes: 64 KiB items, queue 16, bufs 16")
-	item := flag.Int("item", 1<<20, "bytes per item")
+	item := new(int)
+	*item = 1 << 20
+	flag.Func("item", "bytes per item: digits with an optional K, KiB, M, MiB, G, GiB (default 1M)", func(text string) error {
+		n, err := parseBytes(text)
+		*item = n
+		return err
+	})
 	queue := flag.Int("queue", 64, "items in the queue")
 	pops := flag.Int("pops", -1, "pops (default: the queue length)")
 	bufs := flag.Int("bufs", 64, "buffers per write")
@@ -109,4 +116,18 @@ func max(a, b int) int {
 		return a
 	}
 	return b
+}
+
+// parseBytes reads a byte count as the C side's sb_parse_bytes does: digits
+// with an optional binary suffix B, K/KiB, M/MiB, G/GiB (1K = 1024).
+func parseBytes(text string) (int, error) {
+	digits := strings.TrimRight(text, "BKMGiB")
+	unit := text[len(digits):]
+	mult := map[string]int{"": 1, "B": 1, "K": 1 << 10, "KiB": 1 << 10,
+		"M": 1 << 20, "MiB": 1 << 20, "G": 1 << 30, "GiB": 1 << 30}[unit]
+	n, err := strconv.Atoi(digits)
+	if err != nil || mult == 0 || n < 0 || n > (1<<30)/mult {
+		return 0, fmt.Errorf("not a byte count up to 1 GiB: %q", text)
+	}
+	return n * mult, nil
 }
