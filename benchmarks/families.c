@@ -7,9 +7,11 @@
  *
  * Each variant runs in a child (this program again, with --child=I): it
  * runs the scenario once between mem_peak_begin and mem_peak_end (held
- * bytes, peak RSS delta), then --reps more times under the clock (time per
- * operation = wall time / (reps x the scenario's operations), building the
- * structure included), and prints one line the parent turns into a row.
+ * bytes, peak RSS delta, RSS at the measurement point), then --reps more
+ * times under the clock: time per operation is the timed phase's wall time
+ * (families.h) over its operations, averaged over the reps; scenario time
+ * is a whole run's, building the structure included. It prints one line
+ * the parent turns into a row.
  */
 #include "families.h"
 
@@ -38,7 +40,8 @@ extern char **environ;
 static const char *const columns[] = {
     "run_id", "language", "family", "variant", "item_bytes", "queue_len",
     "pops", "bufs_per_write", "ops", "held_bytes", "peak_held_bytes",
-    "peak_rss_delta_bytes", "time_per_op_ns", "reps",
+    "peak_rss_delta_bytes", "rss_held_delta_bytes", "time_per_op_ns",
+    "scenario_time_ns", "reps",
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
 
@@ -114,7 +117,8 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* In the child: measure variant i, print "held peak_held rss ns ops". */
+/* In the child: measure variant i, print "held peak_held peak_rss
+ * rss_held ns_per_op scenario_ns ops" (-1 for an RSS figure not had). */
 static int child(const opts_t *o)
 {
     size_t n;
@@ -122,7 +126,8 @@ static int child(const opts_t *o)
     fam_outcome_t out;
     mem_peak_t pk;
     mem_peak_result_t pr;
-    double t0, t;
+    double t0, scen, phase = 0;
+    int64_t rss_held;
     uint64_t r;
     int rc, has_peak;
     if (o->child < 0 || (size_t)o->child >= n) return 2;
@@ -136,15 +141,20 @@ static int child(const opts_t *o)
         return 1;
     }
     mem_peak_end(&pk, &pr);
+    rss_held = has_peak && out.rss_held >= 0 ? out.rss_held - pk.rss_begin : -1;
     t0 = now_ns();
     for (r = 0; r < o->reps && rc == 0; r++) {
         fam_outcome_t again;
         rc = v->run(&o->p, v->variant, &again);
+        phase += again.phase_ns;
     }
-    t = (now_ns() - t0) / (double)o->reps / (double)(out.ops ? out.ops : 1);
+    scen = (now_ns() - t0) / (double)o->reps;
+    phase /= (double)o->reps * (double)(out.ops ? out.ops : 1);
     if (rc) return 1;
-    printf("%zu %zu %" PRId64 " %.3f %zu\n", out.held_bytes, out.peak_held_bytes,
-           has_peak && pr.has_peak ? pr.peak_delta : (int64_t)-1, t, out.ops);
+    printf("%zu %zu %" PRId64 " %" PRId64 " %.3f %.0f %zu\n", out.held_bytes,
+           out.peak_held_bytes,
+           has_peak && pr.has_peak ? pr.peak_delta : (int64_t)-1, rss_held,
+           phase, scen, out.ops);
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -225,21 +235,23 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("%-10s %-20s %14s %14s %14s %12s\n", "family", "variant", "held_bytes",
-           "peak_held", "peak_rss", "ns/op");
+    printf("%-10s %-20s %12s %12s %12s %12s %10s %12s\n", "family", "variant",
+           "held_bytes", "peak_held", "peak_rss", "rss_held", "ns/op", "scenario_ns");
     for (i = 0; i < n; i++) {
-        char held[32], peak[32], rss[32], ns[32], ops[32];
+        char held[32], peak[32], rss[32], rssh[32], ns[32], scen[32], ops[32];
         char item[32], queue[32], pops[32], bufs[32], reps[32];
         const char *cells[NCOLS];
         if (spawn_child(argc, argv, i, line, sizeof line) != 0 ||
-            sscanf(line, "%31s %31s %31s %31s %31s", held, peak, rss, ns, ops) != 5) {
+            sscanf(line, "%31s %31s %31s %31s %31s %31s %31s", held, peak, rss,
+                   rssh, ns, scen, ops) != 7) {
             fprintf(stderr, "slicebench-families: %s/%s: the measuring process failed\n",
                     v[i].family, v[i].variant);
             failed = 1;
             continue;
         }
-        printf("%-10s %-20s %14s %14s %14s %12s\n", v[i].family, v[i].variant,
-               held, peak, strcmp(rss, "-1") ? rss : "", ns);
+        printf("%-10s %-20s %12s %12s %12s %12s %10s %12s\n", v[i].family,
+               v[i].variant, held, peak, strcmp(rss, "-1") ? rss : "",
+               strcmp(rssh, "-1") ? rssh : "", ns, scen);
         if (o.no_csv) continue;
         snprintf(item, sizeof item, "%zu", o.p.item);
         snprintf(queue, sizeof queue, "%zu", o.p.queue);
@@ -250,7 +262,8 @@ int main(int argc, char **argv)
         cells[3] = v[i].variant; cells[4] = item; cells[5] = queue;
         cells[6] = pops; cells[7] = bufs; cells[8] = ops; cells[9] = held;
         cells[10] = peak; cells[11] = strcmp(rss, "-1") ? rss : NULL;
-        cells[12] = ns; cells[13] = reps;
+        cells[12] = strcmp(rssh, "-1") ? rssh : NULL;
+        cells[13] = ns; cells[14] = scen; cells[15] = reps;
         if (sb_csv_row(&csv, cells) != 0) {
             fprintf(stderr, "slicebench-families: cannot write a row\n");
             failed = 1;

@@ -23,7 +23,15 @@
  *
  * Held bytes are measured at the end of the scenario, with every variable
  * the Go program would still hold live, as gs_ref_reach computes them (Go's
- * heap growth after runtime.GC, on Go's size classes).
+ * heap growth after runtime.GC, on Go's size classes). Every item and
+ * buffer is written in full when made, so resident memory follows it.
+ *
+ * The timed phase is what the family does after its structure is built,
+ * the part a fix changes: queue, the pops (with the nil-out) and the final
+ * copy or append, `pops` operations; iovec, the clearing and v = v[:0] after
+ * the write, `bufs` operations; temporary, the subslice and the appends
+ * (1, or item - k + 1 for sub_outgrow); article, a = b[:2], the append
+ * into c and b = nil, 1 operation.
  */
 #ifndef SLICEBENCH_FAMILIES_H
 #define SLICEBENCH_FAMILIES_H
@@ -41,7 +49,9 @@ typedef struct fam_params_s {
 typedef struct fam_outcome_s {
     size_t held_bytes;       /* reachable at the end, Go-rounded            */
     size_t peak_held_bytes;  /* the model heaps' highest held bytes (sum)   */
-    size_t ops;              /* slice operations the scenario counts as its */
+    size_t ops;              /* operations of the timed phase               */
+    double phase_ns;         /* wall time of the timed phase, ns            */
+    int64_t rss_held;        /* VmRSS at the measurement point, bytes, or -1 */
 } fam_outcome_t;
 
 typedef struct fam_variant_s {

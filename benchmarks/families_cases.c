@@ -6,8 +6,26 @@
 #include "gs.h"
 #include "gs_ref.h"
 
+#include "mem.h"
+
 #include <errno.h>
 #include <string.h>
+#include <time.h>
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* The measurement point: resident memory now, while the scenario's
+ * variables are all live. */
+static void at_held(fam_outcome_t *out)
+{
+    int64_t rss, hwm;
+    out->rss_held = mem_rss_now(&rss, &hwm) == 0 ? rss : -1;
+}
 
 typedef struct world_s {
     gs_heap_t heap;
@@ -28,11 +46,20 @@ static int world_end(world_t *w, fam_outcome_t *out)
     return gs_heap_destroy(&w->heap);
 }
 
+/* A new byte slice of n bytes, written in full (as a program fills its
+ * buffers), so that it is resident. */
+static int make_filled(world_t *w, size_t elem, size_t n, gs_slice_t *b)
+{
+    int rc = gs_make(&w->heap, elem, n, n, b);
+    if (rc == 0 && n != 0) memset(b->data, 1, n * elem);
+    return rc;
+}
+
 /* q = append(q, &make([]byte, item)[0]) */
 static int push_item(world_t *w, gs_ref_slice_t *q, size_t item)
 {
     gs_slice_t b;
-    int rc = gs_make(&w->heap, 1, item, item, &b);
+    int rc = make_filled(w, 1, item, &b);
     if (rc) return rc;
     rc = gs_ref_append(&w->rheap, q, &b);
     gs_release(&b);
@@ -43,6 +70,7 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
 {
     world_t w;
     gs_ref_slice_t q;
+    double t0;
     size_t i;
     int rc = 0, front = strstr(v, "front") != NULL || strcmp(v, "copy_live") == 0;
     int nil_out = strstr(v, "_nil") != NULL;
@@ -50,6 +78,7 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     world_init(&w);
     q = gs_ref_nil(GS_REF_PTR_BYTES);
     for (i = 0; i < p->queue && rc == 0; i++) rc = push_item(&w, &q, p->item);
+    t0 = now_ns();
     for (i = 0; i < p->pops && rc == 0; i++) {
         size_t at = front ? 0 : q.len - 1;
         if (nil_out) rc = gs_ref_set(&q, at, NULL);
@@ -58,8 +87,10 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     }
     if (rc == 0 && strcmp(v, "copy_live") == 0) rc = gs_ref_clone(&w.rheap, &q, &q);
     if (rc == 0 && strstr(v, "_append") != NULL) rc = push_item(&w, &q, p->item);
-    if (rc == 0) rc = gs_ref_reach(NULL, 0, &q, 1, &out->held_bytes);
+    out->phase_ns = now_ns() - t0;
     out->ops = p->pops;
+    at_held(out);
+    if (rc == 0) rc = gs_ref_reach(NULL, 0, &q, 1, &out->held_bytes);
     gs_ref_release(&q);
     return rc ? rc : world_end(&w, out);
 }
@@ -68,17 +99,21 @@ static int iovec_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
 {
     world_t w;
     gs_ref_slice_t iov;
+    double t0;
     size_t i;
     int rc = 0;
     world_init(&w);
     iov = gs_ref_nil(GS_REF_SLICE_BYTES);      /* the long-lived object's */
     for (i = 0; i < p->bufs && rc == 0; i++) rc = push_item(&w, &iov, p->item);
     /* writev(iov) here; the caller's buffers are gone (push_item). */
+    t0 = now_ns();
     if (strcmp(v, "clear") == 0)
         for (i = 0; i < iov.len && rc == 0; i++) rc = gs_ref_set(&iov, i, NULL);
     if (rc == 0) rc = gs_ref_sub(&iov, 0, 0, &iov);   /* v = v[:0] */
-    if (rc == 0) rc = gs_ref_reach(NULL, 0, &iov, 1, &out->held_bytes);
+    out->phase_ns = now_ns() - t0;
     out->ops = p->bufs;
+    at_held(out);
+    if (rc == 0) rc = gs_ref_reach(NULL, 0, &iov, 1, &out->held_bytes);
     gs_ref_release(&iov);
     return rc ? rc : world_end(&w, out);
 }
@@ -89,11 +124,13 @@ static int temporary_run(const fam_params_t *p, const char *v, fam_outcome_t *ou
     world_t w;
     gs_slice_t b, a = gs_nil(1);
     size_t k = FAM_TEMP_KEEP;
+    double t0;
     int rc;
     if (p->item <= k) return -EINVAL;
     world_init(&w);
-    rc = gs_make(&w.heap, 1, p->item, p->item, &b);
+    rc = make_filled(&w, 1, p->item, &b);
     if (rc) return rc;
+    t0 = now_ns();
     rc = strncmp(v, "sub3", 4) == 0 ? gs_sub3(&b, 0, k, k, &a) : gs_sub(&b, 0, k, &a);
     gs_release(&b);                               /* b goes out of scope */
     out->ops = 1;
@@ -103,6 +140,8 @@ static int temporary_run(const fam_params_t *p, const char *v, fam_outcome_t *ou
         out->ops = n;
         while (n-- > 0 && rc == 0) rc = gs_append1(&w.heap, &a, x);
     }
+    out->phase_ns = now_ns() - t0;
+    at_held(out);
     if (rc == 0) rc = gs_ref_reach(&a, 1, NULL, 0, &out->held_bytes);
     gs_release(&a);
     return rc ? rc : world_end(&w, out);
@@ -113,11 +152,13 @@ static int article_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     world_t w;
     gs_slice_t b, a = gs_nil(8), c = gs_nil(8), roots[3];
     gs_slice_t two;
+    double t0;
     int rc;
     if (p->item < 16) return -EINVAL;
     world_init(&w);
-    rc = gs_make(&w.heap, 8, p->item / 8, p->item / 8, &b);
+    rc = make_filled(&w, 8, p->item / 8, &b);
     if (rc) return rc;
+    t0 = now_ns();
     if (strcmp(v, "without_a") != 0) rc = gs_sub(&b, 0, 2, &a);
     if (rc == 0) rc = gs_sub(&b, 0, 2, &two);
     if (rc == 0) {
@@ -125,10 +166,12 @@ static int article_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
         gs_release(&two);
     }
     if (strcmp(v, "before_nil") != 0) gs_release(&b); /* b = nil */
+    out->phase_ns = now_ns() - t0;
     roots[0] = a;
     roots[1] = c;
     roots[2] = b;
     out->ops = 1;
+    at_held(out);
     if (rc == 0) rc = gs_ref_reach(roots, 3, NULL, 0, &out->held_bytes);
     gs_release(&a);
     gs_release(&b);

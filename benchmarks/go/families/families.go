@@ -9,6 +9,7 @@ package families
 import (
 	"fmt"
 	"runtime"
+	"time"
 )
 
 // Params are the scenario's sizes; the C side's fam_params_t.
@@ -58,19 +59,31 @@ func Heap() int64 {
 // Reset drops every root.
 func Reset() { q, iov, ta, aa, b, c = nil, nil, nil, nil, nil, nil }
 
+// filled is a new slice of n bytes written in full, as a program fills
+// its buffers (and as the C side does), so that it is resident.
+func filled(n int) []byte {
+	buf := make([]byte, n)
+	for i := range buf {
+		buf[i] = 1
+	}
+	return buf
+}
+
 func push(s []*byte, item int) []*byte {
-	buf := make([]byte, item)
+	buf := filled(item)
 	return append(s, &buf[0])
 }
 
-// Run performs one scenario and leaves its variables in the roots; it
-// returns how many operations the scenario counts (as the C side does).
-func Run(v Variant, p Params) (ops int, err error) {
+// Run performs one scenario and leaves its variables in the roots. It
+// returns how many operations its timed phase counts and that phase's wall
+// time (benchmarks/families.h says which part of each scenario that is).
+func Run(v Variant, p Params) (ops int, phase time.Duration, err error) {
 	Reset()
+	var t0 time.Time
 	switch v.Family {
 	case "queue":
 		if p.Pops > p.Queue {
-			return 0, fmt.Errorf("pops %d > queue %d", p.Pops, p.Queue)
+			return 0, 0, fmt.Errorf("pops %d > queue %d", p.Pops, p.Queue)
 		}
 		front := v.Name == "copy_live" || v.Name == "pop_front" ||
 			v.Name == "pop_front_nil" || v.Name == "pop_front_append"
@@ -78,6 +91,7 @@ func Run(v Variant, p Params) (ops int, err error) {
 		for i := 0; i < p.Queue; i++ {
 			q = push(q, p.Item)
 		}
+		t0 = time.Now()
 		for i := 0; i < p.Pops; i++ {
 			if front {
 				if nilOut {
@@ -99,21 +113,23 @@ func Run(v Variant, p Params) (ops int, err error) {
 		case "pop_front_append", "pop_back_append":
 			q = push(q, p.Item)
 		}
-		return p.Pops, nil
+		return p.Pops, time.Since(t0), nil
 	case "iovec":
 		for i := 0; i < p.Bufs; i++ {
-			iov = append(iov, make([]byte, p.Item))
+			iov = append(iov, filled(p.Item))
 		}
 		// writev(iov) here; the caller's buffers are gone.
+		t0 = time.Now()
 		if v.Name == "clear" {
 			for i := range iov {
 				iov[i] = nil
 			}
 		}
 		iov = iov[:0]
-		return p.Bufs, nil
+		return p.Bufs, time.Since(t0), nil
 	case "temporary":
-		bb := make([]byte, p.Item)
+		bb := filled(p.Item)
+		t0 = time.Now()
 		if v.Name == "sub3_pinned" || v.Name == "sub3_append" {
 			ta = bb[:TempKeep:TempKeep]
 		} else {
@@ -127,11 +143,15 @@ func Run(v Variant, p Params) (ops int, err error) {
 			for i := 0; i < n; i++ {
 				ta = append(ta, 1)
 			}
-			return n, nil
+			return n, time.Since(t0), nil
 		}
-		return 1, nil
+		return 1, time.Since(t0), nil
 	case "article":
 		b = make([]int, p.Item/8)
+		for i := range b {
+			b[i] = 1
+		}
+		t0 = time.Now()
 		if v.Name != "without_a" {
 			aa = b[:2]
 		}
@@ -139,9 +159,9 @@ func Run(v Variant, p Params) (ops int, err error) {
 		if v.Name != "before_nil" {
 			b = nil
 		}
-		return 1, nil
+		return 1, time.Since(t0), nil
 	}
-	return 0, fmt.Errorf("no variant %s/%s", v.Family, v.Name)
+	return 0, 0, fmt.Errorf("no variant %s/%s", v.Family, v.Name)
 }
 
 // Held runs v once and returns the bytes it leaves reachable. For exact
@@ -153,7 +173,7 @@ func Held(v Variant, p Params) (held int64, ops int, err error) {
 		Heap()
 	}
 	base := Heap()
-	ops, err = Run(v, p)
+	ops, _, err = Run(v, p)
 	held = Heap() - base
 	runtime.KeepAlive(q)
 	Reset()
