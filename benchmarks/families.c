@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef SB_RESULTS_DIR
@@ -49,6 +48,7 @@ typedef struct opts_s {
     fam_params_t p;
     uint64_t reps;
     const char *out;
+    const char *bad;         /* the argument parse rejected             */
     int no_csv, quick;
     long child;              /* -1: the parent */
 } opts_t;
@@ -85,13 +85,19 @@ static int parse(int argc, char **argv, opts_t *o)
         } else if (strcmp(a, "--no-csv") == 0) {
             o->no_csv = 1;
         } else if (strncmp(a, "--item=", 7) == 0) {
-            if (sb_parse_bytes(val, &v) || v < 32 || v > (1u << 30)) return -EINVAL;
+            if (sb_parse_bytes(val, &v) || v < 32 || v > (1u << 30)) {
+                o->bad = a;
+                return -EINVAL;
+            }
             o->p.item = (size_t)v;
         } else if (strncmp(a, "--queue=", 8) == 0 || strncmp(a, "--pops=", 7) == 0 ||
                    strncmp(a, "--bufs=", 7) == 0 || strncmp(a, "--reps=", 7) == 0 ||
                    strncmp(a, "--child=", 8) == 0) {
             if (strncmp(a, "--child=", 8) == 0 && strcmp(val, "0") == 0) v = 0;
-            else if (sb_parse_count(val, &v) || v > (1u << 20)) return -EINVAL;
+            else if (sb_parse_count(val, &v) || v > (1u << 20)) {
+                o->bad = a;
+                return -EINVAL;
+            }
             switch (a[2]) {
             case 'q': o->p.queue = (size_t)v; break;
             case 'p': o->p.pops = (size_t)v; pops_given = 1; break;
@@ -102,6 +108,7 @@ static int parse(int argc, char **argv, opts_t *o)
         } else if (strncmp(a, "--out=", 6) == 0 && *val) {
             o->out = val;
         } else {
+            o->bad = a;
             return -EINVAL;
         }
     }
@@ -110,12 +117,6 @@ static int parse(int argc, char **argv, opts_t *o)
     return 0;
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 /* In the child: measure variant i, print "held peak_held peak_rss
  * rss_held ns_per_op scenario_ns ops" (-1 for an RSS figure not had). */
@@ -142,13 +143,13 @@ static int child(const opts_t *o)
     }
     mem_peak_end(&pk, &pr);
     rss_held = has_peak && out.rss_held >= 0 ? out.rss_held - pk.rss_begin : -1;
-    t0 = now_ns();
+    t0 = fam_now_ns();
     for (r = 0; r < o->reps && rc == 0; r++) {
         fam_outcome_t again;
         rc = v->run(&o->p, v->variant, &again);
         phase += again.phase_ns;
     }
-    scen = (now_ns() - t0) / (double)o->reps;
+    scen = (fam_now_ns() - t0) / (double)o->reps;
     phase /= (double)o->reps * (double)(out.ops ? out.ops : 1);
     if (rc) return 1;
     printf("%zu %zu %" PRId64 " %" PRId64 " %.3f %.0f %zu\n", out.held_bytes,
@@ -214,7 +215,13 @@ int main(int argc, char **argv)
             return 0;
         }
     rc = parse(argc, argv, &o);
-    if (rc) return usage(rc == -ERANGE ? "--pops must not exceed --queue" : "bad argument");
+    if (rc == -ERANGE) return usage("--pops must not exceed --queue");
+    if (rc) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
+                 "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
+        return usage(msg);
+    }
     if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings))
         return usage("cannot configure the allocator");
     if (o.child >= 0) return child(&o);

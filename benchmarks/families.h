@@ -63,6 +63,9 @@ typedef struct fam_variant_s {
 /* Every variant, in order; n gets the count. */
 const fam_variant_t *fam_variants(size_t *n);
 
+/* CLOCK_MONOTONIC now, in ns: the one clock of the program. */
+double fam_now_ns(void);
+
 /* The k of the temporary family: bytes kept of b. */
 #define FAM_TEMP_KEEP 16u
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ns(void)
+double fam_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -78,7 +78,7 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     world_init(&w);
     q = gs_ref_nil(GS_REF_PTR_BYTES);
     for (i = 0; i < p->queue && rc == 0; i++) rc = push_item(&w, &q, p->item);
-    t0 = now_ns();
+    t0 = fam_now_ns();
     for (i = 0; i < p->pops && rc == 0; i++) {
         size_t at = front ? 0 : q.len - 1;
         if (nil_out) rc = gs_ref_set(&q, at, NULL);
@@ -87,7 +87,7 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     }
     if (rc == 0 && strcmp(v, "copy_live") == 0) rc = gs_ref_clone(&w.rheap, &q, &q);
     if (rc == 0 && strstr(v, "_append") != NULL) rc = push_item(&w, &q, p->item);
-    out->phase_ns = now_ns() - t0;
+    out->phase_ns = fam_now_ns() - t0;
     out->ops = p->pops;
     at_held(out);
     if (rc == 0) rc = gs_ref_reach(NULL, 0, &q, 1, &out->held_bytes);
@@ -106,11 +106,11 @@ static int iovec_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     iov = gs_ref_nil(GS_REF_SLICE_BYTES);      /* the long-lived object's */
     for (i = 0; i < p->bufs && rc == 0; i++) rc = push_item(&w, &iov, p->item);
     /* writev(iov) here; the caller's buffers are gone (push_item). */
-    t0 = now_ns();
+    t0 = fam_now_ns();
     if (strcmp(v, "clear") == 0)
         for (i = 0; i < iov.len && rc == 0; i++) rc = gs_ref_set(&iov, i, NULL);
     if (rc == 0) rc = gs_ref_sub(&iov, 0, 0, &iov);   /* v = v[:0] */
-    out->phase_ns = now_ns() - t0;
+    out->phase_ns = fam_now_ns() - t0;
     out->ops = p->bufs;
     at_held(out);
     if (rc == 0) rc = gs_ref_reach(NULL, 0, &iov, 1, &out->held_bytes);
@@ -130,7 +130,7 @@ static int temporary_run(const fam_params_t *p, const char *v, fam_outcome_t *ou
     world_init(&w);
     rc = make_filled(&w, 1, p->item, &b);
     if (rc) return rc;
-    t0 = now_ns();
+    t0 = fam_now_ns();
     rc = strncmp(v, "sub3", 4) == 0 ? gs_sub3(&b, 0, k, k, &a) : gs_sub(&b, 0, k, &a);
     gs_release(&b);                               /* b goes out of scope */
     out->ops = 1;
@@ -140,7 +140,7 @@ static int temporary_run(const fam_params_t *p, const char *v, fam_outcome_t *ou
         out->ops = n;
         while (n-- > 0 && rc == 0) rc = gs_append1(&w.heap, &a, x);
     }
-    out->phase_ns = now_ns() - t0;
+    out->phase_ns = fam_now_ns() - t0;
     at_held(out);
     if (rc == 0) rc = gs_ref_reach(&a, 1, NULL, 0, &out->held_bytes);
     gs_release(&a);
@@ -158,7 +158,7 @@ static int article_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     world_init(&w);
     rc = make_filled(&w, 8, p->item / 8, &b);
     if (rc) return rc;
-    t0 = now_ns();
+    t0 = fam_now_ns();
     if (strcmp(v, "without_a") != 0) rc = gs_sub(&b, 0, 2, &a);
     if (rc == 0) rc = gs_sub(&b, 0, 2, &two);
     if (rc == 0) {
@@ -166,7 +166,7 @@ static int article_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
         gs_release(&two);
     }
     if (strcmp(v, "before_nil") != 0) gs_release(&b); /* b = nil */
-    out->phase_ns = now_ns() - t0;
+    out->phase_ns = fam_now_ns() - t0;
     roots[0] = a;
     roots[1] = c;
     roots[2] = b;

@@ -14,6 +14,7 @@
 #include "gs_ref.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,13 +106,22 @@ static size_t go_round(size_t bytes)
 /* Appending formatted text to a state line. */
 typedef struct line_s { char *buf; size_t size, len; int full; } line_t;
 
-static void put(line_t *l, const char *fmt, size_t a, size_t b, uint32_t h)
+static void put(line_t *l, const char *fmt, ...)
 {
+    va_list ap;
     int n;
     if (l->full) return;
-    n = snprintf(l->buf + l->len, l->size - l->len, fmt, a, b, (unsigned)h);
+    va_start(ap, fmt);
+    n = vsnprintf(l->buf + l->len, l->size - l->len, fmt, ap);
+    va_end(ap);
     if (n < 0 || (size_t)n >= l->size - l->len) l->full = 1;
     else l->len += (size_t)n;
+}
+
+/* One view: "len/cap/hash" and a separator. */
+static void put_view(line_t *l, size_t len, size_t cap, uint32_t h, const char *sep)
+{
+    put(l, "%zu/%zu/%08x%s", len, cap, (unsigned)h, sep);
 }
 
 /* ------------------------------------------------------------------------
@@ -233,9 +243,9 @@ int fam_model_run(fam_model_t *m, const fam_op_t *op, uint64_t n)
     return rc;
 }
 
-static void model_view(line_t *l, const gs_slice_t *v, const char *fmt)
+static void model_view(line_t *l, const gs_slice_t *v, const char *sep)
 {
-    put(l, fmt, v->len, v->cap, fnv(v->data, v->len));
+    put_view(l, v->len, v->cap, fnv(v->data, v->len), sep);
 }
 
 int fam_model_state(const fam_model_t *m, char *buf, size_t size)
@@ -245,15 +255,15 @@ int fam_model_state(const fam_model_t *m, char *buf, size_t size)
     int rc = gs_ref_reach(m->b, FAM_NB, m->r, FAM_NR, &reach);
     if (rc != 0) return rc;
     buf[0] = '\0';
-    for (i = 0; i < FAM_NB; i++) model_view(&l, &m->b[i], "%zu/%zu/%08x ");
+    for (i = 0; i < FAM_NB; i++) model_view(&l, &m->b[i], " ");
     for (i = 0; i < FAM_NR; i++) {
         const gs_ref_slice_t *r = &m->r[i];
-        put(&l, "%zu/%zu%.0u[", r->len, r->cap, 0);
+        put(&l, "%zu/%zu[", r->len, r->cap);
         for (k = 0; k < r->len; k++)
-            model_view(&l, &r->slot[k], k + 1 < r->len ? "%zu/%zu/%08x," : "%zu/%zu/%08x");
-        put(&l, "]%.0zu%.0zu%.0u ", 0, 0, 0);
+            model_view(&l, &r->slot[k], k + 1 < r->len ? "," : "");
+        put(&l, "] ");
     }
-    put(&l, "reach %zu%.0zu%.0u", reach, 0, 0);
+    put(&l, "reach %zu", reach);
     return l.full ? -ENOSPC : 0;
 }
 
@@ -488,10 +498,10 @@ int fam_naive_run(fam_naive_t *r, const fam_op_t *op, uint64_t n)
     return rc;
 }
 
-static void naive_view(const fam_naive_t *r, line_t *l, view_t v, const char *fmt)
+static void naive_view(const fam_naive_t *r, line_t *l, view_t v, const char *sep)
 {
-    put(l, fmt, v.len, v.cap,
-        fnv(v.arr >= 0 ? r->arr[v.arr].bytes + v.off : NULL, v.len));
+    put_view(l, v.len, v.cap,
+             fnv(v.arr >= 0 ? r->arr[v.arr].bytes + v.off : NULL, v.len), sep);
 }
 
 int fam_naive_state(const fam_naive_t *r, char *buf, size_t size)
@@ -499,19 +509,18 @@ int fam_naive_state(const fam_naive_t *r, char *buf, size_t size)
     line_t l = { buf, size, 0, 0 };
     size_t i, k, reach = 0;
     buf[0] = '\0';
-    for (i = 0; i < FAM_NB; i++) naive_view(r, &l, r->b[i], "%zu/%zu/%08x ");
+    for (i = 0; i < FAM_NB; i++) naive_view(r, &l, r->b[i], " ");
     for (i = 0; i < FAM_NR; i++) {
         view_t v = r->r[i];
-        put(&l, "%zu/%zu%.0u[", v.len, v.cap, 0);
+        put(&l, "%zu/%zu[", v.len, v.cap);
         for (k = 0; k < v.len; k++)
-            naive_view(r, &l, r->arr[v.arr].slots[v.off + k],
-                       k + 1 < v.len ? "%zu/%zu/%08x," : "%zu/%zu/%08x");
-        put(&l, "]%.0zu%.0zu%.0u ", 0, 0, 0);
+            naive_view(r, &l, r->arr[v.arr].slots[v.off + k], k + 1 < v.len ? "," : "");
+        put(&l, "] ");
     }
     for (i = 0; i < r->n; i++)
         if (r->arr[i].live)
             reach += go_round(r->arr[i].cap * (r->arr[i].is_ref ? SLOT : 1));
-    put(&l, "reach %zu%.0zu%.0u", reach, 0, 0);
+    put(&l, "reach %zu", reach);
     return l.full ? -ENOSPC : 0;
 }
 

@@ -14,9 +14,12 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 seed=1
 while [ "$seed" -le "$programs" ]; do
-    "$famops" gen "$seed" "$ops" > "$dir/program"
-    "$famops" model < "$dir/program" > "$dir/model"
-    "$famops_go" < "$dir/program" > "$dir/go"
+    "$famops" gen "$seed" "$ops" > "$dir/program" ||
+        { echo "seed $seed: famops gen failed"; exit 1; }
+    "$famops" model < "$dir/program" > "$dir/model" ||
+        { cp "$dir/program" "fam_go_diff_$seed.txt"; echo "seed $seed: the model failed (program saved as fam_go_diff_$seed.txt)"; exit 1; }
+    "$famops_go" < "$dir/program" > "$dir/go" ||
+        { cp "$dir/program" "fam_go_diff_$seed.txt"; echo "seed $seed: Go failed (program saved as fam_go_diff_$seed.txt)"; exit 1; }
     if ! cmp -s "$dir/model" "$dir/go"; then
         cp "$dir/program" "fam_go_diff_$seed.txt"
         echo "seed $seed: the model and Go disagree (program saved as fam_go_diff_$seed.txt)"
