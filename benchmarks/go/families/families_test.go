@@ -17,7 +17,11 @@ func quiet(t testing.TB) {
 }
 
 // The headline: 64 items of 1 MiB popped empty by q = q[1:] stay
-// reachable; with q[0] = nil first, only the queue's array does.
+// reachable; with q[0] = nil first, only the queue's array does. Under
+// go test the testing framework's own goroutines may allocate or free a
+// few bytes between the two heap readings, so this allows noise below
+// 4 KiB; exact equality with the model is checked through fambench, a
+// program with no other goroutines (ctest fam_held_*).
 func TestQueueHeadline(t *testing.T) {
 	quiet(t)
 	p := Params{Item: 1 << 20, Queue: 64, Pops: 64, Bufs: 1}
@@ -26,10 +30,11 @@ func TestQueueHeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixed, _, _ := Held(Variant{"queue", "pop_front_nil"}, p)
-	if leak != 64<<20+512 {
-		t.Errorf("pop_front holds %d bytes, want %d", leak, 64<<20+512)
+	const noise = 4096
+	if want := int64(64<<20 + 512); leak < want-noise || leak > want+noise {
+		t.Errorf("pop_front holds %d bytes, want %d", leak, want)
 	}
-	if fixed != 512 {
+	if fixed > 512+noise {
 		t.Errorf("pop_front_nil holds %d bytes, want 512", fixed)
 	}
 }
