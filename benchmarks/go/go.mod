@@ -1,3 +1,3 @@
-module slicebench/retention
+module slicebench/benchmarks/go
 
 go 1.19

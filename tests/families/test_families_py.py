@@ -1,0 +1,89 @@
+"""Tests of scripts/slicebench/families.py and scripts/families-table."""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from slicebench import families  # noqa: E402
+
+HEADER = ",".join(families.COLUMNS)
+
+
+def text(language, held, kind="families", version="1", header=HEADER):
+    return (f"# schema_version={version}\n# kind={kind}\n# run_id=r\n{header}\n"
+            f"r,{language},queue,pop_front,1048576,64,64,64,64,{held},,,,15.5,100,5\n"
+            f"r,{language},queue,pop_front_nil,1048576,64,64,64,64,512,,,,14.0,100,5\n")
+
+
+class Parse(unittest.TestCase):
+    def test_rows_and_types(self):
+        meta, rows = families.parse("f", text("go", 67109376))
+        self.assertEqual(meta["kind"], "families")
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows[0]["held_bytes"], 67109376)
+        self.assertIsNone(rows[0]["peak_held_bytes"])
+        self.assertEqual(rows[0]["time_per_op_ns"], 15.5)
+
+    def test_not_families(self):
+        with self.assertRaisesRegex(families.FamiliesError, "^f: not a families"):
+            families.parse("f", text("go", 1, kind="retention"))
+
+    def test_other_version(self):
+        with self.assertRaisesRegex(families.FamiliesError, "version 2"):
+            families.parse("f", text("go", 1, version="2"))
+
+    def test_bad_header_and_cells(self):
+        with self.assertRaisesRegex(families.FamiliesError, "header"):
+            families.parse("f", text("go", 1, header="a,b"))
+        with self.assertRaisesRegex(families.FamiliesError, "held_bytes is not a number"):
+            families.parse("f", text("go", "lots"))
+
+
+class SideBySide(unittest.TestCase):
+    def test_pairs_and_table(self):
+        _, m = families.parse("m", text("c-model", 67109376))
+        _, g = families.parse("g", text("go", 67109376)[:-1].rsplit("\n", 1)[0] + "\n")
+        pairs = families.side_by_side(m, g)
+        self.assertEqual([(p[0], p[1]) for p in pairs],
+                         [("queue", "pop_front"), ("queue", "pop_front_nil")])
+        self.assertIsNone(pairs[1][3])
+        table = families.markdown(pairs).splitlines()
+        self.assertIn("| 67,109,376 | 67,109,376 | yes |", table[2])
+        self.assertIn("| NO |", table[3])
+
+
+class Cli(unittest.TestCase):
+    def run_tool(self, *args):
+        return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "families-table"),
+                               *args], capture_output=True, text=True)
+
+    def files(self, held_model, held_go):
+        d = tempfile.mkdtemp()
+        self.addCleanup(lambda: [os.remove(os.path.join(d, f)) for f in os.listdir(d)]
+                        or os.rmdir(d))
+        paths = []
+        for name, content in (("m.csv", text("c-model", held_model)),
+                              ("g.csv", text("go", held_go))):
+            path = os.path.join(d, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(content)
+            paths.append(path)
+        return paths
+
+    def test_agree_differ_bad(self):
+        self.assertEqual(self.run_tool(*self.files(5, 5)).returncode, 0)
+        p = self.run_tool(*self.files(5, 6))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("| NO |", p.stdout)
+        p = self.run_tool("/nonexistent.csv", "/nonexistent.csv")
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(len(p.stderr.splitlines()), 1)
+        self.assertNotIn("Traceback", p.stderr)
+        self.assertEqual(self.run_tool().returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
