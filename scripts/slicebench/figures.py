@@ -55,8 +55,9 @@ def _value(case, column, per_item):
 def _by_n(sel, name, column, title, ylabel, ykind, per_item=False,
           floor=False, band=False):
     """Shared body of time, held and rss: a line per strategy of `column`
-    (per item when per_item) against N. Returns (figure, zeros, handles)
-    or None."""
+    (per item when per_item) against N, with the floor (needed per item)
+    and the RSS precision band when asked. Returns (figure, strategies with
+    values of zero left out, whether a band was drawn) or None."""
     figure, axes, panels = _panels(sel)
     drawn, zeros, used, ys, bands = 0, set(), [], [], []
     for ax, rule, source, heading in panels:
@@ -76,10 +77,12 @@ def _by_n(sel, name, column, title, ylabel, ykind, per_item=False,
                 ys += [y for _, y in pts]
         precision = source.rss_precision if band else None
         if precision:
-            pts = sorted({(c.source_bytes, precision / c.items)
-                          for c in cases})
-            bands.append((ax, pts))
-            ys += [y for _, y in pts]
+            top = {}
+            for c in cases:     # the smallest M of an N: the widest band
+                top[c.source_bytes] = max(top.get(c.source_bytes, 0.0),
+                                          precision / c.items)
+            bands.append((ax, sorted(top.items())))
+            ys += list(top.values())
         panel = 0
         for i, strategy in enumerate(sel.strategies):
             points = [(c.source_bytes, _value(c, column, per_item))
@@ -297,8 +300,8 @@ def figure_tradeoff(sel):
                               sharex=False, sharey=True)
     drawn, used = 0, []
     for r, source in enumerate(sel.sources):
-        for c, n in enumerate(sizes):
-            ax = axes[r][c]
+        for col, n in enumerate(sizes):
+            ax = axes[r][col]
             set_log_axis(ax.xaxis, "ratio")
             set_log_axis(ax.yaxis, "ratio")
             ref = ax.axhline(1.0, color="#555555", linestyle="--",
