@@ -5,7 +5,8 @@ set_log_axis(axis, kind, at=None)
     slicebench.units: "bytes" (B, KiB, MiB), "count" (plain, Ki, Mi), "ns"
     (ns, µs, ms, s) or "ratio" (1×, 10×, ...). With `at` (the values that
     were measured, e.g. the sizes N of a sweep) the ticks are those values,
-    thinned to at most MAX_FIXED_TICKS; else powers of two (bytes, count) or
+    and as many of them as fit (evenly spread) are labelled; else powers of
+    two (bytes, count) or
     1-2-5 decades (ns, ratio). No minor ticks: they cost time and say
     nothing the grid does not.
 
@@ -100,14 +101,27 @@ class DecadeLocator(_LogLocator):
 
 
 def measured_ticks(values, limit=MAX_FIXED_TICKS):
-    """The distinct positive values, thinned evenly to at most `limit`
-    (the first and last always kept)."""
+    """The distinct positive finite values, thinned to at most `limit` that
+    are spread evenly on a log scale: the first is kept, then each value at
+    least an even share of the span past the last one kept, and the last
+    value in place of a kept one too close to it."""
     values = sorted({v for v in values
                      if v is not None and v > 0 and math.isfinite(v)})
-    if len(values) <= limit:
+    if len(values) <= max(limit, 1):
         return values
-    step = (len(values) - 1) / (limit - 1)
-    return sorted({values[round(i * step)] for i in range(limit)})
+    if limit < 2:
+        return values[:1]
+    logs = [math.log(v) for v in values]
+    gap = 0.95 * (logs[-1] - logs[0]) / (limit - 1)
+    kept = [0]
+    for i in range(1, len(values)):
+        if logs[i] - logs[kept[-1]] >= gap:
+            kept.append(i)
+    if kept[-1] != len(values) - 1:
+        if len(kept) > 1 and logs[-1] - logs[kept[-1]] < gap:
+            kept.pop()
+        kept.append(len(values) - 1)
+    return [values[i] for i in kept]
 
 
 _FORMATS = {
@@ -119,17 +133,28 @@ _FORMATS = {
 }
 
 
-def set_log_axis(axis, kind, at=None):
+def set_log_axis(axis, kind, at=None, labels=MAX_FIXED_TICKS):
     """Make a matplotlib Axis logarithmic, labelled in `kind` units, with
-    ticks at `at` (measured values) or at round values (see the module)."""
+    ticks at `at` (measured values: every one gets a tick and a grid line,
+    at most `labels` of them, evenly spread, get a label so that none
+    overlap) or at round values (see the module)."""
     locator, fmt = _FORMATS[kind]
     base = 2 if locator is PowerOfTwoLocator else 10
     if axis.axis_name == "x":
         axis.axes.set_xscale("log", base=base)
     else:
         axis.axes.set_yscale("log", base=base)
-    ticks = measured_ticks(at) if at is not None else []
-    axis.set_major_locator(ticker.FixedLocator(ticks) if ticks
-                           else locator())
-    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt(v)))
+    ticks = measured_ticks(at, limit=len(at)) if at is not None else []
+    if ticks:
+        shown = measured_ticks(ticks, labels)
+
+        def label(value, _pos):
+            near = any(abs(value - s) <= 1e-9 * s for s in shown)
+            return fmt(value) if near else ""
+        axis.set_major_locator(ticker.FixedLocator(ticks))
+        axis.set_major_formatter(ticker.FuncFormatter(label))
+    else:
+        axis.set_major_locator(locator())
+        axis.set_major_formatter(
+            ticker.FuncFormatter(lambda v, _pos: fmt(v)))
     axis.set_minor_locator(ticker.NullLocator())

@@ -35,17 +35,23 @@ FIGURE_NAMES = ("time", "held", "rss", "amplification", "tradeoff")
 QUICK_FIGURE_NAMES = ("time", "held", "rss", "amplification")
 
 
+def _labels(panel_w):
+    """How many size labels fit under a panel panel_w inches wide."""
+    return max(2, int(panel_w / 0.7))
+
+
 def _panels(sel):
-    """(figure, axes grid, [(ax, k rule, source, title)]) for by-N figures."""
+    """(figure, axes grid, [(ax, k rule, source, title)], labels) for
+    by-N figures; labels: how many x tick labels fit a panel."""
     rules, sources = sel.kept_rules, sel.sources
     if len(sources) == 1:
         figure, axes = new_figure(1, len(rules), 4.2, 3.0)
         return figure, axes, [(axes[0][i], rule, sources[0], f"k = {rule}")
-                              for i, rule in enumerate(rules)]
+                              for i, rule in enumerate(rules)], _labels(4.2)
     figure, axes = new_figure(len(rules), len(sources), 3.6, 2.8)
     return figure, axes, [(axes[i][j], rule, s, f"{s.label} · k = {rule}")
                           for i, rule in enumerate(rules)
-                          for j, s in enumerate(sources)]
+                          for j, s in enumerate(sources)], _labels(3.6)
 
 
 def _value(case, column, per_item):
@@ -55,13 +61,14 @@ def _value(case, column, per_item):
 def _by_n(sel, name, column, title, ylabel, ykind, per_item=False,
           floor=False, band=False):
     """Shared body of time, held and rss: a line per strategy of `column`
-    (per item when per_item) against N. Returns (figure, zeros, handles)
-    or None."""
-    figure, axes, panels = _panels(sel)
+    (per item when per_item) against N, with the floor (needed per item)
+    and the RSS precision band when asked. Returns (figure, strategies with
+    values of zero left out, whether a band was drawn) or None."""
+    figure, axes, panels, labels = _panels(sel)
     drawn, zeros, used, ys, bands = 0, set(), [], [], []
     for ax, rule, source, heading in panels:
         ax.set_title(heading, fontsize=10)
-        set_log_axis(ax.xaxis, "bytes", at=sel.sizes)
+        set_log_axis(ax.xaxis, "bytes", at=sel.sizes, labels=labels)
         set_log_axis(ax.yaxis, ykind)
         cases = source.select(kept_rule=rule)
         if floor:
@@ -76,10 +83,12 @@ def _by_n(sel, name, column, title, ylabel, ykind, per_item=False,
                 ys += [y for _, y in pts]
         precision = source.rss_precision if band else None
         if precision:
-            pts = sorted({(c.source_bytes, precision / c.items)
-                          for c in cases})
-            bands.append((ax, pts))
-            ys += [y for _, y in pts]
+            top = {}
+            for c in cases:     # the smallest M of an N: the widest band
+                top[c.source_bytes] = max(top.get(c.source_bytes, 0.0),
+                                          precision / c.items)
+            bands.append((ax, sorted(top.items())))
+            ys += list(top.values())
         panel = 0
         for i, strategy in enumerate(sel.strategies):
             points = [(c.source_bytes, _value(c, column, per_item))
@@ -211,7 +220,8 @@ def figure_amplification(sel):
         for c, (column, heading) in enumerate(columns):
             ax = axes[r][c]
             ax.set_title(f"{heading} · k = {rule}", fontsize=10)
-            set_log_axis(ax.xaxis, "bytes", at=sel.sizes)
+            set_log_axis(ax.xaxis, "bytes", at=sel.sizes,
+                         labels=_labels(4.6))
             set_log_axis(ax.yaxis, "ratio")
             ref = ax.axhline(1.0, color="#555555", linestyle="--",
                              linewidth=1.0, zorder=1)
@@ -297,8 +307,8 @@ def figure_tradeoff(sel):
                               sharex=False, sharey=True)
     drawn, used = 0, []
     for r, source in enumerate(sel.sources):
-        for c, n in enumerate(sizes):
-            ax = axes[r][c]
+        for col, n in enumerate(sizes):
+            ax = axes[r][col]
             set_log_axis(ax.xaxis, "ratio")
             set_log_axis(ax.yaxis, "ratio")
             ref = ax.axhline(1.0, color="#555555", linestyle="--",

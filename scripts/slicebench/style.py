@@ -11,9 +11,11 @@ pyplot and its global state are not used. Layout is computed in inches
 
 import io
 import re
+import weakref
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -110,18 +112,30 @@ def draw_series(ax, xs, values, style, label, series_id, linestyle=None):
 
 
 def draw_bars(ax, xs, values, colour, horizontal=False):
-    """Min-max bars of Values at xs, as one line collection (an errorbar
-    call makes several artists per point, which is slow to lay out)."""
+    """Min-max bars of Values at xs (vertical; horizontal: xs are y
+    positions and the Values span x). Collected per panel and drawn by
+    finish() as one line collection: an errorbar or vlines call per series
+    makes artists that are slow to lay out."""
     if horizontal:
-        bars = ax.hlines(xs, [v.low for v in values],
-                         [v.high for v in values], colors=colour,
-                         linewidth=1.0, zorder=2)
+        segments = [((v.low, x), (v.high, x)) for x, v in zip(xs, values)]
     else:
-        bars = ax.vlines(xs, [v.low for v in values],
-                         [v.high for v in values], colors=colour,
-                         linewidth=1.0, zorder=2)
-    bars.set_gid("bars")
-    return bars
+        segments = [((x, v.low), (x, v.high)) for x, v in zip(xs, values)]
+    pending = _PENDING_BARS.setdefault(ax, [])
+    pending.extend((segment, colour) for segment in segments)
+
+
+# Bars drawn by draw_bars and not yet added to their panel, per Axes.
+_PENDING_BARS = weakref.WeakKeyDictionary()
+
+
+def _add_bars(ax):
+    pending = _PENDING_BARS.pop(ax, [])
+    if pending:
+        bars = LineCollection([s for s, _ in pending],
+                              colors=[c for _, c in pending],
+                              linewidths=1.0, zorder=2)
+        bars.set_gid("bars")
+        ax.add_collection(bars, autolim=True)
 
 
 def legend_handle(style, label, linestyle=None):
@@ -160,6 +174,7 @@ def finish(figure, axes_grid, title, subtitle, handles, legend_title,
     height and the axes keep their size."""
     for row in axes_grid:
         for ax in row:
+            _add_bars(ax)
             ax.grid(True, which="major", color="#dddddd", linewidth=0.6)
             ax.set_axisbelow(True)
     for ax in axes_grid[-1]:
