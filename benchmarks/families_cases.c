@@ -74,12 +74,16 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     size_t i;
     int rc = 0, front = strstr(v, "front") != NULL || strcmp(v, "copy_live") == 0;
     int nil_out = strstr(v, "_nil") != NULL;
-    if (p->pops > p->queue) return -EINVAL;
+    size_t pops = p->pops;
+    if (pops > p->queue) return -EINVAL;
+    /* the append variants keep one item: pop all but one, then append */
+    if (strstr(v, "_append") != NULL && p->queue > 0 && pops > p->queue - 1)
+        pops = p->queue - 1;
     world_init(&w);
     q = gs_ref_nil(GS_REF_PTR_BYTES);
     for (i = 0; i < p->queue && rc == 0; i++) rc = push_item(&w, &q, p->item);
     t0 = fam_now_ns();
-    for (i = 0; i < p->pops && rc == 0; i++) {
+    for (i = 0; i < pops && rc == 0; i++) {
         size_t at = front ? 0 : q.len - 1;
         if (nil_out) rc = gs_ref_set(&q, at, NULL);
         if (rc == 0) rc = front ? gs_ref_sub(&q, 1, q.len, &q)
@@ -88,7 +92,7 @@ static int queue_run(const fam_params_t *p, const char *v, fam_outcome_t *out)
     if (rc == 0 && strcmp(v, "copy_live") == 0) rc = gs_ref_clone(&w.rheap, &q, &q);
     if (rc == 0 && strstr(v, "_append") != NULL) rc = push_item(&w, &q, p->item);
     out->phase_ns = fam_now_ns() - t0;
-    out->ops = p->pops;
+    out->ops = pops;
     at_held(out);
     if (rc == 0) rc = gs_ref_reach(NULL, 0, &q, 1, &out->held_bytes);
     gs_ref_release(&q);
