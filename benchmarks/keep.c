@@ -193,9 +193,10 @@ int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
     if (row(s) == NULL) return -EINVAL;
     rc = row(s)->peak(c, policy, bytes);
     if (rc) return rc;
-    /* the M kept handles are the run's memory too; M x k <= 2^48 and a
-     * handle is a few words, so this stays far below 2^62 (overflow) */
-    *bytes += (uint64_t)c->items * sizeof(gs_slice_t);
+    /* the M kept slice headers are the run's memory too, counted as Go
+     * holds them (KEEP_HEADER_BYTES each) so that Go's benchmarks choose
+     * the same M; M x k <= 2^48, so this stays far below 2^62 (overflow) */
+    *bytes += (uint64_t)c->items * KEEP_HEADER_BYTES;
     return 0;
 }
 
@@ -272,6 +273,7 @@ static int keep_append_nil(gs_heap_t *h, gs_slice_t *src, size_t ke,
                            gs_slice_t *kept, gs_slice_t *acc)
 {
     (void)acc;
+    *kept = gs_nil(src->elem);          /* []T(nil): nil, of the source's type */
     return gs_append(h, kept, src->data, ke);
 }
 
@@ -280,6 +282,7 @@ static int keep_append_each(gs_heap_t *h, gs_slice_t *src, size_t ke,
 {
     int rc = 0;
     (void)acc;
+    *kept = gs_nil(src->elem);          /* var keep []T: nil, of the source's type */
     for (size_t j = 0; j < ke && rc == 0; j++)
         rc = gs_append1(h, kept, gs_at(src, j));
     return rc;

@@ -102,9 +102,23 @@ func mulAdd(a, b, c uint64) (uint64, bool) {
 	return lo + c, true
 }
 
+// headerBytes is one slice header, {data, len, cap}: keeping M slices
+// holds M of them in the [][]T that keeps them (keep.h's KEEP_HEADER_BYTES).
+const headerBytes = 24
+
 // ExpectedPeak is what a batch of strategy s holds at most, in bytes, by
-// the C benchmark's estimate; false when the figure overflows.
+// the C benchmark's estimate, the M kept slice headers included; false
+// when the figure overflows.
 func ExpectedPeak(c Case, s Strategy) (uint64, bool) {
+	peak, ok := strategyPeak(c, s)
+	if !ok {
+		return 0, false
+	}
+	return mulAdd(uint64(c.M), headerBytes, peak)
+}
+
+// strategyPeak is ExpectedPeak without the slice headers.
+func strategyPeak(c Case, s Strategy) (uint64, bool) {
 	if c.Check() != nil {
 		return 0, false
 	}
