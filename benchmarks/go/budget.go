@@ -102,9 +102,26 @@ func mulAdd(a, b, c uint64) (uint64, bool) {
 	return lo + c, true
 }
 
+// cHandleBytes is the size of one kept handle in the C model
+// (sizeof(gs_slice_t): five words). The C rule counts the M handles in
+// every expected peak; the Go side counts the same bytes, not its own
+// 24-byte slice headers, so that both choose the same M.
+const cHandleBytes = 40
+
 // ExpectedPeak is what a batch of strategy s holds at most, in bytes, by
-// the C benchmark's estimate; false when the figure overflows.
+// the C benchmark's estimate (keep_expected_peak): the strategy's arrays at
+// their worst moment plus the M kept handles; false when it overflows.
 func ExpectedPeak(c Case, s Strategy) (uint64, bool) {
+	peak, ok := arraysPeak(c, s)
+	if !ok {
+		return 0, false
+	}
+	// M x k <= 2^48 and a handle is 40 bytes: far below 2^62 (overflow)
+	return peak + uint64(c.M)*cHandleBytes, true
+}
+
+// arraysPeak is the strategy's own part of ExpectedPeak.
+func arraysPeak(c Case, s Strategy) (uint64, bool) {
 	if c.Check() != nil {
 		return 0, false
 	}
@@ -142,8 +159,10 @@ func ExpectedPeak(c Case, s Strategy) (uint64, bool) {
 }
 
 // ItemsFor is the largest M, at most maxItems, for which every strategy
-// of ss fits the budget (0 when none does): the C benchmark's items_for.
-func ItemsFor(c Case, ss []Strategy, budget uint64, maxItems int) int {
+// fits the budget (0 when none does), whichever strategies a run measures:
+// the C benchmark's keep_items_for.
+func ItemsFor(c Case, budget uint64, maxItems int) int {
+	ss := Strategies()
 	lo, hi := 0, maxItems
 	for lo < hi {
 		mid := lo + (hi-lo+1)/2
