@@ -156,8 +156,10 @@ func strategyPeak(c Case, s Strategy) (uint64, bool) {
 }
 
 // ItemsFor is the largest M, at most maxItems, for which every strategy
-// of ss fits the budget (0 when none does): the C benchmark's items_for.
-func ItemsFor(c Case, ss []Strategy, budget uint64, maxItems int) int {
+// fits the budget (0 when none does), whichever strategies a run measures:
+// the C benchmark's keep_items_for.
+func ItemsFor(c Case, budget uint64, maxItems int) int {
+	ss := Strategies()
 	lo, hi := 0, maxItems
 	for lo < hi {
 		mid := lo + (hi-lo+1)/2

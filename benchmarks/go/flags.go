@@ -208,7 +208,7 @@ func (c Config) Cases() ([]Case, error) {
 				if c.Items > 0 {
 					cs.M = c.Items
 				} else {
-					cs.M = ItemsFor(cs, c.Strategies, c.Budget, c.MaxItems)
+					cs.M = ItemsFor(cs, c.Budget, c.MaxItems)
 				}
 				if cs.M > 0 {
 					fits++

@@ -61,11 +61,11 @@ func TestBatchKeepsK(t *testing.T) {
 // --quick: 1 MiB sources, 64 MiB budget, every strategy).
 func TestItemsForQuick(t *testing.T) {
 	c := Case{N: 1 << 20, K: 16, Elem: 1}
-	if m := ItemsFor(c, Strategies(), 64<<20, 1024); m != 63 {
+	if m := ItemsFor(c, 64<<20, 1024); m != 63 {
 		t.Fatalf("M for N=1MiB, k=16: %d, the C benchmark has 63", m)
 	}
 	c.K = 1 << 19
-	if m := ItemsFor(c, Strategies(), 64<<20, 1024); m != 56 {
+	if m := ItemsFor(c, 64<<20, 1024); m != 56 {
 		t.Fatalf("M for N=1MiB, k=N/2: %d, the C benchmark has 56", m)
 	}
 }

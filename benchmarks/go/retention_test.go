@@ -166,7 +166,11 @@ func run[T any](b *testing.B, c Case, s Strategy, mem *caseMemory) {
 	used, err := peak.End()
 
 	if mem.held < 0 {
-		mem.held = heldBytes(s, n, k, keep)
+		// a live heap cannot shrink below none: a negative delta is the
+		// runtime's own bytes freed during the measurement
+		if mem.held = heldBytes(s, n, k, keep); mem.held < 0 {
+			mem.held = 0
+		}
 	}
 	ops := float64(b.N)
 	b.ReportMetric(float64(mem.held), "held-B")

@@ -105,6 +105,9 @@ def parse(text, source="<input>"):
                 metrics[unit] = number
             if "ns/op" not in metrics:
                 raise GoBenchError(f"{where}: no ns/op figure")
+            if metrics["ns/op"] <= 0:
+                raise GoBenchError(f"{where}: ns/op {metrics['ns/op']:g}, "
+                                   "a time must be above zero")
             benches.append({"params": params, "iters": int(fields[1]),
                             "metrics": metrics, "skipped": None})
             continue
@@ -177,6 +180,9 @@ def rows(run, run_id):
             out.append(row)
             continue
         ns = mt["ns/op"]
+        cpu = mt.get("cpu-ns/op")
+        if cpu is not None and cpu <= 0:
+            cpu = None          # below getrusage's resolution: not measured
         held = mt.get("held-B")
         peak = mt.get("peak-RSS-B")
         allocs = mt.get("heap-allocs/op", mt.get("allocs/op"))
@@ -184,9 +190,9 @@ def rows(run, run_id):
             status="ok",
             batches=str(-(-b["iters"] // p["M"])),
             real_time_per_item_ns=_fmt(ns),
-            cpu_time_per_item_ns=_fmt(mt.get("cpu-ns/op")),
-            items_per_second=_fmt(1e9 / ns if ns > 0 else None),
-            kept_bytes_per_second=_fmt(1e9 * p["k"] / ns if ns > 0 else None),
+            cpu_time_per_item_ns=_fmt(cpu),
+            items_per_second=_fmt(1e9 / ns),
+            kept_bytes_per_second=_fmt(1e9 * p["k"] / ns),
             peak_rss_delta_bytes=_fmt(peak),
             held_bytes=_fmt(held),
             held_reserved_bytes=_fmt(held),

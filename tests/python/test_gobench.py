@@ -145,6 +145,8 @@ class BadInput(unittest.TestCase):
                  "no ns/op")
         self.bad(fixture() + "--- FAIL: BenchmarkRetention\nFAIL\n", "failed")
         self.bad("a\0b", "binary")
+        self.bad("BenchmarkRetention/strategy=copy/N=64/k=16/M=1/elem=1-2 1 0 ns/op\n",
+                 "above zero")
 
 
 class Write(unittest.TestCase):
