@@ -102,6 +102,12 @@ int gs_next_cap(gs_policy_t p, size_t old_cap, size_t needed, size_t elem,
  * rounding does not fit in size_t, -EINVAL when rounded is NULL. */
 int gs_go_roundupsize(size_t bytes, size_t *rounded);
 
+/* Bytes of one slice header (pointer, len, cap) on a 64-bit platform: what
+ * a program pays per kept slice wherever it keeps it. M headers in a
+ * [][]T of their own hold gs_go_alloc_size(M x 24, 0, ...) bytes of Go's
+ * heap (they hold pointers: never tiny). */
+#define GS_GO_SLICE_HEADER_BYTES 24u
+
 /* Go's tiny allocator: pointer-free objects smaller than this many bytes
  * are packed into shared blocks of this many bytes. */
 #define GS_GO_TINY_SIZE 16u
