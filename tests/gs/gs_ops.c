@@ -287,8 +287,10 @@ static int check_all(ctx_t *c)
     SAME(grows, c->grows);
 #undef SAME
     mem_counts_get(&mc);
-    /* In GC mode the garbage is still allocated, its reserve unknown here. */
-    if (mc.live_requested != (int64_t)(held + h->garbage_bytes) ||
+    /* In GC mode the garbage and the idle pool are still allocated, their
+     * reserve unknown here. */
+    if (mc.live_requested != (int64_t)(held + h->garbage_bytes + h->idle_bytes) ||
+        h->idle_bytes > h->go_idle_bytes ||
         (c->gc == GS_GC_OFF ? mc.live_bytes != (int64_t)reserved
                             : mc.live_bytes < (int64_t)reserved))
         return fail(c, "allocator live %" PRId64 "/%" PRId64 ", held %zu/%zu",
