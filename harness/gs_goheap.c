@@ -104,6 +104,31 @@ static void pool_trim(gs_heap_t *h, size_t limit)
     }
 }
 
+/* How many pooled blocks an allocation looks at for one of its exact size
+ * (the pool is newest first; the benchmarks' arrays come in few sizes). */
+#define POOL_SCAN 16
+
+/* Take a pooled block of exactly `bytes` out of the pool: its data, or
+ * NULL when none of the first POOL_SCAN has that size. */
+static void *pool_take(gs_heap_t *h, size_t bytes)
+{
+    gs_array_t **link = &h->idle_, *a;
+    unsigned i;
+    void *data;
+    for (i = 0; i < POOL_SCAN && *link != NULL; i++, link = &(*link)->next_free) {
+        a = *link;
+        if (a->bytes != bytes) continue;
+        *link = a->next_free;
+        h->idle_go_bytes_ -= a->go_bytes;
+        h->idle_arrays--;
+        h->idle_bytes -= a->bytes;
+        data = a->data;
+        _gs_hdr_recycle(h, a);
+        return data;
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------------------
  * Collection
  * ------------------------------------------------------------------------ */
@@ -191,11 +216,12 @@ void gs_heap_collect(gs_heap_t *h)
  * The calls from gs_slice.c
  * ------------------------------------------------------------------------ */
 
-int _gs_go_prepare(gs_heap_t *h, size_t bytes)
+int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
 {
     size_t off, add;
     int tiny = is_tiny(bytes);
 
+    *reuse = NULL;
     if (h->gc == GS_GC_GO) {
         if (tiny) add = tiny_fits(h, bytes, &off) ? 0 : GS_GO_TINY_SIZE;
         /* bytes <= PTRDIFF_MAX, so rounding to a page cannot fail */
@@ -207,8 +233,10 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes)
             gs_heap_collect(h);
             if (tiny) add = GS_GO_TINY_SIZE;   /* a collection ends the block */
         }
-        /* The idle bytes this allocation will take: give the allocator
-         * the pooled blocks that stood for them, so it can reuse them. */
+        /* The idle bytes this allocation will take: a pooled block of
+         * its size if there is one, else give the allocator the pooled
+         * blocks that stood for them, so it can reuse them. */
+        if (!tiny && h->go_idle_bytes >= add) *reuse = pool_take(h, bytes);
         pool_trim(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {

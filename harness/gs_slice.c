@@ -98,10 +98,14 @@ static int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     size_t bytes = cap * elem;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
-    rc = _gs_go_prepare(h, bytes);
+    rc = _gs_go_prepare(h, bytes, &data);
     if (rc < 0) return rc;
-    rc = zeroed ? mem_alloc_zeroed(bytes, &data) : mem_alloc(bytes, &data);
-    if (rc < 0) return rc;
+    if (data != NULL) {          /* GC mode: a freed block, as Go reuses */
+        if (zeroed) memset(data, 0, bytes);
+    } else {
+        rc = zeroed ? mem_alloc_zeroed(bytes, &data) : mem_alloc(bytes, &data);
+        if (rc < 0) return rc;
+    }
 
     a = h->free_hdrs_;
     h->free_hdrs_ = a->next_free;
@@ -140,6 +144,11 @@ static void array_unref(gs_array_t *a)
 void _gs_array_free(gs_heap_t *h, gs_array_t *a)
 {
     mem_free(a->data, a->bytes);
+    _gs_hdr_recycle(h, a);
+}
+
+void _gs_hdr_recycle(gs_heap_t *h, gs_array_t *a)
+{
     a->data = NULL;
     a->heap = NULL;
     a->next_free = h->free_hdrs_;

@@ -238,6 +238,44 @@ static void garbage_until_goal(void)
     CHECK_EQ_U(H.gc_cycles, 0);
 }
 
+/* A block of the size asked for is taken from the idle pool, not from the
+ * allocator, and comes zeroed when make asks for zeros. */
+static void idle_pool_reuse(void)
+{
+    gs_slice_t s, t;
+    mem_counts_t before, after;
+    size_t i;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        memset(s.data, 0xab, MiB);
+        gs_release(&s);
+    }
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.idle_arrays, 4);
+    mem_counts_get(&before);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    mem_counts_get(&after);
+    CHECK_EQ_U(after.allocs, before.allocs);     /* reused, not allocated */
+    CHECK_EQ_U(after.frees, before.frees);
+    CHECK_EQ_U(H.idle_arrays, 3);
+    CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);
+    for (i = 0; i < MiB; i++) if (s.data[i] != 0) break;
+    CHECK_EQ_U(i, MiB);                          /* zeroed */
+    MEM_AGREES();
+    /* another size: the allocator, after a pooled block is given back */
+    CHECK_OK(gs_make(&H, 1, 2 * MiB, 2 * MiB, &t));
+    mem_counts_get(&after);
+    CHECK_EQ_U(after.allocs, before.allocs + 1);
+    CHECK_EQ_U(after.frees, before.frees + 2);   /* idle 1 MiB: one left */
+    CHECK_EQ_U(H.idle_arrays, 1);
+    CHECK_EQ_U(H.go_idle_bytes, MiB);
+    MEM_AGREES();
+    gs_release(&s);
+    gs_release(&t);
+    FINISH();
+}
+
 /* Live data sets the goal: marked x (1 + GOGC/100); the heap in use at the
  * collection and the goals set the scavenger's target. */
 static void goal_and_scavenger(void)
@@ -368,6 +406,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_off_frees_at_release),
         CHECK_CASE(gc_mode_arguments),
         CHECK_CASE(garbage_until_goal),
+        CHECK_CASE(idle_pool_reuse),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(gogc_400),
         CHECK_CASE(gc_tiny_blocks),
