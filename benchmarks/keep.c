@@ -194,9 +194,9 @@ int keep_expected_peak(const keep_case_t *c, gs_policy_t policy,
     rc = row(s)->peak(c, policy, bytes);
     if (rc) return rc;
     /* the M kept slice headers are the run's memory too, counted as Go
-     * holds them (KEEP_HEADER_BYTES each) so that Go's benchmarks choose
+     * holds them (GS_GO_SLICE_HEADER_BYTES each) so that Go's benchmarks choose
      * the same M; M x k <= 2^48, so this stays far below 2^62 (overflow) */
-    *bytes += (uint64_t)c->items * KEEP_HEADER_BYTES;
+    *bytes += (uint64_t)c->items * GS_GO_SLICE_HEADER_BYTES;
     return 0;
 }
 

@@ -108,10 +108,6 @@ typedef struct keep_case_s {
  * KEEP_MAX_BYTES. */
 int keep_case_check(const keep_case_t *c);
 
-/* The bytes of one slice header in Go on 64-bit platforms: {data, len,
- * cap}. Keeping M slices costs M of them, in the [][]T that keeps them. */
-#define KEEP_HEADER_BYTES 24
-
 /* What the process will hold at most while a batch of strategy s runs,
  * in bytes: the model's arrays at their worst moment (the kept arrays,
  * plus the source in flight, plus both arrays during a growth), each

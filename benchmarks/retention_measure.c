@@ -80,10 +80,12 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                  strerror(-err));
         return 0;
     }
-    /* the model's handles are larger than Go's headers, which the
-     * estimate counts: the guard sees the difference too */
-    expect += (uint64_t)c->items * (sizeof *keep - KEEP_HEADER_BYTES);
-    if (sb_guard(expect, o->budget, out->message, sizeof out->message))
+    /* the budget rules on the estimate, which counts the kept slice
+     * headers as Go holds them (so M is Go's); the memory available must
+     * also take the model's larger handles */
+    if (sb_guard(expect, o->budget, out->message, sizeof out->message) ||
+        sb_guard(expect + (uint64_t)c->items * (sizeof *keep - GS_GO_SLICE_HEADER_BYTES),
+                 UINT64_MAX, out->message, sizeof out->message))
         return 0;
 
     keep = calloc(c->items, sizeof *keep);

@@ -31,7 +31,8 @@
  * On any error the slices passed in and the heap's accounting are exactly as
  * they were before the call (strong guarantee), with one exception in the
  * Go GC mode: a collection may have run before an allocation that then
- * failed (garbage freed, the GC figures moved on; nothing live changed).
+ * failed (garbage freed, the idle pool trimmed, the GC figures moved on;
+ * nothing live changed).
  *
  * Threads: none. A heap and its slices belong to one thread.
  */
@@ -101,6 +102,12 @@ int gs_next_cap(gs_policy_t p, size_t old_cap, size_t needed, size_t elem,
  * rounded up to a whole GS_GO_PAGE_SIZE. 0 stays 0. -EOVERFLOW when the
  * rounding does not fit in size_t, -EINVAL when rounded is NULL. */
 int gs_go_roundupsize(size_t bytes, size_t *rounded);
+
+/* Bytes of one slice header (pointer, len, cap) on a 64-bit platform: what
+ * a program pays per kept slice wherever it keeps it. M headers in a
+ * [][]T of their own hold gs_go_alloc_size(M x 24, 0, ...) bytes of Go's
+ * heap (they hold pointers: never tiny). */
+#define GS_GO_SLICE_HEADER_BYTES 24u
 
 /* Go's tiny allocator: pointer-free objects smaller than this many bytes
  * are packed into shared blocks of this many bytes. */
@@ -202,11 +209,18 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * at once, as if it had caught up before the next cycle); span and page
  * fragmentation (free bytes of any size fit any allocation, so Go's
  * heap-growth scavenging never has anything to do here); forced and
- * two-minute periodic collections. And the C process's own memory: garbage
- * really stays allocated until a collection, so its peak RSS follows Go's
- * heap in use, but a collection mem_free()s what it frees, so what the
- * process then keeps or returns is the C allocator's, not the scavenger's;
- * go_idle_bytes and go_released_bytes say what Go's would be.
+ * two-minute periodic collections; the sweeper (Go frees a cycle's garbage
+ * lazily, so MemStats.HeapAlloc counts it a while longer).
+ *
+ * The C process's own memory follows: garbage really stays allocated until
+ * a collection, and the arrays a collection frees (all but tiny ones) are
+ * kept allocated in an idle pool (idle_arrays, idle_bytes) standing for
+ * go_idle_bytes: a pooled block is mem_free()d only when Go would have
+ * reused or returned part of it, i.e. just before an allocation that takes
+ * idle bytes (so the C allocator can reuse the block for it) or when the
+ * scavenger releases, while the pool's Go bytes exceed go_idle_bytes. What
+ * the allocator then does with a freed block (keep it, return it to the
+ * system) is its own tuning's, not the scavenger's.
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
@@ -255,6 +269,9 @@ typedef struct gs_heap_s {
                                     heap would pass it                        */
     size_t go_marked_bytes;      /* go_held_bytes after the last collection    */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
+    size_t idle_arrays;          /* freed blocks the process still holds for
+                                    go_idle_bytes (the idle pool)             */
+    size_t idle_bytes;           /* their cap x elem, still allocated, bytes   */
     size_t go_released_bytes;    /* freed and returned by the scavenger        */
     size_t go_scavenge_goal_bytes; /* retained bytes the scavenger aims at;
                                     SIZE_MAX = none set                       */
@@ -267,6 +284,8 @@ typedef struct gs_heap_s {
     gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
+    gs_array_t *idle_;           /* the idle pool, linked by next_free         */
+    size_t idle_go_bytes_;       /* Go bytes of the pool, <= go_idle_bytes     */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an
@@ -285,9 +304,11 @@ int gs_heap_destroy(gs_heap_t *h);
 
 /* Choose how h frees dead arrays (see "The Go GC mode" above): GS_GC_OFF
  * (gogc ignored, the default), or GS_GC_GO at GOGC = gogc percent (0 to
- * GS_GO_MAX_GOGC), which sets the first goal to 4 MiB x gogc / 100. Only
- * on a heap that holds nothing (no live array, no garbage): else -EBUSY.
- * -EINVAL for NULL, an unknown mode or gogc out of range. */
+ * GS_GO_MAX_GOGC), which sets the first goal to 4 MiB x gogc / 100. The
+ * GC figures start afresh (peak_go_retained_bytes from peak_go_heap_bytes)
+ * and the idle pool is freed. Only on a heap with no live array and no
+ * garbage: else -EBUSY. -EINVAL for NULL, an unknown mode or gogc out of
+ * range. */
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 
 /* runtime.GC(): in GC mode, collect now (free all garbage, set the next

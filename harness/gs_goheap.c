@@ -5,8 +5,9 @@
  * (_gs_go_prepare: the collection trigger, and a tiny record at hand),
  * after (_gs_go_charge), and when its last handle goes (_gs_go_dead).
  * Everything here is counting; the only memory it touches is the garbage's
- * blocks, which a collection frees through _gs_array_free, and the small
- * malloc'd records of tiny blocks.
+ * blocks, which a collection moves to the idle pool (or frees, tiny ones)
+ * and the pool frees through _gs_array_free, and the small malloc'd
+ * records of tiny blocks.
  */
 #include "gs.h"
 #include "gs_impl.h"
@@ -86,6 +87,49 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
 }
 
 /* ------------------------------------------------------------------------
+ * The idle pool
+ * ------------------------------------------------------------------------ */
+
+/* Free pooled blocks, most recently pooled first, until the pool's Go bytes
+ * are at most limit. */
+static void pool_trim(gs_heap_t *h, size_t limit)
+{
+    while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
+        gs_array_t *a = h->idle_;
+        h->idle_ = a->next_free;
+        h->idle_go_bytes_ -= a->go_bytes;
+        h->idle_arrays--;
+        h->idle_bytes -= a->bytes;
+        _gs_array_free(h, a);
+    }
+}
+
+/* How many pooled blocks an allocation looks at for one of its exact size
+ * (the pool is newest first; the benchmarks' arrays come in few sizes). */
+#define POOL_SCAN 16
+
+/* Take a pooled block of exactly `bytes` out of the pool: its data, or
+ * NULL when none of the first POOL_SCAN has that size. */
+static void *pool_take(gs_heap_t *h, size_t bytes)
+{
+    gs_array_t **link = &h->idle_, *a;
+    unsigned i;
+    void *data;
+    for (i = 0; i < POOL_SCAN && *link != NULL; i++, link = &(*link)->next_free) {
+        a = *link;
+        if (a->bytes != bytes) continue;
+        *link = a->next_free;
+        h->idle_go_bytes_ -= a->go_bytes;
+        h->idle_arrays--;
+        h->idle_bytes -= a->bytes;
+        data = a->data;
+        _gs_hdr_recycle(h, a);
+        return data;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------
  * Collection
  * ------------------------------------------------------------------------ */
 
@@ -128,7 +172,15 @@ void gs_heap_collect(gs_heap_t *h)
     for (a = h->garbage_; a != NULL; a = next) {
         gs_tiny_t *t = a->tiny;
         next = a->next_free;
-        if (t != NULL && --t->objects == 0) tiny_recycle(h, t);
+        if (t == NULL) {          /* to the idle pool, still allocated */
+            a->next_free = h->idle_;
+            h->idle_ = a;
+            h->idle_go_bytes_ += a->go_bytes;
+            h->idle_arrays++;
+            h->idle_bytes += a->bytes;
+            continue;
+        }
+        if (--t->objects == 0) tiny_recycle(h, t);
         _gs_array_free(h, a);
     }
     h->garbage_ = NULL;
@@ -157,17 +209,19 @@ void gs_heap_collect(gs_heap_t *h)
             h->go_scavenged_bytes += give;
         }
     }
+    pool_trim(h, h->go_idle_bytes);
 }
 
 /* ------------------------------------------------------------------------
  * The calls from gs_slice.c
  * ------------------------------------------------------------------------ */
 
-int _gs_go_prepare(gs_heap_t *h, size_t bytes)
+int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
 {
     size_t off, add;
     int tiny = is_tiny(bytes);
 
+    *reuse = NULL;
     if (h->gc == GS_GC_GO) {
         if (tiny) add = tiny_fits(h, bytes, &off) ? 0 : GS_GO_TINY_SIZE;
         /* bytes <= PTRDIFF_MAX, so rounding to a page cannot fail */
@@ -175,8 +229,15 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes)
         /* heap + add > goal, written so that nothing can wrap */
         if (add != 0 && (add > h->go_goal_bytes ||
                          h->go_held_bytes + h->go_garbage_bytes >
-                             h->go_goal_bytes - add))
+                             h->go_goal_bytes - add)) {
             gs_heap_collect(h);
+            if (tiny) add = GS_GO_TINY_SIZE;   /* a collection ends the block */
+        }
+        /* The idle bytes this allocation will take: a pooled block of
+         * its size if there is one, else give the allocator the pooled
+         * blocks that stood for them, so it can reuse them. */
+        if (!tiny && h->go_idle_bytes >= add) *reuse = pool_take(h, bytes);
+        pool_trim(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);
@@ -199,6 +260,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         (void)gs_go_roundupsize(size, &a->go_bytes);  /* checked in prepare */
         h->go_held_bytes += a->go_bytes;
         go_take(h, a->go_bytes);
+        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
         note_peaks(h);
         return;
     }
@@ -217,6 +279,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         t->objects = 0;
         h->go_held_bytes += GS_GO_TINY_SIZE;
         go_take(h, GS_GO_TINY_SIZE);
+        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
         /* mallocgc keeps whichever block has more room left. */
         if (h->tiny_ == NULL || size < h->tiny_off_) {
             h->tiny_ = t;
@@ -262,6 +325,7 @@ void _gs_go_destroy(gs_heap_t *h)
 {
     gs_tiny_t *t, *next;
     gs_heap_collect(h);
+    pool_trim(h, 0);
     for (t = h->free_tiny_; t != NULL; t = next) {
         next = t->next_free;
         free(t);
@@ -304,15 +368,16 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     if (h == NULL || (unsigned)mode >= GC_MODES) return -EINVAL;
     if (mode == GS_GC_GO && gogc > GS_GO_MAX_GOGC) return -EINVAL;
     if (h->live_arrays != 0 || h->garbage_arrays != 0) return -EBUSY;
+    pool_trim(h, 0);
     h->gc = mode;
-    if (mode == GS_GC_OFF) {
-        h->gogc = 0;
-        h->go_goal_bytes = 0;
-        h->go_scavenge_goal_bytes = 0;
-        return 0;
-    }
-    h->gogc = gogc;
-    h->go_goal_bytes = go_goal(0, gogc);
-    h->go_scavenge_goal_bytes = SIZE_MAX;
+    h->gogc = mode == GS_GC_GO ? gogc : 0;
+    h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
+    h->go_marked_bytes = 0;
+    h->go_idle_bytes = 0;
+    h->go_released_bytes = 0;
+    h->go_scavenge_goal_bytes = mode == GS_GC_GO ? SIZE_MAX : 0;
+    h->gc_cycles = 0;
+    h->go_scavenged_bytes = 0;
+    h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;
 }

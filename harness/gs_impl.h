@@ -29,10 +29,13 @@ struct gs_array_s {
 size_t _gs_go_tiny_align(size_t size);
 
 /* Before allocating an array of `bytes` (> 0): in GC mode, collect if the
- * allocation would take the heap past its goal; make sure a tiny block
- * record is at hand if the array will open a new block. -ENOMEM; nothing
- * visible has changed then (a collection is invisible to slices). */
-int _gs_go_prepare(gs_heap_t *h, size_t bytes);
+ * allocation would take the heap past its goal, and take a block of
+ * exactly `bytes` out of the idle pool if there is one near its head
+ * (*reuse: its data, still allocated, as Go reuses freed memory; else
+ * NULL); make sure a tiny block record is at hand if the array will open a
+ * new block. -ENOMEM (then *reuse is NULL); nothing visible has changed
+ * then (a collection is invisible to slices). */
+int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse);
 
 /* Charge a new array (a->bytes set) in Go's bytes: sets a->go_bytes and
  * a->tiny. Cannot fail after _gs_go_prepare(h, a->bytes). */
@@ -45,6 +48,9 @@ int _gs_go_dead(gs_heap_t *h, gs_array_t *a);
 
 /* Free a dead array's block and recycle its header (gs_slice.c). */
 void _gs_array_free(gs_heap_t *h, gs_array_t *a);
+
+/* Recycle a dead array's header only: its block has been handed on. */
+void _gs_hdr_recycle(gs_heap_t *h, gs_array_t *a);
 
 /* Free the garbage and the tiny records (gs_heap_destroy). */
 void _gs_go_destroy(gs_heap_t *h);

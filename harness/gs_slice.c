@@ -123,10 +123,15 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     size_t bytes = cap * elem, reserved;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
-    rc = _gs_go_prepare(h, bytes);
+    rc = _gs_go_prepare(h, bytes, &data);
     if (rc < 0) return rc;
-    rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
-    if (rc < 0) return rc;
+    if (data != NULL) {          /* GC mode: a freed block, as Go reuses */
+        if (zeroed) memset(data, 0, bytes);
+        reserved = mem_usable_size(data);
+    } else {
+        rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
+        if (rc < 0) return rc;
+    }
 
     a = h->free_hdrs_;
     h->free_hdrs_ = a->next_free;
@@ -164,6 +169,11 @@ HOT void array_unref(gs_array_t *a)
 void _gs_array_free(gs_heap_t *h, gs_array_t *a)
 {
     mem_free_usable(a->data, a->bytes, a->reserved);
+    _gs_hdr_recycle(h, a);
+}
+
+void _gs_hdr_recycle(gs_heap_t *h, gs_array_t *a)
+{
     a->data = NULL;
     a->heap = NULL;
     a->next_free = h->free_hdrs_;

@@ -103,7 +103,7 @@ func mulAdd(a, b, c uint64) (uint64, bool) {
 }
 
 // headerBytes is one slice header, {data, len, cap}: keeping M slices
-// holds M of them in the [][]T that keeps them (keep.h's KEEP_HEADER_BYTES).
+// holds M of them in the [][]T that keeps them (gs.h's GS_GO_SLICE_HEADER_BYTES).
 const headerBytes = 24
 
 // ExpectedPeak is what a batch of strategy s holds at most, in bytes, by

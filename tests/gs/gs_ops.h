@@ -15,7 +15,8 @@
  * of their classes and tiny blocks); the counting allocator's live bytes
  * (with the garbage, in GC mode). Any byte string is a valid program; running out of bytes ends it.
  *
- * Allocation failures are part of the programs: they use the counting
+ * Allocation failures are part of the programs with GC off (in GC mode an
+ * allocation may reuse an idle block instead): they use the counting
  * allocator's failure switch (mem_fail_arm in mem.h).
  */
 #ifndef SLICEBENCH_TESTS_GS_OPS_H

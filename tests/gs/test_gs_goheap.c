@@ -21,12 +21,15 @@ static void start(gs_gc_t gc, unsigned gogc)
     CHECK_OK(gs_heap_set_gc(&H, gc, gogc));
 }
 
-/* The allocator holds exactly the live arrays plus the garbage. */
+/* The allocator holds exactly the live arrays, the garbage and the idle
+ * pool, and the pool stands for no more than Go's idle bytes. */
 #define MEM_AGREES()                                                          \
     do {                                                                      \
         mem_counts_t mc_;                                                     \
         mem_counts_get(&mc_);                                                 \
-        CHECK_EQ_I(mc_.live_requested, H.held_bytes + H.garbage_bytes);       \
+        CHECK_EQ_I(mc_.live_requested,                                        \
+                   H.held_bytes + H.garbage_bytes + H.idle_bytes);            \
+        CHECK(H.idle_bytes <= H.go_idle_bytes);                               \
     } while (0)
 
 #define FINISH()                                                              \
@@ -36,6 +39,7 @@ static void start(gs_gc_t gc, unsigned gogc)
         CHECK_EQ_U(H.go_held_bytes, 0);                                       \
         CHECK_EQ_U(H.garbage_arrays, 0);                                      \
         CHECK_EQ_U(H.go_garbage_bytes, 0);                                    \
+        CHECK_EQ_U(H.idle_arrays, 0);                                         \
         MEM_AGREES();                                                         \
     } while (0)
 
@@ -178,7 +182,12 @@ static void gc_mode_arguments(void)
     gs_release(&s);
     CHECK_ERR(gs_heap_set_gc(&H, GS_GC_OFF, 0), -EBUSY);   /* garbage */
     gs_heap_collect(&H);
-    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
+    CHECK_EQ_U(H.idle_arrays, 1);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));  /* frees the idle pool */
+    CHECK_EQ_U(H.idle_arrays, 0);
+    CHECK_EQ_U(H.gc_cycles, 0);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    MEM_AGREES();
     CHECK_OK(gs_gc_parse("go", &m));
     CHECK_EQ_U(m, GS_GC_GO);
     CHECK_OK(gs_gc_parse("off", &m));
@@ -215,6 +224,8 @@ static void garbage_until_goal(void)
     CHECK_EQ_U(H.go_marked_bytes, 0);
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
     CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);        /* 4 freed, 1 reused */
+    CHECK_EQ_U(H.idle_arrays, 3);                /* one given back for it */
+    CHECK_EQ_U(H.idle_bytes, 3 * MiB);
     CHECK_EQ_U(H.go_held_bytes, MiB);
     /* scavenge goal 4 MiB x 4/4 x 1.1 in pages > 4 MiB retained: none */
     CHECK_EQ_U(H.go_scavenge_goal_bytes, SIZE_MAX);
@@ -225,6 +236,44 @@ static void garbage_until_goal(void)
     gs_release(&s);
     FINISH();
     CHECK_EQ_U(H.gc_cycles, 0);
+}
+
+/* A block of the size asked for is taken from the idle pool, not from the
+ * allocator, and comes zeroed when make asks for zeros. */
+static void idle_pool_reuse(void)
+{
+    gs_slice_t s, t;
+    mem_counts_t before, after;
+    size_t i;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        memset(s.data, 0xab, MiB);
+        gs_release(&s);
+    }
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.idle_arrays, 4);
+    mem_counts_get(&before);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    mem_counts_get(&after);
+    CHECK_EQ_U(after.allocs, before.allocs);     /* reused, not allocated */
+    CHECK_EQ_U(after.frees, before.frees);
+    CHECK_EQ_U(H.idle_arrays, 3);
+    CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);
+    for (i = 0; i < MiB; i++) if (s.data[i] != 0) break;
+    CHECK_EQ_U(i, MiB);                          /* zeroed */
+    MEM_AGREES();
+    /* another size: the allocator, after a pooled block is given back */
+    CHECK_OK(gs_make(&H, 1, 2 * MiB, 2 * MiB, &t));
+    mem_counts_get(&after);
+    CHECK_EQ_U(after.allocs, before.allocs + 1);
+    CHECK_EQ_U(after.frees, before.frees + 2);   /* idle 1 MiB: one left */
+    CHECK_EQ_U(H.idle_arrays, 1);
+    CHECK_EQ_U(H.go_idle_bytes, MiB);
+    MEM_AGREES();
+    gs_release(&s);
+    gs_release(&t);
+    FINISH();
 }
 
 /* Live data sets the goal: marked x (1 + GOGC/100); the heap in use at the
@@ -249,14 +298,20 @@ static void goal_and_scavenger(void)
     goal = 3461120;
     CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
     CHECK_EQ_U(H.go_idle_bytes, goal);
+    CHECK_EQ_U(H.idle_arrays, 3);                /* 3 MiB <= goal < 4 MiB */
+    MEM_AGREES();
     CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal);
     CHECK_EQ_U(H.go_scavenged_bytes, 24 * MiB - goal);
     CHECK_EQ_U(H.peak_go_retained_bytes, 24 * MiB);
     /* reuse: idle first, then released */
     CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[0]));
     CHECK_EQ_U(H.go_idle_bytes, goal - MiB);
+    CHECK_EQ_U(H.idle_arrays, 2);
+    MEM_AGREES();
     CHECK_OK(gs_make(&H, 1, 3 * MiB, 3 * MiB, &t));
     CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.idle_arrays, 0);
+    MEM_AGREES();
     CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal - (3 * MiB - (goal - MiB)));
     CHECK_EQ_U(H.gc_cycles, 4);                  /* 4 MiB: at the goal */
     gs_release(&s[0]);
@@ -314,6 +369,8 @@ static void gc_tiny_blocks(void)
     CHECK_EQ_U(H.go_garbage_bytes, 32);
     gs_heap_collect(&H);
     CHECK_EQ_U(H.go_idle_bytes, 32);
+    CHECK_EQ_U(H.idle_arrays, 0);                /* tiny ones are freed */
+    MEM_AGREES();
     FINISH();
 }
 
@@ -349,6 +406,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_off_frees_at_release),
         CHECK_CASE(gc_mode_arguments),
         CHECK_CASE(garbage_until_goal),
+        CHECK_CASE(idle_pool_reuse),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(gogc_400),
         CHECK_CASE(gc_tiny_blocks),

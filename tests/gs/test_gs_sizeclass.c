@@ -102,6 +102,9 @@ static void tiny_table(void)
     CHECK_EQ_U(block, 48);
     CHECK_OK(gs_go_alloc_size(32769, 1, &block, &n));
     CHECK_EQ_U(block, 40960);
+    /* the keep slice of M = 40 headers: 960 B in the 1024 B class */
+    CHECK_OK(gs_go_alloc_size(40 * GS_GO_SLICE_HEADER_BYTES, 0, &block, &n));
+    CHECK_EQ_U(block, 1024);
     CHECK_ERR(gs_go_alloc_size(1, 1, NULL, &n), -EINVAL);
     CHECK_ERR(gs_go_alloc_size(1, 1, &block, NULL), -EINVAL);
     CHECK_ERR(gs_go_alloc_size(SIZE_MAX, 1, &block, &n), -EOVERFLOW);
