@@ -324,6 +324,7 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         gs_release(&acc);
     }
     held->held_bytes = h->held_bytes;
+    held->go_held_bytes = h->go_held_bytes;
     held->held_reserved_bytes = h->held_reserved_bytes;
     held->referenced_bytes = h->referenced_bytes;
     held->live_arrays = h->live_arrays;

@@ -128,6 +128,8 @@ int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
 /* The figures of a batch, read just before its kept items are released. */
 typedef struct keep_held_s {
     size_t held_bytes;            /* cap x elem of every live array        */
+    size_t go_held_bytes;         /* what Go's heap holds for them (size
+                                     classes, pages, tiny blocks)          */
     size_t held_reserved_bytes;   /* their allocator-reserved size         */
     size_t referenced_bytes;      /* len x elem of every kept handle       */
     size_t live_arrays;           /* arrays still alive                    */

@@ -97,9 +97,10 @@ static void replay_bench(bm_state_t *st)
  * Cases
  * ------------------------------------------------------------------------ */
 
-static int add_case(keep_case_t c, gs_policy_t p, keep_strategy_t s,
-                    const char *rule)
+static int add_case(keep_case_t c, gs_policy_t p, gs_gc_t gc, unsigned gogc,
+                    keep_strategy_t s, const char *rule)
 {
+    size_t used;
     ret_case_t *rc;
     if (n_cases == cap_cases) {
         size_t cap = cap_cases ? cap_cases * 2 : 64;
@@ -113,13 +114,17 @@ static int add_case(keep_case_t c, gs_policy_t p, keep_strategy_t s,
     rc->strategy = s;
     rc->c = c;
     rc->growth = p;
+    rc->gc = gc;
+    rc->gogc = gc == GS_GC_GO ? gogc : 0;
     snprintf(rc->rule, sizeof rc->rule, "%s", rule);
-    /* the policy shows in the name only when it is not Go's own */
-    if (p == GS_GROW_GO)
-        snprintf(rc->family, sizeof rc->family, "%s", keep_strategy_name(s));
-    else
-        snprintf(rc->family, sizeof rc->family, "%s/growth:%s",
-                 keep_strategy_name(s), gs_policy_name(p));
+    /* the policy and the GC show in the name only when they are not the
+     * defaults (Go's growth, frees at the last release) */
+    used = (size_t)snprintf(rc->family, sizeof rc->family, "%s", keep_strategy_name(s));
+    if (p != GS_GROW_GO && used < sizeof rc->family)
+        used += (size_t)snprintf(rc->family + used, sizeof rc->family - used,
+                                 "/growth:%s", gs_policy_name(p));
+    if (gc == GS_GC_GO && used < sizeof rc->family)
+        snprintf(rc->family + used, sizeof rc->family - used, "/gogc:%u", gogc);
     /* as Google Benchmark names it: family/args/manual_time */
     snprintf(rc->name, sizeof rc->name, "%s/N:%zu/k:%zu/M:%zu/elem:%zu/manual_time",
              rc->family, c.source_bytes, c.kept_bytes, c.items, c.elem);
@@ -182,11 +187,14 @@ static int make_cases(char *err, size_t n)
                     if (keep_expected_peak(&c, p, KEEP_RECEIVE_ONLY, &one) == 0 &&
                         one < smallest)
                         smallest = one;
-                    for (size_t i = 0; i < opt.n_strategies; i++)
-                        if (add_case(c, p, opt.strategies[i], r->text)) {
-                            snprintf(err, n, "out of memory");
-                            return -EINVAL;
-                        }
+                    for (size_t ci = 0; ci < opt.n_gc; ci++)
+                        for (size_t gg = 0; gg < (opt.gc[ci] == GS_GC_GO ? opt.n_gogc : 1); gg++)
+                            for (size_t i = 0; i < opt.n_strategies; i++)
+                                if (add_case(c, p, opt.gc[ci], (unsigned)opt.gogc[gg],
+                                             opt.strategies[i], r->text)) {
+                                    snprintf(err, n, "out of memory");
+                                    return -EINVAL;
+                                }
                 }
             }
         }

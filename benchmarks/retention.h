@@ -33,6 +33,8 @@ typedef struct ret_options_s {
     ret_kept_rule_t kept[RET_MAX_LIST];    size_t n_kept;      /* k rules    */
     uint64_t elems[RET_MAX_LIST];          size_t n_elems;     /* elem sizes */
     gs_policy_t growth[GS_POLICY_COUNT];   size_t n_growth;    /* policies   */
+    gs_gc_t gc[2];                         size_t n_gc;        /* GC modes   */
+    uint64_t gogc[RET_MAX_LIST];           size_t n_gogc;      /* GOGC values */
     keep_strategy_t strategies[KEEP_STRATEGY_COUNT]; size_t n_strategies;
     uint64_t budget;         /* bytes the worst strategy of a case may use */
     uint64_t items;          /* M for every case, or 0: from the budget    */
@@ -78,6 +80,8 @@ typedef struct ret_case_s {
     keep_strategy_t strategy;
     keep_case_t c;            /* N, k, M, elem                             */
     gs_policy_t growth;
+    gs_gc_t gc;               /* how dead arrays are freed (--gc)          */
+    unsigned gogc;            /* GOGC percent in GS_GC_GO mode, else 0     */
     char rule[24];            /* the --kept rule that gave k: "16", "N/8"  */
     char family[48];          /* registered name: strategy[/growth:policy] */
     char name[192];           /* full run name, as every output shows it   */
@@ -94,8 +98,9 @@ typedef struct ret_result_s {
     int has_peak;             /* 0: peak_rss_delta is missing (message)    */
     double peak_rss_delta;    /* peak RSS of the first batch over the RSS
                                  before it, bytes                          */
-    double held_bytes;        /* cap x elem of every array kept, bytes     */
-    double held_reserved;     /* what the allocator reserved for them      */
+    double held_bytes;        /* what Go's heap holds for the arrays kept  */
+    double held_cap;          /* their cap x elem, bytes                   */
+    double held_reserved;     /* what malloc reserved for them, bytes      */
     double allocs_per_item;   /* allocations per item, timed batches       */
     double faults_per_item;   /* minor page faults per item, timed batches */
 } ret_result_t;

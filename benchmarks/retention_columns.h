@@ -31,8 +31,12 @@
     X(ITEMS_PER_SECOND, "items_per_second")                                 \
     X(KEPT_BYTES_PER_SECOND, "kept_bytes_per_second")                       \
     X(PEAK_RSS_DELTA_BYTES, "peak_rss_delta_bytes")                         \
+    X(GC, "gc")                                                             \
+    X(GOGC, "gogc")                                                         \
     X(HELD_BYTES, "held_bytes")                                             \
+    X(HELD_CAP_BYTES, "held_cap_bytes")                                     \
     X(HELD_RESERVED_BYTES, "held_reserved_bytes")                           \
+    X(KEPT_HEADERS_BYTES, "kept_headers_bytes")                             \
     X(NEEDED_BYTES, "needed_bytes")                                         \
     X(AMPLIFICATION, "amplification")                                       \
     X(PEAK_RSS_AMPLIFICATION, "peak_rss_amplification")                     \

@@ -24,7 +24,7 @@ typedef enum ret_flag_id_e {
     F_HELP, F_VERSION, F_SIZES, F_KEPT, F_ELEM, F_GROWTH, F_STRATEGIES,
     F_BUDGET, F_ITEMS, F_MAX_ITEMS, F_QUICK, F_CSV_DIR, F_NO_CSV, F_RUN_ID,
     F_ALLOCATOR_DEFAULTS, F_ISOLATION, F_SEED, F_SCHEMA, F_CHILD,
-    F_CHILD_MIN_TIME, F_CHILD_WARMUP
+    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_GC, F_GOGC
 } ret_flag_id_t;
 
 static const struct {
@@ -50,6 +50,8 @@ static const struct {
     {"isolation", 1, F_ISOLATION},
     {"seed", 1, F_SEED},
     {"schema", 0, F_SCHEMA},
+    {"gc", 1, F_GC},
+    {"gogc", 1, F_GOGC},
     /* the measuring process's own (retention_child.c), not in --help */
     {"child", 1, F_CHILD},
     {"child-min-time", 1, F_CHILD_MIN_TIME},
@@ -62,6 +64,7 @@ enum { N_FLAGS = sizeof flag_table / sizeof flag_table[0] };
 typedef const char *name_fn(int i);
 static const char *strategy_name(int i) { return keep_strategy_name((keep_strategy_t)i); }
 static const char *policy_name(int i) { return gs_policy_name((gs_policy_t)i); }
+static const char *gc_name(int i) { return gs_gc_name((gs_gc_t)i); }
 
 static const char *names(name_fn *fn, int count, char *buf, size_t n)
 {
@@ -120,6 +123,10 @@ void ret_usage(const char *prog)
 "                      (figures then depend on what ran before: debugging)\n"
 "  --seed=N            seed of the shuffled order (default: drawn, recorded\n"
 "                      as order_seed in the results' metadata)\n"
+"  --gc=LIST           how dead arrays are freed: off (at the last release,\n"
+"                      as malloc frees; default) or go (Go 1.19's collector:\n"
+"                      garbage until the heap reaches its goal, see gs.h)\n"
+"  --gogc=LIST         GOGC percent values for --gc=go, default 100\n"
 "  --schema            print the results schema and the strategies (JSON)\n"
 "  -h, --help, --version\n"
 "\n"
@@ -244,6 +251,31 @@ static int growth_item(const char *item, void *out, size_t i, char *err, size_t 
     return 0;
 }
 
+static int gc_item(const char *item, void *out, size_t i, char *err, size_t n)
+{
+    char valid[64];
+    if (gs_gc_parse(item, &((gs_gc_t *)out)[i]))
+        return fail(err, n, "unknown GC mode '%s' (valid: %s)", item,
+                    names(gc_name, 2, valid, sizeof valid));
+    return 0;
+}
+
+static int same_gc(const void *out, size_t i, size_t j)
+{
+    return ((const gs_gc_t *)out)[i] == ((const gs_gc_t *)out)[j];
+}
+
+static int gogc_item(const char *item, void *out, size_t i, char *err, size_t n)
+{
+    uint64_t v;
+    if (strcmp(item, "0") == 0) v = 0;
+    else if (sb_parse_count(item, &v) || v > GS_GO_MAX_GOGC)
+        return fail(err, n, "GOGC '%s' is not a whole number from 0 to %u", item,
+                    GS_GO_MAX_GOGC);
+    ((uint64_t *)out)[i] = v;
+    return 0;
+}
+
 static int strategy_item(const char *item, void *out, size_t i, char *err, size_t n)
 {
     char valid[256];
@@ -277,7 +309,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
                     size_t errsz)
 {
     const char *sizes = NULL, *kept = NULL, *elems = NULL, *growth = NULL,
-               *strategies = NULL;
+               *strategies = NULL, *gcs = NULL, *gogcs = NULL;
     int budget_given = 0, max_given = 0, i;
 
     memset(o, 0, sizeof *o);
@@ -367,6 +399,8 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             break;
         }
         case F_SCHEMA: o->schema = 1; break;
+        case F_GC: gcs = v; break;
+        case F_GOGC: gogcs = v; break;
         case F_CHILD: o->child = v; break;
         case F_CHILD_MIN_TIME: o->child_min_time = strtod(v, NULL); break;
         case F_CHILD_WARMUP: o->child_warmup = strtod(v, NULL); break;
@@ -397,6 +431,11 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         o->growth[0] = GS_GROW_GO;
         o->n_growth = 1;
     }
+    if (each_item("--gc", gcs ? gcs : "off", gc_item, same_gc, o->gc, 2, &o->n_gc,
+                  err, errsz) ||
+        each_item("--gogc", gogcs ? gogcs : "100", gogc_item, same_u64, o->gogc,
+                  RET_MAX_LIST, &o->n_gogc, err, errsz))
+        return -EINVAL;
     if (strategies) {
         if (each_item("--strategies", strategies, strategy_item, same_strategy,
                       o->strategies, KEEP_STRATEGY_COUNT, &o->n_strategies, err, errsz))

@@ -44,8 +44,13 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     }
     /* what is measured is what the code allocated */
     mem_counts_get(&mc);
-    rc = mc.live_bytes != (int64_t)held->held_reserved_bytes ||
+    /* with Go's GC the allocator also holds the garbage not yet collected
+     * and the blocks kept for reuse: at least the live arrays, checked on
+     * the first batch (later ones free garbage made before the counts) */
+    rc = (h->gc == GS_GC_OFF ? mc.live_bytes != (int64_t)held->held_reserved_bytes
+                             : !first && mc.live_bytes < (int64_t)held->held_reserved_bytes) ||
          (first && (held->held_bytes != first->held_bytes ||
+                    held->go_held_bytes != first->go_held_bytes ||
                     held->referenced_bytes != first->referenced_bytes ||
                     held->live_arrays != first->live_arrays ||
                     held->grows != first->grows));
@@ -101,6 +106,12 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
         if (err) break;
     }
     keep_release(keep, c->items);
+    /* the GC mode from an empty heap, so no garbage predates the counts */
+    if (err == 0 && (err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0) {
+        snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
+        out->failed = 1;
+        goto done;
+    }
     if (err) {
         snprintf(out->message, sizeof out->message, "warm-up failed: %s",
                  strerror(-err));
@@ -122,7 +133,8 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
         snprintf(out->message, sizeof out->message, "peak RSS unavailable: %s",
                  pk.ok ? "cannot read /proc/self/status" : pk.reason);
     }
-    out->held_bytes = (double)first.held_bytes;
+    out->held_bytes = (double)first.go_held_bytes;
+    out->held_cap = (double)first.held_bytes;
     out->held_reserved = (double)first.held_reserved_bytes;
 
     /* warm-up, untimed */
@@ -176,10 +188,10 @@ int ret_result_format(const ret_result_t *r, char *buf, size_t n)
     int w = snprintf(buf, n,
                      "slicebench-result ok=%d failed=%d batches=%" PRId64
                      " real_ns=%.17g cpu_ns=%.17g has_peak=%d peak=%.17g"
-                     " held=%.17g reserved=%.17g allocs=%.17g faults=%.17g"
-                     " message=%s\n",
+                     " held=%.17g cap=%.17g reserved=%.17g allocs=%.17g"
+                     " faults=%.17g message=%s\n",
                      r->ok, r->failed, r->batches, r->real_ns, r->cpu_ns,
-                     r->has_peak, r->peak_rss_delta, r->held_bytes,
+                     r->has_peak, r->peak_rss_delta, r->held_bytes, r->held_cap,
                      r->held_reserved, r->allocs_per_item, r->faults_per_item,
                      r->message);
     return w < 0 || (size_t)w >= n ? -ENOSPC : 0;
@@ -193,11 +205,12 @@ int ret_result_parse(const char *line, ret_result_t *out)
     if (sscanf(line,
                "slicebench-result ok=%d failed=%d batches=%" SCNd64
                " real_ns=%lg cpu_ns=%lg has_peak=%d peak=%lg held=%lg"
-               " reserved=%lg allocs=%lg faults=%lg message=%n",
+               " cap=%lg reserved=%lg allocs=%lg faults=%lg message=%n",
                &out->ok, &out->failed, &out->batches, &out->real_ns,
                &out->cpu_ns, &out->has_peak, &out->peak_rss_delta,
-               &out->held_bytes, &out->held_reserved, &out->allocs_per_item,
-               &out->faults_per_item, &used) != 11 || used == 0)
+               &out->held_bytes, &out->held_cap, &out->held_reserved,
+               &out->allocs_per_item, &out->faults_per_item, &used) != 12 ||
+        used == 0)
         return -EINVAL;
     msg = line + used;
     snprintf(out->message, sizeof out->message, "%.*s",

@@ -46,6 +46,7 @@ int ret_rows_write(ret_rows_t *rows, const ret_case_t *rc, int64_t rep,
     const char *run_id = sb_meta_get(rows->meta, "run_id");
     const double m = (double)rc->c.items;
     const double needed = m * (double)rc->c.kept_bytes;
+    size_t headers = 0, per = 1;
     cells_t c;
     int err;
 
@@ -60,6 +61,13 @@ int ret_rows_write(ret_rows_t *rows, const ret_case_t *rc, int64_t rep,
     put(&c, RET_COL_ITEMS, "%zu", rc->c.items);
     put(&c, RET_COL_ELEM_BYTES, "%zu", rc->c.elem);
     put(&c, RET_COL_GROWTH_POLICY, "%s", gs_policy_name(rc->growth));
+    put(&c, RET_COL_GC, "%s", gs_gc_name(rc->gc));
+    if (rc->gc == GS_GC_GO) put(&c, RET_COL_GOGC, "%u", rc->gogc);
+    /* the M headers of the kept slices, in a [][]T as Go holds it (they
+     * hold pointers, so never in a tiny block) */
+    if (rc->strategy != KEEP_RECEIVE_ONLY &&
+        gs_go_alloc_size(rc->c.items * GS_GO_SLICE_HEADER_BYTES, 0, &headers, &per) == 0)
+        put(&c, RET_COL_KEPT_HEADERS_BYTES, "%zu", headers);
     put(&c, RET_COL_REPETITION, "%lld", (long long)rep);
     put(&c, RET_COL_STATUS, "%s", r->ok ? "ok" : r->failed ? "failed" : "skipped");
     put(&c, RET_COL_MESSAGE, "%s", r->message);
@@ -78,6 +86,7 @@ int ret_rows_write(ret_rows_t *rows, const ret_case_t *rc, int64_t rep,
             put_num(&c, RET_COL_PEAK_RSS_AMPLIFICATION, r->peak_rss_delta / needed);
         }
         put_num(&c, RET_COL_HELD_BYTES, r->held_bytes);
+        put_num(&c, RET_COL_HELD_CAP_BYTES, r->held_cap);
         put_num(&c, RET_COL_HELD_RESERVED_BYTES, r->held_reserved);
         put_num(&c, RET_COL_AMPLIFICATION, r->held_bytes / needed);
         put_num(&c, RET_COL_ALLOCS_PER_ITEM, r->allocs_per_item);

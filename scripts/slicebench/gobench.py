@@ -174,6 +174,7 @@ def rows(run, run_id):
                    kept_bytes=str(p["k"]), kept_rule=_rule_of(rules, p["N"], p["k"]),
                    items=str(p["M"]), elem_bytes=str(p["elem"]),
                    growth_policy="go", repetition=str(rep),
+                   gc="go", gogc=_gogc(run.config.get("gogc")),
                    needed_bytes=str(needed))
         if b["skipped"] is not None:
             row.update(status="skipped", message=b["skipped"], batches="0")
@@ -202,6 +203,13 @@ def rows(run, run_id):
             page_faults_per_item=_fmt(mt.get("faults/op")))
         out.append(row)
     return out
+
+
+def _gogc(value):
+    """GOGC as the results' gogc column: a percent, "" when off or unknown."""
+    if value in (None, "", "unknown"):
+        return "100"            # the runtime's default when GOGC is unset
+    return value if value.isdigit() else ""
 
 
 def _git(repo, *args):

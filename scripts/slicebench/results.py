@@ -241,6 +241,10 @@ def _typed_rows(path, version, meta, header, body):
         if version == 1:
             text = {RENAMED_V1.get(n, n): cells[index[n]] for n in names}
             text["run_id"] = run_id
+            # columns schema 1 did not have: its arrays were freed at the
+            # last release, and its held bytes were capacity x element size
+            text.update(gc="off", gogc="", kept_headers_bytes="",
+                        held_cap_bytes=text["held_bytes"])
         else:
             text = {n: cells[index[n]] for n in names}
         row = {}

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The C model against real Go, on a small matrix: the model's held bytes
-per item must equal the live heap Go's runtime reports per item, within 1 %.
+per item must equal the live heap Go's runtime reports per item.
 
 Usage: test_model_vs_go.py C_BINARY GO_CACHE_DIR
 
@@ -8,9 +8,12 @@ Runs C_BINARY (the glibc slicebench-retention) into a temporary folder and
 reads its results CSV with slicebench.results; runs the Go benchmarks of
 benchmarks/go offline (GOPROXY=off, build and module caches under
 GO_CACHE_DIR) and reads their output with slicebench.gobench. Same cases on
-both sides: every strategy, N 4 KiB and 32 KiB, k 16 and N/8 (powers of
-two, so Go's size classes hold them exactly), elem 1 and 8, M 2048. And
-without a given M, both sides choose the same M by the budget.
+both sides: every strategy, N 4 KiB and 32 KiB, k 16 and N/8, elem 1 and
+8; and N 4800, k 72 and 2400 (off Go's size classes), elem 1 and 24; M
+2048. The model's held_bytes is what Go's heap holds (size classes, whole
+pages, tiny blocks), so the two agree to the byte but for the runtime's
+own noise. And without a given M, both sides choose the same M by the
+budget.
 
 Also prints, per strategy, the peak-RSS and time ratios model/Go (medians
 over the cases): figures to read, not to assert, on a shared machine.
@@ -30,13 +33,19 @@ from slicebench import gobench, results, schema  # noqa: E402
 
 C_BINARY = None
 GO_CACHE = None
-SIZES, KEPT, ELEMS, ITEMS, BUDGET = "4KiB,32KiB", "16,N/8", "1,8", 2048, "256MiB"
-TOLERANCE = 0.01
+ITEMS, BUDGET = 2048, "256MiB"
+# (sizes, kept rules, element sizes): k on Go's size classes; then k off
+# them (72 B in the 80 B class, 2400 B in the 2688 B one) with 1 B and
+# 24 B elements ([3]uint64 in Go), where only Go's own rounding agrees.
+MATRICES = (("4KiB,32KiB", "16,N/8", "1,8"), ("4800", "72,2400", "1,24"))
+# Go's live heap moves by the runtime's own few hundred bytes now and then:
+# a tenth of a byte per item at M = 2048
+TOLERANCE_PER_ITEM = 0.25
 
 
-def run_c(folder):
+def run_c(folder, sizes, kept, elems):
     p = subprocess.run(
-        [C_BINARY, f"--sizes={SIZES}", f"--kept={KEPT}", f"--elem={ELEMS}",
+        [C_BINARY, f"--sizes={sizes}", f"--kept={kept}", f"--elem={elems}",
          f"--items={ITEMS}", f"--budget={BUDGET}", f"--csv-dir={folder}",
          "--run-id=model", "--benchmark_min_time=0.005",
          "--benchmark_repetitions=1"],
@@ -62,9 +71,9 @@ def go_test(*flags):
     return p.stdout
 
 
-def run_go():
+def run_go(sizes, kept, elems):
     out = go_test("-bench", "Retention", "-benchtime=5ms", "-count=1",
-                  f"-sizes={SIZES}", f"-kept={KEPT}", f"-elem={ELEMS}",
+                  f"-sizes={sizes}", f"-kept={kept}", f"-elem={elems}",
                   f"-items={ITEMS}", f"-budget={BUDGET}")
     rows = gobench.rows(gobench.parse(out, "go test"), "go")
     return [r for r in rows if r["status"] == "ok"]
@@ -86,9 +95,11 @@ def num(value):
 class ModelAgainstGo(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        with tempfile.TemporaryDirectory() as d:
-            cls.model = {key(r): r for r in run_c(d)}
-        cls.go = {key(r): r for r in run_go()}
+        cls.model, cls.go = {}, {}
+        for i, matrix in enumerate(MATRICES):
+            with tempfile.TemporaryDirectory() as d:
+                cls.model.update((key(r), r) for r in run_c(d, *matrix))
+            cls.go.update((key(r), r) for r in run_go(*matrix))
 
     def test_same_cases(self):
         self.assertEqual(sorted(self.model), sorted(self.go))
@@ -101,10 +112,9 @@ class ModelAgainstGo(unittest.TestCase):
             with self.subTest(strategy=strategy, N=n, k=kept, elem=elem):
                 self.assertIsNotNone(model)
                 self.assertIsNotNone(go)
-                # within 1 % of the model's figure, or of the bytes needed
-                # where the model holds nothing (receive-only)
-                scale = model if model > 0 else m * kept
-                self.assertLessEqual(abs(model - go) / m, TOLERANCE * scale / m,
+                # Go's heap bytes (size classes, pages, tiny blocks): the
+                # same to within the runtime's own noise
+                self.assertLessEqual(abs(model - go) / m, TOLERANCE_PER_ITEM,
                                      f"model {model / m:.2f} B/item, "
                                      f"Go {go / m:.2f} B/item")
 
@@ -147,7 +157,7 @@ class ModelAgainstGo(unittest.TestCase):
                      for v in ratios.values()]
             lines.append(f"{s:<13} {cells[0]:>13} {cells[1]:>18} {cells[2]:>14}")
         print("\nmodel (glibc) / Go, medians over "
-              f"N={SIZES} k={KEPT} elem={ELEMS} M={ITEMS}:\n" + "\n".join(lines),
+              f"{MATRICES} M={ITEMS}:\n" + "\n".join(lines),
               file=sys.stderr)
 
 
