@@ -31,6 +31,30 @@ static const uint16_t go_class_bytes[] = {
 
 #define GO_CLASSES (sizeof go_class_bytes / sizeof go_class_bytes[0])
 
+/* The class index of every size, in steps of 8 B up to SMALL_CUTOFF and of
+ * 128 B above it (every class boundary falls on such a step, as in Go's
+ * own size_to_class8 and size_to_class128), filled once from the table. */
+#define SMALL_CUTOFF 1024u
+static uint8_t class_by_8[SMALL_CUTOFF / 8 + 1];
+static uint8_t class_by_128[(GS_GO_MAX_SMALL_SIZE - SMALL_CUTOFF) / 128 + 1];
+static int class_index_built;
+
+static uint8_t smallest_class(size_t bytes)
+{
+    uint8_t c = 0;
+    while (go_class_bytes[c] < bytes) c++;    /* bytes <= the largest class */
+    return c;
+}
+
+static void build_class_index(void)
+{
+    for (size_t i = 0; i < sizeof class_by_8; i++)
+        class_by_8[i] = smallest_class(i * 8 > 0 ? i * 8 : 1);
+    for (size_t i = 0; i < sizeof class_by_128; i++)
+        class_by_128[i] = smallest_class(SMALL_CUTOFF + i * 128);
+    class_index_built = 1;
+}
+
 int gs_go_roundupsize(size_t bytes, size_t *rounded)
 {
     if (rounded == NULL) return -EINVAL;
@@ -39,15 +63,12 @@ int gs_go_roundupsize(size_t bytes, size_t *rounded)
         return 0;
     }
     if (bytes < GS_GO_MAX_SMALL_SIZE) {
-        /* Smallest class >= bytes: binary search over 67 entries, about
-         * seven compares; append calls this only when it reallocates. */
-        size_t lo = 0, hi = GO_CLASSES - 1;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (go_class_bytes[mid] < bytes) lo = mid + 1;
-            else hi = mid;
-        }
-        *rounded = go_class_bytes[lo];
+        /* Smallest class >= bytes, by table: this runs for every array the
+         * model makes (its Go bytes), so one load, not a search. */
+        if (!class_index_built) build_class_index();
+        *rounded = go_class_bytes[bytes <= SMALL_CUTOFF
+                                      ? class_by_8[(bytes + 7) / 8]
+                                      : class_by_128[(bytes - SMALL_CUTOFF + 127) / 128]];
         return 0;
     }
     /* Large objects get whole pages. Overflow check: bytes + page - 1 must
