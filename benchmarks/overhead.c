@@ -187,37 +187,35 @@ static int hand_exactcap(const keep_case_t *c, hand_slice_t *keep,
     return accumulate(c, keep, fill, acc);
 }
 
-static int hand_append_nil(const keep_case_t *c, hand_slice_t *keep,
-                           unsigned fill)
+/* keep[i] = append(keep[i], b[:k]...) from nil, `step` bytes per append:
+ * k at once (append-nil) or one element at a time (append-each). */
+static int append_from_nil(const keep_case_t *c, hand_slice_t *keep,
+                           unsigned fill, size_t step)
 {
     for (size_t i = 0; i < c->items; i++) {
         unsigned char *b = receive(c, i, fill);
         int rc = b ? 0 : -ENOMEM;
         keep[i].data = NULL;
         keep[i].len = keep[i].cap = 0;
-        if (rc == 0) rc = hand_append(c, &keep[i], b, c->kept_bytes);
-        free(b);
-        if (rc) return free_kept(keep, i), rc;
-    }
-    free_kept(keep, c->items);
-    return 0;
-}
-
-static int hand_append_each(const keep_case_t *c, hand_slice_t *keep,
-                            unsigned fill)
-{
-    for (size_t i = 0; i < c->items; i++) {
-        unsigned char *b = receive(c, i, fill);
-        int rc = b ? 0 : -ENOMEM;
-        keep[i].data = NULL;
-        keep[i].len = keep[i].cap = 0;
-        for (size_t j = 0; j < c->kept_bytes && rc == 0; j += c->elem)
-            rc = hand_append(c, &keep[i], b + j, c->elem);
+        for (size_t j = 0; j < c->kept_bytes && rc == 0; j += step)
+            rc = hand_append(c, &keep[i], b + j, step);
         free(b);
         if (rc) return free_kept(keep, i + 1), rc;
     }
     free_kept(keep, c->items);
     return 0;
+}
+
+static int hand_append_nil(const keep_case_t *c, hand_slice_t *keep,
+                           unsigned fill)
+{
+    return append_from_nil(c, keep, fill, c->kept_bytes);
+}
+
+static int hand_append_each(const keep_case_t *c, hand_slice_t *keep,
+                            unsigned fill)
+{
+    return append_from_nil(c, keep, fill, c->elem);
 }
 
 /* The hand-written equivalent of each strategy, by name. */

@@ -346,15 +346,10 @@ static const char *const gc_names[] = {
 
 int gs_gc_parse(const char *name, gs_gc_t *out)
 {
-    size_t i;
-    if (name == NULL || out == NULL) return -EINVAL;
-    for (i = 0; i < GC_MODES; i++) {
-        if (strcmp(name, gc_names[i]) == 0) {
-            *out = (gs_gc_t)i;
-            return 0;
-        }
-    }
-    return -EINVAL;
+    int i = _gs_name_index(gc_names, GC_MODES, name);
+    if (i < 0 || out == NULL) return -EINVAL;
+    *out = (gs_gc_t)i;
+    return 0;
 }
 
 const char *gs_gc_name(gs_gc_t m)

@@ -122,17 +122,19 @@ static const char *const policy_names[GS_POLICY_COUNT] = {
     [GS_GROW_X1_5] = "x1.5",
 };
 
+int _gs_name_index(const char *const names[], size_t n, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < n; i++)
+        if (strcmp(name, names[i]) == 0) return (int)i;
+    return -1;
+}
+
 int gs_policy_parse(const char *name, gs_policy_t *out)
 {
-    int i;
-    if (name == NULL || out == NULL) return -EINVAL;
-    for (i = 0; i < GS_POLICY_COUNT; i++) {
-        if (strcmp(name, policy_names[i]) == 0) {
-            *out = (gs_policy_t)i;
-            return 0;
-        }
-    }
-    return -EINVAL;
+    int i = _gs_name_index(policy_names, GS_POLICY_COUNT, name);
+    if (i < 0 || out == NULL) return -EINVAL;
+    *out = (gs_policy_t)i;
+    return 0;
 }
 
 const char *gs_policy_name(gs_policy_t p)

@@ -24,6 +24,10 @@ struct gs_array_s {
     gs_tiny_t *tiny;         /* the tiny block it lives in, or NULL       */
 };
 
+/* The index of name in names[0..n), or -1: the one lookup behind every
+ * *_parse of the layer's named lists (gs_growth.c). */
+int _gs_name_index(const char *const names[], size_t n, const char *name);
+
 /* The tiny allocator's offset alignment for an object of size (< 16)
  * bytes: 8, 4, 2 or 1 (gs_growth.c). */
 size_t _gs_go_tiny_align(size_t size);
