@@ -32,7 +32,7 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left;
 th { background: #f2f2f2; }
 td.num { text-align: right; }
 table.meta td { word-break: break-all; max-width: 28em; }
-table.meta th, table.machine th { word-break: break-all; }
+table.meta thead th, table.machine thead th { word-break: break-all; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #444; max-width: 60em; }

@@ -296,6 +296,25 @@ class FamiliesReportTest(unittest.TestCase):
         self.assertEqual(table.rows[0][2:5], ["1 MiB", units.MISSING, "–"])
         self.assertEqual(table.rows[1][2:5], ["128 B", "136 B", "NO"])
 
+    def test_labels_of_two_model_files_and_default_folder(self):
+        one, two, go = (families.load(FAM_MODEL), families.load(FAM_MODEL),
+                        families.load(FAM_GO))
+        two.meta = dict(two.meta, allocator="jemalloc")
+        labels = [label for label, _ in families_report.sources([go, one, two])]
+        self.assertEqual(labels, ["C model (glibc)", "C model (jemalloc)", "Go"])
+        header = families_report.family_tables([one, two, go])[0].header
+        self.assertEqual(header[2:6], ["held, C model (glibc)",
+                                       "held, C model (jemalloc)", "held, Go",
+                                       "same bytes"])
+        out = os.path.join(self.tmp, "default")
+        os.mkdir(out)
+        for path in (FAM_MODEL, FAM_GO):
+            shutil.copy(path, out)
+        written = plot.generate([os.path.join(out, os.path.basename(FAM_GO)),
+                                 os.path.join(out, os.path.basename(FAM_MODEL))],
+                                report=False)
+        self.assertEqual(written, [os.path.join(out, go.run_id, "findings.md")])
+
     def test_cli_mixes_and_refuses(self):
         script = os.path.join(REPO, "scripts", "plot.py")
         out = os.path.join(self.tmp, "cli")
