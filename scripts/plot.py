@@ -3,6 +3,12 @@
 
 Usage: scripts/plot.py [options] RESULTS.csv [RESULTS.csv ...]
 
+RESULTS.csv are retention results files (results/README.md) and leak
+families files (families_*.csv, results/FAMILIES.md; told apart by their
+`# kind=families` line), in any mix: the families get a "Leak families"
+section, one table per family with the C model beside Go, in findings.md
+and report.html. Families files alone give those two files only.
+
 Writes <figure>.png (and .svg with --svg), findings.md and report.html into
 <folder of the first CSV>/<run_id>/ (or --out DIR) and lists them on
 standard output. Bad input, an output that cannot be written, or a closed
@@ -21,8 +27,8 @@ import sys
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from slicebench.results import (  # noqa: E402 (stdlib only, no matplotlib)
-    ResultsError, load_many)
+from slicebench.families import load_inputs  # noqa: E402 (stdlib only)
+from slicebench.results import ResultsError  # noqa: E402 (no matplotlib)
 from slicebench.schema import STRATEGY_NAMES as STRATEGIES  # noqa: E402
 
 PROG = "plot.py"
@@ -76,7 +82,11 @@ def parse_args(argv):
                     "several allocators of one run, or several runs) and "
                     "write findings.md and a self-contained report.html.")
     parser.add_argument("csv", nargs="+", metavar="RESULTS.csv",
-                        help="results files (schema in results/README.md)")
+                        help="results files (schema in results/README.md); "
+                             "leak families files (families_*.csv, "
+                             "results/FAMILIES.md) may be among them, or "
+                             "given alone (then only their tables: no "
+                             "figures, and the filters below do not apply)")
     parser.add_argument("--out", metavar="DIR",
                         help="output folder (default: <folder of the first "
                              "CSV>/<run_id>/)")
@@ -172,7 +182,7 @@ def main(argv=None):
     _quiet_matplotlib()
     try:
         # Read and check the files first: quick, and needs no matplotlib.
-        loaded = load_many(args.csv)
+        loaded, families = load_inputs(args.csv)
         try:
             from slicebench.plot import generate
         except ImportError:
@@ -183,7 +193,7 @@ def main(argv=None):
                            allocators=args.allocator,
                            strategies=args.strategy,
                            report=not args.no_report, svg=args.svg,
-                           quick=args.quick)
+                           quick=args.quick, families=families)
     except ResultsError as e:
         return _fail(e)
     except KeyboardInterrupt:

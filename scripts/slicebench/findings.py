@@ -31,24 +31,34 @@ NOISE = "≈ 0 (noise)"
 
 class Findings:
     """A table: `title`, `intro` (a paragraph), `header` (column names) and
-    `rows` (lists of cell strings; the strategy cell is the bare name)."""
+    `rows` (lists of cell strings; the strategy cell is the bare name).
+    `level` is the Markdown heading level of the title, `left` the number
+    of leading text columns (the others are figures, right-aligned) and
+    `code` the column of names shown as code."""
 
-    def __init__(self, title, intro, header, rows):
+    def __init__(self, title, intro, header, rows, level=2, left=2, code=1):
         self.title = title
         self.intro = intro
         self.header = header
         self.rows = rows
+        self.level = level      # Markdown heading level of the title
+        self.left = left        # leading text columns; the rest are figures
+        self.code = code        # the column shown as code (a name)
+
+    def _cells(self, row, code):
+        return [code(c) if i == self.code else c for i, c in enumerate(row)]
 
     def markdown(self):
         """The table as Markdown: a heading, a paragraph, the table."""
         def line(cells):
             return "| " + " | ".join(cells) + " |"
-        out = [f"## {self.title}", "", self.intro, "",
+        out = ["#" * self.level + f" {self.title}", "", self.intro, "",
                line(self.header),
-               "|" + "|".join(["---"] * 2 + ["--:"] * (len(self.header) - 2))
+               "|" + "|".join(["---"] * self.left
+                              + ["--:"] * (len(self.header) - self.left))
                + "|"]
         for row in self.rows:
-            out.append(line([row[0], f"`{row[1]}`"] + row[2:]))
+            out.append(line(self._cells(row, lambda c: f"`{c}`")))
         return "\n".join(out) + "\n"
 
     def html(self):
@@ -56,11 +66,11 @@ class Findings:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
         body = []
         for row in self.rows:
-            cells = [f"<td>{html.escape(row[0])}</td>",
-                     f"<td><code>{html.escape(row[1])}</code></td>"]
-            cells += [f'<td class="num">{html.escape(c)}</td>'
-                      for c in row[2:]]
-            body.append("<tr>" + "".join(cells) + "</tr>")
+            cells = self._cells([html.escape(c) for c in row],
+                                lambda c: f"<code>{c}</code>")
+            body.append("<tr>" + "".join(
+                f"<td>{c}</td>" if i < self.left else f'<td class="num">{c}</td>'
+                for i, c in enumerate(cells)) + "</tr>")
         return (f'<table class="findings"><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(body)}</tbody></table>")
 

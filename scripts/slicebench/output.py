@@ -1,6 +1,7 @@
 """Where a run's plots and reports go, and how they are written.
 
 default_out_dir(sel)    <folder of the first input file>/<run id>
+out_dir_for(path, run_id)  the same for any file and run id
 write_files(folder, files)
     Write (name, bytes) pairs into folder (made if missing), each through a
     temporary file renamed over the old one: a reader never sees half a
@@ -19,8 +20,13 @@ from .model import PlotError
 def default_out_dir(sel):
     """<folder of the first input file>/<run id>, the run id made safe as
     one path component."""
-    name = re.sub(r"[^A-Za-z0-9._+-]", "_", sel.run_id).lstrip(".") or "run"
-    return os.path.join(os.path.dirname(sel.results[0].path) or ".", name)
+    return out_dir_for(sel.results[0].path, sel.run_id)
+
+
+def out_dir_for(path, run_id):
+    """<folder of path>/<run id made safe as one path component>."""
+    name = re.sub(r"[^A-Za-z0-9._+-]", "_", run_id).lstrip(".") or "run"
+    return os.path.join(os.path.dirname(path) or ".", name)
 
 
 def _write(folder, name, data):

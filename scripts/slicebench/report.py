@@ -5,7 +5,10 @@ render_html(sel, images, findings) -> str
     check of each input file (its warnings, and the keys of
     schema.MACHINE_KEYS that the file has), the findings table
     (slicebench.findings), every plot as a PNG data: URI with its caption,
-    the skipped cases, and the metadata of every input file side by side.
+    the skipped cases, and the metadata of every input file side by side;
+    with leak families files also their section (slicebench.families_report).
+render_families_html(families, section) -> str
+    The page of families files alone: that section, machine check, metadata.
 
 `sel` is a slicebench.model.Selection; this module only reads it and needs
 no matplotlib.
@@ -29,6 +32,7 @@ th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left;
 th { background: #f2f2f2; }
 td.num { text-align: right; }
 table.meta td { word-break: break-all; max-width: 28em; }
+table.meta thead th, table.machine thead th { word-break: break-all; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; color: #444; max-width: 60em; }
@@ -115,17 +119,7 @@ def _skipped_list(sel):
             f"the plots and the table.</p><ul>{items}</ul>")
 
 
-def render_html(sel, images, findings_table):
-    """The report page as a string. images: (Plot, PNG bytes) pairs, in the
-    order to show them."""
-    figures = []
-    for plot, png in images:
-        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        figures.append(
-            f'<figure id="{_esc(plot.name)}"><img src="{uri}" '
-            f'alt="{_esc(plot.title)}"><figcaption><b>{_esc(plot.title)}.'
-            f"</b> {_esc(plot.caption)}</figcaption></figure>")
-    title = f"slicebench run {sel.run_id}"
+def _page(title, body):
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -136,6 +130,26 @@ def render_html(sel, images, findings_table):
 </head>
 <body>
 <h1>{_esc(title)}</h1>
+{body}
+</body>
+</html>
+"""
+
+
+def render_html(sel, images, findings_table, families_html="", families=()):
+    """The report page as a string. images: (Plot, PNG bytes) pairs, in the
+    order to show them; families_html: the leak families section
+    (slicebench.families_report.html) of the FamiliesFiles `families`, shown
+    after the findings, or ""."""
+    figures = []
+    for plot, png in images:
+        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        figures.append(
+            f'<figure id="{_esc(plot.name)}"><img src="{uri}" '
+            f'alt="{_esc(plot.title)}"><figcaption><b>{_esc(plot.title)}.'
+            f"</b> {_esc(plot.caption)}</figcaption></figure>")
+    inputs = list(sel.results) + list(families)
+    return _page(f"slicebench run {sel.run_id}", f"""\
 <p class="note">{_esc(sel.describe())}. Memory retained by subslices: keeping
 <code>b[:k]</code> of an N-byte buffer keeps all N bytes alive. Each
 strategy receives M buffers of N bytes and keeps k bytes of each in its own
@@ -143,16 +157,27 @@ way (receive-only keeps nothing: the baseline).</p>
 <h2>Selection</h2>
 {_selection_list(sel)}
 <h2>Machine check</h2>
-{_machine_check(sel.results)}
+{_machine_check(inputs)}
 <h2>Findings</h2>
 <p class="note">{_esc(findings_table.intro)}</p>
 {findings_table.html()}
+{families_html}
 <h2>Plots</h2>
 {''.join(figures)}
 <h2>Skipped cases</h2>
 {_skipped_list(sel)}
 <h2>Input files</h2>
-{_metadata_table(sel.results)}
-</body>
-</html>
-"""
+{_metadata_table(inputs)}""")
+
+
+def render_families_html(families, families_html):
+    """The page of a report given leak families files only: the families
+    section, the machine check and the metadata of every file."""
+    return _page(f"slicebench leak families, run {families[0].run_id}", f"""\
+<p class="note">Ways a Go program keeps memory through a slice, each with
+its fix, measured on slicebench's C model of Go slices and on real Go.</p>
+{families_html}
+<h2>Machine check</h2>
+{_machine_check(families)}
+<h2>Input files</h2>
+{_metadata_table(families)}""")

@@ -5,13 +5,15 @@ is not installed).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_report.py [-v]
 
-Uses the fixtures in tests/fixtures/plot/ and writes only into temporary
+Uses the fixtures in tests/fixtures/plot/ and tests/fixtures/families/
+(the output of `scripts/families --quick`, as written) and writes only into temporary
 directories (Chromium gets a fresh profile and HOME there).
 """
 
 import base64
 import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
 from slicebench import findings, model, plot, report, results  # noqa: E402
+from slicebench import families, families_report, units  # noqa: E402
 from slicebench import schema  # noqa: E402
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "plot")
@@ -186,6 +189,157 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(model.representative_sizes([4096]), [4096])
 
 
+FAMILY_FIXTURES = os.path.join(REPO, "tests", "fixtures", "families")
+FAM_MODEL = os.path.join(FAMILY_FIXTURES,
+                         "families_20261127T053934Z_603a041.csv")
+FAM_GO = os.path.join(FAMILY_FIXTURES, "families_20261127T053934Z_go.csv")
+
+
+def family_sections(markdown):
+    """{family: [table rows as lists of cells]} of a findings.md."""
+    out, family = {}, None
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            family = line[4:]
+            out[family] = []
+        elif family and line.startswith("| `"):
+            out[family].append([c.strip() for c in line.strip("|").split("|")])
+    return out
+
+
+class FamiliesReportTest(unittest.TestCase):
+    """The leak families section (slicebench.families_report), from
+    fixtures made by `scripts/families --quick`."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="slicebench-families-report-")
+        cls.both = plot.generate([GLIBC, FAM_GO, FAM_MODEL], quick=True,
+                                 out_dir=os.path.join(cls.tmp, "both"))
+        cls.alone = plot.generate([FAM_MODEL, FAM_GO],
+                                  out_dir=os.path.join(cls.tmp, "alone"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def read(self, folder, name):
+        with open(os.path.join(self.tmp, folder, name), encoding="utf-8") as f:
+            return f.read()
+
+    def test_variants_described_once_for_every_variant(self):
+        # Every variant of the fixtures, of the C table and of the Go table.
+        seen = set()
+        for path in (FAM_MODEL, FAM_GO):
+            seen |= {(r["family"], r["variant"])
+                     for r in families.load(path).rows}
+        for source, pattern in (
+                ("benchmarks/families_cases.c",
+                 r'\{\s*"(\w+)",\s*"(\w+)",\s*\w+_run\s*\}'),
+                ("benchmarks/go/families/families.go",
+                 r'\{"(\w+)", "(\w+)"\}')):
+            with open(os.path.join(REPO, source), encoding="utf-8") as f:
+                found = set(re.findall(pattern, f.read()))
+            self.assertEqual(found, seen, source)
+        self.assertEqual(set(families.VARIANTS), seen)
+        self.assertEqual(set(families.FAMILIES), {f for f, _ in seen})
+
+    def test_one_table_per_family_with_both_sides(self):
+        sections = family_sections(self.read("alone", "findings.md"))
+        self.assertEqual(list(sections),
+                         ["queue", "iovec", "temporary", "article"])
+        self.assertEqual([len(v) for v in sections.values()], [7, 2, 5, 3])
+        header = ("| variant | what it does | held, C model | held, Go | "
+                  "same bytes | time/op, C model | time/op, Go |")
+        self.assertEqual(self.read("alone", "findings.md").count(header), 4)
+        front = sections["queue"][0]
+        self.assertEqual(front[:6], ["`pop_front`", "q = q[1:] until popped",
+                                     "1 MiB", "1 MiB", "yes", "11.9 ns"])
+        self.assertEqual(front[6], "5.62 ns")
+        nil = sections["queue"][1]
+        self.assertEqual(nil[2:5], ["128 B", "128 B", "yes"])
+        for family, rows in sections.items():
+            for row in rows:
+                self.assertEqual(row[4], "yes", (family, row))
+
+    def test_families_alone_give_findings_and_report_only(self):
+        self.assertEqual(sorted(os.path.basename(p) for p in self.alone),
+                         ["findings.md", "report.html"])
+        page = self.read("alone", "report.html")
+        self.assertIn("<h2>Leak families</h2>", page)
+        self.assertEqual(page.count("<h3 "), 4)
+        self.assertNotIn("<img", page)
+        self.assertIn("families_20261127T053934Z_go.csv", page)
+        self.assertEqual(parse(page).external, [])
+
+    def test_with_retention_files(self):
+        md = self.read("both", "findings.md")
+        self.assertTrue(md.startswith(f"## Findings: run {RUN_ID}"))
+        self.assertIn("\n## Leak families\n", md)
+        self.assertEqual(family_sections(md),
+                         family_sections(self.read("alone", "findings.md")))
+        page = self.read("both", "report.html")
+        findings_at = page.index("<h2>Findings</h2>")
+        families_at = page.index("<h2>Leak families</h2>")
+        self.assertLess(findings_at, families_at)
+        self.assertLess(families_at, page.index("<h2>Plots</h2>"))
+        self.assertIn("<img", page)
+        # The families files' metadata is among the input files'.
+        self.assertIn("<th>go_version</th>", page)
+
+    def test_disagreement_and_missing_variant(self):
+        model, go = families.load(FAM_MODEL), families.load(FAM_GO)
+        go.rows = [dict(r) for r in go.rows[1:]]      # no pop_front in Go
+        go.rows[0]["held_bytes"] += 8                 # pop_front_nil differs
+        table = families_report.family_tables([go, model])[0]
+        self.assertEqual(table.header[2:4], ["held, C model", "held, Go"])
+        self.assertEqual(table.rows[0][2:5], ["1 MiB", units.MISSING, "–"])
+        self.assertEqual(table.rows[1][2:5], ["128 B", "136 B", "NO"])
+
+    def test_labels_of_two_model_files_and_default_folder(self):
+        one, two, go = (families.load(FAM_MODEL), families.load(FAM_MODEL),
+                        families.load(FAM_GO))
+        two.meta = dict(two.meta, allocator="jemalloc")
+        labels = [label for label, _ in families_report.sources([go, one, two])]
+        self.assertEqual(labels, ["C model (glibc)", "C model (jemalloc)", "Go"])
+        header = families_report.family_tables([one, two, go])[0].header
+        self.assertEqual(header[2:6], ["held, C model (glibc)",
+                                       "held, C model (jemalloc)", "held, Go",
+                                       "same bytes"])
+        out = os.path.join(self.tmp, "default")
+        os.mkdir(out)
+        for path in (FAM_MODEL, FAM_GO):
+            shutil.copy(path, out)
+        written = plot.generate([os.path.join(out, os.path.basename(FAM_GO)),
+                                 os.path.join(out, os.path.basename(FAM_MODEL))],
+                                report=False)
+        self.assertEqual(written, [os.path.join(out, go.run_id, "findings.md")])
+
+    def test_cli_mixes_and_refuses(self):
+        script = os.path.join(REPO, "scripts", "plot.py")
+        out = os.path.join(self.tmp, "cli")
+        proc = subprocess.run([sys.executable, script, "--out", out,
+                               FAM_MODEL, FAM_GO], capture_output=True,
+                              text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(sorted(os.path.basename(l) for l in
+                                proc.stdout.splitlines()),
+                         ["findings.md", "report.html"])
+        bad = os.path.join(self.tmp, "families_bad.csv")
+        with open(FAM_GO, encoding="utf-8") as f:
+            text = f.read()
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text.replace(",held_bytes,", ",kept,"))
+        proc = subprocess.run([sys.executable, script, "--out",
+                               os.path.join(self.tmp, "bad"), GLIBC, bad],
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
+        self.assertIn("families_bad.csv: the header is not the families",
+                      proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad")))
+
+
 @unittest.skipUnless(os.access(CHROMIUM, os.X_OK),
                      f"{CHROMIUM} is not installed (the setup script "
                      "installs it; apt-get install chromium)")
@@ -198,7 +352,7 @@ class BrowserTest(unittest.TestCase):
         cls.plots = len([p for p in WRITTEN if p.endswith(".png")])
         cls.url = "file://" + os.path.join(TMP, "out", "report.html")
 
-    def chromium(self, *args):
+    def chromium(self, *args, url=None):
         profile = tempfile.mkdtemp(dir=self.tmp, prefix="profile-")
         home = tempfile.mkdtemp(dir=self.tmp, prefix="home-")
         env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=home,
@@ -207,7 +361,7 @@ class BrowserTest(unittest.TestCase):
                    "--disable-quic", "--no-first-run",
                    "--disable-background-networking",
                    "--disable-component-update", "--disable-sync",
-                   f"--user-data-dir={profile}", *args, self.url]
+                   f"--user-data-dir={profile}", *args, url or self.url]
         try:
             return subprocess.run(command, env=env, cwd=self.tmp,
                                   capture_output=True, text=True,
@@ -223,6 +377,15 @@ class BrowserTest(unittest.TestCase):
         for src in page.images:
             self.assertTrue(src.startswith("data:image/png;base64,"),
                             src[:60])
+
+    def test_families_alone_rendered(self):
+        out = os.path.join(self.tmp, "families-alone")
+        plot.generate([FAM_MODEL, FAM_GO], out_dir=out)
+        proc = self.chromium("--dump-dom",
+                             url="file://" + os.path.join(out, "report.html"))
+        self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+        self.assertEqual(proc.stdout.count('<table class="findings">'), 4)
+        self.assertIn("Leak families</h2>", proc.stdout)
 
     def test_screenshot_is_not_blank(self):
         from matplotlib import image
