@@ -47,8 +47,9 @@ computed and shown, the verdict uses one)
     build, 56 rows of a --quick sweep, 1000 simulated comparisons each):
     an A/A comparison exits 1 in 2-3 % of runs with 5 or 10 samples per
     side; a 10 % slowdown of one row is caught in most rows with 10 per
-    side (36 of 56 rows in at least 90 % of runs), with 5 per side only in
-    the quietest rows (1 % spread; 68 % of runs).
+    side (34 of 56 rows in at least 90 % of runs, median row 98 %), with 5
+    per side only sometimes (median row 25 %; the quietest, 1 % spread,
+    68 %).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     These are near-deterministic, so medians are compared directly. A change

@@ -12,6 +12,9 @@ A/A comparison must be 1 (some row "slower") in at most 5 % of the runs;
 a synthetic 10 % slowdown of one strategy at one size must be flagged.
 
     /usr/bin/python3 tests/python/test_compare_aa.py
+    /usr/bin/python3 tests/python/test_compare_aa.py --power N
+        (not a test: for each of the 56 cases in turn, how often a 10 %
+        slowdown of it is caught with N samples per side, over 40 runs)
 """
 
 import csv
@@ -31,8 +34,8 @@ SAMPLES = os.path.join(REPO, "tests", "fixtures", "compare",
 SIMULATIONS = 1000
 # A quiet case (median absolute deviation about 1 % of its time, the
 # quietest of the --quick rows; the median row's is 2-3 %): the one whose
-# slowdown must be caught with 5 samples per side. With 10 per side, 36 of
-# the 56 rows catch it in at least 90 % of runs.
+# slowdown must be caught with 5 samples per side. With 10 per side, 34 of
+# the 56 rows catch it in at least 90 % of runs (see --power).
 SLOWED = "copy/N:4096/k:16/M:1024/elem:1/growth:go/alloc:glibc"
 
 
@@ -100,5 +103,21 @@ class TestAASimulation(unittest.TestCase):
                 self.assertLessEqual(rate, 0.05)
 
 
+def power_table(n, runs=40):
+    """Print, per case, the share of runs that catch its +10 %."""
+    cases = load_samples()
+    shares = sorted((simulate(cases, n, runs, seed=7, slowed=label)[1], label)
+                    for label in sorted(cases))
+    for share, label in shares:
+        print(f"{share:5.0%}  {label}")
+    values = [s for s, _ in shares]
+    print(f"{n} vs {n}: median {values[len(values) // 2]:.0%}; "
+          f"{sum(v >= 0.9 for v in values)} of {len(values)} cases caught "
+          "in at least 90 % of runs")
+
+
 if __name__ == "__main__":
-    unittest.main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--power":
+        power_table(int(sys.argv[2]))
+    else:
+        unittest.main()
