@@ -37,7 +37,10 @@ computed and shown, the verdict uses one)
                distribution-free confidence interval at level 1 - alpha
                (Moses' interval; see compare_stats).
     Verdict: "slower" or "faster" (by the sign of change) only when
-    adj. p < alpha AND U p < alpha AND |change| >= min_effect; otherwise
+    adj. p < alpha AND U p < alpha AND |change| >= min_effect AND, for
+    real time, CPU time agrees (changed the same way, its U p < alpha: a
+    process that only waited for a CPU on a loaded machine grows its real
+    time, not its CPU time; the row then gets a warning instead); otherwise
     "no change"; "n/a" when a side has no time. When n per side is too
     small for the U test to reach alpha at all (3 vs 3: its smallest p is
     0.1), the row cannot be flagged and the comparison says how many
@@ -319,9 +322,35 @@ def _row(base, bc, nc, opt, precision):
     return row
 
 
+def _clocks_agree(row, opt):
+    """False when real time moved and CPU time did not.
+
+    On a loaded machine a process can wait for a CPU: its wall-clock (real)
+    time grows, its CPU time does not. A change of the code moves both
+    clocks (this suite's work is CPU-bound), so a real-time verdict needs
+    CPU time to change the same way with a U test p below alpha. (A CPU
+    time verdict, --time cpu, does not suffer from waiting: no check.)
+    """
+    if opt.time != "real":
+        return True
+    ts, other = row.times["real"], row.times["cpu"]
+    if ts.verdict not in (SLOWER, FASTER) or other.change_pct is None:
+        return True
+    return (other.u_p_value is not None and other.u_p_value < opt.alpha
+            and (other.change_pct > 0) == (ts.change_pct > 0))
+
+
 def _finish_row(row, bc, nc, opt):
     """Verdict-dependent fields and warnings, once judge() has run."""
     ts = row.times[opt.time]
+    if not _clocks_agree(row, opt):
+        other = row.times["cpu"]
+        row.warnings.append(
+            f"{row.label}: {ts.figure} time {ts.change_pct:+.3g}% but "
+            f"{other.figure} time {other.change_pct:+.3g}%: the clocks "
+            "disagree (a process that waited on a loaded machine?), so not "
+            "flagged")
+        ts.verdict = NO_CHANGE
     row.time_verdict = ts.verdict
     if ts.min_p is not None and ts.min_p >= opt.alpha:
         row.too_few = (ts.n_base, ts.n_new)
