@@ -27,7 +27,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-from slicebench import compare  # noqa: E402
+from slicebench import compare, compare_stats  # noqa: E402
 
 SAMPLES = os.path.join(REPO, "tests", "fixtures", "compare",
                        "aa_samples.csv")
@@ -40,12 +40,14 @@ SLOWED = "copy/N:4096/k:16/M:1024/elem:1/growth:go/alloc:glibc"
 
 
 def load_samples(path=SAMPLES):
-    """{case: [real time per item, ns, ...]} over both recorded sides."""
+    """{case: [(real, CPU time per item, ns), ...]} over both recorded
+    sides, one pair per process."""
     cases = {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             cases.setdefault(row["case"], []).append(
-                float(row["real_time_per_item_ns"]))
+                (float(row["real_time_per_item_ns"]),
+                 float(row["cpu_time_per_item_ns"])))
     return cases
 
 
@@ -56,17 +58,20 @@ def simulate(cases, n, runs, seed, slowed=None, factor=1.10):
     labels = sorted(cases)
     false_alarms = caught = 0
     for _ in range(runs):
-        pairs = []
+        pairs, cpu = [], {}
         for label in labels:
             pool = list(cases[label])
             rng.shuffle(pool)
             base, new = pool[:n], pool[n:2 * n]
             if label == slowed:
-                new = [x * factor for x in new]
-            pairs.append((base, new))
+                new = [(r * factor, c * factor) for r, c in new]
+            pairs.append(([r for r, _ in base], [r for r, _ in new]))
+            cpu[label] = ([c for _, c in base], [c for _, c in new])
         stats = compare.judge_times(pairs)
         verdicts = dict(zip(labels, (s.verdict for s in stats)))
-        caught += verdicts.get(slowed) == compare.SLOWER
+        # compare() also asks CPU time to agree with a real-time verdict.
+        caught += (verdicts.get(slowed) == compare.SLOWER
+                   and compare_stats.mann_whitney_p(*cpu[slowed]) < 0.05)
         false_alarms += any(v == compare.SLOWER for k, v in verdicts.items()
                             if k != slowed)
     return false_alarms / runs, caught / runs
@@ -80,6 +85,8 @@ class TestAASimulation(unittest.TestCase):
     def test_fixture(self):
         self.assertEqual(len(self.cases), 56)
         self.assertTrue(all(len(v) == 24 for v in self.cases.values()))
+        self.assertTrue(all(r > 0 and c > 0 for v in self.cases.values()
+                            for r, c in v))
         self.assertIn(SLOWED, self.cases)
 
     def test_aa_exit_status_rate_at_most_5_percent(self):
