@@ -38,9 +38,11 @@ computed and shown, the verdict uses one)
                (Moses' interval; see compare_stats).
     Verdict: "slower" or "faster" (by the sign of change) only when
     adj. p < alpha AND U p < alpha AND |change| >= min_effect AND, for
-    real time, CPU time agrees (changed the same way, its U p < alpha: a
-    process that only waited for a CPU on a loaded machine grows its real
-    time, not its CPU time; the row then gets a warning instead); otherwise
+    real time, CPU time agrees (changed the same way, its U p < alpha, by
+    at least min_effect and half the real change: a process that waited
+    for a CPU, or shared its caches, on a loaded machine grows its real
+    time much more than its CPU time; the row then gets a warning
+    instead; see clocks_agree); otherwise
     "no change"; "n/a" when a side has no time. When n per side is too
     small for the U test to reach alpha at all (3 vs 3: its smallest p is
     0.1), the row cannot be flagged and the comparison says how many
@@ -322,28 +324,30 @@ def _row(base, bc, nc, opt, precision):
     return row
 
 
-def _clocks_agree(row, opt):
-    """False when real time moved and CPU time did not.
+def clocks_agree(real, cpu, opt):
+    """False when a real-time verdict is not borne out by CPU time.
 
-    On a loaded machine a process can wait for a CPU: its wall-clock (real)
-    time grows, its CPU time does not. A change of the code moves both
-    clocks (this suite's work is CPU-bound), so a real-time verdict needs
-    CPU time to change the same way with a U test p below alpha. (A CPU
-    time verdict, --time cpu, does not suffer from waiting: no check.)
+    real and cpu are the two TimeStats of one row. On a loaded machine a
+    process waits for a CPU, or shares its caches and memory bandwidth with
+    others: its wall-clock (real) time grows much more than its CPU time. A
+    change of the code moves both clocks about alike (this suite's work is
+    CPU-bound, one thread), so a real-time verdict needs CPU time to change
+    the same way, its U test p below alpha, by at least min_effect and at
+    least half as much as real time. (A CPU-time verdict, --time cpu, needs
+    no such check.)
     """
-    if opt.time != "real":
+    if real.verdict not in (SLOWER, FASTER) or cpu.change_pct is None:
         return True
-    ts, other = row.times["real"], row.times["cpu"]
-    if ts.verdict not in (SLOWER, FASTER) or other.change_pct is None:
-        return True
-    return (other.u_p_value is not None and other.u_p_value < opt.alpha
-            and (other.change_pct > 0) == (ts.change_pct > 0))
+    return (cpu.u_p_value is not None and cpu.u_p_value < opt.alpha
+            and (cpu.change_pct > 0) == (real.change_pct > 0)
+            and abs(cpu.change_pct) >= max(opt.min_effect,
+                                           abs(real.change_pct) / 2.0))
 
 
 def _finish_row(row, bc, nc, opt):
     """Verdict-dependent fields and warnings, once judge() has run."""
     ts = row.times[opt.time]
-    if not _clocks_agree(row, opt):
+    if opt.time == "real" and not clocks_agree(ts, row.times["cpu"], opt):
         other = row.times["cpu"]
         row.warnings.append(
             f"{row.label}: {ts.figure} time {ts.change_pct:+.3g}% but "

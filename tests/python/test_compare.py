@@ -271,6 +271,13 @@ class TestVerdicts(TempDirCase):
         self.assertEqual(cmp.rows[0].time_verdict, "no change")
         self.assertEqual(cmp.exit_status, 0)
         self.assertIn("the clocks disagree", cmp.warnings[0])
+        # Real x4.5, CPU x1.1 (seen in a real A/A run on a loaded machine):
+        # CPU moved, but far less than half as much: not flagged.
+        new = [mk.case("retain", [t * 4.5 for t in cpu], 0.0,
+                       cpu_times=[t * 1.1 for t in cpu])]
+        mk.write_csv(self.path("b.csv"), new)
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        self.assertEqual(cmp.rows[0].time_verdict, "no change")
         # Both clocks x1.2: slower.
         new = [mk.case("retain", [t * 1.2 for t in cpu], 0.0,
                        cpu_times=[t * 1.2 for t in cpu])]
