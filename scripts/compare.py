@@ -18,8 +18,10 @@ its own). Per case: the median change, a robust t-test on log times
 (medians and their spread by the MAD) with Holm's correction over all rows (so an A/A comparison exits 1 in at most
 --alpha of runs, however many rows), a Mann-Whitney U test that must agree,
 and a Hodges-Lehmann confidence interval. A row is "slower"/"faster" when
-both tests pass at --alpha and the median changed by at least --min-effect
-percent. The U test needs 4 repetitions per side at alpha 0.05; with
+both tests pass at --alpha, the median changed by at least --min-effect
+percent and, for real time, CPU time changed the same way by at least
+--min-effect and half as much (else a warning: a process that waited for
+a CPU on a loaded machine). The U test needs 4 repetitions per side at alpha 0.05; with
 fewer, a warning says so and no time verdict is given. Measured on a
 --quick sweep of this project's machine (56 rows): with 10 per side a 10 %
 slowdown is caught in most rows, with 5 only in the quietest. Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item):

@@ -37,7 +37,12 @@ computed and shown, the verdict uses one)
                distribution-free confidence interval at level 1 - alpha
                (Moses' interval; see compare_stats).
     Verdict: "slower" or "faster" (by the sign of change) only when
-    adj. p < alpha AND U p < alpha AND |change| >= min_effect; otherwise
+    adj. p < alpha AND U p < alpha AND |change| >= min_effect AND, for
+    real time, CPU time agrees (changed the same way, its U p < alpha, by
+    at least min_effect and half the real change: a process that waited
+    for a CPU, or shared its caches, on a loaded machine grows its real
+    time much more than its CPU time; the row then gets a warning
+    instead; see clocks_agree); otherwise
     "no change"; "n/a" when a side has no time. When n per side is too
     small for the U test to reach alpha at all (3 vs 3: its smallest p is
     0.1), the row cannot be flagged and the comparison says how many
@@ -47,8 +52,9 @@ computed and shown, the verdict uses one)
     build, 56 rows of a --quick sweep, 1000 simulated comparisons each):
     an A/A comparison exits 1 in 2-3 % of runs with 5 or 10 samples per
     side; a 10 % slowdown of one row is caught in most rows with 10 per
-    side (36 of 56 rows in at least 90 % of runs), with 5 per side only in
-    the quietest rows (1 % spread; 68 % of runs).
+    side (34 of 56 rows in at least 90 % of runs, median row 98 %), with 5
+    per side only sometimes (median row 25 %; the quietest, 1 % spread,
+    68 %).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     These are near-deterministic, so medians are compared directly. A change
@@ -318,9 +324,37 @@ def _row(base, bc, nc, opt, precision):
     return row
 
 
+def clocks_agree(real, cpu, opt):
+    """False when a real-time verdict is not borne out by CPU time.
+
+    real and cpu are the two TimeStats of one row. On a loaded machine a
+    process waits for a CPU, or shares its caches and memory bandwidth with
+    others: its wall-clock (real) time grows much more than its CPU time. A
+    change of the code moves both clocks about alike (this suite's work is
+    CPU-bound, one thread), so a real-time verdict needs CPU time to change
+    the same way, its U test p below alpha, by at least min_effect and at
+    least half as much as real time. (A CPU-time verdict, --time cpu, needs
+    no such check.)
+    """
+    if real.verdict not in (SLOWER, FASTER) or cpu.change_pct is None:
+        return True
+    return (cpu.u_p_value is not None and cpu.u_p_value < opt.alpha
+            and (cpu.change_pct > 0) == (real.change_pct > 0)
+            and abs(cpu.change_pct) >= max(opt.min_effect,
+                                           abs(real.change_pct) / 2.0))
+
+
 def _finish_row(row, bc, nc, opt):
     """Verdict-dependent fields and warnings, once judge() has run."""
     ts = row.times[opt.time]
+    if opt.time == "real" and not clocks_agree(ts, row.times["cpu"], opt):
+        other = row.times["cpu"]
+        row.warnings.append(
+            f"{row.label}: {ts.figure} time {ts.change_pct:+.3g}% but "
+            f"{other.figure} time {other.change_pct:+.3g}%: the clocks "
+            "disagree (a process that waited on a loaded machine?), so not "
+            "flagged")
+        ts.verdict = NO_CHANGE
     row.time_verdict = ts.verdict
     if ts.min_p is not None and ts.min_p >= opt.alpha:
         row.too_few = (ts.n_base, ts.n_new)

@@ -171,7 +171,9 @@ def _from_csv(path, side):
     side.metas.append((path, dict(res.meta)))
     side.procs = max(side.procs, _int_or(res.meta.get("cpus"), 1))
     medians = {}
-    for row in res.rows:
+    # Schema 1's aggregate rows: among the rows (a schema 1 reader) or
+    # apart in Results.aggregates (a schema 2 reader).
+    for row in list(res.rows) + list(getattr(res, "aggregates", ())):
         params = {p: row[p] for p in schema.PARAMS}
         case = side.case(tuple(params.values()), case_label(params),
                          row["strategy"], params)

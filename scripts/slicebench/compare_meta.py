@@ -14,6 +14,10 @@ change of commit is what a comparison is for.
 _PER_RUN = frozenset((
     "run_id", "date", "git_commit", "git_dirty", "command",
     "slicebench_version", "executable", "mhz_per_cpu",
+    # The machine check's human text (it names the load of the moment);
+    # its structured keys (aslr, cpufreq_governor, thp_enabled, ...) are
+    # compared.
+    "machine_warnings",
 ))
 # Keys that name the machine: a difference there gets its own wording.
 _MACHINE = ("host", "host_name", "cpu_model", "cpus", "num_cpus")

@@ -257,6 +257,34 @@ class TestVerdicts(TempDirCase):
         self.assertEqual(row.time_verdict, "slower")
         self.assertEqual(run_main(a, b, "--time", "cpu")[0], 1)
 
+    def test_clocks_must_agree(self):
+        # Real time x3, CPU time unchanged: the process waited (a loaded
+        # machine), the code did not change: no verdict, a warning.
+        rng = random.Random(5)
+        cpu = mk.noisy(rng, 100.0, 10, 0.01)
+        base = [mk.case("retain", cpu, 0.0, cpu_times=cpu)]
+        new = [mk.case("retain", [t * 3 for t in cpu], 0.0,
+                       cpu_times=mk.noisy(rng, 100.0, 10, 0.01))]
+        mk.write_csv(self.path("a.csv"), base)
+        mk.write_csv(self.path("b.csv"), new)
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        self.assertEqual(cmp.rows[0].time_verdict, "no change")
+        self.assertEqual(cmp.exit_status, 0)
+        self.assertIn("the clocks disagree", cmp.warnings[0])
+        # Real x4.5, CPU x1.1 (seen in a real A/A run on a loaded machine):
+        # CPU moved, but far less than half as much: not flagged.
+        new = [mk.case("retain", [t * 4.5 for t in cpu], 0.0,
+                       cpu_times=[t * 1.1 for t in cpu])]
+        mk.write_csv(self.path("b.csv"), new)
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        self.assertEqual(cmp.rows[0].time_verdict, "no change")
+        # Both clocks x1.2: slower.
+        new = [mk.case("retain", [t * 1.2 for t in cpu], 0.0,
+                       cpu_times=[t * 1.2 for t in cpu])]
+        mk.write_csv(self.path("b.csv"), new)
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        self.assertEqual(cmp.rows[0].time_verdict, "slower")
+
     def test_row_verdicts_helper(self):
         base = self.synthetic("base.csv", 1, 1.0, 10, 0.02)
         new = self.synthetic("new.csv", 2, 1.10, 10, 0.02)

@@ -12,6 +12,9 @@ A/A comparison must be 1 (some row "slower") in at most 5 % of the runs;
 a synthetic 10 % slowdown of one strategy at one size must be flagged.
 
     /usr/bin/python3 tests/python/test_compare_aa.py
+    /usr/bin/python3 tests/python/test_compare_aa.py --power N
+        (not a test: for each of the 56 cases in turn, how often a 10 %
+        slowdown of it is caught with N samples per side, over 40 runs)
 """
 
 import csv
@@ -31,18 +34,20 @@ SAMPLES = os.path.join(REPO, "tests", "fixtures", "compare",
 SIMULATIONS = 1000
 # A quiet case (median absolute deviation about 1 % of its time, the
 # quietest of the --quick rows; the median row's is 2-3 %): the one whose
-# slowdown must be caught with 5 samples per side. With 10 per side, 36 of
-# the 56 rows catch it in at least 90 % of runs.
+# slowdown must be caught with 5 samples per side. With 10 per side, 34 of
+# the 56 rows catch it in at least 90 % of runs (see --power).
 SLOWED = "copy/N:4096/k:16/M:1024/elem:1/growth:go/alloc:glibc"
 
 
 def load_samples(path=SAMPLES):
-    """{case: [real time per item, ns, ...]} over both recorded sides."""
+    """{case: [(real, CPU time per item, ns), ...]} over both recorded
+    sides, one pair per process."""
     cases = {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             cases.setdefault(row["case"], []).append(
-                float(row["real_time_per_item_ns"]))
+                (float(row["real_time_per_item_ns"]),
+                 float(row["cpu_time_per_item_ns"])))
     return cases
 
 
@@ -53,16 +58,23 @@ def simulate(cases, n, runs, seed, slowed=None, factor=1.10):
     labels = sorted(cases)
     false_alarms = caught = 0
     for _ in range(runs):
-        pairs = []
+        pairs, cpu = [], {}
         for label in labels:
             pool = list(cases[label])
             rng.shuffle(pool)
             base, new = pool[:n], pool[n:2 * n]
             if label == slowed:
-                new = [x * factor for x in new]
-            pairs.append((base, new))
+                new = [(r * factor, c * factor) for r, c in new]
+            pairs.append(([r for r, _ in base], [r for r, _ in new]))
+            cpu[label] = ([c for _, c in base], [c for _, c in new])
         stats = compare.judge_times(pairs)
         verdicts = dict(zip(labels, (s.verdict for s in stats)))
+        if slowed is not None:
+            # compare() also asks CPU time to agree with real time.
+            real = stats[labels.index(slowed)]
+            (cpu_stats,) = compare.judge_times([cpu[slowed]], figure="cpu")
+            if not compare.clocks_agree(real, cpu_stats, compare.Options()):
+                verdicts[slowed] = compare.NO_CHANGE
         caught += verdicts.get(slowed) == compare.SLOWER
         false_alarms += any(v == compare.SLOWER for k, v in verdicts.items()
                             if k != slowed)
@@ -77,6 +89,8 @@ class TestAASimulation(unittest.TestCase):
     def test_fixture(self):
         self.assertEqual(len(self.cases), 56)
         self.assertTrue(all(len(v) == 24 for v in self.cases.values()))
+        self.assertTrue(all(r > 0 and c > 0 for v in self.cases.values()
+                            for r, c in v))
         self.assertIn(SLOWED, self.cases)
 
     def test_aa_exit_status_rate_at_most_5_percent(self):
@@ -100,5 +114,21 @@ class TestAASimulation(unittest.TestCase):
                 self.assertLessEqual(rate, 0.05)
 
 
+def power_table(n, runs=40):
+    """Print, per case, the share of runs that catch its +10 %."""
+    cases = load_samples()
+    shares = sorted((simulate(cases, n, runs, seed=7, slowed=label)[1], label)
+                    for label in sorted(cases))
+    for share, label in shares:
+        print(f"{share:5.0%}  {label}")
+    values = [s for s, _ in shares]
+    print(f"{n} vs {n}: median {values[len(values) // 2]:.0%}; "
+          f"{sum(v >= 0.9 for v in values)} of {len(values)} cases caught "
+          "in at least 90 % of runs")
+
+
 if __name__ == "__main__":
-    unittest.main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--power":
+        power_table(int(sys.argv[2]))
+    else:
+        unittest.main()

@@ -205,16 +205,11 @@ class TestBadTimes(TempDirCase):
         self.assertIn(words, err)
 
     def test_csv_times(self):
-        for value in (-3.0, 0.0, float("inf"), float("-inf")):
+        # The reader or compare refuses each (the wording is the reader's).
+        for value in (-3.0, 0.0, float("inf"), float("-inf"), float("nan")):
             times = [10.0, 11.0, value, 12.0]
             mk.write_csv(self.path("a.csv"), [mk.case("retain", times, 0.0)])
-            self.assertBad(self.path("a.csv"), "is not a positive finite "
-                           "time")
-        # NaN reads as empty; a measured repetition must have its times.
-        mk.write_csv(self.path("a.csv"), [mk.case(
-            "retain", [10.0, float("nan"), 12.0], 0.0)])
-        self.assertBad(self.path("a.csv"), "real_time_per_item_ns is empty "
-                       "or NaN")
+            self.assertBad(self.path("a.csv"), "real_time_per_item_ns")
 
     def test_json_times(self):
         for value in ("-3", "0", "NaN", "Infinity"):
