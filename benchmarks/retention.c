@@ -305,12 +305,12 @@ static void format_duration(double s, char *buf, size_t n)
 }
 
 /* [i/n] name, elapsed and time left, on standard error: rewritten in place
- * on a terminal, else a line every tenth of the way. */
+ * on a terminal, else a line every ten seconds and one at the end. */
 static void progress(size_t done, size_t total, const char *name, double t0,
                      int tty)
 {
-    static size_t last_tenth;
-    double elapsed = now_s() - t0;
+    static double last_line;
+    double now = now_s(), elapsed = now - t0;
     char e[32], left[32];
     format_duration(elapsed, e, sizeof e);
     format_duration(done ? elapsed / (double)done * (double)(total - done) : 0,
@@ -319,10 +319,11 @@ static void progress(size_t done, size_t total, const char *name, double t0,
         fprintf(stderr, "\r\033[K[%zu/%zu] %.60s  %s, about %s left",
                 done, total, name, e, left);
         if (done == total) fputs("\r\033[K", stderr);
-    } else if (done == total || done * 10 / total > last_tenth) {
-        last_tenth = done * 10 / total;
-        fprintf(stderr, "%s: [%zu/%zu] %s, about %s left\n", prog, done, total,
-                e, left);
+    } else if (done == total || now - (last_line > 0 ? last_line : t0) >= 10) {
+        last_line = now;
+        fprintf(stderr, "%s: [%zu/%zu] measured in %s%s%s%s\n", prog, done, total,
+                e, done < total ? ", about " : "", done < total ? left : "",
+                done < total ? " left" : "");
     }
 }
 

@@ -365,6 +365,13 @@ class TeeReporter : public benchmark::BenchmarkReporter {
     if (!display_) {
       inner_->SetOutputStream(&GetOutputStream());
       inner_->SetErrorStream(&GetErrorStream());
+    } else if (console_) {
+      // The console's context is one line: the machine, the library and
+      // every custom key are in the JSON output (and the harness's results)
+      inner_->SetErrorStream(&nowhere_);
+      GetErrorStream() << "Run on (" << context.cpu_info.num_cpus << " X "
+                       << static_cast<int>(context.cpu_info.cycles_per_second / 1e6)
+                       << " MHz CPUs); the full context is in --benchmark_out's JSON\n";
     }
     return inner_->ReportContext(context);
   }
@@ -385,6 +392,7 @@ class TeeReporter : public benchmark::BenchmarkReporter {
   static void Sink(const Run &run);
   std::unique_ptr<benchmark::BenchmarkReporter> inner_;
   bool display_, console_;
+  std::ostream nowhere_{nullptr};  // where the console's long context goes
 };
 
 // Reports nothing, anywhere (bm_list_selected).
