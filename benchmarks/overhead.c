@@ -19,8 +19,12 @@
  *     retention benchmark's tuning, but no handles, reference counts or
  *     accounting. Target: at most 1.10x for every strategy and N.
  *
- *     slicebench-overhead --benchmark_repetitions=9 \
+ *     slicebench-overhead --benchmark_repetitions=11 \
  *         --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05
+ *
+ * The report gives medians of real and of CPU time per item, each side's
+ * over its repetitions, and their ratios. On a shared machine prefer CPU
+ * time: a side's real time also counts the time it waited for a core.
  *
  * Cases: N of the retention benchmark's default sweep (64 B to 16 MiB),
  * k = 16 (--all-kept: also N/8 and N/2), elem 1, Go growth, M by
@@ -95,7 +99,8 @@ static int hand_append(const keep_case_t *c, hand_slice_t *s,
         s->len = need;
         return 0;
     }
-    if (gs_next_cap(GS_GROW_GO, s->cap / c->elem, need / c->elem, c->elem, &cap))
+    if (gs_next_cap(GS_GROW_GO, s->cap / c->elem, need / c->elem, c->elem,
+                    &cap))
         return -EOVERFLOW;
     cap *= c->elem;
     d = malloc(cap);
@@ -243,7 +248,8 @@ static hand_fn *hand_for(keep_strategy_t s)
  * The two sides of a case
  * ------------------------------------------------------------------------ */
 
-static const char *const model_prefix = "slicebench/", *const hand_prefix = "hand/";
+static const char *const model_prefix = "slicebench/";
+static const char *const hand_prefix = "hand/";
 
 /* As the retention benchmark keeps them: one heap and one store of kept
  * handles for the whole process, warmed up before the first run. */
@@ -364,7 +370,8 @@ static void collect(const bm_run_t *run, void *ud)
     if (run->aggregate[0] == '\0' && s->n < MAX_REPS) {
         s->cpu_ns[s->n] = run->cpu_ns / per;
         s->ns[s->n++] = run->real_ns / per;
-    } else if (strcmp(run->aggregate, "median") == 0 && !run->aggregate_is_fraction) {
+    } else if (strcmp(run->aggregate, "median") == 0 &&
+               !run->aggregate_is_fraction) {
         s->reported_median = run->real_ns / per;
         s->reported_cpu_median = run->cpu_ns / per;
     }
@@ -411,7 +418,8 @@ static int register_strategies(keep_case_t c)
         for (int side = 0; side < 2; side++) {
             bm_bench_t *b;
             if (side == 1 && hand_for((keep_strategy_t)s) == NULL) continue;
-            snprintf(name, sizeof name, "%s%s", side ? hand_prefix : model_prefix,
+            snprintf(name, sizeof name, "%s%s",
+                     side ? hand_prefix : model_prefix,
                      keep_strategy_name((keep_strategy_t)s));
             b = bm_register(name, side ? hand_bench : model_bench);
             if (b == NULL || bm_arg_names(b, 4, names) || bm_args(b, 4, args) ||
@@ -471,7 +479,8 @@ static void report_increment(void)
 static int by_case(const void *a, const void *b)
 {
     const side_t *x = a, *y = b;
-    if (x->n_bytes != y->n_bytes) return (x->n_bytes > y->n_bytes) - (x->n_bytes < y->n_bytes);
+    if (x->n_bytes != y->n_bytes)
+        return (x->n_bytes > y->n_bytes) - (x->n_bytes < y->n_bytes);
     return (x->k_bytes > y->k_bytes) - (x->k_bytes < y->k_bytes);
 }
 
@@ -496,15 +505,16 @@ static void report_keep(void)
             real[0] = median_of(m, 0), real[1] = median_of(h, 0);
             cpu[0] = median_of(m, 1), cpu[1] = median_of(h, 1);
             if (!header++)
-                printf("\nslicebench/hand-written, medians per item (target <= 1.10):\n"
+                printf("\nslicebench/hand-written, medians per item "
+                       "(target <= 1.10):\n"
                        "%-13s %9s %9s %6s %11s %11s %6s %11s %11s %6s\n",
-                       "strategy", "N", "k", "M", "real sb", "real hand", "ratio",
-                       "cpu sb", "cpu hand", "ratio");
+                       "strategy", "N", "k", "M", "real sb", "real hand",
+                       "ratio", "cpu sb", "cpu hand", "ratio");
             printf("%-13s %9lld %9lld %6lld", name, (long long)m->n_bytes,
                    (long long)m->k_bytes, (long long)m->items);
             if (real[1] <= 0 || cpu[1] <= 0) {
-                printf(" %9.1fns %11s %6s %9.1fns %11s %6s\n", real[0], "-", "-",
-                       cpu[0], "-", "-");
+                printf(" %9.1fns %11s %6s %9.1fns %11s %6s\n", real[0], "-",
+                       "-", cpu[0], "-", "-");
                 continue;
             }
             outside_real += real[0] / real[1] > 1.10;
@@ -529,7 +539,8 @@ int main(int argc, char **argv)
     overhead_register_native();
     if (bm_register("shim/increment", shim_increment) == NULL ||
         register_cases(all_kept) != 0) {
-        fprintf(stderr, "slicebench-overhead: cannot register the benchmarks\n");
+        fprintf(stderr,
+                "slicebench-overhead: cannot register the benchmarks\n");
         return 1;
     }
     bm_set_run_sink(collect, NULL);
