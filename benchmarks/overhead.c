@@ -19,8 +19,12 @@
  *     retention benchmark's tuning, but no handles, reference counts or
  *     accounting. Target: at most 1.10x for every strategy and N.
  *
- *     slicebench-overhead --benchmark_repetitions=9 \
+ *     slicebench-overhead --benchmark_repetitions=11 \
  *         --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05
+ *
+ * The report gives medians of real and of CPU time per item, each side's
+ * over its repetitions, and their ratios. On a shared machine prefer CPU
+ * time: a side's real time also counts the time it waited for a core.
  *
  * Cases: N of the retention benchmark's default sweep (64 B to 16 MiB),
  * k = 16 (--all-kept: also N/8 and N/2), elem 1, Go growth, M by
@@ -95,7 +99,8 @@ static int hand_append(const keep_case_t *c, hand_slice_t *s,
         s->len = need;
         return 0;
     }
-    if (gs_next_cap(GS_GROW_GO, s->cap / c->elem, need / c->elem, c->elem, &cap))
+    if (gs_next_cap(GS_GROW_GO, s->cap / c->elem, need / c->elem, c->elem,
+                    &cap))
         return -EOVERFLOW;
     cap *= c->elem;
     d = malloc(cap);
@@ -241,7 +246,8 @@ static hand_fn *hand_for(keep_strategy_t s)
  * The two sides of a case
  * ------------------------------------------------------------------------ */
 
-static const char *const model_prefix = "slicebench/", *const hand_prefix = "hand/";
+static const char *const model_prefix = "slicebench/";
+static const char *const hand_prefix = "hand/";
 
 /* As the retention benchmark keeps them: one heap and one store of kept
  * handles for the whole process, warmed up before the first run. */
@@ -313,15 +319,15 @@ static void hand_bench(bm_state_t *st)
 
 enum { MAX_REPS = 256, MAX_SIDES = 2 + 2 * KEEP_STRATEGY_COUNT * 8 * 3 };
 
-/* One benchmark instance: its repetitions' times per item (or per
- * iteration for increment), or Google Benchmark's median when only
- * aggregates are reported. */
+/* One benchmark instance: its repetitions' real and CPU times per item
+ * (or per iteration for increment), or Google Benchmark's medians when
+ * only aggregates are reported. */
 typedef struct side_s {
     char family[48];
     int64_t n_bytes, k_bytes, items;
-    double ns[MAX_REPS];
+    double ns[MAX_REPS], cpu_ns[MAX_REPS];
     size_t n;
-    double reported_median;   /* 0 until a "median" aggregate arrives */
+    double reported_median, reported_cpu_median;   /* 0 until reported */
 } side_t;
 
 static side_t sides[MAX_SIDES];
@@ -359,10 +365,14 @@ static void collect(const bm_run_t *run, void *ud)
         s->items = m;
     }
     if (s == NULL) return;
-    if (run->aggregate[0] == '\0' && s->n < MAX_REPS)
+    if (run->aggregate[0] == '\0' && s->n < MAX_REPS) {
+        s->cpu_ns[s->n] = run->cpu_ns / per;
         s->ns[s->n++] = run->real_ns / per;
-    else if (strcmp(run->aggregate, "median") == 0 && !run->aggregate_is_fraction)
+    } else if (strcmp(run->aggregate, "median") == 0 &&
+               !run->aggregate_is_fraction) {
         s->reported_median = run->real_ns / per;
+        s->reported_cpu_median = run->cpu_ns / per;
+    }
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -371,12 +381,20 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The median of a side's real (cpu == 0) or CPU times (sorts them). */
+static double median_of(side_t *s, int cpu)
+{
+    double *v;
+    if (s == NULL) return 0;
+    if (s->n == 0) return cpu ? s->reported_cpu_median : s->reported_median;
+    v = cpu ? s->cpu_ns : s->ns;
+    qsort(v, s->n, sizeof v[0], cmp_double);
+    return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+}
+
 static double median(side_t *s)
 {
-    if (s == NULL) return 0;
-    if (s->n == 0) return s->reported_median;
-    qsort(s->ns, s->n, sizeof s->ns[0], cmp_double);
-    return s->n % 2 ? s->ns[s->n / 2] : (s->ns[s->n / 2 - 1] + s->ns[s->n / 2]) / 2;
+    return median_of(s, 0);
 }
 
 /* ------------------------------------------------------------------------
@@ -398,7 +416,8 @@ static int register_strategies(keep_case_t c)
         for (int side = 0; side < 2; side++) {
             bm_bench_t *b;
             if (side == 1 && hand_for((keep_strategy_t)s) == NULL) continue;
-            snprintf(name, sizeof name, "%s%s", side ? hand_prefix : model_prefix,
+            snprintf(name, sizeof name, "%s%s",
+                     side ? hand_prefix : model_prefix,
                      keep_strategy_name((keep_strategy_t)s));
             b = bm_register(name, side ? hand_bench : model_bench);
             if (b == NULL || bm_arg_names(b, 4, names) || bm_args(b, 4, args) ||
@@ -458,47 +477,52 @@ static void report_increment(void)
 static int by_case(const void *a, const void *b)
 {
     const side_t *x = a, *y = b;
-    if (x->n_bytes != y->n_bytes) return (x->n_bytes > y->n_bytes) - (x->n_bytes < y->n_bytes);
+    if (x->n_bytes != y->n_bytes)
+        return (x->n_bytes > y->n_bytes) - (x->n_bytes < y->n_bytes);
     return (x->k_bytes > y->k_bytes) - (x->k_bytes < y->k_bytes);
 }
 
-/* One line per case and strategy measured on both sides, by N and k. */
+/* One line per case and strategy measured on both sides, by N and k:
+ * medians of real time per item and their ratio, then the same for CPU
+ * time (on a shared machine the steadier of the two: time spent waiting
+ * for a core counts in neither side's). */
 static void report_keep(void)
 {
     char family[64];
-    int header = 0, outside = 0;
+    int header = 0, outside_real = 0, outside_cpu = 0;
     qsort(sides, n_sides, sizeof sides[0], by_case);
     for (unsigned s = 0; s < KEEP_STRATEGY_COUNT; s++)
         for (size_t i = 0; i < n_sides; i++) {
             side_t *m = &sides[i], *h;
-            double model_ns, hand_ns;
-            snprintf(family, sizeof family, "%s%s", model_prefix,
-                     keep_strategy_name((keep_strategy_t)s));
+            double real[2], cpu[2];
+            const char *name = keep_strategy_name((keep_strategy_t)s);
+            snprintf(family, sizeof family, "%s%s", model_prefix, name);
             if (strcmp(m->family, family) != 0) continue;
-            snprintf(family, sizeof family, "%s%s", hand_prefix,
-                     keep_strategy_name((keep_strategy_t)s));
+            snprintf(family, sizeof family, "%s%s", hand_prefix, name);
             h = side_of(family, m->n_bytes, m->k_bytes, m->items);
-            model_ns = median(m);
-            hand_ns = median(h);
+            real[0] = median_of(m, 0), real[1] = median_of(h, 0);
+            cpu[0] = median_of(m, 1), cpu[1] = median_of(h, 1);
             if (!header++)
-                printf("\nslicebench/hand-written, median time per item "
-                       "(target <= 1.10):\n%-13s %9s %9s %6s %12s %12s %7s\n",
-                       "strategy", "N", "k", "M", "slicebench", "hand", "ratio");
-            if (hand_ns <= 0) {
-                printf("%-13s %9lld %9lld %6lld %10.1fns %12s %7s\n",
-                       keep_strategy_name((keep_strategy_t)s),
-                       (long long)m->n_bytes, (long long)m->k_bytes,
-                       (long long)m->items, model_ns, "-", "-");
+                printf("\nslicebench/hand-written, medians per item "
+                       "(target <= 1.10):\n"
+                       "%-13s %9s %9s %6s %11s %11s %6s %11s %11s %6s\n",
+                       "strategy", "N", "k", "M", "real sb", "real hand",
+                       "ratio", "cpu sb", "cpu hand", "ratio");
+            printf("%-13s %9lld %9lld %6lld", name, (long long)m->n_bytes,
+                   (long long)m->k_bytes, (long long)m->items);
+            if (real[1] <= 0 || cpu[1] <= 0) {
+                printf(" %9.1fns %11s %6s %9.1fns %11s %6s\n", real[0], "-",
+                       "-", cpu[0], "-", "-");
                 continue;
             }
-            outside += model_ns / hand_ns > 1.10;
-            printf("%-13s %9lld %9lld %6lld %10.1fns %10.1fns %7.3f\n",
-                   keep_strategy_name((keep_strategy_t)s),
-                   (long long)m->n_bytes, (long long)m->k_bytes,
-                   (long long)m->items, model_ns, hand_ns, model_ns / hand_ns);
+            outside_real += real[0] / real[1] > 1.10;
+            outside_cpu += cpu[0] / cpu[1] > 1.10;
+            printf(" %9.1fns %9.1fns %6.3f %9.1fns %9.1fns %6.3f\n", real[0],
+                   real[1], real[0] / real[1], cpu[0], cpu[1], cpu[0] / cpu[1]);
         }
     if (header)
-        printf("%d of the ratios above 1.10\n", outside);
+        printf("ratios above 1.10: %d in real time, %d in CPU time\n",
+               outside_real, outside_cpu);
 }
 
 int main(int argc, char **argv)
@@ -513,7 +537,8 @@ int main(int argc, char **argv)
     overhead_register_native();
     if (bm_register("shim/increment", shim_increment) == NULL ||
         register_cases(all_kept) != 0) {
-        fprintf(stderr, "slicebench-overhead: cannot register the benchmarks\n");
+        fprintf(stderr,
+                "slicebench-overhead: cannot register the benchmarks\n");
         return 1;
     }
     bm_set_run_sink(collect, NULL);

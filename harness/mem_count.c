@@ -2,8 +2,9 @@
  *
  * Cost on the hot path: one malloc_usable_size call and a handful of adds
  * per allocation, and one more call per free unless the caller kept the
- * size (mem_alloc_usable, mem_free_usable). That is part of what every strategy pays,
- * equally, so it cancels in the strategy-minus-baseline figures.
+ * size (mem_alloc_usable, mem_free_usable). That is part of what every
+ * strategy pays, equally, so it cancels in the strategy-minus-baseline
+ * figures.
  */
 #include "mem.h"
 
