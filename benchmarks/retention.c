@@ -454,7 +454,7 @@ int main(int argc, char **argv)
     static sb_meta_t meta;
     static ret_rows_t rows;
     char err[512], settings[256], run_id[128], num[64];
-    char **given;
+    static char **given;     /* static: lives as long as the process */
     int given_argc;
     double min_time, warmup;
     uint64_t seed;

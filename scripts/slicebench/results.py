@@ -35,7 +35,7 @@ import os
 import stat
 import statistics
 
-from . import schema
+from . import schema, units
 from .schema import (BASELINE, COLUMN_NAMES, COLUMNS, COLUMNS_V1, PARAMS,
                      RENAMED_V1, SCHEMA_VERSION, STRATEGY_NAMES)
 
@@ -119,7 +119,7 @@ def read_bytes(path, limit=MAX_FILE_BYTES):
                                "device); give a results file")
         if info.st_size > limit:
             raise ResultsError(f"{path}: {info.st_size} bytes, more than "
-                               f"the {limit} a results file may have")
+                               f"the {units.format_bytes(limit)} a results file may have")
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))

@@ -246,7 +246,7 @@ class TestInputFiles(TempDirCase):
             text = f.read()
         with open(self.path("cut.csv"), "wb") as f:
             f.write(text[:-3])
-        self.assertRefused(self.path("cut.csv"), "ends inside a line")
+        self.assertRefused(self.path("cut.csv"), "cut while being written")
 
 
 class TestOptions(unittest.TestCase):
