@@ -38,9 +38,11 @@ ITEMS, BUDGET = 2048, "256MiB"
 # them (72 B in the 80 B class, 2400 B in the 2688 B one) with 1 B and
 # 24 B elements ([3]uint64 in Go), where only Go's own rounding agrees.
 MATRICES = (("4KiB,32KiB", "16,N/8", "1,8"), ("4800", "72,2400", "1,24"))
-# Go's live heap moves by the runtime's own few hundred bytes now and then:
-# a tenth of a byte per item at M = 2048
-TOLERANCE_PER_ITEM = 0.25
+# Go's live heap moves by the runtime's own allocations (timers, profiling
+# buckets, a goroutine's bits): up to about a kilobyte per measurement was
+# seen, 0.4 B per item at M = 2048. A size-class slip is 16 B per item or
+# more, so this still tells them apart.
+TOLERANCE_BATCH_BYTES = 1536
 
 
 def run_c(folder, sizes, kept, elems):
@@ -114,7 +116,7 @@ class ModelAgainstGo(unittest.TestCase):
                 self.assertIsNotNone(go)
                 # Go's heap bytes (size classes, pages, tiny blocks): the
                 # same to within the runtime's own noise
-                self.assertLessEqual(abs(model - go) / m, TOLERANCE_PER_ITEM,
+                self.assertLessEqual(abs(model - go), TOLERANCE_BATCH_BYTES,
                                      f"model {model / m:.2f} B/item, "
                                      f"Go {go / m:.2f} B/item")
 
