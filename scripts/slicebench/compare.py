@@ -57,9 +57,11 @@ computed and shown, the verdict uses one)
     68 %).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
-    These are near-deterministic, so medians are compared directly. A change
-    counts when it exceeds both the relative threshold (mem_threshold
-    percent of BASE) and, for the byte figures, the absolute floor
+    Medians are compared. A change counts when it is larger than the
+    spread (max - min) of either side's repetitions (exact figures such as
+    held bytes have none; Go's peak RSS moves with its collector's timing)
+    and it exceeds both the relative threshold (mem_threshold percent of
+    BASE) and, for the byte figures, the absolute floor
     (mem_floor bytes, one page by default). Peak RSS is exact only to the
     kernel's precision (its RSS counters are per-CPU batches: the files'
     rss_precision_bytes, else 32 pages per CPU), so its floor is the larger
@@ -305,7 +307,13 @@ def _memory_stats(figure, b, n, opt, precision=0.0):
     floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
     if figure == "peak_rss_delta_bytes":
         floor = max(floor, precision)
-    if abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor:
+    # a change counts past both thresholds, and only when it is larger than
+    # the spread of either side's repetitions: a figure that moves from
+    # process to process (Go's peak RSS follows its collector's timing) must
+    # move more than it moves by itself; exact figures have no spread
+    spread = max(max(b) - min(b), max(n) - min(n))
+    if (abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor
+            and abs(ms.change_abs) > spread):
         ms.verdict = MORE if ms.change_abs > 0 else LESS
     else:
         ms.verdict = SAME

@@ -189,6 +189,23 @@ class TestVerdicts(TempDirCase):
             compare.Options(mem_floor=0)).rows[0]
         self.assertEqual(row.memory["held_bytes"].verdict, "more")
 
+    def test_memory_change_within_its_own_spread_is_noise(self):
+        # Go's peak RSS moves from process to process: a median shift of
+        # +10 % inside a spread of 20 % is not a regression; an exact
+        # figure (no spread) that moves by 10 % is
+        opt = compare.Options()
+        mib = float(1 << 20)
+        noisy_b = [m * mib for m in (40, 42, 44, 46, 48)]
+        noisy_n = [m * mib for m in (44, 46, 48.4, 50, 52)]
+        ms = compare._memory_stats("peak_rss_delta_bytes", noisy_b, noisy_n, opt)
+        self.assertEqual(ms.verdict, "same")
+        ms = compare._memory_stats("peak_rss_delta_bytes", [44 * mib] * 5,
+                                   [48.4 * mib] * 5, opt)
+        self.assertEqual(ms.verdict, "more")
+        far = [m * mib for m in (60, 62, 64, 66, 68)]
+        ms = compare._memory_stats("peak_rss_delta_bytes", noisy_b, far, opt)
+        self.assertEqual(ms.verdict, "more")
+
     def test_too_few_repetitions_warns_in_every_format(self):
         base = self.synthetic("base.csv", 1, 1.0, 3, 0.02)
         new = self.synthetic("new.csv", 2, 2.0, 3, 0.02)
