@@ -13,12 +13,10 @@ Matching
     for JSON. Cases found on one side only are listed (only_in_base,
     only_in_new), never dropped. Repetitions that did not run are listed in
     `skipped`; a case with no repetition left on one side is listed there
-    and not compared. Both sides must be of one kind (comparing CSV with
-    JSON is an error), must share at least one case, and at least one
-    shared case must have run on both sides; otherwise ResultsError. When
-    the two sides ran on different machines or with different settings
-    (metadata such as cpu_model, build_type, allocator_settings differ),
-    the comparison says so in a warning.
+    and not compared. Both sides must be of one kind (CSV or JSON), share
+    a case that ran on both sides, or ResultsError. Sides from different
+    machines or settings (cpu_model, build_type, allocator_settings ...)
+    get a warning.
 
 Time (real time per item, or CPU time with Options(time="cpu"); both are
 computed and shown, the verdict uses one)
@@ -307,10 +305,7 @@ def _memory_stats(figure, b, n, opt, precision=0.0):
     floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
     if figure == "peak_rss_delta_bytes":
         floor = max(floor, precision)
-    # a change counts past both thresholds, and only when it is larger than
-    # the spread of either side's repetitions: a figure that moves from
-    # process to process (Go's peak RSS follows its collector's timing) must
-    # move more than it moves by itself; exact figures have no spread
+    # past both thresholds and past either side's own spread (docstring)
     spread = max(max(b) - min(b), max(n) - min(n))
     if (abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor
             and abs(ms.change_abs) > spread):
