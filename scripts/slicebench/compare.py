@@ -1,11 +1,10 @@
 """Comparing two benchmark runs, BASE and NEW: a verdict per case.
 
-compare_files(base_paths, new_paths, options) reads both sides (each one
-file or several; slicebench CSV or Google Benchmark JSON, see compare_input)
-and returns a Comparison; compare_format turns it into a console table,
-Markdown, JSON or Go benchmark lines. row_verdicts() is the short form for
-experiments that only count verdicts; judge_times() is the time verdict
-alone, on plain samples (the A/A simulation of the tests uses it).
+compare_files(base_paths, new_paths, options) reads both sides (one file
+or several; slicebench CSV or Google Benchmark JSON, see compare_input) and
+returns a Comparison for compare_format's writers. row_verdicts() only
+counts verdicts; judge_times() is the time verdict alone, on plain samples
+(the A/A simulation of the tests uses it).
 
 Matching
     Cases are matched by their key: every parameter of schema.PARAMS for a
