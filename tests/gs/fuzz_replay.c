@@ -97,11 +97,6 @@ static void corpus_replays(void)
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = { CHECK_CASE(corpus_replays) };
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s CORPUS_DIR [test]\n", argv[0]);
-        return 2;
-    }
-    corpus_dir = argv[1];
-    argv[1] = argv[0];
-    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+    return check_main_input(argc, argv, cases, CHECK_COUNT(cases), &corpus_dir,
+                            "CORPUS_DIR");
 }

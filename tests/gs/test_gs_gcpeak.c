@@ -117,11 +117,6 @@ int main(int argc, char **argv)
     static const check_case_t cases[] = {
         CHECK_CASE(gc_mode_not_over_go),
     };
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s GCPEAK.csv [test]\n", argv[0]);
-        return 2;
-    }
-    csv_path = argv[1];
-    argv[1] = argv[0];
-    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+    return check_main_input(argc, argv, cases, CHECK_COUNT(cases), &csv_path,
+                            "GCPEAK.csv");
 }

@@ -90,11 +90,6 @@ int main(int argc, char **argv)
     static const check_case_t cases[] = {
         CHECK_CASE(kept_items_match_go),
     };
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s PERITEM.csv [test]\n", argv[0]);
-        return 2;
-    }
-    csv_path = argv[1];
-    argv[1] = argv[0];
-    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+    return check_main_input(argc, argv, cases, CHECK_COUNT(cases), &csv_path,
+                            "PERITEM.csv");
 }

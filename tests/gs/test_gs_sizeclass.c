@@ -116,11 +116,6 @@ int main(int argc, char **argv)
         CHECK_CASE(sizes_match_go),
         CHECK_CASE(tiny_table),
     };
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s SIZECLASS.csv [test]\n", argv[0]);
-        return 2;
-    }
-    csv_path = argv[1];
-    argv[1] = argv[0];
-    return check_main(argc - 1, argv + 1, cases, CHECK_COUNT(cases));
+    return check_main_input(argc, argv, cases, CHECK_COUNT(cases), &csv_path,
+                            "SIZECLASS.csv");
 }
