@@ -128,8 +128,8 @@ static int check_main(int argc, char **argv, const check_case_t *cases,
 /* check_main for a test that reads one input named first on its command
  * line (`PROG INPUT [test]`): *input is set to it; `what` names it in the
  * usage line. */
-static int check_main_input(int argc, char **argv, const check_case_t *cases,
-                            size_t n, const char **input, const char *what)
+static inline int check_main_input(int argc, char **argv, const check_case_t *cases,
+                                   size_t n, const char **input, const char *what)
 {
     if (argc < 2) {
         fprintf(stderr, "usage: %s %s [test]\n", argv[0], what);
