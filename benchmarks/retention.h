@@ -75,7 +75,7 @@ void ret_usage(const char *prog);
  * ------------------------------------------------------------------------ */
 
 /* One case: a strategy on one (N, k, M, elem, growth). M depends on the
- * case alone (retention.c, items_for), never on what else was selected. */
+ * case alone (keep_items_for), never on what else was selected. */
 typedef struct ret_case_s {
     keep_strategy_t strategy;
     keep_case_t c;            /* N, k, M, elem                             */
