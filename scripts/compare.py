@@ -24,10 +24,15 @@ percent and, for real time, CPU time changed the same way by at least
 a CPU on a loaded machine). The U test needs 4 repetitions per side at alpha 0.05; with
 fewer, a warning says so and no time verdict is given. Measured on a
 --quick sweep of this project's machine (56 rows): with 10 per side a 10 %
-slowdown is caught in most rows, with 5 only in the quietest. Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item):
-medians; a change counts when above --mem-threshold percent and, for bytes,
-above --mem-floor bytes (peak RSS: above the larger of that and the
-kernel's RSS precision recorded in the files, rss_precision_bytes). A row
+slowdown is caught in most rows, with 5 only in the quietest.
+
+Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item): medians; a
+change counts when above --mem-threshold percent and, for bytes, above
+--mem-floor bytes (peak RSS: above the larger of that and the kernel's RSS
+precision recorded in the files, rss_precision_bytes), and above the spread
+of either side's repetitions. A figure that varies between repetitions
+(Go's peak RSS moves with its collector) is also tested like a time (robust
+t-test, Holm-adjusted together with the time tests, U test). A row
 regressed when it is "slower" or uses "more" memory. A warning says when
 BASE and NEW ran on different machines or with different settings.
 Method: scripts/slicebench/compare.py; JSON keys: compare_json.py.

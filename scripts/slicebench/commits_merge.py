@@ -1,4 +1,5 @@
-"""The rounds of one side of compare-commits, merged into one results file.
+"""Rounds of runs merged into one results file: the rounds of one side of
+compare-commits, and scripts/sweep's rounds (slicebench.sweep_rounds).
 
 merge_rounds(paths, repetitions, out) reads each round's results file with
 the package's reader (results.load: schema 1 or 2) and writes every
@@ -42,11 +43,14 @@ def _cell(value):
     return str(value)
 
 
-def merge_rounds(paths, repetitions, out):
+def merge_rounds(paths, repetitions, out, as_run=None, meta=None):
     """Write one results CSV from the per-round files `paths` to the open
     text file `out`; return the number of rows written (see the module
-    docstring). Raises CommitsError when a round is unusable or the rounds
-    do not fit together."""
+    docstring). With as_run (a run id), the rounds become one run: every
+    row's run_id is as_run and repetition i of round r is r x repetitions
+    + i, as for schema 1 (scripts/sweep's rounds); `meta` (a dict) is
+    written over round 0's metadata. Raises CommitsError when a round is
+    unusable or the rounds do not fit together."""
     if not paths:
         raise CommitsError("no round to merge")
     columns = None
@@ -59,8 +63,9 @@ def merge_rounds(paths, repetitions, out):
             raise CommitsError(f"round {r + 1}: {e}") from None
         if columns is None:
             version, columns = _columns(res.rows[0])
-            meta = dict(res.meta, schema_version=str(version))
-            for key, value in meta.items():
+            head = dict(res.meta, **(meta or {}))
+            head["schema_version"] = str(version)
+            for key, value in head.items():
                 out.write(f"# {key}={value}\n")
             writer.writerow(columns)
         elif _columns(res.rows[0])[1] != columns:
@@ -74,8 +79,10 @@ def merge_rounds(paths, repetitions, out):
             if i is not None and not 0 <= i < repetitions:
                 raise CommitsError(f"{path}: {row['benchmark']}: repetition "
                                    f"{i} outside 0..{repetitions - 1}")
-            if "run_id" not in row and i is not None:
+            if ("run_id" not in row or as_run) and i is not None:
                 row["repetition"] = r * repetitions + i
+            if as_run and "run_id" in row:
+                row["run_id"] = as_run
             writer.writerow([_cell(row[c]) for c in columns])
             written += 1
     return written

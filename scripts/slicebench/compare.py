@@ -54,16 +54,19 @@ computed and shown, the verdict uses one)
     68 %).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
-    Medians are compared. A change counts when it is larger than the
-    spread (max - min) of either side's repetitions (exact figures such as
-    held bytes have none; Go's peak RSS moves with its collector's timing)
-    and it exceeds both the relative threshold (mem_threshold percent of
-    BASE) and, for the byte figures, the absolute floor
-    (mem_floor bytes, one page by default). Peak RSS is exact only to the
-    kernel's precision (its RSS counters are per-CPU batches: the files'
-    rss_precision_bytes, else 32 pages per CPU), so its floor is the larger
-    of the two. Verdict per figure: "more", "less", "same", or "n/a" when a
-    side lacks the figure.
+    Medians are compared (compare_memory). A change counts when it exceeds
+    both the relative threshold (mem_threshold percent of BASE) and, for
+    the byte figures, the absolute floor (mem_floor bytes, one page by
+    default; peak RSS is exact only to the kernel's precision, its per-CPU
+    counter batches: the files' rss_precision_bytes, else 32 pages per
+    CPU, so its floor is the larger of the two), and the spread (max - min)
+    of either side's repetitions. A figure that is the same in every
+    repetition (held bytes) needs nothing more. One that varies (Go's peak
+    RSS and allocations move with its collector's timing) is a sample like
+    a time: it also needs a robust t-test on the values, Holm-adjusted
+    together with the time tests of every row (one family: every test that
+    can fail the comparison), and a U test that agrees. Verdict per
+    figure: "more", "less", "same", or "n/a" when a side lacks the figure.
 
 Regression and exit status
     A row regressed when its time verdict is "slower" or any memory verdict
@@ -80,9 +83,9 @@ Geometric means
 import math
 from collections import namedtuple
 
-from . import compare_input, compare_meta
+from . import compare_input, compare_memory, compare_meta
 from . import compare_stats as st
-from .compare_input import BYTE_FIGURES, MEMORY, TIMES
+from .compare_input import MEMORY, TIMES
 from .results import ResultsError
 
 PAGE_BYTES = 4096
@@ -94,7 +97,7 @@ TEST_METHOD = ("two-sided robust t-test on log times (medians, MAD), "
                "agree")
 
 SLOWER, FASTER, NO_CHANGE, NA = "slower", "faster", "no change", "n/a"
-MORE, LESS, SAME = "more", "less", "same"
+MORE, LESS, SAME = compare_memory.MORE, compare_memory.LESS, compare_memory.SAME
 
 
 class Options:
@@ -139,20 +142,6 @@ class TimeStats:
         self.hl_change_pct = None       # Hodges-Lehmann change, percent
         self.ci_low_pct = None          # its confidence interval, percent,
         self.ci_high_pct = None         #   None when n is too small
-        self.verdict = NA
-
-
-class MemoryStats:
-    """One memory figure of one row: medians, change and verdict."""
-
-    def __init__(self, figure, n_base, n_new):
-        self.figure = figure            # one of compare_input.MEMORY
-        self.n_base = n_base
-        self.n_new = n_new
-        self.base = None                # median, bytes or count
-        self.new = None
-        self.change_abs = None          # new - base
-        self.change_pct = None          # percent of base (inf if base is 0)
         self.verdict = NA
 
 
@@ -244,10 +233,15 @@ def _time_stats(figure, column, b, n, opt):
     return ts
 
 
-def judge(stats, opt):
+def judge(stats, opt, memory=()):
     """Set p_adjusted and the verdict of every TimeStats in stats, the
-    rows of one comparison (Holm over all of them)."""
-    adjusted = st.holm([ts.p_value for ts in stats])
+    rows of one comparison, and of the varying memory figures `memory`
+    (MemoryStats): Holm over all of these tests together."""
+    memory = [ms for ms in memory if ms.varies]
+    adjusted = st.holm([ts.p_value for ts in stats]
+                       + [ms.p_value for ms in memory])
+    for ms, p_adj in zip(memory, adjusted[len(stats):]):
+        compare_memory.decide(ms, p_adj, opt)
     for ts, p_adj in zip(stats, adjusted):
         ts.p_adjusted = p_adj
         if ts.base_median is None or ts.new_median is None:
@@ -290,28 +284,7 @@ def rss_precision(*sides):
     return worst
 
 
-def _memory_stats(figure, b, n, opt, precision=0.0):
-    ms = MemoryStats(figure, len(b), len(n))
-    ms.base = st.median(b) if b else None
-    ms.new = st.median(n) if n else None
-    if not b or not n:
-        return ms
-    ms.change_abs = ms.new - ms.base
-    if ms.base != 0:
-        ms.change_pct = ms.change_abs / abs(ms.base) * 100.0
-    else:
-        ms.change_pct = 0.0 if ms.change_abs == 0 else math.inf
-    floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
-    if figure == "peak_rss_delta_bytes":
-        floor = max(floor, precision)
-    # past both thresholds and past either side's own spread (docstring)
-    spread = max(max(b) - min(b), max(n) - min(n))
-    if (abs(ms.change_pct) > opt.mem_threshold and abs(ms.change_abs) > floor
-            and abs(ms.change_abs) > spread):
-        ms.verdict = MORE if ms.change_abs > 0 else LESS
-    else:
-        ms.verdict = SAME
-    return ms
+_memory_stats = compare_memory.memory_stats
 
 
 def _row(base, bc, nc, opt, precision):
@@ -445,8 +418,10 @@ def compare(base, new, options=None):
                            "on one side)")
     cmp.rows = [_row(base, bc, nc, opt, cmp.rss_precision)
                 for bc, nc in pairs]
+    memory = [ms for row in cmp.rows for ms in row.memory.values()]
     for fig in TIMES:
-        judge([row.times[fig] for row in cmp.rows], opt)
+        judge([row.times[fig] for row in cmp.rows], opt,
+              memory if fig == opt.time else ())
     for row, (bc, nc) in zip(cmp.rows, pairs):
         _finish_row(row, bc, nc, opt)
 

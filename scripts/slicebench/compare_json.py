@@ -26,7 +26,10 @@ render(cmp) returns a JSON object (format_version 2) with these keys:
                                 "hl_change_pct", "ci_low_pct",
                                 "ci_high_pct", "verdict"}
                     memory      {figure: {"n_base", "n_new", "base", "new",
-                                "change_abs", "change_pct", "verdict"}}
+                                "change_abs", "change_pct", "varies",
+                                "p_value", "p_adjusted", "u_p_value",
+                                "verdict"}} (p values: varying
+                                figures only, else null)
                                 for each of held_bytes,
                                 peak_rss_delta_bytes, allocs_per_item
                                 present on either side; verdict
@@ -76,7 +79,9 @@ def _time(ts):
 def _memory(m):
     return {"n_base": m.n_base, "n_new": m.n_new, "base": _num(m.base),
             "new": _num(m.new), "change_abs": _num(m.change_abs),
-            "change_pct": _num(m.change_pct), "verdict": m.verdict}
+            "change_pct": _num(m.change_pct), "varies": m.varies,
+            "p_value": _num(m.p_value), "p_adjusted": _num(m.p_adjusted),
+            "u_p_value": _num(m.u_p_value), "verdict": m.verdict}
 
 
 def _side(side):

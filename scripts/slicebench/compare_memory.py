@@ -1,0 +1,82 @@
+"""The memory verdict of one figure of one row (see compare.py, "Memory").
+
+A memory figure (held_bytes, peak_rss_delta_bytes, allocs_per_item) is
+either exact, the same in every repetition of a side (held bytes, the C
+model's allocation counts), or it varies from process to process (Go's
+peak RSS and allocations move with its collector; RSS with the kernel's
+counters). An exact figure that moves past the thresholds has changed.
+A varying one is a sample like a time, and a gate that judged it by its
+medians alone would raise a false alarm in some row of nearly every
+comparison of two runs of one build: it also needs a robust t-test (on the
+values, not their logs: a delta can be 0) whose p is Holm-adjusted together
+with the time tests of the comparison (compare.judge), a Mann-Whitney U
+test that agrees, and a change past the spread of either side's
+repetitions.
+"""
+
+import math
+
+from . import compare_stats as st
+from .compare_input import BYTE_FIGURES
+
+MORE, LESS, SAME, NA = "more", "less", "same", "n/a"
+
+
+class MemoryStats:
+    """One memory figure of one row: medians, change, tests and verdict."""
+
+    def __init__(self, figure, n_base, n_new):
+        self.figure = figure            # one of compare_input.MEMORY
+        self.n_base = n_base
+        self.n_new = n_new
+        self.base = None                # median, bytes or count
+        self.new = None
+        self.change_abs = None          # new - base
+        self.change_pct = None          # percent of base (inf if base is 0)
+        self.varies = False             # a side's repetitions differ
+        self.past_thresholds = False    # change past thresholds and spread
+        self.p_value = None             # robust t (values), varying only
+        self.p_adjusted = None          # Holm, with the comparison's times
+        self.u_p_value = None           # Mann-Whitney, varying only
+        self.verdict = NA
+
+
+def memory_stats(figure, b, n, opt, precision=0.0):
+    """The statistics of one memory figure, and its verdict as if it were
+    the only test of the comparison (compare.judge adjusts it)."""
+    ms = MemoryStats(figure, len(b), len(n))
+    ms.base = st.median(b) if b else None
+    ms.new = st.median(n) if n else None
+    if not b or not n:
+        return ms
+    ms.change_abs = ms.new - ms.base
+    if ms.base != 0:
+        ms.change_pct = ms.change_abs / abs(ms.base) * 100.0
+    else:
+        ms.change_pct = 0.0 if ms.change_abs == 0 else math.inf
+    floor = opt.mem_floor if figure in BYTE_FIGURES else 0.0
+    if figure == "peak_rss_delta_bytes":
+        floor = max(floor, precision)
+    spread = max(max(b) - min(b), max(n) - min(n))
+    ms.varies = spread > 0
+    ms.past_thresholds = (abs(ms.change_pct) > opt.mem_threshold
+                          and abs(ms.change_abs) > floor
+                          and abs(ms.change_abs) > spread)
+    if ms.varies:
+        ms.p_value = st.robust_p(b, n)
+        ms.u_p_value = st.mann_whitney_p(b, n)
+    decide(ms, ms.p_value, opt)
+    return ms
+
+
+def decide(ms, p_adjusted, opt):
+    """Set ms's verdict, given its Holm-adjusted p (varying figures)."""
+    if ms.change_abs is None:
+        return
+    ms.p_adjusted = p_adjusted
+    changed = ms.past_thresholds
+    if ms.varies:
+        changed = (changed and p_adjusted is not None
+                   and p_adjusted < opt.alpha
+                   and ms.u_p_value is not None and ms.u_p_value < opt.alpha)
+    ms.verdict = (MORE if ms.change_abs > 0 else LESS) if changed else SAME
