@@ -201,31 +201,47 @@ static void gc_mode_arguments(void)
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
 }
 
-/* Dropped arrays stay allocated as garbage until the heap would pass the
- * goal; the collection frees them all, and their bytes are reused. */
+/* Dropped arrays stay allocated as garbage. A cycle starts marking when
+ * the heap would pass the trigger (45/64 of the 4 MiB goal: the runway of
+ * 4 MiB is more than the way there); what is garbage then is what it
+ * frees when the heap would pass the goal. What dies or is made during the
+ * mark survives it and counts as marked. */
 static void garbage_until_goal(void)
 {
     gs_slice_t s;
     size_t i;
     start(GS_GC_GO, 100);
-    for (i = 0; i < 4; i++) {
+    CHECK_EQ_U(H.go_trigger_bytes, 4 * MiB / 64 * 45);
+    for (i = 0; i < 2; i++) {
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
         gs_release(&s);
         MEM_AGREES();
     }
+    CHECK_EQ_U(H.gc_marking, 0);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* 3 MiB: past the trigger */
+    CHECK_EQ_U(H.gc_marking, 1);
+    CHECK_EQ_U(H.go_mark_garbage_bytes, 2 * MiB);
+    gs_release(&s);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    gs_release(&s);
+    MEM_AGREES();
     CHECK_EQ_U(H.gc_cycles, 0);                  /* at the goal, not past */
     CHECK_EQ_U(H.garbage_arrays, 4);
     CHECK_EQ_U(H.garbage_bytes, 4 * MiB);
     CHECK_EQ_U(H.go_garbage_bytes, 4 * MiB);
     CHECK_EQ_U(H.live_arrays, 0);
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* would pass: collect */
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* would pass: the mark ends */
     CHECK_EQ_U(H.gc_cycles, 1);
-    CHECK_EQ_U(H.garbage_arrays, 0);
-    CHECK_EQ_U(H.go_marked_bytes, 0);
+    CHECK_EQ_U(H.gc_marking, 0);
+    CHECK_EQ_U(H.go_mark_garbage_bytes, 0);
+    CHECK_EQ_U(H.garbage_arrays, 2);             /* dropped during the mark */
+    CHECK_EQ_U(H.go_garbage_bytes, 2 * MiB);
+    CHECK_EQ_U(H.go_marked_bytes, 2 * MiB);
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
-    CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);        /* 4 freed, 1 reused */
-    CHECK_EQ_U(H.idle_arrays, 3);                /* one given back for it */
-    CHECK_EQ_U(H.idle_bytes, 3 * MiB);
+    CHECK_EQ_U(H.go_trigger_bytes, 2 * MiB + 2 * MiB / 64 * 45);
+    CHECK_EQ_U(H.go_idle_bytes, MiB);            /* 2 freed, 1 reused */
+    CHECK_EQ_U(H.idle_arrays, 1);
+    CHECK_EQ_U(H.idle_bytes, MiB);
     CHECK_EQ_U(H.go_held_bytes, MiB);
     /* scavenge goal 4 MiB x 4/4 x 1.1 in pages > 4 MiB retained: none */
     CHECK_EQ_U(H.go_scavenge_goal_bytes, SIZE_MAX);
@@ -234,8 +250,36 @@ static void garbage_until_goal(void)
     CHECK_EQ_U(H.peak_go_retained_bytes, 4 * MiB);
     MEM_AGREES();
     gs_release(&s);
+    gs_heap_collect(&H);                         /* frees the rest */
+    CHECK_EQ_U(H.gc_cycles, 2);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.go_marked_bytes, 0);
+    MEM_AGREES();
     FINISH();
     CHECK_EQ_U(H.gc_cycles, 0);
+}
+
+/* runtime.GC() during a mark: the mark ends (freeing its snapshot only),
+ * then a whole cycle frees the rest. */
+static void collect_during_mark(void)
+{
+    gs_slice_t s;
+    size_t i;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 4; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+    }
+    CHECK_EQ_U(H.gc_marking, 1);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.gc_cycles, 2);
+    CHECK_EQ_U(H.gc_marking, 0);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.go_garbage_bytes, 0);
+    CHECK_EQ_U(H.go_marked_bytes, 0);
+    CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
+    MEM_AGREES();
+    FINISH();
 }
 
 /* A block of the size asked for is taken from the idle pool, not from the
@@ -245,7 +289,7 @@ static void idle_pool_reuse(void)
     gs_slice_t s, t;
     mem_counts_t before, after;
     size_t i;
-    start(GS_GC_GO, 100);
+    start(GS_GC_GO, 400);                        /* no cycle before collect */
     for (i = 0; i < 4; i++) {
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
         memset(s.data, 0xab, MiB);
@@ -330,12 +374,16 @@ static void gogc_400(void)
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
         gs_release(&s);
     }
+    /* the trigger: goal - 4 MiB = 12 MiB, above 45/64 of the goal; the
+     * mark starts with 7 MiB of garbage, 4 more arrays die during it */
     CHECK_EQ_U(H.gc_cycles, 0);                  /* 16 MiB: at the goal */
+    CHECK_EQ_U(H.go_mark_garbage_bytes, 7 * MiB);
     CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
     CHECK_EQ_U(H.gc_cycles, 1);
-    CHECK_EQ_U(H.go_marked_bytes, 5 * MiB);
-    CHECK_EQ_U(H.go_goal_bytes, 25 * MiB);
-    CHECK_EQ_U(H.go_idle_bytes, 10 * MiB);
+    CHECK_EQ_U(H.go_marked_bytes, 9 * MiB);      /* 5 live + 4 floating */
+    CHECK_EQ_U(H.go_goal_bytes, 45 * MiB);
+    CHECK_EQ_U(H.go_trigger_bytes, 41 * MiB);    /* goal - 4 MiB */
+    CHECK_EQ_U(H.go_idle_bytes, 6 * MiB);        /* 7 freed, 1 reused */
     gs_release(&s);
     for (i = 0; i < 5; i++) gs_release(&keep[i]);
     FINISH();
@@ -406,6 +454,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_off_frees_at_release),
         CHECK_CASE(gc_mode_arguments),
         CHECK_CASE(garbage_until_goal),
+        CHECK_CASE(collect_during_mark),
         CHECK_CASE(idle_pool_reuse),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(gogc_400),
