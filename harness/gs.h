@@ -238,10 +238,13 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * The C process's own memory follows: garbage really stays allocated until
  * a collection, and the arrays a collection frees (all but tiny ones) are
  * kept allocated in an idle pool (idle_arrays, idle_bytes) standing for
- * go_idle_bytes: a pooled block is mem_free()d only when Go would have
- * reused or returned part of it, i.e. just before an allocation that takes
- * idle bytes (so the C allocator can reuse the block for it) or when the
- * scavenger releases, while the pool's Go bytes exceed go_idle_bytes. What
+ * go_idle_bytes. An allocation takes a pooled block of its own size if
+ * there is one (as Go reuses freed pages: no fault). Otherwise, just
+ * before an allocation that takes idle bytes, the pool frees the blocks
+ * Go's allocations have taken whole, so the C allocator can reuse them (a
+ * block taken in part stays: Go splits a free run, a C block cannot be
+ * split, so the pool may exceed go_idle_bytes by less than one block); and
+ * when the scavenger returns bytes, the pool frees blocks for as many. What
  * the allocator then does with a freed block (keep it, return it to the
  * system) is its own tuning's, not the scavenger's.
  * ------------------------------------------------------------------------ */

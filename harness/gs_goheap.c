@@ -91,7 +91,7 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
  * ------------------------------------------------------------------------ */
 
 /* Free pooled blocks, most recently pooled first, until the pool's Go bytes
- * are at most limit. */
+ * are at most limit: for memory the scavenger returns, and for emptying. */
 static void pool_trim(gs_heap_t *h, size_t limit)
 {
     while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
@@ -102,6 +102,20 @@ static void pool_trim(gs_heap_t *h, size_t limit)
         h->idle_bytes -= a->bytes;
         _gs_array_free(h, a);
     }
+}
+
+/* Give the allocator the pooled blocks whose bytes Go's allocations have
+ * taken whole, most recently pooled first: a block is freed once the pool
+ * without it still has limit Go bytes. Go's page allocator splits a free
+ * run and leaves the rest idle; a C block cannot be split, so one taken in
+ * part stays whole (the pool may exceed go_idle_bytes by less than one
+ * block), rather than a 16 B object costing a whole block of idle memory
+ * that the next allocation of the block's size then faults in afresh. */
+static void pool_give(gs_heap_t *h, size_t limit)
+{
+    while (h->idle_ != NULL && h->idle_go_bytes_ > limit &&
+           h->idle_go_bytes_ - h->idle_->go_bytes >= limit)
+        pool_trim(h, h->idle_go_bytes_ - h->idle_->go_bytes);
 }
 
 /* How many pooled blocks an allocation looks at for one of its exact size
@@ -257,9 +271,10 @@ static void mark_end(gs_heap_t *h)
             h->go_idle_bytes -= give;
             h->go_released_bytes += give;
             h->go_scavenged_bytes += give;
+            /* the pool gives up blocks for what is returned */
+            pool_trim(h, h->idle_go_bytes_ > give ? h->idle_go_bytes_ - give : 0);
         }
     }
-    pool_trim(h, h->go_idle_bytes);
 }
 
 void gs_heap_collect(gs_heap_t *h)
@@ -322,10 +337,12 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
         go_pace(h, bytes, tiny);
         add = go_add(h, bytes, tiny);
         /* The idle bytes this allocation will take: a pooled block of
-         * its size if there is one, else give the allocator the pooled
-         * blocks that stood for them, so it can reuse them. */
-        if (!tiny && h->go_idle_bytes >= add) *reuse = pool_take(h, bytes);
-        pool_trim(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
+         * its size if there is one (even when Go's idle memory is short
+         * of it: Go takes what there is, the rest grows the heap), else
+         * give the allocator the pooled blocks that stood for them, so
+         * it can reuse them. */
+        if (!tiny) *reuse = pool_take(h, bytes);
+        pool_give(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);
@@ -348,7 +365,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         (void)gs_go_roundupsize(size, &a->go_bytes);  /* checked in prepare */
         h->go_held_bytes += a->go_bytes;
         go_take(h, a->go_bytes);
-        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
         note_peaks(h);
         return;
     }
@@ -367,7 +384,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         t->objects = 0;
         h->go_held_bytes += GS_GO_TINY_SIZE;
         go_take(h, GS_GO_TINY_SIZE);
-        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
         /* mallocgc keeps whichever block has more room left. */
         if (h->tiny_ == NULL || size < h->tiny_off_) {
             h->tiny_ = t;
