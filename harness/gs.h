@@ -233,7 +233,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * here); forced and two-minute periodic collections; the sweeper (Go
  * frees a cycle's garbage lazily, so MemStats.HeapAlloc counts it a while
  * longer); Go's tiny block is closed at the start of a mark too (Go
- * closes it at the end only).
+ * closes it at the end only); Go's reuse of freed pages for an array of
+ * another size (its page allocator coalesces free runs): the model's C
+ * process reuses a pooled block for its own size only, else through the C
+ * allocator, which under the pinned glibc tuning unmaps blocks of 128 KiB
+ * and more when freed, so append's ever larger accumulator faults afresh
+ * in the model where Go reuses idle pages.
  *
  * The C process's own memory follows: garbage really stays allocated until
  * a collection, and the arrays a collection frees (all but tiny ones) are
@@ -246,7 +251,13 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * split, so the pool may exceed go_idle_bytes by less than one block); and
  * when the scavenger returns bytes, the pool frees blocks for as many. What
  * the allocator then does with a freed block (keep it, return it to the
- * system) is its own tuning's, not the scavenger's.
+ * system) is its own tuning's, not the scavenger's. A block the allocator
+ * gives anew is advised for transparent huge pages on its whole 2 MiB
+ * pages (mem_advise_huge), as Go advises heap memory it takes into use
+ * (sysUsed: fresh from the system or back from the scavenger): with THP
+ * in "madvise" or "always" mode, a large array then faults in 2 MiB at a
+ * time, in Go and in the model alike (Go's 16 MiB array: 8 faults, not
+ * 4096).
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
@@ -323,7 +334,8 @@ typedef struct gs_heap_s {
     gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
-    gs_array_t *idle_;           /* the idle pool, linked by next_free         */
+    gs_array_t *idle_;           /* the idle pool, newest first (next_free)    */
+    gs_array_t *idle_sizes_;     /* the newest pooled block of each size       */
     size_t idle_go_bytes_;       /* Go bytes of the pool, <= go_idle_bytes     */
 } gs_heap_t;
 

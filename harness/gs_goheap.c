@@ -90,16 +90,59 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
  * The idle pool
  * ------------------------------------------------------------------------ */
 
+/* The pool is one list, newest first (trimming frees the newest), and the
+ * newest block of each size heads a chain of its size, older ones after
+ * it: an allocation finds a block of its size in as many steps as the pool
+ * has sizes (the benchmarks' arrays come in few), wherever it lies. The
+ * newest block of the pool is always the head of its size's chain. */
+
+/* Put a freed block into the pool, as its newest. */
+static void pool_put(gs_heap_t *h, gs_array_t *a)
+{
+    gs_array_t *s;
+    a->next_free = h->idle_;
+    a->pool_prev = NULL;
+    if (h->idle_ != NULL) h->idle_->pool_prev = a;
+    h->idle_ = a;
+    for (s = h->idle_sizes_; s != NULL && s->bytes != a->bytes; s = s->size_next) {}
+    a->same_next = s;                       /* NULL: a size of its own */
+    a->size_prev = s != NULL ? s->size_prev : NULL;
+    a->size_next = s != NULL ? s->size_next : h->idle_sizes_;
+    if (s == NULL && h->idle_sizes_ != NULL) h->idle_sizes_->size_prev = a;
+    if (s != NULL && s->size_next != NULL) s->size_next->size_prev = a;
+    if (a->size_prev != NULL) a->size_prev->size_next = a;
+    else h->idle_sizes_ = a;
+    h->idle_go_bytes_ += a->go_bytes;
+    h->idle_arrays++;
+    h->idle_bytes += a->bytes;
+}
+
+/* Take a block that heads its size's chain out of the pool. */
+static void pool_remove(gs_heap_t *h, gs_array_t *a)
+{
+    gs_array_t *n = a->same_next;
+    if (a->pool_prev != NULL) a->pool_prev->next_free = a->next_free;
+    else h->idle_ = a->next_free;
+    if (a->next_free != NULL) a->next_free->pool_prev = a->pool_prev;
+    if (n != NULL) {                        /* the next of its size heads */
+        n->size_prev = a->size_prev;
+        n->size_next = a->size_next;
+    }
+    if (a->size_next != NULL) a->size_next->size_prev = n != NULL ? n : a->size_prev;
+    if (a->size_prev != NULL) a->size_prev->size_next = n != NULL ? n : a->size_next;
+    else h->idle_sizes_ = n != NULL ? n : a->size_next;
+    h->idle_go_bytes_ -= a->go_bytes;
+    h->idle_arrays--;
+    h->idle_bytes -= a->bytes;
+}
+
 /* Free pooled blocks, most recently pooled first, until the pool's Go bytes
  * are at most limit: for memory the scavenger returns, and for emptying. */
 static void pool_trim(gs_heap_t *h, size_t limit)
 {
     while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
         gs_array_t *a = h->idle_;
-        h->idle_ = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
-        h->idle_arrays--;
-        h->idle_bytes -= a->bytes;
+        pool_remove(h, a);
         _gs_array_free(h, a);
     }
 }
@@ -118,29 +161,18 @@ static void pool_give(gs_heap_t *h, size_t limit)
         pool_trim(h, h->idle_go_bytes_ - h->idle_->go_bytes);
 }
 
-/* How many pooled blocks an allocation looks at for one of its exact size
- * (the pool is newest first; the benchmarks' arrays come in few sizes). */
-#define POOL_SCAN 16
-
-/* Take a pooled block of exactly `bytes` out of the pool: its data, or
- * NULL when none of the first POOL_SCAN has that size. */
+/* Take the newest pooled block of exactly `bytes` out of the pool: its
+ * data, or NULL when the pool has none of that size. */
 static void *pool_take(gs_heap_t *h, size_t bytes)
 {
-    gs_array_t **link = &h->idle_, *a;
-    unsigned i;
+    gs_array_t *a;
     void *data;
-    for (i = 0; i < POOL_SCAN && *link != NULL; i++, link = &(*link)->next_free) {
-        a = *link;
-        if (a->bytes != bytes) continue;
-        *link = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
-        h->idle_arrays--;
-        h->idle_bytes -= a->bytes;
-        data = a->data;
-        _gs_hdr_recycle(h, a);
-        return data;
-    }
-    return NULL;
+    for (a = h->idle_sizes_; a != NULL && a->bytes != bytes; a = a->size_next) {}
+    if (a == NULL) return NULL;
+    pool_remove(h, a);
+    data = a->data;
+    _gs_hdr_recycle(h, a);
+    return data;
 }
 
 /* ------------------------------------------------------------------------
@@ -236,11 +268,7 @@ static void mark_end(gs_heap_t *h)
         h->garbage_arrays--;
         h->garbage_bytes -= a->bytes;
         if (t == NULL) {          /* to the idle pool, still allocated */
-            a->next_free = h->idle_;
-            h->idle_ = a;
-            h->idle_go_bytes_ += a->go_bytes;
-            h->idle_arrays++;
-            h->idle_bytes += a->bytes;
+            pool_put(h, a);
             continue;
         }
         if (--t->objects == 0) tiny_recycle(h, t);
