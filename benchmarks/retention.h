@@ -102,14 +102,16 @@ typedef struct ret_result_s {
     double held_cap;          /* their cap x elem, bytes                   */
     double held_reserved;     /* what malloc reserved for them, bytes      */
     double allocs_per_item;   /* allocations per item, timed batches       */
-    double faults_per_item;   /* minor page faults per item, timed batches */
+    double faults_per_item;   /* minor page faults per item, timed batches
+                                 (GC mode: every batch, see ret_measure)   */
 } ret_result_t;
 
 /* Measure case rc in this process: one untimed first batch from a heap
  * that has given its free memory back (peak RSS, held bytes), `warmup`
  * more seconds of untimed batches, then timed batches until min_time
  * seconds have passed (at least one): time, allocations and page faults
- * per item in the steady state. A case that does not fit the budget or
+ * per item in the steady state (with Go's GC, the page faults and the peak
+ * over every batch, per item of all). A case that does not fit the budget or
  * the memory available is skipped with the reason; -errno only when the
  * measurement itself could not be made. */
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,

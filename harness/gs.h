@@ -182,45 +182,82 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * The Go GC mode (gs_heap_set_gc, off by default). Off, an array is freed
  * the moment its last handle goes, as malloc would (reference counting).
  * In GC_GO mode the heap frees the way Go 1.19's collector does, at GOGC
- * percent:
+ * percent, in cycles of a concurrent mark:
  *   - an array whose last handle goes becomes garbage: it stays allocated
  *     (its memory stays in the process) and counts in go_garbage_bytes;
  *   - before an allocation that would take the heap (go_held_bytes +
- *     go_garbage_bytes) past go_goal_bytes, a collection frees all garbage
- *     (gs_heap_collect), then sets the next goal as Go's pacer does:
- *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being
- *     go_held_bytes after the collection (Go's heapMinimum scales with
- *     GOGC: 4 MiB at 100, 16 MiB at 400);
- *   - memory a collection frees is kept for reuse (go_idle_bytes, Go's
+ *     go_garbage_bytes) past go_trigger_bytes, a cycle starts marking
+ *     (gc_marking): the garbage at that moment is what the cycle frees
+ *     (go_mark_garbage_bytes). The program runs on while it marks, and
+ *     what it drops or allocates meanwhile survives the cycle (Go marks
+ *     the heap as it was at the start and allocates black): floating
+ *     garbage, freed by the next cycle;
+ *   - before an allocation that would take the heap past go_goal_bytes the
+ *     mark ends (Go paces its mark assists so that the mark ends as the
+ *     heap reaches the goal): the cycle's garbage is freed, and the next
+ *     goal and trigger are set as Go's pacer does. The goal is
+ *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being the heap
+ *     at the end less what the cycle freed (go_marked_bytes: live at the
+ *     start, plus everything allocated during the mark), and Go's
+ *     heapMinimum scaling with GOGC (4 MiB at 100, 16 MiB at 400). The
+ *     trigger is the goal less a runway of GS_GO_MARK_RUNWAY, kept within
+ *     Go's bounds, 45/64 to 61/64 of the way from marked to the goal (the
+ *     upper bound at least goal - 4 MiB);
+ *   - memory a cycle frees is kept for reuse (go_idle_bytes, Go's
  *     HeapIdle - HeapReleased): allocations take it first, then memory
  *     already returned to the system (go_released_bytes, which faults
  *     back in), and only then grow the heap;
- *   - after each collection the scavenger returns idle memory to the
+ *   - at the end of each cycle the scavenger returns idle memory to the
  *     system until what the heap retains (held + garbage + idle) is at
- *     most Go 1.19's scavenge goal: the heap in use at the collection
+ *     most Go 1.19's scavenge goal: the heap in use at the end of the mark
  *     (held + garbage before freeing, Go's lastHeapInUse) x new goal /
  *     last goal, plus 10 % (retainExtraPercent), rounded up to 4 KiB pages;
- *     nothing when within one page of it.
- * Left out: the concurrent cycle's trigger (Go starts marking at 70 to 95 %
- * of the way to the goal, and what is allocated or dropped during the mark
- * survives until the next cycle: the model collects exactly at the goal);
- * stacks and globals in the goal (a few KiB for these programs); the
- * scavenger's pace (about 1 % of one CPU, over seconds: the model releases
- * at once, as if it had caught up before the next cycle); span and page
- * fragmentation (free bytes of any size fit any allocation, so Go's
- * heap-growth scavenging never has anything to do here); forced and
- * two-minute periodic collections; the sweeper (Go frees a cycle's garbage
- * lazily, so MemStats.HeapAlloc counts it a while longer).
+ *     nothing when within one page of it;
+ *   - gs_heap_collect is runtime.GC(): the cycle under way ends, then a
+ *     whole cycle runs with nothing allocated during it.
+ * The runway: Go's is its cons/mark estimate (bytes the program allocates
+ * per byte the collector scans, from the CPU time each took in earlier
+ * cycles, smoothed) x 7/3 x the expected scan work; a measure of time the
+ * model cannot take. It takes the runway Go's pacer itself allows a cycle
+ * with next to no scan work (the trigger's upper bound for large heaps:
+ * goal - defaultHeapMinimum, 4 MiB), since every array here is
+ * pointer-free and Go scans only the slice headers, stacks and globals.
+ * (GODEBUG=gcpacertrace=1 on the retention benchmark: 0.5 MB of scan
+ * work, cons/mark 1.3 to 5.8, runways of 1.5 to 6.7 MB.)
+ * Left out: the runway's feedback, so Go's trigger moves from cycle to
+ * cycle where the model's does not; stacks and globals in the goal (a few
+ * hundred KiB); the scavenger's pace (about 1 % of one CPU, over seconds:
+ * the model releases at once, as if it had caught up before the next
+ * cycle); span and page fragmentation (free bytes of any size fit any
+ * allocation, so Go's heap-growth scavenging never has anything to do
+ * here); forced and two-minute periodic collections; the sweeper (Go
+ * frees a cycle's garbage lazily, so MemStats.HeapAlloc counts it a while
+ * longer); Go's tiny block is closed at the start of a mark too (Go
+ * closes it at the end only); Go's reuse of freed pages for an array of
+ * another size (its page allocator coalesces free runs): the model's C
+ * process reuses a pooled block for its own size only, else through the C
+ * allocator, which under the pinned glibc tuning unmaps blocks of 128 KiB
+ * and more when freed, so append's ever larger accumulator faults afresh
+ * in the model where Go reuses idle pages.
  *
  * The C process's own memory follows: garbage really stays allocated until
  * a collection, and the arrays a collection frees (all but tiny ones) are
  * kept allocated in an idle pool (idle_arrays, idle_bytes) standing for
- * go_idle_bytes: a pooled block is mem_free()d only when Go would have
- * reused or returned part of it, i.e. just before an allocation that takes
- * idle bytes (so the C allocator can reuse the block for it) or when the
- * scavenger releases, while the pool's Go bytes exceed go_idle_bytes. What
+ * go_idle_bytes. An allocation takes a pooled block of its own size if
+ * there is one (as Go reuses freed pages: no fault). Otherwise, just
+ * before an allocation that takes idle bytes, the pool frees the blocks
+ * Go's allocations have taken whole, so the C allocator can reuse them (a
+ * block taken in part stays: Go splits a free run, a C block cannot be
+ * split, so the pool may exceed go_idle_bytes by less than one block); and
+ * when the scavenger returns bytes, the pool frees blocks for as many. What
  * the allocator then does with a freed block (keep it, return it to the
- * system) is its own tuning's, not the scavenger's.
+ * system) is its own tuning's, not the scavenger's. A block the allocator
+ * gives anew is advised for transparent huge pages on its whole 2 MiB
+ * pages (mem_advise_huge), as Go advises heap memory it takes into use
+ * (sysUsed: fresh from the system or back from the scavenger): with THP
+ * in "madvise" or "always" mode, a large array then faults in 2 MiB at a
+ * time, in Go and in the model alike (Go's 16 MiB array: 8 faults, not
+ * 4096).
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
@@ -235,6 +272,12 @@ typedef enum gs_gc_e {
 
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
+
+/* The model's mark runway, bytes: a cycle starts marking when the heap is
+ * this far below its goal (within Go's trigger bounds): Go's
+ * defaultHeapMinimum, the runway Go's pacer allows a cycle with next to no
+ * scan work (see "The Go GC mode" above). */
+#define GS_GO_MARK_RUNWAY (4u << 20)
 
 typedef struct gs_heap_s {
     gs_policy_t policy;          /* growth policy of every append on this heap */
@@ -265,9 +308,15 @@ typedef struct gs_heap_s {
     size_t garbage_bytes;        /* their cap x elem, still allocated, bytes   */
     size_t go_garbage_bytes;     /* their Go bytes (tiny blocks whose objects
                                     are all garbage included)                 */
-    size_t go_goal_bytes;        /* heap goal: a collection runs before the
-                                    heap would pass it                        */
-    size_t go_marked_bytes;      /* go_held_bytes after the last collection    */
+    size_t go_goal_bytes;        /* heap goal: a mark ends before the heap
+                                    would pass it                             */
+    size_t go_trigger_bytes;     /* a cycle starts marking before the heap
+                                    would pass it                             */
+    int gc_marking;              /* a cycle is marking                         */
+    size_t go_mark_garbage_bytes; /* garbage at the start of the mark under
+                                    way: what its end frees (0 if none)      */
+    size_t go_marked_bytes;      /* what the last cycle marked: the heap at
+                                    its end less what it freed                */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
     size_t idle_arrays;          /* freed blocks the process still holds for
                                     go_idle_bytes (the idle pool)             */
@@ -275,16 +324,18 @@ typedef struct gs_heap_s {
     size_t go_released_bytes;    /* freed and returned by the scavenger        */
     size_t go_scavenge_goal_bytes; /* retained bytes the scavenger aims at;
                                     SIZE_MAX = none set                       */
-    uint64_t gc_cycles;          /* cumulative: collections                    */
+    uint64_t gc_cycles;          /* cumulative: cycles ended                   */
     uint64_t go_scavenged_bytes; /* cumulative: bytes the scavenger returned   */
     /* private */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
     gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
     gs_array_t *garbage_;        /* GC mode: the garbage, linked by next_free  */
+    gs_array_t *mark_garbage_;   /* the garbage the mark under way frees       */
     gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
-    gs_array_t *idle_;           /* the idle pool, linked by next_free         */
+    gs_array_t *idle_;           /* the idle pool, newest first (next_free)    */
+    gs_array_t *idle_sizes_;     /* the newest pooled block of each size       */
     size_t idle_go_bytes_;       /* Go bytes of the pool, <= go_idle_bytes     */
 } gs_heap_t;
 
@@ -311,8 +362,9 @@ int gs_heap_destroy(gs_heap_t *h);
  * range. */
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 
-/* runtime.GC(): in GC mode, collect now (free all garbage, set the next
- * goal, scavenge) whatever the heap's size; with GC off, nothing. Cannot
+/* runtime.GC(): in GC mode, end the cycle under way if any, then run a
+ * whole cycle (free all garbage, set the next goal and trigger, scavenge)
+ * whatever the heap's size; with GC off, nothing. Cannot
  * fail. Slices and the live figures do not change. NULL is a no-op. */
 void gs_heap_collect(gs_heap_t *h);
 

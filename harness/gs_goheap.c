@@ -90,50 +90,96 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
  * The idle pool
  * ------------------------------------------------------------------------ */
 
+/* The pool is one list, newest first (trimming frees the newest), and the
+ * newest block of each size heads a chain of its size, older ones after
+ * it: an allocation finds a block of its size in as many steps as the pool
+ * has sizes (the benchmarks' arrays come in few), wherever it lies. The
+ * newest block of the pool is always the head of its size's chain. */
+
+/* Put a freed block into the pool, as its newest. */
+static void pool_put(gs_heap_t *h, gs_array_t *a)
+{
+    gs_array_t *s;
+    a->next_free = h->idle_;
+    a->pool_prev = NULL;
+    if (h->idle_ != NULL) h->idle_->pool_prev = a;
+    h->idle_ = a;
+    for (s = h->idle_sizes_; s != NULL && s->bytes != a->bytes; s = s->size_next) {}
+    a->same_next = s;                       /* NULL: a size of its own */
+    a->size_prev = s != NULL ? s->size_prev : NULL;
+    a->size_next = s != NULL ? s->size_next : h->idle_sizes_;
+    if (s == NULL && h->idle_sizes_ != NULL) h->idle_sizes_->size_prev = a;
+    if (s != NULL && s->size_next != NULL) s->size_next->size_prev = a;
+    if (a->size_prev != NULL) a->size_prev->size_next = a;
+    else h->idle_sizes_ = a;
+    h->idle_go_bytes_ += a->go_bytes;
+    h->idle_arrays++;
+    h->idle_bytes += a->bytes;
+}
+
+/* Take a block that heads its size's chain out of the pool. */
+static void pool_remove(gs_heap_t *h, gs_array_t *a)
+{
+    gs_array_t *n = a->same_next;
+    if (a->pool_prev != NULL) a->pool_prev->next_free = a->next_free;
+    else h->idle_ = a->next_free;
+    if (a->next_free != NULL) a->next_free->pool_prev = a->pool_prev;
+    if (n != NULL) {                        /* the next of its size heads */
+        n->size_prev = a->size_prev;
+        n->size_next = a->size_next;
+    }
+    if (a->size_next != NULL) a->size_next->size_prev = n != NULL ? n : a->size_prev;
+    if (a->size_prev != NULL) a->size_prev->size_next = n != NULL ? n : a->size_next;
+    else h->idle_sizes_ = n != NULL ? n : a->size_next;
+    h->idle_go_bytes_ -= a->go_bytes;
+    h->idle_arrays--;
+    h->idle_bytes -= a->bytes;
+}
+
 /* Free pooled blocks, most recently pooled first, until the pool's Go bytes
- * are at most limit. */
+ * are at most limit: for memory the scavenger returns, and for emptying. */
 static void pool_trim(gs_heap_t *h, size_t limit)
 {
     while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
         gs_array_t *a = h->idle_;
-        h->idle_ = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
-        h->idle_arrays--;
-        h->idle_bytes -= a->bytes;
+        pool_remove(h, a);
         _gs_array_free(h, a);
     }
 }
 
-/* How many pooled blocks an allocation looks at for one of its exact size
- * (the pool is newest first; the benchmarks' arrays come in few sizes). */
-#define POOL_SCAN 16
+/* Give the allocator the pooled blocks whose bytes Go's allocations have
+ * taken whole, most recently pooled first: a block is freed once the pool
+ * without it still has limit Go bytes. Go's page allocator splits a free
+ * run and leaves the rest idle; a C block cannot be split, so one taken in
+ * part stays whole (the pool may exceed go_idle_bytes by less than one
+ * block), rather than a 16 B object costing a whole block of idle memory
+ * that the next allocation of the block's size then faults in afresh. */
+static void pool_give(gs_heap_t *h, size_t limit)
+{
+    while (h->idle_ != NULL && h->idle_go_bytes_ > limit &&
+           h->idle_go_bytes_ - h->idle_->go_bytes >= limit)
+        pool_trim(h, h->idle_go_bytes_ - h->idle_->go_bytes);
+}
 
-/* Take a pooled block of exactly `bytes` out of the pool: its data, or
- * NULL when none of the first POOL_SCAN has that size. */
+/* Take the newest pooled block of exactly `bytes` out of the pool: its
+ * data, or NULL when the pool has none of that size. */
 static void *pool_take(gs_heap_t *h, size_t bytes)
 {
-    gs_array_t **link = &h->idle_, *a;
-    unsigned i;
+    gs_array_t *a;
     void *data;
-    for (i = 0; i < POOL_SCAN && *link != NULL; i++, link = &(*link)->next_free) {
-        a = *link;
-        if (a->bytes != bytes) continue;
-        *link = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
-        h->idle_arrays--;
-        h->idle_bytes -= a->bytes;
-        data = a->data;
-        _gs_hdr_recycle(h, a);
-        return data;
-    }
-    return NULL;
+    for (a = h->idle_sizes_; a != NULL && a->bytes != bytes; a = a->size_next) {}
+    if (a == NULL) return NULL;
+    pool_remove(h, a);
+    data = a->data;
+    _gs_hdr_recycle(h, a);
+    return data;
 }
 
 /* ------------------------------------------------------------------------
- * Collection
+ * Collection: the trigger, the mark, its end
  * ------------------------------------------------------------------------ */
 
-/* Go's goal after a collection that left `marked` bytes live: marked x
+/* Go's goal after a cycle that marked `marked` bytes: marked x
  * (1 + GOGC/100), at least 4 MiB x GOGC/100 (integer arithmetic, as Go's
  * pacer). Overflow check: marked x gogc and the sum saturate at SIZE_MAX. */
 static size_t go_goal(size_t marked, unsigned gogc)
@@ -145,6 +191,34 @@ static size_t go_goal(size_t marked, unsigned gogc)
     else growth = marked * gogc / 100;
     goal = growth > SIZE_MAX - marked ? SIZE_MAX : marked + growth;
     return goal > minimum ? goal : (size_t)minimum;
+}
+
+/* Go 1.19's trigger bounds (gcControllerState.trigger): the trigger lies
+ * 45/64 (~0.7) to 61/64 (~0.95) of the way from marked to the goal, in
+ * Go's integer form; for goals over 4 MiB the upper bound is at least the
+ * goal less 4 MiB (defaultHeapMinimum, which does not scale with GOGC). */
+#define TRIGGER_DEN 64u
+#define TRIGGER_MIN_NUM 45u
+#define TRIGGER_MAX_NUM 61u
+
+/* The heap at which the next cycle starts marking: the goal less the
+ * runway, within Go's bounds. Go's runway is its cons/mark estimate (bytes
+ * allocated per byte scanned, measured in CPU time) x the expected scan
+ * work; the model has no clock, and takes the runway Go's pacer itself
+ * assumes for a cycle with next to no scan work, the heap minimum
+ * (GS_GO_MARK_RUNWAY): every array of the model is pointer-free. */
+static size_t go_trigger(size_t marked, size_t goal)
+{
+    size_t lo, hi, trigger;
+    if (marked >= goal) return goal;
+    lo = (goal - marked) / TRIGGER_DEN * TRIGGER_MIN_NUM + marked;
+    hi = (goal - marked) / TRIGGER_DEN * TRIGGER_MAX_NUM + marked;
+    if (goal > GS_GO_MARK_RUNWAY && goal - GS_GO_MARK_RUNWAY > hi)
+        hi = goal - GS_GO_MARK_RUNWAY;
+    trigger = goal > GS_GO_MARK_RUNWAY ? goal - GS_GO_MARK_RUNWAY : 0;
+    if (trigger < lo) trigger = lo;
+    if (trigger > hi) trigger = hi;
+    return trigger;
 }
 
 /* The scavenger's goal for what the heap retains after a collection, as
@@ -160,61 +234,126 @@ static size_t scavenge_goal(size_t inuse, size_t goal, size_t last_goal)
     return (s + GO_PHYS_PAGE - 1) & ~(size_t)(GO_PHYS_PAGE - 1);
 }
 
-void gs_heap_collect(gs_heap_t *h)
+/* A cycle starts marking: what is garbage now is what its end frees (its
+ * snapshot); everything else survives it, including arrays that die or
+ * are made while it marks (Go marks the heap as it was at the start, and
+ * allocates black). The current tiny block is closed, so no block of the
+ * snapshot can come back to life before the end. */
+static void mark_start(gs_heap_t *h)
+{
+    gs_array_t **tail = &h->mark_garbage_;
+    while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
+    *tail = h->garbage_;
+    h->garbage_ = NULL;
+    h->go_mark_garbage_bytes += h->go_garbage_bytes;
+    h->gc_marking = 1;
+    h->tiny_ = NULL;
+    h->tiny_off_ = 0;
+}
+
+/* The cycle's mark ends: the snapshot's garbage is freed (to the idle
+ * pool, tiny objects to their blocks), marked is the rest of the heap, and
+ * the next goal and trigger follow from it; then the scavenger. */
+static void mark_end(gs_heap_t *h)
 {
     gs_array_t *a, *next;
-    size_t inuse, last_goal, retained;
+    size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
 
-    if (h == NULL || h->gc != GS_GC_GO) return;
     inuse = h->go_held_bytes + h->go_garbage_bytes;   /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
 
-    for (a = h->garbage_; a != NULL; a = next) {
+    for (a = h->mark_garbage_; a != NULL; a = next) {
         gs_tiny_t *t = a->tiny;
         next = a->next_free;
+        h->garbage_arrays--;
+        h->garbage_bytes -= a->bytes;
         if (t == NULL) {          /* to the idle pool, still allocated */
-            a->next_free = h->idle_;
-            h->idle_ = a;
-            h->idle_go_bytes_ += a->go_bytes;
-            h->idle_arrays++;
-            h->idle_bytes += a->bytes;
+            pool_put(h, a);
             continue;
         }
         if (--t->objects == 0) tiny_recycle(h, t);
         _gs_array_free(h, a);
     }
-    h->garbage_ = NULL;
-    h->go_idle_bytes += h->go_garbage_bytes;
-    h->go_garbage_bytes = 0;
-    h->garbage_arrays = 0;
-    h->garbage_bytes = 0;
-    /* Go empties every P's cache at a cycle: the next tiny object opens a
-     * new block (the old one lives on through its objects). */
+    h->mark_garbage_ = NULL;
+    h->go_idle_bytes += freed;
+    h->go_garbage_bytes -= freed;
+    h->go_mark_garbage_bytes = 0;
+    h->gc_marking = 0;
+    /* Go empties every P's cache at the end of a cycle: the next tiny
+     * object opens a new block (the old one lives on through its objects). */
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
 
-    h->go_marked_bytes = h->go_held_bytes;
+    h->go_marked_bytes = h->go_held_bytes + h->go_garbage_bytes;
     h->go_goal_bytes = go_goal(h->go_marked_bytes, h->gogc);
+    h->go_trigger_bytes = go_trigger(h->go_marked_bytes, h->go_goal_bytes);
     h->gc_cycles++;
 
     h->go_scavenge_goal_bytes = SIZE_MAX;
     if (last_goal != 0) {
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
-        retained = h->go_held_bytes + h->go_idle_bytes;
+        retained = h->go_held_bytes + h->go_garbage_bytes + h->go_idle_bytes;
         if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
             size_t give = min_size(retained - goal, h->go_idle_bytes);
             h->go_scavenge_goal_bytes = goal;
             h->go_idle_bytes -= give;
             h->go_released_bytes += give;
             h->go_scavenged_bytes += give;
+            /* the pool gives up blocks for what is returned */
+            pool_trim(h, h->idle_go_bytes_ > give ? h->idle_go_bytes_ - give : 0);
         }
     }
-    pool_trim(h, h->go_idle_bytes);
+}
+
+void gs_heap_collect(gs_heap_t *h)
+{
+    if (h == NULL || h->gc != GS_GC_GO) return;
+    /* runtime.GC: the cycle under way finishes, then a whole one runs */
+    if (h->gc_marking) mark_end(h);
+    mark_start(h);
+    mark_end(h);
 }
 
 /* ------------------------------------------------------------------------
  * The calls from gs_slice.c
  * ------------------------------------------------------------------------ */
+
+/* The Go bytes an allocation of `bytes` adds to the heap now: its class or
+ * pages, a new tiny block, or nothing when it fits the current block. */
+static size_t go_add(const gs_heap_t *h, size_t bytes, int tiny)
+{
+    size_t off, add;
+    if (tiny) return tiny_fits(h, bytes, &off) ? 0 : GS_GO_TINY_SIZE;
+    /* bytes <= PTRDIFF_MAX, so rounding to a page cannot fail */
+    (void)gs_go_roundupsize(bytes, &add);
+    return add;
+}
+
+/* Whether heap + add > limit, written so that nothing can wrap. */
+static int passes(const gs_heap_t *h, size_t add, size_t limit)
+{
+    return add > limit || h->go_held_bytes + h->go_garbage_bytes > limit - add;
+}
+
+/* The cycle's steps before an allocation that adds `add`: a mark under
+ * way ends when the heap would pass the goal (Go paces its assists so
+ * that the mark ends there); one starts when the heap would pass the
+ * trigger; and if the heap would still pass the goal, that mark ends at
+ * once (a cycle with nothing allocated during it). */
+static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
+{
+    size_t add = go_add(h, bytes, tiny);
+    if (add == 0) return;
+    if (h->gc_marking && passes(h, add, h->go_goal_bytes)) {
+        mark_end(h);
+        add = go_add(h, bytes, tiny);
+    }
+    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes)) {
+        mark_start(h);
+        add = go_add(h, bytes, tiny);
+        if (passes(h, add, h->go_goal_bytes)) mark_end(h);
+    }
+}
 
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
 {
@@ -223,21 +362,15 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
 
     *reuse = NULL;
     if (h->gc == GS_GC_GO) {
-        if (tiny) add = tiny_fits(h, bytes, &off) ? 0 : GS_GO_TINY_SIZE;
-        /* bytes <= PTRDIFF_MAX, so rounding to a page cannot fail */
-        else (void)gs_go_roundupsize(bytes, &add);
-        /* heap + add > goal, written so that nothing can wrap */
-        if (add != 0 && (add > h->go_goal_bytes ||
-                         h->go_held_bytes + h->go_garbage_bytes >
-                             h->go_goal_bytes - add)) {
-            gs_heap_collect(h);
-            if (tiny) add = GS_GO_TINY_SIZE;   /* a collection ends the block */
-        }
+        go_pace(h, bytes, tiny);
+        add = go_add(h, bytes, tiny);
         /* The idle bytes this allocation will take: a pooled block of
-         * its size if there is one, else give the allocator the pooled
-         * blocks that stood for them, so it can reuse them. */
-        if (!tiny && h->go_idle_bytes >= add) *reuse = pool_take(h, bytes);
-        pool_trim(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
+         * its size if there is one (even when Go's idle memory is short
+         * of it: Go takes what there is, the rest grows the heap), else
+         * give the allocator the pooled blocks that stood for them, so
+         * it can reuse them. */
+        if (!tiny) *reuse = pool_take(h, bytes);
+        pool_give(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);
@@ -260,7 +393,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         (void)gs_go_roundupsize(size, &a->go_bytes);  /* checked in prepare */
         h->go_held_bytes += a->go_bytes;
         go_take(h, a->go_bytes);
-        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
         note_peaks(h);
         return;
     }
@@ -279,7 +412,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         t->objects = 0;
         h->go_held_bytes += GS_GO_TINY_SIZE;
         go_take(h, GS_GO_TINY_SIZE);
-        pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
         /* mallocgc keeps whichever block has more room left. */
         if (h->tiny_ == NULL || size < h->tiny_off_) {
             h->tiny_ = t;
@@ -367,7 +500,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
+    h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(0, h->go_goal_bytes) : 0;
     h->go_marked_bytes = 0;
+    h->gc_marking = 0;
+    h->go_mark_garbage_bytes = 0;
     h->go_idle_bytes = 0;
     h->go_released_bytes = 0;
     h->go_scavenge_goal_bytes = mode == GS_GC_GO ? SIZE_MAX : 0;

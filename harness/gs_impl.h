@@ -22,6 +22,12 @@ struct gs_array_s {
     size_t go_bytes;         /* Go bytes charged to this array alone: its
                                 size class or pages; 0 for a tiny object  */
     gs_tiny_t *tiny;         /* the tiny block it lives in, or NULL       */
+    /* while in the idle pool (gs_goheap.c): next_free links it to the
+     * block pooled before it, and */
+    gs_array_t *pool_prev;   /* the block pooled after it, or NULL        */
+    gs_array_t *same_next;   /* the block of its size pooled before it    */
+    gs_array_t *size_next;   /* the newest block of each pooled size, in  */
+    gs_array_t *size_prev;   /* a list of their own (only while newest)   */
 };
 
 /* The index of name in names[0..n), or -1: the one lookup behind every

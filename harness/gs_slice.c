@@ -131,6 +131,9 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     } else {
         rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
         if (rc < 0) return rc;
+        /* GC mode: fresh memory for Go's heap, which Go advises for huge
+         * pages as it takes it into use (gs.h, "The Go GC mode") */
+        if (h->gc == GS_GC_GO) (void)mem_advise_huge(data, bytes);
     }
 
     a = h->free_hdrs_;

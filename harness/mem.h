@@ -142,6 +142,16 @@ int mem_rss_now(int64_t *rss, int64_t *hwm);
  * can be allocated without swapping. */
 int mem_available(uint64_t *bytes);
 
+/* Ask for transparent huge pages on the whole huge pages (2 MiB on amd64,
+ * the kernel's hpage_pmd_size) inside [p, p + n): madvise(MADV_HUGEPAGE),
+ * as Go's runtime does on heap memory it takes into use (sysUsed). Pages
+ * already faulted in stay as they are; with THP "madvise" or "always" the
+ * first touch of such a huge page then faults in 2 MiB at once, with
+ * "never" nothing changes. 0 (also when no whole huge page is inside),
+ * -EOPNOTSUPP without THP, -EINVAL for NULL or a range that wraps, or
+ * madvise's -errno. */
+int mem_advise_huge(void *p, size_t n);
+
 /* ------------------------------------------------------------------------
  * The allocator underneath
  *

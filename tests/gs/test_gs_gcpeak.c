@@ -8,12 +8,12 @@
  * by real Go at some GOGC: its collections, its peak HeapAlloc (heap in
  * use) and its peak HeapSys - HeapReleased (retained). The same batch runs
  * on the model with gs_heap_set_gc(GS_GC_GO, GOGC), and the table prints
- * both. Go's collector is concurrent and paced by feedback, so the figures
- * cannot agree exactly, and the model, which collects exactly at the goal,
- * leaves out what makes Go's heap pass it (the mark runs while the program
- * allocates; what is allocated meanwhile survives the cycle and raises the
- * next goal; sweeping is lazy). The test checks one side only: the model
- * never holds more than Go's heap did, give or take 25 % (or 1 MiB).
+ * both. Go's collector is paced by feedback on CPU time (its trigger moves
+ * from cycle to cycle, its mark often ends before the goal), so the
+ * figures cannot agree exactly; the model starts each mark a fixed runway
+ * before the goal and ends it at the goal (gs.h). The test checks one side
+ * only: the model never holds more than Go's heap did, give or take 25 %
+ * (or 1 MiB).
  */
 #include "check.h"
 #include "gs.h"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -260,6 +261,24 @@ static void peak_present(void)
     CHECK(r.peak_delta >= 0);
 }
 
+/* Huge-page advice: arguments, a range with no whole huge page, and one
+ * with several (0, or -EOPNOTSUPP on a kernel without THP). */
+static void advise_huge(void)
+{
+    size_t n = 8u << 20;
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    int rc;
+    CHECK(p != MAP_FAILED);
+    CHECK_ERR(mem_advise_huge(NULL, 4096), -EINVAL);
+    CHECK_ERR(mem_advise_huge((void *)(UINTPTR_MAX - 10), 4096), -EINVAL);
+    rc = mem_advise_huge((char *)p + 1, 4096);
+    CHECK(rc == 0 || rc == -EOPNOTSUPP);
+    rc = mem_advise_huge(p, n);
+    CHECK(rc == 0 || rc == -EOPNOTSUPP);
+    munmap(p, n);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -269,7 +288,7 @@ int main(int argc, char **argv)
         CHECK_CASE(csv_bad_folders), CHECK_CASE(csv_full_disk_keeps_the_file_valid),
         CHECK_CASE(meta_and_run_id), CHECK_CASE(guard),
         CHECK_CASE(counting_allocator_is_exact), CHECK_CASE(peak_missing_says_why),
-        CHECK_CASE(peak_present),
+        CHECK_CASE(peak_present), CHECK_CASE(advise_huge),
     };
     char cmd[64];
     int rc;

@@ -1,0 +1,200 @@
+"""The model's Go GC mode (--gc=go) against real Go, case by case: peak RSS
+and page faults per item, model / Go, as the ratios of medians over
+repetitions.
+
+    cases = run_model(binary, flags, gogcs, reps, span, min_time, folder)
+    go = run_go(repo, flags, gogcs, reps, span, min_time, folder, model_rows)
+    table = compare(model_rows, go_rows)     # list of dicts, one per case
+    print(render(table, markdown=True)); print(summary(table))
+
+Both sides measure the same thing (results/README.md): VmHWM over whole
+batches from a heap given back, minus the RSS before; minor faults over
+those batches, per item. Two spans:
+
+  batches  (default) the same items on both sides: the model's first batch
+           and one timed batch (--benchmark_min_time tiny), Go's timed loop
+           of exactly 2 x M items (-benchtime=<2M>x, one process per case).
+           Faults per item then mean the same on both sides.
+  time     the run's usual span: --benchmark_min_time / -benchtime of
+           min_time seconds each; the model runs faster than Go, so the
+           heap's first faulting-in is spread over more items there.
+
+A case is "within" when |model - Go| <= max(25 % of Go, 1 MiB) for the
+peak, and <= 25 % of Go for page faults per item (the issue's bounds).
+"""
+
+import os
+import statistics
+import subprocess
+
+from . import gobench, results
+
+KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
+MIB = 1 << 20
+TOLERANCE = 0.25
+GO_ENV = {"GOPROXY": "off", "GOFLAGS": "-mod=mod", "GOMAXPROCS": "1"}
+
+
+class GcVsGoError(Exception):
+    """A run that failed; str() says which and why."""
+
+
+def _check(proc, what):
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr)[-1500:]
+        raise GcVsGoError(f"{what} exited {proc.returncode}: {tail}")
+    return proc.stdout
+
+
+def case_flags(sizes, kept, elems, strategies, budget):
+    """The flags that choose the cases, the same names on both sides."""
+    return [f"--sizes={sizes}", f"--kept={kept}", f"--elem={elems}",
+            f"--strategies={strategies}", f"--budget={budget}"]
+
+
+def run_model(binary, flags, gogcs, reps, span, min_time, folder):
+    """The model's rows (status ok) of one run of binary in folder."""
+    t = min_time if span == "time" else 1e-6
+    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}",
+           f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}",
+           f"--csv-dir={folder}", "--run-id=model"]
+    _check(subprocess.run(cmd, capture_output=True, text=True), binary)
+    csvs = [f for f in os.listdir(folder) if f.startswith("model") and f.endswith(".csv")]
+    if len(csvs) != 1:
+        raise GcVsGoError(f"{binary} wrote {len(csvs)} results files, not one")
+    return results.load(os.path.join(folder, csvs[0])).repetitions()
+
+
+def build_go(repo, folder):
+    """The Go benchmarks' test binary, built once into folder."""
+    exe = os.path.join(folder, "retention.test")
+    env = dict(os.environ, **GO_ENV)
+    _check(subprocess.run(["go", "test", "-c", "-o", exe, "."],
+                          cwd=os.path.join(repo, "benchmarks", "go"), env=env,
+                          capture_output=True, text=True), "go test -c")
+    return exe
+
+
+def _go_flags(flags):
+    return ["-" + f[2:] for f in flags]        # --sizes=x -> -sizes=x
+
+
+def run_go(exe, flags, gogcs, reps, span, min_time, model_rows):
+    """Go's result rows: every repetition a process of its own (-count=1);
+    with span "batches", one process per case with -benchtime=<2M>x."""
+    if span == "time":
+        jobs = [([f"-test.benchtime={min_time}s", "-test.bench", "^BenchmarkRetention$"], None)]
+    else:
+        jobs = []
+        for key in sorted({(r["strategy"], int(r["source_bytes"]),
+                            int(r["kept_bytes"]), int(r["items"]),
+                            int(r["elem_bytes"])) for r in model_rows}):
+            s, n, k, m, e = key
+            name = (f"^BenchmarkRetention$/^strategy={s}$/^N={n}$/^k={k}$"
+                    f"/^M={m}$/^elem={e}$")
+            jobs.append(([f"-test.benchtime={2 * m}x", "-test.bench", name], key))
+    rows = []
+    for gogc in gogcs.split(","):
+        env = dict(os.environ, **GO_ENV, GOGC=gogc)
+        for _ in range(reps):
+            for extra, _key in jobs:
+                cmd = [exe, "-test.run", "^$", "-test.count=1", "-test.benchmem",
+                       *extra, *_go_flags(flags)]
+                out = _check(subprocess.run(cmd, env=env, capture_output=True,
+                                            text=True), " ".join(cmd[:6]))
+                run = gobench.parse(out, "go test")
+                rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
+    return rows
+
+
+def _num(v):
+    return float(v) if v not in ("", None) else None
+
+
+def medians(rows):
+    """Per case: the medians of peak RSS, faults per item and held bytes."""
+    groups = {}
+    for r in rows:
+        key = (r["strategy"], int(float(r["source_bytes"])),
+               int(float(r["kept_bytes"])), int(float(r["elem_bytes"])),
+               int(float(r["gogc"])))
+        groups.setdefault(key, []).append(r)
+    out = {}
+    for key, rs in groups.items():
+        fig = {}
+        for col in ("peak_rss_delta_bytes", "page_faults_per_item", "held_bytes",
+                    "items"):
+            vals = [_num(r[col]) for r in rs if _num(r[col]) is not None]
+            fig[col] = statistics.median(vals) if vals else None
+        fig["n"] = len(rs)
+        out[key] = fig
+    return out
+
+
+def compare(model_rows, go_rows):
+    """One dict per case both sides have: the figures and ratios."""
+    m, g = medians(model_rows), medians(go_rows)
+    table = []
+    for key in sorted(set(m) & set(g)):
+        a, b = m[key], g[key]
+        row = dict(zip(KEY, key), items=int(a["items"]),
+                   rss_model=a["peak_rss_delta_bytes"], rss_go=b["peak_rss_delta_bytes"],
+                   pf_model=a["page_faults_per_item"], pf_go=b["page_faults_per_item"],
+                   held_equal=a["held_bytes"] == b["held_bytes"])
+        row["rss_ratio"] = (row["rss_model"] / row["rss_go"]
+                            if row["rss_model"] is not None and row["rss_go"] else None)
+        row["rss_within"] = (row["rss_ratio"] is not None and
+                             abs(row["rss_model"] - row["rss_go"]) <=
+                             max(TOLERANCE * row["rss_go"], MIB))
+        row["pf_ratio"] = (row["pf_model"] / row["pf_go"]
+                           if row["pf_model"] is not None and row["pf_go"] else None)
+        row["pf_within"] = (row["pf_ratio"] is not None and
+                            abs(row["pf_ratio"] - 1) <= TOLERANCE)
+        table.append(row)
+    return table
+
+
+def _f(v, fmt):
+    return "-" if v is None else format(v, fmt)
+
+
+def render(table, markdown=False):
+    """The table as text: one line per case."""
+    head = ["strategy", "N", "k", "elem", "GOGC", "M", "peak MiB model", "Go",
+            "ratio", "faults/item model", "Go", "ratio"]
+    lines = []
+    for r in table:
+        lines.append([r["strategy"], str(r["source_bytes"]), str(r["kept_bytes"]),
+                      str(r["elem_bytes"]), str(r["gogc"]), str(r["items"]),
+                      _f(r["rss_model"] and r["rss_model"] / MIB, ".1f"),
+                      _f(r["rss_go"] and r["rss_go"] / MIB, ".1f"),
+                      _f(r["rss_ratio"], ".2f") + ("" if r["rss_within"] else " *"),
+                      _f(r["pf_model"], ".3g"), _f(r["pf_go"], ".3g"),
+                      _f(r["pf_ratio"], ".2f") + ("" if r["pf_within"] else " *")])
+    if markdown:
+        out = ["| " + " | ".join(head) + " |",
+               "|" + "|".join("---" if i < 1 else "--:" for i in range(len(head))) + "|"]
+        out += ["| " + " | ".join(cells) + " |" for cells in lines]
+        return "\n".join(out)
+    widths = [max(len(c) for c in col) for col in zip(head, *lines)]
+    fmt = "  ".join("{:<%d}" % w if i == 0 else "{:>%d}" % w
+                    for i, w in enumerate(widths))
+    return "\n".join(fmt.format(*cells) for cells in [head] + lines)
+
+
+def summary(table):
+    """Per GOGC: cases within, median ratios; and held bytes equal."""
+    out = []
+    for gogc in sorted({r["gogc"] for r in table}):
+        rs = [r for r in table if r["gogc"] == gogc]
+        rr = [r["rss_ratio"] for r in rs if r["rss_ratio"] is not None]
+        pr = [r["pf_ratio"] for r in rs if r["pf_ratio"] is not None]
+        out.append(
+            f"GOGC {gogc}: peak RSS within 25 %/1 MiB in "
+            f"{sum(r['rss_within'] for r in rs)} of {len(rs)} "
+            f"(model/Go median {_f(statistics.median(rr) if rr else None, '.2f')}, "
+            f"{_f(min(rr) if rr else None, '.2f')}-{_f(max(rr) if rr else None, '.2f')}); "
+            f"faults per item within 25 % in {sum(r['pf_within'] for r in rs)} "
+            f"of {len(rs)} (median {_f(statistics.median(pr) if pr else None, '.2f')}); "
+            f"held bytes equal in {sum(r['held_equal'] for r in rs)} of {len(rs)}")
+    return "\n".join(out)

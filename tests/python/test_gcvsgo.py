@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Tests of slicebench.gcvsgo (scripts/gc-vs-go) without running either
+side: medians, ratios and the issue's bounds on hand-made rows, and the Go
+rows of a committed go test output.
+
+Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo.py [-v]
+"""
+
+import os
+import sys
+import unittest
+
+sys.dont_write_bytecode = True
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+
+from slicebench import gcvsgo, gobench  # noqa: E402
+
+FIXTURE = os.path.join(REPO, "tests", "fixtures", "go", "retention.txt")
+MIB = 1 << 20
+
+
+def row(strategy, peak, faults, held=1000, gogc=100, n=4096, k=16):
+    return {"strategy": strategy, "source_bytes": n, "kept_bytes": k,
+            "elem_bytes": 1, "gogc": gogc, "items": 8, "held_bytes": held,
+            "peak_rss_delta_bytes": peak, "page_faults_per_item": faults}
+
+
+class Compare(unittest.TestCase):
+    def test_medians_ratios_and_bounds(self):
+        model = [row("copy", 10 * MIB, 1.0), row("copy", 12 * MIB, 1.2),
+                 row("copy", 40 * MIB, 9.0),
+                 row("retain", 100 * MIB, 2.0), row("retain", 100 * MIB, 2.0)]
+        go = [row("copy", 8 * MIB, 1.0), row("copy", 8 * MIB, 1.0),
+              row("retain", 60 * MIB, 1.0, held=999)]
+        table = {r["strategy"]: r for r in gcvsgo.compare(model, go)}
+        copy, retain = table["copy"], table["retain"]
+        self.assertEqual(copy["rss_model"], 12 * MIB)           # median of 3
+        self.assertAlmostEqual(copy["rss_ratio"], 1.5)
+        self.assertFalse(copy["rss_within"])                    # 4 MiB over
+        self.assertAlmostEqual(copy["pf_ratio"], 1.2)
+        self.assertTrue(copy["pf_within"])
+        self.assertTrue(copy["held_equal"])
+        self.assertFalse(retain["rss_within"])
+        self.assertFalse(retain["pf_within"])
+        self.assertFalse(retain["held_equal"])
+        text = gcvsgo.summary(list(table.values()))
+        self.assertIn("GOGC 100: peak RSS within 25 %/1 MiB in 0 of 2", text)
+        self.assertIn("faults per item within 25 % in 1 of 2", text)
+        self.assertIn("held bytes equal in 1 of 2", text)
+
+    def test_one_mib_is_within(self):
+        table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
+        self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
+
+    def test_only_cases_on_both_sides(self):
+        table = gcvsgo.compare([row("copy", MIB, 1), row("copy", MIB, 1, gogc=400)],
+                               [row("copy", MIB, 1)])
+        self.assertEqual([r["gogc"] for r in table], [100])
+
+    def test_render(self):
+        table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
+        md = gcvsgo.render(table, markdown=True).splitlines()
+        self.assertTrue(md[0].startswith("| strategy | N | k |"))
+        self.assertEqual(md[2], "| copy | 4096 | 16 | 1 | 100 | 8 | 3.0 | 2.0 | 1.50 | 0.5 | 0.5 | 1.00 |")
+        self.assertIn("1.50", gcvsgo.render(table))
+
+    def test_go_rows(self):
+        with open(FIXTURE) as f:
+            rows = gobench.rows(gobench.parse(f.read(), FIXTURE), "go")
+        ok = [r for r in rows if r["status"] == "ok"]
+        m = gcvsgo.medians(ok)
+        self.assertTrue(m)
+        for fig in m.values():
+            self.assertGreaterEqual(fig["n"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
