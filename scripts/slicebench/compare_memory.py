@@ -4,7 +4,9 @@ A memory figure (held_bytes, peak_rss_delta_bytes, allocs_per_item) is
 either exact, the same in every repetition of a side (held bytes, the C
 model's allocation counts), or it varies from process to process (Go's
 peak RSS and allocations move with its collector; RSS with the kernel's
-counters). An exact figure that moves past the thresholds has changed.
+counters). An exact figure, or one that varies by no more than its floor
+(the precision it is judged to: peak RSS within the kernel's counter
+batches), that moves past the thresholds has changed.
 A varying one is a sample like a time, and a gate that judged it by its
 medians alone would raise a false alarm in some row of nearly every
 comparison of two runs of one build: it also needs a robust t-test (on the
@@ -58,7 +60,9 @@ def memory_stats(figure, b, n, opt, precision=0.0):
     if figure == "peak_rss_delta_bytes":
         floor = max(floor, precision)
     spread = max(max(b) - min(b), max(n) - min(n))
-    ms.varies = spread > 0
+    # Variation within the floor (peak RSS within the kernel's precision)
+    # is the measurement's own: the floor already covers it.
+    ms.varies = spread > floor
     ms.past_thresholds = (abs(ms.change_pct) > opt.mem_threshold
                           and abs(ms.change_abs) > floor
                           and abs(ms.change_abs) > spread)
