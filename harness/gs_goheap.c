@@ -37,7 +37,7 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-static void note_peaks(gs_heap_t *h)
+void _gs_go_note_peaks(gs_heap_t *h)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes;
     if (h->go_held_bytes > h->peak_go_held_bytes)
@@ -261,7 +261,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         h->go_held_bytes += a->go_bytes;
         go_take(h, a->go_bytes);
         pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
-        note_peaks(h);
+        _gs_go_note_peaks(h);
         return;
     }
     if (tiny_fits(h, size, &off)) {
@@ -289,7 +289,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     t->live++;
     t->objects++;
     a->tiny = t;
-    note_peaks(h);
+    _gs_go_note_peaks(h);
 }
 
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
