@@ -233,7 +233,10 @@ int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
 
 void keep_release(gs_slice_t *keep, size_t n)
 {
-    for (size_t i = 0; i < n; i++) gs_release(&keep[i]);
+    /* a handle with no array is nil already (gs.h: releasing it is a
+     * no-op), as every one is after receive-only: no call for those */
+    for (size_t i = 0; i < n; i++)
+        if (keep[i].array != NULL) gs_release(&keep[i]);
 }
 
 /* The keep functions: k elements (ke) of src in *kept (nil on entry), or

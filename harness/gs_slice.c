@@ -127,7 +127,7 @@ HOT void array_count(gs_heap_t *h, gs_array_t *a, void *data, size_t elem,
     a->elem = elem;
     a->bytes = bytes;
     a->reserved = reserved;
-    a->refs = 0;
+    a->refs = 1;                     /* the caller's handle: handle_first */
     a->heap = h;
 
     h->live_arrays++;
@@ -165,7 +165,8 @@ APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     return 0;
 }
 
-/* A new array of cap (> 0) elements with refs == 0, counted in h.
+/* A new array of cap (> 0) elements, counted in h, with refs == 1 for the
+ * handle the caller makes of it next (and counts with handle_first).
  * Requires: cap * elem checked. On failure nothing has changed. The plain
  * case (a header at hand, GC off, not tiny: gs_impl.h) inline: the
  * allocation, the header and the counters, nothing else. */
@@ -228,6 +229,13 @@ void _gs_hdr_recycle(gs_heap_t *h, gs_array_t *a)
     h->free_hdrs_ = a;
 }
 
+/* The first handle of a new array a (refs already 1), of len elements. */
+HOT void handle_first(gs_heap_t *h, gs_array_t *a, size_t len)
+{
+    h->live_slices++;
+    h->referenced_bytes += len * a->elem;
+}
+
 /* A handle of len elements starts referencing a, of heap h. */
 HOT void handle_on(gs_heap_t *h, gs_array_t *a, size_t len)
 {
@@ -287,7 +295,7 @@ int gs_make(gs_heap_t *h, size_t elem, size_t len, size_t cap,
     }
     rc = array_new(h, elem, cap, 1, &a);
     if (rc < 0) return rc;
-    handle_on(h, a, len);
+    handle_first(h, a, len);
     out->data = a->data;
     out->len = len;
     out->cap = cap;
@@ -346,7 +354,7 @@ APART int append_grow(gs_heap_t *h, gs_slice_t *s, const void *elems,
     if (a->bytes > bytes) memset(a->data + bytes, 0, a->bytes - bytes);
 
     old = s->array;
-    handle_on(h, a, newlen);
+    handle_first(h, a, newlen);
     if (old != NULL) handle_off(h, old, s->len);
     h->grows++;
     s->data = a->data;
@@ -423,7 +431,7 @@ int gs_clone(gs_heap_t *h, const gs_slice_t *s, gs_slice_t *out)
         rc = array_new(h, s->elem, s->len, 0, &a);
         if (rc < 0) return rc;
         memcpy(a->data, s->data, bytes);
-        handle_on(h, a, s->len);
+        handle_first(h, a, s->len);
         r.data = a->data;
         r.len = r.cap = s->len;
         r.array = a;
