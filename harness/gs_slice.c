@@ -190,9 +190,11 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
 /* Free a dead array's block and recycle its header. */
 HOT void array_free(gs_heap_t *h, gs_array_t *a)
 {
-    mem_free_usable(a->data, a->bytes, a->reserved);
-    a->next_free = h->free_hdrs_;
-    h->free_hdrs_ = a;
+    void *data = a->data;
+    size_t bytes = a->bytes, reserved = a->reserved;
+    a->next_free = h->free_hdrs_;       /* the header first: nothing of it */
+    h->free_hdrs_ = a;                  /* is needed across the free      */
+    mem_free_usable(data, bytes, reserved);
 }
 
 /* An array that was not plain died: Go's bytes (and the GC mode) decide
@@ -264,10 +266,11 @@ HOT void handle_len(gs_heap_t *h, gs_array_t *a, size_t old_len,
  * made by this layer (or was used after a struct copy went stale). */
 HOT int slice_ok(const gs_slice_t *s)
 {
-    if (s->elem == 0 || s->len > s->cap) return 0;
-    if ((s->data == NULL) != (s->cap == 0)) return 0;
-    if (s->array == NULL) return s->cap == 0;
-    return s->array->refs > 0 && s->elem == s->array->elem;
+    const gs_array_t *a = s->array;
+    if (s->len > s->cap || (s->data == NULL) != (s->cap == 0)) return 0;
+    if (a == NULL) return s->cap == 0 && s->elem != 0;
+    /* a live array's elem is > 0, so this also rules out elem == 0 */
+    return a->refs != 0 && s->elem == a->elem;
 }
 
 /* ------------------------------------------------------------------------
@@ -383,10 +386,15 @@ int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
 
     /* In place: overwrite s[len:newlen) in the shared array, which every
      * view reaching those positions sees. memmove, as elems may lie in this
-     * very array. */
-    memmove(s->data + s->len * s->elem, elems, n * s->elem);
-    handle_len(h, s->array, s->len, newlen);
-    s->len = newlen;
+     * very array. The counting first, so that nothing of s or its array
+     * has to be read again after the copy. */
+    {
+        unsigned char *to = s->data + s->len * s->elem;
+        size_t n_bytes = n * s->elem;
+        handle_len(h, s->array, s->len, newlen);
+        s->len = newlen;
+        memmove(to, elems, n_bytes);
+    }
     return 0;
 }
 
