@@ -10,7 +10,6 @@
 /* One backing array. Headers live in the heap's chunks, never alone. */
 struct gs_array_s {
     unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
-    size_t cap;              /* elements                                  */
     size_t elem;             /* bytes per element                         */
     size_t bytes;            /* cap x elem, as asked of the allocator     */
     size_t reserved;         /* mem_usable_size(data), bytes              */

@@ -119,11 +119,10 @@ HOT int elems_to_bytes(size_t n, size_t elem, size_t *bytes)
 /* Take the free header a (hdr_reserve's) for a new block and count the
  * array in h: everything of array_new but Go's bytes. */
 HOT void array_count(gs_heap_t *h, gs_array_t *a, void *data, size_t elem,
-                     size_t cap, size_t bytes, size_t reserved)
+                     size_t bytes, size_t reserved)
 {
     h->free_hdrs_ = a->next_free;
     a->data = data;
-    a->cap = cap;
     a->elem = elem;
     a->bytes = bytes;
     a->reserved = reserved;
@@ -159,7 +158,7 @@ APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
         if (rc < 0) return rc;
     }
     a = h->free_hdrs_;
-    array_count(h, a, data, elem, cap, bytes, reserved);
+    array_count(h, a, data, elem, bytes, reserved);
     _gs_go_charge(h, a);
     *out = a;
     return 0;
@@ -181,7 +180,7 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
         return array_new_full(h, elem, cap, zeroed, out);
     rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
     if (rc < 0) return rc;
-    array_count(h, a, data, elem, cap, bytes, reserved);
+    array_count(h, a, data, elem, bytes, reserved);
     _gs_go_charge_plain(h, a);
     *out = a;
     return 0;
