@@ -376,12 +376,15 @@ int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
     if (s->array != NULL && s->array->heap != h) return -EINVAL;
     if (n == 0) return 0;
     if (elems == NULL) return -EINVAL;
-    /* Overflow check: the new length, and the bytes of what is added. */
+    /* Overflow check: the new length, and, when it passes cap, its bytes
+     * (within cap they are within the array's, which fit). */
     if (n > SIZE_MAX - s->len) return -EOVERFLOW;
     newlen = s->len + n;
-    rc = elems_to_bytes(newlen, s->elem, &bytes);
-    if (rc < 0) return rc;
-    if (newlen > s->cap) return append_grow(h, s, elems, n, newlen, bytes);
+    if (newlen > s->cap) {
+        rc = elems_to_bytes(newlen, s->elem, &bytes);
+        if (rc < 0) return rc;
+        return append_grow(h, s, elems, n, newlen, bytes);
+    }
 
     /* In place: overwrite s[len:newlen) in the shared array, which every
      * view reaching those positions sees. memmove, as elems may lie in this
@@ -462,9 +465,11 @@ void gs_release(gs_slice_t *s)
     /* A handle with no array is nil already (gs.h's invariants): it is
      * left unwritten, so releasing a store of nil handles only reads it. */
     gs_array_t *a;
+    size_t len;
     if (s == NULL || (a = s->array) == NULL) return;
-    handle_off(a->heap, a, s->len);
-    *s = gs_nil(s->elem);
+    len = s->len;
+    *s = gs_nil(s->elem);     /* first: the free, if any, then ends the call */
+    handle_off(a->heap, a, len);
 }
 
 /* ------------------------------------------------------------------------
