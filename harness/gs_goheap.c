@@ -97,7 +97,7 @@ static void pool_trim(gs_heap_t *h, size_t limit)
     while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
         gs_array_t *a = h->idle_;
         h->idle_ = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
+        h->idle_go_bytes_ -= a->go.bytes;
         h->idle_arrays--;
         h->idle_bytes -= a->bytes;
         _gs_array_free(h, a);
@@ -119,7 +119,7 @@ static void *pool_take(gs_heap_t *h, size_t bytes)
         a = *link;
         if (a->bytes != bytes) continue;
         *link = a->next_free;
-        h->idle_go_bytes_ -= a->go_bytes;
+        h->idle_go_bytes_ -= a->go.bytes;
         h->idle_arrays--;
         h->idle_bytes -= a->bytes;
         data = a->data;
@@ -170,12 +170,12 @@ void gs_heap_collect(gs_heap_t *h)
     last_goal = h->go_goal_bytes;
 
     for (a = h->garbage_; a != NULL; a = next) {
-        gs_tiny_t *t = a->tiny;
+        gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
         next = a->next_free;
         if (t == NULL) {          /* to the idle pool, still allocated */
             a->next_free = h->idle_;
             h->idle_ = a;
-            h->idle_go_bytes_ += a->go_bytes;
+            h->idle_go_bytes_ += a->go.bytes;
             h->idle_arrays++;
             h->idle_bytes += a->bytes;
             continue;
@@ -254,12 +254,10 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     size_t off, size = a->bytes;
     gs_tiny_t *t;
 
-    a->tiny = NULL;
-    a->go_bytes = 0;
     if (!is_tiny(size)) {
-        (void)gs_go_roundupsize(size, &a->go_bytes);  /* checked in prepare */
-        h->go_held_bytes += a->go_bytes;
-        go_take(h, a->go_bytes);
+        (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
+        h->go_held_bytes += a->go.bytes;
+        go_take(h, a->go.bytes);
         pool_trim(h, h->go_idle_bytes);   /* done in prepare: no-op */
         _gs_go_note_peaks(h);
         return;
@@ -288,16 +286,16 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     }
     t->live++;
     t->objects++;
-    a->tiny = t;
+    a->go.block = t;
     _gs_go_note_peaks(h);
 }
 
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
 {
-    gs_tiny_t *t = a->tiny;
+    gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
     if (h->gc != GS_GC_GO) {
         if (t == NULL) {
-            h->go_held_bytes -= a->go_bytes;
+            h->go_held_bytes -= a->go.bytes;
         } else {
             t->live--;
             if (--t->objects == 0) {
@@ -308,8 +306,8 @@ int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
         return 1;
     }
     if (t == NULL) {
-        h->go_held_bytes -= a->go_bytes;
-        h->go_garbage_bytes += a->go_bytes;
+        h->go_held_bytes -= a->go.bytes;
+        h->go_garbage_bytes += a->go.bytes;
     } else if (--t->live == 0) {
         h->go_held_bytes -= GS_GO_TINY_SIZE;
         h->go_garbage_bytes += GS_GO_TINY_SIZE;

@@ -7,7 +7,8 @@
 
 #include "gs.h"
 
-/* One backing array. Headers live in the heap's chunks, never alone. */
+/* One backing array. Headers live in the heap's chunks, never alone: 64
+ * bytes each, one cache line, as a chunk is aligned to it (gs_slice.c). */
 struct gs_array_s {
     unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
     size_t elem;             /* bytes per element                         */
@@ -18,10 +19,19 @@ struct gs_array_s {
     gs_heap_t *heap;         /* the heap that counts it                   */
     gs_array_t *next_free;   /* free-list link while the header is free,
                                 garbage-list link while garbage           */
-    size_t go_bytes;         /* Go bytes charged to this array alone: its
-                                size class or pages; 0 for a tiny object  */
-    gs_tiny_t *tiny;         /* the tiny block it lives in, or NULL       */
+    union {                  /* which one: _gs_array_is_tiny              */
+        size_t bytes;        /* not tiny: the Go bytes charged to it alone,
+                                its size class or pages                   */
+        gs_tiny_t *block;    /* tiny: the tiny block it lives in          */
+    } go;
 };
+
+/* Whether a lives in a tiny block of Go's heap (Go's tiny allocator takes
+ * every array of the model under 16 B: they are all pointer-free). */
+static inline int _gs_array_is_tiny(const gs_array_t *a)
+{
+    return a->bytes < GS_GO_TINY_SIZE;
+}
 
 /* The index of name in names[0..n), or -1: the one lookup behind every
  * *_parse of the layer's named lists (gs_growth.c). */
@@ -62,8 +72,7 @@ size_t _gs_go_tiny_align(size_t size);
  * then (a collection is invisible to slices). */
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse);
 
-/* Charge a new array (a->bytes set) in Go's bytes: sets a->go_bytes and
- * a->tiny. Cannot fail after _gs_go_prepare(h, a->bytes). */
+/* Charge a new array (a->bytes set) in Go's bytes: sets a->go. Cannot fail after _gs_go_prepare(h, a->bytes). */
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a);
 
 /* Raise peak_go_held_bytes, peak_go_heap_bytes and peak_go_retained_bytes
@@ -86,9 +95,8 @@ static inline int _gs_go_plain(const gs_heap_t *h, size_t bytes)
 /* _gs_go_charge for a plain array (a->bytes set). */
 static inline void _gs_go_charge_plain(gs_heap_t *h, gs_array_t *a)
 {
-    a->go_bytes = _gs_go_block_bytes(a->bytes);
-    a->tiny = NULL;
-    h->go_held_bytes += a->go_bytes;
+    a->go.bytes = _gs_go_block_bytes(a->bytes);
+    h->go_held_bytes += a->go.bytes;
     if (h->go_held_bytes > h->peak_go_held_bytes) _gs_go_note_peaks(h);
 }
 
@@ -96,13 +104,13 @@ static inline void _gs_go_charge_plain(gs_heap_t *h, gs_array_t *a)
  * empty heap, so the mode is still the one it was made in). */
 static inline int _gs_go_dead_is_plain(const gs_heap_t *h, const gs_array_t *a)
 {
-    return h->gc == GS_GC_OFF && a->tiny == NULL;
+    return h->gc == GS_GC_OFF && !_gs_array_is_tiny(a);
 }
 
 /* _gs_go_dead for a plain array: uncharge it; the caller frees it. */
 static inline void _gs_go_dead_plain(gs_heap_t *h, const gs_array_t *a)
 {
-    h->go_held_bytes -= a->go_bytes;
+    h->go_held_bytes -= a->go.bytes;
 }
 
 /* a's last handle went (the cap x elem counters already updated). With GC

@@ -38,13 +38,19 @@
 #define APART static
 #endif
 
-/* Headers come 64 to a malloc'd chunk, about 4 KiB. */
+/* Headers come 64 to a chunk, about 4 KiB, aligned to a cache line so that
+ * each header is one line of its own: a batch that keeps M arrays walks M
+ * headers when it makes them and again when it frees them. */
 #define GS_HDRS_PER_CHUNK 64
+#define GS_HDR_ALIGN 64
 
 struct gs_hdr_chunk_s {
-    gs_hdr_chunk_t *next;
     gs_array_t hdr[GS_HDRS_PER_CHUNK];
+    gs_hdr_chunk_t *next;
 };
+
+_Static_assert(sizeof(void *) != 8 || sizeof(gs_array_t) == GS_HDR_ALIGN,
+               "an array header is one cache line on 64-bit platforms");
 
 /* ------------------------------------------------------------------------
  * Heap
@@ -81,7 +87,9 @@ COLD int hdr_refill(gs_heap_t *h)
 {
     gs_hdr_chunk_t *c;
     size_t i;
-    c = malloc(sizeof *c);
+    /* aligned_alloc: a size that is a multiple of the alignment (C11) */
+    c = aligned_alloc(GS_HDR_ALIGN, (sizeof *c + GS_HDR_ALIGN - 1) &
+                                        ~(size_t)(GS_HDR_ALIGN - 1));
     if (c == NULL) return -ENOMEM;
     for (i = 0; i < GS_HDRS_PER_CHUNK; i++) {
         c->hdr[i].refs = 0;
