@@ -50,9 +50,9 @@ static uint16_t smallest_class(size_t bytes)
 void _gs_go_classes_build(void)
 {
     if (class_index_built) return;
-    for (size_t i = 0; i < sizeof _gs_go_size_by_8 / sizeof _gs_go_size_by_8[0]; i++)
+    for (size_t i = 0; i <= SMALL_CUTOFF / 8; i++)
         _gs_go_size_by_8[i] = smallest_class(i * 8 > 0 ? i * 8 : 1);
-    for (size_t i = 0; i < sizeof _gs_go_size_by_128 / sizeof _gs_go_size_by_128[0]; i++)
+    for (size_t i = 0; i <= (GS_GO_MAX_SMALL_SIZE - SMALL_CUTOFF) / 128; i++)
         _gs_go_size_by_128[i] = smallest_class(SMALL_CUTOFF + i * 128);
     class_index_built = 1;
 }
@@ -68,7 +68,7 @@ int gs_go_roundupsize(size_t bytes, size_t *rounded)
      * returns the size unrounded there; no slice can be that big anyway,
      * and the model reports it instead.) */
     if (bytes > SIZE_MAX - (GS_GO_PAGE_SIZE - 1)) return -EOVERFLOW;
-    _gs_go_classes_build();
+    if (!class_index_built) _gs_go_classes_build();
     *rounded = _gs_go_block_bytes(bytes);
     return 0;
 }

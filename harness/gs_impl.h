@@ -72,7 +72,8 @@ size_t _gs_go_tiny_align(size_t size);
  * then (a collection is invisible to slices). */
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse);
 
-/* Charge a new array (a->bytes set) in Go's bytes: sets a->go. Cannot fail after _gs_go_prepare(h, a->bytes). */
+/* Charge a new array (a->bytes set) in Go's bytes: sets a->go. Cannot fail
+ * after _gs_go_prepare(h, a->bytes). */
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a);
 
 /* Raise peak_go_held_bytes, peak_go_heap_bytes and peak_go_retained_bytes
