@@ -233,7 +233,10 @@ int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
 
 void keep_release(gs_slice_t *keep, size_t n)
 {
-    for (size_t i = 0; i < n; i++) gs_release(&keep[i]);
+    /* a handle with no array is nil already (gs.h: releasing it is a
+     * no-op), as every one is after receive-only: no call for those */
+    for (size_t i = 0; i < n; i++)
+        if (keep[i].array != NULL) gs_release(&keep[i]);
 }
 
 /* The keep functions: k elements (ke) of src in *kept (nil on entry), or
@@ -294,30 +297,37 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     const uint64_t grows = h->grows;
     const row_t *r = row(s);
     gs_slice_t acc;
-    size_t i, ne, ke;
+    size_t i, ne, ke, elem, items, source_bytes;
+    keep_fn *keep_one;
     int rc = keep_case_check(c);            /* first: it rules out elem 0 */
     if (rc) return rc;
     if (r == NULL) return -EINVAL;
-    ne = c->source_bytes / c->elem;
-    ke = c->kept_bytes / c->elem;
-    acc = gs_nil(c->elem);
+    /* the case in locals: the calls below cannot change them, so the loop
+     * need not read them again for every item */
+    elem = c->elem;
+    items = c->items;
+    source_bytes = c->source_bytes;
+    keep_one = r->keep;
+    ne = source_bytes / elem;
+    ke = c->kept_bytes / elem;
+    acc = gs_nil(elem);
 
     if (r->acc == KEEP_ACC_PRESIZED) {
-        rc = gs_make(h, c->elem, 0, c->items * ke, &acc);
+        rc = gs_make(h, elem, 0, items * ke, &acc);
         if (rc) return rc;
     }
-    for (i = 0; i < c->items; i++) {
+    for (i = 0; i < items; i++) {
         gs_slice_t src;
-        rc = gs_make(h, c->elem, ne, ne, &src);                 /* receive */
+        rc = gs_make(h, elem, ne, ne, &src);                    /* receive */
         if (rc) goto fail;
-        memset(src.data, (int)((fill + i) & 0xff), c->source_bytes);
+        memset(src.data, (int)((fill + i) & 0xff), source_bytes);
         bm_escape(src.data);
-        rc = r->keep(h, &src, ke, &keep[i], &acc);                 /* keep */
+        rc = keep_one(h, &src, ke, &keep[i], &acc);                /* keep */
         gs_release(&src);                                /* drop the source */
         if (rc) goto fail;
     }
     if (r->acc != KEEP_ACC_NONE) {
-        for (i = 0; i < c->items; i++) {
+        for (i = 0; i < items; i++) {
             rc = gs_sub(&acc, i * ke, (i + 1) * ke, &keep[i]);
             if (rc) goto fail;
         }

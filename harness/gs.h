@@ -165,8 +165,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *
  * The headers that describe arrays (the model's stand-in for the garbage
  * collector's own metadata) come from the heap's private free list, filled
- * in chunks with plain malloc: they are in no held_* figure and not in the
- * counting allocator's figures. Only array data is.
+ * in chunks with plain aligned_alloc: they are in no held_* figure and not
+ * in the counting allocator's figures. Only array data is.
  *
  * Go's bytes. Beside cap x elem (held_bytes), the heap counts what Go
  * 1.19's heap would hold for the same arrays (go_* fields): each array's

@@ -37,7 +37,7 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-static void note_peaks(gs_heap_t *h)
+void _gs_go_note_peaks(gs_heap_t *h)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes;
     if (h->go_held_bytes > h->peak_go_held_bytes)
@@ -112,7 +112,7 @@ static void pool_put(gs_heap_t *h, gs_array_t *a)
     if (s != NULL && s->size_next != NULL) s->size_next->size_prev = a;
     if (a->size_prev != NULL) a->size_prev->size_next = a;
     else h->idle_sizes_ = a;
-    h->idle_go_bytes_ += a->go_bytes;
+    h->idle_go_bytes_ += a->go.bytes;
     h->idle_arrays++;
     h->idle_bytes += a->bytes;
 }
@@ -131,7 +131,7 @@ static void pool_remove(gs_heap_t *h, gs_array_t *a)
     if (a->size_next != NULL) a->size_next->size_prev = n != NULL ? n : a->size_prev;
     if (a->size_prev != NULL) a->size_prev->size_next = n != NULL ? n : a->size_next;
     else h->idle_sizes_ = n != NULL ? n : a->size_next;
-    h->idle_go_bytes_ -= a->go_bytes;
+    h->idle_go_bytes_ -= a->go.bytes;
     h->idle_arrays--;
     h->idle_bytes -= a->bytes;
 }
@@ -157,8 +157,8 @@ static void pool_trim(gs_heap_t *h, size_t limit)
 static void pool_give(gs_heap_t *h, size_t limit)
 {
     while (h->idle_ != NULL && h->idle_go_bytes_ > limit &&
-           h->idle_go_bytes_ - h->idle_->go_bytes >= limit)
-        pool_trim(h, h->idle_go_bytes_ - h->idle_->go_bytes);
+           h->idle_go_bytes_ - h->idle_->go.bytes >= limit)
+        pool_trim(h, h->idle_go_bytes_ - h->idle_->go.bytes);
 }
 
 /* Take the newest pooled block of exactly `bytes` out of the pool: its
@@ -263,7 +263,7 @@ static void mark_end(gs_heap_t *h)
     last_goal = h->go_goal_bytes;
 
     for (a = h->mark_garbage_; a != NULL; a = next) {
-        gs_tiny_t *t = a->tiny;
+        gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
         next = a->next_free;
         h->garbage_arrays--;
         h->garbage_bytes -= a->bytes;
@@ -387,14 +387,12 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     size_t off, size = a->bytes;
     gs_tiny_t *t;
 
-    a->tiny = NULL;
-    a->go_bytes = 0;
     if (!is_tiny(size)) {
-        (void)gs_go_roundupsize(size, &a->go_bytes);  /* checked in prepare */
-        h->go_held_bytes += a->go_bytes;
-        go_take(h, a->go_bytes);
+        (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
+        h->go_held_bytes += a->go.bytes;
+        go_take(h, a->go.bytes);
         pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
-        note_peaks(h);
+        _gs_go_note_peaks(h);
         return;
     }
     if (tiny_fits(h, size, &off)) {
@@ -421,16 +419,16 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     }
     t->live++;
     t->objects++;
-    a->tiny = t;
-    note_peaks(h);
+    a->go.block = t;
+    _gs_go_note_peaks(h);
 }
 
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
 {
-    gs_tiny_t *t = a->tiny;
+    gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
     if (h->gc != GS_GC_GO) {
         if (t == NULL) {
-            h->go_held_bytes -= a->go_bytes;
+            h->go_held_bytes -= a->go.bytes;
         } else {
             t->live--;
             if (--t->objects == 0) {
@@ -441,8 +439,8 @@ int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
         return 1;
     }
     if (t == NULL) {
-        h->go_held_bytes -= a->go_bytes;
-        h->go_garbage_bytes += a->go_bytes;
+        h->go_held_bytes -= a->go.bytes;
+        h->go_garbage_bytes += a->go.bytes;
     } else if (--t->live == 0) {
         h->go_held_bytes -= GS_GO_TINY_SIZE;
         h->go_garbage_bytes += GS_GO_TINY_SIZE;

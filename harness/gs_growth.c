@@ -31,27 +31,29 @@ static const uint16_t go_class_bytes[] = {
 
 #define GO_CLASSES (sizeof go_class_bytes / sizeof go_class_bytes[0])
 
-/* The class index of every size, in steps of 8 B up to SMALL_CUTOFF and of
- * 128 B above it (every class boundary falls on such a step, as in Go's
- * own size_to_class8 and size_to_class128), filled once from the table. */
-#define SMALL_CUTOFF 1024u
-static uint8_t class_by_8[SMALL_CUTOFF / 8 + 1];
-static uint8_t class_by_128[(GS_GO_MAX_SMALL_SIZE - SMALL_CUTOFF) / 128 + 1];
+/* The block size of every request, in steps of 8 B up to SMALL_CUTOFF and
+ * of 128 B above it (every class boundary falls on such a step, as in Go's
+ * own size_to_class8 and size_to_class128), filled once from the table by
+ * _gs_go_classes_build (gs_impl.h, where _gs_go_block_bytes reads them). */
+#define SMALL_CUTOFF GS_GO_SMALL_CUTOFF
+uint16_t _gs_go_size_by_8[GS_GO_SMALL_CUTOFF / 8 + 1];
+uint16_t _gs_go_size_by_128[(GS_GO_MAX_SMALL_SIZE - GS_GO_SMALL_CUTOFF) / 128 + 1];
 static int class_index_built;
 
-static uint8_t smallest_class(size_t bytes)
+static uint16_t smallest_class(size_t bytes)
 {
-    uint8_t c = 0;
+    size_t c = 0;
     while (go_class_bytes[c] < bytes) c++;    /* bytes <= the largest class */
-    return c;
+    return go_class_bytes[c];
 }
 
-static void build_class_index(void)
+void _gs_go_classes_build(void)
 {
-    for (size_t i = 0; i < sizeof class_by_8; i++)
-        class_by_8[i] = smallest_class(i * 8 > 0 ? i * 8 : 1);
-    for (size_t i = 0; i < sizeof class_by_128; i++)
-        class_by_128[i] = smallest_class(SMALL_CUTOFF + i * 128);
+    if (class_index_built) return;
+    for (size_t i = 0; i <= SMALL_CUTOFF / 8; i++)
+        _gs_go_size_by_8[i] = smallest_class(i * 8 > 0 ? i * 8 : 1);
+    for (size_t i = 0; i <= (GS_GO_MAX_SMALL_SIZE - SMALL_CUTOFF) / 128; i++)
+        _gs_go_size_by_128[i] = smallest_class(SMALL_CUTOFF + i * 128);
     class_index_built = 1;
 }
 
@@ -62,20 +64,12 @@ int gs_go_roundupsize(size_t bytes, size_t *rounded)
         *rounded = 0;
         return 0;
     }
-    if (bytes < GS_GO_MAX_SMALL_SIZE) {
-        /* Smallest class >= bytes, by table: this runs for every array the
-         * model makes (its Go bytes), so one load, not a search. */
-        if (!class_index_built) build_class_index();
-        *rounded = go_class_bytes[bytes <= SMALL_CUTOFF
-                                      ? class_by_8[(bytes + 7) / 8]
-                                      : class_by_128[(bytes - SMALL_CUTOFF + 127) / 128]];
-        return 0;
-    }
-    /* Large objects get whole pages. Overflow check: bytes + page - 1 must
-     * fit in size_t. (Go returns the size unrounded here; no slice can be
-     * that big anyway, and the model reports it instead.) */
+    /* Overflow check: rounding up to a page must fit in size_t. (Go
+     * returns the size unrounded there; no slice can be that big anyway,
+     * and the model reports it instead.) */
     if (bytes > SIZE_MAX - (GS_GO_PAGE_SIZE - 1)) return -EOVERFLOW;
-    *rounded = (bytes + (GS_GO_PAGE_SIZE - 1)) & ~(size_t)(GS_GO_PAGE_SIZE - 1);
+    if (!class_index_built) _gs_go_classes_build();
+    *rounded = _gs_go_block_bytes(bytes);
     return 0;
 }
 

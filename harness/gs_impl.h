@@ -7,10 +7,10 @@
 
 #include "gs.h"
 
-/* One backing array. Headers live in the heap's chunks, never alone. */
+/* One backing array. Headers live in the heap's chunks, never alone
+ * (gs_slice.c). */
 struct gs_array_s {
     unsigned char *data;     /* block from mem_alloc*, exactly bytes long */
-    size_t cap;              /* elements                                  */
     size_t elem;             /* bytes per element                         */
     size_t bytes;            /* cap x elem, as asked of the allocator     */
     size_t reserved;         /* mem_usable_size(data), bytes              */
@@ -19,9 +19,11 @@ struct gs_array_s {
     gs_heap_t *heap;         /* the heap that counts it                   */
     gs_array_t *next_free;   /* free-list link while the header is free,
                                 garbage-list link while garbage           */
-    size_t go_bytes;         /* Go bytes charged to this array alone: its
-                                size class or pages; 0 for a tiny object  */
-    gs_tiny_t *tiny;         /* the tiny block it lives in, or NULL       */
+    union {                  /* which one: _gs_array_is_tiny              */
+        size_t bytes;        /* not tiny: the Go bytes charged to it alone,
+                                its size class or pages                   */
+        gs_tiny_t *block;    /* tiny: the tiny block it lives in          */
+    } go;
     /* while in the idle pool (gs_goheap.c): next_free links it to the
      * block pooled before it, and */
     gs_array_t *pool_prev;   /* the block pooled after it, or NULL        */
@@ -30,9 +32,38 @@ struct gs_array_s {
     gs_array_t *size_prev;   /* a list of their own (only while newest)   */
 };
 
+/* Whether a lives in a tiny block of Go's heap (Go's tiny allocator takes
+ * every array of the model under 16 B: they are all pointer-free). */
+static inline int _gs_array_is_tiny(const gs_array_t *a)
+{
+    return a->bytes < GS_GO_TINY_SIZE;
+}
+
 /* The index of name in names[0..n), or -1: the one lookup behind every
  * *_parse of the layer's named lists (gs_growth.c). */
 int _gs_name_index(const char *const names[], size_t n, const char *name);
+
+/* Go's size classes as two tables of block sizes (gs_growth.c): the block
+ * for a request of b bytes is _gs_go_size_by_8[(b + 7) / 8] up to
+ * GS_GO_SMALL_CUTOFF, _gs_go_size_by_128[(b - cutoff + 127) / 128] from
+ * there to GS_GO_MAX_SMALL_SIZE. Filled by _gs_go_classes_build, which
+ * gs_go_roundupsize and gs_heap_init call (it does nothing the second
+ * time), so that every array made on a heap finds them ready. */
+#define GS_GO_SMALL_CUTOFF 1024u
+extern uint16_t _gs_go_size_by_8[];
+extern uint16_t _gs_go_size_by_128[];
+void _gs_go_classes_build(void);
+
+/* gs_go_roundupsize, inline, for every array the model makes: requires
+ * 0 < bytes <= SIZE_MAX - (GS_GO_PAGE_SIZE - 1) (an array's bytes are at
+ * most PTRDIFF_MAX) and the tables built. */
+static inline size_t _gs_go_block_bytes(size_t bytes)
+{
+    if (bytes <= GS_GO_SMALL_CUTOFF) return _gs_go_size_by_8[(bytes + 7) / 8];
+    if (bytes < GS_GO_MAX_SMALL_SIZE)
+        return _gs_go_size_by_128[(bytes - GS_GO_SMALL_CUTOFF + 127) / 128];
+    return (bytes + (GS_GO_PAGE_SIZE - 1)) & ~(size_t)(GS_GO_PAGE_SIZE - 1);
+}
 
 /* The tiny allocator's offset alignment for an object of size (< 16)
  * bytes: 8, 4, 2 or 1 (gs_growth.c). */
@@ -47,9 +78,47 @@ size_t _gs_go_tiny_align(size_t size);
  * then (a collection is invisible to slices). */
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse);
 
-/* Charge a new array (a->bytes set) in Go's bytes: sets a->go_bytes and
- * a->tiny. Cannot fail after _gs_go_prepare(h, a->bytes). */
+/* Charge a new array (a->bytes set) in Go's bytes: sets a->go. Cannot fail
+ * after _gs_go_prepare(h, a->bytes). */
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a);
+
+/* Raise peak_go_held_bytes, peak_go_heap_bytes and peak_go_retained_bytes
+ * to the heap's figures now (gs_goheap.c). The peaks are ordered at all
+ * times (retained >= heap >= held), as the figures are, so with GC off
+ * (no garbage, nothing idle) only go_held_bytes passing peak_go_held_bytes
+ * can move any of them: _gs_go_charge_plain calls this only then. */
+void _gs_go_note_peaks(gs_heap_t *h);
+
+/* The plain case of Go's bytes, inline on every make and release: GC off
+ * and an array of at least GS_GO_TINY_SIZE bytes. Its Go bytes are its
+ * block alone (no tiny block, no collection, no idle pool to take from),
+ * so _gs_go_prepare has nothing to do and _gs_go_charge and _gs_go_dead
+ * come down to what _gs_go_charge_plain and _gs_go_dead_plain do. */
+static inline int _gs_go_plain(const gs_heap_t *h, size_t bytes)
+{
+    return h->gc == GS_GC_OFF && bytes >= GS_GO_TINY_SIZE;
+}
+
+/* _gs_go_charge for a plain array (a->bytes set). */
+static inline void _gs_go_charge_plain(gs_heap_t *h, gs_array_t *a)
+{
+    a->go.bytes = _gs_go_block_bytes(a->bytes);
+    h->go_held_bytes += a->go.bytes;
+    if (h->go_held_bytes > h->peak_go_held_bytes) _gs_go_note_peaks(h);
+}
+
+/* Whether a dead array was plain when made (a GC mode change needs an
+ * empty heap, so the mode is still the one it was made in). */
+static inline int _gs_go_dead_is_plain(const gs_heap_t *h, const gs_array_t *a)
+{
+    return h->gc == GS_GC_OFF && !_gs_array_is_tiny(a);
+}
+
+/* _gs_go_dead for a plain array: uncharge it; the caller frees it. */
+static inline void _gs_go_dead_plain(gs_heap_t *h, const gs_array_t *a)
+{
+    h->go_held_bytes -= a->go.bytes;
+}
 
 /* a's last handle went (the cap x elem counters already updated). With GC
  * off: uncharges it and returns 1, the caller frees it (_gs_array_free).

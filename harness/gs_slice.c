@@ -13,9 +13,11 @@
  * Cost: these helpers are the model's bookkeeping on every make, view,
  * append and release, measured against hand-written C by
  * benchmarks/overhead.c. They are forced inline (HOT), so a make is one
- * call into this file plus the allocator's; the rare path, a new chunk of
- * headers, is kept out of line (COLD), and so is a growing append (APART),
- * so that an append with room saves no registers for it.
+ * call into this file plus the allocator's; the rare paths are kept out of
+ * line, so that the common ones save no registers for them: a new chunk of
+ * headers (COLD), an array that is not plain (gs_impl.h: the Go GC mode or
+ * a tiny object, array_new_full and array_dead_full), and a growing append
+ * (APART). A plain array's Go bytes are counted inline (gs_impl.h).
  */
 #include "gs.h"
 #include "gs_impl.h"
@@ -36,13 +38,20 @@
 #define APART static
 #endif
 
-/* Headers come 64 to a malloc'd chunk, about 4 KiB. */
+/* Headers come 64 to a chunk, aligned to a cache line: a batch that keeps
+ * M arrays walks M headers when it makes them and again when it frees
+ * them. (A header is 96 bytes on 64-bit platforms: 64 for the array, 32
+ * for the links of the GC mode's idle pool.) */
 #define GS_HDRS_PER_CHUNK 64
+#define GS_HDR_ALIGN 64
 
 struct gs_hdr_chunk_s {
-    gs_hdr_chunk_t *next;
     gs_array_t hdr[GS_HDRS_PER_CHUNK];
+    gs_hdr_chunk_t *next;
 };
+
+_Static_assert(sizeof(gs_array_t) % sizeof(void *) == 0,
+               "array headers pack without padding");
 
 /* ------------------------------------------------------------------------
  * Heap
@@ -50,6 +59,7 @@ struct gs_hdr_chunk_s {
 
 void gs_heap_init(gs_heap_t *h, gs_policy_t policy)
 {
+    _gs_go_classes_build();          /* for _gs_go_block_bytes */
     memset(h, 0, sizeof *h);
     h->policy = policy;
 }
@@ -78,7 +88,9 @@ COLD int hdr_refill(gs_heap_t *h)
 {
     gs_hdr_chunk_t *c;
     size_t i;
-    c = malloc(sizeof *c);
+    /* aligned_alloc: a size that is a multiple of the alignment (C11) */
+    c = aligned_alloc(GS_HDR_ALIGN, (sizeof *c + GS_HDR_ALIGN - 1) &
+                                        ~(size_t)(GS_HDR_ALIGN - 1));
     if (c == NULL) return -ENOMEM;
     for (i = 0; i < GS_HDRS_PER_CHUNK; i++) {
         c->hdr[i].refs = 0;
@@ -113,10 +125,32 @@ HOT int elems_to_bytes(size_t n, size_t elem, size_t *bytes)
     return 0;
 }
 
-/* A new array of cap (> 0) elements with refs == 0, counted in h.
- * Requires: cap * elem checked. On failure nothing has changed. */
-HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
-                  gs_array_t **out)
+/* Take the free header a (hdr_reserve's) for a new block and count the
+ * array in h: everything of array_new but Go's bytes. */
+HOT void array_count(gs_heap_t *h, gs_array_t *a, void *data, size_t elem,
+                     size_t bytes, size_t reserved)
+{
+    h->free_hdrs_ = a->next_free;
+    a->data = data;
+    a->elem = elem;
+    a->bytes = bytes;
+    a->reserved = reserved;
+    a->refs = 1;                     /* the caller's handle: handle_first */
+    a->heap = h;
+
+    h->live_arrays++;
+    h->held_bytes += bytes;
+    h->held_reserved_bytes += reserved;
+    if (h->held_bytes > h->peak_held_bytes) h->peak_held_bytes = h->held_bytes;
+    h->arrays_made++;
+    h->bytes_made += bytes;
+}
+
+/* array_new in every case: a header chunk to malloc, the Go GC mode (a
+ * collection, a block from the idle pool) or a tiny object. Out of line:
+ * the plain case below does not save registers for it. */
+APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
+                         gs_array_t **out)
 {
     gs_array_t *a;
     void *data;
@@ -135,86 +169,119 @@ HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
          * pages as it takes it into use (gs.h, "The Go GC mode") */
         if (h->gc == GS_GC_GO) (void)mem_advise_huge(data, bytes);
     }
-
     a = h->free_hdrs_;
-    h->free_hdrs_ = a->next_free;
-    a->data = data;
-    a->cap = cap;
-    a->elem = elem;
-    a->bytes = bytes;
-    a->reserved = reserved;
-    a->refs = 0;
-    a->heap = h;
-
-    h->live_arrays++;
-    h->held_bytes += bytes;
-    h->held_reserved_bytes += a->reserved;
-    if (h->held_bytes > h->peak_held_bytes) h->peak_held_bytes = h->held_bytes;
+    array_count(h, a, data, elem, bytes, reserved);
     _gs_go_charge(h, a);
-    h->arrays_made++;
-    h->bytes_made += bytes;
     *out = a;
     return 0;
 }
 
-/* Drop one reference; the last frees the block and recycles the header,
- * or (GC mode) makes the array garbage. */
-HOT void array_unref(gs_array_t *a)
+/* A new array of cap (> 0) elements, counted in h, with refs == 1 for the
+ * handle the caller makes of it next (and counts with handle_first).
+ * Requires: cap * elem checked. On failure nothing has changed. The plain
+ * case (a header at hand, GC off, not tiny: gs_impl.h) inline: the
+ * allocation, the header and the counters, nothing else. */
+HOT int array_new(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
+                  gs_array_t **out)
 {
-    gs_heap_t *h = a->heap;
+    gs_array_t *a = h->free_hdrs_;
+    void *data;
+    size_t bytes = cap * elem, reserved;
+    int rc;
+    if (a == NULL || !_gs_go_plain(h, bytes))
+        return array_new_full(h, elem, cap, zeroed, out);
+    rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
+    if (rc < 0) return rc;
+    array_count(h, a, data, elem, bytes, reserved);
+    _gs_go_charge_plain(h, a);
+    *out = a;
+    return 0;
+}
+
+/* Free a dead array's block and recycle its header. */
+HOT void array_free(gs_heap_t *h, gs_array_t *a)
+{
+    void *data = a->data;
+    size_t bytes = a->bytes, reserved = a->reserved;
+    a->next_free = h->free_hdrs_;       /* the header first: nothing of it */
+    h->free_hdrs_ = a;                  /* is needed across the free      */
+    mem_free_usable(data, bytes, reserved);
+}
+
+/* An array that was not plain died: Go's bytes (and the GC mode) decide
+ * whether it is freed now. Out of line. */
+APART void array_dead_full(gs_heap_t *h, gs_array_t *a)
+{
+    if (_gs_go_dead(h, a)) array_free(h, a);
+}
+
+/* Drop one reference; the last frees the block and recycles the header,
+ * or (GC mode) makes the array garbage. h is a's heap. */
+HOT void array_unref(gs_heap_t *h, gs_array_t *a)
+{
     if (--a->refs != 0) return;
     h->live_arrays--;
     h->held_bytes -= a->bytes;
     h->held_reserved_bytes -= a->reserved;
-    if (_gs_go_dead(h, a)) _gs_array_free(h, a);
+    if (_gs_go_dead_is_plain(h, a)) {
+        _gs_go_dead_plain(h, a);
+        array_free(h, a);
+    } else {
+        array_dead_full(h, a);
+    }
 }
 
 void _gs_array_free(gs_heap_t *h, gs_array_t *a)
 {
-    mem_free_usable(a->data, a->bytes, a->reserved);
-    _gs_hdr_recycle(h, a);
+    array_free(h, a);
 }
 
 void _gs_hdr_recycle(gs_heap_t *h, gs_array_t *a)
 {
-    a->data = NULL;
-    a->heap = NULL;
     a->next_free = h->free_hdrs_;
     h->free_hdrs_ = a;
 }
 
-/* A handle of len elements starts referencing a. */
-HOT void handle_on(gs_array_t *a, size_t len)
+/* The first handle of a new array a (refs already 1), of len elements. */
+HOT void handle_first(gs_heap_t *h, gs_array_t *a, size_t len)
+{
+    h->live_slices++;
+    h->referenced_bytes += len * a->elem;
+}
+
+/* A handle of len elements starts referencing a, of heap h. */
+HOT void handle_on(gs_heap_t *h, gs_array_t *a, size_t len)
 {
     a->refs++;
-    a->heap->live_slices++;
-    a->heap->referenced_bytes += len * a->elem;
+    h->live_slices++;
+    h->referenced_bytes += len * a->elem;
 }
 
-/* A handle of len elements stops referencing a (which may die). */
-HOT void handle_off(gs_array_t *a, size_t len)
+/* A handle of len elements stops referencing a, of heap h (a may die). */
+HOT void handle_off(gs_heap_t *h, gs_array_t *a, size_t len)
 {
-    a->heap->live_slices--;
-    a->heap->referenced_bytes -= len * a->elem;
-    array_unref(a);
+    h->live_slices--;
+    h->referenced_bytes -= len * a->elem;
+    array_unref(h, a);
 }
 
-/* A referencing handle's len changes from old_len to new_len. */
-HOT void handle_len(gs_array_t *a, size_t old_len, size_t new_len)
+/* A referencing handle's len changes from old_len to new_len (either way:
+ * the difference wraps, and so the sum comes out exact). */
+HOT void handle_len(gs_heap_t *h, gs_array_t *a, size_t old_len,
+                    size_t new_len)
 {
-    gs_heap_t *h = a->heap;
-    h->referenced_bytes -= old_len * a->elem;
-    h->referenced_bytes += new_len * a->elem;
+    h->referenced_bytes += (new_len - old_len) * a->elem;
 }
 
 /* The handle invariants of gs.h, "Slices"; a handle breaking them was not
  * made by this layer (or was used after a struct copy went stale). */
 HOT int slice_ok(const gs_slice_t *s)
 {
-    if (s->elem == 0 || s->len > s->cap) return 0;
-    if ((s->data == NULL) != (s->cap == 0)) return 0;
-    if (s->array == NULL) return s->cap == 0;
-    return s->array->refs > 0 && s->elem == s->array->elem;
+    const gs_array_t *a = s->array;
+    if (s->len > s->cap || (s->data == NULL) != (s->cap == 0)) return 0;
+    if (a == NULL) return s->cap == 0 && s->elem != 0;
+    /* a live array's elem is > 0, so this also rules out elem == 0 */
+    return a->refs != 0 && s->elem == a->elem;
 }
 
 /* ------------------------------------------------------------------------
@@ -242,7 +309,7 @@ int gs_make(gs_heap_t *h, size_t elem, size_t len, size_t cap,
     }
     rc = array_new(h, elem, cap, 1, &a);
     if (rc < 0) return rc;
-    handle_on(a, len);
+    handle_first(h, a, len);
     out->data = a->data;
     out->len = len;
     out->cap = cap;
@@ -267,8 +334,8 @@ int gs_sub3(const gs_slice_t *s, size_t lo, size_t hi, size_t max,
     r.data = r.cap != 0 ? s->data + lo * s->elem : NULL;
 
     if (r.array != NULL) {
-        if (out == s) handle_len(r.array, s->len, r.len);
-        else handle_on(r.array, r.len);
+        if (out == s) handle_len(r.array->heap, r.array, s->len, r.len);
+        else handle_on(r.array->heap, r.array, r.len);
     }
     *out = r;
     return 0;
@@ -301,8 +368,8 @@ APART int append_grow(gs_heap_t *h, gs_slice_t *s, const void *elems,
     if (a->bytes > bytes) memset(a->data + bytes, 0, a->bytes - bytes);
 
     old = s->array;
-    handle_on(a, newlen);
-    if (old != NULL) handle_off(old, s->len);
+    handle_first(h, a, newlen);
+    if (old != NULL) handle_off(h, old, s->len);
     h->grows++;
     s->data = a->data;
     s->len = newlen;
@@ -321,19 +388,27 @@ int gs_append(gs_heap_t *h, gs_slice_t *s, const void *elems, size_t n)
     if (s->array != NULL && s->array->heap != h) return -EINVAL;
     if (n == 0) return 0;
     if (elems == NULL) return -EINVAL;
-    /* Overflow check: the new length, and the bytes of what is added. */
+    /* Overflow check: the new length, and, when it passes cap, its bytes
+     * (within cap they are within the array's, which fit). */
     if (n > SIZE_MAX - s->len) return -EOVERFLOW;
     newlen = s->len + n;
-    rc = elems_to_bytes(newlen, s->elem, &bytes);
-    if (rc < 0) return rc;
-    if (newlen > s->cap) return append_grow(h, s, elems, n, newlen, bytes);
+    if (newlen > s->cap) {
+        rc = elems_to_bytes(newlen, s->elem, &bytes);
+        if (rc < 0) return rc;
+        return append_grow(h, s, elems, n, newlen, bytes);
+    }
 
     /* In place: overwrite s[len:newlen) in the shared array, which every
      * view reaching those positions sees. memmove, as elems may lie in this
-     * very array. */
-    memmove(s->data + s->len * s->elem, elems, n * s->elem);
-    handle_len(s->array, s->len, newlen);
-    s->len = newlen;
+     * very array. The counting first, so that nothing of s or its array
+     * has to be read again after the copy. */
+    {
+        unsigned char *to = s->data + s->len * s->elem;
+        size_t n_bytes = n * s->elem;
+        handle_len(h, s->array, s->len, newlen);
+        s->len = newlen;
+        memmove(to, elems, n_bytes);
+    }
     return 0;
 }
 
@@ -378,13 +453,14 @@ int gs_clone(gs_heap_t *h, const gs_slice_t *s, gs_slice_t *out)
         rc = array_new(h, s->elem, s->len, 0, &a);
         if (rc < 0) return rc;
         memcpy(a->data, s->data, bytes);
-        handle_on(a, s->len);
+        handle_first(h, a, s->len);
         r.data = a->data;
         r.len = r.cap = s->len;
         r.array = a;
     }
     /* The copy exists; only now may s's old reference go. */
-    if (out == s && s->array != NULL) handle_off(s->array, s->len);
+    if (out == s && s->array != NULL)
+        handle_off(s->array->heap, s->array, s->len);
     *out = r;
     return 0;
 }
@@ -400,9 +476,12 @@ void gs_release(gs_slice_t *s)
 {
     /* A handle with no array is nil already (gs.h's invariants): it is
      * left unwritten, so releasing a store of nil handles only reads it. */
-    if (s == NULL || s->array == NULL) return;
-    handle_off(s->array, s->len);
-    *s = gs_nil(s->elem);
+    gs_array_t *a;
+    size_t len;
+    if (s == NULL || (a = s->array) == NULL) return;
+    len = s->len;
+    *s = gs_nil(s->elem);     /* first: the free, if any, then ends the call */
+    handle_off(a->heap, a, len);
 }
 
 /* ------------------------------------------------------------------------

@@ -20,8 +20,11 @@
 #ifndef SLICEBENCH_MEM_H
 #define SLICEBENCH_MEM_H
 
+#include <errno.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,12 +67,15 @@ void mem_free(void *p, size_t n);
  * gives the block's reserved size, as mem_usable_size would, in *usable:
  * for callers that keep it (the Go slice model's per-array figure), one
  * look-up in the allocator instead of two. Hand it back to
- * mem_free_usable, which then needs none. Same errors as mem_alloc. */
-int mem_alloc_usable(size_t n, int zeroed, void **out, size_t *usable);
+ * mem_free_usable, which then needs none. Same errors as mem_alloc.
+ * Inline (below). */
+static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
+                                   size_t *usable);
 
 /* mem_free for a block from mem_alloc_usable whose reserved size the caller
- * kept: n as asked for, usable as mem_alloc_usable reported it. */
-void mem_free_usable(void *p, size_t n, size_t usable);
+ * kept: n as asked for, usable as mem_alloc_usable reported it. Inline
+ * (below). */
+static inline void mem_free_usable(void *p, size_t n, size_t usable);
 
 /* Bytes the allocator reserved for a live block (>= its requested size). */
 size_t mem_usable_size(const void *p);
@@ -88,6 +94,53 @@ void mem_counts_reset(void);
 void mem_fail_arm(unsigned long successes);
 void mem_fail_disarm(void);
 int mem_fail_armed(void);           /* 1 while a failure is pending */
+
+/* ------------------------------------------------------------------------
+ * The counting allocator's hot path, inline
+ *
+ * The Go slice model allocates and frees every array through
+ * mem_alloc_usable and mem_free_usable, so these two are defined here, in
+ * the caller, over mem_count.c's counters and failure switch. The names
+ * ending in an underscore are private to them: read the counters with
+ * mem_counts_get, work the switch with mem_fail_arm.
+ * ------------------------------------------------------------------------ */
+
+extern mem_counts_t mem_counts_;      /* the counters (mem_count.c)        */
+extern int mem_fail_armed_;           /* 1 while a failure is pending      */
+
+/* The armed switch's decision for this allocation: 1 when it fails. */
+int mem_fail_now_(void);
+
+static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
+                                   size_t *usable)
+{
+    void *p;
+    size_t u;
+    if (n == 0) return -EINVAL;
+    if (mem_fail_armed_ && mem_fail_now_()) return -ENOMEM;
+    p = zeroed ? calloc(1, n) : malloc(n);
+    if (p == NULL) return -ENOMEM;
+    u = malloc_usable_size(p);
+    mem_counts_.allocs++;
+    mem_counts_.bytes_requested += n;
+    mem_counts_.bytes_reserved += u;
+    mem_counts_.live_requested += (int64_t)n;
+    mem_counts_.live_bytes += (int64_t)u;
+    if (mem_counts_.live_bytes > mem_counts_.peak_live_bytes)
+        mem_counts_.peak_live_bytes = mem_counts_.live_bytes;
+    *usable = u;
+    *out = p;
+    return 0;
+}
+
+static inline void mem_free_usable(void *p, size_t n, size_t usable)
+{
+    if (p == NULL) return;
+    mem_counts_.frees++;
+    mem_counts_.live_requested -= (int64_t)n;
+    mem_counts_.live_bytes -= (int64_t)usable;
+    free(p);
+}
 
 /* ------------------------------------------------------------------------
  * Process memory: peak RSS and page faults over one run
