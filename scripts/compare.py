@@ -31,8 +31,8 @@ change counts when above --mem-threshold percent and, for bytes, above
 --mem-floor bytes (peak RSS: above the larger of that and the kernel's RSS
 precision recorded in the files, rss_precision_bytes), and above the spread
 of either side's repetitions. A figure that varies between repetitions
-(Go's peak RSS moves with its collector) is also tested like a time (robust
-t-test, Holm-adjusted together with the time tests, U test). A row
+(Go's peak RSS moves with its collector) also needs a U test, Holm-adjusted
+together with the time tests (about 8 repetitions per side). A row
 regressed when it is "slower" or uses "more" memory. A warning says when
 BASE and NEW ran on different machines or with different settings.
 Method: scripts/slicebench/compare.py; JSON keys: compare_json.py.

@@ -63,9 +63,11 @@ Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     of either side's repetitions. A figure that is the same in every
     repetition (held bytes) needs nothing more. One that varies (Go's peak
     RSS and allocations move with its collector's timing) is a sample like
-    a time: it also needs a robust t-test on the values, Holm-adjusted
-    together with the time tests of every row (one family: every test that
-    can fail the comparison), and a U test that agrees. Verdict per
+    a time: it also needs a Mann-Whitney U test, Holm-adjusted together
+    with the time tests of every row (one family: every test that can fail
+    the comparison). Go's peak RSS is bimodal, so ranks, not medians and
+    MADs; with 5 repetitions per side no varying figure can pass (about 8
+    are needed). A figure varying within its floor counts as exact. Verdict per
     figure: "more", "less", "same", or "n/a" when a side lacks the figure.
 
 Regression and exit status
