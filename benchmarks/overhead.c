@@ -23,7 +23,10 @@
  *         --benchmark_enable_random_interleaving=true --benchmark_min_time=0.05
  *
  * The report gives medians of real and of CPU time per item, each side's
- * over its repetitions, and their ratios. On a shared machine prefer CPU
+ * over its repetitions, and their ratios; and each side's CPU time over
+ * its own receive-only's in the same case (xrecv): what the retention
+ * benchmark's summary reports as a strategy's cost, on the model and by
+ * hand. On a shared machine prefer CPU
  * time: a side's real time also counts the time it waited for a core.
  *
  * Cases: N of the retention benchmark's default sweep (64 B to 16 MiB),
@@ -482,10 +485,23 @@ static int by_case(const void *a, const void *b)
     return (x->k_bytes > y->k_bytes) - (x->k_bytes < y->k_bytes);
 }
 
+/* The median CPU time per item of receive-only in case c on one side
+ * (prefix), 0 when it was not measured. */
+static double receive_cpu(const char *prefix, const side_t *c)
+{
+    char family[64];
+    snprintf(family, sizeof family, "%s%s", prefix,
+             keep_strategy_name(KEEP_RECEIVE_ONLY));
+    return median_of(side_of(family, c->n_bytes, c->k_bytes, c->items), 1);
+}
+
 /* One line per case and strategy measured on both sides, by N and k:
  * medians of real time per item and their ratio, then the same for CPU
  * time (on a shared machine the steadier of the two: time spent waiting
- * for a core counts in neither side's). */
+ * for a core counts in neither side's), then the strategy's CPU time over
+ * receive-only's in the same case on each side: the "x" figures of the
+ * retention benchmark's summary and findings, and how far the model's
+ * bookkeeping moves them. */
 static void report_keep(void)
 {
     char family[64];
@@ -505,9 +521,11 @@ static void report_keep(void)
             if (!header++)
                 printf("\nslicebench/hand-written, medians per item "
                        "(target <= 1.10):\n"
-                       "%-13s %9s %9s %6s %11s %11s %6s %11s %11s %6s\n",
+                       "%-13s %9s %9s %6s %11s %11s %6s %11s %11s %6s"
+                       " %8s %8s\n",
                        "strategy", "N", "k", "M", "real sb", "real hand",
-                       "ratio", "cpu sb", "cpu hand", "ratio");
+                       "ratio", "cpu sb", "cpu hand", "ratio", "xrecv sb",
+                       "xrecv hd");
             printf("%-13s %9lld %9lld %6lld", name, (long long)m->n_bytes,
                    (long long)m->k_bytes, (long long)m->items);
             if (real[1] <= 0 || cpu[1] <= 0) {
@@ -517,8 +535,16 @@ static void report_keep(void)
             }
             outside_real += real[0] / real[1] > 1.10;
             outside_cpu += cpu[0] / cpu[1] > 1.10;
-            printf(" %9.1fns %9.1fns %6.3f %9.1fns %9.1fns %6.3f\n", real[0],
+            printf(" %9.1fns %9.1fns %6.3f %9.1fns %9.1fns %6.3f", real[0],
                    real[1], real[0] / real[1], cpu[0], cpu[1], cpu[0] / cpu[1]);
+            {
+                double rs = receive_cpu(model_prefix, m);
+                double rh = receive_cpu(hand_prefix, m);
+                if (rs > 0 && rh > 0)
+                    printf(" %7.2fx %7.2fx\n", cpu[0] / rs, cpu[1] / rh);
+                else
+                    printf(" %8s %8s\n", "-", "-");
+            }
         }
     if (header)
         printf("ratios above 1.10: %d in real time, %d in CPU time\n",
