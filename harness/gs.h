@@ -336,7 +336,9 @@ typedef struct gs_heap_s {
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
     gs_array_t *idle_;           /* the idle pool, newest first (next_free)    */
     gs_array_t *idle_sizes_;     /* the newest pooled block of each size       */
-    size_t idle_go_bytes_;       /* Go bytes of the pool, <= go_idle_bytes     */
+    size_t idle_go_bytes_;       /* Go bytes of the pool: go_idle_bytes plus
+                                    less than one block (a C block taken in
+                                    part by Go stays whole: pool_give)      */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an

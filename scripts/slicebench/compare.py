@@ -25,9 +25,11 @@ computed and shown, the verdict uses one)
       p        two-sided robust t-test on log times: the difference of
                the medians over a standard error from the median absolute
                deviation (see compare_stats.robust_log_p);
-      adj. p   p after Holm's correction over all rows of the comparison:
-               the chance that any row of an A/A comparison (no change
-               at all) is flagged stays at most alpha, however many rows;
+      adj. p   p after Holm's correction over all rows of the comparison
+               (and the memory figures that vary, below: one family of
+               every test that can fail it): the chance that any row of
+               an A/A comparison (no change at all) is flagged stays at
+               most alpha, however many rows;
       U p      two-sided Mann-Whitney U test, which must agree (a rank
                check that one outlier cannot fool);
       CI       the Hodges-Lehmann estimate of the change and its
@@ -45,8 +47,9 @@ computed and shown, the verdict uses one)
     0.1), the row cannot be flagged and the comparison says how many
     samples per side are needed (4 at alpha 0.05).
 
-    Measured (tests/python/test_compare_aa.py, on real samples of one
-    build, 56 rows of a --quick sweep, 1000 simulated comparisons each):
+    Measured on times alone (tests/python/test_compare_aa.py, judge_times
+    on real samples of one build, 56 rows of a --quick sweep, 1000
+    simulated comparisons each):
     an A/A comparison exits 1 in 2-3 % of runs with 5 or 10 samples per
     side; a 10 % slowdown of one row is caught in most rows with 10 per
     side (34 of 56 rows in at least 90 % of runs, median row 98 %), with 5
@@ -66,8 +69,10 @@ Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     a time: it also needs a Mann-Whitney U test, Holm-adjusted together
     with the time tests of every row (one family: every test that can fail
     the comparison). Go's peak RSS is bimodal, so ranks, not medians and
-    MADs; with 5 repetitions per side no varying figure can pass (about 8
-    are needed). A figure varying within its floor counts as exact. Verdict per
+    MADs: the smallest p of 5 vs 5 is 0.008, which cannot pass a
+    correction over more than 6 tests, and a warning then says so and how
+    many repetitions per side would do (9 for two default sweeps, 522
+    tests). A figure varying within its floor counts as exact. Verdict per
     figure: "more", "less", "same", or "n/a" when a side lacks the figure.
 
 Regression and exit status
@@ -428,6 +433,12 @@ def compare(base, new, options=None):
         _finish_row(row, bc, nc, opt)
 
     cmp.warnings = compare_meta.differences(base, new)
+    tests = (sum(1 for row in cmp.rows
+                 if row.times[opt.time].p_value is not None)
+             + sum(1 for ms in memory if ms.varies))
+    few_memory = compare_memory.too_few_warning(cmp.rows, tests, opt.alpha)
+    if few_memory:
+        cmp.warnings.append(few_memory)
     for row in cmp.rows:
         cmp.warnings.extend(row.warnings)
     _few_warning(cmp)

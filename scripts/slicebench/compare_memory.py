@@ -89,3 +89,27 @@ def decide(ms, p_adjusted, opt):
                    and p_adjusted < opt.alpha
                    and ms.u_p_value is not None and ms.u_p_value < opt.alpha)
     ms.verdict = (MORE if ms.change_abs > 0 else LESS) if changed else SAME
+
+
+def too_few_warning(rows, tests, alpha):
+    """One warning when the varying memory figures of `rows` (compare.Row)
+    cannot be flagged at all: the smallest p their numbers of repetitions
+    allow, times the `tests` of the comparison's family, is not below
+    alpha. None when they can, or when nothing varies."""
+    varying = [(row, ms) for row in rows for ms in row.memory.values()
+               if ms.varies]
+    if not varying:
+        return None
+    stuck = [(row, ms) for row, ms in varying
+             if st.min_two_sided_p(ms.n_base, ms.n_new) * tests >= alpha]
+    if not stuck:
+        return None
+    row, ms = stuck[0]
+    need = 2
+    while st.min_two_sided_p(need, need) * tests >= alpha:
+        need += 1
+    return (f"memory: {len(stuck)} figures vary from one repetition to the "
+            f"next (e.g. {ms.figure} of {row.label}); with as few as "
+            f"{ms.n_base} vs {ms.n_new} repetitions no change of theirs can "
+            f"pass the correction over the comparison's {tests} tests, so "
+            f"they are never flagged: about {need} per side are needed")

@@ -24,7 +24,7 @@ min_two_sided_p(n1, n2)
     significant; more repetitions are needed. samples_needed(alpha) is the
     smallest n per side with which it is below alpha (4 at 0.05).
 
-robust_log_p(base, new), robust_p(base, new, log=False)
+robust_log_p(base, new)
     The two-sided p-value of a robust t-test on log times: the difference
     of the medians over its standard error estimated from the median
     absolute deviation (MAD) of both samples, against Student's t with
@@ -115,22 +115,20 @@ def samples_needed(alpha):
     return n
 
 
-def robust_p(base, new, log=False):
-    """Two-sided p of the robust t-test on the values (any sign: a byte
-    delta, a count) or, log=True, on their logs (all values positive).
+def robust_log_p(base, new):
+    """Two-sided p of the robust t-test on log times (all values positive).
 
-    T = (median(new) - median(base), of logs with log=True) / se, se = 1.2533 x sigma x
+    T = (median(log new) - median(log base)) / se, se = 1.2533 x sigma x
     sqrt(1/n1 + 1/n2), sigma = 1.4826 x the median absolute deviation of
-    every value from its own side's median; T against Student's t with
+    every log time from its own side's median; T against Student's t with
     (n1 + n2 - 2) / 2 degrees of freedom. Returns 1.0 when nothing varies
     and the medians are equal, 0.0 when nothing varies and they differ
     (a deterministic change), None when a side has fewer than 2 values.
     """
     if len(base) < 2 or len(new) < 2:
         return None
-    f = math.log if log else float
-    a = [f(x) for x in base]
-    b = [f(x) for x in new]
+    a = [math.log(x) for x in base]
+    b = [math.log(x) for x in new]
     ma, mb = median(a), median(b)
     diff = mb - ma
     sigma = MAD_TO_SIGMA * median([abs(x - ma) for x in a]
@@ -142,11 +140,6 @@ def robust_p(base, new, log=False):
     # stdtr(df, t) is Student's t CDF (scipy.stats.t.sf, without its
     # argument checking, which costs more than the whole test).
     return float(min(1.0, 2.0 * special.stdtr(df, -abs(diff) / se)))
-
-
-def robust_log_p(base, new):
-    """robust_p on log times."""
-    return robust_p(base, new, log=True)
 
 
 def holm(pvalues):

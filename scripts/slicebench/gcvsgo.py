@@ -3,7 +3,8 @@ and page faults per item, model / Go, as the ratios of medians over
 repetitions.
 
     cases = run_model(binary, flags, gogcs, reps, span, min_time, folder)
-    go = run_go(repo, flags, gogcs, reps, span, min_time, folder, model_rows)
+    exe = build_go(repo, folder)
+    go = run_go(exe, flags, gogcs, reps, span, min_time, model_rows)
     table = compare(model_rows, go_rows)     # list of dicts, one per case
     print(render(table, markdown=True)); print(summary(table))
 
@@ -32,7 +33,16 @@ from . import gobench, results
 KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
 MIB = 1 << 20
 TOLERANCE = 0.25
-GO_ENV = {"GOPROXY": "off", "GOFLAGS": "-mod=mod", "GOMAXPROCS": "1"}
+# Go offline, as scripts/sweep runs it: no module proxy, no user settings,
+# its caches in the build folder (go_env adds them).
+GO_ENV = {"GOPROXY": "off", "GOFLAGS": "", "GOENV": "off", "GOMAXPROCS": "1"}
+
+
+def go_env(repo, **extra):
+    """The environment of a go command for the checkout at repo."""
+    build = os.path.join(repo, "build")
+    return dict(os.environ, **GO_ENV, GOCACHE=os.path.join(build, "go-cache"),
+                GOPATH=os.path.join(build, "go-path"), **extra)
 
 
 class GcVsGoError(Exception):
@@ -41,8 +51,10 @@ class GcVsGoError(Exception):
 
 def _check(proc, what):
     if proc.returncode != 0:
-        tail = (proc.stdout + proc.stderr)[-1500:]
-        raise GcVsGoError(f"{what} exited {proc.returncode}: {tail}")
+        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines()
+                 if ln.strip()]
+        last = lines[-1].strip()[:300] if lines else "no output"
+        raise GcVsGoError(f"{what} exited {proc.returncode}: {last}")
     return proc.stdout
 
 
@@ -68,7 +80,7 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder):
 def build_go(repo, folder):
     """The Go benchmarks' test binary, built once into folder."""
     exe = os.path.join(folder, "retention.test")
-    env = dict(os.environ, **GO_ENV)
+    env = go_env(repo)
     _check(subprocess.run(["go", "test", "-c", "-o", exe, "."],
                           cwd=os.path.join(repo, "benchmarks", "go"), env=env,
                           capture_output=True, text=True), "go test -c")
@@ -95,7 +107,7 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows):
             jobs.append(([f"-test.benchtime={2 * m}x", "-test.bench", name], key))
     rows = []
     for gogc in gogcs.split(","):
-        env = dict(os.environ, **GO_ENV, GOGC=gogc)
+        env = dict(os.environ, **GO_ENV, GOGC=gogc)   # the built test binary
         for _ in range(reps):
             for extra, _key in jobs:
                 cmd = [exe, "-test.run", "^$", "-test.count=1", "-test.benchmem",

@@ -235,11 +235,16 @@ class TestVerdicts(TempDirCase):
         cmp = compare.compare_files(side("a.csv", 1), side("b.csv", 2, 2.0))
         self.assertEqual(cmp.rows[0].memory["peak_rss_delta_bytes"].verdict,
                          "same")
+        # ... and it says so, rather than passing in silence.
+        said = [w for w in cmp.warnings if w.startswith("memory: 40 figures")]
+        self.assertEqual(len(said), 1, cmp.warnings)
+        self.assertIn("about 7 per side are needed", said[0])
         cmp = compare.compare_files(side("a.csv", 1, reps=10),
                                     side("b.csv", 2, 2.0, reps=10))
         self.assertEqual(cmp.rows[0].memory["peak_rss_delta_bytes"].verdict,
                          "more")
         self.assertEqual(cmp.exit_status, 1)
+        self.assertFalse([w for w in cmp.warnings if w.startswith("memory")])
 
     def test_too_few_repetitions_warns_in_every_format(self):
         base = self.synthetic("base.csv", 1, 1.0, 3, 0.02)

@@ -109,6 +109,26 @@ class SweepRounds(unittest.TestCase):
             sweep_rounds.merge([self.rounds[0], bad], "sweep1", self.out)
         self.assertFalse(os.path.exists(self.out))
 
+    def test_failed_merge_removes_its_file(self):
+        # Round 2 reads well on its own but does not fit: it says it took 1
+        # repetition and has a row of repetition 3. The merge has written
+        # round 1 by then; the half-written file must go.
+        with open(self.rounds[1], encoding="utf-8") as f:
+            text = f.read()
+        head, _, body = text.partition("run_id,")
+        lines = ("run_id," + body).splitlines()
+        cols = lines[0].split(",")
+        cells = lines[1].split(",")
+        cells[cols.index("repetition")] = "3"
+        with open(self.rounds[1], "w", encoding="utf-8") as f:
+            f.write(head + "\n".join([lines[0], ",".join(cells)] + lines[2:])
+                    + "\n")
+        results.load(self.rounds[1])          # usable alone
+        with self.assertRaises(CommitsError) as e:
+            sweep_rounds.merge(self.rounds, "sweep1", self.out)
+        self.assertIn("repetition 3", str(e.exception))
+        self.assertFalse(os.path.exists(self.out))
+
     def test_cli(self):
         cmd = [sys.executable, "-m", "slicebench.sweep_rounds",
                "--run-id", "sweep1", "--out", self.out]
