@@ -228,41 +228,65 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * cycle where the model's does not; stacks and globals in the goal (a few
  * hundred KiB); the scavenger's pace (about 1 % of one CPU, over seconds:
  * the model releases at once, as if it had caught up before the next
- * cycle); span and page fragmentation (free bytes of any size fit any
- * allocation, so Go's heap-growth scavenging never has anything to do
- * here); forced and two-minute periodic collections; the sweeper (Go
- * frees a cycle's garbage lazily, so MemStats.HeapAlloc counts it a while
- * longer); Go's tiny block is closed at the start of a mark too (Go
- * closes it at the end only); Go's reuse of freed pages for an array of
- * another size (its page allocator coalesces free runs): the model's C
- * process reuses a pooled block for its own size only, else through the C
- * allocator, which under the pinned glibc tuning unmaps blocks of 128 KiB
- * and more when freed, so append's ever larger accumulator faults afresh
- * in the model where Go reuses idle pages.
+ * cycle: over a run of tens of milliseconds Go's releases next to nothing
+ * (GODEBUG=scavtrace=1), so the model faults back in pages that Go still
+ * has, append's growing accumulator most of all); the scavenging Go does
+ * as its heap grows while it retains more than the goal; forced and two-minute
+ * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
+ * MemStats.HeapAlloc counts it a while longer); Go's tiny block is closed
+ * at the start of a mark too (Go closes it at the end only); spans of
+ * small objects (below): the page heap holds only the arrays with a span
+ * of their own, so pages freed by small objects never serve a large
+ * array, and pages lent to small objects stay free for large ones.
  *
  * The C process's own memory follows: garbage really stays allocated until
- * a collection, and the arrays a collection frees (all but tiny ones) are
+ * a collection. The arrays with a span of their own in Go (its 32 KiB
+ * class, 28673 B to 32 KiB, one object per 4-page span, and large objects
+ * over 32 KiB, one per span of whole pages) live in a page heap of the
+ * model's own (gs_gopages.c), as Go's page allocator keeps them: one
+ * reservation of address space, in Go's 8 KiB pages; an array takes the
+ * lowest run of free pages that holds it (first fit by address), so the
+ * pages of freed arrays, neighbours merged, serve an array of any size
+ * that fits, without faulting; when none fits the heap grows at its top in
+ * 4 MiB steps (fresh pages, faulted in when first touched); a collection
+ * frees an array's pages (idle, resident: idle_page_bytes); the scavenger
+ * releases idle pages, highest first, in whole pages (madvise
+ * MADV_DONTNEED, with MADV_NOHUGEPAGE on the huge pages at the ends of a
+ * run that does not fill them, as Go's sysUnused; mem_release_pages), and
+ * a released page faults back in, zeroed, when next used. make zeroes an
+ * array whose pages held an array before (Go's zeroedBase), not fresh
+ * ones. The page heap's idle and released pages are its own figures in
+ * go_idle_bytes and go_released_bytes; the small objects' part is counted
+ * as before: their idle bytes, then the page heap's idle pages (lowest
+ * first, released: Go would carve a span from them, here the C allocator
+ * provides the memory; the rest of the page is small objects' idle
+ * memory), then released bytes, then growth. The counting allocator counts
+ * a page-heap array (reserved: its whole pages) from its allocation until
+ * a collection frees it (mem_count_take, mem_count_give), as a block of
+ * its own. The smaller arrays a collection frees (all but tiny ones) are
  * kept allocated in an idle pool (idle_arrays, idle_bytes) standing for
- * go_idle_bytes. An allocation takes a pooled block of its own size if
- * there is one (as Go reuses freed pages: no fault). Otherwise, just
- * before an allocation that takes idle bytes, the pool frees the blocks
- * Go's allocations have taken whole, so the C allocator can reuse them (a
- * block taken in part stays: Go splits a free run, a C block cannot be
- * split, so the pool may exceed go_idle_bytes by less than one block); and
- * when the scavenger returns bytes, the pool frees blocks for as many. What
- * the allocator then does with a freed block (keep it, return it to the
- * system) is its own tuning's, not the scavenger's. A block the allocator
- * gives anew is advised for transparent huge pages on its whole 2 MiB
- * pages (mem_advise_huge), as Go advises heap memory it takes into use
- * (sysUsed: fresh from the system or back from the scavenger): with THP
- * in "madvise" or "always" mode, a large array then faults in 2 MiB at a
- * time, in Go and in the model alike (Go's 16 MiB array: 8 faults, not
- * 4096).
+ * the small objects' idle bytes. An allocation takes a pooled block of its
+ * own size if there is one (as Go reuses a freed slot: no fault).
+ * Otherwise, just before an allocation that takes idle bytes, the pool
+ * frees the blocks Go's allocations have taken whole, so the C allocator
+ * can reuse them (a block taken in part stays: Go splits a free run, a C
+ * block cannot be split, so the pool may exceed its idle bytes by less
+ * than one block); and when the scavenger returns bytes beyond the page
+ * heap's idle pages, the pool frees blocks for as many. What the allocator
+ * then does with a freed block (keep it, return it to the system) is its
+ * own tuning's, not the scavenger's. Memory taken into use fresh or back
+ * from the scavenger (a block the allocator gives anew; page-heap pages
+ * not idle) is advised for transparent huge pages on its whole 2 MiB pages
+ * (mem_advise_huge), as Go advises heap memory it takes into use
+ * (sysUsed): with THP in "madvise" or "always" mode, a large array then
+ * faults in 2 MiB at a time, in Go and in the model alike (Go's 16 MiB
+ * array: 8 faults, not 4096).
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
 typedef struct gs_hdr_chunk_s gs_hdr_chunk_t;
 typedef struct gs_tiny_s gs_tiny_t;       /* opaque: one 16 B tiny block */
+typedef struct gs_pages_s gs_pages_t;     /* opaque: the GC mode's page heap */
 
 /* How the heap frees dead arrays. */
 typedef enum gs_gc_e {
@@ -321,6 +345,8 @@ typedef struct gs_heap_s {
     size_t idle_arrays;          /* freed blocks the process still holds for
                                     go_idle_bytes (the idle pool)             */
     size_t idle_bytes;           /* their cap x elem, still allocated, bytes   */
+    size_t idle_page_bytes;      /* the page heap's idle pages: freed by a
+                                    collection, resident, in go_idle_bytes   */
     size_t go_released_bytes;    /* freed and returned by the scavenger        */
     size_t go_scavenge_goal_bytes; /* retained bytes the scavenger aims at;
                                     SIZE_MAX = none set                       */
@@ -339,6 +365,12 @@ typedef struct gs_heap_s {
     size_t idle_go_bytes_;       /* Go bytes of the pool: go_idle_bytes plus
                                     less than one block (a C block taken in
                                     part by Go stays whole: pool_give)      */
+    gs_pages_t *pages_;          /* GC mode: the page heap, or NULL            */
+    size_t released_page_bytes_; /* its free pages released by the scavenger
+                                    (used before, not idle)                   */
+    size_t go_small_idle_;       /* go_idle_bytes less idle_page_bytes: freed
+                                    small objects' bytes, kept for reuse      */
+    size_t go_small_released_;   /* go_released_bytes less released_page_bytes_ */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an

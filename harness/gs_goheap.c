@@ -2,15 +2,17 @@
  * "Heap": "Go's bytes" and "The Go GC mode").
  *
  * gs_slice.c calls in at three points: before an array is allocated
- * (_gs_go_prepare: the collection trigger, and a tiny record at hand),
- * after (_gs_go_charge), and when its last handle goes (_gs_go_dead).
- * Everything here is counting; the only memory it touches is the garbage's
- * blocks, which a collection moves to the idle pool (or frees, tiny ones)
- * and the pool frees through _gs_array_free, and the small malloc'd
- * records of tiny blocks.
+ * (_gs_go_prepare: the collection trigger, a block from the page heap or
+ * the idle pool, and a tiny record at hand), after (_gs_go_charge), and
+ * when its last handle goes (_gs_go_dead). Everything here is counting;
+ * the only memory it touches is the garbage's blocks, which a collection
+ * gives to the page heap (gs_gopages.c) or moves to the idle pool (or
+ * frees, tiny ones) and the pool frees through _gs_array_free, and the
+ * small malloc'd records of tiny blocks.
  */
 #include "gs.h"
 #include "gs_impl.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -47,16 +49,37 @@ void _gs_go_note_peaks(gs_heap_t *h)
         h->peak_go_retained_bytes = heap + h->go_idle_bytes;
 }
 
-/* `bytes` more of Go's heap in use: in GC mode they come out of idle
- * memory first, then out of released memory (faulted back in), and only
- * then from growing the heap. Go's page allocator takes the lowest free
- * address, and its scavenger releases the highest first, so reuse meets
- * unreleased pages first. */
+/* go_idle_bytes and go_released_bytes: the small objects' part, counted
+ * here, and the page heap's, its pages' own. */
+static void go_sync(gs_heap_t *h)
+{
+    h->go_idle_bytes = h->go_small_idle_ + h->idle_page_bytes;
+    h->go_released_bytes = h->go_small_released_ + h->released_page_bytes_;
+}
+
+/* `bytes` more of Go's heap in use by small objects (and tiny blocks): in
+ * GC mode they come out of the small objects' idle memory first, then out
+ * of the page heap's idle pages (lowest first, as Go's page allocator
+ * would carve a span out of them; the model releases them, whole pages,
+ * since the C allocator provides the memory, and the rest of a page is
+ * small objects' idle memory, as the rest of Go's span), then out of
+ * released memory (faulted back in), and only then from growing the heap.
+ * The page heap counts its own arrays' pages (_gs_pages_alloc). Go's page
+ * allocator takes the lowest free address, and its scavenger releases the
+ * highest first, so reuse meets unreleased pages first. */
 static void go_take(gs_heap_t *h, size_t bytes)
 {
-    size_t from_idle = min_size(bytes, h->go_idle_bytes);
-    h->go_idle_bytes -= from_idle;
-    h->go_released_bytes -= min_size(bytes - from_idle, h->go_released_bytes);
+    size_t t = min_size(bytes, h->go_small_idle_), got;
+    h->go_small_idle_ -= t;
+    bytes -= t;
+    if (bytes != 0 && h->idle_page_bytes != 0) {
+        got = _gs_pages_release(h, bytes, 1);
+        t = min_size(got, bytes);
+        h->go_small_idle_ += got - t;
+        bytes -= t;
+    }
+    h->go_small_released_ -= min_size(bytes, h->go_small_released_);
+    go_sync(h);
 }
 
 /* ------------------------------------------------------------------------
@@ -258,6 +281,7 @@ static void mark_end(gs_heap_t *h)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
+    size_t freed_pages = 0;
 
     inuse = h->go_held_bytes + h->go_garbage_bytes;   /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
@@ -267,6 +291,12 @@ static void mark_end(gs_heap_t *h)
         next = a->next_free;
         h->garbage_arrays--;
         h->garbage_bytes -= a->bytes;
+        if (t == NULL && _gs_array_in_pages(h, a->bytes)) {
+            freed_pages += a->go.bytes;
+            _gs_pages_free(h, a->data, a->bytes);   /* its pages: idle */
+            _gs_hdr_recycle(h, a);
+            continue;
+        }
         if (t == NULL) {          /* to the idle pool, still allocated */
             pool_put(h, a);
             continue;
@@ -275,7 +305,8 @@ static void mark_end(gs_heap_t *h)
         _gs_array_free(h, a);
     }
     h->mark_garbage_ = NULL;
-    h->go_idle_bytes += freed;
+    h->go_small_idle_ += freed - freed_pages;
+    go_sync(h);
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
     h->gc_marking = 0;
@@ -294,12 +325,19 @@ static void mark_end(gs_heap_t *h)
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
         retained = h->go_held_bytes + h->go_garbage_bytes + h->go_idle_bytes;
         if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
-            size_t give = min_size(retained - goal, h->go_idle_bytes);
+            size_t give = min_size(retained - goal, h->go_idle_bytes), got;
             h->go_scavenge_goal_bytes = goal;
-            h->go_idle_bytes -= give;
-            h->go_released_bytes += give;
+            /* the page heap's highest idle pages (whole pages: up to one
+             * more), then the small objects' idle memory, for which the
+             * pool gives up blocks */
+            got = _gs_pages_release(h, give, 0);
+            h->go_scavenged_bytes += got;
+            give -= min_size(give, got);
+            give = min_size(give, h->go_small_idle_);
+            h->go_small_idle_ -= give;
+            h->go_small_released_ += give;
             h->go_scavenged_bytes += give;
-            /* the pool gives up blocks for what is returned */
+            go_sync(h);
             pool_trim(h, h->idle_go_bytes_ > give ? h->idle_go_bytes_ - give : 0);
         }
     }
@@ -355,22 +393,37 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
     }
 }
 
-int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse)
+int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
+                   size_t *reserved)
 {
     size_t off, add;
-    int tiny = is_tiny(bytes);
+    int tiny = is_tiny(bytes), rc;
 
     *reuse = NULL;
     if (h->gc == GS_GC_GO) {
         go_pace(h, bytes, tiny);
         add = go_add(h, bytes, tiny);
-        /* The idle bytes this allocation will take: a pooled block of
-         * its size if there is one (even when Go's idle memory is short
-         * of it: Go takes what there is, the rest grows the heap), else
-         * give the allocator the pooled blocks that stood for them, so
-         * it can reuse them. */
-        if (!tiny) *reuse = pool_take(h, bytes);
-        pool_give(h, h->go_idle_bytes - min_size(add, h->go_idle_bytes));
+        /* An array with a span of its own takes the lowest free pages
+         * that fit it, idle ones or not (as Go's page allocator), and
+         * counts the idle and released ones it took. A smaller one takes idle
+         * bytes: a pooled block of its size if there is one (even when
+         * Go's idle memory is short of it: Go takes what there is, the
+         * rest grows the heap), else the pool gives the allocator the
+         * blocks that stood for the idle bytes taken, so it can reuse
+         * them. */
+        if (_gs_array_in_pages(h, bytes)) {
+            rc = _gs_pages_alloc(h, bytes, zeroed, reuse);
+            if (rc < 0) return rc;
+            *reserved = add;
+            go_sync(h);
+        } else {
+            if (!tiny) *reuse = pool_take(h, bytes);
+            if (*reuse != NULL) {
+                if (zeroed) memset(*reuse, 0, bytes);
+                *reserved = mem_usable_size(*reuse);
+            }
+            pool_give(h, h->go_small_idle_ - min_size(add, h->go_small_idle_));
+        }
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);
@@ -390,8 +443,10 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     if (!is_tiny(size)) {
         (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
         h->go_held_bytes += a->go.bytes;
-        go_take(h, a->go.bytes);
-        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        if (!_gs_array_in_pages(h, size)) {   /* else taken in prepare */
+            go_take(h, a->go.bytes);
+            pool_give(h, h->go_small_idle_);  /* done in prepare: no-op */
+        }
         _gs_go_note_peaks(h);
         return;
     }
@@ -410,7 +465,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         t->objects = 0;
         h->go_held_bytes += GS_GO_TINY_SIZE;
         go_take(h, GS_GO_TINY_SIZE);
-        pool_give(h, h->go_idle_bytes);   /* done in prepare: no-op */
+        pool_give(h, h->go_small_idle_);  /* done in prepare: no-op */
         /* mallocgc keeps whichever block has more room left. */
         if (h->tiny_ == NULL || size < h->tiny_off_) {
             h->tiny_ = t;
@@ -457,6 +512,7 @@ void _gs_go_destroy(gs_heap_t *h)
     gs_tiny_t *t, *next;
     gs_heap_collect(h);
     pool_trim(h, 0);
+    _gs_pages_destroy(h);
     for (t = h->free_tiny_; t != NULL; t = next) {
         next = t->next_free;
         free(t);
@@ -495,6 +551,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     if (mode == GS_GC_GO && gogc > GS_GO_MAX_GOGC) return -EINVAL;
     if (h->live_arrays != 0 || h->garbage_arrays != 0) return -EBUSY;
     pool_trim(h, 0);
+    _gs_pages_destroy(h);
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
@@ -502,8 +559,9 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_marked_bytes = 0;
     h->gc_marking = 0;
     h->go_mark_garbage_bytes = 0;
-    h->go_idle_bytes = 0;
-    h->go_released_bytes = 0;
+    h->go_small_idle_ = 0;
+    h->go_small_released_ = 0;
+    go_sync(h);
     h->go_scavenge_goal_bytes = mode == GS_GC_GO ? SIZE_MAX : 0;
     h->gc_cycles = 0;
     h->go_scavenged_bytes = 0;

@@ -70,13 +70,17 @@ static inline size_t _gs_go_block_bytes(size_t bytes)
 size_t _gs_go_tiny_align(size_t size);
 
 /* Before allocating an array of `bytes` (> 0): in GC mode, collect if the
- * allocation would take the heap past its goal, and take a block of
- * exactly `bytes` out of the idle pool if there is one near its head
- * (*reuse: its data, still allocated, as Go reuses freed memory; else
- * NULL); make sure a tiny block record is at hand if the array will open a
- * new block. -ENOMEM (then *reuse is NULL); nothing visible has changed
- * then (a collection is invisible to slices). */
-int _gs_go_prepare(gs_heap_t *h, size_t bytes, void **reuse);
+ * allocation would take the heap past its goal, and give the array its
+ * block if the GC mode has one: a large array's pages from the page heap
+ * (_gs_array_in_pages), or else a block of exactly `bytes` out of the
+ * idle pool if there is one (*reuse: its data, zeroed if `zeroed`, counted
+ * by the counting allocator, *reserved its reserved size; else *reuse is
+ * NULL and the caller allocates); make sure a tiny block record is at hand
+ * if the array will open a new block. -ENOMEM (then *reuse is NULL);
+ * nothing visible has changed then (a collection is invisible to slices,
+ * and so is the page heap's growth). */
+int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
+                   size_t *reserved);
 
 /* Charge a new array (a->bytes set) in Go's bytes: sets a->go. Cannot fail
  * after _gs_go_prepare(h, a->bytes). */
@@ -124,6 +128,39 @@ static inline void _gs_go_dead_plain(gs_heap_t *h, const gs_array_t *a)
  * off: uncharges it and returns 1, the caller frees it (_gs_array_free).
  * In GC mode: makes it garbage and returns 0; a collection frees it. */
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a);
+
+/* The smallest object Go 1.19 puts in a span of its own: its largest size
+ * class, 32 KiB (objects of 28673 B to 32 KiB: the class below is 28672),
+ * has one object per 4-page span, as a large object (over 32 KiB) has one
+ * per span of its whole pages. */
+#define GS_GO_OWN_SPAN_MIN 28673u
+
+/* Whether an array of `bytes` lives in the page heap (gs_gopages.c): in GC
+ * mode, an object with a span of its own (GS_GO_OWN_SPAN_MIN). The mode is
+ * the same from an array's birth to its end (a change needs an empty
+ * heap). */
+static inline int _gs_array_in_pages(const gs_heap_t *h, size_t bytes)
+{
+    return h->gc == GS_GC_GO && bytes >= GS_GO_OWN_SPAN_MIN;
+}
+
+/* The page heap (gs_gopages.c). _gs_pages_alloc: the lowest run of free
+ * pages that holds `bytes` (growing the heap if none), counted by the
+ * counting allocator (reserved: its whole pages), zeroed if `zeroed` and
+ * any of it was used before; -ENOMEM, and nothing counted, when the heap
+ * cannot grow or the failure switch fires. _gs_pages_free: its pages are
+ * free and idle, uncounted. _gs_pages_release: release `bytes` of idle
+ * pages to the system (whole pages, so up to one page more; fewer when
+ * fewer are idle), highest first, the scavenger's (released_page_bytes_
+ * counts them); or lowest first if `lowest`, lent to small objects (in use
+ * by Go's books; the C allocator provides their memory, and the page heap
+ * has them free, as fresh ones); returns the bytes released. _gs_pages_destroy: unmap it all
+ * (every page must be free). idle_page_bytes and released_page_bytes_
+ * follow. */
+int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data);
+void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
+size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest);
+void _gs_pages_destroy(gs_heap_t *h);
 
 /* Free a dead array's block and recycle its header (gs_slice.c). */
 void _gs_array_free(gs_heap_t *h, gs_array_t *a);

@@ -157,12 +157,9 @@ APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     size_t bytes = cap * elem, reserved;
     int rc = hdr_reserve(h);
     if (rc < 0) return rc;
-    rc = _gs_go_prepare(h, bytes, &data);
+    rc = _gs_go_prepare(h, bytes, zeroed, &data, &reserved);
     if (rc < 0) return rc;
-    if (data != NULL) {          /* GC mode: a freed block, as Go reuses */
-        if (zeroed) memset(data, 0, bytes);
-        reserved = mem_usable_size(data);
-    } else {
+    if (data == NULL) {          /* else GC mode: pages, or a freed block */
         rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
         if (rc < 0) return rc;
         /* GC mode: fresh memory for Go's heap, which Go advises for huge

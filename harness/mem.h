@@ -77,6 +77,16 @@ static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
  * (below). */
 static inline void mem_free_usable(void *p, size_t n, size_t usable);
 
+/* Count a block the caller carved out of memory of its own (the Go slice
+ * model's page heap, gs_gopages.c) as if mem_alloc_usable had returned it:
+ * n bytes asked for, usable set aside. Obeys the failure switch as an
+ * allocation does: -ENOMEM (nothing counted) when it fires; -EINVAL for
+ * n == 0. Give it back with mem_count_give(n, usable). */
+int mem_count_take(size_t n, size_t usable);
+
+/* Uncount a block counted with mem_count_take, as mem_free_usable would. */
+void mem_count_give(size_t n, size_t usable);
+
 /* Bytes the allocator reserved for a live block (>= its requested size). */
 size_t mem_usable_size(const void *p);
 
@@ -204,6 +214,17 @@ int mem_available(uint64_t *bytes);
  * -EOPNOTSUPP without THP, -EINVAL for NULL or a range that wraps, or
  * madvise's -errno. */
 int mem_advise_huge(void *p, size_t n);
+
+/* Give the pages of [p, p + n) back to the system, as Go 1.19's scavenger
+ * does with heap memory (sysUnused on Linux): first
+ * madvise(MADV_NOHUGEPAGE) on the huge pages that hold the range's ends
+ * when those are not on a huge page boundary (so the kernel does not
+ * rebuild a huge page around the pages still in use), then
+ * madvise(MADV_DONTNEED) on the range: its pages leave RSS and read as
+ * zeros when next touched (a fault each). p and n must be multiples of the
+ * system's page size. 0, -EINVAL for NULL, a misaligned or wrapping range,
+ * or madvise's -errno. */
+int mem_release_pages(void *p, size_t n);
 
 /* ------------------------------------------------------------------------
  * The allocator underneath

@@ -62,6 +62,27 @@ void mem_free(void *p, size_t n)
     mem_free_usable(p, n, malloc_usable_size(p));
 }
 
+int mem_count_take(size_t n, size_t usable)
+{
+    if (n == 0) return -EINVAL;
+    if (mem_fail_armed_ && mem_fail_now_()) return -ENOMEM;
+    mem_counts_.allocs++;
+    mem_counts_.bytes_requested += n;
+    mem_counts_.bytes_reserved += usable;
+    mem_counts_.live_requested += (int64_t)n;
+    mem_counts_.live_bytes += (int64_t)usable;
+    if (mem_counts_.live_bytes > mem_counts_.peak_live_bytes)
+        mem_counts_.peak_live_bytes = mem_counts_.live_bytes;
+    return 0;
+}
+
+void mem_count_give(size_t n, size_t usable)
+{
+    mem_counts_.frees++;
+    mem_counts_.live_requested -= (int64_t)n;
+    mem_counts_.live_bytes -= (int64_t)usable;
+}
+
 size_t mem_usable_size(const void *p)
 {
     return p ? malloc_usable_size((void *)p) : 0;

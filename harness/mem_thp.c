@@ -58,3 +58,29 @@ int mem_advise_huge(void *p, size_t n)
     return -EOPNOTSUPP;
 #endif
 }
+
+int mem_release_pages(void *p, size_t n)
+{
+    size_t hp = huge_page_size(), ps = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t beg = (uintptr_t)p, end;
+    if (p == NULL || beg > UINTPTR_MAX - n || beg % ps != 0 || n % ps != 0)
+        return -EINVAL;
+    end = beg + n;
+    if (n == 0) return 0;
+#ifdef MADV_NOHUGEPAGE
+    if (hp != 0) {
+        uintptr_t mask = ~(uintptr_t)(hp - 1), head = 0, tail = 0;
+        int has_head = (beg & (hp - 1)) != 0, has_tail = (end & (hp - 1)) != 0;
+        if (has_head) head = beg & mask;
+        if (has_tail) tail = (end - 1) & mask;
+        /* errors ignored: the flag is often set already (EINVAL) */
+        if (has_head) (void)madvise((void *)head, hp, MADV_NOHUGEPAGE);
+        if (has_tail && (!has_head || tail != head))
+            (void)madvise((void *)tail, hp, MADV_NOHUGEPAGE);
+    }
+#else
+    (void)hp;
+#endif
+    if (madvise(p, n, MADV_DONTNEED) != 0) return -errno;
+    return 0;
+}

@@ -162,11 +162,17 @@ static int ref_new_array(ctx_t *c, size_t elem, size_t cap, long *id)
 }
 
 /* The model's block for a new array is learnt from the variable that
- * received it (offset 0, cap > 0). */
+ * received it (offset 0, cap > 0). Its reserve: the allocator's, or in GC
+ * mode for an array of Go's 32 KiB class or larger (over 28 KiB: a span
+ * of its own) its whole 8 KiB pages in the page heap. */
 static void ref_bind(ctx_t *c, long id, unsigned var)
 {
+    size_t bytes = c->arrs[id].cap * c->arrs[id].elem;
     c->arrs[id].base = c->v[var].data;
-    c->arrs[id].reserved = mem_usable_size(c->v[var].data);
+    c->arrs[id].reserved = c->gc == GS_GC_GO && bytes > 28672
+                               ? (bytes + GS_GO_PAGE_SIZE - 1) / GS_GO_PAGE_SIZE *
+                                     GS_GO_PAGE_SIZE
+                               : mem_usable_size(c->v[var].data);
 }
 
 static void ref_unref(ctx_t *c, long id)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#define KiB ((size_t)1 << 10)
 #define MiB ((size_t)1 << 20)
 
 static gs_heap_t H;
@@ -22,7 +23,9 @@ static void start(gs_gc_t gc, unsigned gogc)
 }
 
 /* The allocator holds exactly the live arrays, the garbage and the idle
- * pool, and the pool stands for Go's idle bytes, give or take one block. */
+ * pool (the page heap's arrays counted in it, its free pages not), and the
+ * pool and the page heap's idle pages stand for Go's idle bytes, give or
+ * take one pooled block. */
 #define MEM_AGREES()                                                          \
     do {                                                                      \
         mem_counts_t mc_;                                                     \
@@ -30,7 +33,8 @@ static void start(gs_gc_t gc, unsigned gogc)
         CHECK_EQ_I(mc_.live_requested,                                        \
                    H.held_bytes + H.garbage_bytes + H.idle_bytes);            \
         /* less than one block over (none is over 3 MiB here) */           \
-        CHECK(H.idle_go_bytes_ < H.go_idle_bytes + 4 * MiB);                  \
+        CHECK(H.idle_go_bytes_ + H.idle_page_bytes < H.go_idle_bytes + 4 * MiB); \
+        CHECK(H.idle_page_bytes <= H.go_idle_bytes);                          \
     } while (0)
 
 #define FINISH()                                                              \
@@ -41,6 +45,7 @@ static void start(gs_gc_t gc, unsigned gogc)
         CHECK_EQ_U(H.garbage_arrays, 0);                                      \
         CHECK_EQ_U(H.go_garbage_bytes, 0);                                    \
         CHECK_EQ_U(H.idle_arrays, 0);                                         \
+        CHECK_EQ_U(H.idle_page_bytes, 0);                                     \
         MEM_AGREES();                                                         \
     } while (0)
 
@@ -241,8 +246,8 @@ static void garbage_until_goal(void)
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
     CHECK_EQ_U(H.go_trigger_bytes, 2 * MiB + 2 * MiB / 64 * 45);
     CHECK_EQ_U(H.go_idle_bytes, MiB);            /* 2 freed, 1 reused */
-    CHECK_EQ_U(H.idle_arrays, 1);
-    CHECK_EQ_U(H.idle_bytes, MiB);
+    CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
+    CHECK_EQ_U(H.idle_page_bytes, MiB);
     CHECK_EQ_U(H.go_held_bytes, MiB);
     /* scavenge goal 4 MiB x 4/4 x 1.1 in pages > 4 MiB retained: none */
     CHECK_EQ_U(H.go_scavenge_goal_bytes, SIZE_MAX);
@@ -284,7 +289,8 @@ static void collect_during_mark(void)
 }
 
 /* A block of the size asked for is taken from the idle pool, not from the
- * allocator, and comes zeroed when make asks for zeros. */
+ * allocator, and comes zeroed when make asks for zeros (small arrays: the
+ * large ones live in the page heap). */
 static void idle_pool_reuse(void)
 {
     gs_slice_t s, t;
@@ -292,29 +298,29 @@ static void idle_pool_reuse(void)
     size_t i;
     start(GS_GC_GO, 400);                        /* no cycle before collect */
     for (i = 0; i < 4; i++) {
-        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
-        memset(s.data, 0xab, MiB);
+        CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &s));
+        memset(s.data, 0xab, 8 * KiB);
         gs_release(&s);
     }
     gs_heap_collect(&H);
     CHECK_EQ_U(H.idle_arrays, 4);
     mem_counts_get(&before);
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &s));
     mem_counts_get(&after);
     CHECK_EQ_U(after.allocs, before.allocs);     /* reused, not allocated */
     CHECK_EQ_U(after.frees, before.frees);
     CHECK_EQ_U(H.idle_arrays, 3);
-    CHECK_EQ_U(H.go_idle_bytes, 3 * MiB);
-    for (i = 0; i < MiB; i++) if (s.data[i] != 0) break;
-    CHECK_EQ_U(i, MiB);                          /* zeroed */
+    CHECK_EQ_U(H.go_idle_bytes, 24 * KiB);
+    for (i = 0; i < 8 * KiB; i++) if (s.data[i] != 0) break;
+    CHECK_EQ_U(i, 8 * KiB);                     /* zeroed */
     MEM_AGREES();
     /* another size: the allocator, after a pooled block is given back */
-    CHECK_OK(gs_make(&H, 1, 2 * MiB, 2 * MiB, &t));
+    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &t));
     mem_counts_get(&after);
     CHECK_EQ_U(after.allocs, before.allocs + 1);
-    CHECK_EQ_U(after.frees, before.frees + 2);   /* idle 1 MiB: one left */
+    CHECK_EQ_U(after.frees, before.frees + 2);   /* idle 8 KiB: one left */
     CHECK_EQ_U(H.idle_arrays, 1);
-    CHECK_EQ_U(H.go_idle_bytes, MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 8 * KiB);
     MEM_AGREES();
     gs_release(&s);
     gs_release(&t);
@@ -327,31 +333,88 @@ static void idle_pool_reuse(void)
  * (Go takes what is idle and grows the heap for the rest). */
 static void idle_pool_small_takes(void)
 {
-    gs_slice_t s[2], t[64];
+    gs_slice_t s[2], t[8];
     mem_counts_t before, after;
     size_t i;
     start(GS_GC_GO, 400);
-    for (i = 0; i < 2; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    for (i = 0; i < 2; i++) CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[i]));
     for (i = 0; i < 2; i++) gs_release(&s[i]);
     gs_heap_collect(&H);
     CHECK_EQ_U(H.idle_arrays, 2);
-    CHECK_EQ_U(H.go_idle_bytes, 2 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 32 * KiB);
     mem_counts_get(&before);
-    for (i = 0; i < 64; i++) CHECK_OK(gs_make(&H, 1, 1024, 1024, &t[i]));
+    for (i = 0; i < 8; i++) CHECK_OK(gs_make(&H, 1, 1024, 1024, &t[i]));
     mem_counts_get(&after);
-    CHECK_EQ_U(H.go_idle_bytes, 2 * MiB - 64 * 1024);
+    CHECK_EQ_U(H.go_idle_bytes, 32 * KiB - 8 * 1024);
     CHECK_EQ_U(H.idle_arrays, 2);                /* both blocks stay */
     CHECK_EQ_U(after.frees, before.frees);
     MEM_AGREES();
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[0]));   /* a pooled one */
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[1]));   /* idle short by 64 KiB */
+    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[0]));  /* a pooled one */
+    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[1]));  /* idle short by 8 KiB */
     mem_counts_get(&after);
-    CHECK_EQ_U(after.allocs, before.allocs + 64);
+    CHECK_EQ_U(after.allocs, before.allocs + 8);
     CHECK_EQ_U(H.idle_arrays, 0);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     MEM_AGREES();
     for (i = 0; i < 2; i++) gs_release(&s[i]);
-    for (i = 0; i < 64; i++) gs_release(&t[i]);
+    for (i = 0; i < 8; i++) gs_release(&t[i]);
+    FINISH();
+}
+
+/* Arrays with a span of their own (Go's 32 KiB class and larger) live in
+ * the page heap: the pages of freed arrays merge and serve a larger array
+ * at the lowest address that fits (no new memory, zeroed for make), and
+ * the heap grows at its top when none fits. Idle pages serve small
+ * objects too (the rest of the page is idle). */
+static void page_heap_coalesces(void)
+{
+    gs_slice_t a, b, c, d;
+    unsigned char *first;
+    size_t i;
+    start(GS_GC_GO, 400);
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));
+    CHECK_OK(gs_make(&H, 1, 300 * KiB, 300 * KiB, &b));
+    CHECK_OK(gs_make(&H, 1, 100 * KiB, 100 * KiB, &c));
+    CHECK_EQ_U(H.held_reserved_bytes, 40 * KiB + 304 * KiB + 104 * KiB);
+    CHECK(b.data == a.data + 40 * KiB);          /* lowest first */
+    first = a.data;
+    memset(a.data, 0xab, 40 * KiB);
+    memset(b.data, 0xab, 300 * KiB);
+    gs_release(&a);
+    gs_release(&b);
+    CHECK_EQ_U(H.idle_page_bytes, 0);            /* garbage until collected */
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.idle_page_bytes, 344 * KiB);
+    CHECK_EQ_U(H.go_idle_bytes, 344 * KiB);
+    MEM_AGREES();
+    CHECK_OK(gs_make(&H, 1, 330 * KiB, 330 * KiB, &a));  /* both, merged */
+    CHECK(a.data == first);
+    for (i = 0; i < 330 * KiB; i++) if (a.data[i] != 0) break;
+    CHECK_EQ_U(i, 330 * KiB);                    /* zeroed */
+    CHECK_EQ_U(H.idle_page_bytes, 8 * KiB);      /* 336 of 344 KiB taken */
+    CHECK_EQ_U(H.go_idle_bytes, 8 * KiB);
+    MEM_AGREES();
+    CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &d));    /* above c */
+    CHECK(d.data == c.data + 104 * KiB);
+    CHECK_EQ_U(H.idle_page_bytes, 8 * KiB);      /* fresh pages: still idle */
+    CHECK_EQ_U(H.go_idle_bytes, 8 * KiB);
+    MEM_AGREES();
+    CHECK_OK(gs_make(&H, 1, 1024, 1024, &b));    /* a small object: */
+    CHECK_EQ_U(H.idle_page_bytes, 0);            /* its span, from the page */
+    CHECK_EQ_U(H.go_idle_bytes, 7 * KiB);        /* the span's rest */
+    MEM_AGREES();
+    gs_release(&b);
+    /* the 32 KiB class: its own span of 4 pages; the class below shares */
+    CHECK_OK(gs_make(&H, 1, 28673, 28673, &b));
+    CHECK(b.data == d.data + 64 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 32 * KiB);
+    gs_release(&b);
+    CHECK_OK(gs_make(&H, 1, 28672, 28672, &b));
+    CHECK_EQ_U(gs_array_reserved(&b), mem_usable_size(b.data));
+    gs_release(&b);
+    gs_release(&a);
+    gs_release(&c);
+    gs_release(&d);
     FINISH();
 }
 
@@ -360,7 +423,7 @@ static void idle_pool_small_takes(void)
 static void goal_and_scavenger(void)
 {
     gs_slice_t s[24], t;
-    size_t i, goal;
+    size_t i, goal, idle;
     start(GS_GC_GO, 100);
     for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
     /* collections before the 5th, 9th and 17th array */
@@ -376,22 +439,27 @@ static void goal_and_scavenger(void)
     /* in use 24 MiB x 4/32 = 3 MiB, + 10 % = 3460300, in 4 KiB pages */
     goal = 3461120;
     CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
-    CHECK_EQ_U(H.go_idle_bytes, goal);
-    CHECK_EQ_U(H.idle_arrays, 3);                /* 3 MiB <= goal < 4 MiB */
+    /* the arrays' pages are idle; the highest are released, in whole
+     * 8 KiB pages: retained ends up to a page under the goal */
+    idle = goal / 8192 * 8192;                   /* 3457024 */
+    CHECK_EQ_U(H.go_idle_bytes, idle);
+    CHECK_EQ_U(H.idle_page_bytes, idle);
+    CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
     MEM_AGREES();
-    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal);
-    CHECK_EQ_U(H.go_scavenged_bytes, 24 * MiB - goal);
+    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - idle);
+    CHECK_EQ_U(H.go_scavenged_bytes, 24 * MiB - idle);
     CHECK_EQ_U(H.peak_go_retained_bytes, 24 * MiB);
-    /* reuse: idle first, then released */
+    /* reuse: the lowest pages, idle, then released ones above them */
     CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[0]));
-    CHECK_EQ_U(H.go_idle_bytes, goal - MiB);
-    CHECK_EQ_U(H.idle_arrays, 2);
+    CHECK_EQ_U(H.go_idle_bytes, idle - MiB);
+    CHECK_EQ_U(H.idle_page_bytes, idle - MiB);
     MEM_AGREES();
     CHECK_OK(gs_make(&H, 1, 3 * MiB, 3 * MiB, &t));
+    CHECK(t.data == s[0].data + MiB);
     CHECK_EQ_U(H.go_idle_bytes, 0);
-    CHECK_EQ_U(H.idle_arrays, 0);
+    CHECK_EQ_U(H.idle_page_bytes, 0);
     MEM_AGREES();
-    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - goal - (3 * MiB - (goal - MiB)));
+    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - idle - (3 * MiB - (idle - MiB)));
     CHECK_EQ_U(H.gc_cycles, 4);                  /* 4 MiB: at the goal */
     gs_release(&s[0]);
     gs_release(&t);
@@ -492,6 +560,7 @@ int main(int argc, char **argv)
         CHECK_CASE(collect_during_mark),
         CHECK_CASE(idle_pool_reuse),
         CHECK_CASE(idle_pool_small_takes),
+        CHECK_CASE(page_heap_coalesces),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(gogc_400),
         CHECK_CASE(gc_tiny_blocks),

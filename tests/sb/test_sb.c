@@ -279,9 +279,48 @@ static void advise_huge(void)
     munmap(p, n);
 }
 
+/* Blocks the caller carved out itself: counted as allocations, failed by
+ * the switch; pages given back read as zeros and leave RSS. */
+static void count_take_and_release(void)
+{
+    size_t n = 4u << 20;
+    mem_counts_t mc;
+    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(p != MAP_FAILED);
+    mem_counts_reset();
+    CHECK_ERR(mem_count_take(0, 0), -EINVAL);
+    CHECK_OK(mem_count_take(40000, 40960));
+    mem_counts_get(&mc);
+    CHECK_EQ_U(mc.allocs, 1);
+    CHECK_EQ_I(mc.live_bytes, 40960);
+    CHECK_EQ_I(mc.live_requested, 40000);
+    mem_fail_arm(0);
+    CHECK_ERR(mem_count_take(100, 4096), -ENOMEM);
+    mem_counts_get(&mc);
+    CHECK_EQ_I(mc.live_bytes, 40960);
+    mem_count_give(40000, 40960);
+    mem_counts_get(&mc);
+    CHECK_EQ_U(mc.frees, 1);
+    CHECK_EQ_I(mc.live_bytes, 0);
+    CHECK_EQ_I(mc.live_requested, 0);
+    mem_counts_reset();
+    memset(p, 0xab, n);
+    CHECK_ERR(mem_release_pages(NULL, 4096), -EINVAL);
+    CHECK_ERR(mem_release_pages(p + 1, 4096), -EINVAL);
+    CHECK_ERR(mem_release_pages(p, 100), -EINVAL);
+    CHECK_OK(mem_release_pages(p + 8192, 3u << 20));       /* unaligned ends */
+    CHECK_EQ_U(p[8191], 0xab);
+    CHECK_EQ_U(p[8192], 0);
+    CHECK_EQ_U(p[8192 + (3u << 20) - 1], 0);
+    CHECK_EQ_U(p[8192 + (3u << 20)], 0xab);
+    munmap(p, n);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
+        CHECK_CASE(count_take_and_release),
         CHECK_CASE(bytes_with_suffixes), CHECK_CASE(bad_bytes),
         CHECK_CASE(counts), CHECK_CASE(format_bytes),
         CHECK_CASE(csv_layout_and_quoting), CHECK_CASE(csv_never_overwrites),

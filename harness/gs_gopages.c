@@ -1,0 +1,277 @@
+/* gs_gopages.c -- the Go GC mode's page heap (see gs.h, "The Go GC mode").
+ *
+ * In GC mode the model's large arrays (over GS_GO_MAX_SMALL_SIZE bytes:
+ * Go's large objects, a span of whole pages each) live in one reservation
+ * of address space of the model's own, managed in Go's 8 KiB pages as Go
+ * 1.19's page allocator manages its heap: an allocation takes the lowest
+ * run of free pages long enough for it (first fit by address), so the
+ * pages of freed arrays, neighbours merged, serve an allocation of any
+ * size that fits; when no run fits, the heap grows at its top in steps of
+ * 4 MiB (Go's allocation chunk), fresh pages never touched; the scavenger
+ * releases free pages, highest first, with madvise (mem_release_pages), and
+ * a released page faults back in, zeroed, when next used.
+ *
+ * Three bitmaps over the reservation: free (the page is in no array),
+ * idle (free and still resident: freed by a collection, not yet released)
+ * and released (free, released by the scavenger). A free page in neither
+ * is fresh, or was lent to small objects (gs_goheap.c, go_take: released
+ * too, since the C allocator provides their memory).
+ *
+ * The arrays' bytes are counted in the counting allocator (mem_count_take,
+ * mem_count_give) from allocation until a collection frees them, as a
+ * block from mem_alloc would be: reserved = the whole pages.
+ */
+#define _GNU_SOURCE     /* MAP_ANONYMOUS, MAP_NORESERVE */
+
+#include "gs.h"
+#include "gs_impl.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define PAGE ((size_t)GS_GO_PAGE_SIZE)
+/* Go's heap grows in chunks of 512 pages (pallocChunkPages), 4 MiB. */
+#define GROW_PAGES ((size_t)512)
+/* The reservation's alignment: a huge page on amd64, so that the heap's
+ * huge pages line up as Go's (64 MiB aligned) arenas' do. */
+#define RESERVE_ALIGN ((size_t)2 << 20)
+/* The reservation: the largest of these the system grants (address space
+ * only, PROT_NONE and not committed until the heap grows into it). */
+#define RESERVE_MAX ((size_t)64 << 30)
+#define RESERVE_MIN ((size_t)256 << 20)
+
+struct gs_pages_s {
+    void *map;               /* the reservation as mmap returned it        */
+    size_t map_bytes;        /* its length                                 */
+    unsigned char *base;     /* page 0, RESERVE_ALIGN aligned              */
+    size_t pages;            /* pages in the reservation after base        */
+    size_t grown;            /* pages taken into the heap (read-write)     */
+    size_t search;           /* no free page below this one                */
+    size_t zeroed_base;      /* pages from here on never held an array     */
+    uint64_t *free_bits;     /* 1: free                                    */
+    uint64_t *idle_bits;     /* 1: free and resident                       */
+    uint64_t *rel_bits;      /* 1: free, released by the scavenger         */
+};
+
+static int bit(const uint64_t *b, size_t i)
+{
+    return (int)((b[i / 64] >> (i % 64)) & 1u);
+}
+
+static void bit_set(uint64_t *b, size_t i)
+{
+    b[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void bit_clear(uint64_t *b, size_t i)
+{
+    b[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/* The first i' >= i below n whose bit is `want`, else n. */
+static size_t next_bit(const uint64_t *b, size_t i, size_t n, int want)
+{
+    while (i < n) {
+        uint64_t w = want ? b[i / 64] : ~b[i / 64];
+        w >>= i % 64;
+        if (w != 0) {
+            i += (size_t)__builtin_ctzll(w);
+            return i < n ? i : n;
+        }
+        i = (i / 64 + 1) * 64;
+    }
+    return n;
+}
+
+/* The last i' < i whose bit is set, else SIZE_MAX. */
+static size_t prev_set(const uint64_t *b, size_t i)
+{
+    while (i > 0) {
+        size_t j = i - 1;
+        uint64_t w = b[j / 64];
+        unsigned sh = (unsigned)(63 - j % 64);
+        w <<= sh;                           /* bits 0..j of the word, on top */
+        if (w != 0) return j - (size_t)__builtin_clzll(w);
+        i = j - j % 64;
+    }
+    return SIZE_MAX;
+}
+
+static int pages_new(gs_heap_t *h)
+{
+    gs_pages_t *p = calloc(1, sizeof *p);
+    size_t size, words;
+    void *m = MAP_FAILED;
+    if (p == NULL) return -ENOMEM;
+    for (size = RESERVE_MAX; size >= RESERVE_MIN; size /= 2) {
+        m = mmap(NULL, size + RESERVE_ALIGN, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m != MAP_FAILED) break;
+    }
+    if (m == MAP_FAILED) {
+        free(p);
+        return -ENOMEM;
+    }
+    p->map = m;
+    p->map_bytes = size + RESERVE_ALIGN;
+    p->base = (unsigned char *)(((uintptr_t)m + RESERVE_ALIGN - 1) &
+                                ~(uintptr_t)(RESERVE_ALIGN - 1));
+    p->pages = size / PAGE;
+    words = (p->pages + 63) / 64;
+    p->free_bits = calloc(words, sizeof *p->free_bits);
+    p->idle_bits = calloc(words, sizeof *p->idle_bits);
+    p->rel_bits = calloc(words, sizeof *p->rel_bits);
+    if (p->free_bits == NULL || p->idle_bits == NULL || p->rel_bits == NULL) {
+        free(p->free_bits);
+        free(p->idle_bits);
+        free(p->rel_bits);
+        munmap(m, p->map_bytes);
+        free(p);
+        return -ENOMEM;
+    }
+    h->pages_ = p;
+    return 0;
+}
+
+/* The lowest run of n free pages: its first page in *at, or 0. */
+static int find_run(const gs_pages_t *p, size_t n, size_t *at)
+{
+    size_t i = p->search, j;
+    while ((i = next_bit(p->free_bits, i, p->grown, 1)) < p->grown) {
+        j = next_bit(p->free_bits, i, p->grown, 0);
+        if (j - i >= n) {
+            *at = i;
+            return 1;
+        }
+        i = j;
+    }
+    return 0;
+}
+
+/* Grow the heap at its top for an allocation of n pages: 512-page steps,
+ * fresh pages (free, not idle), which merge with a free run below. */
+static int grow(gs_pages_t *p, size_t n)
+{
+    size_t ask = (n + GROW_PAGES - 1) / GROW_PAGES * GROW_PAGES, i;
+    if (ask > p->pages - p->grown) ask = p->pages - p->grown;
+    if (ask < n) return -ENOMEM;
+    if (mprotect(p->base + p->grown * PAGE, ask * PAGE, PROT_READ | PROT_WRITE) != 0)
+        return -ENOMEM;
+    for (i = p->grown; i < p->grown + ask; i++) bit_set(p->free_bits, i);
+    p->grown += ask;
+    return 0;
+}
+
+int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
+{
+    gs_pages_t *p;
+    size_t n = (bytes + PAGE - 1) / PAGE, at, i, fresh = 0;
+    unsigned char *d;
+    int rc;
+    if (h->pages_ == NULL && (rc = pages_new(h)) < 0) return rc;
+    p = h->pages_;
+    if (n > p->pages) return -ENOMEM;
+    if (!find_run(p, n, &at)) {
+        if ((rc = grow(p, n)) < 0) return rc;
+        if (!find_run(p, n, &at)) return -ENOMEM;
+    }
+    /* the heap may have grown: invisible, as in Go */
+    rc = mem_count_take(bytes, n * PAGE);
+    if (rc < 0) return rc;
+    for (i = at; i < at + n; i++) {
+        bit_clear(p->free_bits, i);
+        if (bit(p->idle_bits, i)) {
+            bit_clear(p->idle_bits, i);
+            h->idle_page_bytes -= PAGE;
+        } else {
+            fresh++;                    /* fresh, or back from the scavenger */
+            if (bit(p->rel_bits, i)) {
+                bit_clear(p->rel_bits, i);
+                h->released_page_bytes_ -= PAGE;
+            }
+        }
+    }
+    d = p->base + at * PAGE;
+    /* Go zeroes a large object when any of its pages held an object before
+     * (its arena's zeroedBase), whether or not they were released since */
+    if (zeroed && at < p->zeroed_base) memset(d, 0, bytes);
+    if (at + n > p->zeroed_base) p->zeroed_base = at + n;
+    /* pages fresh or back from the scavenger: Go's sysUsed advises the
+     * span's whole huge pages */
+    if (fresh != 0) (void)mem_advise_huge(d, n * PAGE);
+    if (at == p->search) p->search = at + n;
+    *data = d;
+    return 0;
+}
+
+void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
+{
+    gs_pages_t *p = h->pages_;
+    size_t n = (bytes + PAGE - 1) / PAGE;
+    size_t at = (size_t)((unsigned char *)data - p->base) / PAGE, i;
+    for (i = at; i < at + n; i++) {
+        bit_set(p->free_bits, i);
+        bit_set(p->idle_bits, i);
+    }
+    h->idle_page_bytes += n * PAGE;
+    if (at < p->search) p->search = at;
+    mem_count_give(bytes, n * PAGE);
+}
+
+/* Release idle pages [lo, hi]; mark them released unless lent. */
+static void release_run(gs_pages_t *p, size_t lo, size_t hi, int lend)
+{
+    size_t i;
+    (void)mem_release_pages(p->base + lo * PAGE, (hi + 1 - lo) * PAGE);
+    for (i = lo; i <= hi; i++) {
+        bit_clear(p->idle_bits, i);
+        if (!lend) bit_set(p->rel_bits, i);
+    }
+}
+
+size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest)
+{
+    gs_pages_t *p = h->pages_;
+    size_t done = 0, i, lo, hi, want;
+    if (p == NULL) return 0;
+    i = lowest ? 0 : p->grown;
+    while (done < bytes) {
+        want = (bytes - done + PAGE - 1) / PAGE;
+        if (lowest) {
+            lo = next_bit(p->idle_bits, i, p->grown, 1);
+            if (lo == p->grown) break;
+            hi = lo;
+            while (hi + 1 < p->grown && hi + 1 - lo < want && bit(p->idle_bits, hi + 1)) hi++;
+            i = hi + 1;
+        } else {
+            hi = prev_set(p->idle_bits, i);
+            if (hi == SIZE_MAX) break;
+            lo = hi;
+            while (lo > 0 && hi + 1 - lo < want && bit(p->idle_bits, lo - 1)) lo--;
+            i = lo;
+        }
+        release_run(p, lo, hi, lowest);
+        done += (hi + 1 - lo) * PAGE;
+    }
+    h->idle_page_bytes -= done;
+    if (!lowest) h->released_page_bytes_ += done;
+    return done;
+}
+
+void _gs_pages_destroy(gs_heap_t *h)
+{
+    gs_pages_t *p = h->pages_;
+    if (p == NULL) return;
+    munmap(p->map, p->map_bytes);
+    free(p->free_bits);
+    free(p->idle_bits);
+    free(p->rel_bits);
+    free(p);
+    h->pages_ = NULL;
+    h->idle_page_bytes = 0;
+    h->released_page_bytes_ = 0;
+}
