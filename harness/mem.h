@@ -121,6 +121,26 @@ extern int mem_fail_armed_;           /* 1 while a failure is pending      */
 /* The armed switch's decision for this allocation: 1 when it fails. */
 int mem_fail_now_(void);
 
+/* Count one allocation of n bytes (u reserved), and its free: the one
+ * place the counters change (mem_count_take and mem_count_give too). */
+static inline void mem_count_add_(size_t n, size_t u)
+{
+    mem_counts_.allocs++;
+    mem_counts_.bytes_requested += n;
+    mem_counts_.bytes_reserved += u;
+    mem_counts_.live_requested += (int64_t)n;
+    mem_counts_.live_bytes += (int64_t)u;
+    if (mem_counts_.live_bytes > mem_counts_.peak_live_bytes)
+        mem_counts_.peak_live_bytes = mem_counts_.live_bytes;
+}
+
+static inline void mem_count_sub_(size_t n, size_t u)
+{
+    mem_counts_.frees++;
+    mem_counts_.live_requested -= (int64_t)n;
+    mem_counts_.live_bytes -= (int64_t)u;
+}
+
 static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
                                    size_t *usable)
 {
@@ -131,13 +151,7 @@ static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
     p = zeroed ? calloc(1, n) : malloc(n);
     if (p == NULL) return -ENOMEM;
     u = malloc_usable_size(p);
-    mem_counts_.allocs++;
-    mem_counts_.bytes_requested += n;
-    mem_counts_.bytes_reserved += u;
-    mem_counts_.live_requested += (int64_t)n;
-    mem_counts_.live_bytes += (int64_t)u;
-    if (mem_counts_.live_bytes > mem_counts_.peak_live_bytes)
-        mem_counts_.peak_live_bytes = mem_counts_.live_bytes;
+    mem_count_add_(n, u);
     *usable = u;
     *out = p;
     return 0;
@@ -146,9 +160,7 @@ static inline int mem_alloc_usable(size_t n, int zeroed, void **out,
 static inline void mem_free_usable(void *p, size_t n, size_t usable)
 {
     if (p == NULL) return;
-    mem_counts_.frees++;
-    mem_counts_.live_requested -= (int64_t)n;
-    mem_counts_.live_bytes -= (int64_t)usable;
+    mem_count_sub_(n, usable);
     free(p);
 }
 

@@ -66,21 +66,13 @@ int mem_count_take(size_t n, size_t usable)
 {
     if (n == 0) return -EINVAL;
     if (mem_fail_armed_ && mem_fail_now_()) return -ENOMEM;
-    mem_counts_.allocs++;
-    mem_counts_.bytes_requested += n;
-    mem_counts_.bytes_reserved += usable;
-    mem_counts_.live_requested += (int64_t)n;
-    mem_counts_.live_bytes += (int64_t)usable;
-    if (mem_counts_.live_bytes > mem_counts_.peak_live_bytes)
-        mem_counts_.peak_live_bytes = mem_counts_.live_bytes;
+    mem_count_add_(n, usable);
     return 0;
 }
 
 void mem_count_give(size_t n, size_t usable)
 {
-    mem_counts_.frees++;
-    mem_counts_.live_requested -= (int64_t)n;
-    mem_counts_.live_bytes -= (int64_t)usable;
+    mem_count_sub_(n, usable);
 }
 
 size_t mem_usable_size(const void *p)
