@@ -19,7 +19,6 @@
 #include "gs.h"
 #include "keep.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,17 +38,16 @@ static int not_over(double model, double go)
 
 static void gc_mode_not_over_go(void)
 {
-    FILE *f = fopen(csv_path, "r");
+    check_csv_t r;
     char line[256];
-    unsigned lineno = 0, bad = 0;
+    unsigned bad = 0;
     size_t rows = 0;
-    int seen_header = 0;
 
-    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", csv_path, strerror(errno));
+    check_csv_open(&r, csv_path, HEADER);
     printf("     %-10s %4s %7s %5s %4s %4s | %6s %6s | %9s %9s %5s | %9s %9s %5s\n",
            "strategy", "elem", "N", "k", "M", "GOGC", "Go GCs", "model",
            "Go peak", "model", "ratio", "Go retain", "model", "ratio");
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (check_csv_row(&r, line, sizeof line)) {
         char name[32], extra;
         size_t elem, n, k, m, gogc, cycles, peak, retained, i;
         keep_strategy_t s;
@@ -59,34 +57,23 @@ static void gc_mode_not_over_go(void)
         gs_slice_t *keep;
         double mpeak, mret;
         int rc;
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#') continue;
-        if (!seen_header) {
-            if (strcmp(line, HEADER) != 0) {
-                fclose(f);
-                CHECK_FAIL_("%s:%u: header \"%s\"", csv_path, lineno, line);
-            }
-            seen_header = 1;
-            continue;
-        }
         if (sscanf(line, "%31[^,],%zu,%zu,%zu,%zu,%zu,%zu,%zu,%zu%c", name, &elem,
                    &n, &k, &m, &gogc, &cycles, &peak, &retained, &extra) != 9 ||
             keep_strategy_parse(name, &s) != 0 || elem == 0 || m == 0 ||
             gogc > GS_GO_MAX_GOGC) {
-            fclose(f);
-            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, lineno, line);
+            fclose(r.f);
+            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, r.lineno, line);
         }
         c.source_bytes = n / elem * elem;   /* Go: make([]T, N/elem) */
         c.kept_bytes = k * elem;
         c.items = m;
         c.elem = elem;
         keep = calloc(m, sizeof *keep);
-        if (keep == NULL) { fclose(f); CHECK_FAIL_("out of memory"); }
+        if (keep == NULL) { fclose(r.f); CHECK_FAIL_("out of memory"); }
         for (i = 0; i < m; i++) keep[i] = gs_nil(elem);
         gs_heap_init(&h, GS_GROW_GO);
         rc = gs_heap_set_gc(&h, GS_GC_GO, (unsigned)gogc);
-        if (rc == 0) rc = keep_batch(&h, &c, s, keep, (unsigned)lineno, &held);
+        if (rc == 0) rc = keep_batch(&h, &c, s, keep, (unsigned)r.lineno, &held);
         mpeak = (double)h.peak_go_heap_bytes;
         mret = (double)h.peak_go_retained_bytes;
         printf("     %-10s %4zu %7zu %5zu %4zu %4zu | %6zu %6llu | %9.1f %9.1f %5.2f "
@@ -97,16 +84,16 @@ static void gc_mode_not_over_go(void)
         if (rc == 0) keep_release(keep, m);
         free(keep);
         if (rc != 0 || gs_heap_destroy(&h) != 0) {
-            fclose(f);
+            fclose(r.f);
             CHECK_FAIL_("%s:%u: the batch failed on the model (rc %d)", csv_path,
-                        lineno, rc);
+                        r.lineno, rc);
         }
-        if (!not_over(mpeak, (double)peak) && bad == 0) bad = lineno;
+        if (!not_over(mpeak, (double)peak) && bad == 0) bad = r.lineno;
         rows++;
     }
-    fclose(f);
+    fclose(r.f);
     printf("     (MiB; ratio = model / Go)\n");
-    CHECK(seen_header && rows >= 10);
+    CHECK(r.seen_header && rows >= 10);
     if (bad != 0)
         CHECK_FAIL_("%s:%u: the model's peak heap is over Go's by more than "
                     "25 %% (and 1 MiB)", csv_path, bad);

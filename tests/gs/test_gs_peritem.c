@@ -13,7 +13,6 @@
 #include "gs.h"
 #include "keep.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +23,14 @@ static const char *csv_path;
 
 static void kept_items_match_go(void)
 {
-    FILE *f = fopen(csv_path, "r");
+    check_csv_t r;
     char line[256];
-    unsigned lineno = 0;
     size_t rows = 0;
-    int seen_header = 0;
 
-    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", csv_path, strerror(errno));
+    check_csv_open(&r, csv_path, HEADER);
     printf("     %-10s %4s %6s %12s %12s\n", "strategy", "elem", "k",
            "Go B/item", "model B/item");
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (check_csv_row(&r, line, sizeof line)) {
         char name[32], extra;
         size_t elem, n, k, m, heap, i, got;
         keep_strategy_t s;
@@ -42,47 +39,36 @@ static void kept_items_match_go(void)
         gs_heap_t h;
         gs_slice_t *keep;
         int rc;
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#') continue;
-        if (!seen_header) {
-            if (strcmp(line, HEADER) != 0) {
-                fclose(f);
-                CHECK_FAIL_("%s:%u: header \"%s\"", csv_path, lineno, line);
-            }
-            seen_header = 1;
-            continue;
-        }
         if (sscanf(line, "%31[^,],%zu,%zu,%zu,%zu,%zu%c", name, &elem, &n, &k,
                    &m, &heap, &extra) != 6 ||
             keep_strategy_parse(name, &s) != 0 || elem == 0 || m == 0) {
-            fclose(f);
-            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, lineno, line);
+            fclose(r.f);
+            CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, r.lineno, line);
         }
         c.source_bytes = n / elem * elem;   /* Go: make([]T, N/elem) */
         c.kept_bytes = k * elem;
         c.items = m;
         c.elem = elem;
         keep = calloc(m, sizeof *keep);
-        if (keep == NULL) { fclose(f); CHECK_FAIL_("out of memory"); }
+        if (keep == NULL) { fclose(r.f); CHECK_FAIL_("out of memory"); }
         for (i = 0; i < m; i++) keep[i] = gs_nil(elem);
         gs_heap_init(&h, GS_GROW_GO);
-        rc = keep_batch(&h, &c, s, keep, (unsigned)lineno, &held);
+        rc = keep_batch(&h, &c, s, keep, (unsigned)r.lineno, &held);
         got = h.go_held_bytes;
         if (rc == 0) keep_release(keep, m);
         free(keep);
         if (rc != 0 || gs_heap_destroy(&h) != 0 || got != heap) {
-            fclose(f);
+            fclose(r.f);
             CHECK_FAIL_("%s:%u: %s, elem %zu, k %zu: Go's heap holds %zu B, "
-                        "the model %zu B (rc %d)", csv_path, lineno, name, elem,
+                        "the model %zu B (rc %d)", csv_path, r.lineno, name, elem,
                         k, heap, got, rc);
         }
         printf("     %-10s %4zu %6zu %12.2f %12.2f\n", name, elem, k,
                (double)heap / (double)m, (double)got / (double)m);
         rows++;
     }
-    fclose(f);
-    CHECK(seen_header && rows >= 60);
+    fclose(r.f);
+    CHECK(r.seen_header && rows >= 60);
 }
 
 int main(int argc, char **argv)

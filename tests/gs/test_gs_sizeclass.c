@@ -11,7 +11,6 @@
 #include "check.h"
 #include "gs.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,28 +21,14 @@ static const char *csv_path;
 
 static void sizes_match_go(void)
 {
-    FILE *f = fopen(csv_path, "r");
+    check_csv_t r;
     char line[256];
-    unsigned lineno = 0;
     size_t rows = 0, tiny = 0, large = 0, scan = 0;
-    int seen_header = 0, seen_comment = 0;
 
-    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", csv_path, strerror(errno));
-    while (fgets(line, sizeof line, f) != NULL) {
+    check_csv_open(&r, csv_path, HEADER);
+    while (check_csv_row(&r, line, sizeof line)) {
         char type[64], extra;
         size_t elem, noscan, bytes, objects, heap, block = 0, per = 0;
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#') { seen_comment = 1; continue; }
-        if (!seen_header) {
-            if (strcmp(line, HEADER) != 0) {
-                fclose(f);
-                CHECK_FAIL_("%s:%u: header \"%s\", expected \"%s\"", csv_path,
-                            lineno, line, HEADER);
-            }
-            seen_header = 1;
-            continue;
-        }
         /* The type may contain commas only inside braces: read up to the
          * last five fields. */
         {
@@ -53,18 +38,18 @@ static void sizes_match_go(void)
             if (commas != 5 || (size_t)(p - line) >= sizeof type ||
                 sscanf(p, ",%zu,%zu,%zu,%zu,%zu%c", &elem, &noscan, &bytes,
                        &objects, &heap, &extra) != 5 || noscan > 1 || objects == 0) {
-                fclose(f);
-                CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, lineno, line);
+                fclose(r.f);
+                CHECK_FAIL_("%s:%u: not a row: \"%s\"", csv_path, r.lineno, line);
             }
             memcpy(type, line, (size_t)(p - line));
             type[p - line] = '\0';
         }
         if (gs_go_alloc_size(bytes, (int)noscan, &block, &per) != 0 ||
             per == 0 || objects % per != 0 || objects / per * block != heap) {
-            fclose(f);
+            fclose(r.f);
             CHECK_FAIL_("%s:%u: %zu x make([]%s, %zu): Go's heap grew by %zu B, "
                         "the model says %zu blocks of %zu B per %zu objects",
-                        csv_path, lineno, objects, type, bytes / (elem ? elem : 1),
+                        csv_path, r.lineno, objects, type, bytes / (elem ? elem : 1),
                         heap, objects, block, per);
         }
         rows++;
@@ -72,8 +57,8 @@ static void sizes_match_go(void)
         if (bytes > GS_GO_MAX_SMALL_SIZE) large++;
         if (!noscan) scan++;
     }
-    fclose(f);
-    if (!seen_comment || !seen_header) CHECK_FAIL_("%s: needs a comment and a header", csv_path);
+    fclose(r.f);
+    if (!r.seen_comment || !r.seen_header) CHECK_FAIL_("%s: needs a comment and a header", csv_path);
     printf("     %zu rows: %zu tiny, %zu large, %zu with pointers\n", rows, tiny,
            large, scan);
     CHECK(rows > 1000 && tiny >= 15 && large > 10 && scan > 100);

@@ -11,7 +11,6 @@
 #include "check.h"
 #include "gs.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,45 +29,32 @@ typedef struct row_s {
  * must be `header`. */
 static row_t *load(const char *path, const char *header, size_t *n_out)
 {
-    FILE *f = fopen(path, "r");
+    check_csv_t in;
     char line[256];
     row_t *rows = NULL;
     size_t n = 0, cap = 0;
-    unsigned lineno = 0;
-    int seen_header = 0, seen_comment = 0;
 
-    if (f == NULL) CHECK_FAIL_("cannot open %s: %s", path, strerror(errno));
-    while (fgets(line, sizeof line, f) != NULL) {
+    check_csv_open(&in, path, header);
+    while (check_csv_row(&in, line, sizeof line)) {
         row_t r;
         char extra;
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '#') { seen_comment = 1; continue; }
-        if (!seen_header) {
-            if (strcmp(line, header) != 0) {
-                fclose(f);
-                CHECK_FAIL_("%s:%u: header \"%s\", expected \"%s\"", path,
-                            lineno, line, header);
-            }
-            seen_header = 1;
-            continue;
-        }
         if (sscanf(line, "%zu,%zu,%zu%c", &r.a, &r.b, &r.c, &extra) != 3) {
-            fclose(f);
-            CHECK_FAIL_("%s:%u: not a row: \"%s\"", path, lineno, line);
+            fclose(in.f);
+            free(rows);
+            CHECK_FAIL_("%s:%u: not a row: \"%s\"", path, in.lineno, line);
         }
-        r.line = lineno;
+        r.line = in.lineno;
         if (n == cap) {
             row_t *p;
             cap = cap ? 2 * cap : 1024;
             p = realloc(rows, cap * sizeof *p);
-            if (p == NULL) { fclose(f); free(rows); CHECK_FAIL_("out of memory"); }
+            if (p == NULL) { fclose(in.f); free(rows); CHECK_FAIL_("out of memory"); }
             rows = p;
         }
         rows[n++] = r;
     }
-    fclose(f);
-    if (!seen_comment || !seen_header || n == 0) {
+    fclose(in.f);
+    if (!in.seen_comment || !in.seen_header || n == 0) {
         free(rows);
         CHECK_FAIL_("%s: needs a comment line, the header and rows", path);
     }
