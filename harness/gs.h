@@ -192,17 +192,21 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     what it drops or allocates meanwhile survives the cycle (Go marks
  *     the heap as it was at the start and allocates black): floating
  *     garbage, freed by the next cycle;
- *   - before an allocation that would take the heap past go_goal_bytes the
- *     mark ends (Go paces its mark assists so that the mark ends as the
- *     heap reaches the goal): the cycle's garbage is freed, and the next
+ *   - before an allocation that would take the heap past go_mark_end_bytes
+ *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
+ *     at its start to the goal (Go paces its mark assists so that the mark
+ *     ends by the goal at the latest; its background worker, a quarter of
+ *     the one P, ends it sooner): the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being the heap
  *     at the end less what the cycle freed (go_marked_bytes: live at the
  *     start, plus everything allocated during the mark), and Go's
  *     heapMinimum scaling with GOGC (4 MiB at 100, 16 MiB at 400). The
- *     trigger is the goal less a runway of GS_GO_MARK_RUNWAY, kept within
- *     Go's bounds, 45/64 to 61/64 of the way from marked to the goal (the
- *     upper bound at least goal - 4 MiB);
+ *     trigger is the goal less a runway of GS_GO_MARK_RUNWAY x
+ *     sqrt(GOGC/100) (4 MiB at GOGC 100, 8 MiB at 400), kept within Go's
+ *     bounds, 45/64 to
+ *     61/64 of the way from marked to the goal (the upper bound at least
+ *     goal - 4 MiB);
  *   - memory a cycle frees is kept for reuse (go_idle_bytes, Go's
  *     HeapIdle - HeapReleased): allocations take it first, then memory
  *     already returned to the system (go_released_bytes, which faults
@@ -218,12 +222,25 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * The runway: Go's is its cons/mark estimate (bytes the program allocates
  * per byte the collector scans, from the CPU time each took in earlier
  * cycles, smoothed) x 7/3 x the expected scan work; a measure of time the
- * model cannot take. It takes the runway Go's pacer itself allows a cycle
- * with next to no scan work (the trigger's upper bound for large heaps:
- * goal - defaultHeapMinimum, 4 MiB), since every array here is
- * pointer-free and Go scans only the slice headers, stacks and globals.
- * (GODEBUG=gcpacertrace=1 on the retention benchmark: 0.5 MB of scan
- * work, cons/mark 1.3 to 5.8, runways of 1.5 to 6.7 MB.)
+ * model cannot take, and so it takes one fitted to Go's runs here
+ * (GODEBUG=gctrace=1 on the retention benchmark, GOMAXPROCS=1). At GOGC
+ * 100 Go's marks start 1 to 4 MB below their goal (retain 32 KiB, M 1819:
+ * goals 4, 7, 14, 27, 53 and 105 MB; gcpacertrace: 0.5 MB of scan work,
+ * cons/mark 1.3 to 5.8, runways of 1.5 to 6.7 MB): 4 MiB, the runway Go's
+ * pacer allows a cycle with next to no scan work (the trigger's upper
+ * bound for large heaps: goal - defaultHeapMinimum), since every array
+ * here is pointer-free and Go scans only the slice headers, stacks and
+ * globals. At GOGC 400 they start 4 to 17 MB below (copy 1 MiB, k 32769:
+ * 7 to 14 MB; retain 32 KiB: 17 MB, at the trigger's lower bound): of 4,
+ * 8, 12 and 16 MiB, 8 makes the most cycles of tests/gs/vectors/gcpeak.csv
+ * agree with Go's (17 of 20) with no peak heap off by more than 25 %;
+ * sqrt(GOGC/100) joins the two. Where the mark ends: in the same traces a
+ * mark covers 0.55 to 0.9 of the way from its start to the goal (0.7 on
+ * average over nine cases); the model takes 3/4, and so its goals grow as
+ * Go's do (4, 7.4, 14, 27, 53, 104 MB in the retain case) instead of
+ * doubling from 4 MiB (with marks that end at the goal and a runway of
+ * 4 MiB at every GOGC, as before, 7 of the 20 vectors' cycle counts
+ * agreed).
  * Left out: the runway's feedback, so Go's trigger moves from cycle to
  * cycle where the model's does not; stacks and globals in the goal (a few
  * hundred KiB); the scavenger's pace (about 1 % of one CPU, over seconds:
@@ -297,11 +314,15 @@ typedef enum gs_gc_e {
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
 
-/* The model's mark runway, bytes: a cycle starts marking when the heap is
- * this far below its goal (within Go's trigger bounds): Go's
- * defaultHeapMinimum, the runway Go's pacer allows a cycle with next to no
- * scan work (see "The Go GC mode" above). */
+/* The model's mark runway at GOGC 100, bytes: a cycle starts marking when
+ * the heap is this x sqrt(GOGC/100) below its goal (within Go's trigger
+ * bounds; see "The Go GC mode" above). */
 #define GS_GO_MARK_RUNWAY (4u << 20)
+
+/* Where a mark ends: GS_GO_MARK_END_NUM/DEN of the way from the heap at
+ * its start to the goal (see "The Go GC mode" above). */
+#define GS_GO_MARK_END_NUM 3u
+#define GS_GO_MARK_END_DEN 4u
 
 typedef struct gs_heap_s {
     gs_policy_t policy;          /* growth policy of every append on this heap */
@@ -337,6 +358,8 @@ typedef struct gs_heap_s {
     size_t go_trigger_bytes;     /* a cycle starts marking before the heap
                                     would pass it                             */
     int gc_marking;              /* a cycle is marking                         */
+    size_t go_mark_end_bytes;    /* the mark under way ends before the heap
+                                    would pass it (GS_GO_MARK_END_*)          */
     size_t go_mark_garbage_bytes; /* garbage at the start of the mark under
                                     way: what its end frees (0 if none)      */
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at

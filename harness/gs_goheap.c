@@ -224,21 +224,35 @@ static size_t go_goal(size_t marked, unsigned gogc)
 #define TRIGGER_MIN_NUM 45u
 #define TRIGGER_MAX_NUM 61u
 
+/* The model's runway at this GOGC: GS_GO_MARK_RUNWAY x sqrt(GOGC/100),
+ * 4 MiB at GOGC 100 and 8 MiB at 400 (gs.h, "The Go GC mode"), in integers:
+ * the square root of gogc x 100 (at most 10^7) by bisection, to 1/100. */
+static uint64_t go_runway(unsigned gogc)
+{
+    uint64_t x = (uint64_t)gogc * 100, lo = 0, hi = 4000;  /* 4000^2 > 10^7 */
+    while (lo < hi) {             /* the largest r with r x r <= x */
+        uint64_t mid = (lo + hi + 1) / 2;
+        if (mid * mid <= x) lo = mid;
+        else hi = mid - 1;
+    }
+    return (uint64_t)GS_GO_MARK_RUNWAY * lo / 100;
+}
+
 /* The heap at which the next cycle starts marking: the goal less the
  * runway, within Go's bounds. Go's runway is its cons/mark estimate (bytes
  * allocated per byte scanned, measured in CPU time) x the expected scan
- * work; the model has no clock, and takes the runway Go's pacer itself
- * assumes for a cycle with next to no scan work, the heap minimum
- * (GS_GO_MARK_RUNWAY): every array of the model is pointer-free. */
-static size_t go_trigger(size_t marked, size_t goal)
+ * work; the model has no clock, and takes go_runway's, fitted to Go's runs
+ * (gs.h, "The Go GC mode"). */
+static size_t go_trigger(size_t marked, size_t goal, unsigned gogc)
 {
+    uint64_t runway = go_runway(gogc);
     size_t lo, hi, trigger;
     if (marked >= goal) return goal;
     lo = (goal - marked) / TRIGGER_DEN * TRIGGER_MIN_NUM + marked;
     hi = (goal - marked) / TRIGGER_DEN * TRIGGER_MAX_NUM + marked;
-    if (goal > GS_GO_MARK_RUNWAY && goal - GS_GO_MARK_RUNWAY > hi)
-        hi = goal - GS_GO_MARK_RUNWAY;
-    trigger = goal > GS_GO_MARK_RUNWAY ? goal - GS_GO_MARK_RUNWAY : 0;
+    if (goal > GS_GO_HEAP_MINIMUM && goal - GS_GO_HEAP_MINIMUM > hi)
+        hi = goal - GS_GO_HEAP_MINIMUM;
+    trigger = goal > runway ? goal - (size_t)runway : 0;
     if (trigger < lo) trigger = lo;
     if (trigger > hi) trigger = hi;
     return trigger;
@@ -264,12 +278,15 @@ static size_t scavenge_goal(size_t inuse, size_t goal, size_t last_goal)
  * snapshot can come back to life before the end. */
 static void mark_start(gs_heap_t *h)
 {
+    size_t heap = h->go_held_bytes + h->go_garbage_bytes;
     gs_array_t **tail = &h->mark_garbage_;
     while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
     *tail = h->garbage_;
     h->garbage_ = NULL;
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
+    h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
+        heap + (h->go_goal_bytes - heap) / GS_GO_MARK_END_DEN * GS_GO_MARK_END_NUM;
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
 }
@@ -317,7 +334,7 @@ static void mark_end(gs_heap_t *h)
 
     h->go_marked_bytes = h->go_held_bytes + h->go_garbage_bytes;
     h->go_goal_bytes = go_goal(h->go_marked_bytes, h->gogc);
-    h->go_trigger_bytes = go_trigger(h->go_marked_bytes, h->go_goal_bytes);
+    h->go_trigger_bytes = go_trigger(h->go_marked_bytes, h->go_goal_bytes, h->gogc);
     h->gc_cycles++;
 
     h->go_scavenge_goal_bytes = SIZE_MAX;
@@ -382,14 +399,14 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
 {
     size_t add = go_add(h, bytes, tiny);
     if (add == 0) return;
-    if (h->gc_marking && passes(h, add, h->go_goal_bytes)) {
+    if (h->gc_marking && passes(h, add, h->go_mark_end_bytes)) {
         mark_end(h);
         add = go_add(h, bytes, tiny);
     }
     if (!h->gc_marking && passes(h, add, h->go_trigger_bytes)) {
         mark_start(h);
         add = go_add(h, bytes, tiny);
-        if (passes(h, add, h->go_goal_bytes)) mark_end(h);
+        if (passes(h, add, h->go_mark_end_bytes)) mark_end(h);
     }
 }
 
@@ -555,7 +572,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
-    h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(0, h->go_goal_bytes) : 0;
+    h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(0, h->go_goal_bytes, gogc) : 0;
     h->go_marked_bytes = 0;
     h->gc_marking = 0;
     h->go_mark_garbage_bytes = 0;

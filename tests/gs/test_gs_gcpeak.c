@@ -11,9 +11,11 @@
  * both. Go's collector is paced by feedback on CPU time (its trigger moves
  * from cycle to cycle, its mark often ends before the goal), so the
  * figures cannot agree exactly; the model starts each mark a fixed runway
- * before the goal and ends it at the goal (gs.h). The test checks one side
- * only: the model never holds more than Go's heap did, give or take 25 %
- * (or 1 MiB).
+ * before the goal and ends it 3/4 of the way there (gs.h). The test checks
+ * that the model's peak heap is within 25 % of Go's either way (model/Go
+ * 0.8 to 1.25, or 1 MiB), and that at least 3 rows in 4 make as many
+ * collections as Go did (the model of marks that ran to the goal made 7 of
+ * 20, and peaks of up to 1.63x Go's).
  */
 #include "check.h"
 #include "gs.h"
@@ -30,18 +32,19 @@ static const char *csv_path;
 
 #define MiB (1024.0 * 1024.0)
 
-/* model <= go + max(25 % of go, 1 MiB) */
-static int not_over(double model, double go)
+/* model/Go within 0.8 to 1.25, or within 1 MiB of Go */
+static int near(double model, double go)
 {
-    return model <= go + 0.25 * go || model <= go + MiB;
+    if (model <= go + MiB && go <= model + MiB) return 1;
+    return model <= 1.25 * go && go <= 1.25 * model;
 }
 
-static void gc_mode_not_over_go(void)
+static void gc_mode_near_go(void)
 {
     check_csv_t r;
     char line[256];
     unsigned bad = 0;
-    size_t rows = 0;
+    size_t rows = 0, same_cycles = 0;
 
     check_csv_open(&r, csv_path, HEADER);
     printf("     %-10s %4s %7s %5s %4s %4s | %6s %6s | %9s %9s %5s | %9s %9s %5s\n",
@@ -76,6 +79,7 @@ static void gc_mode_not_over_go(void)
         if (rc == 0) rc = keep_batch(&h, &c, s, keep, (unsigned)r.lineno, &held);
         mpeak = (double)h.peak_go_heap_bytes;
         mret = (double)h.peak_go_retained_bytes;
+        if (h.gc_cycles == cycles) same_cycles++;
         printf("     %-10s %4zu %7zu %5zu %4zu %4zu | %6zu %6llu | %9.1f %9.1f %5.2f "
                "| %9.1f %9.1f %5.2f\n", name, elem, n, k, m, gogc, cycles,
                (unsigned long long)h.gc_cycles, (double)peak / MiB, mpeak / MiB,
@@ -88,21 +92,24 @@ static void gc_mode_not_over_go(void)
             CHECK_FAIL_("%s:%u: the batch failed on the model (rc %d)", csv_path,
                         r.lineno, rc);
         }
-        if (!not_over(mpeak, (double)peak) && bad == 0) bad = r.lineno;
+        if (!near(mpeak, (double)peak) && bad == 0) bad = r.lineno;
         rows++;
     }
     fclose(r.f);
     printf("     (MiB; ratio = model / Go)\n");
     CHECK(r.seen_header && rows >= 10);
     if (bad != 0)
-        CHECK_FAIL_("%s:%u: the model's peak heap is over Go's by more than "
+        CHECK_FAIL_("%s:%u: the model's peak heap is off Go's by more than "
                     "25 %% (and 1 MiB)", csv_path, bad);
+    if (same_cycles * 4 < rows * 3)
+        CHECK_FAIL_("%s: the model made Go's number of collections in %zu of "
+                    "%zu rows, fewer than 3 in 4", csv_path, same_cycles, rows);
 }
 
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
-        CHECK_CASE(gc_mode_not_over_go),
+        CHECK_CASE(gc_mode_near_go),
     };
     return check_main_input(argc, argv, cases, CHECK_COUNT(cases), &csv_path,
                             "GCPEAK.csv");

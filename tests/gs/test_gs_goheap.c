@@ -227,33 +227,33 @@ static void garbage_until_goal(void)
     CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* 3 MiB: past the trigger */
     CHECK_EQ_U(H.gc_marking, 1);
     CHECK_EQ_U(H.go_mark_garbage_bytes, 2 * MiB);
-    gs_release(&s);
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    /* the mark ends 3/4 of the way from the heap at its start to the goal */
+    CHECK_EQ_U(H.go_mark_end_bytes, 2 * MiB + 2 * MiB / 4 * 3);
     gs_release(&s);
     MEM_AGREES();
-    CHECK_EQ_U(H.gc_cycles, 0);                  /* at the goal, not past */
-    CHECK_EQ_U(H.garbage_arrays, 4);
-    CHECK_EQ_U(H.garbage_bytes, 4 * MiB);
-    CHECK_EQ_U(H.go_garbage_bytes, 4 * MiB);
+    CHECK_EQ_U(H.gc_cycles, 0);
+    CHECK_EQ_U(H.garbage_arrays, 3);
+    CHECK_EQ_U(H.garbage_bytes, 3 * MiB);
+    CHECK_EQ_U(H.go_garbage_bytes, 3 * MiB);
     CHECK_EQ_U(H.live_arrays, 0);
     CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* would pass: the mark ends */
     CHECK_EQ_U(H.gc_cycles, 1);
     CHECK_EQ_U(H.gc_marking, 0);
     CHECK_EQ_U(H.go_mark_garbage_bytes, 0);
-    CHECK_EQ_U(H.garbage_arrays, 2);             /* dropped during the mark */
-    CHECK_EQ_U(H.go_garbage_bytes, 2 * MiB);
-    CHECK_EQ_U(H.go_marked_bytes, 2 * MiB);
+    CHECK_EQ_U(H.garbage_arrays, 1);             /* dropped during the mark */
+    CHECK_EQ_U(H.go_garbage_bytes, MiB);
+    CHECK_EQ_U(H.go_marked_bytes, MiB);
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
-    CHECK_EQ_U(H.go_trigger_bytes, 2 * MiB + 2 * MiB / 64 * 45);
+    CHECK_EQ_U(H.go_trigger_bytes, MiB + 3 * MiB / 64 * 45);
     CHECK_EQ_U(H.go_idle_bytes, MiB);            /* 2 freed, 1 reused */
     CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
     CHECK_EQ_U(H.idle_page_bytes, MiB);
     CHECK_EQ_U(H.go_held_bytes, MiB);
-    /* scavenge goal 4 MiB x 4/4 x 1.1 in pages > 4 MiB retained: none */
+    /* scavenge goal 3 MiB x 4/4 x 1.1 in pages > 3 MiB retained: none */
     CHECK_EQ_U(H.go_scavenge_goal_bytes, SIZE_MAX);
     CHECK_EQ_U(H.go_released_bytes, 0);
-    CHECK_EQ_U(H.peak_go_heap_bytes, 4 * MiB);
-    CHECK_EQ_U(H.peak_go_retained_bytes, 4 * MiB);
+    CHECK_EQ_U(H.peak_go_heap_bytes, 3 * MiB);
+    CHECK_EQ_U(H.peak_go_retained_bytes, 3 * MiB);
     MEM_AGREES();
     gs_release(&s);
     gs_heap_collect(&H);                         /* frees the rest */
@@ -272,11 +272,12 @@ static void collect_during_mark(void)
     gs_slice_t s;
     size_t i;
     start(GS_GC_GO, 100);
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 3; i++) {       /* the third starts a mark (at 2 MiB) */
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
         gs_release(&s);
     }
     CHECK_EQ_U(H.gc_marking, 1);
+    CHECK_EQ_U(H.gc_cycles, 0);
     gs_heap_collect(&H);
     CHECK_EQ_U(H.gc_cycles, 2);
     CHECK_EQ_U(H.gc_marking, 0);
@@ -426,22 +427,28 @@ static void goal_and_scavenger(void)
     size_t i, goal, idle;
     start(GS_GC_GO, 100);
     for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
-    /* collections before the 5th, 9th and 17th array */
-    CHECK_EQ_U(H.gc_cycles, 3);
-    CHECK_EQ_U(H.go_marked_bytes, 16 * MiB);
-    CHECK_EQ_U(H.go_goal_bytes, 32 * MiB);
+    /* marks start before the 3rd, 6th, 9th and 16th array (the heap past
+     * the trigger: 45/64 of the way from marked to the goal while the goal
+     * is within a 4 MiB runway), each ends 3/4 of the way from its start
+     * to the goal: before the 4th, at once (its end below the 6th's heap),
+     * before the 10th and before the 18th. Marked 3, 5, 9, 17 MiB. */
+    CHECK_EQ_U(H.gc_cycles, 4);
+    CHECK_EQ_U(H.go_marked_bytes, 17 * MiB);
+    CHECK_EQ_U(H.go_goal_bytes, 34 * MiB);
+    CHECK_EQ_U(H.go_trigger_bytes, 30 * MiB);    /* goal - 4 MiB */
+    CHECK_EQ_U(H.gc_marking, 0);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     for (i = 0; i < 24; i++) gs_release(&s[i]);
     CHECK_EQ_U(H.go_garbage_bytes, 24 * MiB);
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.gc_cycles, 4);
+    CHECK_EQ_U(H.gc_cycles, 5);
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);
-    /* in use 24 MiB x 4/32 = 3 MiB, + 10 % = 3460300, in 4 KiB pages */
-    goal = 3461120;
+    /* in use 24 MiB x 4/34 = 2960685 B, + 10 % = 3256753, in 4 KiB pages */
+    goal = 3260416;
     CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
     /* the arrays' pages are idle; the highest are released, in whole
      * 8 KiB pages: retained ends up to a page under the goal */
-    idle = goal / 8192 * 8192;                   /* 3457024 */
+    idle = goal / 8192 * 8192;                   /* 3260416 */
     CHECK_EQ_U(H.go_idle_bytes, idle);
     CHECK_EQ_U(H.idle_page_bytes, idle);
     CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
@@ -454,39 +461,51 @@ static void goal_and_scavenger(void)
     CHECK_EQ_U(H.go_idle_bytes, idle - MiB);
     CHECK_EQ_U(H.idle_page_bytes, idle - MiB);
     MEM_AGREES();
-    CHECK_OK(gs_make(&H, 1, 3 * MiB, 3 * MiB, &t));
+    CHECK_OK(gs_make(&H, 1, 2200 * KiB, 2200 * KiB, &t));   /* > idle left */
     CHECK(t.data == s[0].data + MiB);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     CHECK_EQ_U(H.idle_page_bytes, 0);
     MEM_AGREES();
-    CHECK_EQ_U(H.go_released_bytes, 24 * MiB - idle - (3 * MiB - (idle - MiB)));
-    CHECK_EQ_U(H.gc_cycles, 4);                  /* 4 MiB: at the goal */
+    CHECK_EQ_U(H.go_released_bytes,
+               24 * MiB - idle - (2200 * KiB - (idle - MiB)));
+    /* 3224 KiB: past the trigger (2.8 MiB), so a mark runs, but not past
+     * its end, 1 + 3/4 x 3 MiB */
+    CHECK_EQ_U(H.gc_marking, 1);
+    CHECK_EQ_U(H.go_mark_end_bytes, MiB + 3 * MiB / 4 * 3);
+    CHECK_EQ_U(H.gc_cycles, 5);
     gs_release(&s[0]);
     gs_release(&t);
     FINISH();
 }
 
-/* GOGC 400: a goal of 16 MiB at first, then 5 x marked. */
+/* GOGC 400: a goal of 16 MiB at first, then 5 x marked; a runway of 8 MiB
+ * (4 MiB x sqrt(4)). */
 static void gogc_400(void)
 {
     gs_slice_t keep[5], s;
     size_t i;
     start(GS_GC_GO, 400);
+    /* the trigger: goal - 8 MiB = 8 MiB is under Go's lower bound, 45/64
+     * of the goal */
+    CHECK_EQ_U(H.go_trigger_bytes, 16 * MiB / 64 * 45);
     for (i = 0; i < 5; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &keep[i]));
-    for (i = 0; i < 11; i++) {
+    for (i = 0; i < 9; i++) {
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
         gs_release(&s);
     }
-    /* the trigger: goal - 4 MiB = 12 MiB, above 45/64 of the goal; the
-     * mark starts with 7 MiB of garbage, 4 more arrays die during it */
-    CHECK_EQ_U(H.gc_cycles, 0);                  /* 16 MiB: at the goal */
-    CHECK_EQ_U(H.go_mark_garbage_bytes, 7 * MiB);
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+    /* the mark started before the 12th array, at 11 MiB with 6 MiB of
+     * garbage, and ends at 11 + 3/4 x 5 MiB; 3 more arrays died during it */
+    CHECK_EQ_U(H.gc_cycles, 0);
+    CHECK_EQ_U(H.gc_marking, 1);
+    CHECK_EQ_U(H.go_mark_garbage_bytes, 6 * MiB);
+    CHECK_EQ_U(H.go_mark_end_bytes, 11 * MiB + 5 * MiB / 4 * 3);
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* 15 MiB: past the end */
     CHECK_EQ_U(H.gc_cycles, 1);
-    CHECK_EQ_U(H.go_marked_bytes, 9 * MiB);      /* 5 live + 4 floating */
-    CHECK_EQ_U(H.go_goal_bytes, 45 * MiB);
-    CHECK_EQ_U(H.go_trigger_bytes, 41 * MiB);    /* goal - 4 MiB */
-    CHECK_EQ_U(H.go_idle_bytes, 6 * MiB);        /* 7 freed, 1 reused */
+    CHECK_EQ_U(H.gc_marking, 0);
+    CHECK_EQ_U(H.go_marked_bytes, 8 * MiB);      /* 5 live + 3 floating */
+    CHECK_EQ_U(H.go_goal_bytes, 40 * MiB);
+    CHECK_EQ_U(H.go_trigger_bytes, 32 * MiB);    /* goal - 8 MiB */
+    CHECK_EQ_U(H.go_idle_bytes, 5 * MiB);        /* 6 freed, 1 reused */
     gs_release(&s);
     for (i = 0; i < 5; i++) gs_release(&keep[i]);
     FINISH();
