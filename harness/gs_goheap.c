@@ -10,6 +10,7 @@
  * frees, tiny ones) and the pool frees through _gs_array_free, and the
  * small malloc'd records of tiny blocks.
  */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's pace */
 #include "gs.h"
 #include "gs_impl.h"
 #include "mem.h"
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* One 16 B tiny block of Go's heap. The objects in it are arrays of the
  * model; the block lives while any of them is not yet freed. */
@@ -291,6 +293,64 @@ static void mark_start(gs_heap_t *h)
     h->tiny_off_ = 0;
 }
 
+/* Now, CLOCK_MONOTONIC, in ns (0 if the clock fails: then the scavenger
+ * works at every turn, as unpaced). */
+static uint64_t clock_ns(void)
+{
+    struct timespec t;
+    if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) return 0;
+    return (uint64_t)t.tv_sec * UINT64_C(1000000000) + (uint64_t)t.tv_nsec;
+}
+
+/* The scavenger's turn after a cycle: give back up to `give` idle bytes,
+ * the page heap's highest idle pages first (whole pages: up to one more),
+ * then the small objects' idle memory, for which the pool gives up blocks.
+ * Paced (scav_period_ns): only if its period has passed since its last
+ * burst, and for about scav_work_ns of its own time, checked after each
+ * GS_GO_SCAV_QUANTUM of pages and after the small objects' part; what is
+ * left waits for a later turn. */
+static void scavenge(gs_heap_t *h, size_t give)
+{
+    uint64_t start = 0;
+    size_t got = 0, small;
+    int paced = h->scav_period_ns != 0;
+    if (paced) {
+        start = clock_ns();
+        if (h->scav_bursts != 0 && start - h->scav_last_ns_ < h->scav_period_ns)
+            return;                                /* not its turn yet */
+        h->scav_last_ns_ = start;
+    }
+    h->scav_bursts++;
+    while (got < give) {
+        size_t r = _gs_pages_release(
+            h, paced ? min_size(GS_GO_SCAV_QUANTUM, give - got) : give - got, 0);
+        got += r;
+        if (r == 0) break;
+        if (paced && h->scav_work_ns != 0 &&
+            clock_ns() - start >= h->scav_work_ns) {
+            h->go_scavenged_bytes += got;
+            go_sync(h);
+            return;                                /* its time is up */
+        }
+    }
+    h->go_scavenged_bytes += got;
+    small = min_size(give - min_size(give, got), h->go_small_idle_);
+    h->go_small_idle_ -= small;
+    h->go_small_released_ += small;
+    h->go_scavenged_bytes += small;
+    go_sync(h);
+    pool_trim(h, h->idle_go_bytes_ > small ? h->idle_go_bytes_ - small : 0);
+}
+
+int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
+                               uint64_t work_ns)
+{
+    if (h == NULL) return -EINVAL;
+    h->scav_period_ns = period_ns;
+    h->scav_work_ns = work_ns;
+    return 0;
+}
+
 /* The cycle's mark ends: the snapshot's garbage is freed (to the idle
  * pool, tiny objects to their blocks), marked is the rest of the heap, and
  * the next goal and trigger follow from it; then the scavenger. */
@@ -342,20 +402,8 @@ static void mark_end(gs_heap_t *h)
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
         retained = h->go_held_bytes + h->go_garbage_bytes + h->go_idle_bytes;
         if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
-            size_t give = min_size(retained - goal, h->go_idle_bytes), got;
             h->go_scavenge_goal_bytes = goal;
-            /* the page heap's highest idle pages (whole pages: up to one
-             * more), then the small objects' idle memory, for which the
-             * pool gives up blocks */
-            got = _gs_pages_release(h, give, 0);
-            h->go_scavenged_bytes += got;
-            give -= min_size(give, got);
-            give = min_size(give, h->go_small_idle_);
-            h->go_small_idle_ -= give;
-            h->go_small_released_ += give;
-            h->go_scavenged_bytes += give;
-            go_sync(h);
-            pool_trim(h, h->idle_go_bytes_ > give ? h->idle_go_bytes_ - give : 0);
+            scavenge(h, min_size(retained - goal, h->go_idle_bytes));
         }
     }
 }
@@ -582,6 +630,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_scavenge_goal_bytes = mode == GS_GC_GO ? SIZE_MAX : 0;
     h->gc_cycles = 0;
     h->go_scavenged_bytes = 0;
+    h->scav_period_ns = mode == GS_GC_GO ? GS_GO_SCAV_PERIOD_NS : 0;
+    h->scav_work_ns = mode == GS_GC_GO ? GS_GO_SCAV_WORK_NS : 0;
+    h->scav_bursts = 0;
+    h->scav_last_ns_ = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;
 }

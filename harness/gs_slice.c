@@ -69,6 +69,7 @@ int gs_heap_destroy(gs_heap_t *h)
     gs_hdr_chunk_t *c, *next;
     gs_gc_t gc;
     unsigned gogc;
+    uint64_t period, work;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
     _gs_go_destroy(h);
@@ -78,8 +79,11 @@ int gs_heap_destroy(gs_heap_t *h)
     }
     gc = h->gc;
     gogc = h->gogc;
+    period = h->scav_period_ns;
+    work = h->scav_work_ns;
     gs_heap_init(h, h->policy);
     (void)gs_heap_set_gc(h, gc, gogc);
+    (void)gs_heap_set_scavenger_pace(h, period, work);
     return 0;
 }
 

@@ -694,6 +694,8 @@ int gs_ops_run(const uint8_t *data, size_t size, int trace,
         free(c.buf);
         return fail(&c, "gs_heap_set_gc failed on an empty heap");
     }
+    /* replays must repeat: the scavenger unpaced (no clock) */
+    (void)gs_heap_set_scavenger_pace(&c.heap, 0, 0);
     for (i = 0; i < NVARS; i++) {
         c.v[i] = gs_nil(c.elem[i & 1]);
         c.r[i].arr = -1;

@@ -20,6 +20,9 @@ static void start(gs_gc_t gc, unsigned gogc)
     mem_counts_reset();
     gs_heap_init(&H, GS_GROW_GO);
     CHECK_OK(gs_heap_set_gc(&H, gc, gogc));
+    /* the scavenger at every cycle, whole: the figures below are exact
+     * (paced_scavenger checks the pace) */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
 }
 
 /* The allocator holds exactly the live arrays, the garbage and the idle
@@ -478,6 +481,52 @@ static void goal_and_scavenger(void)
     FINISH();
 }
 
+/* The scavenger's pace: a burst only once its period has passed since the
+ * last, and each burst stops once its work time is up (checked after every
+ * 64 KiB); unpaced, it gives back all it should at once. */
+static void paced_scavenger(void)
+{
+    gs_slice_t s[24];
+    size_t i;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));          /* Go's pace */
+    CHECK_EQ_U(H.scav_period_ns, GS_GO_SCAV_PERIOD_NS);
+    CHECK_EQ_U(H.scav_work_ns, GS_GO_SCAV_WORK_NS);
+    CHECK_ERR(gs_heap_set_scavenger_pace(NULL, 0, 0), -EINVAL);
+    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    for (i = 0; i < 24; i++) gs_release(&s[i]);
+    /* 1 ns of work: one quantum per burst, the highest idle pages */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
+    H.scav_bursts = 0;
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_bursts, 1);
+    CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
+    CHECK_EQ_U(H.go_idle_bytes, 24 * MiB - GS_GO_SCAV_QUANTUM);
+    MEM_AGREES();
+    gs_heap_collect(&H);                       /* 1 ns has passed: again */
+    CHECK_EQ_U(H.scav_bursts, 2);
+    CHECK_EQ_U(H.go_released_bytes, 2 * GS_GO_SCAV_QUANTUM);
+    /* an hour's period: not its turn, though over its goal (nothing in
+     * use: a goal of none) */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(3600000000000), 0));
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_bursts, 2);
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, 0);
+    CHECK_EQ_U(H.go_released_bytes, 2 * GS_GO_SCAV_QUANTUM);
+    /* unpaced: everything over the goal at once */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_bursts, 3);
+    CHECK_EQ_U(H.go_released_bytes, 24 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    MEM_AGREES();
+    /* destroy keeps the pace */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 5, 7));
+    FINISH();
+    CHECK_EQ_U(H.scav_period_ns, 5);
+    CHECK_EQ_U(H.scav_work_ns, 7);
+}
+
 /* GOGC 400: a goal of 16 MiB at first, then 5 x marked; a runway of 8 MiB
  * (4 MiB x sqrt(4)). */
 static void gogc_400(void)
@@ -581,6 +630,7 @@ int main(int argc, char **argv)
         CHECK_CASE(idle_pool_small_takes),
         CHECK_CASE(page_heap_coalesces),
         CHECK_CASE(goal_and_scavenger),
+        CHECK_CASE(paced_scavenger),
         CHECK_CASE(gogc_400),
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
