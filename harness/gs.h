@@ -226,11 +226,13 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     for 1 ms of its own measured time, checked after every 64 KiB; the
  *     rest waits for a later cycle (gs_heap_set_scavenger_pace; tests set
  *     it unpaced, at once, for exact figures). Its figures then depend on
- *     how fast the program runs, as Go's do. (Measured with THP off, where
- *     a fault is a 4 KiB page on both sides: append at 32 KiB and 256 KiB,
- *     k = N/2, faulted 2.7 and 3.9x Go's with the scavenger at every cycle,
- *     0.8 to 1.0x with none after the first, and 1.0 and 1.02x at this
- *     pace; at GOGC 400 1.7 and 1.8x, 1.7 and 1.0x, 1.0 and 1.1x.)
+ *     how fast the program runs, as Go's do. (Measured with THP off for
+ *     both processes, where a fault is a 4 KiB page on both sides,
+ *     scripts/gc-vs-go --strategies append --kept N/2 under
+ *     prctl(PR_SET_THP_DISABLE), one run each: append at 32 KiB and
+ *     256 KiB faulted 2.7 and 3.9x Go's at GOGC 100 and 1.7 and 1.8x at
+ *     GOGC 400 with the scavenger at every cycle; 0.92 and 1.22x, and 0.81
+ *     and 1.08x, at this pace.)
  *   - gs_heap_collect is runtime.GC(): the cycle under way ends, then a
  *     whole cycle runs with nothing allocated during it.
  * The runway: Go's is its cons/mark estimate (bytes the program allocates
@@ -366,8 +368,8 @@ typedef struct gs_heap_s {
     size_t garbage_bytes;        /* their cap x elem, still allocated, bytes   */
     size_t go_garbage_bytes;     /* their Go bytes (tiny blocks whose objects
                                     are all garbage included)                 */
-    size_t go_goal_bytes;        /* heap goal: a mark ends before the heap
-                                    would pass it                             */
+    size_t go_goal_bytes;        /* heap goal: sets the trigger and where a
+                                    mark ends (go_mark_end_bytes)             */
     size_t go_trigger_bytes;     /* a cycle starts marking before the heap
                                     would pass it                             */
     int gc_marking;              /* a cycle is marking                         */
@@ -418,8 +420,9 @@ typedef struct gs_heap_s {
 void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
 
 /* Free the heap's own memory (its header chunks), and in GC mode its
- * garbage, and leave it empty, as after gs_heap_init with the same policy
- * and gs_heap_set_gc with the same mode and GOGC. -EBUSY when arrays are
+ * garbage, and leave it empty, as after gs_heap_init with the same policy,
+ * gs_heap_set_gc with the same mode and GOGC and gs_heap_set_scavenger_pace
+ * with the same pace. -EBUSY when arrays are
  * still live: then nothing is freed and the heap stays usable. NULL:
  * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
@@ -437,12 +440,14 @@ int gs_heap_destroy(gs_heap_t *h);
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 
 /* The background scavenger's pace in GC mode (see "The Go GC mode"
- * above): after a cycle, the scavenger works only if period_ns have passed
+ * above; with GC off there is no scavenger and the pace is only kept):
+ * after a cycle, the scavenger works only if period_ns have passed
  * (CLOCK_MONOTONIC) since it last did, and then for about work_ns of its
- * own time, releasing in GS_GO_SCAV_QUANTUM steps; 0 and 0 release all it
- * should at the end of every cycle, at once (deterministic, for tests).
- * gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and GS_GO_SCAV_WORK_NS;
- * gs_heap_destroy keeps the pace. NULL: -EINVAL. */
+ * own time (0: no limit), releasing in GS_GO_SCAV_QUANTUM steps. A
+ * period of 0 is unpaced: all it should release, at the end of every
+ * cycle, at once (deterministic, for tests); so is any pace when the clock
+ * cannot be read. gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and
+ * GS_GO_SCAV_WORK_NS; gs_heap_destroy keeps the pace. NULL: -EINVAL. */
 #define GS_GO_SCAV_PERIOD_NS UINT64_C(10000000)  /* sysmon's forcePreemptNS */
 #define GS_GO_SCAV_WORK_NS UINT64_C(1000000)     /* minScavWorkTime         */
 #define GS_GO_SCAV_QUANTUM (64u << 10)           /* scavengeQuantum         */

@@ -243,8 +243,8 @@ static uint64_t go_runway(unsigned gogc)
 /* The heap at which the next cycle starts marking: the goal less the
  * runway, within Go's bounds. Go's runway is its cons/mark estimate (bytes
  * allocated per byte scanned, measured in CPU time) x the expected scan
- * work; the model has no clock, and takes go_runway's, fitted to Go's runs
- * (gs.h, "The Go GC mode"). */
+ * work, a measure of CPU time the model does not take: it takes go_runway's,
+ * fitted to Go's runs (gs.h, "The Go GC mode"). */
 static size_t go_trigger(size_t marked, size_t goal, unsigned gogc)
 {
     uint64_t runway = go_runway(gogc);
@@ -293,8 +293,8 @@ static void mark_start(gs_heap_t *h)
     h->tiny_off_ = 0;
 }
 
-/* Now, CLOCK_MONOTONIC, in ns (0 if the clock fails: then the scavenger
- * works at every turn, as unpaced). */
+/* Now, CLOCK_MONOTONIC, in ns; 0 if the clock fails (scavenge then works
+ * unpaced). */
 static uint64_t clock_ns(void)
 {
     struct timespec t;
@@ -305,18 +305,20 @@ static uint64_t clock_ns(void)
 /* The scavenger's turn after a cycle: give back up to `give` idle bytes,
  * the page heap's highest idle pages first (whole pages: up to one more),
  * then the small objects' idle memory, for which the pool gives up blocks.
- * Paced (scav_period_ns): only if its period has passed since its last
- * burst, and for about scav_work_ns of its own time, checked after each
- * GS_GO_SCAV_QUANTUM of pages and after the small objects' part; what is
- * left waits for a later turn. */
+ * Paced (scav_period_ns != 0): only if its period has passed since its
+ * last burst, and for about scav_work_ns of its own time (0: no limit),
+ * checked after each GS_GO_SCAV_QUANTUM of pages; what is left waits for
+ * a later turn. Nothing to give takes no turn. */
 static void scavenge(gs_heap_t *h, size_t give)
 {
-    uint64_t start = 0;
+    uint64_t start = 0, now;
     size_t got = 0, small;
     int paced = h->scav_period_ns != 0;
+    if (give == 0) return;
+    if (paced && (start = clock_ns()) == 0) paced = 0;     /* no clock */
     if (paced) {
-        start = clock_ns();
-        if (h->scav_bursts != 0 && start - h->scav_last_ns_ < h->scav_period_ns)
+        if (h->scav_bursts != 0 && start >= h->scav_last_ns_ &&
+            start - h->scav_last_ns_ < h->scav_period_ns)
             return;                                /* not its turn yet */
         h->scav_last_ns_ = start;
     }
@@ -326,8 +328,8 @@ static void scavenge(gs_heap_t *h, size_t give)
             h, paced ? min_size(GS_GO_SCAV_QUANTUM, give - got) : give - got, 0);
         got += r;
         if (r == 0) break;
-        if (paced && h->scav_work_ns != 0 &&
-            clock_ns() - start >= h->scav_work_ns) {
+        if (paced && h->scav_work_ns != 0 && (now = clock_ns()) >= start &&
+            now - start >= h->scav_work_ns) {
             h->go_scavenged_bytes += got;
             go_sync(h);
             return;                                /* its time is up */
@@ -439,10 +441,10 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
 }
 
 /* The cycle's steps before an allocation that adds `add`: a mark under
- * way ends when the heap would pass the goal (Go paces its assists so
- * that the mark ends there); one starts when the heap would pass the
- * trigger; and if the heap would still pass the goal, that mark ends at
- * once (a cycle with nothing allocated during it). */
+ * way ends when the heap would pass its end (go_mark_end_bytes, 3/4 of the
+ * way from its start to the goal); one starts when the heap would pass the
+ * trigger; and if the heap would still pass that new mark's end, it ends
+ * at once (a cycle with nothing allocated during it). */
 static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
 {
     size_t add = go_add(h, bytes, tiny);
@@ -634,6 +636,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->scav_work_ns = mode == GS_GC_GO ? GS_GO_SCAV_WORK_NS : 0;
     h->scav_bursts = 0;
     h->scav_last_ns_ = 0;
+    h->go_mark_end_bytes = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;
 }

@@ -213,7 +213,8 @@ static void gc_mode_arguments(void)
 /* Dropped arrays stay allocated as garbage. A cycle starts marking when
  * the heap would pass the trigger (45/64 of the 4 MiB goal: the runway of
  * 4 MiB is more than the way there); what is garbage then is what it
- * frees when the heap would pass the goal. What dies or is made during the
+ * frees when the heap would pass the mark's end, 3/4 of the way from the
+ * heap at the mark's start to the goal. What dies or is made during the
  * mark survives it and counts as marked. */
 static void garbage_until_goal(void)
 {
@@ -495,7 +496,9 @@ static void paced_scavenger(void)
     CHECK_ERR(gs_heap_set_scavenger_pace(NULL, 0, 0), -EINVAL);
     for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
     for (i = 0; i < 24; i++) gs_release(&s[i]);
-    /* 1 ns of work: one quantum per burst, the highest idle pages */
+    /* 1 ns of work: one quantum per burst, the highest idle pages (with
+     * CLOCK_MONOTONIC in nanoseconds, as on Linux: a madvise takes far
+     * longer than 1 ns) */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     H.scav_bursts = 0;
     gs_heap_collect(&H);
