@@ -39,6 +39,9 @@
 /* The reservation's alignment: a huge page on amd64, so that the heap's
  * huge pages line up as Go's (64 MiB aligned) arenas' do. */
 #define RESERVE_ALIGN ((size_t)2 << 20)
+/* Pages per huge page (2 MiB, Go's physHugePageSize on linux/amd64): page
+ * indices that are multiples of it are huge page boundaries. */
+#define HUGE_PAGES (RESERVE_ALIGN / PAGE)
 /* The reservation: the largest of these the system grants (address space
  * only, PROT_NONE and not committed until the heap grows into it). */
 #define RESERVE_MAX ((size_t)64 << 30)
@@ -248,10 +251,19 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest)
             while (hi + 1 < p->grown && hi + 1 - lo < want && bit(p->idle_bits, hi + 1)) hi++;
             i = hi + 1;
         } else {
+            size_t run_lo, below;
             hi = prev_set(p->idle_bits, i);
             if (hi == SIZE_MAX) break;
             lo = hi;
             while (lo > 0 && hi + 1 - lo < want && bit(p->idle_bits, lo - 1)) lo--;
+            /* Go's scavenger does not break a huge page
+             * (findScavengeCandidate): when the pages taken cross a huge
+             * page boundary and the idle run they belong to holds the
+             * whole huge page below it, that whole huge page goes too */
+            run_lo = lo;
+            while (run_lo > 0 && bit(p->idle_bits, run_lo - 1)) run_lo--;
+            below = lo / HUGE_PAGES * HUGE_PAGES;
+            if (below + HUGE_PAGES <= hi + 1 && below >= run_lo) lo = below;
             i = lo;
         }
         release_run(p, lo, hi, lowest);

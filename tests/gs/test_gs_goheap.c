@@ -450,9 +450,11 @@ static void goal_and_scavenger(void)
     /* in use 24 MiB x 4/34 = 2960685 B, + 10 % = 3256753, in 4 KiB pages */
     goal = 3260416;
     CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
-    /* the arrays' pages are idle; the highest are released, in whole
-     * 8 KiB pages: retained ends up to a page under the goal */
-    idle = goal / 8192 * 8192;                   /* 3260416 */
+    /* the arrays' pages are idle; the highest are released, and as Go's
+     * scavenger breaks no huge page, down to the huge page boundary below
+     * the goal: 2 MiB stay idle (the pages 24 MiB - 3.1 MiB reaches into
+     * lie in a huge page the idle run holds whole) */
+    idle = 2 * MiB;
     CHECK_EQ_U(H.go_idle_bytes, idle);
     CHECK_EQ_U(H.idle_page_bytes, idle);
     CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
@@ -498,24 +500,25 @@ static void paced_scavenger(void)
     for (i = 0; i < 24; i++) gs_release(&s[i]);
     /* 1 ns of work: one quantum per burst, the highest idle pages (with
      * CLOCK_MONOTONIC in nanoseconds, as on Linux: a madvise takes far
-     * longer than 1 ns) */
+     * longer than 1 ns); the idle run holds the whole huge page the
+     * quantum lies in, so the whole huge page goes (Go breaks none) */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     H.scav_bursts = 0;
     gs_heap_collect(&H);
     CHECK_EQ_U(H.scav_bursts, 1);
-    CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
-    CHECK_EQ_U(H.go_idle_bytes, 24 * MiB - GS_GO_SCAV_QUANTUM);
+    CHECK_EQ_U(H.go_released_bytes, 2 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 22 * MiB);
     MEM_AGREES();
     gs_heap_collect(&H);                       /* 1 ns has passed: again */
     CHECK_EQ_U(H.scav_bursts, 2);
-    CHECK_EQ_U(H.go_released_bytes, 2 * GS_GO_SCAV_QUANTUM);
+    CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
     /* an hour's period: not its turn, though over its goal (nothing in
      * use: a goal of none) */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(3600000000000), 0));
     gs_heap_collect(&H);
     CHECK_EQ_U(H.scav_bursts, 2);
     CHECK_EQ_U(H.go_scavenge_goal_bytes, 0);
-    CHECK_EQ_U(H.go_released_bytes, 2 * GS_GO_SCAV_QUANTUM);
+    CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
     /* unpaced: everything over the goal at once */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
     gs_heap_collect(&H);
@@ -528,6 +531,27 @@ static void paced_scavenger(void)
     FINISH();
     CHECK_EQ_U(H.scav_period_ns, 5);
     CHECK_EQ_U(H.scav_work_ns, 7);
+}
+
+/* The scavenger breaks no huge page, but takes no more than asked from an
+ * idle run that does not hold a whole one. */
+static void scavenger_keeps_huge_pages(void)
+{
+    gs_slice_t a, b;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));  /* a quantum a burst */
+    CHECK_OK(gs_make(&H, 1, MiB, MiB, &a));          /* pages 0-127, kept */
+    CHECK_OK(gs_make(&H, 1, MiB / 2, MiB / 2, &b));  /* pages 128-191 */
+    gs_release(&b);
+    gs_heap_collect(&H);        /* in use 1.5 MiB: its goal is over 1.5 */
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    CHECK_EQ_U(H.idle_page_bytes, MiB / 2);
+    gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over */
+    CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
+    CHECK_EQ_U(H.idle_page_bytes, MiB / 2 - GS_GO_SCAV_QUANTUM);
+    MEM_AGREES();
+    gs_release(&a);
+    FINISH();
 }
 
 /* GOGC 400: a goal of 16 MiB at first, then 5 x marked; a runway of 8 MiB
@@ -634,6 +658,7 @@ int main(int argc, char **argv)
         CHECK_CASE(page_heap_coalesces),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(paced_scavenger),
+        CHECK_CASE(scavenger_keeps_huge_pages),
         CHECK_CASE(gogc_400),
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
