@@ -232,7 +232,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     prctl(PR_SET_THP_DISABLE), one run each: append at 32 KiB and
  *     256 KiB faulted 2.7 and 3.9x Go's at GOGC 100 and 1.7 and 1.8x at
  *     GOGC 400 with the scavenger at every cycle; 0.92 and 1.22x, and 0.81
- *     and 1.08x, at this pace.)
+ *     and 1.08x, at this pace; 1.15 and 1.32x, and 0.83 and 1.12x, once
+ *     it also kept huge pages whole, which matters with THP on.)
  *   - gs_heap_collect is runtime.GC(): the cycle under way ends, then a
  *     whole cycle runs with nothing allocated during it.
  * The runway: Go's is its cons/mark estimate (bytes the program allocates
@@ -285,7 +286,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * releases idle pages, highest first, in whole pages (madvise
  * MADV_DONTNEED, with MADV_NOHUGEPAGE on the huge pages at the ends of a
  * run that does not fill them, as Go's sysUnused; mem_release_pages), and
- * a released page faults back in, zeroed, when next used. make zeroes an
+ * breaks no huge page, as Go's findScavengeCandidate: when the pages it
+ * takes cross a huge page boundary and their idle run holds the whole huge
+ * page below it, it takes that whole huge page too, which then faults back
+ * in as one huge page; a released page faults back in, zeroed, when next
+ * used. make zeroes an
  * array whose pages held an array before (Go's zeroedBase), not fresh
  * ones. The page heap's idle and released pages are its own figures in
  * go_idle_bytes and go_released_bytes; the small objects' part is counted

@@ -8,8 +8,9 @@
  * pages of freed arrays, neighbours merged, serve an allocation of any
  * size that fits; when no run fits, the heap grows at its top in steps of
  * 4 MiB (Go's allocation chunk), fresh pages never touched; the scavenger
- * releases free pages, highest first, with madvise (mem_release_pages), and
- * a released page faults back in, zeroed, when next used.
+ * releases free pages, highest first, with madvise (mem_release_pages),
+ * breaking no huge page it could take whole, and a released page faults
+ * back in, zeroed, when next used.
  *
  * Three bitmaps over the reservation: free (the page is in no array),
  * idle (free and still resident: freed by a collection, not yet released)
