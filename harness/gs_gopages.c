@@ -252,7 +252,7 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest)
             while (hi + 1 < p->grown && hi + 1 - lo < want && bit(p->idle_bits, hi + 1)) hi++;
             i = hi + 1;
         } else {
-            size_t run_lo, below;
+            size_t below, j;
             hi = prev_set(p->idle_bits, i);
             if (hi == SIZE_MAX) break;
             lo = hi;
@@ -260,11 +260,13 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest)
             /* Go's scavenger does not break a huge page
              * (findScavengeCandidate): when the pages taken cross a huge
              * page boundary and the idle run they belong to holds the
-             * whole huge page below it, that whole huge page goes too */
-            run_lo = lo;
-            while (run_lo > 0 && bit(p->idle_bits, run_lo - 1)) run_lo--;
+             * whole huge page below it, that whole huge page goes too
+             * (only [below, lo) is looked at: at most one huge page) */
             below = lo / HUGE_PAGES * HUGE_PAGES;
-            if (below + HUGE_PAGES <= hi + 1 && below >= run_lo) lo = below;
+            if (below + HUGE_PAGES <= hi + 1) {
+                for (j = lo; j > below && bit(p->idle_bits, j - 1); j--) {}
+                if (j == below) lo = below;
+            }
             i = lo;
         }
         release_run(p, lo, hi, lowest);
