@@ -31,7 +31,7 @@
  * On any error the slices passed in and the heap's accounting are exactly as
  * they were before the call (strong guarantee), with one exception in the
  * Go GC mode: a collection may have run before an allocation that then
- * failed (garbage freed, the idle pool trimmed, the GC figures moved on;
+ * failed (garbage freed, pages released, the GC figures moved on;
  * nothing live changed).
  *
  * Threads: none. A heap and its slices belong to one thread.
@@ -267,63 +267,66 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * as its heap grows while it retains more than the goal; forced and two-minute
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
  * MemStats.HeapAlloc counts it a while longer); Go's tiny block is closed
- * at the start of a mark too (Go closes it at the end only); spans of
- * small objects (below): the page heap holds only the arrays with a span
- * of their own, so pages freed by small objects never serve a large
- * array, and pages lent to small objects stay free for large ones.
+ * at the start of a mark too (Go closes it at the end only); the spans of
+ * tiny blocks (a tiny array's memory is the C allocator's); the free slots
+ * of spans in the heap in use the scavenger's goal starts from (Go's
+ * heapInUse counts whole spans, the model the objects in them).
  *
  * The C process's own memory follows: garbage really stays allocated until
- * a collection. The arrays with a span of their own in Go (its 32 KiB
- * class, 28673 B to 32 KiB, one object per 4-page span, and large objects
- * over 32 KiB, one per span of whole pages) live in a page heap of the
- * model's own (gs_gopages.c), as Go's page allocator keeps them: one
- * reservation of address space, in Go's 8 KiB pages; an array takes the
- * lowest run of free pages that holds it (first fit by address), so the
- * pages of freed arrays, neighbours merged, serve an array of any size
- * that fits, without faulting; when none fits the heap grows at its top in
- * 4 MiB steps (fresh pages, faulted in when first touched); a collection
- * frees an array's pages (idle, resident: idle_page_bytes); the scavenger
- * releases idle pages, highest first, in whole pages (madvise
- * MADV_DONTNEED, with MADV_NOHUGEPAGE on the huge pages at the ends of a
- * run that does not fill them, as Go's sysUnused; mem_release_pages), and
- * breaks no huge page, as Go's findScavengeCandidate: when the pages it
- * takes cross a huge page boundary and their idle run holds the whole huge
- * page below it, it takes that whole huge page too, which then faults back
- * in as one huge page; a released page faults back in, zeroed, when next
- * used. make zeroes an
- * array whose pages held an array before (Go's zeroedBase), not fresh
- * ones. The page heap's idle and released pages are its own figures in
- * go_idle_bytes and go_released_bytes; the small objects' part is counted
- * as before: their idle bytes, then the page heap's idle pages (lowest
- * first, released: Go would carve a span from them, here the C allocator
- * provides the memory; the rest of the page is small objects' idle
- * memory), then released bytes, then growth. The counting allocator counts
- * a page-heap array (reserved: its whole pages) from its allocation until
- * a collection frees it (mem_count_take, mem_count_give), as a block of
- * its own. The smaller arrays a collection frees (all but tiny ones) are
- * kept allocated in an idle pool (idle_arrays, idle_bytes) standing for
- * the small objects' idle bytes. An allocation takes a pooled block of its
- * own size if there is one (as Go reuses a freed slot: no fault).
- * Otherwise, just before an allocation that takes idle bytes, the pool
- * frees the blocks Go's allocations have taken whole, so the C allocator
- * can reuse them (a block taken in part stays: Go splits a free run, a C
- * block cannot be split, so the pool may exceed its idle bytes by less
- * than one block); and when the scavenger returns bytes beyond the page
- * heap's idle pages, the pool frees blocks for as many. What the allocator
- * then does with a freed block (keep it, return it to the system) is its
- * own tuning's, not the scavenger's. Memory taken into use fresh or back
- * from the scavenger (a block the allocator gives anew; page-heap pages
- * not idle) is advised for transparent huge pages on its whole 2 MiB pages
- * (mem_advise_huge), as Go advises heap memory it takes into use
- * (sysUsed): with THP in "madvise" or "always" mode, a large array then
+ * a collection, and every array but a tiny one lives in a heap of the
+ * model's own, laid out as Go's:
+ *   - the page heap (gs_gopages.c), as Go 1.19's page allocator keeps its
+ *     heap: one reservation of address space, in Go's 8 KiB pages; a span
+ *     takes the lowest run of free pages that holds it (first fit by
+ *     address), so the pages of freed spans, neighbours merged, serve a
+ *     span of any size that fits, without faulting; when none fits the
+ *     heap grows at its top in 4 MiB steps (fresh pages, faulted in when
+ *     first touched); a collection frees a span's pages (idle, resident:
+ *     idle_page_bytes); the scavenger releases idle pages, highest first,
+ *     in whole pages (madvise MADV_DONTNEED, with MADV_NOHUGEPAGE on the
+ *     huge pages at the ends of a run that does not fill them, as Go's
+ *     sysUnused; mem_release_pages), and breaks no huge page, as Go's
+ *     findScavengeCandidate: when the pages it takes cross a huge page
+ *     boundary and their idle run holds the whole huge page below it, it
+ *     takes that whole huge page too, which then faults back in as one
+ *     huge page; a released page faults back in, zeroed, when next used;
+ *   - an array with a span of its own in Go (the size classes of whole
+ *     pages, one object per span: 8 KiB, 6913 B on, 1 page; 16 KiB,
+ *     14337 B on, 2 pages; 24 KiB, 21761 B on, 3 pages; 32 KiB, 28673 B
+ *     on, 4 pages; and large objects over 32 KiB, one per span of whole
+ *     pages) is such a span;
+ *   - an array of any other class takes a slot in a span of its class
+ *     (gs_gospans.c: Go's class_to_allocnpages pages from the page heap,
+ *     as many slots as fit), as Go's mcache and mcentral hand them out:
+ *     the lowest free slot of the class's current span from where it left
+ *     off, else of the oldest span of the class with a free slot, else of
+ *     a new span; a collection frees its garbage's slots, a span left
+ *     empty gives its pages back to the page heap (idle), and the current
+ *     spans are flushed at the end of every cycle (small_spans and
+ *     small_span_bytes count the spans of small objects in use). Pages
+ *     freed by small objects serve large ones and the other way round, as
+ *     in Go.
+ * make zeroes an array whose span's memory held an object before (Go's
+ * zeroedBase and needzero), not fresh memory. The page heap's idle and
+ * released pages are go_idle_bytes and go_released_bytes. The counting
+ * allocator counts each array as a block of its Go bytes (its class, or
+ * its whole pages) from its allocation until a collection frees it
+ * (mem_count_take, mem_count_give); free pages and free slots are not
+ * counted. Memory taken into use fresh or back from the scavenger (a span's
+ * pages not idle) is advised for transparent huge pages on its whole
+ * 2 MiB pages (mem_advise_huge), as Go advises heap memory it takes into
+ * use (sysUsed): with THP in "madvise" or "always" mode, a large array then
  * faults in 2 MiB at a time, in Go and in the model alike (Go's 16 MiB
- * array: 8 faults, not 4096).
+ * array: 8 faults, not 4096), and so does a run of small spans in a huge
+ * page advised before.
  * ------------------------------------------------------------------------ */
 
 typedef struct gs_array_s gs_array_t;     /* opaque: one backing array */
 typedef struct gs_hdr_chunk_s gs_hdr_chunk_t;
 typedef struct gs_tiny_s gs_tiny_t;       /* opaque: one 16 B tiny block */
 typedef struct gs_pages_s gs_pages_t;     /* opaque: the GC mode's page heap */
+typedef struct gs_span_s gs_span_t;       /* opaque: a span of small objects */
+typedef struct gs_spans_s gs_spans_t;     /* opaque: the spans of every class */
 
 /* How the heap frees dead arrays. */
 typedef enum gs_gc_e {
@@ -385,9 +388,9 @@ typedef struct gs_heap_s {
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
                                     its end less what it freed                */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
-    size_t idle_arrays;          /* freed blocks the process still holds for
-                                    go_idle_bytes (the idle pool)             */
-    size_t idle_bytes;           /* their cap x elem, still allocated, bytes   */
+    size_t small_spans;          /* GC mode: spans of small objects in use     */
+    size_t small_span_bytes;     /* their pages, bytes (Go's HeapInuse less the
+                                    large objects' pages)                     */
     size_t idle_page_bytes;      /* the page heap's idle pages: freed by a
                                     collection, resident, in go_idle_bytes   */
     size_t go_released_bytes;    /* freed and returned by the scavenger        */
@@ -407,17 +410,11 @@ typedef struct gs_heap_s {
     gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
-    gs_array_t *idle_;           /* the idle pool, newest first (next_free)    */
-    gs_array_t *idle_sizes_;     /* the newest pooled block of each size       */
-    size_t idle_go_bytes_;       /* Go bytes of the pool: go_idle_bytes plus
-                                    less than one block (a C block taken in
-                                    part by Go stays whole: pool_give)      */
     gs_pages_t *pages_;          /* GC mode: the page heap, or NULL            */
     size_t released_page_bytes_; /* its free pages released by the scavenger
                                     (used before, not idle)                   */
-    size_t go_small_idle_;       /* go_idle_bytes less idle_page_bytes: freed
-                                    small objects' bytes, kept for reuse      */
-    size_t go_small_released_;   /* go_released_bytes less released_page_bytes_ */
+    gs_spans_t *spans_;          /* GC mode: the spans of small objects, or NULL */
+    gs_span_t *new_span_;        /* the span of the slot _gs_go_prepare took   */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an
@@ -439,7 +436,7 @@ int gs_heap_destroy(gs_heap_t *h);
  * (gogc ignored, the default), or GS_GC_GO at GOGC = gogc percent (0 to
  * GS_GO_MAX_GOGC), which sets the first goal to 4 MiB x gogc / 100. The
  * GC figures start afresh (peak_go_retained_bytes from peak_go_heap_bytes)
- * and the idle pool is freed. Only on a heap with no live array and no
+ * and the page heap is unmapped. Only on a heap with no live array and no
  * garbage: else -EBUSY. -EINVAL for NULL, an unknown mode or gogc out of
  * range. */
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);

@@ -2,13 +2,13 @@
  * "Heap": "Go's bytes" and "The Go GC mode").
  *
  * gs_slice.c calls in at three points: before an array is allocated
- * (_gs_go_prepare: the collection trigger, a block from the page heap or
- * the idle pool, and a tiny record at hand), after (_gs_go_charge), and
- * when its last handle goes (_gs_go_dead). Everything here is counting;
- * the only memory it touches is the garbage's blocks, which a collection
- * gives to the page heap (gs_gopages.c) or moves to the idle pool (or
- * frees, tiny ones) and the pool frees through _gs_array_free, and the
- * small malloc'd records of tiny blocks.
+ * (_gs_go_prepare: the collection trigger, the array's memory from the
+ * page heap or a span of its class, and a tiny record at hand), after
+ * (_gs_go_charge), and when its last handle goes (_gs_go_dead). Everything
+ * here is counting; the only memory it touches is the garbage's, which a
+ * collection gives to the page heap (gs_gopages.c) or to its span
+ * (gs_gospans.c), or frees (tiny ones: the C allocator's), and the small
+ * malloc'd records of tiny blocks.
  */
 #define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's pace */
 #include "gs.h"
@@ -51,37 +51,12 @@ void _gs_go_note_peaks(gs_heap_t *h)
         h->peak_go_retained_bytes = heap + h->go_idle_bytes;
 }
 
-/* go_idle_bytes and go_released_bytes: the small objects' part, counted
- * here, and the page heap's, its pages' own. */
+/* go_idle_bytes and go_released_bytes: the page heap's, which holds every
+ * span in GC mode. */
 static void go_sync(gs_heap_t *h)
 {
-    h->go_idle_bytes = h->go_small_idle_ + h->idle_page_bytes;
-    h->go_released_bytes = h->go_small_released_ + h->released_page_bytes_;
-}
-
-/* `bytes` more of Go's heap in use by small objects (and tiny blocks): in
- * GC mode they come out of the small objects' idle memory first, then out
- * of the page heap's idle pages (lowest first, as Go's page allocator
- * would carve a span out of them; the model releases them, whole pages,
- * since the C allocator provides the memory, and the rest of a page is
- * small objects' idle memory, as the rest of Go's span), then out of
- * released memory (faulted back in), and only then from growing the heap.
- * The page heap counts its own arrays' pages (_gs_pages_alloc). Go's page
- * allocator takes the lowest free address, and its scavenger releases the
- * highest first, so reuse meets unreleased pages first. */
-static void go_take(gs_heap_t *h, size_t bytes)
-{
-    size_t t = min_size(bytes, h->go_small_idle_), got;
-    h->go_small_idle_ -= t;
-    bytes -= t;
-    if (bytes != 0 && h->idle_page_bytes != 0) {
-        got = _gs_pages_release(h, bytes, 1);
-        t = min_size(got, bytes);
-        h->go_small_idle_ += got - t;
-        bytes -= t;
-    }
-    h->go_small_released_ -= min_size(bytes, h->go_small_released_);
-    go_sync(h);
+    h->go_idle_bytes = h->idle_page_bytes;
+    h->go_released_bytes = h->released_page_bytes_;
 }
 
 /* ------------------------------------------------------------------------
@@ -109,95 +84,6 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
     if (h->tiny_ == t) h->tiny_ = NULL;
     t->next_free = h->free_tiny_;
     h->free_tiny_ = t;
-}
-
-/* ------------------------------------------------------------------------
- * The idle pool
- * ------------------------------------------------------------------------ */
-
-/* The pool is one list, newest first (trimming frees the newest), and the
- * newest block of each size heads a chain of its size, older ones after
- * it: an allocation finds a block of its size in as many steps as the pool
- * has sizes (the benchmarks' arrays come in few), wherever it lies. The
- * newest block of the pool is always the head of its size's chain. */
-
-/* Put a freed block into the pool, as its newest. */
-static void pool_put(gs_heap_t *h, gs_array_t *a)
-{
-    gs_array_t *s;
-    a->next_free = h->idle_;
-    a->pool_prev = NULL;
-    if (h->idle_ != NULL) h->idle_->pool_prev = a;
-    h->idle_ = a;
-    for (s = h->idle_sizes_; s != NULL && s->bytes != a->bytes; s = s->size_next) {}
-    a->same_next = s;                       /* NULL: a size of its own */
-    a->size_prev = s != NULL ? s->size_prev : NULL;
-    a->size_next = s != NULL ? s->size_next : h->idle_sizes_;
-    if (s == NULL && h->idle_sizes_ != NULL) h->idle_sizes_->size_prev = a;
-    if (s != NULL && s->size_next != NULL) s->size_next->size_prev = a;
-    if (a->size_prev != NULL) a->size_prev->size_next = a;
-    else h->idle_sizes_ = a;
-    h->idle_go_bytes_ += a->go.bytes;
-    h->idle_arrays++;
-    h->idle_bytes += a->bytes;
-}
-
-/* Take a block that heads its size's chain out of the pool. */
-static void pool_remove(gs_heap_t *h, gs_array_t *a)
-{
-    gs_array_t *n = a->same_next;
-    if (a->pool_prev != NULL) a->pool_prev->next_free = a->next_free;
-    else h->idle_ = a->next_free;
-    if (a->next_free != NULL) a->next_free->pool_prev = a->pool_prev;
-    if (n != NULL) {                        /* the next of its size heads */
-        n->size_prev = a->size_prev;
-        n->size_next = a->size_next;
-    }
-    if (a->size_next != NULL) a->size_next->size_prev = n != NULL ? n : a->size_prev;
-    if (a->size_prev != NULL) a->size_prev->size_next = n != NULL ? n : a->size_next;
-    else h->idle_sizes_ = n != NULL ? n : a->size_next;
-    h->idle_go_bytes_ -= a->go.bytes;
-    h->idle_arrays--;
-    h->idle_bytes -= a->bytes;
-}
-
-/* Free pooled blocks, most recently pooled first, until the pool's Go bytes
- * are at most limit: for memory the scavenger returns, and for emptying. */
-static void pool_trim(gs_heap_t *h, size_t limit)
-{
-    while (h->idle_go_bytes_ > limit && h->idle_ != NULL) {
-        gs_array_t *a = h->idle_;
-        pool_remove(h, a);
-        _gs_array_free(h, a);
-    }
-}
-
-/* Give the allocator the pooled blocks whose bytes Go's allocations have
- * taken whole, most recently pooled first: a block is freed once the pool
- * without it still has limit Go bytes. Go's page allocator splits a free
- * run and leaves the rest idle; a C block cannot be split, so one taken in
- * part stays whole (the pool may exceed go_idle_bytes by less than one
- * block), rather than a 16 B object costing a whole block of idle memory
- * that the next allocation of the block's size then faults in afresh. */
-static void pool_give(gs_heap_t *h, size_t limit)
-{
-    while (h->idle_ != NULL && h->idle_go_bytes_ > limit &&
-           h->idle_go_bytes_ - h->idle_->go.bytes >= limit)
-        pool_trim(h, h->idle_go_bytes_ - h->idle_->go.bytes);
-}
-
-/* Take the newest pooled block of exactly `bytes` out of the pool: its
- * data, or NULL when the pool has none of that size. */
-static void *pool_take(gs_heap_t *h, size_t bytes)
-{
-    gs_array_t *a;
-    void *data;
-    for (a = h->idle_sizes_; a != NULL && a->bytes != bytes; a = a->size_next) {}
-    if (a == NULL) return NULL;
-    pool_remove(h, a);
-    data = a->data;
-    _gs_hdr_recycle(h, a);
-    return data;
 }
 
 /* ------------------------------------------------------------------------
@@ -303,8 +189,7 @@ static uint64_t clock_ns(void)
 }
 
 /* The scavenger's turn after a cycle: give back up to `give` idle bytes,
- * the page heap's highest idle pages first (whole pages: up to one more),
- * then the small objects' idle memory, for which the pool gives up blocks.
+ * the page heap's highest idle pages first (whole pages: up to one more).
  * Paced (scav_period_ns != 0): only if its period has passed since its
  * last burst, and for about scav_work_ns of its own time (0: no limit),
  * checked after each GS_GO_SCAV_QUANTUM of pages; what is left waits for
@@ -312,7 +197,7 @@ static uint64_t clock_ns(void)
 static void scavenge(gs_heap_t *h, size_t give)
 {
     uint64_t start = 0, now;
-    size_t got = 0, small;
+    size_t got = 0;
     int paced = h->scav_period_ns != 0;
     if (give == 0) return;
     if (paced && (start = clock_ns()) == 0) paced = 0;     /* no clock */
@@ -325,23 +210,15 @@ static void scavenge(gs_heap_t *h, size_t give)
     h->scav_bursts++;
     while (got < give) {
         size_t r = _gs_pages_release(
-            h, paced ? min_size(GS_GO_SCAV_QUANTUM, give - got) : give - got, 0);
+            h, paced ? min_size(GS_GO_SCAV_QUANTUM, give - got) : give - got);
         got += r;
         if (r == 0) break;
         if (paced && h->scav_work_ns != 0 && (now = clock_ns()) >= start &&
-            now - start >= h->scav_work_ns) {
-            h->go_scavenged_bytes += got;
-            go_sync(h);
-            return;                                /* its time is up */
-        }
+            now - start >= h->scav_work_ns)
+            break;                                 /* its time is up */
     }
     h->go_scavenged_bytes += got;
-    small = min_size(give - min_size(give, got), h->go_small_idle_);
-    h->go_small_idle_ -= small;
-    h->go_small_released_ += small;
-    h->go_scavenged_bytes += small;
     go_sync(h);
-    pool_trim(h, h->idle_go_bytes_ > small ? h->idle_go_bytes_ - small : 0);
 }
 
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
@@ -353,38 +230,33 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
     return 0;
 }
 
-/* The cycle's mark ends: the snapshot's garbage is freed (to the idle
- * pool, tiny objects to their blocks), marked is the rest of the heap, and
+/* The cycle's mark ends: the snapshot's garbage is freed (to the page
+ * heap, to its span, tiny objects to their blocks), marked is the rest of the heap, and
  * the next goal and trigger follow from it; then the scavenger. */
 static void mark_end(gs_heap_t *h)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
-    size_t freed_pages = 0;
 
     inuse = h->go_held_bytes + h->go_garbage_bytes;   /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
 
+    _gs_spans_flush(h);
     for (a = h->mark_garbage_; a != NULL; a = next) {
         gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
         next = a->next_free;
         h->garbage_arrays--;
         h->garbage_bytes -= a->bytes;
-        if (t == NULL && _gs_array_in_pages(h, a->bytes)) {
-            freed_pages += a->go.bytes;
-            _gs_pages_free(h, a->data, a->bytes);   /* its pages: idle */
-            _gs_hdr_recycle(h, a);
+        if (t != NULL) {          /* its block lives on through the others */
+            if (--t->objects == 0) tiny_recycle(h, t);
+            _gs_array_free(h, a);
             continue;
         }
-        if (t == NULL) {          /* to the idle pool, still allocated */
-            pool_put(h, a);
-            continue;
-        }
-        if (--t->objects == 0) tiny_recycle(h, t);
-        _gs_array_free(h, a);
+        if (a->span != NULL) _gs_spans_free(h, a->span, a->data, a->bytes);
+        else _gs_pages_free(h, a->data, a->bytes);   /* its pages: idle */
+        _gs_hdr_recycle(h, a);
     }
     h->mark_garbage_ = NULL;
-    h->go_small_idle_ += freed - freed_pages;
     go_sync(h);
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
@@ -471,26 +343,19 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
         go_pace(h, bytes, tiny);
         add = go_add(h, bytes, tiny);
         /* An array with a span of its own takes the lowest free pages
-         * that fit it, idle ones or not (as Go's page allocator), and
-         * counts the idle and released ones it took. A smaller one takes idle
-         * bytes: a pooled block of its size if there is one (even when
-         * Go's idle memory is short of it: Go takes what there is, the
-         * rest grows the heap), else the pool gives the allocator the
-         * blocks that stood for the idle bytes taken, so it can reuse
-         * them. */
+         * that fit it, idle ones or not (as Go's page allocator); one of
+         * a class that shares spans takes a slot in a span of its class
+         * (gs_gospans.c); a tiny one's memory is the C allocator's. */
+        h->new_span_ = NULL;
         if (_gs_array_in_pages(h, bytes)) {
             rc = _gs_pages_alloc(h, bytes, zeroed, reuse);
             if (rc < 0) return rc;
             *reserved = add;
-            go_sync(h);
-        } else {
-            if (!tiny) *reuse = pool_take(h, bytes);
-            if (*reuse != NULL) {
-                if (zeroed) memset(*reuse, 0, bytes);
-                *reserved = mem_usable_size(*reuse);
-            }
-            pool_give(h, h->go_small_idle_ - min_size(add, h->go_small_idle_));
+        } else if (!tiny) {
+            rc = _gs_spans_alloc(h, bytes, zeroed, reuse, reserved, &h->new_span_);
+            if (rc < 0) return rc;
         }
+        go_sync(h);
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);
@@ -510,10 +375,8 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     if (!is_tiny(size)) {
         (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
         h->go_held_bytes += a->go.bytes;
-        if (!_gs_array_in_pages(h, size)) {   /* else taken in prepare */
-            go_take(h, a->go.bytes);
-            pool_give(h, h->go_small_idle_);  /* done in prepare: no-op */
-        }
+        a->span = h->new_span_;       /* taken in prepare, or NULL */
+        h->new_span_ = NULL;
         _gs_go_note_peaks(h);
         return;
     }
@@ -531,8 +394,6 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         t->live = 0;
         t->objects = 0;
         h->go_held_bytes += GS_GO_TINY_SIZE;
-        go_take(h, GS_GO_TINY_SIZE);
-        pool_give(h, h->go_small_idle_);  /* done in prepare: no-op */
         /* mallocgc keeps whichever block has more room left. */
         if (h->tiny_ == NULL || size < h->tiny_off_) {
             h->tiny_ = t;
@@ -542,6 +403,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     t->live++;
     t->objects++;
     a->go.block = t;
+    a->span = NULL;
     _gs_go_note_peaks(h);
 }
 
@@ -578,7 +440,7 @@ void _gs_go_destroy(gs_heap_t *h)
 {
     gs_tiny_t *t, *next;
     gs_heap_collect(h);
-    pool_trim(h, 0);
+    _gs_spans_destroy(h);
     _gs_pages_destroy(h);
     for (t = h->free_tiny_; t != NULL; t = next) {
         next = t->next_free;
@@ -617,7 +479,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     if (h == NULL || (unsigned)mode >= GC_MODES) return -EINVAL;
     if (mode == GS_GC_GO && gogc > GS_GO_MAX_GOGC) return -EINVAL;
     if (h->live_arrays != 0 || h->garbage_arrays != 0) return -EBUSY;
-    pool_trim(h, 0);
+    _gs_spans_destroy(h);
     _gs_pages_destroy(h);
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
@@ -626,8 +488,6 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_marked_bytes = 0;
     h->gc_marking = 0;
     h->go_mark_garbage_bytes = 0;
-    h->go_small_idle_ = 0;
-    h->go_small_released_ = 0;
     go_sync(h);
     h->go_scavenge_goal_bytes = mode == GS_GC_GO ? SIZE_MAX : 0;
     h->gc_cycles = 0;

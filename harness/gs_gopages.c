@@ -15,8 +15,7 @@
  * Three bitmaps over the reservation: free (the page is in no array),
  * idle (free and still resident: freed by a collection, not yet released)
  * and released (free, released by the scavenger). A free page in neither
- * is fresh, or was lent to small objects (gs_goheap.c, go_take: released
- * too, since the C allocator provides their memory).
+ * is fresh.
  *
  * The arrays' bytes are counted in the counting allocator (mem_count_take,
  * mem_count_give) from allocation until a collection frees them, as a
@@ -170,22 +169,28 @@ static int grow(gs_pages_t *p, size_t n)
     return 0;
 }
 
-int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
+/* The lowest run of n free pages, growing the heap if none: *at. Growth
+ * is invisible (fresh pages, free), as in Go. */
+static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 {
     gs_pages_t *p;
-    size_t n = (bytes + PAGE - 1) / PAGE, at, i, fresh = 0;
-    unsigned char *d;
     int rc;
     if (h->pages_ == NULL && (rc = pages_new(h)) < 0) return rc;
     p = h->pages_;
-    if (n > p->pages) return -ENOMEM;
-    if (!find_run(p, n, &at)) {
+    if (n == 0 || n > p->pages) return -ENOMEM;
+    if (!find_run(p, n, at)) {
         if ((rc = grow(p, n)) < 0) return rc;
-        if (!find_run(p, n, &at)) return -ENOMEM;
+        if (!find_run(p, n, at)) return -ENOMEM;
     }
-    /* the heap may have grown: invisible, as in Go */
-    rc = mem_count_take(bytes, n * PAGE);
-    if (rc < 0) return rc;
+    return 0;
+}
+
+/* Take the free run of n pages at `at` into use: *base, and in *used
+ * whether any of it held an object before. */
+static void commit_run(gs_heap_t *h, size_t at, size_t n, void **base, int *used)
+{
+    gs_pages_t *p = h->pages_;
+    size_t i, fresh = 0;
     for (i = at; i < at + n; i++) {
         bit_clear(p->free_bits, i);
         if (bit(p->idle_bits, i)) {
@@ -199,81 +204,98 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
             }
         }
     }
-    d = p->base + at * PAGE;
-    /* Go zeroes a large object when any of its pages held an object before
-     * (its arena's zeroedBase), whether or not they were released since */
-    if (zeroed && at < p->zeroed_base) memset(d, 0, bytes);
+    *base = p->base + at * PAGE;
+    /* Go zeroes what it allocates in a span when any of its pages held an
+     * object before (its arena's zeroedBase), whether or not they were
+     * released since */
+    *used = at < p->zeroed_base;
     if (at + n > p->zeroed_base) p->zeroed_base = at + n;
     /* pages fresh or back from the scavenger: Go's sysUsed advises the
      * span's whole huge pages */
-    if (fresh != 0) (void)mem_advise_huge(d, n * PAGE);
+    if (fresh != 0) (void)mem_advise_huge(*base, n * PAGE);
     if (at == p->search) p->search = at + n;
-    *data = d;
+}
+
+int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used)
+{
+    size_t at;
+    int rc = reserve_run(h, n, &at);
+    if (rc < 0) return rc;
+    commit_run(h, at, n, base, used);
     return 0;
 }
 
-void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
+void _gs_pages_put(gs_heap_t *h, void *base, size_t n)
 {
     gs_pages_t *p = h->pages_;
-    size_t n = (bytes + PAGE - 1) / PAGE;
-    size_t at = (size_t)((unsigned char *)data - p->base) / PAGE, i;
+    size_t at = (size_t)((unsigned char *)base - p->base) / PAGE, i;
     for (i = at; i < at + n; i++) {
         bit_set(p->free_bits, i);
         bit_set(p->idle_bits, i);
     }
     h->idle_page_bytes += n * PAGE;
     if (at < p->search) p->search = at;
+}
+
+int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
+{
+    size_t n = (bytes + PAGE - 1) / PAGE, at;
+    void *d;
+    int used, rc = reserve_run(h, n, &at);
+    if (rc < 0) return rc;
+    if ((rc = mem_count_take(bytes, n * PAGE)) < 0) return rc;
+    commit_run(h, at, n, &d, &used);
+    if (zeroed && used) memset(d, 0, bytes);
+    *data = d;
+    return 0;
+}
+
+void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
+{
+    size_t n = (bytes + PAGE - 1) / PAGE;
+    _gs_pages_put(h, data, n);
     mem_count_give(bytes, n * PAGE);
 }
 
-/* Release idle pages [lo, hi]; mark them released unless lent. */
-static void release_run(gs_pages_t *p, size_t lo, size_t hi, int lend)
+/* Release idle pages [lo, hi] to the system. */
+static void release_run(gs_pages_t *p, size_t lo, size_t hi)
 {
     size_t i;
     (void)mem_release_pages(p->base + lo * PAGE, (hi + 1 - lo) * PAGE);
     for (i = lo; i <= hi; i++) {
         bit_clear(p->idle_bits, i);
-        if (!lend) bit_set(p->rel_bits, i);
+        bit_set(p->rel_bits, i);
     }
 }
 
-size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest)
+size_t _gs_pages_release(gs_heap_t *h, size_t bytes)
 {
     gs_pages_t *p = h->pages_;
-    size_t done = 0, i, lo, hi, want;
+    size_t done = 0, i, lo, hi, want, below, j;
     if (p == NULL) return 0;
-    i = lowest ? 0 : p->grown;
+    i = p->grown;
     while (done < bytes) {
         want = (bytes - done + PAGE - 1) / PAGE;
-        if (lowest) {
-            lo = next_bit(p->idle_bits, i, p->grown, 1);
-            if (lo == p->grown) break;
-            hi = lo;
-            while (hi + 1 < p->grown && hi + 1 - lo < want && bit(p->idle_bits, hi + 1)) hi++;
-            i = hi + 1;
-        } else {
-            size_t below, j;
-            hi = prev_set(p->idle_bits, i);
-            if (hi == SIZE_MAX) break;
-            lo = hi;
-            while (lo > 0 && hi + 1 - lo < want && bit(p->idle_bits, lo - 1)) lo--;
-            /* Go's scavenger does not break a huge page
-             * (findScavengeCandidate): when the pages taken cross a huge
-             * page boundary and the idle run they belong to holds the
-             * whole huge page below it, that whole huge page goes too
-             * (only [below, lo) is looked at: at most one huge page) */
-            below = lo / HUGE_PAGES * HUGE_PAGES;
-            if (below + HUGE_PAGES <= hi + 1) {
-                for (j = lo; j > below && bit(p->idle_bits, j - 1); j--) {}
-                if (j == below) lo = below;
-            }
-            i = lo;
+        hi = prev_set(p->idle_bits, i);
+        if (hi == SIZE_MAX) break;
+        lo = hi;
+        while (lo > 0 && hi + 1 - lo < want && bit(p->idle_bits, lo - 1)) lo--;
+        /* Go's scavenger does not break a huge page
+         * (findScavengeCandidate): when the pages taken cross a huge page
+         * boundary and the idle run they belong to holds the whole huge
+         * page below it, that whole huge page goes too (only [below, lo)
+         * is looked at: at most one huge page) */
+        below = lo / HUGE_PAGES * HUGE_PAGES;
+        if (below + HUGE_PAGES <= hi + 1) {
+            for (j = lo; j > below && bit(p->idle_bits, j - 1); j--) {}
+            if (j == below) lo = below;
         }
-        release_run(p, lo, hi, lowest);
+        i = lo;
+        release_run(p, lo, hi);
         done += (hi + 1 - lo) * PAGE;
     }
     h->idle_page_bytes -= done;
-    if (!lowest) h->released_page_bytes_ += done;
+    h->released_page_bytes_ += done;
     return done;
 }
 

@@ -31,6 +31,21 @@ static const uint16_t go_class_bytes[] = {
 
 #define GO_CLASSES (sizeof go_class_bytes / sizeof go_class_bytes[0])
 
+/* The 8 KiB pages of one span of each class above (Go 1.19's
+ * class_to_allocnpages, class 1 to 67): a span holds npages x 8 KiB /
+ * size objects, the rest of it unused. */
+static const uint8_t go_class_pages[] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2, 1, 2, 1,
+    3, 2, 3, 1, 3, 2, 3, 4, 5, 6, 1, 7, 6, 5, 4, 3, 5, 7, 2, 9,
+    7, 5, 8, 3, 10, 7, 4,
+};
+
+_Static_assert(sizeof go_class_pages == GO_CLASSES, "a span size per class");
+
+/* The class index (0 to GO_CLASSES - 1) of each block size, by size / 8. */
+static uint8_t class_of_block[GS_GO_MAX_SMALL_SIZE / 8 + 1];
+
 /* The block size of every request, in steps of 8 B up to SMALL_CUTOFF and
  * of 128 B above it (every class boundary falls on such a step, as in Go's
  * own size_to_class8 and size_to_class128), filled once from the table by
@@ -54,7 +69,16 @@ void _gs_go_classes_build(void)
         _gs_go_size_by_8[i] = smallest_class(i * 8 > 0 ? i * 8 : 1);
     for (size_t i = 0; i <= (GS_GO_MAX_SMALL_SIZE - SMALL_CUTOFF) / 128; i++)
         _gs_go_size_by_128[i] = smallest_class(SMALL_CUTOFF + i * 128);
+    for (size_t c = 0; c < GO_CLASSES; c++)
+        class_of_block[go_class_bytes[c] / 8] = (uint8_t)c;
     class_index_built = 1;
+}
+
+size_t _gs_go_class_pages(size_t block, size_t *objects)
+{
+    size_t c = class_of_block[block / 8];
+    *objects = (size_t)go_class_pages[c] * GS_GO_PAGE_SIZE / block;
+    return go_class_pages[c];
 }
 
 int gs_go_roundupsize(size_t bytes, size_t *rounded)

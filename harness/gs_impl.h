@@ -24,12 +24,9 @@ struct gs_array_s {
                                 its size class or pages                   */
         gs_tiny_t *block;    /* tiny: the tiny block it lives in          */
     } go;
-    /* while in the idle pool (gs_goheap.c): next_free links it to the
-     * block pooled before it, and */
-    gs_array_t *pool_prev;   /* the block pooled after it, or NULL        */
-    gs_array_t *same_next;   /* the block of its size pooled before it    */
-    gs_array_t *size_next;   /* the newest block of each pooled size, in  */
-    gs_array_t *size_prev;   /* a list of their own (only while newest)   */
+    gs_span_t *span;         /* GC mode, a small object in a span of
+                                shared slots (gs_gospans.c): that span;
+                                else NULL                                 */
 };
 
 /* Whether a lives in a tiny block of Go's heap (Go's tiny allocator takes
@@ -65,20 +62,26 @@ static inline size_t _gs_go_block_bytes(size_t bytes)
     return (bytes + (GS_GO_PAGE_SIZE - 1)) & ~(size_t)(GS_GO_PAGE_SIZE - 1);
 }
 
+/* The span of a size class (gs_growth.c): for `block`, one of Go's small
+ * size classes (a _gs_go_block_bytes result of at most
+ * GS_GO_MAX_SMALL_SIZE), the 8 KiB pages of one span, returned, and in
+ * *objects the blocks it holds. Requires the tables built. */
+size_t _gs_go_class_pages(size_t block, size_t *objects);
+
 /* The tiny allocator's offset alignment for an object of size (< 16)
  * bytes: 8, 4, 2 or 1 (gs_growth.c). */
 size_t _gs_go_tiny_align(size_t size);
 
 /* Before allocating an array of `bytes` (> 0): in GC mode, collect if the
  * allocation would take the heap past its goal, and give the array its
- * block if the GC mode has one: a large array's pages from the page heap
- * (_gs_array_in_pages), or else a block of exactly `bytes` out of the
- * idle pool if there is one (*reuse: its data, zeroed if `zeroed`, counted
- * by the counting allocator, *reserved its reserved size; else *reuse is
- * NULL and the caller allocates); make sure a tiny block record is at hand
- * if the array will open a new block. -ENOMEM (then *reuse is NULL);
- * nothing visible has changed then (a collection is invisible to slices,
- * and so is the page heap's growth). */
+ * memory unless it is tiny: its pages from the page heap
+ * (_gs_array_in_pages), or else a slot of its class in a span
+ * (_gs_spans_alloc): *reuse its data, zeroed if `zeroed`, counted by the
+ * counting allocator, *reserved its reserved size. Else (GC off, or tiny)
+ * *reuse is NULL and the caller allocates. Make sure a tiny block record is
+ * at hand if the array will open a new block. -ENOMEM (then *reuse is
+ * NULL); nothing visible has changed then (a collection is invisible to
+ * slices, and so are the page heap's growth and a new span). */
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
                    size_t *reserved);
 
@@ -95,7 +98,7 @@ void _gs_go_note_peaks(gs_heap_t *h);
 
 /* The plain case of Go's bytes, inline on every make and release: GC off
  * and an array of at least GS_GO_TINY_SIZE bytes. Its Go bytes are its
- * block alone (no tiny block, no collection, no idle pool to take from),
+ * block alone (no tiny block, no collection, no span to take a slot of),
  * so _gs_go_prepare has nothing to do and _gs_go_charge and _gs_go_dead
  * come down to what _gs_go_charge_plain and _gs_go_dead_plain do. */
 static inline int _gs_go_plain(const gs_heap_t *h, size_t bytes)
@@ -129,19 +132,19 @@ static inline void _gs_go_dead_plain(gs_heap_t *h, const gs_array_t *a)
  * In GC mode: makes it garbage and returns 0; a collection frees it. */
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a);
 
-/* The smallest object Go 1.19 puts in a span of its own: its largest size
- * class, 32 KiB (objects of 28673 B to 32 KiB: the class below is 28672),
- * has one object per 4-page span, as a large object (over 32 KiB) has one
- * per span of its whole pages. */
-#define GS_GO_OWN_SPAN_MIN 28673u
-
 /* Whether an array of `bytes` lives in the page heap (gs_gopages.c): in GC
- * mode, an object with a span of its own (GS_GO_OWN_SPAN_MIN). The mode is
- * the same from an array's birth to its end (a change needs an empty
- * heap). */
+ * mode, an object with a span of its own in Go 1.19. Those are the size
+ * classes whose block is whole pages, each with one object per span: 8 KiB
+ * (6913 B to 8 KiB, span of 1 page), 16 KiB (14337 B on, 2 pages), 24 KiB
+ * (21761 B on, 3 pages) and 32 KiB (28673 B on, 4 pages), and the large
+ * objects over 32 KiB, one per span of their whole pages. Every other class
+ * has several objects per span (the 12 KiB class: two in 3 pages), and its
+ * block is not a multiple of a page. The mode is the same from an array's
+ * birth to its end (a change needs an empty heap). */
 static inline int _gs_array_in_pages(const gs_heap_t *h, size_t bytes)
 {
-    return h->gc == GS_GC_GO && bytes >= GS_GO_OWN_SPAN_MIN;
+    return h->gc == GS_GC_GO && bytes > GS_GO_TINY_SIZE &&
+           _gs_go_block_bytes(bytes) % GS_GO_PAGE_SIZE == 0;
 }
 
 /* The page heap (gs_gopages.c). _gs_pages_alloc: the lowest run of free
@@ -149,18 +152,39 @@ static inline int _gs_array_in_pages(const gs_heap_t *h, size_t bytes)
  * counting allocator (reserved: its whole pages), zeroed if `zeroed` and
  * any of it was used before; -ENOMEM, and nothing counted, when the heap
  * cannot grow or the failure switch fires. _gs_pages_free: its pages are
- * free and idle, uncounted. _gs_pages_release: release `bytes` of idle
- * pages to the system (whole pages, so up to one page more; fewer when
- * fewer are idle), highest first, the scavenger's (released_page_bytes_
- * counts them); or lowest first if `lowest`, lent to small objects (in use
- * by Go's books; the C allocator provides their memory, and the page heap
- * has them free, as fresh ones); returns the bytes released. _gs_pages_destroy: unmap it all
- * (every page must be free). idle_page_bytes and released_page_bytes_
- * follow. */
+ * free and idle, uncounted. _gs_pages_take and _gs_pages_put: the same
+ * for n pages, uncounted (a span of small objects, gs_gospans.c), *used
+ * set when any of them held an object before. _gs_pages_release: release
+ * `bytes` of idle pages to the system (whole pages, so up to one page
+ * more; fewer when fewer are idle), highest first, the scavenger's
+ * (released_page_bytes_ counts them); returns the bytes released.
+ * _gs_pages_destroy: unmap it all (every page must be free).
+ * idle_page_bytes and released_page_bytes_ follow. */
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data);
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
-size_t _gs_pages_release(gs_heap_t *h, size_t bytes, int lowest);
+int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used);
+void _gs_pages_put(gs_heap_t *h, void *base, size_t n);
+size_t _gs_pages_release(gs_heap_t *h, size_t bytes);
 void _gs_pages_destroy(gs_heap_t *h);
+
+/* Spans of small objects (gs_gospans.c): in GC mode an array of Go's
+ * small size classes that share a span (not tiny, not in the page heap)
+ * takes a slot of its class from a span in the page heap.
+ * _gs_spans_alloc: a slot for `bytes` (its class's size: *reserved), from
+ * the class's current span, else a span with free slots, else a new span
+ * (pages from the page heap); counted by the counting allocator, zeroed
+ * if `zeroed` and the span's memory held an object before; *span its
+ * span. -ENOMEM with nothing visible changed (the failure switch, or no
+ * memory). _gs_spans_free: a collection frees the slot of an array of
+ * `bytes` at data in span (uncounted); a span left empty gives its pages
+ * back to the page heap (idle). _gs_spans_flush: the end of a cycle, as
+ * Go's caches are flushed: every class's current span goes back to the
+ * spans with free slots. _gs_spans_destroy: free every span (all empty). */
+int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
+                    size_t *reserved, gs_span_t **span);
+void _gs_spans_free(gs_heap_t *h, gs_span_t *span, void *data, size_t bytes);
+void _gs_spans_flush(gs_heap_t *h);
+void _gs_spans_destroy(gs_heap_t *h);
 
 /* Free a dead array's block and recycle its header (gs_slice.c). */
 void _gs_array_free(gs_heap_t *h, gs_array_t *a);

@@ -40,8 +40,8 @@
 
 /* Headers come 64 to a chunk, aligned to a cache line: a batch that keeps
  * M arrays walks M headers when it makes them and again when it frees
- * them. (A header is 96 bytes on 64-bit platforms: 64 for the array, 32
- * for the links of the GC mode's idle pool.) */
+ * them. (A header is 72 bytes on 64-bit platforms: 64 for the array, 8
+ * for the GC mode's span of a small object.) */
 #define GS_HDRS_PER_CHUNK 64
 #define GS_HDR_ALIGN 64
 
@@ -151,7 +151,7 @@ HOT void array_count(gs_heap_t *h, gs_array_t *a, void *data, size_t elem,
 }
 
 /* array_new in every case: a header chunk to malloc, the Go GC mode (a
- * collection, a block from the idle pool) or a tiny object. Out of line:
+ * collection, pages or a slot of Go's heap) or a tiny object. Out of line:
  * the plain case below does not save registers for it. */
 APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
                          gs_array_t **out)
@@ -163,12 +163,9 @@ APART int array_new_full(gs_heap_t *h, size_t elem, size_t cap, int zeroed,
     if (rc < 0) return rc;
     rc = _gs_go_prepare(h, bytes, zeroed, &data, &reserved);
     if (rc < 0) return rc;
-    if (data == NULL) {          /* else GC mode: pages, or a freed block */
+    if (data == NULL) {          /* else GC mode: its pages, or a slot */
         rc = mem_alloc_usable(bytes, zeroed, &data, &reserved);
         if (rc < 0) return rc;
-        /* GC mode: fresh memory for Go's heap, which Go advises for huge
-         * pages as it takes it into use (gs.h, "The Go GC mode") */
-        if (h->gc == GS_GC_GO) (void)mem_advise_huge(data, bytes);
     }
     a = h->free_hdrs_;
     array_count(h, a, data, elem, bytes, reserved);

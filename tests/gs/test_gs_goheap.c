@@ -25,19 +25,16 @@ static void start(gs_gc_t gc, unsigned gogc)
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
 }
 
-/* The allocator holds exactly the live arrays, the garbage and the idle
- * pool (the page heap's arrays counted in it, its free pages not), and the
- * pool and the page heap's idle pages stand for Go's idle bytes, give or
- * take one pooled block. */
+/* The allocator holds exactly the live arrays and the garbage (the page
+ * heap's arrays and the spans' slots counted in it, free pages and slots
+ * not), and the spans' pages are in use, never idle. */
 #define MEM_AGREES()                                                          \
     do {                                                                      \
         mem_counts_t mc_;                                                     \
         mem_counts_get(&mc_);                                                 \
-        CHECK_EQ_I(mc_.live_requested,                                        \
-                   H.held_bytes + H.garbage_bytes + H.idle_bytes);            \
-        /* less than one block over (none is over 3 MiB here) */           \
-        CHECK(H.idle_go_bytes_ + H.idle_page_bytes < H.go_idle_bytes + 4 * MiB); \
-        CHECK(H.idle_page_bytes <= H.go_idle_bytes);                          \
+        CHECK_EQ_I(mc_.live_requested, H.held_bytes + H.garbage_bytes);       \
+        CHECK_EQ_U(H.go_idle_bytes, H.idle_page_bytes);                       \
+        CHECK(H.small_span_bytes >= H.small_spans * 8 * KiB);                 \
     } while (0)
 
 #define FINISH()                                                              \
@@ -47,7 +44,7 @@ static void start(gs_gc_t gc, unsigned gogc)
         CHECK_EQ_U(H.go_held_bytes, 0);                                       \
         CHECK_EQ_U(H.garbage_arrays, 0);                                      \
         CHECK_EQ_U(H.go_garbage_bytes, 0);                                    \
-        CHECK_EQ_U(H.idle_arrays, 0);                                         \
+        CHECK_EQ_U(H.small_spans, 0);                                         \
         CHECK_EQ_U(H.idle_page_bytes, 0);                                     \
         MEM_AGREES();                                                         \
     } while (0)
@@ -191,9 +188,9 @@ static void gc_mode_arguments(void)
     gs_release(&s);
     CHECK_ERR(gs_heap_set_gc(&H, GS_GC_OFF, 0), -EBUSY);   /* garbage */
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.idle_arrays, 1);
-    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));  /* frees the idle pool */
-    CHECK_EQ_U(H.idle_arrays, 0);
+    CHECK_EQ_U(H.small_spans, 0);                /* its span's page: free */
+    CHECK_EQ_U(H.go_idle_bytes + H.go_released_bytes, 8 * KiB);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));  /* frees the page heap */
     CHECK_EQ_U(H.gc_cycles, 0);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     MEM_AGREES();
@@ -250,7 +247,7 @@ static void garbage_until_goal(void)
     CHECK_EQ_U(H.go_goal_bytes, 4 * MiB);        /* the minimum */
     CHECK_EQ_U(H.go_trigger_bytes, MiB + 3 * MiB / 64 * 45);
     CHECK_EQ_U(H.go_idle_bytes, MiB);            /* 2 freed, 1 reused */
-    CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
+    CHECK_EQ_U(H.small_spans, 0);                /* large: spans of their own */
     CHECK_EQ_U(H.idle_page_bytes, MiB);
     CHECK_EQ_U(H.go_held_bytes, MiB);
     /* scavenge goal 3 MiB x 4/4 x 1.1 in pages > 3 MiB retained: none */
@@ -293,81 +290,108 @@ static void collect_during_mark(void)
     FINISH();
 }
 
-/* A block of the size asked for is taken from the idle pool, not from the
- * allocator, and comes zeroed when make asks for zeros (small arrays: the
- * large ones live in the page heap). */
-static void idle_pool_reuse(void)
+/* Small objects of a class share spans: a slot is the lowest free one
+ * from where the span's last allocation left off; a collection frees the
+ * garbage's slots, and the next allocation of the class takes them,
+ * zeroed when make asks for zeros, without a new span. */
+static void span_slots_reuse(void)
 {
-    gs_slice_t s, t;
+    gs_slice_t s[3], t;
     mem_counts_t before, after;
     size_t i;
     start(GS_GC_GO, 400);                        /* no cycle before collect */
-    for (i = 0; i < 4; i++) {
-        CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &s));
-        memset(s.data, 0xab, 8 * KiB);
-        gs_release(&s);
+    for (i = 0; i < 3; i++) {                    /* 4 KiB: two to a page */
+        CHECK_OK(gs_make(&H, 1, 4 * KiB, 4 * KiB, &s[i]));
+        memset(s[i].data, 0xab, 4 * KiB);
     }
+    CHECK(s[1].data == s[0].data + 4 * KiB);     /* the same span */
+    CHECK_EQ_U(H.small_spans, 2);
+    CHECK_EQ_U(H.small_span_bytes, 16 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&s[0]), 4 * KiB);
+    MEM_AGREES();
+    gs_release(&s[0]);
+    gs_release(&s[2]);
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.idle_arrays, 4);
+    CHECK_EQ_U(H.small_spans, 1);                /* s[1] keeps the first */
+    CHECK_EQ_U(H.small_span_bytes, 8 * KiB);
+    CHECK_EQ_U(H.go_idle_bytes + H.go_released_bytes, 8 * KiB);  /* the other */
     mem_counts_get(&before);
-    CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &s));
+    CHECK_OK(gs_make(&H, 1, 4 * KiB, 4 * KiB, &t));  /* s[0]'s slot */
+    CHECK(t.data == s[1].data - 4 * KiB);
+    for (i = 0; i < 4 * KiB; i++) if (t.data[i] != 0) break;
+    CHECK_EQ_U(i, 4 * KiB);                     /* zeroed */
     mem_counts_get(&after);
-    CHECK_EQ_U(after.allocs, before.allocs);     /* reused, not allocated */
-    CHECK_EQ_U(after.frees, before.frees);
-    CHECK_EQ_U(H.idle_arrays, 3);
-    CHECK_EQ_U(H.go_idle_bytes, 24 * KiB);
-    for (i = 0; i < 8 * KiB; i++) if (s.data[i] != 0) break;
-    CHECK_EQ_U(i, 8 * KiB);                     /* zeroed */
+    CHECK_EQ_U(after.allocs, before.allocs + 1); /* the slot, counted */
+    CHECK_EQ_U(H.small_spans, 1);
     MEM_AGREES();
-    /* another size: the allocator, after a pooled block is given back */
-    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &t));
-    mem_counts_get(&after);
-    CHECK_EQ_U(after.allocs, before.allocs + 1);
-    CHECK_EQ_U(after.frees, before.frees + 2);   /* idle 8 KiB: one left */
-    CHECK_EQ_U(H.idle_arrays, 1);
+    gs_release(&t);
+    gs_release(&s[1]);
+    FINISH();
+}
+
+/* A span holds as many slots of its class as Go's span of
+ * class_to_allocnpages pages does (runtime/sizeclasses.go: 48 B, 170 in
+ * 1 page; 1408 B, 11 in 2; 3072 B, 8 in 3; 27264 B, 3 in 10), side by
+ * side; the next slot opens a new span just above it. */
+static void span_layout(void)
+{
+    static const struct { size_t size, slots, pages; } rows[] = {
+        { 48, 170, 1 }, { 1408, 11, 2 }, { 3072, 8, 3 }, { 27264, 3, 10 },
+    };
+    static gs_slice_t s[171];
+    size_t r, i;
+    for (r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        size_t n = rows[r].slots + 1;
+        start(GS_GC_GO, 400);
+        for (i = 0; i < n; i++) CHECK_OK(gs_make(&H, 1, rows[r].size, rows[r].size, &s[i]));
+        for (i = 1; i < rows[r].slots; i++)
+            CHECK(s[i].data == s[0].data + i * rows[r].size);
+        CHECK(s[n - 1].data == s[0].data + rows[r].pages * 8 * KiB);
+        CHECK_EQ_U(H.small_spans, 2);
+        CHECK_EQ_U(H.small_span_bytes, 2 * rows[r].pages * 8 * KiB);
+        MEM_AGREES();
+        for (i = 0; i < n; i++) gs_release(&s[i]);
+        FINISH();
+    }
+}
+
+/* A span left empty by a collection gives its pages back to the page
+ * heap, idle: an array of another class, or one with a span of its own,
+ * takes them (the lowest free pages), without new memory. */
+static void span_pages_return(void)
+{
+    gs_slice_t s[8], t;
+    unsigned char *first;
+    size_t i;
+    start(GS_GC_GO, 400);
+    for (i = 0; i < 8; i++) CHECK_OK(gs_make(&H, 1, 1024, 1024, &s[i]));
+    CHECK_EQ_U(H.small_spans, 1);                /* 1 KiB: 8 to a page */
+    CHECK(s[7].data == s[0].data + 7 * KiB);
+    first = s[0].data;
+    for (i = 0; i < 8; i++) gs_release(&s[i]);
+    CHECK_EQ_U(H.go_idle_bytes, 0);              /* garbage until collected */
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.small_spans, 0);
+    CHECK_EQ_U(H.small_span_bytes, 0);
     CHECK_EQ_U(H.go_idle_bytes, 8 * KiB);
+    CHECK_EQ_U(H.idle_page_bytes, 8 * KiB);
     MEM_AGREES();
-    gs_release(&s);
+    CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &t));  /* its own span */
+    CHECK(t.data == first);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    MEM_AGREES();
+    gs_release(&t);
+    gs_heap_collect(&H);
+    CHECK_OK(gs_make(&H, 1, 48, 48, &t));        /* another class's span */
+    CHECK(t.data == first);
+    CHECK_EQ_U(H.small_spans, 1);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
     gs_release(&t);
     FINISH();
 }
 
-/* Small objects taking idle bytes do not cost the pool a block: it gives
- * one to the allocator only once Go has taken all of it; and a block of
- * the size asked for is reused even when Go's idle bytes fall short of it
- * (Go takes what is idle and grows the heap for the rest). */
-static void idle_pool_small_takes(void)
-{
-    gs_slice_t s[2], t[8];
-    mem_counts_t before, after;
-    size_t i;
-    start(GS_GC_GO, 400);
-    for (i = 0; i < 2; i++) CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[i]));
-    for (i = 0; i < 2; i++) gs_release(&s[i]);
-    gs_heap_collect(&H);
-    CHECK_EQ_U(H.idle_arrays, 2);
-    CHECK_EQ_U(H.go_idle_bytes, 32 * KiB);
-    mem_counts_get(&before);
-    for (i = 0; i < 8; i++) CHECK_OK(gs_make(&H, 1, 1024, 1024, &t[i]));
-    mem_counts_get(&after);
-    CHECK_EQ_U(H.go_idle_bytes, 32 * KiB - 8 * 1024);
-    CHECK_EQ_U(H.idle_arrays, 2);                /* both blocks stay */
-    CHECK_EQ_U(after.frees, before.frees);
-    MEM_AGREES();
-    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[0]));  /* a pooled one */
-    CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &s[1]));  /* idle short by 8 KiB */
-    mem_counts_get(&after);
-    CHECK_EQ_U(after.allocs, before.allocs + 8);
-    CHECK_EQ_U(H.idle_arrays, 0);
-    CHECK_EQ_U(H.go_idle_bytes, 0);
-    MEM_AGREES();
-    for (i = 0; i < 2; i++) gs_release(&s[i]);
-    for (i = 0; i < 8; i++) gs_release(&t[i]);
-    FINISH();
-}
-
-/* Arrays with a span of their own (Go's 32 KiB class and larger) live in
- * the page heap: the pages of freed arrays merge and serve a larger array
+/* Arrays with a span of their own (Go's 8, 16, 24 and 32 KiB classes and
+ * large objects) live in the page heap: the pages of freed arrays merge and serve a larger array
  * at the lowest address that fits (no new memory, zeroed for make), and
  * the heap grows at its top when none fits. Idle pages serve small
  * objects too (the rest of the page is idle). */
@@ -406,7 +430,8 @@ static void page_heap_coalesces(void)
     MEM_AGREES();
     CHECK_OK(gs_make(&H, 1, 1024, 1024, &b));    /* a small object: */
     CHECK_EQ_U(H.idle_page_bytes, 0);            /* its span, from the page */
-    CHECK_EQ_U(H.go_idle_bytes, 7 * KiB);        /* the span's rest */
+    CHECK_EQ_U(H.go_idle_bytes, 0);              /* the span's rest: in use */
+    CHECK(b.data == a.data + 336 * KiB);
     MEM_AGREES();
     gs_release(&b);
     /* the 32 KiB class: its own span of 4 pages; the class below shares */
@@ -414,8 +439,28 @@ static void page_heap_coalesces(void)
     CHECK(b.data == d.data + 64 * KiB);
     CHECK_EQ_U(gs_array_reserved(&b), 32 * KiB);
     gs_release(&b);
-    CHECK_OK(gs_make(&H, 1, 28672, 28672, &b));
-    CHECK_EQ_U(gs_array_reserved(&b), mem_usable_size(b.data));
+    CHECK_OK(gs_make(&H, 1, 28672, 28672, &b));  /* two in a 7-page span */
+    CHECK(b.data == d.data + 96 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 28 * KiB);
+    gs_release(&b);
+    /* the 8, 16 and 24 KiB classes too (one object per span of 1, 2 and 3
+     * pages), each above the last (all garbage until collected); the
+     * 12 KiB class shares a span */
+    CHECK_OK(gs_make(&H, 1, 6913, 6913, &b));
+    CHECK(b.data == d.data + 152 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 8 * KiB);
+    gs_release(&b);
+    CHECK_OK(gs_make(&H, 1, 14337, 14337, &b));
+    CHECK(b.data == d.data + 160 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 16 * KiB);
+    gs_release(&b);
+    CHECK_OK(gs_make(&H, 2, 10881, 10881, &b));    /* 21762 B: 24 KiB */
+    CHECK(b.data == d.data + 176 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 24 * KiB);
+    gs_release(&b);
+    CHECK_OK(gs_make(&H, 1, 12288, 12288, &b));  /* two in a 3-page span */
+    CHECK(b.data == d.data + 200 * KiB);
+    CHECK_EQ_U(gs_array_reserved(&b), 12 * KiB);
     gs_release(&b);
     gs_release(&a);
     gs_release(&c);
@@ -457,7 +502,7 @@ static void goal_and_scavenger(void)
     idle = 2 * MiB;
     CHECK_EQ_U(H.go_idle_bytes, idle);
     CHECK_EQ_U(H.idle_page_bytes, idle);
-    CHECK_EQ_U(H.idle_arrays, 0);                /* large: the page heap */
+    CHECK_EQ_U(H.small_spans, 0);                /* large: spans of their own */
     MEM_AGREES();
     CHECK_EQ_U(H.go_released_bytes, 24 * MiB - idle);
     CHECK_EQ_U(H.go_scavenged_bytes, 24 * MiB - idle);
@@ -614,8 +659,9 @@ static void gc_tiny_blocks(void)
     gs_release(&c);
     CHECK_EQ_U(H.go_garbage_bytes, 32);
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.go_idle_bytes, 32);
-    CHECK_EQ_U(H.idle_arrays, 0);                /* tiny ones are freed */
+    /* their memory is the C allocator's (Go's free 16 B slots would be in
+     * use, not idle, in its spans of 16 B objects) */
+    CHECK_EQ_U(H.go_idle_bytes, 0);
     MEM_AGREES();
     FINISH();
 }
@@ -653,8 +699,9 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_mode_arguments),
         CHECK_CASE(garbage_until_goal),
         CHECK_CASE(collect_during_mark),
-        CHECK_CASE(idle_pool_reuse),
-        CHECK_CASE(idle_pool_small_takes),
+        CHECK_CASE(span_slots_reuse),
+        CHECK_CASE(span_layout),
+        CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(paced_scavenger),
