@@ -106,7 +106,8 @@ typedef struct ret_result_s {
                                  (GC mode: every batch, see ret_measure)   */
 } ret_result_t;
 
-/* Measure case rc in this process: one untimed first batch from a heap
+/* Measure case rc in this process (with Go's GC, after a batch and the
+ * heap's memory given back): one untimed first batch from a heap
  * that has given its free memory back (peak RSS, held bytes), `warmup`
  * more seconds of untimed batches, then timed batches until min_time
  * seconds have passed (at least one): time, allocations and page faults

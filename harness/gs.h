@@ -462,6 +462,12 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  * fail. Slices and the live figures do not change. NULL is a no-op. */
 void gs_heap_collect(gs_heap_t *h);
 
+/* debug.FreeOSMemory(): in GC mode, gs_heap_collect, then every idle page
+ * of the heap returned to the system at once, unpaced (the scavenger's
+ * release: go_released_bytes and go_scavenged_bytes count them); with GC
+ * off, nothing. Cannot fail. NULL is a no-op. */
+void gs_heap_free_os_memory(gs_heap_t *h);
+
 /* "off" or "go" to a mode; -EINVAL for anything else (including NULL).
  * *out is set only on success. */
 int gs_gc_parse(const char *name, gs_gc_t *out);

@@ -291,6 +291,15 @@ void gs_heap_collect(gs_heap_t *h)
     mark_end(h);
 }
 
+void gs_heap_free_os_memory(gs_heap_t *h)
+{
+    if (h == NULL || h->gc != GS_GC_GO) return;
+    gs_heap_collect(h);
+    /* mheap.scavengeAll: every free page, whatever the pace */
+    h->go_scavenged_bytes += _gs_pages_release(h, SIZE_MAX);
+    go_sync(h);
+}
+
 /* ------------------------------------------------------------------------
  * The calls from gs_slice.c
  * ------------------------------------------------------------------------ */

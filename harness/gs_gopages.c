@@ -275,7 +275,7 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes)
     if (p == NULL) return 0;
     i = p->grown;
     while (done < bytes) {
-        want = (bytes - done + PAGE - 1) / PAGE;
+        want = (bytes - done) / PAGE + ((bytes - done) % PAGE != 0);
         hi = prev_set(p->idle_bits, i);
         if (hi == SIZE_MAX) break;
         lo = hi;

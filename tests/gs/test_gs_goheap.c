@@ -632,6 +632,37 @@ static void gogc_400(void)
     FINISH();
 }
 
+/* debug.FreeOSMemory: a collection, then every idle page released at
+ * once, whatever the scavenger's pace; nothing with GC off or on NULL. */
+static void free_os_memory(void)
+{
+    gs_slice_t s, t;
+    start(GS_GC_GO, 400);                        /* no cycle before */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, GS_GO_SCAV_PERIOD_NS, GS_GO_SCAV_WORK_NS));
+    CHECK_OK(gs_make(&H, 1, 3 * MiB, 3 * MiB, &s));
+    CHECK_OK(gs_make(&H, 1, 1000, 1000, &t));
+    gs_release(&s);
+    gs_release(&t);
+    gs_heap_free_os_memory(&H);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.gc_cycles, 1);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.small_spans, 0);
+    /* both spans' pages: 3 MiB and one 8 KiB page */
+    CHECK_EQ_U(H.go_released_bytes, 3 * MiB + 8 * KiB);
+    CHECK_EQ_U(H.go_scavenged_bytes, 3 * MiB + 8 * KiB);
+    MEM_AGREES();
+    gs_heap_free_os_memory(NULL);
+    FINISH();
+    start(GS_GC_OFF, 0);
+    CHECK_OK(gs_make(&H, 1, 1000, 1000, &t));
+    gs_heap_free_os_memory(&H);                  /* GC off: nothing */
+    CHECK_EQ_U(H.live_arrays, 1);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    gs_release(&t);
+    FINISH();
+}
+
 /* Tiny objects in GC mode: a block is garbage when all its objects are,
  * comes back if a new object lands in it, and a collection starts a new
  * block. */
@@ -707,6 +738,7 @@ int main(int argc, char **argv)
         CHECK_CASE(paced_scavenger),
         CHECK_CASE(scavenger_keeps_huge_pages),
         CHECK_CASE(gogc_400),
+        CHECK_CASE(free_os_memory),
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
     };
