@@ -22,6 +22,13 @@ those batches, per item. Two spans:
 
 A case is "within" when |model - Go| <= max(25 % of Go, 1 MiB) for the
 peak, and <= 25 % of Go for page faults per item (the issue's bounds).
+
+Go's own figures move from process to process: some cases land on one of
+two levels (a collection just before a batch's end, or just after it).
+So each case also shows Go's spread, its lowest and highest repetition,
+and counts as "in Go's spread" when the model's median lies between Go's
+lowest less the same bound and its highest plus it: how far the model is
+from what Go itself does, where the median alone would pick one level.
 """
 
 import os
@@ -138,6 +145,8 @@ def medians(rows):
                     "items"):
             vals = [_num(r[col]) for r in rs if _num(r[col]) is not None]
             fig[col] = statistics.median(vals) if vals else None
+            fig[col + ":min"] = min(vals) if vals else None
+            fig[col + ":max"] = max(vals) if vals else None
         fig["n"] = len(rs)
         out[key] = fig
     return out
@@ -162,8 +171,25 @@ def compare(model_rows, go_rows):
                            if row["pf_model"] is not None and row["pf_go"] else None)
         row["pf_within"] = (row["pf_ratio"] is not None and
                             abs(row["pf_ratio"] - 1) <= TOLERANCE)
+        row["rss_go_min"] = b["peak_rss_delta_bytes:min"]
+        row["rss_go_max"] = b["peak_rss_delta_bytes:max"]
+        row["pf_go_min"] = b["page_faults_per_item:min"]
+        row["pf_go_max"] = b["page_faults_per_item:max"]
+        row["rss_in_spread"] = _in_spread(row["rss_model"], row["rss_go_min"],
+                                          row["rss_go_max"], MIB)
+        row["pf_in_spread"] = _in_spread(row["pf_model"], row["pf_go_min"],
+                                         row["pf_go_max"], 0)
         table.append(row)
     return table
+
+
+def _in_spread(model, lo, hi, floor):
+    """Whether model lies within [lo, hi] widened by the bound at each end
+    (25 %, at least floor)."""
+    if model is None or lo is None or hi is None:
+        return False
+    return (lo - max(TOLERANCE * lo, floor) <= model <=
+            hi + max(TOLERANCE * hi, floor))
 
 
 def _f(v, fmt):
@@ -173,15 +199,20 @@ def _f(v, fmt):
 def render(table, markdown=False):
     """The table as text: one line per case."""
     head = ["strategy", "N", "k", "elem", "GOGC", "M", "peak MiB model", "Go",
-            "ratio", "faults/item model", "Go", "ratio"]
+            "Go spread", "ratio", "faults/item model", "Go", "Go spread", "ratio"]
     lines = []
     for r in table:
+        mib = [v and v / MIB for v in (r["rss_go_min"], r["rss_go_max"])]
         lines.append([r["strategy"], str(r["source_bytes"]), str(r["kept_bytes"]),
                       str(r["elem_bytes"]), str(r["gogc"]), str(r["items"]),
                       _f(r["rss_model"] and r["rss_model"] / MIB, ".1f"),
                       _f(r["rss_go"] and r["rss_go"] / MIB, ".1f"),
+                      _f(mib[0], ".1f") + "-" + _f(mib[1], ".1f") +
+                      ("" if r["rss_in_spread"] else " !"),
                       _f(r["rss_ratio"], ".2f") + ("" if r["rss_within"] else " *"),
                       _f(r["pf_model"], ".3g"), _f(r["pf_go"], ".3g"),
+                      _f(r["pf_go_min"], ".3g") + "-" + _f(r["pf_go_max"], ".3g") +
+                      ("" if r["pf_in_spread"] else " !"),
                       _f(r["pf_ratio"], ".2f") + ("" if r["pf_within"] else " *")])
     if markdown:
         out = ["| " + " | ".join(head) + " |",
@@ -209,4 +240,8 @@ def summary(table):
             f"faults per item within 25 % in {sum(r['pf_within'] for r in rs)} "
             f"of {len(rs)} (median {_f(statistics.median(pr) if pr else None, '.2f')}); "
             f"held bytes equal in {sum(r['held_equal'] for r in rs)} of {len(rs)}")
+        out.append(
+            f"GOGC {gogc}: in Go's own spread over its repetitions (same bounds): "
+            f"peak RSS {sum(r['rss_in_spread'] for r in rs)} of {len(rs)}, "
+            f"faults per item {sum(r['pf_in_spread'] for r in rs)} of {len(rs)}")
     return "\n".join(out)

@@ -54,6 +54,25 @@ class Compare(unittest.TestCase):
         table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
         self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
 
+    def test_go_spread(self):
+        # Go lands on two levels, 10 and 20 MiB; its median is 10, and the
+        # model's 19 MiB is outside 25 % of it but inside Go's spread
+        go = [row("copy", 10 * MIB, 1.0), row("copy", 10 * MIB, 1.0),
+              row("copy", 20 * MIB, 2.0)]
+        table = gcvsgo.compare([row("copy", 19 * MIB, 2.6)], go)
+        r = table[0]
+        self.assertFalse(r["rss_within"])
+        self.assertTrue(r["rss_in_spread"])
+        self.assertEqual((r["rss_go_min"], r["rss_go_max"]), (10 * MIB, 20 * MIB))
+        self.assertFalse(r["pf_within"])                        # 2.6 x Go's median
+        self.assertFalse(r["pf_in_spread"])                     # over 2.0 x 1.25
+        table = gcvsgo.compare([row("copy", 26 * MIB, 2.5)], go)
+        self.assertFalse(table[0]["rss_in_spread"])             # over 20 x 1.25
+        self.assertTrue(table[0]["pf_in_spread"])
+        text = gcvsgo.summary(table)
+        self.assertIn("GOGC 100: in Go's own spread over its repetitions (same "
+                      "bounds): peak RSS 0 of 1, faults per item 1 of 1", text)
+
     def test_only_cases_on_both_sides(self):
         table = gcvsgo.compare([row("copy", MIB, 1), row("copy", MIB, 1, gogc=400)],
                                [row("copy", MIB, 1)])
@@ -63,7 +82,8 @@ class Compare(unittest.TestCase):
         table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
         md = gcvsgo.render(table, markdown=True).splitlines()
         self.assertTrue(md[0].startswith("| strategy | N | k |"))
-        self.assertEqual(md[2], "| copy | 4096 | 16 | 1 | 100 | 8 | 3.0 | 2.0 | 1.50 | 0.5 | 0.5 | 1.00 |")
+        self.assertEqual(md[2], "| copy | 4096 | 16 | 1 | 100 | 8 | 3.0 | 2.0 | 2.0-2.0 | 1.50 | "
+                                "0.5 | 0.5 | 0.5-0.5 | 1.00 |")
         self.assertIn("1.50", gcvsgo.render(table))
 
     def test_go_rows(self):
