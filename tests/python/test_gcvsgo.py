@@ -15,7 +15,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
 
-from slicebench import gcvsgo, gobench  # noqa: E402
+from slicebench import gcvsgo, gcvsgo_plot, gobench  # noqa: E402
 
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "go", "retention.txt")
 MIB = 1 << 20
@@ -85,6 +85,21 @@ class Compare(unittest.TestCase):
         self.assertEqual(md[2], "| copy | 4096 | 16 | 1 | 100 | 8 | 3.0 | 2.0 | 2.0-2.0 | 1.50 | "
                                 "0.5 | 0.5 | 0.5-0.5 | 1.00 |")
         self.assertIn("1.50", gcvsgo.render(table))
+
+    def test_figure(self):
+        go = [row("copy", 8 * MIB, 1.0), row("copy", 12 * MIB, 1.5),
+              row("retain", 60 * MIB, 2.0), row("copy", 8 * MIB, 1.0, gogc=400)]
+        model = [row("copy", 9 * MIB, 1.1), row("retain", 100 * MIB, 2.0),
+                 row("copy", 9 * MIB, 1.1, gogc=400)]
+        plot = gcvsgo_plot.figure(gcvsgo.compare(model, go), 3)
+        self.assertTrue(plot.render("png").startswith(b"\x89PNG"))
+        gids = {g for _, g in plot.series()}
+        # one series per row, GOGC and strategy present
+        self.assertIn("series-peak_RSS_MiB-100-copy", gids)
+        self.assertIn("series-page_faults_per_item-400-copy", gids)
+        self.assertIn("series-peak_RSS_MiB-100-retain", gids)
+        self.assertNotIn("series-peak_RSS_MiB-400-retain", gids)
+        self.assertEqual(len(plot.figure.axes), 4)
 
     def test_go_rows(self):
         with open(FIXTURE) as f:
