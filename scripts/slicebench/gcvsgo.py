@@ -98,9 +98,11 @@ def _go_flags(flags):
     return ["-" + f[2:] for f in flags]        # --sizes=x -> -sizes=x
 
 
-def run_go(exe, flags, gogcs, reps, span, min_time, model_rows):
+def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None):
     """Go's result rows: every repetition a process of its own (-count=1);
-    with span "batches", one process per case with -benchtime=<2M>x."""
+    with span "batches", one process per case with -benchtime=<2M>x. With
+    a folder, every process's `go test` output, GOGC first, goes into
+    folder/go.txt (a new file)."""
     if span == "time":
         jobs = [([f"-test.benchtime={min_time}s", "-test.bench", "^BenchmarkRetention$"], None)]
     else:
@@ -112,7 +114,7 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows):
             name = (f"^BenchmarkRetention$/^strategy={s}$/^N={n}$/^k={k}$"
                     f"/^M={m}$/^elem={e}$")
             jobs.append(([f"-test.benchtime={2 * m}x", "-test.bench", name], key))
-    rows = []
+    rows, raw = [], []
     for gogc in gogcs.split(","):
         env = dict(os.environ, **GO_ENV, GOGC=gogc)   # the built test binary
         for _ in range(reps):
@@ -121,8 +123,12 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows):
                        *extra, *_go_flags(flags)]
                 out = _check(subprocess.run(cmd, env=env, capture_output=True,
                                             text=True), " ".join(cmd[:6]))
+                raw.append(f"# GOGC={gogc} {' '.join(cmd[1:])}\n{out}")
                 run = gobench.parse(out, "go test")
                 rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
+    if folder is not None:
+        with open(os.path.join(folder, "go.txt"), "x") as f:
+            f.write("".join(raw))
     return rows
 
 
