@@ -174,8 +174,10 @@ void _gs_pages_destroy(gs_heap_t *h);
  * the class's current span, else a span with free slots, else a new span
  * (pages from the page heap); counted by the counting allocator, zeroed
  * if `zeroed` and the span's memory held an object before; *span its
- * span. -ENOMEM with nothing visible changed (the failure switch, or no
- * memory). _gs_spans_free: a collection frees the slot of an array of
+ * span. -ENOMEM when the failure switch fires (nothing changed) or no
+ * memory is left for a new span (the slot was counted and uncounted: the
+ * counting allocator shows one allocation and its free; nothing else
+ * changed). _gs_spans_free: a collection frees the slot of an array of
  * `bytes` at data in span (uncounted); a span left empty gives its pages
  * back to the page heap (idle). _gs_spans_flush: the end of a cycle, as
  * Go's caches are flushed: every class's current span goes back to the
