@@ -73,8 +73,8 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     }
     /* what is measured is what the code allocated */
     mem_counts_get(&mc);
-    /* with Go's GC the allocator also holds the garbage not yet collected
-     * and the blocks kept for reuse: at least the live arrays, checked on
+    /* with Go's GC the allocator also holds the garbage not yet collected:
+     * at least the live arrays, checked on
      * the first batch (later ones free garbage made before the counts) */
     rc = (h->gc == GS_GC_OFF ? mc.live_bytes != (int64_t)held->held_reserved_bytes
                              : !first && mc.live_bytes < (int64_t)held->held_reserved_bytes) ||

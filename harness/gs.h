@@ -32,7 +32,8 @@
  * they were before the call (strong guarantee), with one exception in the
  * Go GC mode: a collection may have run before an allocation that then
  * failed (garbage freed, pages released, the GC figures moved on;
- * nothing live changed).
+ * nothing live changed), and when no memory is left for a new span, the
+ * counting allocator shows the array's slot counted and uncounted.
  *
  * Threads: none. A heap and its slices belong to one thread.
  */
@@ -207,10 +208,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     bounds, 45/64 to
  *     61/64 of the way from marked to the goal (the upper bound at least
  *     goal - 4 MiB);
- *   - memory a cycle frees is kept for reuse (go_idle_bytes, Go's
- *     HeapIdle - HeapReleased): allocations take it first, then memory
- *     already returned to the system (go_released_bytes, which faults
- *     back in), and only then grow the heap;
+ *   - memory a cycle frees is kept for reuse: a freed slot stays in its
+ *     span for the next object of its class, and the pages of a span left
+ *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
+ *     span takes the lowest free pages, idle ones or ones already returned
+ *     to the system (go_released_bytes, which fault back in), and only
+ *     then grows the heap;
  *   - at the end of each cycle the scavenger may return idle memory to
  *     the system until what the heap retains (held + garbage + idle) is at
  *     most Go 1.19's scavenge goal: the heap in use at the end of the mark
@@ -388,9 +391,10 @@ typedef struct gs_heap_s {
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
                                     its end less what it freed                */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
-    size_t small_spans;          /* GC mode: spans of small objects in use     */
-    size_t small_span_bytes;     /* their pages, bytes (Go's HeapInuse less the
-                                    large objects' pages)                     */
+    size_t small_spans;          /* GC mode: spans of shared slots in use (the
+                                    classes of several objects per span)      */
+    size_t small_span_bytes;     /* their pages, bytes (Go's HeapInuse less
+                                    every span of one object)                 */
     size_t idle_page_bytes;      /* the page heap's idle pages: freed by a
                                     collection, resident, in go_idle_bytes   */
     size_t go_released_bytes;    /* freed and returned by the scavenger        */

@@ -1,7 +1,9 @@
 /* gs_gopages.c -- the Go GC mode's page heap (see gs.h, "The Go GC mode").
  *
- * In GC mode the model's large arrays (over GS_GO_MAX_SMALL_SIZE bytes:
- * Go's large objects, a span of whole pages each) live in one reservation
+ * In GC mode every span of the model's Go heap lives here: the arrays with
+ * a span of their own (large objects, and the size classes of whole pages;
+ * _gs_array_in_pages) and the spans of small objects' slots
+ * (gs_gospans.c, through _gs_pages_take), all in one reservation
  * of address space of the model's own, managed in Go's 8 KiB pages as Go
  * 1.19's page allocator manages its heap: an allocation takes the lowest
  * run of free pages long enough for it (first fit by address), so the
@@ -12,14 +14,16 @@
  * breaking no huge page it could take whole, and a released page faults
  * back in, zeroed, when next used.
  *
- * Three bitmaps over the reservation: free (the page is in no array),
+ * Three bitmaps over the reservation: free (the page is in no span),
  * idle (free and still resident: freed by a collection, not yet released)
  * and released (free, released by the scavenger). A free page in neither
  * is fresh.
  *
- * The arrays' bytes are counted in the counting allocator (mem_count_take,
- * mem_count_give) from allocation until a collection frees them, as a
- * block from mem_alloc would be: reserved = the whole pages.
+ * The bytes of an array with a span of its own are counted in the counting
+ * allocator (mem_count_take, mem_count_give) from allocation until a
+ * collection frees them, as a block from mem_alloc would be: reserved =
+ * the whole pages. Spans of small objects are not: their slots are
+ * (gs_gospans.c).
  */
 #define _GNU_SOURCE     /* MAP_ANONYMOUS, MAP_NORESERVE */
 

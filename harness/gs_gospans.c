@@ -108,6 +108,10 @@ static int span_new(gs_heap_t *h, size_t size, gs_span_t **out)
     size_t slots, pages;
     if (sp == NULL) return -ENOMEM;
     pages = _gs_go_class_pages(size, &slots);
+    if (slots == 0 || slots > MAX_SLOTS) {   /* not a class size: a bug */
+        free(sp);
+        return -EINVAL;
+    }
     if ((rc = _gs_pages_take(h, pages, &base, &used)) < 0) {
         free(sp);
         return rc;

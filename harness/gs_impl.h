@@ -24,9 +24,10 @@ struct gs_array_s {
                                 its size class or pages                   */
         gs_tiny_t *block;    /* tiny: the tiny block it lives in          */
     } go;
-    gs_span_t *span;         /* GC mode, a small object in a span of
-                                shared slots (gs_gospans.c): that span;
-                                else NULL                                 */
+    gs_span_t *span;         /* GC mode: the span of shared slots
+                                (gs_gospans.c) a small object lives in,
+                                else NULL; not set with GC off (never
+                                read then)                                */
 };
 
 /* Whether a lives in a tiny block of Go's heap (Go's tiny allocator takes

@@ -183,11 +183,45 @@ static void page_heap_fails_cleanly(void)
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_OFF, 0));
 }
 
+/* A small array in the Go GC mode takes a slot of a span, counted in the
+ * counting allocator: the failure switch fails it with nothing visible
+ * changed, whether the slot would come from the class's current span or
+ * from a new span (the current one full), and the next try takes the
+ * same slot. */
+static void span_slot_fails_cleanly(void)
+{
+    gs_slice_t s[3], t;
+    gs_heap_t before;
+    start();
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
+    CHECK_OK(gs_make(&H, 1, 4096, 4096, &s[0]));     /* two to a span */
+    before = H;
+    mem_fail_arm(0);
+    CHECK_ERR(gs_make(&H, 1, 4096, 4096, &t), -ENOMEM);  /* the same span */
+    SAME_HEAP(before);
+    CHECK_OK(gs_make(&H, 1, 4096, 4096, &s[1]));
+    CHECK(s[1].data == s[0].data + 4096);
+    before = H;
+    mem_fail_arm(0);
+    CHECK_ERR(gs_make(&H, 1, 4096, 4096, &t), -ENOMEM);  /* a new span */
+    SAME_HEAP(before);
+    CHECK_OK(gs_make(&H, 1, 4096, 4096, &s[2]));
+    CHECK_EQ_U(H.small_spans, 2);
+    CHECK_EQ_U(H.small_span_bytes, 16 << 10);
+    gs_release(&s[0]);
+    gs_release(&s[1]);
+    gs_release(&s[2]);
+    CHECK_OK(gs_heap_destroy(&H));
+    CHECK_EQ_U(H.small_spans, 0);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_OFF, 0));
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
         CHECK_CASE(make_fails_cleanly),
         CHECK_CASE(page_heap_fails_cleanly),
+        CHECK_CASE(span_slot_fails_cleanly),
         CHECK_CASE(append_growth_fails_cleanly),
         CHECK_CASE(clone_fails_cleanly),
         CHECK_CASE(every_allocation_can_fail),
