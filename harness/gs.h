@@ -215,9 +215,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     to the system (go_released_bytes, which fault back in), and only
  *     then grows the heap;
  *   - at the end of each cycle the scavenger may return idle memory to
- *     the system until what the heap retains (held + garbage + idle) is at
- *     most Go 1.19's scavenge goal: the heap in use at the end of the mark
- *     (held + garbage before freeing, Go's lastHeapInUse) x new goal /
+ *     the system until what the heap retains (held + garbage, the free
+ *     slots of the spans of small objects, and idle) is at most Go 1.19's
+ *     scavenge goal: the heap in use at the end of the mark (held +
+ *     garbage and the spans' free slots before freeing, Go's
+ *     lastHeapInUse, which counts whole spans) x new goal /
  *     last goal, plus 10 % (retainExtraPercent), rounded up to 4 KiB pages;
  *     nothing when within one page of it. It works at Go's pace: Go's
  *     background scavenger is woken as a cycle's sweep ends, but with
@@ -271,9 +273,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
  * MemStats.HeapAlloc counts it a while longer); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
- * tiny blocks (a tiny array's memory is the C allocator's); the free slots
- * of spans in the heap in use the scavenger's goal starts from (Go's
- * heapInUse counts whole spans, the model the objects in them).
+ * tiny blocks (a tiny array's memory is the C allocator's; their 16 B
+ * blocks count as objects, not as the spans of 16 B slots Go keeps them
+ * in).
  *
  * The C process's own memory follows: garbage really stays allocated until
  * a collection, and every array but a tiny one lives in a heap of the
@@ -419,6 +421,7 @@ typedef struct gs_heap_s {
                                     (used before, not idle)                   */
     gs_spans_t *spans_;          /* GC mode: the spans of small objects, or NULL */
     gs_span_t *new_span_;        /* the span of the slot _gs_go_prepare took   */
+    size_t slot_bytes_;          /* Go bytes of the slots taken in those spans */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an

@@ -146,6 +146,15 @@ static size_t go_trigger(size_t marked, size_t goal, unsigned gogc)
     return trigger;
 }
 
+/* Go's heapInUse: the heap's objects (held and garbage, in Go's bytes)
+ * plus the free slots of the spans of small objects (their pages less the
+ * slots taken). */
+static size_t heap_in_use(const gs_heap_t *h)
+{
+    return h->go_held_bytes + h->go_garbage_bytes +
+           (h->small_span_bytes - h->slot_bytes_);
+}
+
 /* The scavenger's goal for what the heap retains after a collection, as
  * Go 1.19's gcPaceScavenger: inuse x goal / last_goal, plus 10 %, in
  * whole physical pages (float64 there too). */
@@ -238,7 +247,7 @@ static void mark_end(gs_heap_t *h)
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
 
-    inuse = h->go_held_bytes + h->go_garbage_bytes;   /* lastHeapInUse */
+    inuse = heap_in_use(h);                           /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
 
     _gs_spans_flush(h);
@@ -252,7 +261,10 @@ static void mark_end(gs_heap_t *h)
             _gs_array_free(h, a);
             continue;
         }
-        if (a->span != NULL) _gs_spans_free(h, a->span, a->data, a->bytes);
+        if (a->span != NULL) {
+            h->slot_bytes_ -= a->go.bytes;
+            _gs_spans_free(h, a->span, a->data, a->bytes);
+        }
         else _gs_pages_free(h, a->data, a->bytes);   /* its pages: idle */
         _gs_hdr_recycle(h, a);
     }
@@ -274,7 +286,7 @@ static void mark_end(gs_heap_t *h)
     h->go_scavenge_goal_bytes = SIZE_MAX;
     if (last_goal != 0) {
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
-        retained = h->go_held_bytes + h->go_garbage_bytes + h->go_idle_bytes;
+        retained = heap_in_use(h) + h->go_idle_bytes;
         if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
             h->go_scavenge_goal_bytes = goal;
             scavenge(h, min_size(retained - goal, h->go_idle_bytes));
@@ -385,6 +397,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
         (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
         h->go_held_bytes += a->go.bytes;
         a->span = h->new_span_;       /* taken in prepare, or NULL */
+        if (a->span != NULL) h->slot_bytes_ += a->go.bytes;
         h->new_span_ = NULL;
         _gs_go_note_peaks(h);
         return;

@@ -229,4 +229,5 @@ void _gs_spans_destroy(gs_heap_t *h)
     h->spans_ = NULL;
     h->small_spans = 0;
     h->small_span_bytes = 0;
+    h->slot_bytes_ = 0;
 }

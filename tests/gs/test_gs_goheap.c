@@ -630,6 +630,43 @@ static void gogc_400(void)
     FINISH();
 }
 
+/* The scavenger's goal starts from Go's heapInUse, which counts whole
+ * spans: the free slots of the spans of small objects are in use, as
+ * their objects are (here: one object in each of 8 spans). */
+static void scavenger_counts_span_free_slots(void)
+{
+    static const size_t sizes[] = { 500, 700, 800, 1000, 1500, 2000, 3000, 5000 };
+    enum { NS = sizeof sizes / sizeof sizes[0] };
+    gs_slice_t big, small[NS];
+    size_t i, last_goal, inuse, objects = 0, want, without, block;
+    double g;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_make(&H, 1, 8 * MiB, 8 * MiB, &big));
+    for (i = 0; i < NS; i++) {
+        CHECK_OK(gs_make(&H, 1, sizes[i], sizes[i], &small[i]));
+        CHECK_OK(gs_go_roundupsize(sizes[i], &block));
+        objects += block;
+    }
+    CHECK_EQ_U(H.small_spans, NS);
+    gs_heap_collect(&H);                         /* goal from 8 MiB + */
+    last_goal = H.go_goal_bytes;
+    gs_release(&big);
+    gs_heap_collect(&H);                         /* the goal drops: scavenge */
+    inuse = 8 * MiB + H.small_span_bytes;        /* objects + free slots */
+    g = (double)inuse * ((double)H.go_goal_bytes / (double)last_goal);
+    want = (size_t)g;
+    want += want / 10;
+    want = (want + 4095) / 4096 * 4096;
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, want);
+    g = (double)(8 * MiB + objects) * ((double)H.go_goal_bytes / (double)last_goal);
+    without = (size_t)g;
+    without += without / 10;
+    without = (without + 4095) / 4096 * 4096;
+    CHECK(without != want);                      /* the test tells them apart */
+    for (i = 0; i < NS; i++) gs_release(&small[i]);
+    FINISH();
+}
+
 /* debug.FreeOSMemory: a collection, then every idle page released at
  * once, whatever the scavenger's pace; nothing with GC off or on NULL. */
 static void free_os_memory(void)
@@ -736,6 +773,7 @@ int main(int argc, char **argv)
         CHECK_CASE(paced_scavenger),
         CHECK_CASE(scavenger_keeps_huge_pages),
         CHECK_CASE(gogc_400),
+        CHECK_CASE(scavenger_counts_span_free_slots),
         CHECK_CASE(free_os_memory),
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
