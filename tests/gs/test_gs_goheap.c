@@ -395,6 +395,14 @@ static void span_pages_return(void)
  * of small objects too (the rest of such a span is in use, not idle). */
 static void page_heap_coalesces(void)
 {
+    static const struct { size_t elem, cap, at, reserved; } spans[] = {
+        { 1, 28673, 64 * KiB, 32 * KiB },   /* the 32 KiB class */
+        { 1, 28672, 96 * KiB, 28 * KiB },   /* the class below */
+        { 1, 6913, 152 * KiB, 8 * KiB },
+        { 1, 14337, 160 * KiB, 16 * KiB },
+        { 2, 10881, 176 * KiB, 24 * KiB },  /* 21762 B: 24 KiB */
+        { 1, 12288, 200 * KiB, 12 * KiB },
+    };
     gs_slice_t a, b, c, d;
     unsigned char *first;
     size_t i;
@@ -432,34 +440,16 @@ static void page_heap_coalesces(void)
     CHECK(b.data == a.data + 336 * KiB);
     MEM_AGREES();
     gs_release(&b);
-    /* the 32 KiB class: its own span of 4 pages; the class below shares */
-    CHECK_OK(gs_make(&H, 1, 28673, 28673, &b));
-    CHECK(b.data == d.data + 64 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 32 * KiB);
-    gs_release(&b);
-    CHECK_OK(gs_make(&H, 1, 28672, 28672, &b));  /* two in a 7-page span */
-    CHECK(b.data == d.data + 96 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 28 * KiB);
-    gs_release(&b);
-    /* the 8, 16 and 24 KiB classes too (one object per span of 1, 2 and 3
-     * pages), each above the last (all garbage until collected); the
-     * 12 KiB class shares a span */
-    CHECK_OK(gs_make(&H, 1, 6913, 6913, &b));
-    CHECK(b.data == d.data + 152 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 8 * KiB);
-    gs_release(&b);
-    CHECK_OK(gs_make(&H, 1, 14337, 14337, &b));
-    CHECK(b.data == d.data + 160 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 16 * KiB);
-    gs_release(&b);
-    CHECK_OK(gs_make(&H, 2, 10881, 10881, &b));    /* 21762 B: 24 KiB */
-    CHECK(b.data == d.data + 176 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 24 * KiB);
-    gs_release(&b);
-    CHECK_OK(gs_make(&H, 1, 12288, 12288, &b));  /* two in a 3-page span */
-    CHECK(b.data == d.data + 200 * KiB);
-    CHECK_EQ_U(gs_array_reserved(&b), 12 * KiB);
-    gs_release(&b);
+    /* the classes of whole pages have a span of their own (32 KiB: 4
+     * pages; 8, 16, 24 KiB: 1, 2, 3), the others share one (28 KiB: two in
+     * 7 pages; 12 KiB: two in 3), each above the last (all garbage until
+     * collected) */
+    for (i = 0; i < sizeof spans / sizeof spans[0]; i++) {
+        CHECK_OK(gs_make(&H, spans[i].elem, spans[i].cap, spans[i].cap, &b));
+        CHECK(b.data == d.data + spans[i].at);
+        CHECK_EQ_U(gs_array_reserved(&b), spans[i].reserved);
+        gs_release(&b);
+    }
     gs_release(&a);
     gs_release(&c);
     gs_release(&d);
