@@ -167,6 +167,7 @@ def compare(model_rows, go_rows):
         row = dict(zip(KEY, key), items=int(a["items"]),
                    rss_model=a["peak_rss_delta_bytes"], rss_go=b["peak_rss_delta_bytes"],
                    pf_model=a["page_faults_per_item"], pf_go=b["page_faults_per_item"],
+                   held_model=a["held_bytes"], held_go=b["held_bytes"],
                    held_equal=a["held_bytes"] == b["held_bytes"])
         row["rss_ratio"] = (row["rss_model"] / row["rss_go"]
                             if row["rss_model"] is not None and row["rss_go"] else None)
@@ -250,4 +251,25 @@ def summary(table):
             f"GOGC {gogc}: in Go's own spread over its repetitions (same bounds): "
             f"peak RSS {sum(r['rss_in_spread'] for r in rs)} of {len(rs)}, "
             f"faults per item {sum(r['pf_in_spread'] for r in rs)} of {len(rs)}")
-    return "\n".join(out)
+    return "\n".join(out + _misses(table))
+
+
+def _misses(table):
+    """The figures outside Go's own spread (and held bytes that differ),
+    a line each, so that what is left to explain reads at a glance."""
+    out = []
+    for r in table:
+        case = (f"{r['strategy']} N={r['source_bytes']} k={r['kept_bytes']} "
+                f"elem={r['elem_bytes']} GOGC {r['gogc']}")
+        if not r["rss_in_spread"]:
+            lo, hi = (v and v / MIB for v in (r["rss_go_min"], r["rss_go_max"]))
+            out.append(f"  {case}: peak {_f(r['rss_model'] and r['rss_model'] / MIB, '.1f')} MiB, "
+                       f"Go {_f(lo, '.1f')}-{_f(hi, '.1f')}")
+        if not r["pf_in_spread"]:
+            out.append(f"  {case}: faults/item {_f(r['pf_model'], '.3g')}, "
+                       f"Go {_f(r['pf_go_min'], '.3g')}-{_f(r['pf_go_max'], '.3g')}")
+        if not r["held_equal"]:
+            out.append(f"  {case}: held bytes {_f(r['held_model'], '.0f')}, "
+                       f"Go {_f(r['held_go'], '.0f')}")
+    head = "outside Go's own spread, widened by the same bounds"
+    return [head + ":"] + out if out else [head + ": none"]

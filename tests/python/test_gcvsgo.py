@@ -49,10 +49,20 @@ class Compare(unittest.TestCase):
         self.assertIn("GOGC 100: peak RSS within 25 %/1 MiB in 0 of 2", text)
         self.assertIn("faults per item within 25 % in 1 of 2", text)
         self.assertIn("held bytes equal in 1 of 2", text)
+        # each figure outside Go's spread, and held bytes that differ, a
+        # line each; the copy faults (1.2 in 1.0-1.0 widened) are not one
+        misses = text.split("outside Go's own spread, widened by the same bounds:\n")[1]
+        self.assertEqual(misses.splitlines(), [
+            "  copy N=4096 k=16 elem=1 GOGC 100: peak 12.0 MiB, Go 8.0-8.0",
+            "  retain N=4096 k=16 elem=1 GOGC 100: peak 100.0 MiB, Go 60.0-60.0",
+            "  retain N=4096 k=16 elem=1 GOGC 100: faults/item 2, Go 1-1",
+            "  retain N=4096 k=16 elem=1 GOGC 100: held bytes 1000, Go 999"])
 
     def test_one_mib_is_within(self):
         table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
         self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
+        self.assertTrue(gcvsgo.summary(table).endswith(
+            "outside Go's own spread, widened by the same bounds: none"))
 
     def test_go_spread(self):
         # Go lands on two levels, 10 and 20 MiB; its median is 10, and the
@@ -66,6 +76,9 @@ class Compare(unittest.TestCase):
         self.assertEqual((r["rss_go_min"], r["rss_go_max"]), (10 * MIB, 20 * MIB))
         self.assertFalse(r["pf_within"])                        # 2.6 x Go's median
         self.assertFalse(r["pf_in_spread"])                     # over 2.0 x 1.25
+        self.assertIn("outside Go's own spread, widened by the same bounds:\n"
+                      "  copy N=4096 k=16 elem=1 GOGC 100: faults/item 2.6, Go 1-2",
+                      gcvsgo.summary(table))
         table = gcvsgo.compare([row("copy", 26 * MIB, 2.5)], go)
         self.assertFalse(table[0]["rss_in_spread"])             # over 20 x 1.25
         self.assertTrue(table[0]["pf_in_spread"])
