@@ -278,13 +278,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * then starts a cycle that marks while the program runs on; the model
  * runs that whole cycle at once before the allocation: in Go's order the
  * model's peak for append at 32 KiB, k = N/2, went from 0.92 to 1.46x
- * Go's at GOGC 100); whatever moves Go's layout from batch to batch
- * (its large spans land at other addresses in each): the model places the
- * same spans at the same pages every batch, so a 2 MiB range that no
- * large span with released pages ever covers whole is never advised for
- * huge pages and faults in 4 KiB pages, where Go's moving placements
- * advise nearly all of its arena (README, the check against Go); forced
- * and two-minute
+ * Go's at GOGC 100); whatever moves Go's large spans to other addresses
+ * from one batch to the next (the model places them at the same pages
+ * in every batch, so a 2 MiB range that none of them covers whole with
+ * released pages is never advised for huge pages and faults in 4 KiB
+ * pages: README, the check against Go); forced and two-minute
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
  * MemStats.HeapAlloc counts it a while longer); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
