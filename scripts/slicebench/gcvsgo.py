@@ -255,15 +255,17 @@ def summary(table):
 
 
 def _misses(table):
-    """The figures outside Go's own spread (and held bytes that differ),
-    a line each, so that what is left to explain reads at a glance."""
+    """The figures outside Go's own spread, widened by the same bounds, and
+    held bytes that differ: a line each, so that what is left to explain
+    reads at a glance."""
     out = []
     for r in table:
         case = (f"{r['strategy']} N={r['source_bytes']} k={r['kept_bytes']} "
                 f"elem={r['elem_bytes']} GOGC {r['gogc']}")
         if not r["rss_in_spread"]:
-            lo, hi = (v and v / MIB for v in (r["rss_go_min"], r["rss_go_max"]))
-            out.append(f"  {case}: peak {_f(r['rss_model'] and r['rss_model'] / MIB, '.1f')} MiB, "
+            m, lo, hi = (v and v / MIB for v in
+                         (r["rss_model"], r["rss_go_min"], r["rss_go_max"]))
+            out.append(f"  {case}: peak {_f(m, '.1f')} MiB, "
                        f"Go {_f(lo, '.1f')}-{_f(hi, '.1f')}")
         if not r["pf_in_spread"]:
             out.append(f"  {case}: faults/item {_f(r['pf_model'], '.3g')}, "
@@ -271,5 +273,5 @@ def _misses(table):
         if not r["held_equal"]:
             out.append(f"  {case}: held bytes {_f(r['held_model'], '.0f')}, "
                        f"Go {_f(r['held_go'], '.0f')}")
-    head = "outside Go's own spread, widened by the same bounds"
+    head = "outside Go's own spread (same bounds), or held bytes unequal"
     return [head + ":"] + out if out else [head + ": none"]

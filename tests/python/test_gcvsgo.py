@@ -51,7 +51,8 @@ class Compare(unittest.TestCase):
         self.assertIn("held bytes equal in 1 of 2", text)
         # each figure outside Go's spread, and held bytes that differ, a
         # line each; the copy faults (1.2 in 1.0-1.0 widened) are not one
-        misses = text.split("outside Go's own spread, widened by the same bounds:\n")[1]
+        misses = text.split("outside Go's own spread (same bounds), or held "
+                            "bytes unequal:\n")[1]
         self.assertEqual(misses.splitlines(), [
             "  copy N=4096 k=16 elem=1 GOGC 100: peak 12.0 MiB, Go 8.0-8.0",
             "  retain N=4096 k=16 elem=1 GOGC 100: peak 100.0 MiB, Go 60.0-60.0",
@@ -62,7 +63,7 @@ class Compare(unittest.TestCase):
         table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
         self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
         self.assertTrue(gcvsgo.summary(table).endswith(
-            "outside Go's own spread, widened by the same bounds: none"))
+            "outside Go's own spread (same bounds), or held bytes unequal: none"))
 
     def test_go_spread(self):
         # Go lands on two levels, 10 and 20 MiB; its median is 10, and the
@@ -76,7 +77,8 @@ class Compare(unittest.TestCase):
         self.assertEqual((r["rss_go_min"], r["rss_go_max"]), (10 * MIB, 20 * MIB))
         self.assertFalse(r["pf_within"])                        # 2.6 x Go's median
         self.assertFalse(r["pf_in_spread"])                     # over 2.0 x 1.25
-        self.assertIn("outside Go's own spread, widened by the same bounds:\n"
+        self.assertIn("outside Go's own spread (same bounds), or held bytes "
+                      "unequal:\n"
                       "  copy N=4096 k=16 elem=1 GOGC 100: faults/item 2.6, Go 1-2",
                       gcvsgo.summary(table))
         table = gcvsgo.compare([row("copy", 26 * MIB, 2.5)], go)
