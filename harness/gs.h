@@ -270,10 +270,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * CPU, and a cycle's end wakes it early: here its turn comes every 10 ms
  * after a cycle whatever it did before); the scavenging Go does
  * as its heap grows while it retains more than the goal (mheap.allocSpan
- * releases up to the growth at once: modelled, it took the mean |ln|
- * of model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
- * gc-vs-go matrix, so Go's pacing of it differs from the model's more
- * than the release itself matters); Go's order around a large
+ * releases up to the growth at once; modelled, it took the mean |ln| of
+ * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
+ * gc-vs-go matrix, and so it stays out); Go's order around a large
  * allocation that ends a mark and passes the next trigger (Go allocates,
  * then starts a cycle that marks while the program runs on; the model
  * runs that whole cycle at once before the allocation: in Go's order the
