@@ -3,7 +3,6 @@
 reference run: identical runs give no alarm, and a slowdown put into one
 row is flagged there and nowhere else."""
 
-import glob
 import os
 import shutil
 import subprocess
@@ -11,16 +10,15 @@ import sys
 import tempfile
 import unittest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-SCRIPTS = os.path.join(REPO, "scripts")
-sys.path.insert(0, SCRIPTS)
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+SCRIPTS = testenv.SCRIPTS
 
 from slicebench import aa  # noqa: E402
 from slicebench.results import ResultsError  # noqa: E402
 
-REFERENCE = sorted(glob.glob(os.path.join(REPO, "results", "reference",
-                                          "*_glibc.csv")))[0]
+REFERENCE = testenv.reference_csv()
 ROW = "copy/N:4096/k:16/M:8168/elem:1/growth:go/alloc:glibc"
 
 

@@ -20,13 +20,13 @@ import sys
 import tempfile
 import unittest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-SCRIPTS = os.path.join(REPO, "scripts")
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+SCRIPTS = testenv.SCRIPTS
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "compare")
 BAD = os.path.join(FIXTURES, "bad")
 CLI = os.path.join(SCRIPTS, "compare.py")
-sys.path.insert(0, SCRIPTS)
 sys.path.insert(0, FIXTURES)
 
 import make_fixtures as mk  # noqa: E402

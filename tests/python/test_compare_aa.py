@@ -23,9 +23,9 @@ import random
 import sys
 import unittest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
 
 from slicebench import compare  # noqa: E402
 

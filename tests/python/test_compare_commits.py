@@ -23,13 +23,13 @@ import tempfile
 import time
 import unittest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-SCRIPTS = os.path.join(REPO, "scripts")
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+SCRIPTS = testenv.SCRIPTS
 CLI = os.path.join(SCRIPTS, "compare-commits")
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "commits")
 ROUNDS = [os.path.join(FIXTURES, f"round{r}.csv") for r in (1, 2)]
-sys.path.insert(0, SCRIPTS)
 
 from slicebench import commits, commits_git, commits_merge  # noqa: E402
 from slicebench import results, schema  # noqa: E402

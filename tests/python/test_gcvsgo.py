@@ -10,10 +10,9 @@ import os
 import sys
 import unittest
 
-sys.dont_write_bytecode = True
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
 
 from slicebench import gcvsgo, gcvsgo_plot, gobench  # noqa: E402
 

@@ -17,10 +17,9 @@ import sys
 import tempfile
 import unittest
 
-sys.dont_write_bytecode = True
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
 
 from slicebench import gobench, results, schema  # noqa: E402
 

@@ -15,10 +15,9 @@ import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
-sys.dont_write_bytecode = True
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
 
 from slicebench import (  # noqa: E402
     axes, figures, findings, model, plot, results, schema, units)

@@ -13,11 +13,10 @@ import sys
 import tempfile
 import unittest
 
-sys.dont_write_bytecode = True
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-SCRIPTS = os.path.join(REPO, "scripts")
-sys.path.insert(0, SCRIPTS)
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+SCRIPTS = testenv.SCRIPTS
 
 from slicebench import model, results, summary, units  # noqa: E402
 

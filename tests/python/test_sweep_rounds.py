@@ -6,23 +6,21 @@ rounds of one repetition each, each with its own run id and order seed, as
 scripts/sweep writes them into results/<run id>.rounds/.
 """
 
-import glob
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
-SCRIPTS = os.path.join(REPO, "scripts")
-sys.path.insert(0, SCRIPTS)
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+SCRIPTS = testenv.SCRIPTS
 
 from slicebench import results, schema, sweep_rounds  # noqa: E402
 from slicebench.commits_git import CommitsError  # noqa: E402
 
-REFERENCE = sorted(glob.glob(os.path.join(REPO, "results", "reference",
-                                          "*_glibc.csv")))[0]
+REFERENCE = testenv.reference_csv()
 
 
 def write_round(path, r, strategies=("receive-only", "retain")):
