@@ -58,6 +58,7 @@ var (
 	flagItems      = flag.Int("items", 0, "the same M for every case instead of the budget's")
 	flagMaxItems   = flag.Int("max-items", 0, "the largest M the budget may choose (default 16384)")
 	flagCases      = flag.Bool("cases", false, "print the cases (N k M elem, one a line) and exit")
+	flagNames      = flag.Bool("names", false, "print the sub-benchmarks' names (strategy=S/N=n/k=k/M=m/elem=e, one a line, in run order) and exit")
 	flagQuick      = flag.Bool("quick", false, "the C binary's --quick sweep: N 64,4KiB,64KiB,1MiB, k 16,N/2, elem 1, budget 64MiB, M <= 1024")
 )
 
@@ -79,6 +80,14 @@ func TestMain(m *testing.M) {
 	if *flagCases {
 		for _, c := range cases {
 			fmt.Printf("%d %d %d %d\n", c.N, c.K, c.M, c.Elem)
+		}
+		os.Exit(0)
+	}
+	if *flagNames {
+		for _, c := range cases {
+			for _, s := range config.Strategies {
+				fmt.Println(caseName(c, s))
+			}
 		}
 		os.Exit(0)
 	}
@@ -122,7 +131,7 @@ func BenchmarkRetention(b *testing.B) {
 	for _, c := range cases {
 		for _, s := range config.Strategies {
 			c, s := c, s
-			name := fmt.Sprintf("strategy=%s/N=%d/k=%d/M=%d/elem=%d", s, c.N, c.K, c.M, c.Elem)
+			name := caseName(c, s)
 			// measured once per case (-count repeats in place)
 			m := &caseMemory{held: -1, peak: -1}
 			b.Run(name, func(b *testing.B) {
@@ -140,6 +149,11 @@ func BenchmarkRetention(b *testing.B) {
 			})
 		}
 	}
+}
+
+// caseName is the sub-benchmark name of case c under strategy s.
+func caseName(c Case, s Strategy) string {
+	return fmt.Sprintf("strategy=%s/N=%d/k=%d/M=%d/elem=%d", s, c.N, c.K, c.M, c.Elem)
 }
 
 // caseMemory is what a case measures once, outside the timer: held bytes,

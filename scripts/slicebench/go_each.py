@@ -1,0 +1,159 @@
+"""Go's retention benchmarks (benchmarks/go), one case per process.
+
+`go test -bench Retention` runs every case in one process, one after the
+other, so each case inherits what the runtime kept from the cases before
+it: a heap already faulted in and grown, the pacer's state, pages not yet
+given back. A case's figures then depend on which cases ran before it,
+which the C binaries rule out by measuring each case in a child process.
+Measured on the default sweep's 98 Go cases (three whole-process runs
+against three runs with a process per case, GOMAXPROCS 2): page faults per
+item differed by more than 25 %, with the two sets of runs apart, in 14 of
+98 cases (append-nil at 256 KiB, k = N/2: 14.6-19.6 per item after the
+cases before it, 46-48 alone), time per item in 10 (0.51-0.69x alone).
+So this runs the test binary once per case, as Go's own tooling runs a
+benchmark asked for by name:
+
+    exe = build(repo, path)                       # go test -c, offline
+    for name in shuffled(names(exe, flags, env), seed):
+        text = run_one(exe, name, flags, env)     # one process, its output
+
+and, as a module (scripts/sweep),
+
+    python3 -m slicebench.go_each --out FILE --seed S [GO FLAGS...]
+
+builds build/go-retention.test, and runs every case of GO FLAGS (the Go
+benchmarks' flags, e.g. -sizes=4KiB -benchtime=0.01s -count=1) in a
+process of its own, in an order shuffled with seed S (written to FILE as
+the configuration line "go-case-order-seed: S"), appending each process's
+output to FILE as soon as it ends: FILE is never truncated, and what ran
+before a failure stays in it. Exit status 1 and one line on stderr on
+failure.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+
+# Go offline, as scripts/sweep has always run it: no module proxy, no user
+# settings, its caches in the build folder (env() adds them).
+GO_ENV = {"GOPROXY": "off", "GOFLAGS": "", "GOENV": "off"}
+EXE = os.path.join("build", "go-retention.test")
+TOP = "BenchmarkRetention"
+# go test's own flags among those a sweep passes: the test binary spells
+# them -test.NAME
+TEST_FLAGS = ("benchtime", "count", "benchmem", "cpu", "timeout")
+
+
+class GoEachError(Exception):
+    """A Go process that failed; str() says which and why, in one line."""
+
+
+def env(repo, **extra):
+    """The environment of a go command, or of the test binary, for the
+    checkout at repo."""
+    build = os.path.join(os.path.abspath(repo), "build")   # go wants it absolute
+    return dict(os.environ, **GO_ENV, GOCACHE=os.path.join(build, "go-cache"),
+                GOPATH=os.path.join(build, "go-path"), **extra)
+
+
+def check(proc, what):
+    """proc's standard output; GoEachError with its last line if it failed."""
+    if proc.returncode != 0:
+        # the first line of stderr says why (a flag, a panic); else stdout's last
+        err = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        out = [ln for ln in proc.stdout.splitlines() if ln.strip()]
+        why = err[0] if err else out[-1] if out else "no output"
+        raise GoEachError(f"{what} exited {proc.returncode}: {why.strip()[:300]}")
+    return proc.stdout
+
+
+def build(repo, exe):
+    """The Go benchmarks' test binary, built into exe (go test -c)."""
+    check(subprocess.run(["go", "test", "-c", "-o", os.path.abspath(exe), "."],
+                         cwd=os.path.join(repo, "benchmarks", "go"),
+                         env=env(repo), capture_output=True, text=True),
+          "go test -c")
+    return exe
+
+
+def names(exe, flags, environ):
+    """The sub-benchmark names the flags select (strategy=S/N=n/...), in
+    the order one process would run them."""
+    out = check(subprocess.run([exe, "-names", *binary_flags(flags)], env=environ,
+                               capture_output=True, text=True), f"{exe} -names")
+    found = [ln.strip() for ln in out.splitlines() if ln.startswith("strategy=")]
+    if not found:
+        raise GoEachError(f"{exe} -names: no cases for the flags {' '.join(flags)}")
+    return found
+
+
+def binary_flags(flags):
+    """flags in go test's spelling (-benchtime=1s) as the test binary
+    takes them (-test.benchtime=1s); the benchmarks' own flags as given."""
+    return ["-test." + f.lstrip("-")
+            if f.lstrip("-").split("=", 1)[0] in TEST_FLAGS else f for f in flags]
+
+
+def pattern(name):
+    """The -test.bench pattern that selects exactly the sub-benchmark name."""
+    return "/".join(f"^{part}$" for part in [TOP, *name.split("/")])
+
+
+def run_one(exe, name, flags, environ):
+    """Run the one case name in a process of its own; its standard output.
+    flags: the benchmark flags, test flags (-benchtime=, -count=) included,
+    in go test's spelling. A failed process raises GoEachError, with its
+    standard output in .output."""
+    args = [exe, "-test.run", "^$", "-test.bench", pattern(name),
+            *binary_flags(flags)]
+    proc = subprocess.run(args, env=environ, capture_output=True, text=True)
+    try:
+        return check(proc, f"{os.path.basename(exe)} {name}")
+    except GoEachError as e:
+        e.output = proc.stdout
+        raise
+
+
+def shuffled(items, seed):
+    """items in the order of seed (the same seed, the same order)."""
+    out = list(items)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        prog="go_each", description="Run the Go retention benchmarks, one case "
+        "per process, in a shuffled order; append their output to a file.")
+    ap.add_argument("--out", required=True, help="the file the output is appended to")
+    ap.add_argument("--seed", type=int, help="the order's seed (default: random)")
+    ap.add_argument("--repo", default=".", help="the checkout (default: .)")
+    args, flags = ap.parse_known_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
+    try:
+        environ = env(args.repo)
+        exe = build(args.repo, os.path.join(args.repo, EXE))
+        cases = shuffled(names(exe, flags, environ), seed)
+        with open(args.out, "a", encoding="utf-8") as out:
+            out.write(f"go-case-order-seed: {seed}\n")
+            out.flush()
+            for name in cases:
+                try:
+                    text = run_one(exe, name, flags, environ)
+                except GoEachError as e:
+                    out.write(getattr(e, "output", ""))
+                    raise
+                out.write(text)
+                out.flush()
+    except (GoEachError, OSError) as e:
+        print(f"go_each: {e}", file=sys.stderr)
+        return 1
+    print(f"go_each: {len(cases)} cases, one process each, order seed {seed}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

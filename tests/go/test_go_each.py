@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""slicebench.go_each: the Go benchmarks one case per process, as the sweep
+runs them.
+
+Usage: test_go_each.py
+
+Builds the Go test binary as the sweep does (build/go-retention.test, Go's
+caches in build/), on a few quick cases (-benchtime=1x), and checks:
+  - -names lists exactly the sub-benchmarks one `-bench Retention` process
+    runs, in its order;
+  - go_each runs every case, each in a process of its own (one set of
+    configuration lines per result), in the order its seed gives, and
+    appends to its file without touching what was there;
+  - bad flags: exit status 1, one line on stderr, the file as it was.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+from slicebench import go_each  # noqa: E402
+
+FLAGS = ["-sizes=64,4KiB", "-kept=16", "-elem=1", "-strategies=retain,copy",
+         "-benchtime=1x", "-count=1"]
+SEED = 7
+
+
+def run_module(*args):
+    return subprocess.run([sys.executable, "-m", "slicebench.go_each", *args],
+                          cwd=REPO, env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "scripts")),
+                          capture_output=True, text=True, timeout=300)
+
+
+def bench_names(text):
+    """The sub-benchmark names of go test output, in order."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("BenchmarkRetention/") and len(line.split()) > 2:
+            name = line.split()[0].split("/", 1)[1]
+            out.append(re.sub(r"-\d+$", "", name))    # GOMAXPROCS's suffix
+    return out
+
+
+class GoEach(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.env = go_each.env(REPO)
+        cls.exe = go_each.build(REPO, os.path.join(REPO, go_each.EXE))
+
+    def test_names_are_what_one_process_runs(self):
+        names = go_each.names(self.exe, FLAGS, self.env)
+        self.assertEqual(len(names), 4)
+        p = subprocess.run([self.exe, "-test.run", "^$", "-test.bench", "Retention",
+                            *go_each.binary_flags(FLAGS)], env=self.env,
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        self.assertEqual(bench_names(p.stdout), names)
+
+    def test_each_case_its_own_process_in_seed_order(self):
+        names = go_each.names(self.exe, FLAGS, self.env)
+        order = go_each.shuffled(names, SEED)
+        self.assertNotEqual(order, names)     # the seed does reorder them
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "go.txt")
+            with open(path, "w") as f:
+                f.write("earlier run\n")
+            p = run_module("--out", path, "--seed", str(SEED), *FLAGS)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(path) as f:
+                text = f.read()
+        self.assertTrue(text.startswith("earlier run\ngo-case-order-seed: 7\n"))
+        self.assertEqual(bench_names(text), order)
+        # one process per case: each prints its own configuration lines
+        self.assertEqual(text.count("\ngo-version: "), len(names))
+        self.assertEqual(text.count("\nPASS"), len(names))
+
+    def test_bad_flags(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "go.txt")
+            with open(path, "w") as f:
+                f.write("earlier run\n")
+            p = run_module("--out", path, "-sizes=0", "-benchtime=1x")
+            with open(path) as f:
+                text = f.read()
+        self.assertEqual(p.returncode, 1)
+        lines = p.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        self.assertTrue(lines[0].startswith("go_each: "), lines[0])
+        self.assertEqual(text, "earlier run\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
