@@ -14,11 +14,13 @@ those batches, per item. Two spans:
 
   batches  (default) the same items on both sides: the model's first batch
            and one timed batch (--benchmark_min_time tiny), Go's timed loop
-           of exactly 2 x M items (-benchtime=<2M>x, one process per case).
-           Faults per item then mean the same on both sides.
+           of exactly 2 x M items (-benchtime=<2M>x, one process per case,
+           given the flags of its case alone). Faults per item then mean
+           the same on both sides.
   time     the run's usual span: --benchmark_min_time / -benchtime of
            min_time seconds each; the model runs faster than Go, so the
            heap's first faulting-in is spread over more items there.
+           One process per case too, given the whole run's flags.
 
 A case is "within" when |model - Go| <= max(25 % of Go, 1 MiB) for the
 peak, and <= 25 % of Go for page faults per item (the issue's bounds).
@@ -29,27 +31,31 @@ So each case also shows Go's spread, its lowest and highest repetition,
 and counts as "in Go's spread" when the model's median lies between Go's
 lowest less the same bound and its highest plus it: how far the model is
 from what Go itself does, where the median alone would pick one level.
+
+Which level a Go process lands on follows details of the process that
+have nothing to do with its case. Copy at 240 KiB, k = 2400, elem 24,
+GOGC 400, the one case run alone (-test.bench selecting it): its peak was
+18.6-21.4 MiB over 10 processes given that case's flags, 26.5-40.1 over 5
+given the flags of the whole k-off matrix (which change only the list of
+cases the process knows of), and 19.1-40.3 over 10 with its own flags
+again but a test binary with one unused global variable added (gctrace:
+the heap's marks end at their goal, the next goal grows with what they
+marked, and the heap climbs to 40 MB; in the low processes the marks end
+1 MB short of it). So a Go process here gets its case's flags alone, and
+the figure of a case does not depend on which others the run selected.
 """
 
 import os
 import statistics
 import subprocess
 
-from . import gobench, results
+from . import go_each, gobench, results
 
 KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
 MIB = 1 << 20
 TOLERANCE = 0.25
-# Go offline, as scripts/sweep runs it: no module proxy, no user settings,
-# its caches in the build folder (go_env adds them).
-GO_ENV = {"GOPROXY": "off", "GOFLAGS": "", "GOENV": "off", "GOMAXPROCS": "1"}
-
-
-def go_env(repo, **extra):
-    """The environment of a go command for the checkout at repo."""
-    build = os.path.join(repo, "build")
-    return dict(os.environ, **GO_ENV, GOCACHE=os.path.join(build, "go-cache"),
-                GOPATH=os.path.join(build, "go-path"), **extra)
+# Go at GOMAXPROCS 1, offline as scripts/sweep runs it (go_each.env).
+GO_ENV = {"GOMAXPROCS": "1"}
 
 
 class GcVsGoError(Exception):
@@ -57,12 +63,10 @@ class GcVsGoError(Exception):
 
 
 def _check(proc, what):
-    if proc.returncode != 0:
-        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines()
-                 if ln.strip()]
-        last = lines[-1].strip()[:300] if lines else "no output"
-        raise GcVsGoError(f"{what} exited {proc.returncode}: {last}")
-    return proc.stdout
+    try:
+        return go_each.check(proc, what)
+    except go_each.GoEachError as e:
+        raise GcVsGoError(str(e)) from None
 
 
 def case_flags(sizes, kept, elems, strategies, budget):
@@ -86,46 +90,63 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder):
 
 def build_go(repo, folder):
     """The Go benchmarks' test binary, built once into folder."""
-    exe = os.path.join(folder, "retention.test")
-    env = go_env(repo)
-    _check(subprocess.run(["go", "test", "-c", "-o", exe, "."],
-                          cwd=os.path.join(repo, "benchmarks", "go"), env=env,
-                          capture_output=True, text=True), "go test -c")
-    return exe
+    try:
+        return go_each.build(repo, os.path.join(folder, "retention.test"))
+    except go_each.GoEachError as e:
+        raise GcVsGoError(str(e)) from None
 
 
 def _go_flags(flags):
     return ["-" + f[2:] for f in flags]        # --sizes=x -> -sizes=x
 
 
-def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None):
-    """Go's result rows: every repetition a process of its own (-count=1);
-    with span "batches", one process per case with -benchtime=<2M>x. With
-    a folder, every process's `go test` output, GOGC first, goes into
-    folder/go.txt (a new file)."""
-    if span == "time":
-        jobs = [([f"-test.benchtime={min_time}s", "-test.bench", "^BenchmarkRetention$"], None)]
-    else:
-        jobs = []
-        for key in sorted({(r["strategy"], int(r["source_bytes"]),
-                            int(r["kept_bytes"]), int(r["items"]),
-                            int(r["elem_bytes"])) for r in model_rows}):
-            s, n, k, m, e = key
-            name = (f"^BenchmarkRetention$/^strategy={s}$/^N={n}$/^k={k}$"
-                    f"/^M={m}$/^elem={e}$")
-            jobs.append(([f"-test.benchtime={2 * m}x", "-test.bench", name], key))
+def _one_case_flags(flags, strategy, n, k, m, elem):
+    """The Go flags of one case alone: its N, its k (the rule of the flags
+    that gives it, else its bytes), element size, strategy and M (-items),
+    the budget as given."""
+    go = _go_flags(flags)
+    budget = [f for f in go if f.startswith("-budget=")]
+    rules = [r for f in go if f.startswith("-kept=") for r in f[6:].split(",")]
+    kept = gobench._rule_of(rules, n, k) or str(k)
+    return [f"-sizes={n}", f"-kept={kept}", f"-elem={elem}",
+            f"-strategies={strategy}", f"-items={m}", *budget]
+
+
+def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
+           repo="."):
+    """Go's result rows: every case and repetition a process of its own
+    (go_each.run_one), so that no case follows another in a process (as
+    the model's child processes): with span "batches", -benchtime=<2M>x
+    and the flags of that case alone (_one_case_flags: the flags of the
+    other cases change the process, and Go's figures follow such changes,
+    gc-vs-go's module text); with span "time", -benchtime of min_time
+    seconds. With a folder, every process's `go test` output, GOGC first,
+    goes into folder/go.txt (a new file)."""
+    base = ["-count=1", "-benchmem"]
     rows, raw = [], []
     for gogc in gogcs.split(","):
-        env = dict(os.environ, **GO_ENV, GOGC=gogc)   # the built test binary
-        for _ in range(reps):
-            for extra, _key in jobs:
-                cmd = [exe, "-test.run", "^$", "-test.count=1", "-test.benchmem",
-                       *extra, *_go_flags(flags)]
-                out = _check(subprocess.run(cmd, env=env, capture_output=True,
-                                            text=True), " ".join(cmd[:6]))
-                raw.append(f"# GOGC={gogc} {' '.join(cmd[1:])}\n{out}")
-                run = gobench.parse(out, "go test")
-                rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
+        environ = go_each.env(repo, **GO_ENV, GOGC=gogc)
+        try:
+            if span == "time":
+                case_flags_ = [*base, *_go_flags(flags)]
+                jobs = [(name, [*case_flags_, f"-benchtime={min_time}s"])
+                        for name in go_each.names(exe, case_flags_, environ)]
+            else:
+                jobs = [(f"strategy={s}/N={n}/k={k}/M={m}/elem={e}",
+                         [*base, *_one_case_flags(flags, s, n, k, m, e),
+                          f"-benchtime={2 * m}x"])
+                        for s, n, k, m, e in sorted(
+                            {(r["strategy"], int(r["source_bytes"]),
+                              int(r["kept_bytes"]), int(r["items"]),
+                              int(r["elem_bytes"])) for r in model_rows})]
+            for _ in range(reps):
+                for name, args in jobs:
+                    out = go_each.run_one(exe, name, args, environ)
+                    raw.append(f"# GOGC={gogc} {name} {' '.join(args)}\n{out}")
+                    run = gobench.parse(out, "go test")
+                    rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
+        except go_each.GoEachError as e:
+            raise GcVsGoError(str(e)) from None
     if folder is not None:
         with open(os.path.join(folder, "go.txt"), "x") as f:
             f.write("".join(raw))
