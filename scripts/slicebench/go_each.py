@@ -5,13 +5,15 @@ other, so each case inherits what the runtime kept from the cases before
 it: a heap already faulted in and grown, the pacer's state, pages not yet
 given back. A case's figures then depend on which cases ran before it,
 which the C binaries rule out by measuring each case in a child process.
-Measured on the default sweep's 98 Go cases (three whole-process runs
-against three runs with a process per case, GOMAXPROCS 2): page faults per
-item differed by more than 25 %, with the two sets of runs apart, in 14 of
-98 cases (append-nil at 256 KiB, k = N/2: 14.6-19.6 per item after the
-cases before it, 46-48 alone), time per item in 10 (0.51-0.69x alone).
-So this runs the test binary once per case, as Go's own tooling runs a
-benchmark asked for by name:
+Measured on the default sweep's 98 Go cases, five runs of one process
+against five runs of a process per case, interleaved (GOMAXPROCS 2): page
+faults per item were more than 25 % apart, every run of one side beyond
+every run of the other, in 12 of 98 cases, both ways (append-nil at 256
+KiB, k = N/2: 12.8-22.6 per item after the cases before it, 44.9-48.1
+alone; append at 2 MiB, k = N/2: 352-703 against 18-183), and time per
+item in 4 (append-nil at 256 KiB: 44-69 us against 88-123 us).
+So this runs the test binary once per case, -test.bench selecting that
+case alone:
 
     exe = build(repo, path)                       # go test -c, offline
     for name in shuffled(names(exe, flags, env), seed):
