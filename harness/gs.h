@@ -277,13 +277,23 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * then starts a cycle that marks while the program runs on; the model
  * runs that whole cycle at once before the allocation: in Go's order the
  * model's peak for append at 32 KiB, k = N/2, went from 0.92 to 1.46x
- * Go's at GOGC 100); whatever moves Go's large spans to other addresses
+ * Go's at GOGC 100; measured again against Go processes given their own
+ * case's flags, on append and exactcap at 4, 24 and 32 KiB, k 2400 and
+ * N/2, elem 8, three repetitions: exactcap's peak at 4 KiB, k = 2400,
+ * GOGC 100, went from 0.66 to 0.92x Go's and append's at 24 KiB, k =
+ * 2400, from 0.56 to 0.97x, but append's at k = N/2, GOGC 100, from
+ * 0.85-0.99 to 1.11-1.28x, with its faults from 1.3-1.9 to 3.0-3.1x); whatever moves Go's large spans to other addresses
  * from one batch to the next (the model places them at the same pages
  * in every batch, so a 2 MiB range that none of them covers whole with
  * released pages is never advised for huge pages and faults in 4 KiB
  * pages: README, the check against Go); forced and two-minute
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
- * MemStats.HeapAlloc counts it a while longer); Go's tiny block is closed
+ * MemStats.HeapAlloc counts it a while longer; modelled for arrays with
+ * spans of their own, as Go's mheap.reclaim before each span it
+ * allocates, dead spans freed in address order until the span's pages
+ * are, and its proportional sweep, on the same cases: append's peak at 24
+ * KiB, k = 2400, GOGC 100, 12.7 MiB instead of 12.6 against Go's 23, the
+ * other figures within their noise); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
  * tiny blocks (a tiny array's memory is the C allocator's; their 16 B
  * blocks count as objects, not as the spans of 16 B slots Go keeps them
