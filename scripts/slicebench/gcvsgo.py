@@ -20,7 +20,7 @@ those batches, per item. Two spans:
   time     the run's usual span: --benchmark_min_time / -benchtime of
            min_time seconds each; the model runs faster than Go, so the
            heap's first faulting-in is spread over more items there.
-           One process per case too, given the whole run's flags.
+           One process per case too, given its case's flags alone.
 
 A case is "within" when |model - Go| <= max(25 % of Go, 1 MiB) for the
 peak, and <= 25 % of Go for page faults per item (the issue's bounds).
@@ -107,38 +107,32 @@ def _one_case_flags(flags, strategy, n, k, m, elem):
     go = _go_flags(flags)
     budget = [f for f in go if f.startswith("-budget=")]
     rules = [r for f in go if f.startswith("-kept=") for r in f[6:].split(",")]
-    kept = gobench._rule_of(rules, n, k) or str(k)
+    kept = gobench.rule_of(rules, n, k) or str(k)
     return [f"-sizes={n}", f"-kept={kept}", f"-elem={elem}",
             f"-strategies={strategy}", f"-items={m}", *budget]
 
 
 def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
            repo="."):
-    """Go's result rows: every case and repetition a process of its own
-    (go_each.run_one), so that no case follows another in a process (as
-    the model's child processes): with span "batches", -benchtime=<2M>x
-    and the flags of that case alone (_one_case_flags: the flags of the
-    other cases change the process, and Go's figures follow such changes,
-    gc-vs-go's module text); with span "time", -benchtime of min_time
-    seconds. With a folder, every process's `go test` output, GOGC first,
-    goes into folder/go.txt (a new file)."""
+    """Go's result rows for the cases of model_rows: every case and
+    repetition a process of its own (go_each.run_one), so that no case
+    follows another in a process (as the model's child processes), given
+    the flags of that case alone (_one_case_flags: the flags of the other
+    cases change the process, and Go's figures follow such changes, this
+    module's text); with span "batches", -benchtime=<2M>x, with span
+    "time", -benchtime of min_time seconds. With a folder, every process's
+    `go test` output, GOGC first, goes into folder/go.txt (a new file)."""
     base = ["-count=1", "-benchmem"]
+    cases = sorted({(r["strategy"], int(r["source_bytes"]), int(r["kept_bytes"]),
+                     int(r["items"]), int(r["elem_bytes"])) for r in model_rows})
+    jobs = [(f"strategy={s}/N={n}/k={k}/M={m}/elem={e}",
+             [*base, *_one_case_flags(flags, s, n, k, m, e),
+              f"-benchtime={min_time}s" if span == "time" else f"-benchtime={2 * m}x"])
+            for s, n, k, m, e in cases]
     rows, raw = [], []
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, **GO_ENV, GOGC=gogc)
         try:
-            if span == "time":
-                case_flags_ = [*base, *_go_flags(flags)]
-                jobs = [(name, [*case_flags_, f"-benchtime={min_time}s"])
-                        for name in go_each.names(exe, case_flags_, environ)]
-            else:
-                jobs = [(f"strategy={s}/N={n}/k={k}/M={m}/elem={e}",
-                         [*base, *_one_case_flags(flags, s, n, k, m, e),
-                          f"-benchtime={2 * m}x"])
-                        for s, n, k, m, e in sorted(
-                            {(r["strategy"], int(r["source_bytes"]),
-                              int(r["kept_bytes"]), int(r["items"]),
-                              int(r["elem_bytes"])) for r in model_rows})]
             for _ in range(reps):
                 for name, args in jobs:
                     out = go_each.run_one(exe, name, args, environ)

@@ -133,7 +133,7 @@ def parse(text, source="<input>"):
     return GoRun(config, benches)
 
 
-def _rule_of(rules, n, k):
+def rule_of(rules, n, k):
     """The first k rule ("16", "N/8") that gives k for n, as the C side
     names it; "" when the run did not say its rules."""
     for rule in rules:
@@ -171,7 +171,7 @@ def rows(run, run_id):
         row = dict.fromkeys(schema.COLUMN_NAMES, "")
         row.update(run_id=run_id, benchmark=p["name"], strategy=p["strategy"],
                    allocator=ALLOCATOR, source_bytes=str(p["N"]),
-                   kept_bytes=str(p["k"]), kept_rule=_rule_of(rules, p["N"], p["k"]),
+                   kept_bytes=str(p["k"]), kept_rule=rule_of(rules, p["N"], p["k"]),
                    items=str(p["M"]), elem_bytes=str(p["elem"]),
                    growth_policy="go", repetition=str(rep),
                    gc="go", gogc=_gogc(run.config.get("gogc")),

@@ -106,9 +106,9 @@ class Convert(unittest.TestCase):
             self.assertEqual(r["real_time_per_item_ns"], "")
 
     def test_rule_names_follow_the_c_side(self):
-        self.assertEqual(gobench._rule_of(["16", "N/8"], 128, 16), "16")
-        self.assertEqual(gobench._rule_of(["N/8", "16"], 128, 16), "N/8")
-        self.assertEqual(gobench._rule_of([], 128, 16), "")
+        self.assertEqual(gobench.rule_of(["16", "N/8"], 128, 16), "16")
+        self.assertEqual(gobench.rule_of(["N/8", "16"], 128, 16), "N/8")
+        self.assertEqual(gobench.rule_of([], 128, 16), "")
 
     @unittest.skipUnless(2 in getattr(results, "READABLE_VERSIONS",
                                       (getattr(results, "SCHEMA_VERSION", 1),)),
