@@ -113,7 +113,7 @@ def _one_case_flags(flags, strategy, n, k, m, elem):
 
 
 def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
-           repo="."):
+           repo=".", progress=None):
     """Go's result rows for the cases of model_rows: every case and
     repetition a process of its own (go_each.run_one), so that no case
     follows another in a process (as the model's child processes), given
@@ -121,7 +121,9 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     cases change the process, and Go's figures follow such changes, this
     module's text); with span "batches", -benchtime=<2M>x, with span
     "time", -benchtime of min_time seconds. With a folder, every process's
-    `go test` output, GOGC first, goes into folder/go.txt (a new file)."""
+    `go test` output, GOGC first, goes into folder/go.txt (a new file).
+    progress(done, total), if given, after every tenth of the processes
+    (every fifth at least) and the last."""
     base = ["-count=1", "-benchmem"]
     cases = sorted({(r["strategy"], int(r["source_bytes"]), int(r["kept_bytes"]),
                      int(r["items"]), int(r["elem_bytes"])) for r in model_rows})
@@ -130,12 +132,17 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
               f"-benchtime={min_time}s" if span == "time" else f"-benchtime={2 * m}x"])
             for s, n, k, m, e in cases]
     rows, raw = [], []
+    total = len(gogcs.split(",")) * reps * len(jobs)
+    done, step = 0, max(5, total // 10)
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, **GO_ENV, GOGC=gogc)
         try:
             for _ in range(reps):
                 for name, args in jobs:
                     out = go_each.run_one(exe, name, args, environ)
+                    done += 1
+                    if progress is not None and (done % step == 0 or done == total):
+                        progress(done, total)
                     raw.append(f"# GOGC={gogc} {name} {' '.join(args)}\n{out}")
                     run = gobench.parse(out, "go test")
                     rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
