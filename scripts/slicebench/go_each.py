@@ -23,12 +23,13 @@ and, as a module (scripts/sweep),
 
     python3 -m slicebench.go_each --out FILE --seed S [GO FLAGS...]
 
-builds build/go-retention.test, and runs every case of GO FLAGS (the Go
-benchmarks' flags, e.g. -sizes=4KiB -benchtime=0.01s -count=1) in a
-process of its own, in an order shuffled with seed S (written to FILE as
-the configuration line "go-case-order-seed: S"), appending each process's
-output to FILE as soon as it ends: FILE is never truncated, and what ran
-before a failure stays in it. Exit status 1 and one line on stderr on
+builds build/go-retention.test (--build-dir: in another folder), and
+runs every case of GO FLAGS (the Go benchmarks' flags, e.g. -sizes=4KiB
+-benchtime=0.01s -count=1) in a process of its own, in an order shuffled
+with seed S (written to FILE as the configuration line
+"go-case-order-seed: S"), appending each process's output to FILE as soon
+as it ends: FILE is never truncated, and what ran before a failure stays
+in it. Exit status 1 and one line on stderr on
 failure.
 """
 
@@ -41,7 +42,7 @@ import sys
 # Go offline, as scripts/sweep has always run it: no module proxy, no user
 # settings, its caches in the build folder (env() adds them).
 GO_ENV = {"GOPROXY": "off", "GOFLAGS": "", "GOENV": "off"}
-EXE = os.path.join("build", "go-retention.test")
+EXE_NAME = "go-retention.test"     # in the build folder
 TOP = "BenchmarkRetention"
 # go test's own flags among those a sweep passes: the test binary spells
 # them -test.NAME
@@ -52,10 +53,10 @@ class GoEachError(Exception):
     """A Go process that failed; str() says which and why, in one line."""
 
 
-def env(repo, **extra):
+def env(repo, build_dir=None, **extra):
     """The environment of a go command, or of the test binary, for the
-    checkout at repo."""
-    build = os.path.join(os.path.abspath(repo), "build")   # go wants it absolute
+    checkout at repo: Go's caches in build_dir (default: repo/build)."""
+    build = os.path.abspath(build_dir or os.path.join(repo, "build"))  # go wants it absolute
     return dict(os.environ, **GO_ENV, GOCACHE=os.path.join(build, "go-cache"),
                 GOPATH=os.path.join(build, "go-path"), **extra)
 
@@ -71,11 +72,12 @@ def check(proc, what):
     return proc.stdout
 
 
-def build(repo, exe):
-    """The Go benchmarks' test binary, built into exe (go test -c)."""
+def build(repo, exe, environ=None):
+    """The Go benchmarks' test binary, built into exe (go test -c), in
+    environ (default: env(repo))."""
     check(subprocess.run(["go", "test", "-c", "-o", os.path.abspath(exe), "."],
                          cwd=os.path.join(repo, "benchmarks", "go"),
-                         env=env(repo), capture_output=True, text=True),
+                         env=environ or env(repo), capture_output=True, text=True),
           "go test -c")
     return exe
 
@@ -132,11 +134,14 @@ def main(argv):
     ap.add_argument("--out", required=True, help="the file the output is appended to")
     ap.add_argument("--seed", type=int, help="the order's seed (default: random)")
     ap.add_argument("--repo", default=".", help="the checkout (default: .)")
+    ap.add_argument("--build-dir", help="where the test binary and Go's caches "
+                    "go (default: REPO/build)")
     args, flags = ap.parse_known_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
     try:
-        environ = env(args.repo)
-        exe = build(args.repo, os.path.join(args.repo, EXE))
+        build_dir = args.build_dir or os.path.join(args.repo, "build")
+        environ = env(args.repo, build_dir)
+        exe = build(args.repo, os.path.join(build_dir, EXE_NAME), environ)
         cases = shuffled(names(exe, flags, environ), seed)
         with open(args.out, "a", encoding="utf-8") as out:
             out.write(f"go-case-order-seed: {seed}\n")

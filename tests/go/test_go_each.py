@@ -2,10 +2,10 @@
 """slicebench.go_each: the Go benchmarks one case per process, as the sweep
 runs them.
 
-Usage: test_go_each.py
+Usage: test_go_each.py BUILD_DIR
 
-Builds the Go test binary as the sweep does (build/go-retention.test, Go's
-caches in build/), on a few quick cases (-benchtime=1x), and checks:
+Builds the Go test binary as the sweep does, into BUILD_DIR (with Go's
+caches), on a few quick cases (-benchtime=1x), and checks:
   - -names lists exactly the sub-benchmarks one `-bench Retention` process
     runs, in its order;
   - go_each runs every case, each in a process of its own (one set of
@@ -28,10 +28,13 @@ from slicebench import go_each  # noqa: E402
 FLAGS = ["-sizes=64,4KiB", "-kept=16", "-elem=1", "-strategies=retain,copy",
          "-benchtime=1x", "-count=1"]
 SEED = 7
+BUILD_DIR = None
 
 
 def run_module(*args):
-    return subprocess.run([sys.executable, "-m", "slicebench.go_each", *args],
+    """go_each as the sweep runs it, its binary and caches in BUILD_DIR."""
+    return subprocess.run([sys.executable, "-m", "slicebench.go_each",
+                           "--build-dir", BUILD_DIR, *args],
                           cwd=REPO, env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "scripts")),
                           capture_output=True, text=True, timeout=300)
 
@@ -49,8 +52,9 @@ def bench_names(text):
 class GoEach(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.env = go_each.env(REPO)
-        cls.exe = go_each.build(REPO, os.path.join(REPO, go_each.EXE))
+        cls.env = go_each.env(REPO, BUILD_DIR)
+        cls.exe = go_each.build(REPO, os.path.join(BUILD_DIR, go_each.EXE_NAME),
+                                cls.env)
 
     def test_names_are_what_one_process_runs(self):
         names = go_each.names(self.exe, FLAGS, self.env)
@@ -95,4 +99,7 @@ class GoEach(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: test_go_each.py BUILD_DIR")
+    BUILD_DIR = sys.argv.pop(1)
     unittest.main()

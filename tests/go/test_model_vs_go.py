@@ -6,8 +6,9 @@ Usage: test_model_vs_go.py C_BINARY GO_CACHE_DIR
 
 Runs C_BINARY (the glibc slicebench-retention) into a temporary folder and
 reads its results CSV with slicebench.results; runs the Go benchmarks of
-benchmarks/go offline (GOPROXY=off, build and module caches under
-GO_CACHE_DIR) and reads their output with slicebench.gobench. Same cases on
+benchmarks/go offline (GOPROXY=off, build and module caches and the test
+binary under GO_CACHE_DIR), each case in a process of its own
+(slicebench.go_each), and reads their output with slicebench.gobench. Same cases on
 both sides: every strategy, N 4 KiB and 32 KiB, k 16 and N/8, elem 1 and
 8; and N 4800, k 72 and 2400 (off Go's size classes), elem 1 and 24; M
 2048. The model's held_bytes is what Go's heap holds (size classes, whole
@@ -29,7 +30,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-from slicebench import gobench, results, schema  # noqa: E402
+from slicebench import go_each, gobench, results, schema  # noqa: E402
 
 C_BINARY = None
 GO_CACHE = None
@@ -74,10 +75,18 @@ def go_test(*flags):
 
 
 def run_go(sizes, kept, elems):
-    out = go_test("-bench", "Retention", "-benchtime=5ms", "-count=1",
-                  f"-sizes={sizes}", f"-kept={kept}", f"-elem={elems}",
-                  f"-items={ITEMS}", f"-budget={BUDGET}")
-    rows = gobench.rows(gobench.parse(out, "go test"), "go")
+    """Go's rows, each case in a process of its own (go_each, as the sweep
+    runs them: the peak-RSS and time ratios printed are then the case's
+    own, not what the cases before it left)."""
+    environ = go_each.env(REPO, GO_CACHE)
+    exe = os.path.join(GO_CACHE, go_each.EXE_NAME)
+    go_each.build(REPO, exe, environ)      # go caches it: quick when unchanged
+    flags = ["-benchtime=5ms", "-count=1", f"-sizes={sizes}", f"-kept={kept}",
+             f"-elem={elems}", f"-items={ITEMS}", f"-budget={BUDGET}"]
+    rows = []
+    for name in go_each.names(exe, flags, environ):
+        out = go_each.run_one(exe, name, flags, environ)
+        rows += gobench.rows(gobench.parse(out, "go test"), "go")
     return [r for r in rows if r["status"] == "ok"]
 
 
