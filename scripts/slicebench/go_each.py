@@ -62,7 +62,7 @@ def env(repo, build_dir=None, **extra):
 
 
 def check(proc, what):
-    """proc's standard output; GoEachError with its last line if it failed."""
+    """proc's standard output; GoEachError, one line, if it failed."""
     if proc.returncode != 0:
         # the first line of stderr says why (a flag, a panic); else stdout's last
         err = [ln for ln in proc.stderr.splitlines() if ln.strip()]
