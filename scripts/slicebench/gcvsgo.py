@@ -59,14 +59,8 @@ GO_ENV = {"GOMAXPROCS": "1"}
 
 
 class GcVsGoError(Exception):
-    """A run that failed; str() says which and why."""
-
-
-def _check(proc, what):
-    try:
-        return go_each.check(proc, what)
-    except go_each.GoEachError as e:
-        raise GcVsGoError(str(e)) from None
+    """A run that failed; str() says which and why. (A process that failed
+    raises go_each.GoEachError, also one line.)"""
 
 
 def case_flags(sizes, kept, elems, strategies, budget):
@@ -81,7 +75,7 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder):
     cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}",
            f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}",
            f"--csv-dir={folder}", "--run-id=model"]
-    _check(subprocess.run(cmd, capture_output=True, text=True), binary)
+    go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
     csvs = [f for f in os.listdir(folder) if f.startswith("model") and f.endswith(".csv")]
     if len(csvs) != 1:
         raise GcVsGoError(f"{binary} wrote {len(csvs)} results files, not one")
@@ -90,10 +84,7 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder):
 
 def build_go(repo, folder):
     """The Go benchmarks' test binary, built once into folder."""
-    try:
-        return go_each.build(repo, os.path.join(folder, "retention.test"))
-    except go_each.GoEachError as e:
-        raise GcVsGoError(str(e)) from None
+    return go_each.build(repo, os.path.join(folder, "retention.test"))
 
 
 def _go_flags(flags):
@@ -136,18 +127,15 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     done, step = 0, max(5, total // 10)
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, **GO_ENV, GOGC=gogc)
-        try:
-            for _ in range(reps):
-                for name, args in jobs:
-                    out = go_each.run_one(exe, name, args, environ)
-                    done += 1
-                    if progress is not None and (done % step == 0 or done == total):
-                        progress(done, total)
-                    raw.append(f"# GOGC={gogc} {name} {' '.join(args)}\n{out}")
-                    run = gobench.parse(out, "go test")
-                    rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
-        except go_each.GoEachError as e:
-            raise GcVsGoError(str(e)) from None
+        for _ in range(reps):
+            for name, args in jobs:
+                out = go_each.run_one(exe, name, args, environ)
+                done += 1
+                if progress is not None and (done % step == 0 or done == total):
+                    progress(done, total)
+                raw.append(f"# GOGC={gogc} {name} {' '.join(args)}\n{out}")
+                run = gobench.parse(out, "go test")
+                rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
     if folder is not None:
         with open(os.path.join(folder, "go.txt"), "x") as f:
             f.write("".join(raw))

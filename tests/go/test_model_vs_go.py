@@ -60,27 +60,20 @@ def run_c(folder, sizes, kept, elems):
     return results.load(os.path.join(folder, csvs[0])).repetitions()
 
 
-def go_test(*flags):
-    """The standard output of go test in benchmarks/go, offline."""
-    env = dict(os.environ, GOCACHE=os.path.join(GO_CACHE, "cache"),
-               GOPATH=os.path.join(GO_CACHE, "path"), GOPROXY="off", GOFLAGS="",
-               GOENV="off")
-    p = subprocess.run(["go", "test", "-run", "^$", *flags],
-                       cwd=os.path.join(REPO, "benchmarks", "go"), env=env,
-                       capture_output=True, text=True, timeout=300)
-    if p.returncode != 0:
-        raise AssertionError(f"go test exited {p.returncode}: "
-                             f"{(p.stdout + p.stderr)[-2000:]}")
-    return p.stdout
+def go_exe():
+    """The Go benchmarks' test binary in GO_CACHE, built (go caches it)
+    for this checkout, and its environment: offline, caches in GO_CACHE."""
+    environ = go_each.env(REPO, GO_CACHE)
+    exe = os.path.join(GO_CACHE, go_each.EXE_NAME)
+    go_each.build(REPO, exe, environ)
+    return exe, environ
 
 
 def run_go(sizes, kept, elems):
     """Go's rows, each case in a process of its own (go_each, as the sweep
     runs them: the peak-RSS and time ratios printed are then the case's
     own, not what the cases before it left)."""
-    environ = go_each.env(REPO, GO_CACHE)
-    exe = os.path.join(GO_CACHE, go_each.EXE_NAME)
-    go_each.build(REPO, exe, environ)      # go caches it: quick when unchanged
+    exe, environ = go_exe()
     flags = ["-benchtime=5ms", "-count=1", f"-sizes={sizes}", f"-kept={kept}",
              f"-elem={elems}", f"-items={ITEMS}", f"-budget={BUDGET}"]
     rows = []
@@ -144,7 +137,10 @@ class ModelAgainstGo(unittest.TestCase):
             csvs = [f for f in os.listdir(d) if f.endswith(".csv")]
             rows = results.load(os.path.join(d, csvs[0])).rows
         model = sorted({key(r)[:4] for r in rows})
-        out = go_test("-cases", *(f[1:] for f in flags))
+        exe, environ = go_exe()
+        out = go_each.check(subprocess.run([exe, "-cases", *(f[1:] for f in flags)],
+                                           env=environ, capture_output=True, text=True,
+                                           timeout=300), f"{exe} -cases")
         go = sorted(tuple(int(v) for v in line.split()) for line in out.splitlines()
                     if line.replace(" ", "").isdigit())      # not go test's "ok"
         self.assertEqual(model, go)
