@@ -87,15 +87,15 @@ def build_go(repo, folder):
     return go_each.build(repo, os.path.join(folder, "retention.test"))
 
 
-def _go_flags(flags):
+def go_flags(flags):
     return ["-" + f[2:] for f in flags]        # --sizes=x -> -sizes=x
 
 
-def _one_case_flags(flags, strategy, n, k, m, elem):
+def one_case_flags(flags, strategy, n, k, m, elem):
     """The Go flags of one case alone: its N, its k (the rule of the flags
     that gives it, else its bytes), element size, strategy and M (-items),
     the budget as given."""
-    go = _go_flags(flags)
+    go = go_flags(flags)
     budget = [f for f in go if f.startswith("-budget=")]
     rules = [r for f in go if f.startswith("-kept=") for r in f[6:].split(",")]
     kept = gobench.rule_of(rules, n, k) or str(k)
@@ -108,7 +108,7 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     """Go's result rows for the cases of model_rows: every case and
     repetition a process of its own (go_each.run_one), so that no case
     follows another in a process (as the model's child processes), given
-    the flags of that case alone (_one_case_flags: the flags of the other
+    the flags of that case alone (one_case_flags: the flags of the other
     cases change the process, and Go's figures follow such changes, this
     module's text); with span "batches", -benchtime=<2M>x, with span
     "time", -benchtime of min_time seconds. With a folder, every process's
@@ -119,7 +119,7 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     cases = sorted({(r["strategy"], int(r["source_bytes"]), int(r["kept_bytes"]),
                      int(r["items"]), int(r["elem_bytes"])) for r in model_rows})
     jobs = [(f"strategy={s}/N={n}/k={k}/M={m}/elem={e}",
-             [*base, *_one_case_flags(flags, s, n, k, m, e),
+             [*base, *one_case_flags(flags, s, n, k, m, e),
               f"-benchtime={min_time}s" if span == "time" else f"-benchtime={2 * m}x"])
             for s, n, k, m, e in cases]
     rows, raw = [], []

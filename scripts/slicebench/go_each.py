@@ -105,8 +105,9 @@ def pattern(name):
     return "/".join(f"^{part}$" for part in [TOP, *name.split("/")])
 
 
-def run_one(exe, name, flags, environ):
-    """Run the one case name in a process of its own; its standard output.
+def run_one(exe, name, flags, environ, stderr=False):
+    """Run the one case name in a process of its own; its standard output
+    (with stderr, its standard error: the runtime's GODEBUG traces).
     flags: the benchmark flags, test flags (-benchtime=, -count=) included,
     in go test's spelling. A failed process raises GoEachError, with its
     standard output in .output."""
@@ -114,10 +115,11 @@ def run_one(exe, name, flags, environ):
             *binary_flags(flags)]
     proc = subprocess.run(args, env=environ, capture_output=True, text=True)
     try:
-        return check(proc, f"{os.path.basename(exe)} {name}")
+        out = check(proc, f"{os.path.basename(exe)} {name}")
     except GoEachError as e:
         e.output = proc.stdout
         raise
+    return proc.stderr if stderr else out
 
 
 def shuffled(items, seed):

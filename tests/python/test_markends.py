@@ -1,0 +1,48 @@
+#!/usr/bin/python3
+"""Tests of slicebench.markends (where Go's marks end) without running Go:
+the fractions read from gcpacertrace lines of Go 1.19, and their summary.
+
+Run from anywhere:  /usr/bin/python3 tests/python/test_markends.py [-v]
+"""
+
+import unittest
+
+import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
+
+from slicebench import markends  # noqa: E402
+
+# Lines of a Go 1.19 process (GODEBUG=gcpacertrace=1, GOGC=400, append at
+# 32 KiB, k = N/2): a mark's start, then three marks' ends: one by its goal,
+# one past it (a large allocation), one by its goal again.
+TRACE = """\
+pacer: assist ratio=+8.893741e-001 (scan 0 MB in 15->16 MB) workers=0++2.500000e-001
+pacer: 33% CPU (25 exp.) for 92648+29552+231280 B work (353544 B exp.) in 16108071 B -> 16707376 B (\u2206goal -69840, cons/mark +1.222812e-001)
+gc 7 @0.009s 7%: 0.061+0.52+0.13 ms clock, 15->15->4 MB, 16 MB goal, 1 P
+pacer: 27% CPU (25 exp.) for 92648+29520+231280 B work (353480 B exp.) in 25298317 B -> 33730352 B (\u2206goal 7436224, cons/mark +6.860167e-001)
+pacer: 31% CPU (25 exp.) for 92648+29520+231280 B work (353448 B exp.) in 38279941 B -> 46116656 B (\u2206goal -534464, cons/mark +7.894777e+000)
+"""
+
+
+class Fractions(unittest.TestCase):
+    def test_marks_that_ended_by_their_goal(self):
+        got = markends.fractions(TRACE)
+        # (end - trigger) / (goal - trigger), goal = end - delta
+        want = [(16707376 - 16108071) / (16777216 - 16108071),
+                (46116656 - 38279941) / (46651120 - 38279941)]
+        self.assertEqual(len(got), 2)
+        for g, w in zip(got, want):
+            self.assertAlmostEqual(g, w)
+        self.assertAlmostEqual(got[0], 0.8956, places=4)
+
+    def test_no_marks(self):
+        self.assertEqual(markends.fractions("gc 1 @0.000s 14%: (forced)\n"), [])
+        self.assertEqual(markends.describe([]), "no cycle")
+
+    def test_describe(self):
+        text = markends.describe([i / 100 for i in range(101)])
+        self.assertEqual(text, "101 cycles; percentiles 10/25/50/75/90: 0.100, "
+                         "0.250, 0.500, 0.750, 0.900; mean 0.500")
+
+
+if __name__ == "__main__":
+    unittest.main()
