@@ -197,7 +197,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
  *     at its start to the goal (Go paces its mark assists so that the mark
  *     ends by the goal at the latest; its background worker, a quarter of
- *     the one P, ends it sooner): the cycle's garbage is freed, and the next
+ *     the one P, ends it sooner), or, with draws on
+ *     (gs_heap_set_mark_draws), at a point drawn for each cycle from
+ *     GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN of the way (below):
+ *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being the heap
  *     at the end less what the cycle freed (go_marked_bytes: live at the
@@ -379,6 +382,14 @@ typedef enum gs_gc_e {
 #define GS_GO_MARK_END_NUM 3u
 #define GS_GO_MARK_END_DEN 4u
 
+/* With draws on (gs_heap_set_mark_draws), where a mark ends: drawn for
+ * each cycle, uniformly from GS_GO_MARK_DRAW_LO/DEN to
+ * GS_GO_MARK_DRAW_HI/DEN of the way (Go's 10th and 90th percentiles, as
+ * measured by scripts/slicebench/markends.py; see gs_heap_set_mark_draws). */
+#define GS_GO_MARK_DRAW_LO 36u
+#define GS_GO_MARK_DRAW_HI 56u
+#define GS_GO_MARK_DRAW_DEN 64u
+
 typedef struct gs_heap_s {
     gs_policy_t policy;          /* growth policy of every append on this heap */
     size_t live_arrays;          /* arrays referenced by at least one slice    */
@@ -434,7 +445,10 @@ typedef struct gs_heap_s {
     uint64_t scav_period_ns;     /* the scavenger's pace (gs_heap_set_scavenger_pace) */
     uint64_t scav_work_ns;
     uint64_t scav_bursts;        /* cumulative: times the scavenger worked     */
+    uint64_t mark_seed;          /* draws' seed (gs_heap_set_mark_draws); 0:
+                                    every mark ends at GS_GO_MARK_END_*       */
     /* private */
+    uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     uint64_t scav_last_ns_;      /* CLOCK_MONOTONIC at its last burst          */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
     gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
@@ -457,8 +471,8 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
 
 /* Free the heap's own memory (its header chunks), and in GC mode its
  * garbage, and leave it empty, as after gs_heap_init with the same policy,
- * gs_heap_set_gc with the same mode and GOGC and gs_heap_set_scavenger_pace
- * with the same pace. -EBUSY when arrays are
+ * gs_heap_set_gc with the same mode and GOGC, gs_heap_set_scavenger_pace
+ * with the same pace and gs_heap_set_mark_draws with the same seed. -EBUSY when arrays are
  * still live: then nothing is freed and the heap stays usable. NULL:
  * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
@@ -489,6 +503,33 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 #define GS_GO_SCAV_QUANTUM (64u << 10)           /* scavengeQuantum         */
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
                                uint64_t work_ns);
+
+/* Where each mark ends in GC mode. seed 0 (what gs_heap_set_gc sets):
+ * GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap at its start to
+ * the goal, every cycle alike (deterministic, for tests). Any other seed:
+ * for each cycle a point drawn uniformly from GS_GO_MARK_DRAW_LO/DEN to
+ * GS_GO_MARK_DRAW_HI/DEN of the way, by a stream (gs_random_next) from
+ * seed, so the same seed draws the same points. Go's mark ends where its
+ * background worker and assists finish the scan work, which varies from
+ * cycle to cycle with when the worker gets the one P. Over the Go
+ * retention benchmark's cases of both matrices of the check against Go
+ * (README), at GOGC 100 and 400, 2 processes a case, the fraction of the
+ * way from the trigger to the goal at which a mark ended (16107 cycles
+ * that ended by their goal; scripts/slicebench/markends.py, `cd scripts &&
+ * /usr/bin/python3 -m slicebench.markends --repo ..`) had percentiles 10,
+ * 25, 50, 75 and 90 of 0.556, 0.635, 0.689, 0.845 and 0.881, mean 0.715;
+ * the draws take the 10th to the 90th, to the nearest 64th (36/64 to
+ * 56/64). Where a mark ends decides which garbage an allocation can
+ * reuse, and so where a large span lies from one batch to the next, and
+ * which 2 MiB ranges of the heap its taking into use advises for huge
+ * pages (below): at a fixed point every batch is laid out alike, and the
+ * ranges no span covers whole fault in 4 KiB pages batch after batch.
+ * gs_heap_destroy restarts the stream from seed. NULL: -EINVAL. */
+int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
+
+/* splitmix64: the next number of a well-mixed stream of 64-bit numbers
+ * from *state, any seed; for what the model and its programs draw. */
+uint64_t gs_random_next(uint64_t *state);
 
 /* runtime.GC(): in GC mode, end the cycle under way if any, then run a
  * whole cycle (free all garbage, set the next goal and trigger, scavenge)

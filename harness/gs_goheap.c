@@ -168,6 +168,28 @@ static size_t scavenge_goal(size_t inuse, size_t goal, size_t last_goal)
     return (s + GO_PHYS_PAGE - 1) & ~(size_t)(GO_PHYS_PAGE - 1);
 }
 
+/* way x num / den, num <= den <= 2^32, without overflow. */
+static size_t part_of(size_t way, uint64_t num, uint64_t den)
+{
+    return (size_t)(way / den * num + way % den * num / den);
+}
+
+/* How far into `way` (from the heap at a mark's start to its goal) the
+ * mark ends: GS_GO_MARK_END_NUM/DEN of it, or with draws on a point drawn
+ * from GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN, in 1/2^16 steps
+ * of a 64th. */
+static size_t mark_way(gs_heap_t *h, size_t way)
+{
+    const uint64_t steps = UINT64_C(1) << 16;
+    uint64_t at;
+    if (h->mark_seed == 0)
+        return part_of(way, GS_GO_MARK_END_NUM, GS_GO_MARK_END_DEN);
+    at = GS_GO_MARK_DRAW_LO * steps +
+         gs_random_next(&h->mark_draw_) %
+             ((GS_GO_MARK_DRAW_HI - GS_GO_MARK_DRAW_LO) * steps + 1);
+    return part_of(way, at, GS_GO_MARK_DRAW_DEN * steps);
+}
+
 /* A cycle starts marking: what is garbage now is what its end frees (its
  * snapshot); everything else survives it, including arrays that die or
  * are made while it marks (Go marks the heap as it was at the start, and
@@ -183,7 +205,7 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
-        heap + (h->go_goal_bytes - heap) / GS_GO_MARK_END_DEN * GS_GO_MARK_END_NUM;
+                           heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
 }
@@ -496,6 +518,22 @@ const char *gs_gc_name(gs_gc_t m)
     return gc_names[m];
 }
 
+uint64_t gs_random_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
+{
+    if (h == NULL) return -EINVAL;
+    h->mark_seed = seed;
+    h->mark_draw_ = seed;
+    return 0;
+}
+
 int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
 {
     if (h == NULL || (unsigned)mode >= GC_MODES) return -EINVAL;
@@ -519,6 +557,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->scav_bursts = 0;
     h->scav_last_ns_ = 0;
     h->go_mark_end_bytes = 0;
+    h->mark_seed = h->mark_draw_ = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;
 }

@@ -69,7 +69,7 @@ int gs_heap_destroy(gs_heap_t *h)
     gs_hdr_chunk_t *c, *next;
     gs_gc_t gc;
     unsigned gogc;
-    uint64_t period, work;
+    uint64_t period, work, seed;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
     _gs_go_destroy(h);
@@ -81,9 +81,11 @@ int gs_heap_destroy(gs_heap_t *h)
     gogc = h->gogc;
     period = h->scav_period_ns;
     work = h->scav_work_ns;
+    seed = h->mark_seed;
     gs_heap_init(h, h->policy);
     (void)gs_heap_set_gc(h, gc, gogc);
     (void)gs_heap_set_scavenger_pace(h, period, work);
+    (void)gs_heap_set_mark_draws(h, seed);
     return 0;
 }
 

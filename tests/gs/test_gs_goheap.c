@@ -745,6 +745,60 @@ static void gc_keeps_semantics(void)
     FINISH();
 }
 
+/* With draws (gs_heap_set_mark_draws), each mark ends at its own point,
+ * from 36/64 to 56/64 of the way from the heap at its start to the goal;
+ * the same seed draws the same points (also after gs_heap_destroy), another
+ * seed others; seed 0, and gs_heap_set_gc, go back to 3/4. Records the
+ * fraction of each of the first `n` marks of 64 KiB arrays made and
+ * dropped, in 1/4096ths. */
+static void mark_fractions(uint64_t seed, size_t *out, size_t n)
+{
+    size_t i = 0;
+    CHECK_OK(gs_heap_set_mark_draws(&H, seed));
+    CHECK_EQ_U(H.mark_seed, seed);
+    while (i < n) {
+        gs_slice_t s;
+        size_t heap = H.go_held_bytes + H.go_garbage_bytes;
+        int was = H.gc_marking;
+        CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &s));
+        gs_release(&s);
+        if (!was && H.gc_marking)
+            out[i++] = (H.go_mark_end_bytes - heap) * 4096 / (H.go_goal_bytes - heap);
+    }
+    gs_heap_collect(&H);
+}
+
+static void mark_draws(void)
+{
+    enum { N = 64 };
+    size_t a[N], b[N], c[N], d[N], lo = SIZE_MAX, hi = 0, i, same = 0;
+    start(GS_GC_GO, 100);
+    CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
+    mark_fractions(0, d, N);
+    for (i = 0; i < N; i++) CHECK(d[i] + 1 >= 3 * 4096 / 4 && d[i] <= 3 * 4096 / 4);
+    mark_fractions(12345, a, N);
+    for (i = 0; i < N; i++) {
+        CHECK(a[i] + 1 >= 36 * 4096 / 64 && a[i] <= 56 * 4096 / 64);
+        lo = a[i] < lo ? a[i] : lo;
+        hi = a[i] > hi ? a[i] : hi;
+    }
+    /* 64 uniform draws cover most of the range */
+    CHECK(lo < 40 * 4096 / 64 && hi > 52 * 4096 / 64);
+    FINISH();                                    /* the stream restarts */
+    CHECK_EQ_U(H.mark_seed, 12345);
+    mark_fractions(12345, b, N);
+    mark_fractions(54321, c, N);
+    for (i = 0; i < N; i++) {
+        CHECK_EQ_U(b[i], a[i]);
+        same += c[i] == a[i];
+    }
+    CHECK(same < N / 4);
+    CHECK_ERR(gs_heap_set_mark_draws(NULL, 1), -EINVAL);
+    FINISH();
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100)); /* back to the fixed point */
+    CHECK_EQ_U(H.mark_seed, 0);
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -767,6 +821,7 @@ int main(int argc, char **argv)
         CHECK_CASE(free_os_memory),
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
+        CHECK_CASE(mark_draws),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }
