@@ -269,21 +269,26 @@ static void mark_selected(const bm_state_t *st, void *ud)
 typedef struct job_s {
     case_slot_t *slot;
     int64_t rep;
+    uint64_t seed;          /* its measurement's draws (job_seed) */
 } job_t;
 
-/* splitmix64: a small, well-mixed generator for the order */
-static uint64_t next_random(uint64_t *state)
+/* The seed of the draws of repetition rep of the case named name in a run
+ * of seed `seed` (the model's mark ends with --gc=go): the same for the
+ * same three whatever the order or the other cases selected, never 0. */
+static uint64_t job_seed(uint64_t seed, const char *name, int64_t rep)
 {
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
+    uint64_t h = UINT64_C(14695981039346656037);          /* FNV-1a */
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * UINT64_C(1099511628211);
+    h ^= seed ^ (uint64_t)rep * UINT64_C(0x9e3779b97f4a7c15);
+    h = gs_random_next(&h);
+    return h ? h : 1;
 }
 
 static void shuffle(job_t *jobs, size_t n, uint64_t seed)
 {
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(next_random(&seed) % i);
+        size_t j = (size_t)(gs_random_next(&seed) % i);
         job_t t = jobs[i - 1];
         jobs[i - 1] = jobs[j];
         jobs[j] = t;
@@ -351,7 +356,8 @@ static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
             return -ENOMEM;
         }
         for (int64_t r = 0; r < repetitions; r++)
-            jobs[n_jobs++] = (job_t){&cases[i], r};
+            jobs[n_jobs++] = (job_t){&cases[i], r,
+                                     job_seed(seed, cases[i].rc.name, r)};
     }
     if (opt.isolation == RET_ISOLATE_PROCESS) shuffle(jobs, n_jobs, seed);
 
@@ -359,8 +365,9 @@ static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
         case_slot_t *s = jobs[j].slot;
         ret_result_t *r = &s->res[jobs[j].rep];
         int err = opt.isolation == RET_ISOLATE_PROCESS
-                      ? ret_measure_in_child(&s->rc, argc, argv, min_time, warmup, r)
-                      : ret_measure(&s->rc, &opt, min_time, warmup, r);
+                      ? ret_measure_in_child(&s->rc, argc, argv, min_time, warmup,
+                                             jobs[j].seed, r)
+                      : ret_measure(&s->rc, &opt, min_time, warmup, jobs[j].seed, r);
         if (err) {
             memset(r, 0, sizeof *r);
             r->failed = 1;
@@ -396,7 +403,8 @@ static int run_child(const char *name)
     if (getppid() == 1) return 1;
     for (size_t i = 0; i < n_cases; i++) {
         if (strcmp(cases[i].rc.name, name) != 0) continue;
-        if (ret_measure(&cases[i].rc, &opt, opt.child_min_time, opt.child_warmup, &r))
+        if (ret_measure(&cases[i].rc, &opt, opt.child_min_time, opt.child_warmup,
+                        opt.child_seed, &r))
             return 1;
         if (ret_result_format(&r, line, sizeof line)) return 1;
         fputs(line, stdout);

@@ -53,6 +53,7 @@ typedef struct ret_options_s {
     const char *child;       /* --child=NAME: measure that case, print it  */
     double child_min_time;   /* --child-min-time: seconds of timed batches */
     double child_warmup;     /* --child-warmup: seconds of untimed batches */
+    uint64_t child_seed;     /* --child-seed: the measurement's draws      */
 } ret_options_t;
 
 enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };
@@ -112,11 +113,12 @@ typedef struct ret_result_s {
  * more seconds of untimed batches, then timed batches until min_time
  * seconds have passed (at least one): time, allocations and page faults
  * per item in the steady state (with Go's GC, the page faults and the peak
- * over every batch, per item of all). A case that does not fit the budget or
- * the memory available is skipped with the reason; -errno only when the
- * measurement itself could not be made. */
+ * over every batch, per item of all). With Go's GC, seed draws where its
+ * marks end (gs_heap_set_mark_draws; 0: at a fixed point). A case that does
+ * not fit the budget or the memory available is skipped with the reason;
+ * -errno only when the measurement itself could not be made. */
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
-                double warmup, ret_result_t *out);
+                double warmup, uint64_t seed, ret_result_t *out);
 
 /* The result as one line of text, and back (the child's answer). */
 int ret_result_format(const ret_result_t *r, char *buf, size_t n);
@@ -124,10 +126,11 @@ int ret_result_parse(const char *line, ret_result_t *out);
 
 /* Measure case rc in a fresh process: this program run again with its own
  * flags (argv as given, saved before Google Benchmark took its flags out)
- * and --child=NAME; the child's answer, or a failed result saying how the
+ * and --child=NAME (and seed, --child-seed); the child's answer, or a failed result saying how the
  * child ended. */
 int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
-                         double min_time, double warmup, ret_result_t *out);
+                         double min_time, double warmup, uint64_t seed,
+                         ret_result_t *out);
 
 /* ------------------------------------------------------------------------
  * Results rows

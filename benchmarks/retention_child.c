@@ -22,7 +22,7 @@
 
 extern char **environ;
 
-enum { ANSWER_MAX = 4096, EXTRA_ARGS = 4 };
+enum { ANSWER_MAX = 4096, EXTRA_ARGS = 5 };
 
 static void died(ret_result_t *out, int status)
 {
@@ -40,9 +40,10 @@ static void died(ret_result_t *out, int status)
 }
 
 int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
-                         double min_time, double warmup, ret_result_t *out)
+                         double min_time, double warmup, uint64_t seed,
+                         ret_result_t *out)
 {
-    char child[256], mt[64], wu[64], answer[ANSWER_MAX];
+    char child[256], mt[64], wu[64], sd[64], answer[ANSWER_MAX];
     char **args;
     posix_spawn_file_actions_t fa;
     int fds[2], status, err, i, n = 0;
@@ -52,6 +53,7 @@ int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
     snprintf(child, sizeof child, "--child=%s", rc->name);
     snprintf(mt, sizeof mt, "--child-min-time=%.9g", min_time);
     snprintf(wu, sizeof wu, "--child-warmup=%.9g", warmup);
+    snprintf(sd, sizeof sd, "--child-seed=%llu", (unsigned long long)seed);
     args = calloc((size_t)argc + EXTRA_ARGS, sizeof *args);
     if (args == NULL) return -ENOMEM;
     args[n++] = argv[0];
@@ -59,6 +61,7 @@ int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
     args[n++] = child;
     args[n++] = mt;
     args[n++] = wu;
+    args[n++] = sd;
     args[n] = NULL;
 
     if (pipe2(fds, O_CLOEXEC) != 0) {

@@ -24,7 +24,7 @@ typedef enum ret_flag_id_e {
     F_HELP, F_VERSION, F_SIZES, F_KEPT, F_ELEM, F_GROWTH, F_STRATEGIES,
     F_BUDGET, F_ITEMS, F_MAX_ITEMS, F_QUICK, F_CSV_DIR, F_NO_CSV, F_RUN_ID,
     F_ALLOCATOR_DEFAULTS, F_ISOLATION, F_SEED, F_SCHEMA, F_CHILD,
-    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_GC, F_GOGC
+    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC
 } ret_flag_id_t;
 
 static const struct {
@@ -56,6 +56,7 @@ static const struct {
     {"child", 1, F_CHILD},
     {"child-min-time", 1, F_CHILD_MIN_TIME},
     {"child-warmup", 1, F_CHILD_WARMUP},
+    {"child-seed", 1, F_CHILD_SEED},
 };
 enum { N_FLAGS = sizeof flag_table / sizeof flag_table[0] };
 
@@ -121,8 +122,10 @@ void ret_usage(const char *prog)
 "                      measured in a fresh process, in an order shuffled\n"
 "                      across cases; none: all in this process, in order\n"
 "                      (figures then depend on what ran before: debugging)\n"
-"  --seed=N            seed of the shuffled order (default: drawn, recorded\n"
-"                      as order_seed in the results' metadata)\n"
+"  --seed=N            seed of the shuffled order and, with --gc=go, of the\n"
+"                      model's mark ends, drawn for each case and repetition\n"
+"                      (default: drawn, recorded as order_seed in the\n"
+"                      results' metadata)\n"
 "  --gc=LIST           how dead arrays are freed: off (at the last release,\n"
 "                      as malloc frees; default) or go (Go 1.19's collector:\n"
 "                      garbage until the heap reaches its goal, see gs.h)\n"
@@ -404,6 +407,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         case F_CHILD: o->child = v; break;
         case F_CHILD_MIN_TIME: o->child_min_time = strtod(v, NULL); break;
         case F_CHILD_WARMUP: o->child_warmup = strtod(v, NULL); break;
+        case F_CHILD_SEED: o->child_seed = strtoull(v, NULL, 10); break;
         }
     }
 

@@ -93,7 +93,7 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
 }
 
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
-                double warmup, ret_result_t *out)
+                double warmup, uint64_t seed, ret_result_t *out)
 {
     const keep_case_t *c = &rc->c;
     keep_held_t first = {0}, held = {0};
@@ -137,7 +137,8 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     }
     keep_release(keep, c->items);
     /* the GC mode from an empty heap, so no garbage predates the counts */
-    if (err == 0 && (err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0) {
+    if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
+                     (err = gs_heap_set_mark_draws(&heap, seed)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;
         goto done;
