@@ -539,15 +539,10 @@ void fam_naive_held(const fam_naive_t *r, size_t *bytes, size_t *refs)
  * The generator
  * ------------------------------------------------------------------------ */
 
-static uint64_t rnd(uint64_t *s)
+static size_t below(uint64_t *s, size_t n)
 {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
+    return n ? (size_t)(gs_random_next(s) % n) : 0;
 }
-
-static size_t below(uint64_t *s, size_t n) { return n ? (size_t)(rnd(s) % n) : 0; }
 
 /* A size: mostly small, sometimes past Go's 256 and 1024 thresholds,
  * rarely past its 32 KiB small-object limit. */

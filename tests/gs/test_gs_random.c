@@ -6,6 +6,7 @@
  * A failing program is written to gs_random_<seed>.bin in the current
  * folder (ready to join tests/gs/corpus/) and run again with a trace. */
 #include "check.h"
+#include "gs.h"
 #include "gs_ops.h"
 
 #include <inttypes.h>
@@ -15,15 +16,6 @@
 
 static unsigned long programs = 4000, first_seed = 1;
 
-/* splitmix64: a good stream from any seed, in a few lines. */
-static uint64_t next64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static void random_programs_agree(void)
 {
     static uint8_t buf[2048];
@@ -31,9 +23,10 @@ static void random_programs_agree(void)
     unsigned long i;
     for (i = 0; i < programs; i++) {
         uint64_t seed = first_seed + i, state = seed;
-        size_t n = 3 + (size_t)(next64(&state) % (i % 10 == 0 ? sizeof buf - 3 : 400)), j;
+        size_t most = i % 10 == 0 ? sizeof buf - 3 : 400, j;
+        size_t n = 3 + (size_t)(gs_random_next(&state) % most);
         char why[512];
-        for (j = 0; j < n; j++) buf[j] = (uint8_t)next64(&state);
+        for (j = 0; j < n; j++) buf[j] = (uint8_t)gs_random_next(&state);
         if (gs_ops_run(buf, n, 0, &st, why, sizeof why) != 0) {
             char name[64];
             FILE *f;
