@@ -225,22 +225,38 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     lastHeapInUse, which counts whole spans) x new goal /
  *     last goal, plus 10 % (retainExtraPercent), rounded up to 4 KiB pages;
  *     nothing when within one page of it. It works at Go's pace: Go's
- *     background scavenger is woken as a cycle's sweep ends, but with
- *     GOMAXPROCS=1 it gets the one P only when the program is preempted,
- *     every 10 ms (sysmon's forcePreemptNS), and then works for at least
- *     1 ms (minScavWorkTime) in 64 KiB steps (scavengeQuantum) before it
- *     sleeps. So the model's scavenger works after a cycle only if 10 ms
- *     of the process's (monotonic) time have passed since it last did, and
- *     for 1 ms of its own measured time, checked after every 64 KiB; the
- *     rest waits for a later cycle (gs_heap_set_scavenger_pace; tests set
- *     it unpaced, at once, for exact figures). Its figures then depend on
- *     how fast the program runs, as Go's do. (Measured with THP off for
+ *     background scavenger is made ready as a cycle's sweep ends (sysmon
+ *     wakes it), but with GOMAXPROCS=1 it gets the one P only when the
+ *     program is next preempted, at most 10 ms on (sysmon's
+ *     forcePreemptNS), and then works for at least 1 ms (minScavWorkTime)
+ *     in 64 KiB steps (scavengeQuantum) before it sleeps until the next
+ *     cycle's sweep ends. So the model's scavenger is woken at a cycle's
+ *     end (scav_woken: a wake while it is awake changes nothing), and
+ *     works at the first allocation, checked every GS_GO_SCAV_CHECK_EVERY,
+ *     once 10 ms of the process's (monotonic) time have passed since it
+ *     was woken: toward the goal of the last cycle, for 1 ms of its own
+ *     measured time, checked after every 64 KiB; the rest waits for its
+ *     next turn (gs_heap_set_scavenger_pace; tests set it unpaced, at the
+ *     cycle's end and whole, for exact figures). Its figures then depend on
+ *     how fast the program runs, as Go's do. (Before, the model's
+ *     scavenger worked at the cycle's end itself if 10 ms had passed since
+ *     its last turn: a batch's last cycle, as its kept arrays died, then
+ *     released the pages the next batch's arrays were about to take, and
+ *     exactcap at 4 KiB, k = 2 KiB, GOGC 100, faulted 0.54-0.57 per item
+ *     against Go's 0.30-0.39, in every run of scripts/gc-vs-go
+ *     --repetitions 7; woken and delayed, 0.35 against
+ *     0.30-0.41, 1.11x Go's median, in each of three runs; and over three
+ *     runs each of the check's two matrices, with the mark ends drawn,
+ *     the cases inside Go's spread went from 30, 28-29, 28-29 and 27-29 of
+ *     30 (peak and faults at GOGC 100, then at 400) to 30, 30, 28-30 and
+ *     27-30, and off the size classes from 56-58, 58-60, 59-60 and 58-60
+ *     of 60 to 56-58, 59-60, 60 and 59-60.) (Measured with THP off for
  *     both processes, where a fault is a 4 KiB page on both sides,
  *     scripts/gc-vs-go --strategies append --kept N/2 under
  *     prctl(PR_SET_THP_DISABLE), one run each: append at 32 KiB and
  *     256 KiB faulted 2.7 and 3.9x Go's at GOGC 100 and 1.7 and 1.8x at
  *     GOGC 400 with the scavenger at every cycle; 0.92 and 1.22x, and 0.81
- *     and 1.08x, at this pace; 1.15 and 1.32x, and 0.83 and 1.12x, once
+ *     and 1.08x, at its pace before (above); 1.15 and 1.32x, and 0.83 and 1.12x, once
  *     it also kept huge pages whole, which matters with THP on.)
  *   - gs_heap_collect is runtime.GC(): the cycle under way ends, then a
  *     whole cycle runs with nothing allocated during it.
@@ -273,8 +289,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * ends); stacks and globals in the goal (a few
  * hundred KiB); the scavenger's sleep (Go sleeps it for 1000 times its
  * work at first, then for what a feedback controller sets toward 1 % of a
- * CPU, and a cycle's end wakes it early: here its turn comes every 10 ms
- * after a cycle whatever it did before); the scavenging Go does
+ * CPU, and a cycle's end wakes it early: here it works once per wake,
+ * whatever it did before; and the time to its turn is Go's longest, 10
+ * ms, where Go's is whatever is left of the program's time slice, up to
+ * sysmon's own sleep later); the scavenging Go does
  * as its heap grows while it retains more than the goal (mheap.allocSpan
  * releases up to the growth at once; modelled, it took the mean |ln| of
  * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
@@ -456,7 +474,9 @@ typedef struct gs_heap_s {
                                     every mark ends at GS_GO_MARK_END_*       */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
-    uint64_t scav_last_ns_;      /* CLOCK_MONOTONIC at its last burst          */
+    int scav_woken;              /* woken by a cycle's end, not yet worked     */
+    uint64_t scav_wake_ns_;      /* CLOCK_MONOTONIC when woken                 */
+    unsigned scav_calls_;        /* allocations since, for the clock's checks  */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
     gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
     gs_array_t *garbage_;        /* GC mode: the garbage, linked by next_free  */
@@ -498,16 +518,19 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 
 /* The background scavenger's pace in GC mode (see "The Go GC mode"
  * above; with GC off there is no scavenger and the pace is only kept):
- * after a cycle, the scavenger works only if period_ns have passed
- * (CLOCK_MONOTONIC) since it last did, and then for about work_ns of its
- * own time (0: no limit), releasing in GS_GO_SCAV_QUANTUM steps. A
- * period of 0 is unpaced: all it should release, at the end of every
- * cycle, at once (deterministic, for tests); so is any pace when the clock
- * cannot be read. gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and
+ * woken at a cycle's end, the scavenger works at the first allocation
+ * (looking at CLOCK_MONOTONIC every GS_GO_SCAV_CHECK_EVERY allocations)
+ * once period_ns have passed since it was woken, then for about work_ns
+ * of its own time (0: no limit), releasing in GS_GO_SCAV_QUANTUM steps;
+ * gs_heap_free_os_memory leaves it nothing to do. A period of 0 is
+ * unpaced: all it should release, at the end of every cycle, at once
+ * (deterministic, for tests); so is any pace when the clock cannot be
+ * read. gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and
  * GS_GO_SCAV_WORK_NS; gs_heap_destroy keeps the pace. NULL: -EINVAL. */
 #define GS_GO_SCAV_PERIOD_NS UINT64_C(10000000)  /* sysmon's forcePreemptNS */
 #define GS_GO_SCAV_WORK_NS UINT64_C(1000000)     /* minScavWorkTime         */
 #define GS_GO_SCAV_QUANTUM (64u << 10)           /* scavengeQuantum         */
+#define GS_GO_SCAV_CHECK_EVERY 64u   /* allocations between looks at the clock */
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
                                uint64_t work_ns);
 

@@ -219,12 +219,11 @@ static uint64_t clock_ns(void)
     return (uint64_t)t.tv_sec * UINT64_C(1000000000) + (uint64_t)t.tv_nsec;
 }
 
-/* The scavenger's turn after a cycle: give back up to `give` idle bytes,
- * the page heap's highest idle pages first (whole pages: up to one more).
- * Paced (scav_period_ns != 0): only if its period has passed since its
- * last burst, and for about scav_work_ns of its own time (0: no limit),
- * checked after each GS_GO_SCAV_QUANTUM of pages; what is left waits for
- * a later turn. Nothing to give takes no turn. */
+/* The scavenger's turn: give back up to `give` idle bytes, the page
+ * heap's highest idle pages first (whole pages: up to one more). Paced
+ * (scav_period_ns != 0), for about scav_work_ns of its own time (0: no
+ * limit), checked after each GS_GO_SCAV_QUANTUM of pages; what is left
+ * waits for a later turn. Nothing to give takes no turn. */
 static void scavenge(gs_heap_t *h, size_t give)
 {
     uint64_t start = 0, now;
@@ -232,12 +231,6 @@ static void scavenge(gs_heap_t *h, size_t give)
     int paced = h->scav_period_ns != 0;
     if (give == 0) return;
     if (paced && (start = clock_ns()) == 0) paced = 0;     /* no clock */
-    if (paced) {
-        if (h->scav_bursts != 0 && start >= h->scav_last_ns_ &&
-            start - h->scav_last_ns_ < h->scav_period_ns)
-            return;                                /* not its turn yet */
-        h->scav_last_ns_ = start;
-    }
     h->scav_bursts++;
     while (got < give) {
         size_t r = _gs_pages_release(
@@ -250,6 +243,49 @@ static void scavenge(gs_heap_t *h, size_t give)
     }
     h->go_scavenged_bytes += got;
     go_sync(h);
+}
+
+/* What the heap retains over the scavenge goal, at most the idle bytes:
+ * what the scavenger gives back now. */
+static size_t over_goal(const gs_heap_t *h)
+{
+    size_t retained = heap_in_use(h) + h->go_idle_bytes;
+    if (retained <= h->go_scavenge_goal_bytes ||
+        retained - h->go_scavenge_goal_bytes < GO_PHYS_PAGE)
+        return 0;
+    return min_size(retained - h->go_scavenge_goal_bytes, h->go_idle_bytes);
+}
+
+/* A cycle's end wakes the scavenger: paced, it works on a later
+ * allocation (scav_turn), once its period has passed since it was woken
+ * (a wake while it is awake changes nothing); unpaced, or with no clock,
+ * it works now. */
+static void scav_wake(gs_heap_t *h)
+{
+    uint64_t now;
+    if (h->scav_period_ns == 0 || (now = clock_ns()) == 0) {
+        scavenge(h, over_goal(h));
+        return;
+    }
+    if (h->scav_woken) return;
+    h->scav_woken = 1;
+    h->scav_wake_ns_ = now;
+    h->scav_calls_ = 0;
+}
+
+/* Before an allocation: a woken scavenger whose period has passed since
+ * its wake works now, toward the last cycle's goal (the clock read every
+ * GS_GO_SCAV_CHECK_EVERY allocations). */
+static void scav_turn(gs_heap_t *h)
+{
+    uint64_t now;
+    if (!h->scav_woken || ++h->scav_calls_ < GS_GO_SCAV_CHECK_EVERY) return;
+    h->scav_calls_ = 0;
+    now = clock_ns();
+    if (now < h->scav_wake_ns_ || now - h->scav_wake_ns_ < h->scav_period_ns)
+        return;
+    h->scav_woken = 0;
+    scavenge(h, over_goal(h));
 }
 
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
@@ -311,7 +347,7 @@ static void mark_end(gs_heap_t *h)
         retained = heap_in_use(h) + h->go_idle_bytes;
         if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
             h->go_scavenge_goal_bytes = goal;
-            scavenge(h, min_size(retained - goal, h->go_idle_bytes));
+            scav_wake(h);
         }
     }
 }
@@ -329,8 +365,10 @@ void gs_heap_free_os_memory(gs_heap_t *h)
 {
     if (h == NULL || h->gc != GS_GC_GO) return;
     gs_heap_collect(h);
-    /* mheap.scavengeAll: every free page, whatever the pace */
+    /* mheap.scavengeAll: every free page, whatever the pace; nothing is
+     * left for the background scavenger */
     h->go_scavenged_bytes += _gs_pages_release(h, SIZE_MAX);
+    h->scav_woken = 0;
     go_sync(h);
 }
 
@@ -384,6 +422,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
     *reuse = NULL;
     if (h->gc == GS_GC_GO) {
         go_pace(h, bytes, tiny);
+        scav_turn(h);
         add = go_add(h, bytes, tiny);
         /* An array with a span of its own takes the lowest free pages
          * that fit it, idle ones or not (as Go's page allocator); one of
@@ -555,7 +594,9 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->scav_period_ns = mode == GS_GC_GO ? GS_GO_SCAV_PERIOD_NS : 0;
     h->scav_work_ns = mode == GS_GC_GO ? GS_GO_SCAV_WORK_NS : 0;
     h->scav_bursts = 0;
-    h->scav_last_ns_ = 0;
+    h->scav_woken = 0;
+    h->scav_wake_ns_ = 0;
+    h->scav_calls_ = 0;
     h->go_mark_end_bytes = 0;
     h->mark_seed = h->mark_draw_ = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;

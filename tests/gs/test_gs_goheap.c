@@ -517,13 +517,28 @@ static void goal_and_scavenger(void)
     FINISH();
 }
 
-/* The scavenger's pace: a burst only once its period has passed since the
- * last, and each burst stops once its work time is up (checked after every
- * 64 KiB); unpaced, it gives back all it should at once. */
+/* n tiny arrays made and dropped: allocations the page heap does not see. */
+static void allocations(size_t n)
+{
+    gs_slice_t t;
+    while (n-- > 0) {
+        CHECK_OK(gs_make(&H, 1, 1, 1, &t));
+        gs_release(&t);
+    }
+}
+
+/* The scavenger's pace: a cycle's end wakes it, and it works at the first
+ * allocation (the clock read every GS_GO_SCAV_CHECK_EVERY) once its period
+ * has passed since the wake, then sleeps until a cycle's end wakes it
+ * again; a wake while awake keeps the first one's time; each burst stops
+ * once its work time is up (checked after every 64 KiB);
+ * gs_heap_free_os_memory leaves it nothing to do; unpaced, it gives back
+ * all it should at the cycle's end. */
 static void paced_scavenger(void)
 {
     gs_slice_t s[24];
     size_t i;
+    uint64_t woke;
     start(GS_GC_GO, 100);
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));          /* Go's pace */
     CHECK_EQ_U(H.scav_period_ns, GS_GO_SCAV_PERIOD_NS);
@@ -538,27 +553,46 @@ static void paced_scavenger(void)
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     H.scav_bursts = 0;
     gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_woken, 1);                 /* woken, not yet at work */
+    CHECK_EQ_U(H.scav_bursts, 0);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    allocations(GS_GO_SCAV_CHECK_EVERY - 1);
+    CHECK_EQ_U(H.scav_bursts, 0);                /* the clock not read yet */
+    allocations(1);                              /* 1 ns has passed: works */
     CHECK_EQ_U(H.scav_bursts, 1);
+    CHECK_EQ_U(H.scav_woken, 0);
     CHECK_EQ_U(H.go_released_bytes, 2 * MiB);
     CHECK_EQ_U(H.go_idle_bytes, 22 * MiB);
     MEM_AGREES();
-    gs_heap_collect(&H);                       /* 1 ns has passed: again */
+    allocations(4 * GS_GO_SCAV_CHECK_EVERY);     /* asleep: no cycle ended */
+    CHECK_EQ_U(H.scav_bursts, 1);
+    gs_heap_collect(&H);
+    allocations(GS_GO_SCAV_CHECK_EVERY);
     CHECK_EQ_U(H.scav_bursts, 2);
     CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
-    /* an hour's period: not its turn, though over its goal (nothing in
-     * use: a goal of none) */
+    /* an hour's period: woken, but not its turn, though over its goal
+     * (nothing in use but the tiny blocks of the allocations: a goal of
+     * one page); another cycle's end keeps the wake's time */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(3600000000000), 0));
     gs_heap_collect(&H);
+    woke = H.scav_wake_ns_;
+    allocations(4 * GS_GO_SCAV_CHECK_EVERY);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_wake_ns_, woke);
+    CHECK_EQ_U(H.scav_woken, 1);
     CHECK_EQ_U(H.scav_bursts, 2);
-    CHECK_EQ_U(H.go_scavenge_goal_bytes, 0);
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, 4096);
     CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
-    /* unpaced: everything over the goal at once */
+    /* unpaced: everything over the goal at the cycle's end */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
     gs_heap_collect(&H);
     CHECK_EQ_U(H.scav_bursts, 3);
     CHECK_EQ_U(H.go_released_bytes, 24 * MiB);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     MEM_AGREES();
+    /* debug.FreeOSMemory: nothing left for the background scavenger */
+    gs_heap_free_os_memory(&H);
+    CHECK_EQ_U(H.scav_woken, 0);
     /* destroy keeps the pace */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 5, 7));
     FINISH();
@@ -580,6 +614,7 @@ static void scavenger_keeps_huge_pages(void)
     CHECK_EQ_U(H.go_released_bytes, 0);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2);
     gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over */
+    allocations(GS_GO_SCAV_CHECK_EVERY);          /* its turn */
     CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2 - GS_GO_SCAV_QUANTUM);
     MEM_AGREES();
