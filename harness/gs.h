@@ -292,7 +292,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * CPU, and a cycle's end wakes it early: here it works once per wake,
  * whatever it did before; and the time to its turn is Go's longest, 10
  * ms, where Go's is whatever is left of the program's time slice, up to
- * sysmon's own sleep later); the scavenging Go does
+ * sysmon's own sleep later; working at the next cycle's start when that
+ * came first, as Go's sweep termination wakes it and its mark worker
+ * soon preempts the program, took the k-off matrix's faults within 25 %
+ * of Go's at GOGC 100 to 36 and 39 of 60, two runs); the scavenging Go does
  * as its heap grows while it retains more than the goal (mheap.allocSpan
  * releases up to the growth at once; modelled, it took the mean |ln| of
  * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
