@@ -309,7 +309,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * N/2, elem 8, three repetitions: exactcap's peak at 4 KiB, k = 2400,
  * GOGC 100, went from 0.66 to 0.92x Go's and append's at 24 KiB, k =
  * 2400, from 0.56 to 0.97x, but append's at k = N/2, GOGC 100, from
- * 0.85-0.99 to 1.11-1.28x, with its faults from 1.3-1.9 to 3.0-3.1x); the
+ * 0.85-0.99 to 1.11-1.28x, with its faults from 1.3-1.9 to 3.0-3.1x; and
+ * again with the mark ends drawn and the scavenger woken, two runs of each
+ * of the check's matrices: append at 24 KiB, k = 2400, GOGC 100, came
+ * inside Go's spread, but append's peak at k = N/2, GOGC 100, went to
+ * 1.3-1.8x Go's median at 4, 32 and 256 KiB, and the default matrix's
+ * peaks inside Go's spread at GOGC 100 from 30 of 30 to 27); the
  * length of Go's history before its timed loop (the benchmark's harness
  * runs a case's batches four times before timing it, with collections
  * around two of them; the model runs one batch: given Go's four, with the
