@@ -126,8 +126,8 @@ int ret_result_parse(const char *line, ret_result_t *out);
 
 /* Measure case rc in a fresh process: this program run again with its own
  * flags (argv as given, saved before Google Benchmark took its flags out)
- * and --child=NAME (and seed, --child-seed); the child's answer, or a failed result saying how the
- * child ended. */
+ * and --child=NAME (and seed, --child-seed); the child's answer, or a
+ * failed result saying how the child ended. */
 int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
                          double min_time, double warmup, uint64_t seed,
                          ret_result_t *out);
