@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""Tests of slicebench.markends (where Go's marks end) without running Go:
-the fractions read from gcpacertrace lines of Go 1.19, and their summary.
+"""Tests of slicebench.pacer (Go's pacer from gcpacertrace) without running
+Go: where marks end and the marks' utilization by runway, read from
+gcpacertrace lines of Go 1.19, and their summary.
 
-Run from anywhere:  /usr/bin/python3 tests/python/test_markends.py [-v]
+Run from anywhere:  /usr/bin/python3 tests/python/test_pacer.py [-v]
 """
 
 import unittest
 
 import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
 
-from slicebench import markends  # noqa: E402
+from slicebench import pacer  # noqa: E402
 
 # Lines of a Go 1.19 process (GODEBUG=gcpacertrace=1, GOGC=400, append at
 # 32 KiB, k = N/2): a mark's start, then three marks' ends: one by its goal,
@@ -25,7 +26,7 @@ pacer: 31% CPU (25 exp.) for 92648+29520+231280 B work (353448 B exp.) in 382799
 
 class Fractions(unittest.TestCase):
     def test_marks_that_ended_by_their_goal(self):
-        got = markends.fractions(TRACE)
+        got = pacer.fractions(pacer.cycles(TRACE))
         # (end - trigger) / (goal - trigger), goal = end - delta
         want = [(16707376 - 16108071) / (16777216 - 16108071),
                 (46116656 - 38279941) / (46651120 - 38279941)]
@@ -35,13 +36,35 @@ class Fractions(unittest.TestCase):
         self.assertAlmostEqual(got[0], 0.8956, places=4)
 
     def test_no_marks(self):
-        self.assertEqual(markends.fractions("gc 1 @0.000s 14%: (forced)\n"), [])
-        self.assertEqual(markends.describe([]), "no cycle")
+        self.assertEqual(pacer.cycles("gc 1 @0.000s 14%: (forced)\n"), [])
+        self.assertEqual(pacer.describe([]), "no cycle")
 
     def test_describe(self):
-        text = markends.describe([i / 100 for i in range(101)])
+        text = pacer.describe([i / 100 for i in range(101)])
         self.assertEqual(text, "101 cycles; percentiles 10/25/50/75/90: 0.100, "
                          "0.250, 0.500, 0.750, 0.900; mean 0.500")
+        self.assertEqual(pacer.describe([30, 40], "{:d}"), "2 cycles; percentiles "
+                         "10/25/50/75/90: 30, 30, 30, 30, 30; mean 35.000")
+
+
+class Utilization(unittest.TestCase):
+    def test_cycles(self):
+        got = pacer.cycles(TRACE)
+        self.assertEqual([c[0] for c in got], [33, 27, 31])
+        self.assertEqual(got[0], (33, 16108071, 16707376, 16777216))
+
+    def test_rows(self):
+        mib = 1 << 20
+        # round(2 log2(MiB)), 1 MiB and less in row 0, 16 MiB and more in 8
+        self.assertEqual([pacer.runway_row(r) for r in
+                          (0, mib // 4, mib, 1.18 * mib, 1.2 * mib, 2 * mib,
+                           3 * mib, 16 * mib, 64 * mib)],
+                         [0, 0, 0, 0, 1, 2, 3, 8, 8])
+
+    def test_by_runway(self):
+        got = pacer.utilizations(pacer.cycles(TRACE))
+        # runways: 0.64 MiB and 0.95 MiB (row 0), 7.98 MiB (row 6)
+        self.assertEqual(got, {0: [33, 27], 6: [31]})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,153 @@
+"""Go's pacer, cycle by cycle, from GODEBUG=gcpacertrace=1 on the Go
+retention benchmark: what the model's draws in the Go GC mode take from it
+(harness/gs.h, gs_heap_set_mark_draws).
+
+  - where marks end: how far from the heap at the trigger to the goal the
+    heap had come when the mark ended;
+  - the mark's utilization (its share of the one P, background worker and
+    assists: "U% CPU") over the cycle's runway (the goal less the heap at
+    the trigger), by rows of runways of 2^(i/2) MiB, row 0 taking 1 MiB or
+    less and the last 16 MiB or more (gs_goheap.c's util_pct).
+
+    python3 -m slicebench.pacer [--budget B] [--gogc 100,400]
+        [--repetitions R] [MATRIX ...]
+
+A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
+(default: the two matrices of the check against Go, README). Every case of
+every matrix (the five strategies of the check), at every GOGC, runs R times
+(default 2), each a process of its own given its case's flags alone, as
+gc-vs-go runs them, for 2 x M items. Prints, per matrix and pooled, the
+cycles counted and the 10th, 25th, 50th, 75th and 90th percentiles and the
+mean of the fraction, over the cycles whose mark ended by its goal (a cycle
+that ended past it did so at one large allocation, which the model takes as
+it comes); then, over every matrix, the same percentiles of the
+utilization in each row of runways, over every cycle that started below
+its goal. Exit status 1 when a process failed, 2 for bad arguments.
+"""
+
+import argparse
+import math
+import re
+import statistics
+import sys
+import tempfile
+
+from . import gcvsgo, go_each
+
+MATRICES = ("4KiB,32KiB,256KiB:16,N/2:1", "4800,24KiB,240KiB:72,2400:8,24")
+STRATEGIES = "retain,copy,append,exactcap,append-nil"
+PERCENTILES = (10, 25, 50, 75, 90)
+# gcpacertrace's line at a mark's end (Go 1.19, mgcpacer.go): the mark's
+# utilization, the heap at the trigger, at the end, and the end less the goal.
+END = re.compile(r"pacer: (\d+)% CPU .*? in (\d+) B -> (\d+) B \(\u2206goal (-?\d+)")
+# rows of runways: 2^(i/2) MiB, i = 0 .. UTIL_ROWS - 1 (gs_goheap.c)
+UTIL_ROWS = 9
+NAME = re.compile(r"strategy=([^/]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)$")
+
+
+def cycles(trace):
+    """(utilization percent, trigger, end, goal) of each mark's end in a
+    process's gcpacertrace."""
+    return [(int(u), int(trig), int(end), int(end) - int(past))
+            for u, trig, end, past in END.findall(trace)]
+
+
+def fractions(cycle_list):
+    """The fractions of the way from trigger to goal at which the marks
+    ended, for those that ended by their goal."""
+    return [(end - trig) / (goal - trig) for _, trig, end, goal in cycle_list
+            if trig < goal and end <= goal]
+
+
+def runway_row(runway):
+    """The row of a runway of `runway` bytes: round(2 log2(runway / MiB)),
+    within 0 .. UTIL_ROWS - 1, as gs_goheap.c's mark_utilization."""
+    if runway <= 0:
+        return 0
+    x = 2 * math.log2(runway / (1 << 20))
+    return 0 if x <= 0 else min(UTIL_ROWS - 1, int(x + 0.5))
+
+
+def utilizations(cycle_list):
+    """{row: [utilization percent, ...]} of the cycles that started below
+    their goal."""
+    out = {}
+    for u, trig, _, goal in cycle_list:
+        if trig < goal:
+            out.setdefault(runway_row(goal - trig), []).append(u)
+    return out
+
+
+def percentile(sorted_values, p):
+    """The p-th percentile of sorted values, nearest rank below."""
+    return sorted_values[int(p / 100 * (len(sorted_values) - 1))]
+
+
+def describe(values, fmt="{:.3f}"):
+    """'n cycles: p10 .. p90, mean' for a list of values."""
+    if not values:
+        return "no cycle"
+    v = sorted(values)
+    ps = ", ".join(fmt.format(percentile(v, p)) for p in PERCENTILES)
+    return (f"{len(v)} cycles; percentiles {'/'.join(map(str, PERCENTILES))}: "
+            f"{ps}; mean {statistics.mean(v):.3f}")
+
+
+def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
+    """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM."""
+    sizes, kept, elems = spec.split(":")
+    flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
+    out = []
+    for gogc in gogcs.split(","):
+        environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
+                              GODEBUG="gcpacertrace=1")
+        for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
+            s, n, k, m, e = NAME.match(name).groups()
+            args = [*gcvsgo.one_case_flags(flags, s, int(n), int(k), int(m), int(e)),
+                    "-count=1", f"-benchtime={2 * int(m)}x"]
+            for _ in range(reps):
+                out += cycles(go_each.run_one(exe, name, args, environ, stderr=True))
+    return out
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        prog="pacer", description="Go's pacer, from gcpacertrace: where "
+        "marks end (the fraction of the way from trigger to goal) and the "
+        "marks' utilization by runway, as percentiles.")
+    ap.add_argument("matrices", nargs="*", metavar="MATRIX", default=list(MATRICES),
+                    help="SIZES:KEPT:ELEM (default: the check's two matrices)")
+    ap.add_argument("--budget", default="64MiB", help="chooses M (default 64MiB)")
+    ap.add_argument("--gogc", default="100,400", help="GOGC values")
+    ap.add_argument("--repetitions", type=int, default=2,
+                    help="processes per case and GOGC (default 2)")
+    ap.add_argument("--repo", default=".", help="the checkout (default: .)")
+    args = ap.parse_args(argv)
+    if args.repetitions < 1:
+        ap.error("--repetitions must be positive")
+    for spec in args.matrices:
+        if spec.count(":") != 2 or not all(spec.split(":")):
+            ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
+    pooled = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
+            exe = gcvsgo.build_go(args.repo, tmp)
+            for spec in args.matrices:
+                got = matrix_cycles(exe, spec, args.budget, args.gogc,
+                                    args.repetitions, args.repo)
+                print(f"marks' ends, {spec}: {describe(fractions(got))}", flush=True)
+                pooled += got
+    except (go_each.GoEachError, OSError) as e:
+        print(f"pacer: {e}", file=sys.stderr)
+        return 1
+    if len(args.matrices) > 1:
+        print(f"marks' ends, pooled: {describe(fractions(pooled))}")
+    rows = utilizations(pooled)
+    for row in range(UTIL_ROWS):
+        print(f"utilization %, runway row {row} ({2 ** (row / 2):.2f} MiB): "
+              f"{describe(rows.get(row, []), '{:d}')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
