@@ -206,9 +206,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     at the end less what the cycle freed (go_marked_bytes: live at the
  *     start, plus everything allocated during the mark), and Go's
  *     heapMinimum scaling with GOGC (4 MiB at 100, 16 MiB at 400). The
- *     trigger is the goal less a runway of GS_GO_MARK_RUNWAY x
- *     sqrt(GOGC/100) (4 MiB at GOGC 100, 8 MiB at 400), kept within Go's
- *     bounds, 45/64 to
+ *     trigger is the goal less a runway (with draws off, GS_GO_MARK_RUNWAY x
+ *     sqrt(GOGC/100): 4 MiB at GOGC 100, 8 MiB at 400; with draws on,
+ *     Go's own, below), kept within Go's bounds, 45/64 to
  *     61/64 of the way from marked to the goal (the upper bound at least
  *     goal - 4 MiB);
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
@@ -261,9 +261,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *   - gs_heap_collect is runtime.GC(): the cycle under way ends, then a
  *     whole cycle runs with nothing allocated during it.
  * The runway: Go's is its cons/mark estimate (bytes the program allocates
- * per byte the collector scans, from the CPU time each took in earlier
- * cycles, smoothed) x 7/3 x the expected scan work; a measure of time the
- * model cannot take, and so it takes one fitted to Go's runs here
+ * per byte the collector scans, from the CPU time each took in the cycles
+ * before, through a PI controller) x 3 x the expected scan work. With draws
+ * on (gs_heap_set_mark_draws, as the retention benchmark runs the mode)
+ * the model runs Go's controller (gs_go_pacer_next, held to Go's by
+ * tests/gs/vectors/consmark.csv), with the CPU time it cannot take drawn
+ * from Go's. With draws off it takes a runway fitted to Go's runs
  * (GODEBUG=gctrace=1 on the retention benchmark, GOMAXPROCS=1). At GOGC
  * 100 Go's marks start 1 to 4 MB below their goal (retain 32 KiB, M 1819:
  * goals 4, 7, 14, 27, 53 and 105 MB; gcpacertrace: 0.5 MB of scan work,
@@ -284,9 +287,15 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * agreed); with draws on (gs_heap_set_mark_draws, as the retention
  * benchmark runs the mode) each mark ends at its own point of Go's
  * measured range instead, 3/4 on average.
- * Left out: the runway's feedback, so Go's trigger moves from cycle to
- * cycle where the model's does not (its draws move only where a mark
- * ends); stacks and globals in the goal (a few
+ * Left out: with draws off, the runway's feedback, so Go's trigger moves
+ * from cycle to cycle where the model's does not; with draws on, what sets
+ * a mark's utilization in Go (its scheduling and the program's allocation
+ * rate: the model draws it for the runway alone, each cycle on its own),
+ * and Go's history before its timed loop, which sets the controller's
+ * state there (the model runs one batch before, Go's harness four or
+ * five: replayed, two or three batches between collections and two more,
+ * the check's counts moved no more than they do from run to run: one run
+ * of each matrix with two such batches, two with three); stacks and globals in the goal (a few
  * hundred KiB); the scavenger's sleep (Go sleeps it for 1000 times its
  * work at first, then for what a feedback controller sets toward 1 % of a
  * CPU, and a cycle's end wakes it early: here it works once per wake,
@@ -402,6 +411,13 @@ typedef enum gs_gc_e {
     GS_GC_GO = 1     /* Go 1.19's collector at GOGC percent, as above     */
 } gs_gc_t;
 
+/* Go 1.19's cons/mark estimate and the state of the PI controller that
+ * sets it (gcControllerState.consMark and consMarkController). */
+typedef struct gs_go_pacer_s {
+    double cons_mark;   /* bytes allocated per byte scanned, per CPU time  */
+    double integral;    /* the controller's integral term                   */
+} gs_go_pacer_t;
+
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
 
@@ -409,6 +425,13 @@ typedef enum gs_gc_e {
  * the heap is this x sqrt(GOGC/100) below its goal (within Go's trigger
  * bounds; see "The Go GC mode" above). */
 #define GS_GO_MARK_RUNWAY (4u << 20)
+
+/* With draws on, the scan work Go expects of a cycle, bytes: the median of
+ * gcpacertrace's "B exp." over the check's cases (the test binary's
+ * globals, its stacks and the heap's pointers; 303-508 KB). Go's runway is
+ * its cons/mark estimate x 3 x this, and cons/mark is measured per byte of
+ * scan work, so the figure cancels but for the controller's clamps. */
+#define GS_GO_SCAN_WORK 353656u
 
 /* Where a mark ends: GS_GO_MARK_END_NUM/DEN of the way from the heap at
  * its start to the goal (see "The Go GC mode" above). */
@@ -418,7 +441,7 @@ typedef enum gs_gc_e {
 /* With draws on (gs_heap_set_mark_draws), where a mark ends: drawn for
  * each cycle, uniformly from GS_GO_MARK_DRAW_LO/DEN to
  * GS_GO_MARK_DRAW_HI/DEN of the way (Go's 10th and 90th percentiles, as
- * measured by scripts/slicebench/markends.py; see gs_heap_set_mark_draws). */
+ * measured by scripts/slicebench/pacer.py; see gs_heap_set_mark_draws). */
 #define GS_GO_MARK_DRAW_LO 36u
 #define GS_GO_MARK_DRAW_HI 56u
 #define GS_GO_MARK_DRAW_DEN 64u
@@ -480,8 +503,11 @@ typedef struct gs_heap_s {
     uint64_t scav_bursts;        /* cumulative: times the scavenger worked     */
     uint64_t mark_seed;          /* draws' seed (gs_heap_set_mark_draws); 0:
                                     every mark ends at GS_GO_MARK_END_*       */
+    gs_go_pacer_t go_pacer;      /* draws on: Go's cons/mark estimate, which
+                                    sets the runway (gs_go_pacer_next)        */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
+    size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
     uint64_t scav_wake_ns_;      /* CLOCK_MONOTONIC when woken                 */
     unsigned scav_calls_;        /* allocations since, for the clock's checks  */
@@ -542,28 +568,64 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
                                uint64_t work_ns);
 
-/* Where each mark ends in GC mode. seed 0 (what gs_heap_set_gc sets):
+/* Go's pacer in GC mode: where each mark ends, and where each cycle
+ * starts. seed 0 (what gs_heap_set_gc sets): every mark ends
  * GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap at its start to
- * the goal, every cycle alike (deterministic, for tests). Any other seed:
- * for each cycle a point drawn uniformly from GS_GO_MARK_DRAW_LO/DEN to
- * GS_GO_MARK_DRAW_HI/DEN of the way, by a stream (gs_random_next) from
- * seed, so the same seed draws the same points. Go's mark ends where its
- * background worker and assists finish the scan work, which varies from
- * cycle to cycle with when the worker gets the one P. Over the Go
- * retention benchmark's cases of both matrices of the check against Go
- * (README), at GOGC 100 and 400, 2 processes a case, the fraction of the
- * way from the trigger to the goal at which a mark ended (16107 cycles
- * that ended by their goal; scripts/slicebench/markends.py, `cd scripts &&
- * /usr/bin/python3 -m slicebench.markends --repo ..`) had percentiles 10,
- * 25, 50, 75 and 90 of 0.556, 0.635, 0.689, 0.845 and 0.881, mean 0.715;
- * the draws take the 10th to the 90th, to the nearest 64th (36/64 to
- * 56/64). Where a mark ends decides which garbage an allocation can
- * reuse, and so where a large span lies from one batch to the next, and
- * which 2 MiB ranges of the heap its taking into use advises for huge
- * pages (below): at a fixed point every batch is laid out alike, and the
- * ranges no span covers whole fault in 4 KiB pages batch after batch.
- * gs_heap_destroy restarts the stream from seed. NULL: -EINVAL. */
+ * the goal, and every cycle starts the fitted runway (GS_GO_MARK_RUNWAY x
+ * sqrt(GOGC/100)) below its goal, every cycle alike (deterministic, for
+ * tests). Any other seed turns on Go's variation, drawn by a stream
+ * (gs_random_next) from seed, so the same seed draws the same cycles:
+ *   - where a mark ends: a point drawn for each cycle uniformly from
+ *     GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN of the way. Go's
+ *     mark ends where its background worker and assists finish the scan
+ *     work, which varies from cycle to cycle with when the worker gets the
+ *     one P. Over the Go retention benchmark's cases of both matrices of
+ *     the check against Go (README), at GOGC 100 and 400, 2 processes a
+ *     case, the fraction of the way from the trigger to the goal at which
+ *     a mark ended (16107 cycles that ended by their goal;
+ *     scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3 -m
+ *     slicebench.pacer --repo ..`) had percentiles 10, 25, 50, 75 and 90
+ *     of 0.556, 0.635, 0.689, 0.845 and 0.881, mean 0.715 (a later run:
+ *     0.560 to 0.879 over 16065); the draws take the 10th to the 90th, to
+ *     the nearest 64th (36/64 to 56/64). Where a mark ends decides which
+ *     garbage an allocation can reuse, and so where a large span lies from
+ *     one batch to the next, and which 2 MiB ranges of the heap its taking
+ *     into use advises for huge pages (below): at a fixed point every
+ *     batch is laid out alike, and the ranges no span covers whole fault
+ *     in 4 KiB pages batch after batch;
+ *   - where a cycle starts: Go's own runway, its cons/mark estimate
+ *     (go_pacer, gs_go_pacer_next) x 3 x GS_GO_SCAN_WORK, a negative one
+ *     putting the trigger at its lower bound, as in Go. Each cycle that
+ *     allocated during its mark feeds the estimate what it measured,
+ *     (bytes allocated during the mark / GS_GO_SCAN_WORK) x u / (1 - u),
+ *     u the mark's utilization (its share of the one P: a measure of CPU
+ *     time the model cannot take), drawn uniformly from the 10th to the
+ *     90th percentile of Go's for the cycle's runway (the goal less the
+ *     heap at its start), as the same script measures them: runways of
+ *     1 MiB or less had 47 to 88 % (median 79), of 2 MiB 31 to 67 (39),
+ *     of 4 MiB 28 to 56 (42), of 8 MiB 26 to 42 (30), of 16 MiB or more
+ *     25 to 40 (26) (gs_goheap.c's util_pct has every row). Go 1.19's
+ *     controller overshoots: its estimate swings from cycle to cycle, often
+ *     below zero, and so its trigger jumps between its bounds; a batch's
+ *     peak then depends on whether the cycle at the batch's end starts
+ *     before the batch's drop (it marks the whole batch, and the next
+ *     batch is made beside it) or after it (retain at GOGC 400: 114 MiB or
+ *     70 over 64 MiB batches, in Go as in the model).
+ * gs_heap_destroy restarts the stream from seed, and the estimate from 0,
+ * as does this call. NULL: -EINVAL. */
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
+
+/* Go 1.19's cons/mark estimate after a cycle that measured `current`
+ * (bytes allocated during its mark / bytes it scanned, each per the CPU
+ * time it took: x u / (1 - u), u the mark's share of the one P), as
+ * mgcpacer.go's endCycle: a PI controller with kp 0.9, ti 4 and tt 1000
+ * cycles, whose output (the new estimate) is clamped to -1000..1000 and
+ * may be negative. Go's runway is the estimate x 3 x the scan work it
+ * expects; a negative one, converted to a uint64 as Go does, is larger
+ * than any goal, so the cycle starts at its earliest trigger. A current
+ * value that overflows the controller resets it and sets the estimate to
+ * 0, as in Go: returns -ERANGE; otherwise 0. p NULL: -EINVAL. Pure. */
+int gs_go_pacer_next(gs_go_pacer_t *p, double current);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers
  * from *state, any seed; for what the model and its programs draw. */

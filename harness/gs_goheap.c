@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <time.h>
 
 /* One 16 B tiny block of Go's heap. The objects in it are arrays of the
@@ -127,23 +128,74 @@ static uint64_t go_runway(unsigned gogc)
 }
 
 /* The heap at which the next cycle starts marking: the goal less the
- * runway, within Go's bounds. Go's runway is its cons/mark estimate (bytes
- * allocated per byte scanned, measured in CPU time) x the expected scan
- * work, a measure of CPU time the model does not take: it takes go_runway's,
- * fitted to Go's runs (gs.h, "The Go GC mode"). */
-static size_t go_trigger(size_t marked, size_t goal, unsigned gogc)
+ * runway, within Go's bounds. With draws off the runway is go_runway's,
+ * fitted to Go's runs (gs.h, "The Go GC mode"); with draws on it is Go's
+ * own, its cons/mark estimate (go_pacer) x 3 x the scan work it expects,
+ * where a negative one, as a uint64 in Go, exceeds every goal: the
+ * earliest trigger. */
+static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
 {
-    uint64_t runway = go_runway(gogc);
     size_t lo, hi, trigger;
+    int below_all = 0;
+    uint64_t runway = 0;
     if (marked >= goal) return goal;
+    if (h->mark_seed == 0) runway = go_runway(h->gogc);
+    else {
+        double r = h->go_pacer.cons_mark * 3.0 * GS_GO_SCAN_WORK;
+        if (r < 0 || r >= (double)goal) below_all = 1;
+        else runway = (uint64_t)r;
+    }
     lo = (goal - marked) / TRIGGER_DEN * TRIGGER_MIN_NUM + marked;
     hi = (goal - marked) / TRIGGER_DEN * TRIGGER_MAX_NUM + marked;
     if (goal > GS_GO_HEAP_MINIMUM && goal - GS_GO_HEAP_MINIMUM > hi)
         hi = goal - GS_GO_HEAP_MINIMUM;
+    if (below_all) return lo;
     trigger = goal > runway ? goal - (size_t)runway : 0;
     if (trigger < lo) trigger = lo;
     if (trigger > hi) trigger = hi;
     return trigger;
+}
+
+/* Go's mark utilization (its background worker and assists, a share of
+ * the one P), percent, over the runways of its cycles: the 10th, 25th,
+ * 50th, 75th and 90th percentiles for runways of 2^(i/2) MiB, rounded
+ * (the first row: 1 MiB or less; the last: 16 MiB or more), as
+ * scripts/slicebench/pacer.py measures them (gs.h, "The Go GC mode"). */
+#define UTIL_ROWS 9
+static const unsigned char util_pct[UTIL_ROWS][5] = {
+    {47, 69, 79, 84, 88}, {33, 39, 44, 66, 74}, {31, 34, 39, 58, 67},
+    {29, 30, 34, 44, 57}, {28, 29, 42, 53, 56}, {27, 28, 31, 41, 48},
+    {26, 27, 30, 38, 42}, {26, 27, 29, 38, 43}, {25, 26, 26, 28, 40},
+};
+
+/* A cycle's utilization, drawn from Go's for its runway: a uniform point
+ * from the 10th to the 90th percentile of the row, linear between the
+ * row's percentiles. */
+static double mark_utilization(gs_heap_t *h, size_t runway)
+{
+    static const double at[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
+    double l = runway > 0 ? log2((double)runway / (double)(1u << 20)) * 2.0 : 0.0;
+    int row = l <= 0 ? 0 : l >= UTIL_ROWS - 1 ? UTIL_ROWS - 1 : (int)(l + 0.5);
+    double q = 0.10 + 0.80 * (double)(gs_random_next(&h->mark_draw_) >> 11) /
+                          (double)(UINT64_C(1) << 53);
+    int i = 0;
+    while (i < 3 && q > at[i + 1]) i++;
+    return (util_pct[row][i] + (util_pct[row][i + 1] - util_pct[row][i]) *
+                                   (q - at[i]) / (at[i + 1] - at[i])) / 100.0;
+}
+
+/* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
+ * allocated with `runway` bytes of runway: what the cycle measured,
+ * (allocated / scan work) x u / (1 - u), u drawn for its runway, to Go's
+ * controller. A cycle that allocated nothing (runtime.GC) leaves it as it
+ * was, as in Go (endCycle returns early when heapLive <= triggered). */
+static void pacer_update(gs_heap_t *h, size_t allocated, size_t runway)
+{
+    double u;
+    if (allocated == 0) return;
+    u = mark_utilization(h, runway);
+    (void)gs_go_pacer_next(&h->go_pacer, (double)allocated * u /
+                                           ((double)GS_GO_SCAN_WORK * (1.0 - u)));
 }
 
 /* Go's heapInUse: the heap's objects (held and garbage, in Go's bytes)
@@ -204,6 +256,7 @@ static void mark_start(gs_heap_t *h)
     h->garbage_ = NULL;
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
+    h->go_mark_start_bytes_ = heap;
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
                            heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
@@ -307,6 +360,12 @@ static void mark_end(gs_heap_t *h)
 
     inuse = heap_in_use(h);                           /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
+    if (h->mark_seed != 0) {
+        size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+        size_t start = h->go_mark_start_bytes_;
+        pacer_update(h, heap > start ? heap - start : 0,
+                     last_goal > start ? last_goal - start : 0);
+    }
 
     _gs_spans_flush(h);
     for (a = h->mark_garbage_; a != NULL; a = next) {
@@ -338,7 +397,7 @@ static void mark_end(gs_heap_t *h)
 
     h->go_marked_bytes = h->go_held_bytes + h->go_garbage_bytes;
     h->go_goal_bytes = go_goal(h->go_marked_bytes, h->gogc);
-    h->go_trigger_bytes = go_trigger(h->go_marked_bytes, h->go_goal_bytes, h->gogc);
+    h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     h->gc_cycles++;
 
     h->go_scavenge_goal_bytes = SIZE_MAX;
@@ -557,6 +616,26 @@ const char *gs_gc_name(gs_gc_t m)
     return gc_names[m];
 }
 
+int gs_go_pacer_next(gs_go_pacer_t *p, double current)
+{
+    double err, raw, out;
+    if (p == NULL) return -EINVAL;
+    err = current - p->cons_mark;
+    raw = 0.9 * err + p->integral;                       /* kp x error + I */
+    if (!isfinite(raw)) {
+        p->cons_mark = p->integral = 0;
+        return -ERANGE;
+    }
+    out = raw < -1000.0 ? -1000.0 : raw > 1000.0 ? 1000.0 : raw;
+    p->integral += 0.9 / 4.0 * err + (out - raw) / 1000.0;   /* kp/ti, 1/tt */
+    if (!isfinite(p->integral)) {
+        p->cons_mark = p->integral = 0;
+        return -ERANGE;
+    }
+    p->cons_mark = out;
+    return 0;
+}
+
 uint64_t gs_random_next(uint64_t *state)
 {
     uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
@@ -570,6 +649,9 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     if (h == NULL) return -EINVAL;
     h->mark_seed = seed;
     h->mark_draw_ = seed;
+    h->go_pacer.cons_mark = h->go_pacer.integral = 0;
+    if (h->gc == GS_GC_GO && !h->gc_marking)
+        h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     return 0;
 }
 
@@ -583,7 +665,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
-    h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(0, h->go_goal_bytes, gogc) : 0;
+    h->mark_seed = h->mark_draw_ = 0;
+    h->go_pacer.cons_mark = h->go_pacer.integral = 0;
+    h->go_mark_start_bytes_ = 0;
+    h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;
     h->go_marked_bytes = 0;
     h->gc_marking = 0;
     h->go_mark_garbage_bytes = 0;
@@ -598,7 +683,6 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->scav_wake_ns_ = 0;
     h->scav_calls_ = 0;
     h->go_mark_end_bytes = 0;
-    h->mark_seed = h->mark_draw_ = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;
 }

@@ -834,6 +834,75 @@ static void mark_draws(void)
     CHECK_EQ_U(H.mark_seed, 0);
 }
 
+/* With draws on, the trigger is Go's: the goal less its cons/mark
+ * estimate x 3 x GS_GO_SCAN_WORK, within Go's bounds (45/64 to 61/64 of
+ * the way from marked to the goal, the upper at least goal - 4 MiB), at
+ * the lower one when the estimate is negative; the estimate moves with
+ * each cycle that allocated during its mark (gs_go_pacer_next), not with
+ * runtime.GC, nor with draws off. */
+static void pacer_draws(void)
+{
+    static const unsigned gogcs[] = { 100, 400 };
+    enum { SLOTS = 256, STEPS = 20000 };
+    static gs_slice_t ring[SLOTS];
+    for (size_t g = 0; g < 2; g++) {
+        size_t at_lo = 0, above = 0, negative = 0, moves = 0, i;
+        uint64_t cycles, seen = 0;
+        double last = 0;
+        gs_go_pacer_t before;
+        start(GS_GC_GO, gogcs[g]);
+        CHECK_OK(gs_heap_set_mark_draws(&H, 99));
+        for (i = 0; i < STEPS; i++) {
+            size_t slot = i % SLOTS, bytes = (i % 3 ? 64 : 256) * KiB;
+            if (!H.gc_marking) {
+                size_t m = H.go_marked_bytes, goal = H.go_goal_bytes, t = H.go_trigger_bytes;
+                size_t lo = (goal - m) / 64 * 45 + m, hi = (goal - m) / 64 * 61 + m;
+                double runway = H.go_pacer.cons_mark * 3.0 * GS_GO_SCAN_WORK;
+                if (goal > 4 * MiB && goal - 4 * MiB > hi) hi = goal - 4 * MiB;
+                CHECK(t >= lo && t <= hi);
+                if (runway < 0) CHECK_EQ_U(t, lo);
+                else if (runway < (double)goal && goal - (size_t)runway >= lo &&
+                         goal - (size_t)runway <= hi)
+                    CHECK_EQ_U(t, goal - (size_t)runway);
+                at_lo += t == lo;
+                above += t > lo;
+                negative += runway < 0;
+            }
+            if (H.gc_cycles != seen) {       /* a cycle ended: a new estimate */
+                seen = H.gc_cycles;
+                moves += H.go_pacer.cons_mark != last;
+                last = H.go_pacer.cons_mark;
+            }
+            gs_release(&ring[slot]);          /* nil the first time round */
+            CHECK_OK(gs_make(&H, 1, bytes, bytes, &ring[slot]));
+        }
+        /* the estimate moves with the cycles; at GOGC 100 (73 cycles)
+         * the trigger meets its lower bound, at times from a negative
+         * estimate, and leaves it again */
+        CHECK(moves >= H.gc_cycles / 2);
+        if (gogcs[g] == 100) CHECK(at_lo > 0 && above > 0 && negative > 0);
+        gs_heap_collect(&H);                     /* no mark under way now */
+        before = H.go_pacer;
+        cycles = H.gc_cycles;
+        gs_heap_collect(&H);                     /* runtime.GC: unchanged */
+        CHECK_EQ_U(H.gc_cycles, cycles + 1);
+        CHECK(H.go_pacer.cons_mark == before.cons_mark &&
+              H.go_pacer.integral == before.integral);
+        for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+        FINISH();
+        CHECK(H.go_pacer.cons_mark == 0 && H.go_pacer.integral == 0);
+    }
+    /* draws off: the estimate never moves */
+    start(GS_GC_GO, 100);
+    for (size_t i = 0; i < 4000; i++) {
+        gs_slice_t t;
+        CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+        gs_release(&t);
+    }
+    CHECK(H.gc_cycles > 10 && H.go_pacer.cons_mark == 0 && H.go_pacer.integral == 0);
+    FINISH();
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -857,6 +926,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
         CHECK_CASE(mark_draws),
+        CHECK_CASE(pacer_draws),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }
