@@ -231,12 +231,14 @@ int keep_items_for(const keep_case_t *c, gs_policy_t policy, uint64_t budget,
  * A batch
  * ------------------------------------------------------------------------ */
 
-void keep_release(gs_slice_t *keep, size_t n)
+void keep_release(gs_heap_t *h, gs_slice_t *keep, size_t n)
 {
+    (void)gs_heap_set_heap_refs(h, 1);
     /* a handle with no array is nil already (gs.h: releasing it is a
      * no-op), as every one is after receive-only: no call for those */
     for (size_t i = 0; i < n; i++)
         if (keep[i].array != NULL) gs_release(&keep[i]);
+    (void)gs_heap_set_heap_refs(h, 0);
 }
 
 /* The keep functions: k elements (ke) of src in *kept (nil on entry), or
@@ -343,6 +345,6 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
 
 fail:
     gs_release(&acc);
-    keep_release(keep, c->items);
+    keep_release(h, keep, c->items);
     return rc;
 }

@@ -146,7 +146,9 @@ typedef struct keep_held_s {
 int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                gs_slice_t *keep, unsigned fill, keep_held_t *held);
 
-/* Release the n kept handles (each becomes nil). */
-void keep_release(gs_slice_t *keep, size_t n);
+/* Release the n kept handles of heap h (each becomes nil): the program
+ * drops what it kept in its slice of slices, heap memory in Go, so in GC
+ * mode what they free survives a cycle under way (gs_heap_set_heap_refs). */
+void keep_release(gs_heap_t *h, gs_slice_t *keep, size_t n);
 
 #endif /* SLICEBENCH_KEEP_H */

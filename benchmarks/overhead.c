@@ -293,7 +293,7 @@ static void model_bench(bm_state_t *st)
             bm_skip_with_error(st, "batch failed");
             break;
         }
-        keep_release(model_keep, c.items);
+        keep_release(&heap, model_keep, c.items);
         bm_do_not_optimize(held);
     }
     finish(st, &c);
@@ -460,7 +460,7 @@ static int warm_up(void)
         int rc = gs_make(&heap, 1, 1, 1, &model_keep[i]);
         if (rc) return rc;
     }
-    keep_release(model_keep, keep_capacity);
+    keep_release(&heap, model_keep, keep_capacity);
     return 0;
 }
 

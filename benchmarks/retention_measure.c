@@ -83,7 +83,7 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                     held->referenced_bytes != first->referenced_bytes ||
                     held->live_arrays != first->live_arrays ||
                     held->grows != first->grows));
-    keep_release(keep, c->items);
+    keep_release(h, keep, c->items);
     if (rc) {
         snprintf(msg, n, "internal: accounting mismatch between the model "
                  "and the counting allocator");
@@ -135,7 +135,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
         err = gs_make(&heap, 1, 1, 1, &keep[i]);
         if (err) break;
     }
-    keep_release(keep, c->items);
+    keep_release(&heap, keep, c->items);
     /* the GC mode from an empty heap, so no garbage predates the counts */
     if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
                      (err = gs_heap_set_mark_draws(&heap, seed)) != 0)) {

@@ -186,13 +186,22 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * percent, in cycles of a concurrent mark:
  *   - an array whose last handle goes becomes garbage: it stays allocated
  *     (its memory stays in the process) and counts in go_garbage_bytes;
- *   - before an allocation that would take the heap (go_held_bytes +
+ *   - after an allocation that took the heap (go_held_bytes +
  *     go_garbage_bytes) past go_trigger_bytes, a cycle starts marking
- *     (gc_marking): the garbage at that moment is what the cycle frees
+ *     (gc_marking), as Go's mallocgc allocates and then starts the cycle:
+ *     the garbage at that moment is what the cycle frees
  *     (go_mark_garbage_bytes). The program runs on while it marks, and
- *     what it drops or allocates meanwhile survives the cycle (Go marks
- *     the heap as it was at the start and allocates black): floating
- *     garbage, freed by the next cycle;
+ *     what it allocates meanwhile survives the cycle (Go allocates
+ *     black), as does what it drops from heap memory (a slice of kept
+ *     slices: Go's write barrier marks what a pointer written over
+ *     pointed to; gs_heap_set_heap_refs): floating garbage, freed by the
+ *     next cycle. What the program drops from its stack (any other
+ *     release) before its next allocation is freed by this cycle: Go
+ *     scans a goroutine's stack once a cycle, and with one P the first
+ *     chance is the program's first mark assist, at its next allocation
+ *     (stack_window_; tiny arrays excepted, which stay in their block).
+ *     So the accumulator an append outgrows, when the new array's
+ *     allocation starts a cycle, dies with that cycle, as in Go;
  *   - before an allocation that would take the heap past go_mark_end_bytes
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
  *     at its start to the goal (Go paces its mark assists so that the mark
@@ -287,6 +296,17 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * agreed); with draws on (gs_heap_set_mark_draws, as the retention
  * benchmark runs the mode) each mark ends at its own point of Go's
  * measured range instead, 3/4 on average.
+ * Go's order and its stack: the model started a cycle before the
+ * allocation that passed the trigger, and ran it whole at once if that
+ * allocation would also pass the mark's end, so a large array's
+ * allocation could not start a cycle that the array it replaced died
+ * in. Go's order alone (allocate, then start; every release surviving
+ * the cycle) brought append at 24 KiB, k = 2400, GOGC 100 inside Go's
+ * spread but took append's peak at k = N/2, GOGC 100, to 1.3-1.8x Go's
+ * (the outgrown accumulator floated through the cycle its successor
+ * started); with the stack scanned at the next allocation, both are
+ * inside Go's spread (three runs of each of the check's matrices,
+ * README).
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what sets
  * a mark's utilization in Go (its scheduling and the program's allocation
@@ -308,22 +328,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * as its heap grows while it retains more than the goal (mheap.allocSpan
  * releases up to the growth at once; modelled, it took the mean |ln| of
  * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
- * gc-vs-go matrix, and so it stays out); Go's order around a large
- * allocation that ends a mark and passes the next trigger (Go allocates,
- * then starts a cycle that marks while the program runs on; the model
- * runs that whole cycle at once before the allocation: in Go's order the
- * model's peak for append at 32 KiB, k = N/2, went from 0.92 to 1.46x
- * Go's at GOGC 100; measured again against Go processes given their own
- * case's flags, on append and exactcap at 4, 24 and 32 KiB, k 2400 and
- * N/2, elem 8, three repetitions: exactcap's peak at 4 KiB, k = 2400,
- * GOGC 100, went from 0.66 to 0.92x Go's and append's at 24 KiB, k =
- * 2400, from 0.56 to 0.97x, but append's at k = N/2, GOGC 100, from
- * 0.85-0.99 to 1.11-1.28x, with its faults from 1.3-1.9 to 3.0-3.1x; and
- * again with the mark ends drawn and the scavenger woken, two runs of each
- * of the check's matrices: append at 24 KiB, k = 2400, GOGC 100, came
- * inside Go's spread, but append's peak at k = N/2, GOGC 100, went to
- * 1.3-1.8x Go's median at 4, 32 and 256 KiB, and the default matrix's
- * peaks inside Go's spread at GOGC 100 from 30 of 30 to 27); the
+ * gc-vs-go matrix, and so it stays out); the
  * length of Go's history before its timed loop (the benchmark's harness
  * runs a case's batches four times before timing it, with collections
  * around two of them; the model runs one batch: given Go's four, with the
@@ -508,6 +513,11 @@ typedef struct gs_heap_s {
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
+    int start_pending_;          /* a cycle starts after this allocation        */
+    int stack_window_;           /* a cycle started since the last allocation:
+                                    the program's stack is not yet scanned    */
+    int heap_refs_;              /* releases drop heap references
+                                    (gs_heap_set_heap_refs)                    */
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
     uint64_t scav_wake_ns_;      /* CLOCK_MONOTONIC when woken                 */
     unsigned scav_calls_;        /* allocations since, for the clock's checks  */
@@ -626,6 +636,17 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
  * value that overflows the controller resets it and sets the estimate to
  * 0, as in Go: returns -ERANGE; otherwise 0. p NULL: -EINVAL. Pure. */
 int gs_go_pacer_next(gs_go_pacer_t *p, double current);
+
+/* Where the references that releases drop were kept, in GC mode, as Go's
+ * collector tells them apart. Off (the default): on the program's stack,
+ * which a Go cycle scans once, at the program's first allocation after the
+ * cycle starts (its first mark assist): an array whose last reference goes
+ * in between is freed by that cycle (tiny ones excepted: see "The Go GC
+ * mode"). On: in heap memory (a slice of kept slices): Go's write barrier
+ * marks what a pointer written over during a mark pointed to, so such an
+ * array survives the cycle under way. Any other time, and with GC off,
+ * both free alike. NULL: -EINVAL. */
+int gs_heap_set_heap_refs(gs_heap_t *h, int on);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers
  * from *state, any seed; for what the model and its programs draw. */

@@ -390,6 +390,7 @@ static void mark_end(gs_heap_t *h)
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
     h->gc_marking = 0;
+    h->stack_window_ = 0;
     /* Go empties every P's cache at the end of a cycle: the next tiny
      * object opens a new block (the old one lives on through its objects). */
     h->tiny_ = NULL;
@@ -452,24 +453,25 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
     return add > limit || h->go_held_bytes + h->go_garbage_bytes > limit - add;
 }
 
-/* The cycle's steps before an allocation that adds `add`: a mark under
- * way ends when the heap would pass its end (go_mark_end_bytes, 3/4 of the
- * way from its start to the goal); one starts when the heap would pass the
- * trigger; and if the heap would still pass that new mark's end, it ends
- * at once (a cycle with nothing allocated during it). */
+/* The cycle's steps before an allocation that adds `add`. The program's
+ * stack is scanned now, if a cycle has started since its last allocation
+ * (its first assist: the stack window closes); a mark under way ends when
+ * the heap would pass its end (go_mark_end_bytes); and a cycle starts when
+ * the heap would pass the trigger, after this allocation (as mallocgc
+ * allocates, then starts the cycle: _gs_go_charge). */
 static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
 {
-    size_t add = go_add(h, bytes, tiny);
+    size_t add;
+    h->start_pending_ = 0;
+    h->stack_window_ = 0;
+    add = go_add(h, bytes, tiny);
     if (add == 0) return;
     if (h->gc_marking && passes(h, add, h->go_mark_end_bytes)) {
         mark_end(h);
         add = go_add(h, bytes, tiny);
     }
-    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes)) {
-        mark_start(h);
-        add = go_add(h, bytes, tiny);
-        if (passes(h, add, h->go_mark_end_bytes)) mark_end(h);
-    }
+    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes))
+        h->start_pending_ = 1;
 }
 
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
@@ -508,7 +510,24 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
     return 0;
 }
 
+static void charge(gs_heap_t *h, gs_array_t *a);
+
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
+{
+    charge(h, a);
+    /* a cycle the allocation's prepare found due starts now; until the
+     * program's next allocation its stack is not yet scanned */
+    if (h->start_pending_) {
+        h->start_pending_ = 0;
+        if (!h->gc_marking) {
+            mark_start(h);
+            h->stack_window_ = 1;
+        }
+    }
+}
+
+/* The array's Go bytes: held, in its span, or in a tiny block. */
+static void charge(gs_heap_t *h, gs_array_t *a)
 {
     size_t off, size = a->bytes;
     gs_tiny_t *t;
@@ -573,6 +592,14 @@ int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
     }
     h->garbage_arrays++;
     h->garbage_bytes += a->bytes;
+    if (h->stack_window_ && h->gc_marking && t == NULL && !h->heap_refs_) {
+        /* the program's stack held its last reference, and the cycle under
+         * way has not scanned the stack yet: that cycle frees it */
+        a->next_free = h->mark_garbage_;
+        h->mark_garbage_ = a;
+        h->go_mark_garbage_bytes += a->go.bytes;
+        return 0;
+    }
     a->next_free = h->garbage_;
     h->garbage_ = a;
     return 0;
@@ -644,6 +671,13 @@ uint64_t gs_random_next(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+int gs_heap_set_heap_refs(gs_heap_t *h, int on)
+{
+    if (h == NULL) return -EINVAL;
+    h->heap_refs_ = on != 0;
+    return 0;
+}
+
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
 {
     if (h == NULL) return -EINVAL;
@@ -668,6 +702,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->mark_seed = h->mark_draw_ = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_start_bytes_ = 0;
+    h->start_pending_ = h->stack_window_ = 0;
     h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;
     h->go_marked_bytes = 0;
     h->gc_marking = 0;

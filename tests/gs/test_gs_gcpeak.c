@@ -87,7 +87,7 @@ static void gc_mode_near_go(void)
                (unsigned long long)h.gc_cycles, (double)peak / MiB, mpeak / MiB,
                mpeak / (double)peak, (double)retained / MiB, mret / MiB,
                mret / (double)retained);
-        if (rc == 0) keep_release(keep, m);
+        if (rc == 0) keep_release(&h, keep, m);
         free(keep);
         if (rc != 0 || gs_heap_destroy(&h) != 0) {
             fclose(r.f);

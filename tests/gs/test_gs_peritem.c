@@ -55,7 +55,7 @@ static void kept_items_match_go(void)
         gs_heap_init(&h, GS_GROW_GO);
         rc = keep_batch(&h, &c, s, keep, (unsigned)r.lineno, &held);
         got = h.go_held_bytes;
-        if (rc == 0) keep_release(keep, m);
+        if (rc == 0) keep_release(&h, keep, m);
         free(keep);
         if (rc != 0 || gs_heap_destroy(&h) != 0 || got != heap) {
             fclose(r.f);

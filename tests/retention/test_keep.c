@@ -123,7 +123,7 @@ static void run_case(gs_policy_t p, size_t n, size_t k, size_t m, size_t elem)
         CHECK_OK(keep_expected_peak(&c, p, (keep_strategy_t)s, &peak));
         CHECK(peak >= held.held_bytes);
 
-        keep_release(keep, m);
+        keep_release(&h, keep, m);
         CHECK_EQ_U(h.live_arrays, 0);
         CHECK_EQ_U(h.held_bytes, 0);
         mem_counts_get(&mc);
@@ -186,7 +186,7 @@ static void table_rows(void)
         if (s != KEEP_RECEIVE_ONLY)
             CHECK_EQ_U(held.live_arrays,
                        keep_strategy_accumulates((keep_strategy_t)s) ? 1 : c.items);
-        keep_release(keep, c.items);
+        keep_release(&h, keep, c.items);
         CHECK_OK(gs_heap_destroy(&h));
     }
     CHECK_EQ_I(keep_strategy_accumulates(KEEP_APPEND), 1);
