@@ -315,8 +315,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * state there (the model runs one batch before, Go's harness four or
  * five: replayed, two or three batches between collections and two more,
  * the check's counts moved no more than they do from run to run: one run
- * of each matrix with two such batches, two with three); stacks and globals in the goal (a few
- * hundred KiB); the scavenger's sleep (Go sleeps it for 1000 times its
+ * of each matrix with two such batches, two with three); stacks and
+ * globals in the goal (a few hundred KiB); the scavenger's sleep (Go sleeps it for 1000 times its
  * work at first, then for what a feedback controller sets toward 1 % of a
  * CPU, and a cycle's end wakes it early: here it works once per wake,
  * whatever it did before; and the time to its turn is Go's longest, 10
