@@ -316,9 +316,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * five: replayed, two or three batches between collections and two more,
  * the check's counts moved no more than they do from run to run: one run
  * of each matrix with two such batches, two with three); stacks and
- * globals in the goal (a few hundred KiB); the scavenger's sleep (Go sleeps it for 1000 times its
- * work at first, then for what a feedback controller sets toward 1 % of a
- * CPU, and a cycle's end wakes it early: here it works once per wake,
+ * globals in the goal (a few hundred KiB); the scavenger's sleep (Go
+ * sleeps it for 1000 times its work at first, then for what a feedback
+ * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
+ * here it works once per wake,
  * whatever it did before; and the time to its turn is Go's longest, 10
  * ms, where Go's is whatever is left of the program's time slice, up to
  * sysmon's own sleep later; working at the next cycle's start when that
