@@ -138,7 +138,9 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     keep_release(&heap, keep, c->items);
     /* the GC mode from an empty heap, so no garbage predates the counts */
     if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
-                     (err = gs_heap_set_mark_draws(&heap, seed)) != 0)) {
+                     (err = gs_heap_set_mark_draws(&heap, seed)) != 0 ||
+                     (err = gs_heap_set_mark_headers(
+                          &heap, c->items * GS_GO_SLICE_HEADER_BYTES)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;
         goto done;

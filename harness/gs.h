@@ -207,8 +207,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     at its start to the goal (Go paces its mark assists so that the mark
  *     ends by the goal at the latest; its background worker, a quarter of
  *     the one P, ends it sooner), or, with draws on
- *     (gs_heap_set_mark_draws), at a point drawn for each cycle from
- *     GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN of the way (below):
+ *     (gs_heap_set_mark_draws), where Go's last assist starts, in a case
+ *     drawn for each cycle (gs_go_mark_end; below):
  *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being the heap
@@ -294,8 +294,22 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * doubling from 4 MiB (with marks that end at the goal and a runway of
  * 4 MiB at every GOGC, as before, 7 of the 20 vectors' cycle counts
  * agreed); with draws on (gs_heap_set_mark_draws, as the retention
- * benchmark runs the mode) each mark ends at its own point of Go's
- * measured range instead, 3/4 on average.
+ * benchmark runs the mode) each mark ends where Go's last assist starts
+ * instead (gs_go_mark_end). With one P, Go's background worker, a
+ * fractional one, gets the P only now and then, so a mark's work is done
+ * by the program's assists, and where the last one starts follows from
+ * the work's parts: a runtime printing each assist's work and each stack
+ * scan (GOROOT copied, mgcmark.go patched) showed every timed mark's
+ * first assist doing 234576 B (the globals' root jobs and what they
+ * reach), the second 62-64 KB more and, as those fall short of an
+ * assist's 64 KiB, the kept headers' first part with them: all of them
+ * at M 1819 (mark over at 0.68 of the way), 128 KiB of 196032 at M 8168
+ * (a third assist at 0.87). The long roots case is a deeper stack: the
+ * benchmark goroutine's frames in Go's harness's held-bytes rounds (24.6
+ * KB against 13.0 in its timed loop), so 40-52 % of the marks before the
+ * timed loop, 1.6 % in it. Uniform draws from Go's pooled 10th to 90th
+ * percentile (0.56-0.88), as before, took the GOGC 400 cases at 4 KiB,
+ * k = 16, to 16 MiB against Go's 22: Go's marks there all end at 0.87.
  * Go's order and its stack: the model started a cycle before the
  * allocation that passed the trigger, and ran it whole at once if that
  * allocation would also pass the mark's end, so a large array's
@@ -315,7 +329,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * state there (the model runs one batch before, Go's harness four or
  * five: replayed, two or three batches between collections and two more,
  * the check's counts moved no more than they do from run to run: one run
- * of each matrix with two such batches, two with three); stacks and
+ * of each matrix with two such batches, two with three; with the marks
+ * of gs_go_mark_end, three held-bytes rounds in the long roots case and
+ * two batches more, retain at GOGC 400 stayed at 70-76 MiB against Go's
+ * 114-126, as without); stacks and
  * globals in the goal (a few hundred KiB); the scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
@@ -444,13 +461,18 @@ typedef struct gs_go_pacer_s {
 #define GS_GO_MARK_END_NUM 3u
 #define GS_GO_MARK_END_DEN 4u
 
-/* With draws on (gs_heap_set_mark_draws), where a mark ends: drawn for
- * each cycle, uniformly from GS_GO_MARK_DRAW_LO/DEN to
- * GS_GO_MARK_DRAW_HI/DEN of the way (Go's 10th and 90th percentiles, as
- * measured by scripts/slicebench/pacer.py; see gs_heap_set_mark_draws). */
-#define GS_GO_MARK_DRAW_LO 36u
-#define GS_GO_MARK_DRAW_HI 56u
-#define GS_GO_MARK_DRAW_DEN 64u
+/* With draws on (gs_heap_set_mark_draws), where a mark ends: where Go's
+ * last mark assist starts (gs_go_mark_end, gs_go_mark_case_t). Go 1.19's
+ * own constants: */
+#define GS_GO_ASSIST_WORK (64u << 10)   /* gcOverAssistWork: an assist's least */
+#define GS_GO_OBLET_BYTES (128u << 10)  /* maxObletBytes: a large object's part */
+/* and the retention benchmark's test binary's, measured (gcpacertrace and
+ * a runtime printing each assist's work; see gs_go_mark_end): */
+#define GS_GO_FIRST_ASSIST_WORK 234576u /* the first assist: the globals     */
+#define GS_GO_ROOTS_WORK 62632u         /* the rest but the kept headers      */
+/* Which case a mark falls in, in 64ths of the cycles: */
+#define GS_GO_MARK_WORKER_IN_64 4u      /* the background worker ends it      */
+#define GS_GO_MARK_LONG_IN_64 1u        /* long roots; the rest short ones    */
 
 typedef struct gs_heap_s {
     gs_policy_t policy;          /* growth policy of every append on this heap */
@@ -511,6 +533,8 @@ typedef struct gs_heap_s {
                                     every mark ends at GS_GO_MARK_END_*       */
     gs_go_pacer_t go_pacer;      /* draws on: Go's cons/mark estimate, which
                                     sets the runway (gs_go_pacer_next)        */
+    size_t mark_headers_bytes;   /* draws on: the kept slices' headers Go
+                                    scans each mark (gs_heap_set_mark_headers) */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
@@ -586,19 +610,19 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  * sqrt(GOGC/100)) below its goal, every cycle alike (deterministic, for
  * tests). Any other seed turns on Go's variation, drawn by a stream
  * (gs_random_next) from seed, so the same seed draws the same cycles:
- *   - where a mark ends: a point drawn for each cycle uniformly from
- *     GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN of the way. Go's
- *     mark ends where its background worker and assists finish the scan
- *     work, which varies from cycle to cycle with when the worker gets the
- *     one P. Over the Go retention benchmark's cases of both matrices of
+ *   - where a mark ends: where Go's would (gs_go_mark_end), in the case
+ *     drawn for the cycle: the background worker ends it
+ *     (GS_GO_MARK_WORKER_IN_64 of 64 cycles), at a point drawn uniformly
+ *     up to where the first assist's credit runs out; long roots
+ *     (GS_GO_MARK_LONG_IN_64 of 64); short roots (the rest). The kept
+ *     headers come from gs_heap_set_mark_headers. Go's shares, over the
+ *     timed runs of the Go retention benchmark's cases of both matrices of
  *     the check against Go (README), at GOGC 100 and 400, 2 processes a
- *     case, the fraction of the way from the trigger to the goal at which
- *     a mark ended (16107 cycles that ended by their goal;
- *     scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3 -m
- *     slicebench.pacer --repo ..`) had percentiles 10, 25, 50, 75 and 90
- *     of 0.556, 0.635, 0.689, 0.845 and 0.881, mean 0.715 (a later run:
- *     0.560 to 0.879 over 16065); the draws take the 10th to the 90th, to
- *     the nearest 64th (36/64 to 56/64). Where a mark ends decides which
+ *     case (scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3
+ *     -m slicebench.pacer --repo ..`; 5161 cycles that ended by their
+ *     goal): 7.0 % of the marks ended away from both assist points (most
+ *     before the second assist: the worker), and 1.6 % of the others at
+ *     the long roots' point. Where a mark ends decides which
  *     garbage an allocation can reuse, and so where a large span lies from
  *     one batch to the next, and which 2 MiB ranges of the heap its taking
  *     into use advises for huge pages (below): at a fixed point every
@@ -625,6 +649,43 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  * gs_heap_destroy restarts the stream from seed, and the estimate from 0,
  * as does this call. NULL: -EINVAL. */
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
+
+/* The kept slices' headers Go scans in each mark, in bytes: the retention
+ * benchmark's [][]T of M headers (M x GS_GO_SLICE_HEADER_BYTES), one
+ * object, which sets where Go's marks end (gs_go_mark_end). Used with
+ * draws on; 0 (what gs_heap_set_gc sets) for none. gs_heap_destroy keeps
+ * it. NULL: -EINVAL. */
+int gs_heap_set_mark_headers(gs_heap_t *h, size_t bytes);
+
+/* The cases of a Go mark (gs_go_mark_end). */
+typedef enum {
+    GS_GO_MARK_SHORT_ROOTS,  /* the roots take less than an assist's least
+                                work: the second assist goes on into the
+                                headers (Go's steady state)               */
+    GS_GO_MARK_LONG_ROOTS,   /* they take more: the headers wait for the
+                                next assist (a deeper stack in Go's test
+                                binary, in its first 10 to 30 ms)         */
+    GS_GO_MARK_FIRST_ASSIST  /* where the first assist's credit runs out:
+                                the latest a mark the worker ends can end */
+} gs_go_mark_case_t;
+
+/* Where Go 1.19's mark ends, in 65536ths of the way from the trigger to
+ * the goal, with `headers` bytes of kept slice headers, in case c; pure.
+ * With one P a mark's work is done by the program's assists (the
+ * background worker gets the P only now and then): an assist does at
+ * least GS_GO_ASSIST_WORK of scan work, a root job or an object (a large
+ * object's GS_GO_OBLET_BYTES part) at a time, and is credited with
+ * allocating the work done x the bytes left to the goal / the work left,
+ * so the mark ends where the last assist starts: (W - last) / W, W the
+ * whole work and last the last assist's. In the retention benchmark the
+ * first assist, at the first allocation after the trigger, scans the
+ * globals (GS_GO_FIRST_ASSIST_WORK); the second the heap they reach and
+ * the stacks (GS_GO_ROOTS_WORK, about 1 KiB under an assist's least, so
+ * that it goes on into the headers' first part: short roots), or in the
+ * long roots case those alone; each later one a part of the headers.
+ * Held to Go's marks (0.548/0.695 at M 5450, 0.663/0.841 at 2338,
+ * 0.688/0.872 at 1819, 0.77/0.98 at 252, 0.868 at 8168) by tests/gs. */
+uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c);
 
 /* Go 1.19's cons/mark estimate after a cycle that measured `current`
  * (bytes allocated during its mark / bytes it scanned, each per the CPU

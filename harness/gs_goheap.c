@@ -226,20 +226,42 @@ static size_t part_of(size_t way, uint64_t num, uint64_t den)
     return (size_t)(way / den * num + way % den * num / den);
 }
 
+uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c)
+{
+    /* at most 2^48 bytes of headers, so that the sums stay exact doubles */
+    const double k = (double)(headers < (UINT64_C(1) << 48) ? headers : UINT64_C(1) << 48);
+    const double first = GS_GO_FIRST_ASSIST_WORK, roots = GS_GO_ROOTS_WORK;
+    const double oblet = GS_GO_OBLET_BYTES, whole = first + roots + k;
+    double last;             /* the work of the assist that ends the mark */
+    double parts = k > 0 ? ceil(k / oblet) : 0;
+    double tail = k > 0 ? k - oblet * (parts - 1) : 0;     /* the last part */
+    if (c == GS_GO_MARK_FIRST_ASSIST) last = roots + k;
+    else if (parts == 0) last = roots;
+    else if (c == GS_GO_MARK_SHORT_ROOTS && parts == 1) last = roots + k;
+    else last = tail;
+    return (uint32_t)((whole - last) / whole * 65536.0);
+}
+
 /* How far into `way` (from the heap at a mark's start to its goal) the
- * mark ends: GS_GO_MARK_END_NUM/DEN of it, or with draws on a point drawn
- * from GS_GO_MARK_DRAW_LO/DEN to GS_GO_MARK_DRAW_HI/DEN, in 1/2^16 steps
- * of a 64th. */
+ * mark ends: GS_GO_MARK_END_NUM/DEN of it, or with draws on where Go's
+ * last assist starts, in a case drawn for the cycle (gs_go_mark_end;
+ * when the worker ends it, a point drawn uniformly up to where the first
+ * assist's credit runs out), in 65536ths. */
 static size_t mark_way(gs_heap_t *h, size_t way)
 {
-    const uint64_t steps = UINT64_C(1) << 16;
-    uint64_t at;
+    uint64_t d, at;
     if (h->mark_seed == 0)
         return part_of(way, GS_GO_MARK_END_NUM, GS_GO_MARK_END_DEN);
-    at = GS_GO_MARK_DRAW_LO * steps +
-         gs_random_next(&h->mark_draw_) %
-             ((GS_GO_MARK_DRAW_HI - GS_GO_MARK_DRAW_LO) * steps + 1);
-    return part_of(way, at, GS_GO_MARK_DRAW_DEN * steps);
+    d = gs_random_next(&h->mark_draw_) % 64;
+    if (d < GS_GO_MARK_WORKER_IN_64) {
+        at = gs_go_mark_end(h->mark_headers_bytes, GS_GO_MARK_FIRST_ASSIST);
+        at = gs_random_next(&h->mark_draw_) % (at + 1);
+    } else {
+        at = gs_go_mark_end(h->mark_headers_bytes,
+                            d < GS_GO_MARK_WORKER_IN_64 + GS_GO_MARK_LONG_IN_64
+                                ? GS_GO_MARK_LONG_ROOTS : GS_GO_MARK_SHORT_ROOTS);
+    }
+    return part_of(way, at, UINT64_C(1) << 16);
 }
 
 /* A cycle starts marking: what is garbage now is what its end frees (its
@@ -678,6 +700,13 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
     return 0;
 }
 
+int gs_heap_set_mark_headers(gs_heap_t *h, size_t bytes)
+{
+    if (h == NULL) return -EINVAL;
+    h->mark_headers_bytes = bytes;
+    return 0;
+}
+
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
 {
     if (h == NULL) return -EINVAL;
@@ -700,6 +729,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
     h->mark_seed = h->mark_draw_ = 0;
+    h->mark_headers_bytes = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;

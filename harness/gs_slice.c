@@ -70,6 +70,7 @@ int gs_heap_destroy(gs_heap_t *h)
     gs_gc_t gc;
     unsigned gogc;
     uint64_t period, work, seed;
+    size_t headers;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
     _gs_go_destroy(h);
@@ -82,10 +83,12 @@ int gs_heap_destroy(gs_heap_t *h)
     period = h->scav_period_ns;
     work = h->scav_work_ns;
     seed = h->mark_seed;
+    headers = h->mark_headers_bytes;
     gs_heap_init(h, h->policy);
     (void)gs_heap_set_gc(h, gc, gogc);
     (void)gs_heap_set_scavenger_pace(h, period, work);
     (void)gs_heap_set_mark_draws(h, seed);
+    (void)gs_heap_set_mark_headers(h, headers);
     return 0;
 }
 

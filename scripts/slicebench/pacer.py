@@ -4,13 +4,23 @@ retention benchmark: what the model's draws in the Go GC mode take from it
 
   - where marks end: how far from the heap at the trigger to the goal the
     heap had come when the mark ended;
+  - which case each mark of the timed runs fell in (harness/gs.h,
+    gs_go_mark_end): with one P, Go's mark ends where its last assist
+    starts; the first assist scans the globals, the second the heap they
+    reach and the stacks, going on into the kept headers ([][]T of M
+    headers, 24 B each, in 128 KiB parts) when those took less than an
+    assist's least work ("short roots"), or not ("long roots"); a mark
+    ended elsewhere (mostly by the background worker, before the second
+    assist) is "other". The points come from the trace's own work figures
+    (globals / work, and work less the headers' last part / work), each
+    within 0.02 plus the case's allocation / the runway;
   - the mark's utilization (its share of the one P, background worker and
     assists: "U% CPU") over the cycle's runway (the goal less the heap at
     the trigger), by rows of runways of 2^(i/2) MiB, row 0 taking 1 MiB or
     less and the last 16 MiB or more (gs_goheap.c's util_pct).
 
     python3 -m slicebench.pacer [--budget B] [--gogc 100,400]
-        [--repetitions R] [MATRIX ...]
+        [--repetitions R] [--vectors] [MATRIX ...]
 
 A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
 (default: the two matrices of the check against Go, README). Every case of
@@ -22,10 +32,16 @@ mean of the fraction, over the cycles whose mark ended by its goal (a cycle
 that ended past it did so at one large allocation, which the model takes as
 it comes); then, over every matrix, the same percentiles of the
 utilization in each row of runways, over every cycle that started below
-its goal. Exit status 1 when a process failed, 2 for bad arguments.
+its goal; then the marks' cases, over every matrix. With --vectors, only
+a CSV instead: items,case,fraction,cycles, the median fraction of each case
+(short, long, alike) for each M whose case's allocations are at most 32 KiB,
+over every cycle of its processes (the runs before the timed one have most
+of the long ones), with at least 5 cycles (tests/gs/vectors/markends.csv). Exit status 1 when
+a process failed, 2 for bad arguments.
 """
 
 import argparse
+import collections
 import math
 import re
 import statistics
@@ -40,6 +56,14 @@ PERCENTILES = (10, 25, 50, 75, 90)
 # gcpacertrace's line at a mark's end (Go 1.19, mgcpacer.go): the mark's
 # utilization, the heap at the trigger, at the end, and the end less the goal.
 END = re.compile(r"pacer: (\d+)% CPU .*? in (\d+) B -> (\d+) B \(\u2206goal (-?\d+)")
+# the same line's work: heap, stacks and globals, bytes
+WORK = re.compile(r"pacer: \d+% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
+                  r"in (\d+) B -> (\d+) B \(\u2206goal (-?\d+)")
+# a forced cycle's gctrace line: the last one starts the timed run
+FORCED = re.compile(r"^gc \d+ @.*\(forced\)$", re.M)
+HEADER_BYTES = 24         # a slice header (the kept [][]T's elements)
+OBLET_BYTES = 128 << 10   # Go's maxObletBytes: a large object's scan part
+CASES = ("short", "long", "alike", "other")
 # rows of runways: 2^(i/2) MiB, i = 0 .. UTIL_ROWS - 1 (gs_goheap.c)
 UTIL_ROWS = 9
 NAME = re.compile(r"strategy=([^/]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)$")
@@ -57,6 +81,71 @@ def fractions(cycle_list):
     ended, for those that ended by their goal."""
     return [(end - trig) / (goal - trig) for _, trig, end, goal in cycle_list
             if trig < goal and end <= goal]
+
+
+def timed(trace):
+    """The part of a process's trace (gctrace and gcpacertrace) after its
+    last forced cycle (the timed run's debug.FreeOSMemory)."""
+    last = None
+    for last in FORCED.finditer(trace):
+        pass
+    return trace if last is None else trace[last.end():]
+
+
+def mark_case(work, trig, end, goal, items, alloc):
+    """(case, fraction) of a mark that ended by its goal, with `work` =
+    (heap, stacks, globals) from its trace line, M = items and allocations
+    of `alloc` bytes: "short" at the first assist's point (globals / work),
+    "long" at the last headers part's (work less that part / work),
+    "alike" at both (headers of more than one part), "other" elsewhere."""
+    whole = sum(work)
+    headers = HEADER_BYTES * items
+    tail = headers - OBLET_BYTES * ((headers - 1) // OBLET_BYTES) if headers else 0
+    f = (end - trig) / (goal - trig)
+    tol = 0.02 + alloc / (goal - trig)
+    long_at = (whole - tail) / whole
+    if headers > OBLET_BYTES:
+        return ("alike" if abs(f - long_at) <= tol else "other"), f
+    if abs(f - work[2] / whole) <= tol:
+        return "short", f
+    return ("long" if abs(f - long_at) <= tol else "other"), f
+
+
+def mark_cases(trace, items, alloc):
+    """[(case, fraction)] of the marks in a trace that ended by their goal."""
+    out = []
+    for h, st, g, trig, end, past in WORK.findall(trace):
+        trig, end, goal = int(trig), int(end), int(end) - int(past)
+        if trig < goal and end <= goal:
+            out.append(mark_case((int(h), int(st), int(g)), trig, end, goal,
+                                 items, alloc))
+    return out
+
+
+def describe_cases(found):
+    """One line: how many marks in each case, and the shares the model
+    draws (other among all; long among short and long)."""
+    n = collections.Counter(c for c, _ in found)
+    total = sum(n.values())
+    if total == 0:
+        return "no cycle"
+    pairs = n["short"] + n["long"]
+    counts = ", ".join(f"{c} {n[c]}" for c in CASES)
+    longs = f"{100 * n['long'] / pairs:.1f} %" if pairs else "-"
+    return (f"{total} cycles: {counts}; other {100 * n['other'] / total:.1f} %, "
+            f"long among short and long {longs}")
+
+
+def vectors(by_items):
+    """CSV lines items,case,fraction,cycles: the median fraction of the
+    short, long and alike cases of each M, with at least 5 cycles."""
+    lines = ["items,case,fraction,cycles"]
+    for items in sorted(by_items):
+        for case in ("short", "long", "alike"):
+            fs = sorted(f for c, f in by_items[items] if c == case)
+            if len(fs) >= 5:
+                lines.append(f"{items},{case},{statistics.median(fs):.4f},{len(fs)}")
+    return "\n".join(lines)
 
 
 def runway_row(runway):
@@ -94,20 +183,28 @@ def describe(values, fmt="{:.3f}"):
 
 
 def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
-    """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM."""
+    """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM,
+    and {M: [(case, fraction)]} of their marks (mark_cases), the whole
+    process's, for the cases of allocations of at most 32 KiB, and under
+    "all" every case's timed run's."""
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
-    out = []
+    out, by_items = [], {"all": []}
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
-                              GODEBUG="gcpacertrace=1")
+                              GODEBUG="gcpacertrace=1,gctrace=1")
         for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
             s, n, k, m, e = NAME.match(name).groups()
             args = [*gcvsgo.one_case_flags(flags, s, int(n), int(k), int(m), int(e)),
                     "-count=1", f"-benchtime={2 * int(m)}x"]
             for _ in range(reps):
-                out += cycles(go_each.run_one(exe, name, args, environ, stderr=True))
-    return out
+                trace = go_each.run_one(exe, name, args, environ, stderr=True)
+                out += cycles(trace)
+                if int(n) <= 32 << 10:
+                    by_items.setdefault(int(m), []).extend(
+                        mark_cases(trace, int(m), int(n)))
+                by_items["all"].extend(mark_cases(timed(trace), int(m), int(n)))
+    return out, by_items
 
 
 def main(argv):
@@ -122,30 +219,41 @@ def main(argv):
     ap.add_argument("--repetitions", type=int, default=2,
                     help="processes per case and GOGC (default 2)")
     ap.add_argument("--repo", default=".", help="the checkout (default: .)")
+    ap.add_argument("--vectors", action="store_true",
+                    help="print only the CSV of each M's median fraction per "
+                    "case (tests/gs/vectors/markends.csv)")
     args = ap.parse_args(argv)
     if args.repetitions < 1:
         ap.error("--repetitions must be positive")
     for spec in args.matrices:
         if spec.count(":") != 2 or not all(spec.split(":")):
             ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
-    pooled = []
+    pooled, by_items = [], {}
     try:
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
             for spec in args.matrices:
-                got = matrix_cycles(exe, spec, args.budget, args.gogc,
-                                    args.repetitions, args.repo)
-                print(f"marks' ends, {spec}: {describe(fractions(got))}", flush=True)
+                got, cases = matrix_cycles(exe, spec, args.budget, args.gogc,
+                                           args.repetitions, args.repo)
+                if not args.vectors:
+                    print(f"marks' ends, {spec}: {describe(fractions(got))}",
+                          flush=True)
                 pooled += got
+                for items, found in cases.items():
+                    by_items.setdefault(items, []).extend(found)
     except (go_each.GoEachError, OSError) as e:
         print(f"pacer: {e}", file=sys.stderr)
         return 1
+    if args.vectors:
+        print(vectors({m: f for m, f in by_items.items() if m != "all"}))
+        return 0
     if len(args.matrices) > 1:
         print(f"marks' ends, pooled: {describe(fractions(pooled))}")
     rows = utilizations(pooled)
     for row in range(UTIL_ROWS):
         print(f"utilization %, runway row {row} ({2 ** (row / 2):.2f} MiB): "
               f"{describe(rows.get(row, []), '{:d}')}")
+    print(f"marks' cases, timed runs: {describe_cases(by_items.get('all', []))}")
     return 0
 
 

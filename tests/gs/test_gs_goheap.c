@@ -827,12 +827,15 @@ static void stack_window(void)
     CHECK_ERR(gs_heap_set_heap_refs(NULL, 1), -EINVAL);
 }
 
-/* With draws (gs_heap_set_mark_draws), each mark ends at its own point,
- * from 36/64 to 56/64 of the way from the heap at its start to the goal;
- * the same seed draws the same points (also after gs_heap_destroy), another
- * seed others; seed 0, and gs_heap_set_gc, go back to 3/4. Records the
- * fraction of each of the first `n` marks of 64 KiB arrays made and
- * dropped, in 1/4096ths. */
+/* With draws (gs_heap_set_mark_draws), each mark ends where Go's last
+ * assist would start (gs_go_mark_end) for the kept headers set
+ * (gs_heap_set_mark_headers), in a case drawn for the cycle: short roots,
+ * long roots, or (the worker) anywhere up to the first assist's point;
+ * the same seed draws the same points (also after gs_heap_destroy, which
+ * keeps the headers), another seed others; seed 0, and gs_heap_set_gc
+ * (which also sets the headers to 0), go back to 3/4. Records the fraction
+ * of each of the first `n` marks of 64 KiB arrays made and dropped, in
+ * 65536ths (within one of the exact point: the way is rounded). */
 static void mark_fractions(uint64_t seed, size_t *out, size_t n)
 {
     size_t i = 0;
@@ -844,42 +847,75 @@ static void mark_fractions(uint64_t seed, size_t *out, size_t n)
         CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &s));
         if (!was && H.gc_marking) {             /* started after this one */
             size_t heap = H.go_held_bytes + H.go_garbage_bytes;
-            out[i++] = (H.go_mark_end_bytes - heap) * 4096 / (H.go_goal_bytes - heap);
+            out[i++] = (size_t)((double)(H.go_mark_end_bytes - heap) * 65536.0 /
+                                (double)(H.go_goal_bytes - heap) + 0.5);
         }
         gs_release(&s);
     }
     gs_heap_collect(&H);
 }
 
+static int near(size_t got, uint32_t want)
+{
+    return got + 1 >= want && got <= (size_t)want + 1;
+}
+
 static void mark_draws(void)
 {
-    enum { N = 64 };
-    size_t a[N], b[N], c[N], d[N], lo = SIZE_MAX, hi = 0, i, same = 0;
+    enum { N = 1024 };
+    static size_t a[N], b[N], c[N], d[N];
+    const size_t headers = 1819 * GS_GO_SLICE_HEADER_BYTES;   /* one part */
+    const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
+    const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
+    const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
+    size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
+    CHECK(shortp == first && longp > shortp + 8192);
     mark_fractions(0, d, N);
-    for (i = 0; i < N; i++) CHECK(d[i] + 1 >= 3 * 4096 / 4 && d[i] <= 3 * 4096 / 4);
+    for (i = 0; i < N; i++) CHECK(near(d[i], 3 * 65536 / 4));
+    CHECK_OK(gs_heap_set_mark_headers(&H, headers));
+    CHECK_EQ_U(H.mark_headers_bytes, headers);
+    mark_fractions(0, d, N);                     /* seed 0: 3/4 still */
+    for (i = 0; i < N; i++) CHECK(near(d[i], 3 * 65536 / 4));
     mark_fractions(12345, a, N);
     for (i = 0; i < N; i++) {
-        CHECK(a[i] + 1 >= 36 * 4096 / 64 && a[i] <= 56 * 4096 / 64);
-        lo = a[i] < lo ? a[i] : lo;
-        hi = a[i] > hi ? a[i] : hi;
+        if (near(a[i], shortp)) shorts++;
+        else if (near(a[i], longp)) longs++;
+        else {
+            CHECK(a[i] <= (size_t)first + 1);     /* the worker's: before */
+            workers++;
+        }
     }
-    /* 64 uniform draws cover most of the range */
-    CHECK(lo < 40 * 4096 / 64 && hi > 52 * 4096 / 64);
-    FINISH();                                    /* the stream restarts */
+    /* 59, 1 and 4 in 64 of 1024 draws: 944, 16 and 64, within 4 sd */
+    CHECK(shorts >= 910 && shorts <= 978);
+    CHECK(longs >= 2 && longs <= 32);
+    CHECK(workers >= 33 && workers <= 95);
+    FINISH();                            /* the stream restarts; headers kept */
     CHECK_EQ_U(H.mark_seed, 12345);
+    CHECK_EQ_U(H.mark_headers_bytes, headers);
     mark_fractions(12345, b, N);
     mark_fractions(54321, c, N);
     for (i = 0; i < N; i++) {
         CHECK_EQ_U(b[i], a[i]);
         same += c[i] == a[i];
     }
-    CHECK(same < N / 4);
+    /* two streams agree where both drew the same case (mostly short:
+     * (59/64)^2 of the marks), not elsewhere */
+    CHECK(N - same >= N / 16);
+    /* headers of two parts: short and long roots end alike */
+    CHECK_OK(gs_heap_set_mark_headers(&H, 8168 * GS_GO_SLICE_HEADER_BYTES));
+    mark_fractions(777, a, N);
+    for (i = 0, shorts = 0; i < N; i++)
+        shorts += near(a[i], gs_go_mark_end(8168 * GS_GO_SLICE_HEADER_BYTES,
+                                            GS_GO_MARK_SHORT_ROOTS));
+    CHECK(shorts >= N * 3 / 4 && shorts < N);
     CHECK_ERR(gs_heap_set_mark_draws(NULL, 1), -EINVAL);
+    CHECK_ERR(gs_heap_set_mark_headers(NULL, 1), -EINVAL);
     FINISH();
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100)); /* back to the fixed point */
     CHECK_EQ_U(H.mark_seed, 0);
+    CHECK_EQ_U(H.mark_headers_bytes, 0);
 }
 
 /* With draws on, the trigger is Go's: the goal less its cons/mark

@@ -47,6 +47,74 @@ class Fractions(unittest.TestCase):
                          "10/25/50/75/90: 30, 30, 30, 30, 30; mean 35.000")
 
 
+# A process's gctrace and gcpacertrace: a forced cycle, a mark of the runs
+# before the timed one, the timed run's debug.FreeOSMemory, then its marks
+# (copy at 32 KiB, k = 16, M = 1819, GOGC 400): short roots, long roots,
+# the worker's, and one past its goal.
+def end_line(heap, stacks, trig, end, goal):
+    return (f"pacer: 60% CPU (25 exp.) for {heap}+{stacks}+231280 B work "
+            f"(340800 B exp.) in {trig} B -> {end} B (\u2206goal {end - goal}, "
+            f"cons/mark +1.0e+000)\n")
+
+
+W_SHORT = 90976 + 18312 + 231280                     # 340568
+SHORT_END = 12658842 + round(231280 / W_SHORT * 4120000)
+LONG_END = 12658842 + round((W_SHORT - 24 * 1819) / W_SHORT * 4120000)
+TIMED = ("gc 1 @0.001s 1%: 0.01+0.1+0 ms clock, 0->0->0 MB, 4 MB goal, 1 P (forced)\n"
+         + end_line(90976, 29520, 12000000, 12000000 + 3600000, 16000000)
+         + "gc 9 @0.02s 2%: 0.01+0.1+0 ms clock, 0->0->0 MB, 16 MB goal, 1 P (forced)\n"
+         + end_line(90976, 18312, 12658842, SHORT_END, 12658842 + 4120000)
+         + end_line(90976, 29520, 12658842, LONG_END, 12658842 + 4120000)
+         + end_line(90976, 18312, 12658842, 12658842 + 800000, 12658842 + 4120000)
+         + end_line(90976, 18312, 12658842, 17000000, 16000000))
+
+
+class MarkCases(unittest.TestCase):
+    def test_timed_part(self):
+        t = pacer.timed(TIMED)
+        self.assertTrue(t.startswith("\npacer:"))
+        self.assertEqual(t.count("pacer:"), 4)
+        self.assertEqual(pacer.timed("no forced cycle"), "no forced cycle")
+
+    def test_cases(self):
+        got = pacer.mark_cases(pacer.timed(TIMED), 1819, 32768)
+        self.assertEqual([c for c, _ in got], ["short", "long", "other"])
+        self.assertAlmostEqual(got[0][1], 231280 / W_SHORT, places=3)
+        self.assertAlmostEqual(got[2][1], 800000 / 4120000)
+        # the whole trace: the earlier run's mark too (3.6 of 4 MB: other)
+        self.assertEqual(len(pacer.mark_cases(TIMED, 1819, 32768)), 4)
+
+    def test_headers_of_two_parts(self):
+        # M 8168: 196032 B of headers, the last part 64960 B
+        w = 244992 + 18312 + 231280
+        at = (w - 64960) / w
+        case, f = pacer.mark_case((244992, 18312, 231280), 0, round(at * 4e6),
+                                  4000000, 8168, 4096)
+        self.assertEqual(case, "alike")
+        self.assertEqual(pacer.mark_case((244992, 18312, 231280), 0,
+                                         round(0.47 * 4e6), 4000000, 8168, 4096)[0],
+                         "other")
+
+    def test_tolerance_takes_the_allocation(self):
+        # 256 KiB allocations over a 4 MiB runway: 1/16 more room
+        w = W_SHORT
+        f = 231280 / w - 0.07
+        self.assertEqual(pacer.mark_case((90976, 18312, 231280), 0, round(f * 4194304),
+                                         4194304, 1819, 262144)[0], "short")
+        self.assertEqual(pacer.mark_case((90976, 18312, 231280), 0, round(f * 4194304),
+                                         4194304, 1819, 4096)[0], "other")
+
+    def test_describe_and_vectors(self):
+        found = [("short", 0.68)] * 6 + [("long", 0.87)] * 5 + [("other", 0.2)]
+        self.assertEqual(pacer.describe_cases(found),
+                         "12 cycles: short 6, long 5, alike 0, other 1; other 8.3 %, "
+                         "long among short and long 45.5 %")
+        self.assertEqual(pacer.describe_cases([]), "no cycle")
+        self.assertEqual(pacer.vectors({1819: found, 5450: [("short", 0.55)] * 4}),
+                         "items,case,fraction,cycles\n1819,short,0.6800,6\n"
+                         "1819,long,0.8700,5")
+
+
 class Utilization(unittest.TestCase):
     def test_cycles(self):
         got = pacer.cycles(TRACE)
