@@ -92,6 +92,21 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     return 0;
 }
 
+/* With Go's GC: the Go test binary's program around the arrays, as the
+ * Go retention benchmark runs it (gs_heap_set_go_program): its roots and
+ * heap, with the [][]T of the M kept headers. */
+static int go_program(gs_heap_t *h, size_t items)
+{
+    gs_go_program_t p;
+    size_t block = 0, per = 1;
+    int err;
+    p.headers_bytes = items * GS_GO_SLICE_HEADER_BYTES;
+    if ((err = gs_go_alloc_size(p.headers_bytes, 0, &block, &per)) != 0) return err;
+    p.roots_bytes = GS_GO_GLOBALS_SCAN + GS_GO_STACKS_SCAN;
+    p.heap_bytes = GS_GO_HARNESS_HEAP + block;
+    return gs_heap_set_go_program(h, &p);
+}
+
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                 double warmup, uint64_t seed, ret_result_t *out)
 {
@@ -139,8 +154,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the GC mode from an empty heap, so no garbage predates the counts */
     if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
                      (err = gs_heap_set_mark_draws(&heap, seed)) != 0 ||
-                     (err = gs_heap_set_mark_headers(
-                          &heap, c->items * GS_GO_SLICE_HEADER_BYTES)) != 0)) {
+                     (err = go_program(&heap, c->items)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;
         goto done;

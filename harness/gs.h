@@ -211,7 +211,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     drawn for each cycle (gs_go_mark_end; below):
  *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
- *     max(4 MiB x GOGC/100, marked x (1 + GOGC/100)), marked being the heap
+ *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with
+ *     the program's heap in marked and its stacks and globals as roots
+ *     (gs_heap_set_go_program; none by default), marked being the heap
  *     at the end less what the cycle freed (go_marked_bytes: live at the
  *     start, plus everything allocated during the mark), and Go's
  *     heapMinimum scaling with GOGC (4 MiB at 100, 16 MiB at 400). The
@@ -332,8 +334,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * of each matrix with two such batches, two with three; with the marks
  * of gs_go_mark_end, three held-bytes rounds in the long roots case and
  * two batches more, retain at GOGC 400 stayed at 70-76 MiB against Go's
- * 114-126, as without); stacks and
- * globals in the goal (a few hundred KiB); the scavenger's sleep (Go
+ * 114-126, as without); the scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
  * here it works once per wake,
@@ -441,6 +442,16 @@ typedef struct gs_go_pacer_s {
     double integral;    /* the controller's integral term                   */
 } gs_go_pacer_t;
 
+/* The Go program around the model's arrays, as Go's pacer counts it
+ * (gs_heap_set_go_program), bytes. */
+typedef struct gs_go_program_s {
+    size_t roots_bytes;    /* its stacks and globals, scanned each cycle     */
+    size_t heap_bytes;     /* its own live heap objects outside the arrays
+                              (the kept headers' [][]T among them)          */
+    size_t headers_bytes;  /* the kept slices' headers: pointers in one heap
+                              object, which each mark scans last            */
+} gs_go_program_t;
+
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
 
@@ -470,6 +481,15 @@ typedef struct gs_go_pacer_s {
  * a runtime printing each assist's work; see gs_go_mark_end): */
 #define GS_GO_FIRST_ASSIST_WORK 234576u /* the first assist: the globals     */
 #define GS_GO_ROOTS_WORK 62632u         /* the rest but the kept headers      */
+/* The rest of the test binary's program (gs_go_program_t), measured the
+ * same way: its globals and stacks as gcpacertrace counts them (231280 B
+ * of globals in every line; 17888-18344 B of stacks in the timed runs),
+ * and its heap besides the kept headers (the live heap after the timed
+ * run's debug.FreeOSMemory less the [][]T: 69720 and 71752 B at M 8168
+ * and 1819): */
+#define GS_GO_GLOBALS_SCAN 231280u
+#define GS_GO_STACKS_SCAN 18312u
+#define GS_GO_HARNESS_HEAP 70736u
 /* Which case a mark falls in, in 64ths of the cycles: */
 #define GS_GO_MARK_WORKER_IN_64 4u      /* the background worker ends it      */
 #define GS_GO_MARK_LONG_IN_64 1u        /* long roots; the rest short ones    */
@@ -533,8 +553,8 @@ typedef struct gs_heap_s {
                                     every mark ends at GS_GO_MARK_END_*       */
     gs_go_pacer_t go_pacer;      /* draws on: Go's cons/mark estimate, which
                                     sets the runway (gs_go_pacer_next)        */
-    size_t mark_headers_bytes;   /* draws on: the kept slices' headers Go
-                                    scans each mark (gs_heap_set_mark_headers) */
+    gs_go_program_t go_program;  /* the Go program around the arrays
+                                    (gs_heap_set_go_program)                  */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
@@ -615,7 +635,7 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     (GS_GO_MARK_WORKER_IN_64 of 64 cycles), at a point drawn uniformly
  *     up to where the first assist's credit runs out; long roots
  *     (GS_GO_MARK_LONG_IN_64 of 64); short roots (the rest). The kept
- *     headers come from gs_heap_set_mark_headers. Go's shares, over the
+ *     headers come from gs_heap_set_go_program. Go's shares, over the
  *     timed runs of the Go retention benchmark's cases of both matrices of
  *     the check against Go (README), at GOGC 100 and 400, 2 processes a
  *     case (scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3
@@ -650,12 +670,19 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  * as does this call. NULL: -EINVAL. */
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
 
-/* The kept slices' headers Go scans in each mark, in bytes: the retention
- * benchmark's [][]T of M headers (M x GS_GO_SLICE_HEADER_BYTES), one
- * object, which sets where Go's marks end (gs_go_mark_end). Used with
- * draws on; 0 (what gs_heap_set_gc sets) for none. gs_heap_destroy keeps
- * it. NULL: -EINVAL. */
-int gs_heap_set_mark_headers(gs_heap_t *h, size_t bytes);
+/* The Go program around the model's arrays (p; NULL: none): Go 1.19's
+ * pacer counts its roots and heap in every goal, marked + (marked +
+ * stacks + globals) x GOGC/100 (at least 4 MiB x GOGC/100), marked
+ * counting every live heap object, and with draws on its kept headers set
+ * where marks end (gs_go_mark_end). The model's figures stay its arrays'
+ * (go_goal_bytes and go_trigger_bytes are Go's less p->heap_bytes, to be
+ * met by the arrays' heap). The retention benchmark's (its own
+ * M x GS_GO_SLICE_HEADER_BYTES of headers): roots GS_GO_GLOBALS_SCAN +
+ * GS_GO_STACKS_SCAN, heap GS_GO_HARNESS_HEAP + the headers' [][]T in Go's
+ * bytes. None (what gs_heap_set_gc sets): the arrays alone, Go's goal
+ * without them. Sets the next goal and trigger when no mark is under way;
+ * gs_heap_destroy keeps it. h NULL: -EINVAL. */
+int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p);
 
 /* The cases of a Go mark (gs_go_mark_end). */
 typedef enum {

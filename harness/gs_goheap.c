@@ -91,18 +91,29 @@ static void tiny_recycle(gs_heap_t *h, gs_tiny_t *t)
  * Collection: the trigger, the mark, its end
  * ------------------------------------------------------------------------ */
 
-/* Go's goal after a cycle that marked `marked` bytes: marked x
- * (1 + GOGC/100), at least 4 MiB x GOGC/100 (integer arithmetic, as Go's
- * pacer). Overflow check: marked x gogc and the sum saturate at SIZE_MAX. */
-static size_t go_goal(size_t marked, unsigned gogc)
+/* a + b, or SIZE_MAX when it would wrap. */
+static size_t sat_add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Go's goal after a cycle that marked `marked` bytes of the model's arrays,
+ * as Go 1.19's pacer sets it (gcControllerState.commit, in integers): with
+ * the program's heap P in marked and its stacks and globals as roots,
+ * marked + (marked + roots) x GOGC/100, at least 4 MiB x GOGC/100; less P,
+ * so that the model's arrays meet it (gs_heap_set_go_program). The sums
+ * saturate at SIZE_MAX. */
+static size_t go_goal(const gs_heap_t *h, size_t marked, unsigned gogc)
 {
     /* 4 MiB x 100000 fits in 64 bits; the model's sizes fit in size_t */
     uint64_t minimum = (uint64_t)GS_GO_HEAP_MINIMUM * gogc / 100;
-    size_t growth, goal;
-    if (marked > SIZE_MAX / (gogc ? gogc : 1)) growth = SIZE_MAX;
-    else growth = marked * gogc / 100;
-    goal = growth > SIZE_MAX - marked ? SIZE_MAX : marked + growth;
-    return goal > minimum ? goal : (size_t)minimum;
+    size_t p = h->go_program.heap_bytes, m = sat_add(marked, p);
+    size_t scanned = sat_add(m, h->go_program.roots_bytes), growth, goal;
+    if (scanned > SIZE_MAX / (gogc ? gogc : 1)) growth = SIZE_MAX;
+    else growth = scanned * gogc / 100;
+    goal = sat_add(m, growth);
+    if (goal < minimum) goal = (size_t)minimum;
+    return goal > p ? goal - p : 0;
 }
 
 /* Go 1.19's trigger bounds (gcControllerState.trigger): the trigger lies
@@ -141,8 +152,10 @@ static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
     if (marked >= goal) return goal;
     if (h->mark_seed == 0) runway = go_runway(h->gogc);
     else {
+        /* Go's goal counts the program's heap too */
         double r = h->go_pacer.cons_mark * 3.0 * GS_GO_SCAN_WORK;
-        if (r < 0 || r >= (double)goal) below_all = 1;
+        if (r < 0 || r >= (double)goal + (double)h->go_program.heap_bytes)
+            below_all = 1;
         else runway = (uint64_t)r;
     }
     lo = (goal - marked) / TRIGGER_DEN * TRIGGER_MIN_NUM + marked;
@@ -254,10 +267,10 @@ static size_t mark_way(gs_heap_t *h, size_t way)
         return part_of(way, GS_GO_MARK_END_NUM, GS_GO_MARK_END_DEN);
     d = gs_random_next(&h->mark_draw_) % 64;
     if (d < GS_GO_MARK_WORKER_IN_64) {
-        at = gs_go_mark_end(h->mark_headers_bytes, GS_GO_MARK_FIRST_ASSIST);
+        at = gs_go_mark_end(h->go_program.headers_bytes, GS_GO_MARK_FIRST_ASSIST);
         at = gs_random_next(&h->mark_draw_) % (at + 1);
     } else {
-        at = gs_go_mark_end(h->mark_headers_bytes,
+        at = gs_go_mark_end(h->go_program.headers_bytes,
                             d < GS_GO_MARK_WORKER_IN_64 + GS_GO_MARK_LONG_IN_64
                                 ? GS_GO_MARK_LONG_ROOTS : GS_GO_MARK_SHORT_ROOTS);
     }
@@ -419,7 +432,7 @@ static void mark_end(gs_heap_t *h)
     h->tiny_off_ = 0;
 
     h->go_marked_bytes = h->go_held_bytes + h->go_garbage_bytes;
-    h->go_goal_bytes = go_goal(h->go_marked_bytes, h->gogc);
+    h->go_goal_bytes = go_goal(h, h->go_marked_bytes, h->gogc);
     h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     h->gc_cycles++;
 
@@ -700,10 +713,15 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
     return 0;
 }
 
-int gs_heap_set_mark_headers(gs_heap_t *h, size_t bytes)
+int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p)
 {
+    static const gs_go_program_t none = {0, 0, 0};
     if (h == NULL) return -EINVAL;
-    h->mark_headers_bytes = bytes;
+    h->go_program = p != NULL ? *p : none;
+    if (h->gc == GS_GC_GO && !h->gc_marking) {
+        h->go_goal_bytes = go_goal(h, h->go_marked_bytes, h->gogc);
+        h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
+    }
     return 0;
 }
 
@@ -727,9 +745,9 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     _gs_pages_destroy(h);
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
-    h->go_goal_bytes = mode == GS_GC_GO ? go_goal(0, gogc) : 0;
+    h->go_goal_bytes = mode == GS_GC_GO ? go_goal(h, 0, gogc) : 0;
     h->mark_seed = h->mark_draw_ = 0;
-    h->mark_headers_bytes = 0;
+    memset(&h->go_program, 0, sizeof h->go_program);
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;

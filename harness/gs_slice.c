@@ -70,7 +70,7 @@ int gs_heap_destroy(gs_heap_t *h)
     gs_gc_t gc;
     unsigned gogc;
     uint64_t period, work, seed;
-    size_t headers;
+    gs_go_program_t program;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
     _gs_go_destroy(h);
@@ -83,12 +83,12 @@ int gs_heap_destroy(gs_heap_t *h)
     period = h->scav_period_ns;
     work = h->scav_work_ns;
     seed = h->mark_seed;
-    headers = h->mark_headers_bytes;
+    program = h->go_program;
     gs_heap_init(h, h->policy);
     (void)gs_heap_set_gc(h, gc, gogc);
     (void)gs_heap_set_scavenger_pace(h, period, work);
     (void)gs_heap_set_mark_draws(h, seed);
-    (void)gs_heap_set_mark_headers(h, headers);
+    (void)gs_heap_set_go_program(h, &program);
     return 0;
 }
 

@@ -829,7 +829,7 @@ static void stack_window(void)
 
 /* With draws (gs_heap_set_mark_draws), each mark ends where Go's last
  * assist would start (gs_go_mark_end) for the kept headers set
- * (gs_heap_set_mark_headers), in a case drawn for the cycle: short roots,
+ * (gs_heap_set_go_program), in a case drawn for the cycle: short roots,
  * long roots, or (the worker) anywhere up to the first assist's point;
  * the same seed draws the same points (also after gs_heap_destroy, which
  * keeps the headers), another seed others; seed 0, and gs_heap_set_gc
@@ -868,14 +868,15 @@ static void mark_draws(void)
     const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
     const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
     const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
+    const gs_go_program_t one = {0, 0, headers}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES};
     size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
     CHECK(shortp == first && longp > shortp + 8192);
     mark_fractions(0, d, N);
     for (i = 0; i < N; i++) CHECK(near(d[i], 3 * 65536 / 4));
-    CHECK_OK(gs_heap_set_mark_headers(&H, headers));
-    CHECK_EQ_U(H.mark_headers_bytes, headers);
+    CHECK_OK(gs_heap_set_go_program(&H, &one));
+    CHECK_EQ_U(H.go_program.headers_bytes, headers);
     mark_fractions(0, d, N);                     /* seed 0: 3/4 still */
     for (i = 0; i < N; i++) CHECK(near(d[i], 3 * 65536 / 4));
     mark_fractions(12345, a, N);
@@ -893,7 +894,7 @@ static void mark_draws(void)
     CHECK(workers >= 33 && workers <= 95);
     FINISH();                            /* the stream restarts; headers kept */
     CHECK_EQ_U(H.mark_seed, 12345);
-    CHECK_EQ_U(H.mark_headers_bytes, headers);
+    CHECK_EQ_U(H.go_program.headers_bytes, headers);
     mark_fractions(12345, b, N);
     mark_fractions(54321, c, N);
     for (i = 0; i < N; i++) {
@@ -904,18 +905,64 @@ static void mark_draws(void)
      * (59/64)^2 of the marks), not elsewhere */
     CHECK(N - same >= N / 16);
     /* headers of two parts: short and long roots end alike */
-    CHECK_OK(gs_heap_set_mark_headers(&H, 8168 * GS_GO_SLICE_HEADER_BYTES));
+    CHECK_OK(gs_heap_set_go_program(&H, &two));
     mark_fractions(777, a, N);
     for (i = 0, shorts = 0; i < N; i++)
         shorts += near(a[i], gs_go_mark_end(8168 * GS_GO_SLICE_HEADER_BYTES,
                                             GS_GO_MARK_SHORT_ROOTS));
     CHECK(shorts >= N * 3 / 4 && shorts < N);
     CHECK_ERR(gs_heap_set_mark_draws(NULL, 1), -EINVAL);
-    CHECK_ERR(gs_heap_set_mark_headers(NULL, 1), -EINVAL);
+    CHECK_ERR(gs_heap_set_go_program(NULL, &one), -EINVAL);
     FINISH();
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100)); /* back to the fixed point */
     CHECK_EQ_U(H.mark_seed, 0);
-    CHECK_EQ_U(H.mark_headers_bytes, 0);
+    CHECK_EQ_U(H.go_program.headers_bytes, 0);
+}
+
+/* The program around the arrays (gs_heap_set_go_program) in Go's goal:
+ * marked + (marked + roots) x GOGC/100 with its heap P in marked, at least
+ * 4 MiB x GOGC/100, less P; the trigger's bounds move with it (45/64 to
+ * 61/64 of the way from marked to the goal, in the arrays' terms alike).
+ * Worked by hand: 10 MiB of arrays held through a runtime.GC, P 2 MiB,
+ * roots 1 MiB: at GOGC 100, Go's goal 12 + 13 = 25 MiB, the model's 23;
+ * at 400, 12 + 52 = 64, the model's 62; with no program 20 and 50. With
+ * 64 KiB held at GOGC 400 (2.06 + 3.06 x 4 = 14.3 MiB) the minimum rules:
+ * 16 MiB, the model's 14. */
+static void program_goal(void)
+{
+    static const unsigned gogcs[] = { 100, 400 };
+    static const size_t want[2][2] = { { 20 * MiB, 23 * MiB }, { 50 * MiB, 62 * MiB } };
+    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0 };
+    for (size_t g = 0; g < 2; g++) {
+        gs_slice_t s;
+        start(GS_GC_GO, gogcs[g]);
+        CHECK_OK(gs_make(&H, 1, 10 * MiB, 10 * MiB, &s));
+        gs_heap_collect(&H);
+        CHECK_EQ_U(H.go_marked_bytes, 10 * MiB);
+        CHECK_EQ_U(H.go_goal_bytes, want[g][0]);
+        CHECK_OK(gs_heap_set_go_program(&H, &prog));     /* sets them now */
+        CHECK_EQ_U(H.go_goal_bytes, want[g][1]);
+        /* the runway, 4 MiB at GOGC 100, puts it below the lower bound
+         * (13 MiB x 45/64 over marked); at 400, 8 MiB below the goal */
+        CHECK_EQ_U(H.go_trigger_bytes, g == 0 ? 13 * MiB / 64 * 45 + 10 * MiB : 54 * MiB);
+        gs_heap_collect(&H);                               /* and each cycle */
+        CHECK_EQ_U(H.go_goal_bytes, want[g][1]);
+        gs_release(&s);
+        FINISH();                                          /* kept */
+        CHECK_EQ_U(H.go_program.roots_bytes, 1 * MiB);
+        if (gogcs[g] == 400) {
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &s));
+            gs_heap_collect(&H);
+            CHECK_EQ_U(H.go_goal_bytes, 14 * MiB);
+            gs_release(&s);
+        }
+        CHECK_OK(gs_heap_set_go_program(&H, NULL));       /* none */
+        gs_heap_collect(&H);
+        CHECK_EQ_U(H.go_goal_bytes, gogcs[g] == 100 ? 4 * MiB : 16 * MiB);
+        FINISH();
+        CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, gogcs[g]));  /* resets it */
+        CHECK_EQ_U(H.go_program.heap_bytes, 0);
+    }
 }
 
 /* With draws on, the trigger is Go's: the goal less its cons/mark
@@ -1032,6 +1079,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_keeps_semantics),
         CHECK_CASE(stack_window),
         CHECK_CASE(mark_draws),
+        CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
