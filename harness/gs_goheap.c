@@ -745,9 +745,9 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     _gs_pages_destroy(h);
     h->gc = mode;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
+    memset(&h->go_program, 0, sizeof h->go_program);   /* before the goal */
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(h, 0, gogc) : 0;
     h->mark_seed = h->mark_draw_ = 0;
-    memset(&h->go_program, 0, sizeof h->go_program);
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;

@@ -960,8 +960,10 @@ static void program_goal(void)
         gs_heap_collect(&H);
         CHECK_EQ_U(H.go_goal_bytes, gogcs[g] == 100 ? 4 * MiB : 16 * MiB);
         FINISH();
+        CHECK_OK(gs_heap_set_go_program(&H, &prog));
         CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, gogcs[g]));  /* resets it */
         CHECK_EQ_U(H.go_program.heap_bytes, 0);
+        CHECK_EQ_U(H.go_goal_bytes, gogcs[g] == 100 ? 4 * MiB : 16 * MiB);
     }
 }
 
