@@ -334,7 +334,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * of each matrix with two such batches, two with three; with the marks
  * of gs_go_mark_end, three held-bytes rounds in the long roots case and
  * two batches more, retain at GOGC 400 stayed at 70-76 MiB against Go's
- * 114-126, as without); the scavenger's sleep (Go
+ * 114-126, as without; with Go's goal (gs_heap_set_go_program) too, two
+ * or three rounds and two batches put retain at 32 KiB, k = 16, on the
+ * upper level in 1 and 4 of 24 seeds, against 6 of 24 without; Go's
+ * processes mostly land there, from the swings of their estimate, which
+ * the drawn utilizations do not reproduce); the scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
  * here it works once per wake,
