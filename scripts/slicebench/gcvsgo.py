@@ -142,6 +142,27 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     return rows
 
 
+def kept_go_rows(folder):
+    """Go's result rows (status ok) of a run kept with --keep: its
+    folder/go.txt, one `go test` output per process after a "# GOGC="
+    line (run_go)."""
+    path = os.path.join(folder, "go.txt")
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        raise GcVsGoError(f"{path}: {e.strerror or e}") from None
+    chunks = [c for c in text.split("# GOGC=")[1:] if c.strip()]
+    if not chunks:
+        raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
+    rows = []
+    for i, chunk in enumerate(chunks):
+        run = gobench.parse(chunk.split("\n", 1)[1] if "\n" in chunk else "",
+                            f"{path}, process {i + 1}")
+        rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
+    return rows
+
+
 def _num(v):
     return float(v) if v not in ("", None) else None
 
@@ -213,10 +234,11 @@ def _f(v, fmt):
     return "-" if v is None else format(v, fmt)
 
 
-def render(table, markdown=False):
-    """The table as text: one line per case."""
-    head = ["strategy", "N", "k", "elem", "GOGC", "M", "peak MiB model", "Go",
-            "Go spread", "ratio", "faults/item model", "Go", "Go spread", "ratio"]
+def render(table, markdown=False, first="model"):
+    """The table as text: one line per case; `first` names the side
+    compared with Go."""
+    head = ["strategy", "N", "k", "elem", "GOGC", "M", f"peak MiB {first}", "Go",
+            "Go spread", "ratio", f"faults/item {first}", "Go", "Go spread", "ratio"]
     lines = []
     for r in table:
         mib = [v and v / MIB for v in (r["rss_go_min"], r["rss_go_max"])]
@@ -242,8 +264,9 @@ def render(table, markdown=False):
     return "\n".join(fmt.format(*cells) for cells in [head] + lines)
 
 
-def summary(table):
-    """Per GOGC: cases within, median ratios; and held bytes equal."""
+def summary(table, first="model"):
+    """Per GOGC: cases within, median ratios; and held bytes equal; `first`
+    names the side compared with Go."""
     out = []
     for gogc in sorted({r["gogc"] for r in table}):
         rs = [r for r in table if r["gogc"] == gogc]
@@ -252,7 +275,7 @@ def summary(table):
         out.append(
             f"GOGC {gogc}: peak RSS within 25 %/1 MiB in "
             f"{sum(r['rss_within'] for r in rs)} of {len(rs)} "
-            f"(model/Go median {_f(statistics.median(rr) if rr else None, '.2f')}, "
+            f"({first}/Go median {_f(statistics.median(rr) if rr else None, '.2f')}, "
             f"{_f(min(rr) if rr else None, '.2f')}-{_f(max(rr) if rr else None, '.2f')}); "
             f"faults per item within 25 % in {sum(r['pf_within'] for r in rs)} "
             f"of {len(rs)} (median {_f(statistics.median(pr) if pr else None, '.2f')}); "

@@ -7,7 +7,9 @@ Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo.py [-v]
 """
 
 import os
+import subprocess
 import sys
+import tempfile
 import unittest
 
 import testenv  # first: REPO, scripts/ on sys.path, no bytecode
@@ -123,6 +125,61 @@ class Compare(unittest.TestCase):
         self.assertTrue(m)
         for fig in m.values():
             self.assertGreaterEqual(fig["n"], 1)
+
+
+def kept(folder, text):
+    """A folder as --keep leaves it, with go.txt = text."""
+    os.makedirs(folder)
+    with open(os.path.join(folder, "go.txt"), "w") as f:
+        f.write(text)
+    return folder
+
+
+class GoAgainst(unittest.TestCase):
+    """--go-against: Go of one kept run against Go of another."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        with open(FIXTURE) as f:
+            self.out = f.read()
+
+    def test_kept_rows(self):
+        # two processes, as run_go writes them: a "# GOGC=" line before each
+        text = (f"# GOGC=100 strategy=copy/N=4096 -count=1\n{self.out}"
+                f"# GOGC=100 strategy=copy/N=4096 -count=1\n{self.out}")
+        rows = gcvsgo.kept_go_rows(kept(os.path.join(self.tmp.name, "a"), text))
+        one = [r for r in gobench.rows(gobench.parse(self.out, FIXTURE), "go")
+               if r["status"] == "ok"]
+        self.assertEqual(len(rows), 2 * len(one))
+        table = gcvsgo.compare(rows, one)
+        self.assertTrue(table)
+        self.assertTrue(all(r["rss_within"] and r["held_equal"] for r in table))
+        self.assertIn("Go A/Go median 1.00", gcvsgo.summary(table, first="Go A"))
+        self.assertIn("peak MiB Go A", gcvsgo.render(table, first="Go A"))
+
+    def test_bad_folders(self):
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "go.txt: No such file"):
+            gcvsgo.kept_go_rows(os.path.join(self.tmp.name, "none"))
+        empty = kept(os.path.join(self.tmp.name, "empty"), "not a kept run\n")
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no Go process in it"):
+            gcvsgo.kept_go_rows(empty)
+
+    def test_cli(self):
+        a = kept(os.path.join(self.tmp.name, "a"), f"# GOGC=100 x\n{self.out}")
+        b = kept(os.path.join(self.tmp.name, "b"), f"# GOGC=100 x\n{self.out}")
+        script = os.path.join(REPO, "scripts", "gc-vs-go")
+        p = subprocess.run([sys.executable, script, "--go-against", a, b],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"Go A: {a}; Go: {b}", p.stdout)
+        self.assertIn("peak RSS within 25 %/1 MiB in", p.stdout)
+        p = subprocess.run([sys.executable, script, "--go-against", a,
+                            os.path.join(self.tmp.name, "none")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
 
 
 if __name__ == "__main__":
