@@ -694,8 +694,8 @@ typedef enum {
                                 work: the second assist goes on into the
                                 headers (Go's steady state)               */
     GS_GO_MARK_LONG_ROOTS,   /* they take more: the headers wait for the
-                                next assist (a deeper stack in Go's test
-                                binary, in its first 10 to 30 ms)         */
+                                next assist (a deeper stack: the benchmark
+                                goroutine's in Go's held-bytes rounds)    */
     GS_GO_MARK_FIRST_ASSIST  /* where the first assist's credit runs out:
                                 the latest a mark the worker ends can end */
 } gs_go_mark_case_t;

@@ -250,7 +250,8 @@ uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c)
     double tail = k > 0 ? k - oblet * (parts - 1) : 0;     /* the last part */
     if (c == GS_GO_MARK_FIRST_ASSIST) last = roots + k;
     else if (parts == 0) last = roots;
-    else if (c == GS_GO_MARK_SHORT_ROOTS && parts == 1) last = roots + k;
+    else if (c == GS_GO_MARK_SHORT_ROOTS && roots < GS_GO_ASSIST_WORK && parts == 1)
+        last = roots + k;         /* the second assist goes on into them */
     else last = tail;
     return (uint32_t)((whole - last) / whole * 65536.0);
 }
