@@ -14,10 +14,17 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     assist) is "other". The points come from the trace's own work figures
     (globals / work, and work less the headers' last part / work), each
     within 0.02 plus the case's allocation / the runway;
-  - the mark's utilization (its share of the one P, background worker and
-    assists: "U% CPU") over the cycle's runway (the goal less the heap at
-    the trigger), by rows of runways of 2^(i/2) MiB, row 0 taking 1 MiB or
-    less and the last 16 MiB or more (gs_goheap.c's util_pct).
+  - what sets a mark's utilization (its share of the one P, background
+    worker and assists: "U% CPU"): with one P the assists do the mark's
+    scan work W while the program allocates A, so u = 0.25 + 1 / (1 + r
+    A / W), r the program's time per byte it allocates over the assists'
+    per byte they scan (gs_go_mark_utilization); r is read off each mark of
+    the timed runs, apart for the marks that faulted in memory and those
+    that reused it (gs_goheap.c's mut_fresh and mut_reused). The timed run
+    starts from a heap given back (debug.FreeOSMemory), so the share of a
+    mark's allocation that lies above the highest heap any earlier mark of
+    the run ended at is memory it faulted in: "reused" up to 1/8 of it,
+    "fresh" from 7/8.
 
     python3 -m slicebench.pacer [--budget B] [--gogc 100,400]
         [--repetitions R] [--vectors] [MATRIX ...]
@@ -30,9 +37,8 @@ gc-vs-go runs them, for 2 x M items. Prints, per matrix and pooled, the
 cycles counted and the 10th, 25th, 50th, 75th and 90th percentiles and the
 mean of the fraction, over the cycles whose mark ended by its goal (a cycle
 that ended past it did so at one large allocation, which the model takes as
-it comes); then, over every matrix, the same percentiles of the
-utilization in each row of runways, over every cycle that started below
-its goal; then the marks' cases, over every matrix. With --vectors, only
+it comes); then, over every matrix, the same percentiles of r, reused
+marks and fresh ones apart; then the marks' cases, over every matrix. With --vectors, only
 a CSV instead: items,case,fraction,cycles, the median fraction of each case
 (short, long, alike) for each M whose case's allocations are at most 32 KiB,
 over every cycle of its processes (the runs before the timed one have most
@@ -42,7 +48,6 @@ a process failed, 2 for bad arguments.
 
 import argparse
 import collections
-import math
 import re
 import statistics
 import sys
@@ -64,8 +69,12 @@ FORCED = re.compile(r"^gc \d+ @.*\(forced\)$", re.M)
 HEADER_BYTES = 24         # a slice header (the kept [][]T's elements)
 OBLET_BYTES = 128 << 10   # Go's maxObletBytes: a large object's scan part
 CASES = ("short", "long", "alike", "other")
-# rows of runways: 2^(i/2) MiB, i = 0 .. UTIL_ROWS - 1 (gs_goheap.c)
-UTIL_ROWS = 9
+# the same line with the mark's utilization too
+MARK = re.compile(r"pacer: (\d+)% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
+                  r"in (\d+) B -> (\d+) B \(\u2206goal (-?\d+)")
+# a mark's faulted share (faulted_shares) up to which it reused memory and
+# from which it faulted it in (fresh)
+REUSED_UP_TO, FRESH_FROM = 1 / 8, 7 / 8
 NAME = re.compile(r"strategy=([^/]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)$")
 
 
@@ -148,22 +157,45 @@ def vectors(by_items):
     return "\n".join(lines)
 
 
-def runway_row(runway):
-    """The row of a runway of `runway` bytes: round(2 log2(runway / MiB)),
-    within 0 .. UTIL_ROWS - 1, as gs_goheap.c's mark_utilization."""
-    if runway <= 0:
-        return 0
-    x = 2 * math.log2(runway / (1 << 20))
-    return 0 if x <= 0 else min(UTIL_ROWS - 1, int(x + 0.5))
+def marks(trace):
+    """(utilization percent, scan work, trigger, end) of each mark's end
+    in a process's gcpacertrace."""
+    return [(int(u), int(h) + int(st) + int(g), int(trig), int(end))
+            for u, h, st, g, trig, end, _ in MARK.findall(trace)]
 
 
-def utilizations(cycle_list):
-    """{row: [utilization percent, ...]} of the cycles that started below
-    their goal."""
-    out = {}
-    for u, trig, _, goal in cycle_list:
-        if trig < goal:
-            out.setdefault(runway_row(goal - trig), []).append(u)
+def faulted_shares(mark_list):
+    """For each mark of one timed run, in order: the share of what it
+    allocated (from the heap at the trigger to the heap at its end) that
+    lies above the highest heap an earlier mark of the run ended at, memory
+    the run had not touched since its heap was given back; None for a mark
+    that allocated nothing."""
+    out, high = [], 0
+    for _, _, trig, end in mark_list:
+        out.append((end - max(trig, high)) / (end - trig) if end > trig and end > high
+                   else 0.0 if end > trig else None)
+        high = max(high, end)
+    return out
+
+
+def cost_ratio(u, work, allocated):
+    """r of a mark with utilization u (percent, truncated as Go prints it:
+    its middle, u + 0.5), scan work `work` and `allocated` bytes: from
+    u = 0.25 + 1 / (1 + r x), x = allocated / work."""
+    return (1 / ((u + 0.5) / 100 - 0.25) - 1) * work / allocated
+
+
+def cost_ratios(mark_list):
+    """{"reused": [r, ...], "fresh": [r, ...]} of one timed run's marks
+    (faulted_shares up to REUSED_UP_TO, or from FRESH_FROM)."""
+    out = {"reused": [], "fresh": []}
+    for (u, work, trig, end), f in zip(mark_list, faulted_shares(mark_list)):
+        if f is None:
+            continue
+        if f <= REUSED_UP_TO:
+            out["reused"].append(cost_ratio(u, work, end - trig))
+        elif f >= FRESH_FROM:
+            out["fresh"].append(cost_ratio(u, work, end - trig))
     return out
 
 
@@ -183,13 +215,14 @@ def describe(values, fmt="{:.3f}"):
 
 
 def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
-    """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM,
+    """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM;
+    {"reused": [r], "fresh": [r]} of their timed runs' marks (cost_ratios);
     and {M: [(case, fraction)]} of their marks (mark_cases), the whole
     process's, for the cases of allocations of at most 32 KiB, and under
     "all" every case's timed run's."""
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
-    out, by_items = [], {"all": []}
+    out, by_items, ratios = [], {"all": []}, {"reused": [], "fresh": []}
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
                               GODEBUG="gcpacertrace=1,gctrace=1")
@@ -200,11 +233,13 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
             for _ in range(reps):
                 trace = go_each.run_one(exe, name, args, environ, stderr=True)
                 out += cycles(trace)
+                for key, rs in cost_ratios(marks(timed(trace))).items():
+                    ratios[key] += rs
                 if int(n) <= 32 << 10:
                     by_items.setdefault(int(m), []).extend(
                         mark_cases(trace, int(m), int(n)))
                 by_items["all"].extend(mark_cases(timed(trace), int(m), int(n)))
-    return out, by_items
+    return out, ratios, by_items
 
 
 def main(argv):
@@ -228,17 +263,19 @@ def main(argv):
     for spec in args.matrices:
         if spec.count(":") != 2 or not all(spec.split(":")):
             ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
-    pooled, by_items = [], {}
+    pooled, by_items, ratios = [], {}, {"reused": [], "fresh": []}
     try:
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
             for spec in args.matrices:
-                got, cases = matrix_cycles(exe, spec, args.budget, args.gogc,
-                                           args.repetitions, args.repo)
+                got, rs, cases = matrix_cycles(exe, spec, args.budget, args.gogc,
+                                               args.repetitions, args.repo)
                 if not args.vectors:
                     print(f"marks' ends, {spec}: {describe(fractions(got))}",
                           flush=True)
                 pooled += got
+                for key in ratios:
+                    ratios[key] += rs[key]
                 for items, found in cases.items():
                     by_items.setdefault(items, []).extend(found)
     except (go_each.GoEachError, OSError) as e:
@@ -249,10 +286,9 @@ def main(argv):
         return 0
     if len(args.matrices) > 1:
         print(f"marks' ends, pooled: {describe(fractions(pooled))}")
-    rows = utilizations(pooled)
-    for row in range(UTIL_ROWS):
-        print(f"utilization %, runway row {row} ({2 ** (row / 2):.2f} MiB): "
-              f"{describe(rows.get(row, []), '{:d}')}")
+    for key in ("reused", "fresh"):
+        print(f"program's / scan cost per byte (r), {key}: "
+              f"{describe(ratios[key], '{:.2f}')}")
     print(f"marks' cases, timed runs: {describe_cases(by_items.get('all', []))}")
     return 0
 

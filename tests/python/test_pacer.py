@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Tests of slicebench.pacer (Go's pacer from gcpacertrace) without running
-Go: where marks end and the marks' utilization by runway, read from
+Go: where marks end and what sets the marks' utilization, read from
 gcpacertrace lines of Go 1.19, and their summary.
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_pacer.py [-v]
@@ -121,18 +121,35 @@ class Utilization(unittest.TestCase):
         self.assertEqual([c[0] for c in got], [33, 27, 31])
         self.assertEqual(got[0], (33, 16108071, 16707376, 16777216))
 
-    def test_rows(self):
-        mib = 1 << 20
-        # round(2 log2(MiB)), 1 MiB and less in row 0, 16 MiB and more in 8
-        self.assertEqual([pacer.runway_row(r) for r in
-                          (0, mib // 4, mib, 1.18 * mib, 1.2 * mib, 2 * mib,
-                           3 * mib, 16 * mib, 64 * mib)],
-                         [0, 0, 0, 0, 1, 2, 3, 8, 8])
+    def test_marks(self):
+        got = pacer.marks(TRACE)
+        self.assertEqual(got[0], (33, 92648 + 29552 + 231280, 16108071, 16707376))
+        self.assertEqual([m[0] for m in got], [33, 27, 31])
 
-    def test_by_runway(self):
-        got = pacer.utilizations(pacer.cycles(TRACE))
-        # runways: 0.64 MiB and 0.95 MiB (row 0), 7.98 MiB (row 6)
-        self.assertEqual(got, {0: [33, 27], 6: [31]})
+    def test_faulted_shares(self):
+        # each mark's allocation above the highest earlier mark end: all of
+        # the first; half of the second (10 -> 20 above 15); none of the
+        # third (5 -> 12, under 20); none of one that allocated nothing
+        got = pacer.faulted_shares([(50, 1, 0, 15), (50, 1, 10, 20), (50, 1, 5, 12),
+                                    (50, 1, 7, 7)])
+        self.assertEqual(got, [1.0, 0.5, 0.0, None])
+
+    def test_cost_ratio(self):
+        # u = 0.25 + 1 / (1 + r x): u 44 (its middle, 44.5 %) at x = 2
+        self.assertAlmostEqual(pacer.cost_ratio(44, 1000, 2000),
+                               (1 / 0.195 - 1) / 2)
+        # and back: the r read off gives the utilization's middle again
+        r = pacer.cost_ratio(29, 340000, 3400000)
+        self.assertAlmostEqual(0.25 + 1 / (1 + r * 10), 0.295)
+
+    def test_cost_ratios(self):
+        # fresh (all above), half (neither), reused (none above)
+        found = pacer.cost_ratios([(30, 100, 0, 1000), (40, 100, 500, 1500),
+                                   (70, 100, 200, 700)])
+        self.assertEqual(len(found["fresh"]), 1)
+        self.assertEqual(len(found["reused"]), 1)
+        self.assertAlmostEqual(found["fresh"][0], pacer.cost_ratio(30, 100, 1000))
+        self.assertAlmostEqual(found["reused"][0], pacer.cost_ratio(70, 100, 500))
 
 
 if __name__ == "__main__":
