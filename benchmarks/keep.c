@@ -322,7 +322,8 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         gs_slice_t src;
         rc = gs_make(h, elem, ne, ne, &src);                    /* receive */
         if (rc) goto fail;
-        memset(src.data, (int)((fill + i) & 0xff), source_bytes);
+        if (fill != KEEP_UNFILLED)
+            memset(src.data, (int)((fill + i) & 0xff), source_bytes);
         bm_escape(src.data);
         rc = keep_one(h, &src, ke, &keep[i], &acc);                /* keep */
         gs_release(&src);                                /* drop the source */

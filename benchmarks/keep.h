@@ -136,13 +136,17 @@ typedef struct keep_held_s {
     uint64_t grows;               /* reallocations by append in the batch  */
 } keep_held_t;
 
+/* keep_batch's fill that leaves the sources unwritten (as Go's heldBytes
+ * rounds leave them): their fresh pages are never faulted in. */
+#define KEEP_UNFILLED (~0u)
+
 /* One batch: receive c->items buffers and keep them by strategy s in
  * keep[0..c->items), with every array made on heap h (whose policy is the
  * growth policy). keep must hold c->items handles, all nil. On return the
  * kept handles are live and *held describes them; release them with
  * keep_release. On error nothing stays allocated and keep is all nil.
  * fill is the first byte value written into the sources (it varies by
- * item, so no two sources are alike). */
+ * item, so no two sources are alike), or KEEP_UNFILLED. */
 int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                gs_slice_t *keep, unsigned fill, keep_held_t *held);
 

@@ -323,22 +323,25 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * started); with the stack scanned at the next allocation, both are
  * inside Go's spread (three runs of each of the check's matrices,
  * README).
+ * A mark's utilization and Go's history: Go's estimate, and with it where
+ * each cycle starts, is a chain over every cycle of the process, and the
+ * utilization each mark feeds it follows how fast the program allocates,
+ * 5-fold slower when it faults memory in (gs_go_mark_utilization). Drawn
+ * for the runway alone, with every case's marks pooled, and from one
+ * batch before the timed loop, the model's retain at 32 KiB, k = 16, GOGC
+ * 400 landed on Go's level (114 MiB) in 2 processes of 20, Go in 20 of
+ * 20; with the faults measured and Go's harness replayed (the retention
+ * benchmark's go_history: heldBytes' three rounds, their sources
+ * unwritten and their stack deep enough for the long roots case, then two
+ * batches), in 13 of 20. Less did not: utilizations drawn by runway
+ * from tables for faulting and reusing marks apart, 7 of 20; those
+ * without heldBytes' deep stack, 3 of 20, and from one batch before, 0
+ * of 4 seeds; Go's harness with the pooled draws, 1 and 4 of 24 seeds.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
- * from cycle to cycle where the model's does not; with draws on, what sets
- * a mark's utilization in Go (its scheduling and the program's allocation
- * rate: the model draws it for the runway alone, each cycle on its own),
- * and Go's history before its timed loop, which sets the controller's
- * state there (the model runs one batch before, Go's harness four or
- * five: replayed, two or three batches between collections and two more,
- * the check's counts moved no more than they do from run to run: one run
- * of each matrix with two such batches, two with three; with the marks
- * of gs_go_mark_end, three held-bytes rounds in the long roots case and
- * two batches more, retain at GOGC 400 stayed at 70-76 MiB against Go's
- * 114-126, as without; with Go's goal (gs_heap_set_go_program) too, two
- * or three rounds and two batches put retain at 32 KiB, k = 16, on the
- * upper level in 1 and 4 of 24 seeds, against 6 of 24 without; Go's
- * processes mostly land there, from the swings of their estimate, which
- * the drawn utilizations do not reproduce); the scavenger's sleep (Go
+ * from cycle to cycle where the model's does not; with draws on, what
+ * else moves a mark's utilization in Go (its scheduling: the model draws
+ * it between Go's 10th and 90th percentile, each cycle on its own) and
+ * the one-item run Go's harness makes first; the scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
  * here it works once per wake,
@@ -351,15 +354,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * as its heap grows while it retains more than the goal (mheap.allocSpan
  * releases up to the growth at once; modelled, it took the mean |ln| of
  * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
- * gc-vs-go matrix, and so it stays out); the
- * length of Go's history before its timed loop (the benchmark's harness
- * runs a case's batches four times before timing it, with collections
- * around two of them; the model runs one batch: given Go's four, with the
- * draws on (then over 0.55-0.9 of the way), one run of the check's k-off
- * matrix had faults within 25 % of Go's at GOGC 100 in 50 of 60 cases
- * instead of 57, copy at 24 KiB, k = 2400, elem 8, faulting 0.92-1.23
- * per item over five processes instead of 0.74-0.80, against Go's
- * 0.73-1.08); forced and two-minute
+ * gc-vs-go matrix, and so it stays out); forced and two-minute
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
  * MemStats.HeapAlloc counts it a while longer; modelled for arrays with
  * spans of their own, as Go's mheap.reclaim before each span it
@@ -454,6 +449,9 @@ typedef struct gs_go_program_s {
                               (the kept headers' [][]T among them)          */
     size_t headers_bytes;  /* the kept slices' headers: pointers in one heap
                               object, which each mark scans last            */
+    size_t stack_bytes;    /* of roots_bytes, its stacks: more than
+                              GS_GO_DEEP_STACKS puts every mark drawn in
+                              the short roots case in the long one         */
 } gs_go_program_t;
 
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
@@ -464,11 +462,10 @@ typedef struct gs_go_program_s {
  * bounds; see "The Go GC mode" above). */
 #define GS_GO_MARK_RUNWAY (4u << 20)
 
-/* With draws on, the scan work Go expects of a cycle, bytes: the median of
- * gcpacertrace's "B exp." over the check's cases (the test binary's
- * globals, its stacks and the heap's pointers; 303-508 KB). Go's runway is
- * its cons/mark estimate x 3 x this, and cons/mark is measured per byte of
- * scan work, so the figure cancels but for the controller's clamps. */
+/* With draws on and no program (gs_go_scan_work), the scan work Go
+ * expects of a cycle, bytes: the median of gcpacertrace's "B exp." over
+ * the check's cases (the test binary's globals, its stacks and the heap's
+ * pointers; 303-508 KB). */
 #define GS_GO_SCAN_WORK 353656u
 
 /* Where a mark ends: GS_GO_MARK_END_NUM/DEN of the way from the heap at
@@ -494,6 +491,17 @@ typedef struct gs_go_program_s {
 #define GS_GO_GLOBALS_SCAN 231280u
 #define GS_GO_STACKS_SCAN 18312u
 #define GS_GO_HARNESS_HEAP 70736u
+/* and its pointers that each mark scans besides the kept headers (Go's
+ * scan work less the globals, the stacks and 24 B x M: 49240-50224 B over
+ * the check's timed runs, at M 228 to 8168): */
+#define GS_GO_HARNESS_SCAN 49520u
+/* Stacks deeper than these take the roots past an assist's least work
+ * (GS_GO_ROOTS_WORK counts GS_GO_STACKS_SCAN of them): the second assist
+ * stops short of the headers, the long roots case. Go's benchmark
+ * goroutine is that deep in its heldBytes rounds (29520-29552 B of stacks
+ * in their gcpacertrace lines, GS_GO_HELD_STACKS_SCAN): */
+#define GS_GO_DEEP_STACKS (GS_GO_STACKS_SCAN + GS_GO_ASSIST_WORK - GS_GO_ROOTS_WORK)
+#define GS_GO_HELD_STACKS_SCAN 29520u
 /* Which case a mark falls in, in 64ths of the cycles: */
 #define GS_GO_MARK_WORKER_IN_64 4u      /* the background worker ends it      */
 #define GS_GO_MARK_LONG_IN_64 1u        /* long roots; the rest short ones    */
@@ -557,11 +565,19 @@ typedef struct gs_heap_s {
                                     every mark ends at GS_GO_MARK_END_*       */
     gs_go_pacer_t go_pacer;      /* draws on: Go's cons/mark estimate, which
                                     sets the runway (gs_go_pacer_next)        */
+    double go_mark_util;         /* draws on: the utilization drawn for the
+                                    last cycle that allocated during its mark
+                                    (0: none yet; gs_go_mark_utilization),  */
+    size_t go_mark_alloc_bytes;  /* what that mark allocated, Go's bytes,     */
+    double go_mark_faulted;      /* and the process faulted in meanwhile, per
+                                    byte of that (mem_faulted_now; at most 1) */
     gs_go_program_t go_program;  /* the Go program around the arrays
                                     (gs_heap_set_go_program)                  */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
+    uint64_t mark_fault_bytes_;  /* draws on: the process's faults (bytes) and */
+    int64_t mark_rss_;           /* RSS when it started (mem_faulted_now)      */
     int start_pending_;          /* a cycle starts after this allocation        */
     int stack_window_;           /* a cycle started since the last allocation:
                                     the program's stack is not yet scanned    */
@@ -653,17 +669,20 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     batch is laid out alike, and the ranges no span covers whole fault
  *     in 4 KiB pages batch after batch;
  *   - where a cycle starts: Go's own runway, its cons/mark estimate
- *     (go_pacer, gs_go_pacer_next) x 3 x GS_GO_SCAN_WORK, a negative one
- *     putting the trigger at its lower bound, as in Go. Each cycle that
- *     allocated during its mark feeds the estimate what it measured,
- *     (bytes allocated during the mark / GS_GO_SCAN_WORK) x u / (1 - u),
- *     u the mark's utilization (its share of the one P: a measure of CPU
- *     time the model cannot take), drawn uniformly from the 10th to the
- *     90th percentile of Go's for the cycle's runway (the goal less the
- *     heap at its start), as the same script measures them: runways of
- *     1 MiB or less had 47 to 88 % (median 79), of 2 MiB 31 to 67 (39),
- *     of 4 MiB 28 to 56 (42), of 8 MiB 26 to 42 (30), of 16 MiB or more
- *     25 to 40 (26) (gs_goheap.c's util_pct has every row). Go 1.19's
+ *     (go_pacer, gs_go_pacer_next) x 3 x the scan work (gs_go_scan_work),
+ *     a negative one putting the trigger at its lower bound, as in Go.
+ *     Each cycle that allocated during its mark feeds the estimate what it
+ *     measured, x u / (1 - u), x the bytes allocated during the mark per
+ *     byte of scan work and u the mark's utilization (its share of the
+ *     one P), gs_go_mark_utilization's at a point drawn uniformly, with
+ *     what the process faulted in meanwhile (mem_faulted_now);
+ *     go_mark_util, go_mark_alloc_bytes and go_mark_faulted keep the last
+ *     cycle's. The share follows how fast the program allocates, which
+ *     faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
+ *     in every mark that faults, where one draw for the runway alone
+ *     (28-56 % at 4 MiB, every case's marks pooled) broke the chain of
+ *     estimates below, and the model landed on Go's level in 2 processes
+ *     of 20, Go in 20 of 20. Go 1.19's
  *     controller overshoots: its estimate swings from cycle to cycle, often
  *     below zero, and so its trigger jumps between its bounds; a batch's
  *     peak then depends on whether the cycle at the batch's end starts
@@ -729,6 +748,36 @@ uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c);
  * value that overflows the controller resets it and sets the estimate to
  * 0, as in Go: returns -ERANGE; otherwise 0. p NULL: -EINVAL. Pure. */
 int gs_go_pacer_next(gs_go_pacer_t *p, double current);
+
+/* Go 1.19's mark utilization (its share of the one P: background worker
+ * and assists), a fraction, for a mark whose program allocated x bytes per
+ * byte of the mark's scan work (gs_go_scan_work), and faulted in
+ * `faulted` bytes of memory per byte it allocated (0 to 1, clamped): with
+ * one P the assists do the scan work while the program allocates, so
+ * u = 0.25 (the background worker's share, as Go counts it) +
+ * 1 / (1 + r x), r the program's time per byte it allocates over the
+ * assists' per byte they scan. r grows with what the program faults in
+ * (the kernel's zeroing of fresh pages): it is the point q (0 to 1,
+ * clamped) of the way from the 10th to the 90th percentile of Go's r in
+ * marks that reused memory (0.29-0.78, median 0.43) and in those that
+ * faulted it in (0.93-3.33, median 1.94), linear between Go's 10th,
+ * 25th, 50th, 75th and 90th percentiles and in `faulted` between the
+ * two. Go's, as scripts/slicebench/pacer.py reads them off each mark of
+ * the timed runs of the check's matrices (README), a mark reusing memory
+ * when at most 1/8 of its allocation lay above the highest heap an
+ * earlier mark of the run ended at (the run starts from a heap given
+ * back), faulting it in from 7/8. With it Go's utilizations, 69-84 % in
+ * reusing marks of 1 MiB or less and 29-38 % in faulting ones of 4 MiB
+ * (Go's retain at 32 KiB: 8 faults and 14.9 us per item; copy, on reused
+ * memory, 2.1 us), and in heldBytes' rounds, which leave their sources
+ * unwritten (64-81 %). x = 0 gives 1.25, as Go's can be past 1. Pure. */
+double gs_go_mark_utilization(double x, double faulted, double q);
+
+/* The scan work Go 1.19 expects of a cycle of the program p (the runway
+ * is the estimate x 3 x this, and cons/mark is per byte of it), bytes:
+ * its roots, its kept headers and GS_GO_HARNESS_SCAN; with no program
+ * (NULL, or no roots and no headers) GS_GO_SCAN_WORK. Pure. */
+size_t gs_go_scan_work(const gs_go_program_t *p);
 
 /* Where the references that releases drop were kept, in GC mode, as Go's
  * collector tells them apart. Off (the default): on the program's stack,

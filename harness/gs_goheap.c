@@ -153,7 +153,7 @@ static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
     if (h->mark_seed == 0) runway = go_runway(h->gogc);
     else {
         /* Go's goal counts the program's heap too */
-        double r = h->go_pacer.cons_mark * 3.0 * GS_GO_SCAN_WORK;
+        double r = h->go_pacer.cons_mark * 3.0 * (double)gs_go_scan_work(&h->go_program);
         if (r < 0 || r >= (double)goal + (double)h->go_program.heap_bytes)
             below_all = 1;
         else runway = (uint64_t)r;
@@ -169,46 +169,72 @@ static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
     return trigger;
 }
 
-/* Go's mark utilization (its background worker and assists, a share of
- * the one P), percent, over the runways of its cycles: the 10th, 25th,
- * 50th, 75th and 90th percentiles for runways of 2^(i/2) MiB, rounded
- * (the first row: 1 MiB or less; the last: 16 MiB or more), as
- * scripts/slicebench/pacer.py measures them (gs.h, "The Go GC mode"). */
-#define UTIL_ROWS 9
-static const unsigned char util_pct[UTIL_ROWS][5] = {
-    {47, 69, 79, 84, 88}, {33, 39, 44, 66, 74}, {31, 34, 39, 58, 67},
-    {29, 30, 34, 44, 57}, {28, 29, 42, 53, 56}, {27, 28, 31, 41, 48},
-    {26, 27, 30, 38, 42}, {26, 27, 29, 38, 43}, {25, 26, 26, 28, 40},
-};
+/* The program's time per byte it allocates over the assists' per byte
+ * they scan, r (gs_go_mark_utilization), in Go's marks that reused memory
+ * and in those that faulted it in: the 10th, 25th, 50th, 75th and 90th
+ * percentiles over the timed runs of the check's matrices, as
+ * scripts/slicebench/pacer.py reads them off Go's gcpacertrace. */
+static const double mut_reused[5] = {0.29, 0.37, 0.43, 0.52, 0.78};
+static const double mut_fresh[5] = {0.93, 1.36, 1.94, 2.65, 3.33};
 
-/* A cycle's utilization, drawn from Go's for its runway: a uniform point
- * from the 10th to the 90th percentile of the row, linear between the
- * row's percentiles. */
-static double mark_utilization(gs_heap_t *h, size_t runway)
+double gs_go_mark_utilization(double x, double faulted, double q)
 {
     static const double at[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
-    double l = runway > 0 ? log2((double)runway / (double)(1u << 20)) * 2.0 : 0.0;
-    int row = l <= 0 ? 0 : l >= UTIL_ROWS - 1 ? UTIL_ROWS - 1 : (int)(l + 0.5);
-    double q = 0.10 + 0.80 * (double)(gs_random_next(&h->mark_draw_) >> 11) /
-                          (double)(UINT64_C(1) << 53);
+    double r0, r1, r;
     int i = 0;
+    q = !(q > 0) ? 0.10 : q >= 1 ? 0.90 : 0.10 + 0.80 * q;    /* NaN: 0 */
+    faulted = !(faulted > 0) ? 0 : faulted > 1 ? 1 : faulted;
+    if (!(x > 0)) x = 0;
     while (i < 3 && q > at[i + 1]) i++;
-    return (util_pct[row][i] + (util_pct[row][i + 1] - util_pct[row][i]) *
-                                   (q - at[i]) / (at[i + 1] - at[i])) / 100.0;
+    r0 = mut_reused[i] + (mut_reused[i + 1] - mut_reused[i]) * (q - at[i]) / (at[i + 1] - at[i]);
+    r1 = mut_fresh[i] + (mut_fresh[i + 1] - mut_fresh[i]) * (q - at[i]) / (at[i + 1] - at[i]);
+    r = r0 + faulted * (r1 - r0);
+    return 0.25 + 1.0 / (1.0 + r * x);
+}
+
+size_t gs_go_scan_work(const gs_go_program_t *p)
+{
+    size_t w;
+    if (p == NULL || (p->roots_bytes == 0 && p->headers_bytes == 0))
+        return GS_GO_SCAN_WORK;
+    w = sat_add(p->roots_bytes, p->headers_bytes);
+    return sat_add(w, GS_GO_HARNESS_SCAN);
+}
+
+/* What the process faulted in since the mark under way started: the
+ * growth of its faults (in bytes) or of its RSS, whichever is more (a
+ * huge page is one fault); 0 when they cannot be read. */
+static uint64_t mark_faulted(const gs_heap_t *h)
+{
+    uint64_t faults, grew = 0;
+    int64_t rss;
+    if (mem_faulted_now(&faults, &rss) != 0) return 0;
+    if (faults > h->mark_fault_bytes_) grew = faults - h->mark_fault_bytes_;
+    if (rss >= 0 && h->mark_rss_ >= 0 && rss > h->mark_rss_ &&
+        (uint64_t)(rss - h->mark_rss_) > grew)
+        grew = (uint64_t)(rss - h->mark_rss_);
+    return grew;
 }
 
 /* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
- * allocated with `runway` bytes of runway: what the cycle measured,
- * (allocated / scan work) x u / (1 - u), u drawn for its runway, to Go's
- * controller. A cycle that allocated nothing (runtime.GC) leaves it as it
- * was, as in Go (endCycle returns early when heapLive <= triggered). */
-static void pacer_update(gs_heap_t *h, size_t allocated, size_t runway)
+ * allocated while the process faulted in `faulted` bytes: what the cycle
+ * measured, (allocated / scan work) x u / (1 - u), u the mark's
+ * utilization (gs_go_mark_utilization at a uniform point, with the share
+ * of its allocation the process faulted in), to Go's controller. A cycle
+ * that allocated nothing (runtime.GC) leaves it as it was, as in Go
+ * (endCycle returns early when heapLive <= triggered). */
+static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
 {
-    double u;
+    double u, q, x;
     if (allocated == 0) return;
-    u = mark_utilization(h, runway);
-    (void)gs_go_pacer_next(&h->go_pacer, (double)allocated * u /
-                                           ((double)GS_GO_SCAN_WORK * (1.0 - u)));
+    q = (double)(gs_random_next(&h->mark_draw_) >> 11) / (double)(UINT64_C(1) << 53);
+    x = (double)allocated / (double)gs_go_scan_work(&h->go_program);
+    h->go_mark_alloc_bytes = allocated;
+    h->go_mark_faulted = (double)faulted / (double)allocated;
+    if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
+    u = gs_go_mark_utilization(x, h->go_mark_faulted, q);
+    h->go_mark_util = u;
+    (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
 }
 
 /* Go's heapInUse: the heap's objects (held and garbage, in Go's bytes)
@@ -271,8 +297,9 @@ static size_t mark_way(gs_heap_t *h, size_t way)
         at = gs_go_mark_end(h->go_program.headers_bytes, GS_GO_MARK_FIRST_ASSIST);
         at = gs_random_next(&h->mark_draw_) % (at + 1);
     } else {
+        int deep = h->go_program.stack_bytes > GS_GO_DEEP_STACKS;
         at = gs_go_mark_end(h->go_program.headers_bytes,
-                            d < GS_GO_MARK_WORKER_IN_64 + GS_GO_MARK_LONG_IN_64
+                            deep || d < GS_GO_MARK_WORKER_IN_64 + GS_GO_MARK_LONG_IN_64
                                 ? GS_GO_MARK_LONG_ROOTS : GS_GO_MARK_SHORT_ROOTS);
     }
     return part_of(way, at, UINT64_C(1) << 16);
@@ -293,6 +320,11 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
+    if (h->mark_seed != 0 &&
+        mem_faulted_now(&h->mark_fault_bytes_, &h->mark_rss_) != 0) {
+        h->mark_fault_bytes_ = UINT64_MAX;       /* no growth can be read */
+        h->mark_rss_ = -1;
+    }
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
                            heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
@@ -399,8 +431,7 @@ static void mark_end(gs_heap_t *h)
     if (h->mark_seed != 0) {
         size_t heap = h->go_held_bytes + h->go_garbage_bytes;
         size_t start = h->go_mark_start_bytes_;
-        pacer_update(h, heap > start ? heap - start : 0,
-                     last_goal > start ? last_goal - start : 0);
+        pacer_update(h, heap > start ? heap - start : 0, mark_faulted(h));
     }
 
     _gs_spans_flush(h);
@@ -716,7 +747,7 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p)
 {
-    static const gs_go_program_t none = {0, 0, 0};
+    static const gs_go_program_t none = {0, 0, 0, 0};
     if (h == NULL) return -EINVAL;
     h->go_program = p != NULL ? *p : none;
     if (h->gc == GS_GC_GO && !h->gc_marking) {
@@ -732,6 +763,8 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     h->mark_seed = seed;
     h->mark_draw_ = seed;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
+    h->go_mark_util = h->go_mark_faulted = 0;
+    h->go_mark_alloc_bytes = 0;
     if (h->gc == GS_GC_GO && !h->gc_marking)
         h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     return 0;
@@ -750,6 +783,8 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(h, 0, gogc) : 0;
     h->mark_seed = h->mark_draw_ = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
+    h->go_mark_util = h->go_mark_faulted = 0;
+    h->go_mark_alloc_bytes = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;
     h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;

@@ -7,6 +7,7 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -868,7 +869,7 @@ static void mark_draws(void)
     const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
     const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
     const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
-    const gs_go_program_t one = {0, 0, headers}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES};
+    const gs_go_program_t one = {0, 0, headers, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0};
     size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
@@ -892,6 +893,24 @@ static void mark_draws(void)
     CHECK(shorts >= 910 && shorts <= 978);
     CHECK(longs >= 2 && longs <= 32);
     CHECK(workers >= 33 && workers <= 95);
+    /* a stack as deep as heldBytes' (GS_GO_HELD_STACKS_SCAN): the short
+     * roots' draws end at the long roots' point; one just under the
+     * depth that takes the roots past an assist's least work does not */
+    {
+        gs_go_program_t deep = one;
+        deep.stack_bytes = GS_GO_HELD_STACKS_SCAN;
+        CHECK(GS_GO_HELD_STACKS_SCAN > GS_GO_DEEP_STACKS &&
+              GS_GO_STACKS_SCAN < GS_GO_DEEP_STACKS);
+        CHECK_OK(gs_heap_set_go_program(&H, &deep));
+        mark_fractions(12345, b, N);
+        for (i = 0; i < N; i++)
+            CHECK(near(a[i], shortp) ? near(b[i], longp) : b[i] == a[i]);
+        deep.stack_bytes = GS_GO_DEEP_STACKS;
+        CHECK_OK(gs_heap_set_go_program(&H, &deep));
+        mark_fractions(12345, b, N);
+        for (i = 0; i < N; i++) CHECK_EQ_U(b[i], a[i]);
+        CHECK_OK(gs_heap_set_go_program(&H, &one));
+    }
     FINISH();                            /* the stream restarts; headers kept */
     CHECK_EQ_U(H.mark_seed, 12345);
     CHECK_EQ_U(H.go_program.headers_bytes, headers);
@@ -932,7 +951,7 @@ static void program_goal(void)
 {
     static const unsigned gogcs[] = { 100, 400 };
     static const size_t want[2][2] = { { 20 * MiB, 23 * MiB }, { 50 * MiB, 62 * MiB } };
-    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0 };
+    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0 };
     for (size_t g = 0; g < 2; g++) {
         gs_slice_t s;
         start(GS_GC_GO, gogcs[g]);
@@ -965,6 +984,116 @@ static void program_goal(void)
         CHECK_EQ_U(H.go_program.heap_bytes, 0);
         CHECK_EQ_U(H.go_goal_bytes, gogcs[g] == 100 ? 4 * MiB : 16 * MiB);
     }
+}
+
+/* ---- a mark's utilization (gs_go_mark_utilization) ---- */
+
+/* The pure function: u = 0.25 + 1 / (1 + r x), r Go's program / scan cost
+ * per byte, from its marks that reused memory to those that faulted it in. */
+static void mark_utilization_form(void)
+{
+    /* the medians: r 0.43 reusing, 1.94 faulting, 1.185 half way */
+    CHECK(fabs(gs_go_mark_utilization(2.0, 0.0, 0.5) - (0.25 + 1.0 / (1.0 + 0.43 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 1.0, 0.5) - (0.25 + 1.0 / (1.0 + 1.94 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 0.5, 0.5) - (0.25 + 1.0 / (1.0 + 1.185 * 2.0))) < 1e-12);
+    /* the 10th and 90th percentiles at the ends of q, clamped past them */
+    CHECK(fabs(gs_go_mark_utilization(1.0, 0.0, 0.0) - (0.25 + 1.0 / 1.29)) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(1.0, 1.0, 1.0) - (0.25 + 1.0 / 4.33)) < 1e-12);
+    CHECK(gs_go_mark_utilization(1.0, 0.0, -3.0) == gs_go_mark_utilization(1.0, 0.0, 0.0));
+    CHECK(gs_go_mark_utilization(1.0, 0.0, 7.0) == gs_go_mark_utilization(1.0, 0.0, 1.0));
+    CHECK(gs_go_mark_utilization(1.0, 0.0, NAN) == gs_go_mark_utilization(1.0, 0.0, 0.0));
+    CHECK(gs_go_mark_utilization(1.0, 4.0, 0.5) == gs_go_mark_utilization(1.0, 1.0, 0.5));
+    CHECK(gs_go_mark_utilization(1.0, -1.0, 0.5) == gs_go_mark_utilization(1.0, 0.0, 0.5));
+    /* no allocation: the assists take the whole P, past 1 as in Go */
+    CHECK(gs_go_mark_utilization(0.0, 1.0, 0.3) == 1.25);
+    /* less of the P the more the program allocates per byte of scan work,
+     * the more it faults in, and the higher the point */
+    for (double x = 0.25; x < 64; x *= 2)
+        for (double f = 0; f <= 1.0; f += 0.25)
+            for (double q = 0; q <= 1.0; q += 0.125) {
+                double u = gs_go_mark_utilization(x, f, q);
+                CHECK(u > 0.25 && u < 1.25);
+                CHECK(gs_go_mark_utilization(2 * x, f, q) < u);
+                if (f < 1.0) CHECK(gs_go_mark_utilization(x, f + 0.25, q) < u);
+                if (q < 1.0) CHECK(gs_go_mark_utilization(x, f, q + 0.125) < u);
+            }
+    /* every faulting mark takes less of the P than every reusing one */
+    CHECK(gs_go_mark_utilization(4.0, 1.0, 0.0) < gs_go_mark_utilization(4.0, 0.0, 1.0));
+    /* the scan work: the program's roots, headers and the harness's pointers */
+    {
+        const gs_go_program_t none = {0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312};
+        CHECK_EQ_U(gs_go_scan_work(NULL), GS_GO_SCAN_WORK);
+        CHECK_EQ_U(gs_go_scan_work(&none), GS_GO_SCAN_WORK);
+        CHECK_EQ_U(gs_go_scan_work(&p), 249592 + 43656 + GS_GO_HARNESS_SCAN);
+    }
+}
+
+/* The next cycle whose mark allocated (a mark can end before the program
+ * allocates again), from the heap's state at its start to its end: the
+ * utilization the heap drew is the function's at some point q for the
+ * cycle's allocation and faults, and the estimate moved by it as Go's
+ * controller moves it. Returns what the process faulted in per byte. */
+static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
+{
+    gs_go_pacer_t before;
+    double x, u, lo, hi;
+    H.go_mark_alloc_bytes = 0;              /* set again by the next update */
+    for (int tries = 0; tries < 8 && H.go_mark_alloc_bytes == 0; tries++) {
+        uint64_t cycles;
+        while (!H.gc_marking) {              /* allocate up to the trigger */
+            size_t s = (*at)++ % slots;
+            gs_release(&ring[s]);
+            CHECK_OK(gs_make(&H, 1, bytes, bytes, &ring[s]));
+            memset(ring[s].data, 0x5a, bytes);   /* the program writes it */
+        }
+        before = H.go_pacer;
+        cycles = H.gc_cycles;
+        while (H.gc_cycles == cycles) {          /* and through the mark */
+            size_t s = (*at)++ % slots;
+            gs_release(&ring[s]);
+            CHECK_OK(gs_make(&H, 1, bytes, bytes, &ring[s]));
+            memset(ring[s].data, 0x5a, bytes);
+        }
+    }
+    CHECK(H.go_mark_alloc_bytes > 0);
+    x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
+    u = H.go_mark_util;
+    lo = gs_go_mark_utilization(x, H.go_mark_faulted, 1.0);
+    hi = gs_go_mark_utilization(x, H.go_mark_faulted, 0.0);
+    CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
+    CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));
+    CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);
+    return H.go_mark_faulted;
+}
+
+/* With draws on, a mark's utilization follows what the process faulted
+ * in while it marked (measured: mem_faulted_now): the first marks of a
+ * new heap take fresh pages, which the program's writes fault in; once
+ * collections have freed enough, the heap reuses resident pages; after
+ * debug.FreeOSMemory it faults them in again. */
+static void mark_utilization_faults(void)
+{
+    enum { SLOTS = 256 };
+    static gs_slice_t ring[SLOTS];
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312};
+    size_t at = 0, i;
+    start(GS_GC_GO, 100);
+    /* the scavenger never works: freed pages stay resident */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(1) << 62, 0));
+    CHECK_OK(gs_heap_set_mark_draws(&H, 7));
+    CHECK_OK(gs_heap_set_go_program(&H, &prog));
+    CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0 && H.go_mark_alloc_bytes == 0);
+    CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) > 0.5);       /* fresh pages */
+    for (i = 0; i < 6; i++) one_mark(ring, SLOTS, &at, 64 * KiB);
+    CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) < 0.5);       /* reused ones */
+    CHECK(H.go_mark_util > gs_go_mark_utilization(
+        (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog), 1.0, 0.0));
+    for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+    gs_heap_free_os_memory(&H);                           /* given back */
+    CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) > 0.5);
+    for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+    FINISH();
+    CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0);
 }
 
 /* With draws on, the trigger is Go's: the goal less its cons/mark
@@ -1083,6 +1212,8 @@ int main(int argc, char **argv)
         CHECK_CASE(mark_draws),
         CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),
+        CHECK_CASE(mark_utilization_form),
+        CHECK_CASE(mark_utilization_faults),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }

@@ -193,6 +193,29 @@ static void table_rows(void)
     CHECK_EQ_I(keep_strategy_accumulates(KEEP_COPY), 0);
 }
 
+/* KEEP_UNFILLED (Go's heldBytes rounds): the sources stay as the heap
+ * gave them, zeroed, and the batch holds what a filled one holds. */
+static void unfilled_sources(void)
+{
+    const keep_case_t c = {4096, 16, 8, 1};
+    for (int s = 0; s < KEEP_STRATEGY_COUNT; s++) {
+        gs_heap_t h;
+        keep_held_t filled, unfilled;
+        static const unsigned char zero[16];
+        gs_heap_init(&h, GS_GROW_GO);
+        CHECK_OK(keep_batch(&h, &c, (keep_strategy_t)s, keep, 7, &filled));
+        keep_release(&h, keep, c.items);
+        CHECK_OK(keep_batch(&h, &c, (keep_strategy_t)s, keep, KEEP_UNFILLED, &unfilled));
+        CHECK_EQ_U(unfilled.held_bytes, filled.held_bytes);
+        CHECK_EQ_U(unfilled.live_arrays, filled.live_arrays);
+        CHECK_EQ_U(unfilled.referenced_bytes, filled.referenced_bytes);
+        if (s != KEEP_RECEIVE_ONLY)
+            for (size_t i = 0; i < c.items; i++) CHECK_EQ_MEM(keep[i].data, zero, 16);
+        keep_release(&h, keep, c.items);
+        CHECK_OK(gs_heap_destroy(&h));
+    }
+}
+
 /* M from the budget: the largest M whose worst strategy fits. */
 static void items_from_budget(void)
 {
@@ -228,6 +251,7 @@ int main(int argc, char **argv)
         CHECK_CASE(doubling),          CHECK_CASE(x1_5),
         CHECK_CASE(bad_cases_are_refused), CHECK_CASE(names_round_trip),
         CHECK_CASE(table_rows),        CHECK_CASE(items_from_budget),
+        CHECK_CASE(unfilled_sources),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }
