@@ -287,6 +287,21 @@ def summary(table, first="model"):
     return "\n".join(out + _misses(table))
 
 
+def legend(first="model"):
+    """The marks' key under the summary; `first` names the side compared
+    with Go."""
+    return ("(* = outside the bounds of Go's median; ! = outside Go's own spread, its\n"
+            " lowest and highest repetition, widened by the same bounds; ratios are\n"
+            f" {first} / Go of the medians)")
+
+
+def report(table, markdown=False, first="model"):
+    """What gc-vs-go prints: the table, a blank line, the summary and the
+    marks' key."""
+    return "\n".join([render(table, markdown, first), "", summary(table, first),
+                      legend(first)])
+
+
 def _misses(table):
     """The figures outside Go's own spread, widened by the same bounds, and
     held bytes that differ: a line each, so that what is left to explain

@@ -157,6 +157,11 @@ class GoAgainst(unittest.TestCase):
         self.assertTrue(all(r["rss_within"] and r["held_equal"] for r in table))
         self.assertIn("Go A/Go median 1.00", gcvsgo.summary(table, first="Go A"))
         self.assertIn("peak MiB Go A", gcvsgo.render(table, first="Go A"))
+        # what gc-vs-go prints (and --keep writes): table, summary, key
+        text = gcvsgo.report(table, first="Go A")
+        self.assertTrue(text.startswith(gcvsgo.render(table, first="Go A") + "\n\n"))
+        self.assertIn(gcvsgo.summary(table, first="Go A"), text)
+        self.assertTrue(text.endswith("Go A / Go of the medians)"))
 
     def test_bad_folders(self):
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "go.txt: No such file"):
