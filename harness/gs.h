@@ -675,8 +675,11 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     Each cycle that allocated during its mark feeds the estimate what it
  *     measured, x u / (1 - u), x the bytes allocated during the mark per
  *     byte of scan work and u the mark's utilization (its share of the
- *     one P), gs_go_mark_utilization's at a point drawn uniformly, with
- *     what the process faulted in meanwhile (mem_faulted_now);
+ *     one P), gs_go_mark_utilization's at a point drawn uniformly, for a
+ *     faulting mark when the process faulted in more than half as much as
+ *     the mark allocated (mem_faulted_now), else a reusing one (the share
+ *     itself moves a little from run to run; a seed draws the same cycles
+ *     again);
  *     go_mark_util, go_mark_alloc_bytes and go_mark_faulted keep the last
  *     cycle's. The share follows how fast the program allocates, which
  *     faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
@@ -767,11 +770,12 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * the timed runs of the check's matrices (README), a mark reusing memory
  * when at most 1/8 of its allocation lay above the highest heap an
  * earlier mark of the run ended at (the run starts from a heap given
- * back), faulting it in from 7/8. With it Go's utilizations, 69-84 % in
- * reusing marks of 1 MiB or less and 29-38 % in faulting ones of 4 MiB
- * (Go's retain at 32 KiB: 8 faults and 14.9 us per item; copy, on reused
- * memory, 2.1 us), and in heldBytes' rounds, which leave their sources
- * unwritten (64-81 %). x = 0 gives 1.25, as Go's can be past 1. Pure. */
+ * back), faulting it in from 7/8. The form gives Go's utilizations back:
+ * 69-84 % in its reusing marks of 1 MiB or less (0.64-0.88 here, at x
+ * = 2), 29-38 % in its faulting ones of 4 MiB (0.29-0.37 at x = 8), and
+ * 64-81 % in heldBytes' rounds, which leave their sources unwritten (Go's
+ * retain at 32 KiB faults 8 times and spends 14.9 us per item; copy, on
+ * reused memory, 2.1 us). x = 0 gives 1.25, as Go's can be past 1. Pure. */
 double gs_go_mark_utilization(double x, double faulted, double q);
 
 /* The scan work Go 1.19 expects of a cycle of the program p (the runway

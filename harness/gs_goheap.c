@@ -219,8 +219,9 @@ static uint64_t mark_faulted(const gs_heap_t *h)
 /* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
  * allocated while the process faulted in `faulted` bytes: what the cycle
  * measured, (allocated / scan work) x u / (1 - u), u the mark's
- * utilization (gs_go_mark_utilization at a uniform point, with the share
- * of its allocation the process faulted in), to Go's controller. A cycle
+ * utilization (gs_go_mark_utilization at a uniform point, a faulting mark
+ * when the process faulted in more than half as much as it allocated),
+ * to Go's controller. A cycle
  * that allocated nothing (runtime.GC) leaves it as it was, as in Go
  * (endCycle returns early when heapLive <= triggered). */
 static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
@@ -232,7 +233,9 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
     h->go_mark_alloc_bytes = allocated;
     h->go_mark_faulted = (double)faulted / (double)allocated;
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
-    u = gs_go_mark_utilization(x, h->go_mark_faulted, q);
+    /* a faulting mark or not: the share itself moves a little from run to
+     * run, and a seed should draw the same cycles again */
+    u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
 }

