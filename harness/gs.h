@@ -333,11 +333,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * 20; with the faults measured and Go's harness replayed (the retention
  * benchmark's go_history: heldBytes' three rounds, their sources
  * unwritten and their stack deep enough for the long roots case, then two
- * batches), in 13 of 20. Less did not: the faults with one batch
- * before, 1 of 20; Go's harness with the pooled draw, 2 of 20; with Go's
- * harness, utilizations drawn by runway from tables of faulting and
- * reusing marks apart, 7 of 20, and 3 of 20 without heldBytes' deep
- * stack.
+ * batches), in 33 of 60 (three runs of 20). Less did not (measured
+ * while a mark's faulted share still blended its r between the rows,
+ * which gave 13 of 20): the faults with one batch before, 1 of 20; Go's
+ * harness with the pooled draw, 2 of 20; with Go's harness, utilizations
+ * drawn by runway from tables of faulting and reusing marks apart, 7 of
+ * 20, and 3 of 20 without heldBytes' deep stack.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
