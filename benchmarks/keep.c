@@ -320,7 +320,9 @@ int keep_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     }
     for (i = 0; i < items; i++) {
         gs_slice_t src;
+        if (fill == KEEP_UNFILLED) (void)gs_heap_set_unwritten(h, 1);
         rc = gs_make(h, elem, ne, ne, &src);                    /* receive */
+        if (fill == KEEP_UNFILLED) (void)gs_heap_set_unwritten(h, 0);
         if (rc) goto fail;
         if (fill != KEEP_UNFILLED)
             memset(src.data, (int)((fill + i) & 0xff), source_bytes);

@@ -137,7 +137,8 @@ typedef struct keep_held_s {
 } keep_held_t;
 
 /* keep_batch's fill that leaves the sources unwritten (as Go's heldBytes
- * rounds leave them): their fresh pages are never faulted in. */
+ * rounds leave them): their fresh pages are never faulted in (the heap is
+ * told so: gs_heap_set_unwritten). */
 #define KEEP_UNFILLED (~0u)
 
 /* One batch: receive c->items buffers and keep them by strategy s in

@@ -330,20 +330,24 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * for the runway alone, with every case's marks pooled, and from one
  * batch before the timed loop, the model's retain at 32 KiB, k = 16, GOGC
  * 400 landed on Go's level (114 MiB) in 2 processes of 20, Go in 20 of
- * 20; with the faults measured and Go's harness replayed (the retention
- * benchmark's go_history: heldBytes' three rounds, their sources
+ * 20; with what faults in counted and Go's harness replayed (the
+ * retention benchmark's go_history: heldBytes' three rounds, their sources
  * unwritten and their stack deep enough for the long roots case, then two
- * batches), in 33 of 60 (three runs of 20). Less did not (measured
- * while a mark's faulted share still blended its r between the rows,
- * which gave 13 of 20): the faults with one batch before, 1 of 20; Go's
+ * batches), in 38 of 60 (three runs of 20). Less did not (measured while
+ * the model took its process's faults and blended r between the rows by
+ * their share, which gave 13 of 20): the faults with one batch before, 1
+ * of 20; Go's
  * harness with the pooled draw, 2 of 20; with Go's harness, utilizations
  * drawn by runway from tables of faulting and reusing marks apart, 7 of
  * 20, and 3 of 20 without heldBytes' deep stack.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
- * it between Go's 10th and 90th percentile, each cycle on its own) and
- * the one-item run Go's harness makes first; the scavenger's sleep (Go
+ * it between Go's 10th and 90th percentile, each cycle on its own), that
+ * a page the background scavenger gave back faults in when reused (the
+ * count of what faults in leaves it out, so that the clock does not move
+ * a seed's cycles), and the one-item run Go's harness makes first; the
+ * scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
  * here it works once per wake,
@@ -571,15 +575,20 @@ typedef struct gs_heap_s {
                                     last cycle that allocated during its mark
                                     (0: none yet; gs_go_mark_utilization),  */
     size_t go_mark_alloc_bytes;  /* what that mark allocated, Go's bytes,     */
-    double go_mark_faulted;      /* and the process faulted in meanwhile, per
-                                    byte of that (mem_faulted_now; at most 1) */
+    double go_mark_faulted;      /* and what faulted in meanwhile
+                                    (go_faulted_bytes), per byte of that,
+                                    at most 1                                 */
+    uint64_t go_faulted_bytes;   /* cumulative: pages taken into use and
+                                    written that the program had not written
+                                    since the heap was last given back whole
+                                    (gs_heap_free_os_memory): what faults in */
     gs_go_program_t go_program;  /* the Go program around the arrays
                                     (gs_heap_set_go_program)                  */
     /* private */
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
-    uint64_t mark_fault_bytes_;  /* draws on: the process's faults (bytes) and */
-    int64_t mark_rss_;           /* RSS when it started (mem_faulted_now)      */
+    uint64_t mark_faulted_start_; /* go_faulted_bytes then                      */
+    int unwritten_;              /* gs_heap_set_unwritten                       */
     int start_pending_;          /* a cycle starts after this allocation        */
     int stack_window_;           /* a cycle started since the last allocation:
                                     the program's stack is not yet scanned    */
@@ -677,11 +686,11 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     measured, x u / (1 - u), x the bytes allocated during the mark per
  *     byte of scan work and u the mark's utilization (its share of the
  *     one P), gs_go_mark_utilization's at a point drawn uniformly, for a
- *     faulting mark when the process faulted in more than half as much as
- *     the mark allocated (mem_faulted_now), else a reusing one (the share
- *     itself moves a little from run to run; a seed draws the same cycles
- *     again);
- *     go_mark_util, go_mark_alloc_bytes and go_mark_faulted keep the last
+ *     faulting mark when more than half as much faulted in while it marked
+ *     as it allocated (go_faulted_bytes: pages written that had not been
+ *     since the heap was last given back whole), else a reusing one. The
+ *     count follows from the allocations alone, so a seed draws the same
+ *     cycles again; go_mark_util, go_mark_alloc_bytes and go_mark_faulted keep the last
  *     cycle's. The share follows how fast the program allocates, which
  *     faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
  *     in every mark that faults, where one draw for the runway alone
@@ -795,6 +804,14 @@ size_t gs_go_scan_work(const gs_go_program_t *p);
  * array survives the cycle under way. Any other time, and with GC off,
  * both free alike. NULL: -EINVAL. */
 int gs_heap_set_heap_refs(gs_heap_t *h, int on);
+
+/* Whether the program leaves the arrays it makes from now on unwritten, in
+ * GC mode (off by default): their pages, taken fresh or given back, are
+ * not faulted in (go_faulted_bytes) unless they held an object before (Go
+ * zeroes such a span), and stay cold. Go's heldBytes rounds leave their
+ * sources so; the retention benchmark turns it on around each source it
+ * leaves unfilled (KEEP_UNFILLED). NULL: -EINVAL. */
+int gs_heap_set_unwritten(gs_heap_t *h, int on);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers
  * from *state, any seed; for what the model and its programs draw. */

@@ -201,26 +201,11 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
     return sat_add(w, GS_GO_HARNESS_SCAN);
 }
 
-/* What the process faulted in since the mark under way started: the
- * growth of its faults (in bytes) or of its RSS, whichever is more (a
- * huge page is one fault); 0 when they cannot be read. */
-static uint64_t mark_faulted(const gs_heap_t *h)
-{
-    uint64_t faults, grew = 0;
-    int64_t rss;
-    if (mem_faulted_now(&faults, &rss) != 0) return 0;
-    if (faults > h->mark_fault_bytes_) grew = faults - h->mark_fault_bytes_;
-    if (rss >= 0 && h->mark_rss_ >= 0 && rss > h->mark_rss_ &&
-        (uint64_t)(rss - h->mark_rss_) > grew)
-        grew = (uint64_t)(rss - h->mark_rss_);
-    return grew;
-}
-
 /* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
- * allocated while the process faulted in `faulted` bytes: what the cycle
- * measured, (allocated / scan work) x u / (1 - u), u the mark's
- * utilization (gs_go_mark_utilization at a uniform point, a faulting mark
- * when the process faulted in more than half as much as it allocated),
+ * allocated while `faulted` bytes of pages faulted in (go_faulted_bytes):
+ * what the cycle measured, (allocated / scan work) x u / (1 - u), u the
+ * mark's utilization (gs_go_mark_utilization at a uniform point, for a
+ * faulting mark when more than half as much faulted in as it allocated),
  * to Go's controller. A cycle
  * that allocated nothing (runtime.GC) leaves it as it was, as in Go
  * (endCycle returns early when heapLive <= triggered). */
@@ -233,8 +218,6 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
     h->go_mark_alloc_bytes = allocated;
     h->go_mark_faulted = (double)faulted / (double)allocated;
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
-    /* a faulting mark or not: the share itself moves a little from run to
-     * run, and a seed should draw the same cycles again */
     u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
@@ -323,11 +306,7 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
-    if (h->mark_seed != 0 &&
-        mem_faulted_now(&h->mark_fault_bytes_, &h->mark_rss_) != 0) {
-        h->mark_fault_bytes_ = UINT64_MAX;       /* no growth can be read */
-        h->mark_rss_ = -1;
-    }
+    h->mark_faulted_start_ = h->go_faulted_bytes;
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
                            heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
@@ -434,7 +413,8 @@ static void mark_end(gs_heap_t *h)
     if (h->mark_seed != 0) {
         size_t heap = h->go_held_bytes + h->go_garbage_bytes;
         size_t start = h->go_mark_start_bytes_;
-        pacer_update(h, heap > start ? heap - start : 0, mark_faulted(h));
+        pacer_update(h, heap > start ? heap - start : 0,
+                     h->go_faulted_bytes - h->mark_faulted_start_);
     }
 
     _gs_spans_flush(h);
@@ -498,6 +478,7 @@ void gs_heap_free_os_memory(gs_heap_t *h)
     /* mheap.scavengeAll: every free page, whatever the pace; nothing is
      * left for the background scavenger */
     h->go_scavenged_bytes += _gs_pages_release(h, SIZE_MAX);
+    _gs_pages_cool(h);
     h->scav_woken = 0;
     go_sync(h);
 }
@@ -741,6 +722,13 @@ uint64_t gs_random_next(uint64_t *state)
     return z ^ (z >> 31);
 }
 
+int gs_heap_set_unwritten(gs_heap_t *h, int on)
+{
+    if (h == NULL) return -EINVAL;
+    h->unwritten_ = on != 0;
+    return 0;
+}
+
 int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 {
     if (h == NULL) return -EINVAL;
@@ -788,6 +776,8 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = 0;
     h->go_mark_alloc_bytes = 0;
+    h->go_faulted_bytes = 0;
+    h->unwritten_ = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;
     h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;

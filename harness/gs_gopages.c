@@ -17,7 +17,13 @@
  * Three bitmaps over the reservation: free (the page is in no span),
  * idle (free and still resident: freed by a collection, not yet released)
  * and released (free, released by the scavenger). A free page in neither
- * is fresh.
+ * is fresh. A fourth, warm, says which pages the program has written
+ * since the heap was last given back whole (gs_heap_free_os_memory): a
+ * page taken into use that is not warm, and is written (the program
+ * writes what it makes unless gs_heap_set_unwritten says otherwise; a
+ * span used before is zeroed), faults in: go_faulted_bytes. The
+ * background scavenger's releases leave pages warm, so that the count
+ * follows from the allocations alone, not from the scavenger's clock.
  *
  * The bytes of an array with a span of its own are counted in the counting
  * allocator (mem_count_take, mem_count_give) from allocation until a
@@ -62,6 +68,7 @@ struct gs_pages_s {
     uint64_t *free_bits;     /* 1: free                                    */
     uint64_t *idle_bits;     /* 1: free and resident                       */
     uint64_t *rel_bits;      /* 1: free, released by the scavenger         */
+    uint64_t *warm_bits;     /* 1: written since the heap was given back   */
 };
 
 static int bit(const uint64_t *b, size_t i)
@@ -132,10 +139,13 @@ static int pages_new(gs_heap_t *h)
     p->free_bits = calloc(words, sizeof *p->free_bits);
     p->idle_bits = calloc(words, sizeof *p->idle_bits);
     p->rel_bits = calloc(words, sizeof *p->rel_bits);
-    if (p->free_bits == NULL || p->idle_bits == NULL || p->rel_bits == NULL) {
+    p->warm_bits = calloc(words, sizeof *p->warm_bits);
+    if (p->free_bits == NULL || p->idle_bits == NULL || p->rel_bits == NULL ||
+        p->warm_bits == NULL) {
         free(p->free_bits);
         free(p->idle_bits);
         free(p->rel_bits);
+        free(p->warm_bits);
         munmap(m, p->map_bytes);
         free(p);
         return -ENOMEM;
@@ -190,12 +200,19 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 }
 
 /* Take the free run of n pages at `at` into use: *base, and in *used
- * whether any of it held an object before. */
+ * whether any of it held an object before; the pages written that were
+ * not warm fault in (go_faulted_bytes). */
 static void commit_run(gs_heap_t *h, size_t at, size_t n, void **base, int *used)
 {
     gs_pages_t *p = h->pages_;
     size_t i, fresh = 0;
+    /* Go zeroes a span any of whose pages held an object before */
+    int written = !h->unwritten_ || at < p->zeroed_base;
     for (i = at; i < at + n; i++) {
+        if (written && !bit(p->warm_bits, i)) {
+            bit_set(p->warm_bits, i);
+            h->go_faulted_bytes += PAGE;
+        }
         bit_clear(p->free_bits, i);
         if (bit(p->idle_bits, i)) {
             bit_clear(p->idle_bits, i);
@@ -303,6 +320,15 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes)
     return done;
 }
 
+void _gs_pages_cool(gs_heap_t *h)
+{
+    gs_pages_t *p = h->pages_;
+    size_t i;
+    if (p == NULL) return;
+    for (i = 0; i < p->grown; i++)
+        if (bit(p->free_bits, i)) bit_clear(p->warm_bits, i);
+}
+
 void _gs_pages_destroy(gs_heap_t *h)
 {
     gs_pages_t *p = h->pages_;
@@ -311,6 +337,7 @@ void _gs_pages_destroy(gs_heap_t *h)
     free(p->free_bits);
     free(p->idle_bits);
     free(p->rel_bits);
+    free(p->warm_bits);
     free(p);
     h->pages_ = NULL;
     h->idle_page_bytes = 0;

@@ -166,6 +166,9 @@ void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
 int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used);
 void _gs_pages_put(gs_heap_t *h, void *base, size_t n);
 size_t _gs_pages_release(gs_heap_t *h, size_t bytes);
+/* Every free page is cold again, as after the heap gave it all back
+ * (gs_heap_free_os_memory): written again, it faults in. */
+void _gs_pages_cool(gs_heap_t *h);
 void _gs_pages_destroy(gs_heap_t *h);
 
 /* Spans of small objects (gs_gospans.c): in GC mode an array of Go's

@@ -213,15 +213,6 @@ uint64_t mem_rss_precision(void);
 /* Current VmRSS and VmHWM of this process, in bytes. */
 int mem_rss_now(int64_t *rss, int64_t *hwm);
 
-/* What this process has faulted in so far, for telling apart stretches
- * that took fresh memory from the kernel: its minor faults x the page
- * size (getrusage) in *fault_bytes, and its VmRSS in *rss (-1 when
- * /proc cannot be read). A fault that maps a huge page counts once, so
- * the RSS's growth is the measure there; the RSS is kept by the kernel
- * to within mem_rss_precision(), the faults exactly. -errno when
- * getrusage fails (then both are 0 and -1). */
-int mem_faulted_now(uint64_t *fault_bytes, int64_t *rss);
-
 /* MemAvailable from /proc/meminfo, in bytes: the kernel's estimate of what
  * can be allocated without swapping. */
 int mem_available(uint64_t *bytes);

@@ -94,20 +94,6 @@ static void faults_now(uint64_t *minflt, uint64_t *majflt)
     *majflt = (uint64_t)ru.ru_majflt;
 }
 
-int mem_faulted_now(uint64_t *fault_bytes, int64_t *rss)
-{
-    struct rusage ru;
-    long page = sysconf(_SC_PAGESIZE);
-    *fault_bytes = 0;
-    if (mem_rss_now(rss, NULL) != 0) *rss = -1;
-    if (getrusage(RUSAGE_SELF, &ru) != 0) {
-        *rss = -1;
-        return -errno;
-    }
-    *fault_bytes = (uint64_t)ru.ru_minflt * (uint64_t)(page > 0 ? page : 4096);
-    return 0;
-}
-
 /* Writing "5" to clear_refs resets VmHWM to the current RSS (Linux >= 4.0). */
 static int reset_hwm(const char *path, char *reason, size_t n)
 {

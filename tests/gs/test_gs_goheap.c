@@ -1067,11 +1067,12 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     return H.go_mark_faulted;
 }
 
-/* With draws on, a mark's utilization follows what the process faulted
- * in while it marked (measured: mem_faulted_now): the first marks of a
- * new heap take fresh pages, which the program's writes fault in; once
- * collections have freed enough, the heap reuses resident pages; after
- * debug.FreeOSMemory it faults them in again. */
+/* With draws on, a mark's utilization follows what faulted in while it
+ * marked (go_faulted_bytes): the first marks of a new heap take fresh
+ * pages, which the program writes; once collections have freed enough,
+ * the heap reuses written pages; after debug.FreeOSMemory they fault in
+ * again. Arrays the program leaves unwritten fault in nothing, until the
+ * heap reuses their pages (Go zeroes a span used before). */
 static void mark_utilization_faults(void)
 {
     enum { SLOTS = 256 };
@@ -1095,6 +1096,57 @@ static void mark_utilization_faults(void)
     for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
     FINISH();
     CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0);
+
+    /* unwritten: a new heap's fresh pages stay cold... */
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(1) << 62, 0));
+    CHECK_OK(gs_heap_set_mark_draws(&H, 7));
+    CHECK_OK(gs_heap_set_go_program(&H, &prog));
+    CHECK_OK(gs_heap_set_unwritten(&H, 1));
+    CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) == 0);
+    CHECK_EQ_U(H.go_faulted_bytes, 0);
+    /* ...and fault in once they are reused, zeroed */
+    for (i = 0; i < 8 && H.go_faulted_bytes == 0; i++) one_mark(ring, SLOTS, &at, 64 * KiB);
+    CHECK(H.go_faulted_bytes > 0);
+    CHECK_ERR(gs_heap_set_unwritten(NULL, 1), -EINVAL);
+    CHECK_OK(gs_heap_set_unwritten(&H, 0));
+    for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+    FINISH();
+}
+
+/* The cycles of a seed: two heaps given the same allocations and seed
+ * draw the same utilizations and reach the same estimates, cycle by
+ * cycle, one whose scavenger never works and one whose scavenger gives
+ * back all it should at every cycle's end (what faults in follows from
+ * the allocations, not from what the scavenger, paced by the clock in the
+ * retention benchmark, gave back meanwhile). */
+static void mark_utilization_seeded(void)
+{
+    enum { SLOTS = 128, CYCLES = 24 };
+    static gs_slice_t ring[SLOTS];
+    double util[2][CYCLES], est[2][CYCLES];
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312};
+    for (int run = 0; run < 2; run++) {
+        size_t at = 0, i;
+        start(GS_GC_GO, 400);
+        if (run == 0) CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(1) << 62, 0));
+        CHECK_OK(gs_heap_set_mark_draws(&H, 2024));
+        CHECK_OK(gs_heap_set_go_program(&H, &prog));
+        for (int c = 0; c < CYCLES; c++) {
+            if (c == CYCLES / 2) {                /* a drop, given back */
+                for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+                gs_heap_free_os_memory(&H);
+            }
+            one_mark(ring, SLOTS, &at, (c % 3 + 1) * 32 * KiB);
+            util[run][c] = H.go_mark_util;
+            est[run][c] = H.go_pacer.cons_mark;
+        }
+        CHECK(run == 0 ? H.scav_bursts == 0 : H.scav_bursts > 0);   /* it worked */
+        for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+        FINISH();
+    }
+    for (int c = 0; c < CYCLES; c++)
+        CHECK(util[0][c] == util[1][c] && est[0][c] == est[1][c]);
 }
 
 /* With draws on, the trigger is Go's: the goal less its cons/mark
@@ -1215,6 +1267,7 @@ int main(int argc, char **argv)
         CHECK_CASE(pacer_draws),
         CHECK_CASE(mark_utilization_form),
         CHECK_CASE(mark_utilization_faults),
+        CHECK_CASE(mark_utilization_seeded),
     };
     return check_main(argc, argv, cases, CHECK_COUNT(cases));
 }
