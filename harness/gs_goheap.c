@@ -206,9 +206,9 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
  * what the cycle measured, (allocated / scan work) x u / (1 - u), u the
  * mark's utilization (gs_go_mark_utilization at a uniform point, for a
  * faulting mark when more than half as much faulted in as it allocated),
- * to Go's controller. A cycle
- * that allocated nothing (runtime.GC) leaves it as it was, as in Go
- * (endCycle returns early when heapLive <= triggered). */
+ * to Go's controller. A cycle that allocated nothing (runtime.GC) leaves
+ * it as it was, as in Go (endCycle returns early when heapLive <=
+ * triggered). */
 static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
 {
     double u, q, x;
