@@ -114,11 +114,10 @@ static int go_program(gs_heap_t *h, size_t items, size_t stacks)
  * the timed loop starts from (Go's retain at 32 KiB, k = 16, GOGC 400
  * lands on 114 MiB in 20 processes of 20 by the chain of estimates those
  * cycles leave; from one batch the model did in 2 of 20, with them in 38
- * of 60): heldBytes' three
- * rounds (runtime.GC, a batch, runtime.GC, the drop: three in each of the
- * check's 180 processes, by their forced collections; with heldBytes'
- * deeper stack), then the peak
- * round (debug.FreeOSMemory, two batches), then the timed run's
+ * of 60): heldBytes' three rounds (runtime.GC, a batch, runtime.GC, the
+ * drop: three in each of the check's 180 processes, by their forced
+ * collections; with heldBytes' deeper stack), then the peak round
+ * (debug.FreeOSMemory, two batches), then the timed run's
  * debug.FreeOSMemory. heldBytes leaves its sources unwritten, so its
  * rounds fault in only what Go zeroes (a span used before) or the
  * strategy writes (gs_go_mark_utilization). Left out: the one-item run

@@ -239,12 +239,13 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
             for _ in range(reps):
                 trace = go_each.run_one(exe, name, args, environ, stderr=True)
                 out += cycles(trace)
-                for key, rs in cost_ratios(marks(timed(trace))).items():
+                loop = timed(trace)
+                for key, rs in cost_ratios(marks(loop)).items():
                     ratios[key] += rs
                 if int(n) <= 32 << 10:
                     by_items.setdefault(int(m), []).extend(
                         mark_cases(trace, int(m), int(n)))
-                by_items["all"].extend(mark_cases(timed(trace), int(m), int(n)))
+                by_items["all"].extend(mark_cases(loop, int(m), int(n)))
     return out, ratios, by_items
 
 
