@@ -773,19 +773,19 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * assists' per byte they scan. r grows with what the program faults in
  * (the kernel's zeroing of fresh pages): it is the point q (0 to 1,
  * clamped) of the way from the 10th to the 90th percentile of Go's r in
- * marks that reused memory (0.29-0.78, median 0.43) and in those that
- * faulted it in (0.93-3.33, median 1.94), linear between Go's 10th,
+ * marks that reused memory (0.21-0.53, median 0.27) and in those that
+ * faulted it in (0.80-2.99, median 1.71), linear between Go's 10th,
  * 25th, 50th, 75th and 90th percentiles and in `faulted` between the
  * two. Go's, as scripts/slicebench/pacer.py reads them off each mark of
  * the timed runs of the check's matrices (README), a mark reusing memory
  * when at most 1/8 of its allocation lay above the highest heap an
  * earlier mark of the run ended at (the run starts from a heap given
- * back), faulting it in from 7/8. The form gives Go's utilizations back:
- * 69-84 % in its reusing marks of 1 MiB or less (0.64-0.88 here, at x
- * = 2), 29-38 % in its faulting ones of 4 MiB (0.29-0.37 at x = 8), and
- * 64-81 % in heldBytes' rounds, which leave their sources unwritten (Go's
- * retain at 32 KiB faults 8 times and spends 14.9 us per item; copy, on
- * reused memory, 2.1 us). x = 0 gives 1.25, as Go's can be past 1. Pure. */
+ * back), faulting it in from 7/8; each mark's utilization as an untraced
+ * process has it (the trace's own print lengthens a traced mark: Go's
+ * traced marks read 0.85 at their 90th percentile, untraced ones 0.94).
+ * (Go's retain at 32 KiB faults 8 times and spends 14.9 us per item;
+ * copy, on reused memory, 2.1 us.) x = 0 gives 1.25, as Go's can be past
+ * 1 (its first mark in heldBytes' rounds at 256 KiB: 0.97-1.13). Pure. */
 double gs_go_mark_utilization(double x, double faulted, double q);
 
 /* The scan work Go 1.19 expects of a cycle of the program p (the runway

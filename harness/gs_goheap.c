@@ -174,8 +174,8 @@ static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
  * and in those that faulted it in: the 10th, 25th, 50th, 75th and 90th
  * percentiles over the timed runs of the check's matrices, as
  * scripts/slicebench/pacer.py reads them off Go's gcpacertrace. */
-static const double mut_reused[5] = {0.29, 0.37, 0.43, 0.52, 0.78};
-static const double mut_fresh[5] = {0.93, 1.36, 1.94, 2.65, 3.33};
+static const double mut_reused[5] = {0.21, 0.23, 0.27, 0.35, 0.53};
+static const double mut_fresh[5] = {0.80, 1.20, 1.71, 2.39, 2.99};
 
 double gs_go_mark_utilization(double x, double faulted, double q)
 {

@@ -26,6 +26,17 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     the run ended at is memory it faulted in: "reused" up to 1/8 of it,
     "fresh" from 7/8.
 
+The trace costs what it measures: Go prints a cycle's first pacer line
+while the world is stopped at the mark's start, which Go counts in the
+mark's time, so a traced mark's utilization is low by the print's share
+(marks of 0.1 ms lose up to 0.1 of it). Each mark's utilization is taken
+back to an untraced one with its gctrace line: the assists' share, scaled
+by the mark's traced time (its sweep-termination pause plus its concurrent
+mark) over its untraced one (an untraced process's pause plus the same
+mark). The untraced pause is the median over the unforced cycles of one
+gctrace-only process per case and GOGC, and is printed; a gctrace line
+comes after its mark's utilization is taken, so it costs the mark nothing.
+
 Run it on an otherwise idle machine: Go's utilization is a share of wall
 time, so another process's load lowers it, and it deepens the stacks the
 marks find (this VM, 4 processes a case: long roots 3.8 % of the short
@@ -78,6 +89,10 @@ CASES = ("short", "long", "alike", "other")
 # the same line with the mark's utilization too
 MARK = re.compile(r"pacer: (\d+)% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
                   r"in (\d+) B -> (\d+) B \(\u2206goal (-?\d+)")
+# a cycle's gctrace line: its sweep-termination pause and concurrent mark,
+# wall clock, ms; and whether it was forced
+GCLINE = re.compile(r"^gc \d+ @\S+ \d+%: ([\d.]+)\+([\d.]+)\+[\d.]+ ms clock.*?"
+                    r"(\(forced\))?$", re.M)
 # a mark's faulted share (faulted_shares) up to which it reused memory and
 # from which it faulted it in (fresh)
 REUSED_UP_TO, FRESH_FROM = 1 / 8, 7 / 8
@@ -163,11 +178,41 @@ def vectors(by_items):
     return "\n".join(lines)
 
 
-def marks(trace):
-    """(utilization percent, scan work, trigger, end) of each mark's end
-    in a process's gcpacertrace."""
-    return [(int(u), int(h) + int(st) + int(g), int(trig), int(end))
-            for u, h, st, g, trig, end, _ in MARK.findall(trace)]
+def marks(trace, pause=None):
+    """(utilization, scan work, trigger, end) of each mark's end in a
+    process's gcpacertrace, the utilization in percent at the middle of
+    Go's truncated figure (u + 0.5). With pause (ms, an untraced process's
+    sweep-termination pause: untraced_pause), each mark followed by its
+    gctrace line has its utilization as untraced: the assists' share
+    scaled by the traced time (its pause + mark) over the untraced one
+    (pause + mark)."""
+    out, pending = [], None
+    for line in trace.splitlines():
+        m = MARK.search(line)
+        if m:
+            if pending is not None:
+                out.append(pending)
+            u, h, st, g, trig, end, _ = m.groups()
+            pending = (int(u) + 0.5, int(h) + int(st) + int(g), int(trig), int(end))
+            continue
+        gc = GCLINE.match(line)
+        if gc and pending is not None:
+            traced, mark = float(gc.group(1)), float(gc.group(2))
+            u = pending[0]
+            if pause is not None and pause + mark > 0:
+                u = 25 + (u - 25) * (traced + mark) / (pause + mark)
+            out.append((u, *pending[1:]))
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def untraced_pause(trace):
+    """The median sweep-termination pause (ms) of the unforced cycles in a
+    gctrace-only trace; None without one."""
+    pauses = [float(p) for p, _, forced in GCLINE.findall(trace) if not forced]
+    return statistics.median(pauses) if pauses else None
 
 
 def faulted_shares(mark_list):
@@ -185,10 +230,12 @@ def faulted_shares(mark_list):
 
 
 def cost_ratio(u, work, allocated):
-    """r of a mark with utilization u (percent, truncated as Go prints it:
-    its middle, u + 0.5), scan work `work` and `allocated` bytes: from
-    u = 0.25 + 1 / (1 + r x), x = allocated / work."""
-    return (1 / ((u + 0.5) / 100 - 0.25) - 1) * work / allocated
+    """r of a mark with utilization u (percent, as marks() gives it), scan
+    work `work` and `allocated` bytes: from u = 0.25 + 1 / (1 + r x),
+    x = allocated / work; None at 25 % or less (no assist time)."""
+    if u <= 25:
+        return None
+    return (1 / (u / 100 - 0.25) - 1) * work / allocated
 
 
 def cost_ratios(mark_list):
@@ -196,12 +243,13 @@ def cost_ratios(mark_list):
     (faulted_shares up to REUSED_UP_TO, or from FRESH_FROM)."""
     out = {"reused": [], "fresh": []}
     for (u, work, trig, end), f in zip(mark_list, faulted_shares(mark_list)):
-        if f is None:
+        r = None if f is None else cost_ratio(u, work, end - trig)
+        if r is None:
             continue
         if f <= REUSED_UP_TO:
-            out["reused"].append(cost_ratio(u, work, end - trig))
+            out["reused"].append(r)
         elif f >= FRESH_FROM:
-            out["fresh"].append(cost_ratio(u, work, end - trig))
+            out["fresh"].append(r)
     return out
 
 
@@ -210,13 +258,14 @@ def percentile(sorted_values, p):
     return sorted_values[int(p / 100 * (len(sorted_values) - 1))]
 
 
-def describe(values, fmt="{:.3f}"):
-    """'n cycles: p10 .. p90, mean' for a list of values."""
+def describe(values, fmt="{:.3f}", what="cycles"):
+    """'n cycles: p10 .. p90, mean' for a list of values (what: the noun
+    for n)."""
     if not values:
         return "no cycle"
     v = sorted(values)
     ps = ", ".join(fmt.format(percentile(v, p)) for p in PERCENTILES)
-    return (f"{len(v)} cycles; percentiles {'/'.join(map(str, PERCENTILES))}: "
+    return (f"{len(v)} {what}; percentiles {'/'.join(map(str, PERCENTILES))}: "
             f"{ps}; mean {statistics.mean(v):.3f}")
 
 
@@ -225,28 +274,39 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
     {"reused": [r], "fresh": [r]} of their timed runs' marks (cost_ratios);
     and {M: [(case, fraction)]} of their marks (mark_cases), the whole
     process's, for the cases of allocations of at most 32 KiB, and under
-    "all" every case's timed run's."""
+    "all" every case's timed run's; and the untraced pauses (untraced_pause)
+    of its cases, one gctrace-only process each per GOGC, which correct the
+    utilizations of that GOGC's marks."""
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
     out, by_items, ratios = [], {"all": []}, {"reused": [], "fresh": []}
+    pauses = []
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
                               GODEBUG="gcpacertrace=1,gctrace=1")
+        plain = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc, GODEBUG="gctrace=1")
+        runs, here = [], []
         for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
             s, n, k, m, e = NAME.match(name).groups()
             args = [*gcvsgo.one_case_flags(flags, s, int(n), int(k), int(m), int(e)),
                     "-count=1", f"-benchtime={2 * int(m)}x"]
+            runs.append((name, args, int(n), int(m)))
+            p = untraced_pause(go_each.run_one(exe, name, args, plain, stderr=True))
+            if p is not None:
+                here.append(p)
+        pause = statistics.median(here) if here else None
+        pauses += here
+        for name, args, n, m in runs:
             for _ in range(reps):
                 trace = go_each.run_one(exe, name, args, environ, stderr=True)
                 out += cycles(trace)
                 loop = timed(trace)
-                for key, rs in cost_ratios(marks(loop)).items():
+                for key, rs in cost_ratios(marks(loop, pause)).items():
                     ratios[key] += rs
-                if int(n) <= 32 << 10:
-                    by_items.setdefault(int(m), []).extend(
-                        mark_cases(trace, int(m), int(n)))
-                by_items["all"].extend(mark_cases(loop, int(m), int(n)))
-    return out, ratios, by_items
+                if n <= 32 << 10:
+                    by_items.setdefault(m, []).extend(mark_cases(trace, m, n))
+                by_items["all"].extend(mark_cases(loop, m, n))
+    return out, ratios, by_items, pauses
 
 
 def main(argv):
@@ -275,11 +335,13 @@ def main(argv):
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
             for spec in args.matrices:
-                got, rs, cases = matrix_cycles(exe, spec, args.budget, args.gogc,
-                                               args.repetitions, args.repo)
+                got, rs, cases, pauses = matrix_cycles(
+                    exe, spec, args.budget, args.gogc, args.repetitions, args.repo)
                 if not args.vectors:
                     print(f"marks' ends, {spec}: {describe(fractions(got))}",
                           flush=True)
+                    print(f"untraced sweep-termination pause, {spec}: "
+                          f"{describe(pauses, what='processes')} ms", flush=True)
                 pooled += got
                 for key in ratios:
                     ratios[key] += rs[key]

@@ -992,13 +992,13 @@ static void program_goal(void)
  * per byte, from its marks that reused memory to those that faulted it in. */
 static void mark_utilization_form(void)
 {
-    /* the medians: r 0.43 reusing, 1.94 faulting, 1.185 half way */
-    CHECK(fabs(gs_go_mark_utilization(2.0, 0.0, 0.5) - (0.25 + 1.0 / (1.0 + 0.43 * 2.0))) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(2.0, 1.0, 0.5) - (0.25 + 1.0 / (1.0 + 1.94 * 2.0))) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(2.0, 0.5, 0.5) - (0.25 + 1.0 / (1.0 + 1.185 * 2.0))) < 1e-12);
+    /* the medians: r 0.27 reusing, 1.71 faulting, 0.99 half way */
+    CHECK(fabs(gs_go_mark_utilization(2.0, 0.0, 0.5) - (0.25 + 1.0 / (1.0 + 0.27 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 1.0, 0.5) - (0.25 + 1.0 / (1.0 + 1.71 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 0.5, 0.5) - (0.25 + 1.0 / (1.0 + 0.99 * 2.0))) < 1e-12);
     /* the 10th and 90th percentiles at the ends of q, clamped past them */
-    CHECK(fabs(gs_go_mark_utilization(1.0, 0.0, 0.0) - (0.25 + 1.0 / 1.29)) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(1.0, 1.0, 1.0) - (0.25 + 1.0 / 4.33)) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(1.0, 0.0, 0.0) - (0.25 + 1.0 / 1.21)) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(1.0, 1.0, 1.0) - (0.25 + 1.0 / 3.99)) < 1e-12);
     CHECK(gs_go_mark_utilization(1.0, 0.0, -3.0) == gs_go_mark_utilization(1.0, 0.0, 0.0));
     CHECK(gs_go_mark_utilization(1.0, 0.0, 7.0) == gs_go_mark_utilization(1.0, 0.0, 1.0));
     CHECK(gs_go_mark_utilization(1.0, 0.0, NAN) == gs_go_mark_utilization(1.0, 0.0, 0.0));

@@ -123,8 +123,28 @@ class Utilization(unittest.TestCase):
 
     def test_marks(self):
         got = pacer.marks(TRACE)
-        self.assertEqual(got[0], (33, 92648 + 29552 + 231280, 16108071, 16707376))
-        self.assertEqual([m[0] for m in got], [33, 27, 31])
+        # the middle of Go's truncated percent; no pause: uncorrected
+        self.assertEqual(got[0], (33.5, 92648 + 29552 + 231280, 16108071, 16707376))
+        self.assertEqual([m[0] for m in got], [33.5, 27.5, 31.5])
+        self.assertEqual(pacer.marks(TRACE, 0.004)[1:], got[1:])   # no gctrace line
+
+    def test_marks_untraced(self):
+        # the first mark's gctrace line: a 0.061 ms pause (the trace's
+        # print in it) and 0.52 ms of mark; untraced, a 0.004 ms pause:
+        # the assists' 8.5 points of the P over 0.581 ms become theirs
+        # over 0.524 ms
+        got = pacer.marks(TRACE, 0.004)
+        self.assertAlmostEqual(got[0][0], 25 + 8.5 * 0.581 / 0.524)
+        self.assertEqual(got[0][1:], (92648 + 29552 + 231280, 16108071, 16707376))
+        self.assertEqual(len(got), 3)
+
+    def test_untraced_pause(self):
+        text = ("gc 1 @0.000s 6%: 0.016+0.093+0.001 ms clock, 0->0->0 MB, 1 P (forced)\n"
+                "gc 2 @0.002s 10%: 0.004+0.072+0.015 ms clock, 15->15->15 MB, 1 P\n"
+                "gc 3 @0.003s 9%: 0.006+0.093+0.015 ms clock, 61->63->63 MB, 1 P\n"
+                "gc 4 @0.004s 9%: 0.005+1.1+0.015 ms clock, 61->63->63 MB, 1 P\n")
+        self.assertEqual(pacer.untraced_pause(text), 0.005)     # forced left out
+        self.assertIsNone(pacer.untraced_pause(text.splitlines()[0]))
 
     def test_faulted_shares(self):
         # each mark's allocation above the highest earlier mark end: all of
@@ -135,12 +155,13 @@ class Utilization(unittest.TestCase):
         self.assertEqual(got, [1.0, 0.5, 0.0, None])
 
     def test_cost_ratio(self):
-        # u = 0.25 + 1 / (1 + r x): u 44 (its middle, 44.5 %) at x = 2
-        self.assertAlmostEqual(pacer.cost_ratio(44, 1000, 2000),
+        # u = 0.25 + 1 / (1 + r x): u 44.5 % at x = 2
+        self.assertAlmostEqual(pacer.cost_ratio(44.5, 1000, 2000),
                                (1 / 0.195 - 1) / 2)
-        # and back: the r read off gives the utilization's middle again
-        r = pacer.cost_ratio(29, 340000, 3400000)
+        # and back: the r read off gives the utilization again
+        r = pacer.cost_ratio(29.5, 340000, 3400000)
         self.assertAlmostEqual(0.25 + 1 / (1 + r * 10), 0.295)
+        self.assertIsNone(pacer.cost_ratio(25, 1000, 2000))   # no assist time
 
     def test_cost_ratios(self):
         # fresh (all above), half (neither), reused (none above)
