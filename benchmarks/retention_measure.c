@@ -93,10 +93,12 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
 
 /* With Go's GC: the Go test binary's program around the arrays, as the
  * Go retention benchmark runs it (gs_heap_set_go_program): its roots and
- * heap, with the [][]T of the M kept headers, and `stacks` bytes of stacks
- * (GS_GO_STACKS_SCAN, or GS_GO_HELD_STACKS_SCAN in heldBytes' rounds). */
-static int go_program(gs_heap_t *h, size_t items, size_t stacks)
+ * heap, with the [][]T of the M kept headers, its N-byte sources, and
+ * `stacks` bytes of stacks (GS_GO_STACKS_SCAN, or GS_GO_HELD_STACKS_SCAN
+ * in heldBytes' rounds). */
+static int go_program(gs_heap_t *h, const keep_case_t *c, size_t stacks)
 {
+    const size_t items = c->items;
     gs_go_program_t p;
     size_t block = 0, per = 1;
     int err;
@@ -105,6 +107,7 @@ static int go_program(gs_heap_t *h, size_t items, size_t stacks)
     p.stack_bytes = stacks;
     p.roots_bytes = GS_GO_GLOBALS_SCAN + stacks;
     p.heap_bytes = GS_GO_HARNESS_HEAP + block;
+    p.item_bytes = c->source_bytes;
     return gs_heap_set_go_program(h, &p);
 }
 
@@ -126,7 +129,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                       gs_slice_t *keep, unsigned *fill, char *msg, size_t n)
 {
     keep_held_t held;
-    int err = go_program(h, c->items, GS_GO_HELD_STACKS_SCAN);
+    int err = go_program(h, c, GS_GO_HELD_STACKS_SCAN);
     for (int round = 0; err == 0 && round < 3; round++) {
         gs_heap_collect(h);
         err = keep_batch(h, c, s, keep, KEEP_UNFILLED, &held);
@@ -137,7 +140,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         gs_heap_collect(h);
         keep_release(h, keep, c->items);
     }
-    if (err || (err = go_program(h, c->items, GS_GO_STACKS_SCAN)) != 0) {
+    if (err || (err = go_program(h, c, GS_GO_STACKS_SCAN)) != 0) {
         snprintf(msg, n, "GC mode: %s", strerror(-err));
         return err;
     }
@@ -196,7 +199,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the GC mode from an empty heap, so no garbage predates the counts */
     if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
                      (err = gs_heap_set_mark_draws(&heap, seed)) != 0 ||
-                     (err = go_program(&heap, c->items, GS_GO_STACKS_SCAN)) != 0)) {
+                     (err = go_program(&heap, c, GS_GO_STACKS_SCAN)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;
         goto done;

@@ -339,7 +339,16 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * of 20; Go's
  * harness with the pooled draw, 2 of 20; with Go's harness, utilizations
  * drawn by runway from tables of faulting and reusing marks apart, 7 of
- * 20, and 3 of 20 without heldBytes' deep stack.
+ * 20, and 3 of 20 without heldBytes' deep stack. At 256 KiB the first
+ * mark of heldBytes' first round decides it: Go's takes 0.96-1.06 of the
+ * P there, and its estimate lands far from every later one (either
+ * sign), where a reusing mark's draw took the model's to 0.95 at most;
+ * with that mark drawn from Go's marks of memory nobody writes
+ * (gs_go_unwritten_utilization) the model's retain at 256 KiB, k = 16,
+ * GOGC 400 landed on Go's level (126 MiB) in 26 of 60 (seeds 1-6, 10
+ * processes each; 17 of 60 before), and with every such mark at 1.00 +-
+ * 0.05 instead in 17 of 20. Go did in 6 of 6 untraced processes, and in
+ * 4 of 8 with gctrace, which moves it.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
@@ -458,6 +467,10 @@ typedef struct gs_go_program_s {
     size_t stack_bytes;    /* of roots_bytes, its stacks: more than
                               GS_GO_DEEP_STACKS puts every mark drawn in
                               the short roots case in the long one         */
+    size_t item_bytes;     /* its largest allocation per item (the
+                              received buffer, N): what a mark of memory
+                              nobody writes costs it per byte follows
+                              (gs_go_unwritten_utilization); 0: not given  */
 } gs_go_program_t;
 
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
@@ -578,6 +591,12 @@ typedef struct gs_heap_s {
     double go_mark_faulted;      /* and what faulted in meanwhile
                                     (go_faulted_bytes), per byte of that,
                                     at most 1                                 */
+    double go_mark_unwritten;    /* and what was taken into use unwritten
+                                    meanwhile (go_unwritten_bytes), per
+                                    byte of that, at most 1                   */
+    uint64_t go_unwritten_bytes; /* cumulative: pages taken into use that
+                                    nobody writes (gs_heap_set_unwritten,
+                                    pages that never held an object)          */
     uint64_t go_faulted_bytes;   /* cumulative: pages taken into use and
                                     written that the program had not written
                                     since the heap was last given back whole
@@ -588,6 +607,7 @@ typedef struct gs_heap_s {
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
     uint64_t mark_faulted_start_; /* go_faulted_bytes then                      */
+    uint64_t mark_unwritten_start_; /* go_unwritten_bytes then                  */
     int unwritten_;              /* gs_heap_set_unwritten                       */
     int start_pending_;          /* a cycle starts after this allocation        */
     int stack_window_;           /* a cycle started since the last allocation:
@@ -685,13 +705,16 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     Each cycle that allocated during its mark feeds the estimate what it
  *     measured, x u / (1 - u), x the bytes allocated during the mark per
  *     byte of scan work and u the mark's utilization (its share of the
- *     one P), gs_go_mark_utilization's at a point drawn uniformly, for a
- *     faulting mark when more than half as much faulted in while it marked
- *     as it allocated (go_faulted_bytes: pages written that had not been
+ *     one P), at a point drawn uniformly: gs_go_unwritten_utilization's
+ *     for a mark when more than half as much was taken into use unwritten
+ *     while it marked as it allocated (go_unwritten_bytes: heldBytes'
+ *     sources on pages that never held an object), else
+ *     gs_go_mark_utilization's, for a faulting mark when more than half as
+ *     much faulted in (go_faulted_bytes: pages written that had not been
  *     since the heap was last given back whole), else a reusing one. The
- *     count follows from the allocations alone, so a seed draws the same
- *     cycles again; go_mark_util, go_mark_alloc_bytes and go_mark_faulted keep the last
- *     cycle's. The share follows how fast the program allocates, which
+ *     counts follow from the allocations alone, so a seed draws the same
+ *     cycles again; go_mark_util, go_mark_alloc_bytes, go_mark_faulted
+ *     and go_mark_unwritten keep the last cycle's. The share follows how fast the program allocates, which
  *     faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
  *     in every mark that faults, where one draw for the runway alone
  *     (28-56 % at 4 MiB, every case's marks pooled) broke the chain of
@@ -787,6 +810,28 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * copy, on reused memory, 2.1 us.) x = 0 gives 1.25, as Go's can be past
  * 1 (its first mark in heldBytes' rounds at 256 KiB: 0.97-1.13). Pure. */
 double gs_go_mark_utilization(double x, double faulted, double q);
+
+/* The utilization of a mark whose allocation nobody writes (more than
+ * half of it taken into use unwritten: the sources of heldBytes' first
+ * round, on pages that never held an object, which Go neither zeroes nor
+ * faults in), of a program whose largest allocation per item is
+ * item_bytes (0: not given, taken as very large): u = 0.25 + 1 / (1 +
+ * r x) as gs_go_mark_utilization's, with r = (a + b KiB / item_bytes) x
+ * e, e at the point q (0..1, clamped) of the way from the 10th to the
+ * 90th percentile of Go's residuals, linear between its 10th, 25th, 50th,
+ * 75th and 90th percentiles. a, b and e are Go's, as
+ * scripts/slicebench/pacer.py fits them to the marks of the retain
+ * strategy's first heldBytes round in every case of the check's matrices
+ * (its only marks that allocate memory nobody writes): with nothing
+ * written, the program's cost per byte it allocates is a part per byte
+ * plus its cost per allocation over the allocation's size (the fit's
+ * median r: 0.27 at 256 KiB, 0.37 at 32 KiB, 1.12 at 4 KiB; pooled, the
+ * reusing marks' is 0.27). Go's first mark of that round at 256 KiB
+ * takes 0.96-1.06 of the P (gctrace, 10 processes), which sends its
+ * estimate far from every later one; drawn as a reusing mark (r 0.21 at
+ * the 10th percentile) the model's took 0.99 at most (see "A mark's
+ * utilization and Go's history" above). Pure. */
+double gs_go_unwritten_utilization(double x, size_t item_bytes, double q);
 
 /* The scan work Go 1.19 expects of a cycle of the program p (the runway
  * is the estimate x 3 x this, and cons/mark is per byte of it), bytes:

@@ -192,6 +192,26 @@ double gs_go_mark_utilization(double x, double faulted, double q)
     return 0.25 + 1.0 / (1.0 + r * x);
 }
 
+/* A mark of memory nobody writes: r = (a + b KiB / N) x e, a and b and
+ * the 10th, 25th, 50th, 75th and 90th percentiles of e, Go's residuals
+ * r / (a + b KiB / N), as scripts/slicebench/pacer.py fits them to the
+ * retain strategy's marks of heldBytes' first round. */
+static const double unw_a = 0.252, unw_b = 3.398;
+static const double unw_resid[5] = {0.67, 0.81, 1.02, 1.36, 3.51};
+
+double gs_go_unwritten_utilization(double x, size_t item_bytes, double q)
+{
+    static const double at[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
+    double e, r;
+    int i = 0;
+    q = !(q > 0) ? 0.10 : q >= 1 ? 0.90 : 0.10 + 0.80 * q;    /* NaN: 0 */
+    if (!(x > 0)) x = 0;
+    while (i < 3 && q > at[i + 1]) i++;
+    e = unw_resid[i] + (unw_resid[i + 1] - unw_resid[i]) * (q - at[i]) / (at[i + 1] - at[i]);
+    r = (unw_a + (item_bytes ? unw_b * 1024.0 / (double)item_bytes : 0.0)) * e;
+    return 0.25 + 1.0 / (1.0 + r * x);
+}
+
 size_t gs_go_scan_work(const gs_go_program_t *p)
 {
     size_t w;
@@ -202,14 +222,17 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
 }
 
 /* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
- * allocated while `faulted` bytes of pages faulted in (go_faulted_bytes):
+ * allocated while `faulted` bytes of pages faulted in (go_faulted_bytes)
+ * and `unwritten` were taken into use unwritten (go_unwritten_bytes):
  * what the cycle measured, (allocated / scan work) x u / (1 - u), u the
- * mark's utilization (gs_go_mark_utilization at a uniform point, for a
- * faulting mark when more than half as much faulted in as it allocated),
- * to Go's controller. A cycle that allocated nothing (runtime.GC) leaves
- * it as it was, as in Go (endCycle returns early when heapLive <=
- * triggered). */
-static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
+ * mark's utilization at a uniform point, gs_go_unwritten_utilization's
+ * when more than half as much was taken unwritten as it allocated, else
+ * gs_go_mark_utilization's (for a faulting mark when more than half as
+ * much faulted in), to Go's controller. A cycle that allocated nothing
+ * (runtime.GC) leaves it as it was, as in Go (endCycle returns early when
+ * heapLive <= triggered). */
+static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
+                         uint64_t unwritten)
 {
     double u, q, x;
     if (allocated == 0) return;
@@ -218,7 +241,11 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted)
     h->go_mark_alloc_bytes = allocated;
     h->go_mark_faulted = (double)faulted / (double)allocated;
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
-    u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
+    h->go_mark_unwritten = (double)unwritten / (double)allocated;
+    if (h->go_mark_unwritten > 1) h->go_mark_unwritten = 1;
+    if (h->go_mark_unwritten > 0.5)
+        u = gs_go_unwritten_utilization(x, h->go_program.item_bytes, q);
+    else u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
 }
@@ -307,6 +334,7 @@ static void mark_start(gs_heap_t *h)
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
     h->mark_faulted_start_ = h->go_faulted_bytes;
+    h->mark_unwritten_start_ = h->go_unwritten_bytes;
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
                            heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
@@ -414,7 +442,8 @@ static void mark_end(gs_heap_t *h)
         size_t heap = h->go_held_bytes + h->go_garbage_bytes;
         size_t start = h->go_mark_start_bytes_;
         pacer_update(h, heap > start ? heap - start : 0,
-                     h->go_faulted_bytes - h->mark_faulted_start_);
+                     h->go_faulted_bytes - h->mark_faulted_start_,
+                     h->go_unwritten_bytes - h->mark_unwritten_start_);
     }
 
     _gs_spans_flush(h);
@@ -738,7 +767,7 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p)
 {
-    static const gs_go_program_t none = {0, 0, 0, 0};
+    static const gs_go_program_t none = {0, 0, 0, 0, 0};
     if (h == NULL) return -EINVAL;
     h->go_program = p != NULL ? *p : none;
     if (h->gc == GS_GC_GO && !h->gc_marking) {
@@ -754,7 +783,7 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     h->mark_seed = seed;
     h->mark_draw_ = seed;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
-    h->go_mark_util = h->go_mark_faulted = 0;
+    h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
     h->go_mark_alloc_bytes = 0;
     if (h->gc == GS_GC_GO && !h->gc_marking)
         h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
@@ -774,9 +803,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(h, 0, gogc) : 0;
     h->mark_seed = h->mark_draw_ = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
-    h->go_mark_util = h->go_mark_faulted = 0;
+    h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
     h->go_mark_alloc_bytes = 0;
     h->go_faulted_bytes = 0;
+    h->go_unwritten_bytes = 0;
     h->unwritten_ = 0;
     h->go_mark_start_bytes_ = 0;
     h->start_pending_ = h->stack_window_ = 0;

@@ -201,13 +201,15 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 
 /* Take the free run of n pages at `at` into use: *base, and in *used
  * whether any of it held an object before; the pages written that were
- * not warm fault in (go_faulted_bytes). */
+ * not warm fault in (go_faulted_bytes), those nobody writes are counted
+ * in go_unwritten_bytes. */
 static void commit_run(gs_heap_t *h, size_t at, size_t n, void **base, int *used)
 {
     gs_pages_t *p = h->pages_;
     size_t i, fresh = 0;
     /* Go zeroes a span any of whose pages held an object before */
     int written = !h->unwritten_ || at < p->zeroed_base;
+    if (!written) h->go_unwritten_bytes += (uint64_t)n * PAGE;
     for (i = at; i < at + n; i++) {
         if (written && !bit(p->warm_bits, i)) {
             bit_set(p->warm_bits, i);

@@ -24,7 +24,11 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     starts from a heap given back (debug.FreeOSMemory), so the share of a
     mark's allocation that lies above the highest heap any earlier mark of
     the run ended at is memory it faulted in: "reused" up to 1/8 of it,
-    "fresh" from 7/8.
+    "fresh" from 7/8. Marks of memory nobody writes are the retain
+    strategy's in heldBytes' first round (its sources unwritten, on pages
+    that never held an object, which Go neither zeroes nor faults in);
+    their r follows the size N of the program's allocations, r = (a + b
+    KiB / N) x e, e a residual (gs_go_unwritten_utilization).
 
 The trace costs what it measures: Go prints a cycle's first pacer line
 while the world is stopped at the mark's start, which Go counts in the
@@ -55,7 +59,9 @@ cycles counted and the 10th, 25th, 50th, 75th and 90th percentiles and the
 mean of the fraction, over the cycles whose mark ended by its goal (a cycle
 that ended past it did so at one large allocation, which the model takes as
 it comes); then, over every matrix, the same percentiles of r, reused
-marks and fresh ones apart; then the marks' cases, over every matrix. With --vectors, only
+marks and fresh ones apart; then a and b of the marks of memory nobody
+writes and the percentiles of their residuals e; then the marks' cases,
+over every matrix. With --vectors, only
 a CSV instead: items,case,fraction,cycles, the median fraction of each case
 (short, long, alike) for each M whose case's allocations are at most 32 KiB,
 over every cycle of its processes (the runs before the timed one have most
@@ -93,6 +99,8 @@ MARK = re.compile(r"pacer: (\d+)% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
 # wall clock, ms; and whether it was forced
 GCLINE = re.compile(r"^gc \d+ @\S+ \d+%: ([\d.]+)\+([\d.]+)\+[\d.]+ ms clock.*?"
                     r"(\(forced\))?$", re.M)
+# heldBytes' first round opens at this forced cycle from the end
+HELD_FROM_END = 9
 # a mark's faulted share (faulted_shares) up to which it reused memory and
 # from which it faulted it in (fresh)
 REUSED_UP_TO, FRESH_FROM = 1 / 8, 7 / 8
@@ -111,6 +119,18 @@ def fractions(cycle_list):
     ended, for those that ended by their goal."""
     return [(end - trig) / (goal - trig) for _, trig, end, goal in cycle_list
             if trig < goal and end <= goal]
+
+
+def first_held_round(trace):
+    """The part of a process's trace in heldBytes' first round: between
+    the ninth and the eighth forced cycle from its end (each of heldBytes'
+    three rounds opens and closes with runtime.GC, then come the peak
+    round's and the timed run's: the 5th and 6th of the process's 13);
+    "" with fewer than 9."""
+    found = list(FORCED.finditer(trace))
+    if len(found) < HELD_FROM_END:
+        return ""
+    return trace[found[-HELD_FROM_END].end():found[-HELD_FROM_END + 1].start()]
 
 
 def timed(trace):
@@ -253,6 +273,25 @@ def cost_ratios(mark_list):
     return out
 
 
+def unwritten_fit(by_case):
+    """(a, b, residuals) of r = a + b v over the marks of memory nobody
+    writes, from by_case = {case: (v, [r, ...])}, v = KiB / N: a and b by
+    least squares over the cases' median r (cases of at least 2 marks),
+    residuals = every mark's r / (a + b v), sorted; None with fewer than
+    2 cases of different v."""
+    pts = [(v, statistics.median(rs)) for v, rs in by_case.values() if len(rs) >= 2]
+    if len({v for v, _ in pts}) < 2:
+        return None
+    mv = statistics.mean(v for v, _ in pts)
+    mr = statistics.mean(r for _, r in pts)
+    b = (sum((v - mv) * (r - mr) for v, r in pts) /
+         sum((v - mv) ** 2 for v, _ in pts))
+    a = mr - b * mv
+    resid = sorted(r / (a + b * v) for v, rs in by_case.values() for r in rs
+                   if a + b * v > 0)
+    return a, b, resid
+
+
 def percentile(sorted_values, p):
     """The p-th percentile of sorted values, nearest rank below."""
     return sorted_values[int(p / 100 * (len(sorted_values) - 1))]
@@ -276,10 +315,14 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
     process's, for the cases of allocations of at most 32 KiB, and under
     "all" every case's timed run's; and the untraced pauses (untraced_pause)
     of its cases, one gctrace-only process each per GOGC, which correct the
-    utilizations of that GOGC's marks."""
+    utilizations of that GOGC's marks. ratios["unwritten"] holds
+    {(name, GOGC): (KiB / N, [r, ...])} of the retain strategy's marks in
+    heldBytes' first round (first_held_round), the only ones of memory
+    nobody writes (unwritten_fit)."""
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
-    out, by_items, ratios = [], {"all": []}, {"reused": [], "fresh": []}
+    out, by_items = [], {"all": []}
+    ratios = {"reused": [], "fresh": [], "unwritten": {}}
     pauses = []
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
@@ -303,6 +346,13 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
                 loop = timed(trace)
                 for key, rs in cost_ratios(marks(loop, pause)).items():
                     ratios[key] += rs
+                if name.startswith("strategy=retain/"):
+                    held = ratios["unwritten"].setdefault((name, gogc), (1024 / n, []))
+                    held[1].extend(r for u, w, trig, end in
+                                   marks(first_held_round(trace), pause)
+                                   if end > trig
+                                   for r in [cost_ratio(u, w, end - trig)]
+                                   if r is not None)
                 if n <= 32 << 10:
                     by_items.setdefault(m, []).extend(mark_cases(trace, m, n))
                 by_items["all"].extend(mark_cases(loop, m, n))
@@ -330,7 +380,8 @@ def main(argv):
     for spec in args.matrices:
         if spec.count(":") != 2 or not all(spec.split(":")):
             ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
-    pooled, by_items, ratios = [], {}, {"reused": [], "fresh": []}
+    pooled, by_items = [], {}
+    ratios = {"reused": [], "fresh": [], "unwritten": {}}
     try:
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
@@ -343,8 +394,9 @@ def main(argv):
                     print(f"untraced sweep-termination pause, {spec}: "
                           f"{describe(pauses, what='processes')} ms", flush=True)
                 pooled += got
-                for key in ratios:
+                for key in ("reused", "fresh"):
                     ratios[key] += rs[key]
+                ratios["unwritten"].update(rs["unwritten"])
                 for items, found in cases.items():
                     by_items.setdefault(items, []).extend(found)
     except (go_each.GoEachError, OSError) as e:
@@ -358,6 +410,14 @@ def main(argv):
     for key in ("reused", "fresh"):
         print(f"program's / scan cost per byte (r), {key}: "
               f"{describe(ratios[key], '{:.2f}')}")
+    fit = unwritten_fit(ratios["unwritten"])
+    if fit is None:
+        print("r of memory nobody writes: too few cases")
+    else:
+        a, b, resid = fit
+        print(f"r of memory nobody writes (retain, heldBytes' first round) = "
+              f"(a + b KiB/N) x e: a {a:.3f}, b {b:.3f}; e: "
+              f"{describe(resid, '{:.2f}', what='marks')}")
     print(f"marks' cases, timed runs: {describe_cases(by_items.get('all', []))}")
     return 0
 

@@ -869,7 +869,7 @@ static void mark_draws(void)
     const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
     const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
     const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
-    const gs_go_program_t one = {0, 0, headers, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0};
+    const gs_go_program_t one = {0, 0, headers, 0, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0};
     size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
@@ -951,7 +951,7 @@ static void program_goal(void)
 {
     static const unsigned gogcs[] = { 100, 400 };
     static const size_t want[2][2] = { { 20 * MiB, 23 * MiB }, { 50 * MiB, 62 * MiB } };
-    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0 };
+    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0, 0 };
     for (size_t g = 0; g < 2; g++) {
         gs_slice_t s;
         start(GS_GC_GO, gogcs[g]);
@@ -1021,11 +1021,36 @@ static void mark_utilization_form(void)
     CHECK(gs_go_mark_utilization(4.0, 1.0, 0.0) < gs_go_mark_utilization(4.0, 0.0, 1.0));
     /* the scan work: the program's roots, headers and the harness's pointers */
     {
-        const gs_go_program_t none = {0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312};
+        const gs_go_program_t none = {0, 0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312, 0};
         CHECK_EQ_U(gs_go_scan_work(NULL), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&none), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&p), 249592 + 43656 + GS_GO_HARNESS_SCAN);
     }
+}
+
+/* Marks of memory nobody writes: r = (a + b KiB / N) x e, cheaper per
+ * byte the larger the program's allocations, and at every size below what
+ * a reusing mark of a program that writes draws at its median at 256 KiB */
+static void unwritten_utilization_form(void)
+{
+    for (double x = 0.25; x < 64; x *= 2)
+        for (double q = 0; q <= 1.0; q += 0.125) {
+            double u = gs_go_unwritten_utilization(x, 256 * KiB, q);
+            CHECK(u > 0.25 && u < 1.25);
+            CHECK(gs_go_unwritten_utilization(2 * x, 256 * KiB, q) < u);
+            CHECK(gs_go_unwritten_utilization(x, 4 * KiB, q) < u);
+            CHECK(gs_go_unwritten_utilization(x, 0, q) >= u);  /* not given */
+            if (q < 1.0) CHECK(gs_go_unwritten_utilization(x, 256 * KiB, q + 0.125) < u);
+        }
+    /* the ends of q clamp as gs_go_mark_utilization's do */
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, -1.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, 0.0));
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, 9.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, 1.0));
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, NAN) == gs_go_unwritten_utilization(1.0, 32 * KiB, 0.0));
+    CHECK(gs_go_unwritten_utilization(0.0, 32 * KiB, 0.7) == 1.25);
+    /* Go's first mark of heldBytes' first round at 256 KiB (x about 1.7)
+     * reaches a whole P at the lower points, which no reusing draw does */
+    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, 0.0) > 1.0);
+    CHECK(gs_go_mark_utilization(1.7, 0.0, 0.0) < 1.0);
 }
 
 /* The next cycle whose mark allocated (a mark can end before the program
@@ -1058,9 +1083,15 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     CHECK(H.go_mark_alloc_bytes > 0);
     x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
     u = H.go_mark_util;
-    /* a faulting mark when more than half of it faulted in */
-    lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
-    hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
+    /* a mark of memory nobody writes when more than half of it was taken
+     * unwritten, else a faulting one when more than half of it faulted in */
+    if (H.go_mark_unwritten > 0.5) {
+        lo = gs_go_unwritten_utilization(x, H.go_program.item_bytes, 1.0);
+        hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes, 0.0);
+    } else {
+        lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
+        hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
+    }
     CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
     CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));
     CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);
@@ -1077,7 +1108,7 @@ static void mark_utilization_faults(void)
 {
     enum { SLOTS = 256 };
     static gs_slice_t ring[SLOTS];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
     size_t at = 0, i;
     start(GS_GC_GO, 100);
     /* the scavenger never works: freed pages stay resident */
@@ -1105,6 +1136,14 @@ static void mark_utilization_faults(void)
     CHECK_OK(gs_heap_set_unwritten(&H, 1));
     CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) == 0);
     CHECK_EQ_U(H.go_faulted_bytes, 0);
+    /* taken into use unwritten, every page of it: drawn as such */
+    CHECK(H.go_unwritten_bytes > 0);
+    CHECK(H.go_mark_unwritten > 0.5);
+    {
+        double x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog);
+        CHECK(H.go_mark_util >= gs_go_unwritten_utilization(x, prog.item_bytes, 1.0) - 1e-12);
+        CHECK(H.go_mark_util <= gs_go_unwritten_utilization(x, prog.item_bytes, 0.0) + 1e-12);
+    }
     /* ...and fault in once they are reused, zeroed */
     for (i = 0; i < 8 && H.go_faulted_bytes == 0; i++) one_mark(ring, SLOTS, &at, 64 * KiB);
     CHECK(H.go_faulted_bytes > 0);
@@ -1125,7 +1164,7 @@ static void mark_utilization_seeded(void)
     enum { SLOTS = 128, CYCLES = 24 };
     static gs_slice_t ring[SLOTS];
     double util[2][CYCLES], est[2][CYCLES];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 0};
     for (int run = 0; run < 2; run++) {
         size_t at = 0, i;
         start(GS_GC_GO, 400);
@@ -1266,6 +1305,7 @@ int main(int argc, char **argv)
         CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),
         CHECK_CASE(mark_utilization_form),
+        CHECK_CASE(unwritten_utilization_form),
         CHECK_CASE(mark_utilization_faults),
         CHECK_CASE(mark_utilization_seeded),
     };

@@ -172,6 +172,32 @@ class Utilization(unittest.TestCase):
         self.assertAlmostEqual(found["fresh"][0], pacer.cost_ratio(30, 100, 1000))
         self.assertAlmostEqual(found["reused"][0], pacer.cost_ratio(70, 100, 500))
 
+    def test_first_held_round(self):
+        # 13 forced cycles; heldBytes' first round lies between the 5th and 6th
+        lines = []
+        for i in range(1, 14):
+            lines.append(f"gc {i} @0.1s 1%: 0.004+0.1+0 ms clock, (forced)")
+            lines.append(f"mark after {i}")
+        part = pacer.first_held_round("\n".join(lines) + "\n")
+        self.assertIn("mark after 5", part)
+        self.assertNotIn("mark after 4", part)
+        self.assertNotIn("mark after 6", part)
+        self.assertEqual(pacer.first_held_round("\n".join(lines[:16])), "")
+
+    def test_unwritten_fit(self):
+        # r = 0.2 + 3 v exactly in each case's median, residuals around 1
+        cases = {("a", "100"): (1 / 256, [0.2 + 3 / 256] * 3),
+                 ("b", "100"): (1 / 32, [(0.2 + 3 / 32) * f for f in (0.5, 1, 2)]),
+                 ("c", "400"): (1 / 4, [0.95, 0.95]),
+                 ("d", "400"): (1 / 8, [9.0])}          # one mark: not fitted
+        a, b, resid = pacer.unwritten_fit(cases)
+        self.assertAlmostEqual(a, 0.2)
+        self.assertAlmostEqual(b, 3.0)
+        self.assertEqual(len(resid), 9)                  # every mark's
+        self.assertAlmostEqual(resid[0], 0.5)
+        self.assertAlmostEqual(resid[-1], 9.0 / (0.2 + 3 / 8))
+        self.assertIsNone(pacer.unwritten_fit({("a", "1"): (1.0, [1, 2])}))
+
 
 if __name__ == "__main__":
     unittest.main()
