@@ -345,10 +345,14 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * sign), where a reusing mark's draw took the model's to 0.95 at most;
  * with that mark drawn from Go's marks of memory nobody writes
  * (gs_go_unwritten_utilization) the model's retain at 256 KiB, k = 16,
- * GOGC 400 landed on Go's level (126 MiB) in 26 of 60 (seeds 1-6, 10
- * processes each; 17 of 60 before), and with every such mark at 1.00 +-
- * 0.05 instead in 17 of 20. Go did in 6 of 6 untraced processes, and in
- * 4 of 8 with gctrace, which moves it.
+ * GOGC 400 landed on Go's level (126 MiB) in 43 of 120 (seeds 1-12, 10
+ * processes each; 30 of 120 before), and with every such mark at 1.00
+ * +- 0.05 instead in 17 of 20. Go did in 6 of 6 untraced processes, and
+ * in 4 of 8 with gctrace, which moves it. Go's second mark of that round
+ * (61-63 MiB, its heap growing past its first 64 MiB arena) takes more
+ * of the program's time per byte (r 0.59-0.68 where the first's is
+ * 0.17-0.27, the same marks split by their order in the round), which
+ * neither the fit nor the model tells apart.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
@@ -825,8 +829,9 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * (its only marks that allocate memory nobody writes): with nothing
  * written, the program's cost per byte it allocates is a part per byte
  * plus its cost per allocation over the allocation's size (the fit's
- * median r: 0.27 at 256 KiB, 0.37 at 32 KiB, 1.12 at 4 KiB; pooled, the
- * reusing marks' is 0.27). Go's first mark of that round at 256 KiB
+ * median r: 0.24 at 256 KiB, 0.33 at 32 KiB, 1.01 at 4 KiB; pooled, the
+ * reusing marks' is 0.27; r is read off marks that allocated at least
+ * half their scan work, pacer.py's UNWRITTEN_MIN_X). Go's first mark of that round at 256 KiB
  * takes 0.96-1.06 of the P (gctrace, 10 processes), which sends its
  * estimate far from every later one; drawn as a reusing mark (r 0.21 at
  * the 10th percentile) the model's took 0.99 at most (see "A mark's

@@ -196,8 +196,8 @@ double gs_go_mark_utilization(double x, double faulted, double q)
  * the 10th, 25th, 50th, 75th and 90th percentiles of e, Go's residuals
  * r / (a + b KiB / N), as scripts/slicebench/pacer.py fits them to the
  * retain strategy's marks of heldBytes' first round. */
-static const double unw_a = 0.252, unw_b = 3.398;
-static const double unw_resid[5] = {0.67, 0.81, 1.02, 1.36, 3.51};
+static const double unw_a = 0.241, unw_b = 3.243;
+static const double unw_resid[5] = {0.68, 0.81, 0.96, 1.22, 1.59};
 
 double gs_go_unwritten_utilization(double x, size_t item_bytes, double q)
 {

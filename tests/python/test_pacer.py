@@ -184,6 +184,16 @@ class Utilization(unittest.TestCase):
         self.assertNotIn("mark after 6", part)
         self.assertEqual(pacer.first_held_round("\n".join(lines[:16])), "")
 
+    def test_unwritten_ratios(self):
+        # x = 2 and 0.5 are read; x = 0.25 (near the ceiling) and no
+        # allocation are not; nor is a mark with no assist time
+        got = pacer.unwritten_ratios([(44.5, 1000, 0, 2000), (60, 1000, 0, 500),
+                                      (110, 1000, 0, 250), (90, 1000, 5, 5),
+                                      (25, 1000, 0, 4000)])
+        self.assertEqual(len(got), 2)
+        self.assertAlmostEqual(got[0], pacer.cost_ratio(44.5, 1000, 2000))
+        self.assertAlmostEqual(got[1], pacer.cost_ratio(60, 1000, 500))
+
     def test_unwritten_fit(self):
         # r = 0.2 + 3 v exactly in each case's median, residuals around 1
         cases = {("a", "100"): (1 / 256, [0.2 + 3 / 256] * 3),
