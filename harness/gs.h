@@ -590,7 +590,8 @@ typedef struct gs_heap_s {
                                     sets the runway (gs_go_pacer_next)        */
     double go_mark_util;         /* draws on: the utilization drawn for the
                                     last cycle that allocated during its mark
-                                    (0: none yet; gs_go_mark_utilization),  */
+                                    (0: none yet; gs_go_mark_utilization or
+                                    gs_go_unwritten_utilization),           */
     size_t go_mark_alloc_bytes;  /* what that mark allocated, Go's bytes,     */
     double go_mark_faulted;      /* and what faulted in meanwhile
                                     (go_faulted_bytes), per byte of that,
