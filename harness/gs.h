@@ -342,17 +342,20 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * 20, and 3 of 20 without heldBytes' deep stack. At 256 KiB the first
  * mark of heldBytes' first round decides it: Go's takes 0.96-1.06 of the
  * P there, and its estimate lands far from every later one (either
- * sign), where a reusing mark's draw took the model's to 0.95 at most;
+ * sign), where a reusing mark's draw took the model's to 0.99 at most
+ * (0.94 at the median);
  * with that mark drawn from Go's marks of memory nobody writes
  * (gs_go_unwritten_utilization) the model's retain at 256 KiB, k = 16,
  * GOGC 400 landed on Go's level (126 MiB) in 43 of 120 (seeds 1-12, 10
  * processes each; 30 of 120 before), and with every such mark at 1.00
- * +- 0.05 instead in 17 of 20. Go did in 6 of 6 untraced processes, and
+ * +- 0.05 instead (a scratch build, seeds 1 and 2) in 17 of 20. Go did in 6 of 6 untraced processes, and
  * in 4 of 8 with gctrace, which moves it. Go's second mark of that round
  * (61-63 MiB, its heap growing past its first 64 MiB arena) takes more
  * of the program's time per byte (r 0.59-0.68 where the first's is
  * 0.17-0.27, the same marks split by their order in the round), which
- * neither the fit nor the model tells apart.
+ * neither the fit nor the model tells apart; with r 0.6 for the model's
+ * marks of memory nobody writes that start above 60 MiB (a scratch
+ * build), 21 of 60 (seeds 1-6) against 16, so it is not the lever.
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
@@ -719,8 +722,8 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  *     since the heap was last given back whole), else a reusing one. The
  *     counts follow from the allocations alone, so a seed draws the same
  *     cycles again; go_mark_util, go_mark_alloc_bytes, go_mark_faulted
- *     and go_mark_unwritten keep the last cycle's. The share follows how fast the program allocates, which
- *     faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
+ *     and go_mark_unwritten keep the last cycle's. The share follows how
+ *     fast the program allocates, which faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
  *     in every mark that faults, where one draw for the runway alone
  *     (28-56 % at 4 MiB, every case's marks pooled) broke the chain of
  *     estimates below, and the model landed on Go's level in 2 processes
@@ -832,8 +835,9 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * plus its cost per allocation over the allocation's size (the fit's
  * median r: 0.24 at 256 KiB, 0.33 at 32 KiB, 1.01 at 4 KiB; pooled, the
  * reusing marks' is 0.27; r is read off marks that allocated at least
- * half their scan work, pacer.py's UNWRITTEN_MIN_X). Go's first mark of that round at 256 KiB
- * takes 0.96-1.06 of the P (gctrace, 10 processes), which sends its
+ * half their scan work, pacer.py's UNWRITTEN_MIN_X). Go's first mark of
+ * that round at 256 KiB takes 0.96-1.06 of the P (gctrace, 10
+ * processes), which sends its
  * estimate far from every later one; drawn as a reusing mark (r 0.21 at
  * the 10th percentile) the model's took 0.99 at most (see "A mark's
  * utilization and Go's history" above). Pure. */
