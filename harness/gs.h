@@ -348,8 +348,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * (gs_go_unwritten_utilization) the model's retain at 256 KiB, k = 16,
  * GOGC 400 landed on Go's level (126 MiB) in 43 of 120 (seeds 1-12, 10
  * processes each; 30 of 120 before), and with every such mark at 1.00
- * +- 0.05 instead (a scratch build, seeds 1 and 2) in 17 of 20. Go did in 6 of 6 untraced processes, and
- * in 18 of 27 with gctrace, which moves it. Go's second mark of that round
+ * +- 0.05 instead (a scratch build, seeds 1 and 2) in 17 of 20. Go did
+ * in 6 of 6 untraced processes, and in 18 of 27 with gctrace, which
+ * moves it. Go's second mark of that round
  * (61-63 MiB, its heap growing past its first 64 MiB arena) takes more
  * of the program's time per byte (r 0.59-0.68 where the first's is
  * 0.17-0.27, the same marks split by their order in the round), which
