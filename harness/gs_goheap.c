@@ -177,19 +177,47 @@ static size_t go_trigger(const gs_heap_t *h, size_t marked, size_t goal)
 static const double mut_reused[5] = {0.21, 0.23, 0.27, 0.35, 0.53};
 static const double mut_fresh[5] = {0.80, 1.20, 1.71, 2.39, 2.99};
 
-double gs_go_mark_utilization(double x, double faulted, double q)
+/* A draw point: between Go's 10th, 25th, 50th, 75th and 90th percentiles
+ * i and i + 1, `num` of the way of `den`. */
+typedef struct {
+    int i;
+    double num, den;
+} draw_point_t;
+
+/* A mark's draw point q (0..1; clamped, NaN as 0) as a percentile of
+ * Go's (0.10..0.90). */
+static draw_point_t draw_point(double q)
 {
     static const double at[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
-    double r0, r1, r;
-    int i = 0;
+    draw_point_t d = {0, 0, 1};
     q = !(q > 0) ? 0.10 : q >= 1 ? 0.90 : 0.10 + 0.80 * q;    /* NaN: 0 */
-    faulted = !(faulted > 0) ? 0 : faulted > 1 ? 1 : faulted;
+    while (d.i < 3 && q > at[d.i + 1]) d.i++;
+    d.num = q - at[d.i];
+    d.den = at[d.i + 1] - at[d.i];
+    return d;
+}
+
+/* A row of Go's percentiles at a draw point, linear between them. */
+static double row_at(const double row[5], draw_point_t d)
+{
+    return row[d.i] + (row[d.i + 1] - row[d.i]) * d.num / d.den;
+}
+
+/* u = 0.25 + 1 / (1 + r x), x below zero (or NaN) as 0. */
+static double utilization(double r, double x)
+{
     if (!(x > 0)) x = 0;
-    while (i < 3 && q > at[i + 1]) i++;
-    r0 = mut_reused[i] + (mut_reused[i + 1] - mut_reused[i]) * (q - at[i]) / (at[i + 1] - at[i]);
-    r1 = mut_fresh[i] + (mut_fresh[i + 1] - mut_fresh[i]) * (q - at[i]) / (at[i + 1] - at[i]);
-    r = r0 + faulted * (r1 - r0);
     return 0.25 + 1.0 / (1.0 + r * x);
+}
+
+double gs_go_mark_utilization(double x, double faulted, double q)
+{
+    const draw_point_t d = draw_point(q);
+    double r0, r1;
+    faulted = !(faulted > 0) ? 0 : faulted > 1 ? 1 : faulted;
+    r0 = row_at(mut_reused, d);
+    r1 = row_at(mut_fresh, d);
+    return utilization(r0 + faulted * (r1 - r0), x);
 }
 
 /* A mark of memory nobody writes: r = (a + b KiB / N) x e, a and b and
@@ -201,15 +229,8 @@ static const double unw_resid[5] = {0.68, 0.81, 0.96, 1.22, 1.59};
 
 double gs_go_unwritten_utilization(double x, size_t item_bytes, double q)
 {
-    static const double at[5] = {0.10, 0.25, 0.50, 0.75, 0.90};
-    double e, r;
-    int i = 0;
-    q = !(q > 0) ? 0.10 : q >= 1 ? 0.90 : 0.10 + 0.80 * q;    /* NaN: 0 */
-    if (!(x > 0)) x = 0;
-    while (i < 3 && q > at[i + 1]) i++;
-    e = unw_resid[i] + (unw_resid[i + 1] - unw_resid[i]) * (q - at[i]) / (at[i + 1] - at[i]);
-    r = (unw_a + (item_bytes ? unw_b * 1024.0 / (double)item_bytes : 0.0)) * e;
-    return 0.25 + 1.0 / (1.0 + r * x);
+    const double per_item = item_bytes ? unw_b * 1024.0 / (double)item_bytes : 0.0;
+    return utilization((unw_a + per_item) * row_at(unw_resid, draw_point(q)), x);
 }
 
 size_t gs_go_scan_work(const gs_go_program_t *p)
