@@ -1,0 +1,148 @@
+"""Go's marks as its runtime measured them, untraced: the Go benchmarks'
+test binary built against a copy of the installed Go whose runtime keeps,
+for every cycle whose end fed its pacer (gcControllerState.endCycle), the
+mark's utilization, the bytes allocated from the trigger to the mark's end
+and the scan work, in memory, and prints them when the program next calls
+runtime.GC, once the cycle under way has ended.
+
+A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
+measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
+its first mark at 0.82-0.95 of the P in 6 traced processes and landed on
+its upper level in 3; recorded, at 0.88-1.05 in 20 and on the upper level
+in 17. The print here comes at a forced cycle, which feeds no estimate.
+
+The copy is a folder of links to the installed Go but for src/runtime, a
+copy with two additions: the record in endCycle, and the print in GC.
+Nothing of the installed Go changes.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+from . import go_each
+
+# the marker lines the recording runtime prints
+MARK = re.compile(r"^slicebench-mark u=(\S+) idle=(\S+) trigger=(\d+) alloc=(\d+) "
+                  r"work=(\d+) waited=([01])$", re.M)
+GC_CALL = "slicebench-gc"
+
+# endCycle: the record goes in just before the pacer's trace print
+PACER_FILE = "mgcpacer.go"
+PACER_AT = "\tif debug.gcpacertrace > 0 {\n\t\tprintlock()\n\t\tgoal := gcGoalUtilization * 100\n"
+PACER_ADD = """\tif sbMarksN < len(sbMarks) {
+\t\tsbMarks[sbMarksN] = sbMark{utilization, idleUtilization, c.triggered, c.heapLive - c.triggered, uint64(scanWork), sbWaiting}
+\t\tsbMarksN++
+\t}
+"""
+PACER_TAIL = """
+// slicebench: every mark that fed the pacer, printed at runtime.GC.
+type sbMark struct {
+\tu, idle              float64
+\ttrigger, alloc, work uint64
+\twaited               bool
+}
+
+var sbMarks [4096]sbMark
+var sbMarksN int
+var sbWaiting bool
+
+func sbPrintMarks() {
+\tfor i := 0; i < sbMarksN; i++ {
+\t\tm := &sbMarks[i]
+\t\tw := 0
+\t\tif m.waited {
+\t\t\tw = 1
+\t\t}
+\t\tprint("slicebench-mark u=", m.u, " idle=", m.idle, " trigger=", m.trigger, " alloc=", m.alloc, " work=", m.work, " waited=", w, "\\n")
+\t}
+\tsbMarksN = 0
+\tsbWaiting = false
+\tprint("slicebench-gc\\n")
+}
+"""
+# GC: the print once the cycle under way has ended
+GC_FILE = "mgc.go"
+GC_AT = "\tn := atomic.Load(&work.cycles)\n\tgcWaitOnMark(n)\n"
+GC_BEFORE = "\tsbWaiting = true\n"
+GC_ADD = "\tsbPrintMarks()\n"
+
+
+class RecordError(Exception):
+    """The recording runtime could not be made or built (one line)."""
+
+
+def installed_goroot(environ):
+    """The installed Go's GOROOT (go env GOROOT)."""
+    try:
+        out = subprocess.run(["go", "env", "GOROOT"], env=environ,
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise RecordError(f"go env GOROOT: {e}") from None
+    if not out or not os.path.isdir(os.path.join(out, "src", "runtime")):
+        raise RecordError(f"go env GOROOT: no Go source at {out!r}")
+    return out
+
+
+def patch(path, at, add, tail="", before=False):
+    """Insert add after (before) the one occurrence of at in the file, and
+    tail at its end."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if text.count(at) != 1:
+        raise RecordError(f"{path}: not the Go 1.19 runtime this patch knows")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(at, add + at if before else at + add) + tail)
+
+
+def make_goroot(installed, folder):
+    """folder/goroot: links to the installed Go, src/runtime a patched copy."""
+    root = os.path.join(folder, "goroot")
+    src = os.path.join(root, "src")
+    real_src = os.path.realpath(os.path.join(installed, "src"))
+    os.makedirs(src)
+    for name in os.listdir(installed):
+        if name != "src":
+            os.symlink(os.path.realpath(os.path.join(installed, name)),
+                       os.path.join(root, name))
+    for name in os.listdir(real_src):
+        if name != "runtime":
+            os.symlink(os.path.join(real_src, name), os.path.join(src, name))
+    runtime = os.path.join(src, "runtime")
+    shutil.copytree(os.path.join(real_src, "runtime"), runtime)
+    patch(os.path.join(runtime, PACER_FILE), PACER_AT, PACER_ADD, PACER_TAIL,
+          before=True)
+    patch(os.path.join(runtime, GC_FILE), GC_AT, GC_BEFORE, before=True)
+    patch(os.path.join(runtime, GC_FILE), GC_AT, GC_ADD)
+    return root
+
+
+def build(repo, folder):
+    """The Go benchmarks' test binary with the recording runtime, built
+    into folder (its own Go cache under repo/build: the runtime differs)."""
+    environ = go_each.env(repo)
+    root = make_goroot(installed_goroot(environ), folder)
+    environ = dict(environ, GOROOT=root,
+                   GOCACHE=os.path.join(os.path.abspath(repo), "build", "go-record-cache"))
+    exe = os.path.join(folder, "retention-record.test")
+    try:
+        go_each.build(repo, exe, environ)
+    except go_each.GoEachError as e:
+        raise RecordError(str(e)) from None
+    return exe
+
+
+def calls(output):
+    """The marks a recording process printed, one list per runtime.GC call,
+    in order: [[(utilization, idle utilization, heap at the trigger,
+    allocated, scan work, waited), ...], ...], waited true for a mark that ended while the
+    program waited in runtime.GC; the marks after the last call (none
+    printed) are not there."""
+    out, start = [], 0
+    for line_end in [m.end() for m in re.finditer(GC_CALL + r"$", output, re.M)]:
+        part = output[start:line_end]
+        out.append([(float(u), float(i), int(t), int(a), int(w), waited == "1")
+                    for u, i, t, a, w, waited in MARK.findall(part)])
+        start = line_end
+    return out

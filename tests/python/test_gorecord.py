@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""Tests of slicebench.gorecord (Go's marks recorded untraced): the
+parsing of what the recording runtime prints, the patch on a runtime it
+does not know, and, with the installed Go, that every recorded mark is the
+mark gcpacertrace reports (the same bytes allocated, the same utilization
+to its printed percent) and that the harness's runtime.GC calls are there.
+
+Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
+"""
+
+import os
+import re
+import tempfile
+import unittest
+
+import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
+
+from slicebench import go_each, gorecord  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+OUTPUT = """\
+slicebench-gc
+slicebench-mark u=+9.940451e-001 idle=+0.000000e+000 trigger=15994215 alloc=594377 work=314360 waited=0
+slicebench-mark u=+4.317594e-001 idle=+7.220000e-001 trigger=63977446 alloc=2156346 work=314104 waited=1
+slicebench-gc
+BenchmarkRetention/strategy=retain	slicebench-mark u=+3.0e-001 idle=+0.0e+000 trigger=1 alloc=2 work=3 waited=0
+slicebench-mark u=+2.5e-001 idle=+0.0e+000 trigger=4 alloc=5 work=6 waited=0
+"""
+
+
+class Calls(unittest.TestCase):
+    def test_marks_per_call(self):
+        got = gorecord.calls(OUTPUT)
+        self.assertEqual(len(got), 2)                # the marks after the last: none
+        self.assertEqual(got[0], [])
+        self.assertEqual(got[1], [(0.9940451, 0.0, 15994215, 594377, 314360, False),
+                                  (0.4317594, 0.722, 63977446, 2156346, 314104, True)])
+        self.assertEqual(gorecord.calls(""), [])
+
+
+class Patch(unittest.TestCase):
+    def test_unknown_runtime(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "mgc.go")
+            with open(path, "w") as f:
+                f.write("package runtime\n")
+            with self.assertRaises(gorecord.RecordError):
+                gorecord.patch(path, gorecord.GC_AT, gorecord.GC_ADD)
+            with open(path) as f:
+                self.assertEqual(f.read(), "package runtime\n")   # untouched
+
+    def test_before_and_after(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "f.go")
+            with open(path, "w") as f:
+                f.write("a\nb\nc\n")
+            gorecord.patch(path, "b\n", "x\n", "tail\n")
+            gorecord.patch(path, "b\n", "y\n", before=True)
+            with open(path) as f:
+                self.assertEqual(f.read(), "a\ny\nb\nx\nc\ntail\n")
+
+
+class Recorded(unittest.TestCase):
+    """The installed Go, one case: retain at 256 KiB, k = 16, GOGC 400."""
+
+    def test_records_what_the_pacer_traces(self):
+        case = "strategy=retain/N=262144/k=16/M=252/elem=1"
+        args = ["-sizes=262144", "-kept=16", "-elem=1", "-strategies=retain",
+                "-items=252", "-budget=64MiB", "-count=1", "-benchtime=504x"]
+        with tempfile.TemporaryDirectory() as tmp:
+            exe = gorecord.build(REPO, tmp)
+            environ = go_each.env(REPO, GOMAXPROCS="1", GOGC="400",
+                                  GODEBUG="gcpacertrace=1")
+            out = go_each.run_one(exe, case, args, environ, stderr=True)
+        calls = gorecord.calls(out)
+        # the harness: heldBytes' three rounds, the peak round, the timed run
+        self.assertEqual(len(calls), 13)
+        marks = [m for call in calls for m in call]
+        traced = re.findall(r"pacer: (\d+)% CPU .*? in (\d+) B -> (\d+) B", out)
+        # the timed run's marks come after the last call: not printed
+        self.assertGreaterEqual(len(traced), len(marks))
+        self.assertGreater(len(marks), 3)
+        for (u, _, trigger, alloc, _, _), (pct, trig, live) in zip(marks, traced):
+            self.assertEqual(trigger, int(trig))
+            self.assertEqual(alloc, int(live) - int(trig))
+            # Go prints int(u x 100); the record, u to 7 digits
+            self.assertTrue(int(pct) - 1e-4 <= u * 100 < int(pct) + 1 + 1e-4, (u, pct))
+        # heldBytes' first round, its first mark as the program allocated
+        first = calls[5][0]
+        self.assertFalse(first[5])
+        self.assertGreater(first[3], 256 << 10)
+        # only the mark runtime.GC ended, the last before the call, waited
+        for call in calls:
+            self.assertFalse(any(m[5] for m in call[:-1]))
+
+
+if __name__ == "__main__":
+    unittest.main()
