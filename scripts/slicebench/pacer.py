@@ -27,8 +27,18 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     "fresh" from 7/8. Marks of memory nobody writes are the retain
     strategy's in heldBytes' first round (its sources unwritten, on pages
     that never held an object, which Go neither zeroes nor faults in);
-    their r follows the size N of the program's allocations, r = (a + b
-    KiB / N) x e, e a residual (gs_go_unwritten_utilization).
+    their r follows the size N of the program's allocations and the heap
+    H at the mark's trigger, r = c (KiB / N)^p (H / MiB)^h x e, e a
+    residual (gs_go_unwritten_utilization). A mark that ends while the
+    program waits in runtime.GC (the harness's rounds end with one) has
+    next to no assists: what it feeds Go's estimate, per byte allocated
+    per byte of scan work, is (u + idle) / (1 - u), u and the idle
+    workers' share as Go measures them (gs_go_waited_consmark). Both are
+    read untraced, from processes of their own whose runtime records each
+    mark and prints it at the next runtime.GC (gorecord.py), every case's
+    for the second: the first mark of memory nobody writes decides where
+    a process lands (the retain cases at 256 KiB, GOGC 400), and a trace
+    moves it.
 
 The trace costs what it measures: Go prints a cycle's first pacer line
 while the world is stopped at the mark's start, which Go counts in the
@@ -54,13 +64,14 @@ A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
 (default: the two matrices of the check against Go, README). Every case of
 every matrix (the five strategies of the check), at every GOGC, runs R times
 (default 2), each a process of its own given its case's flags alone, as
-gc-vs-go runs them, for 2 x M items. Prints, per matrix and pooled, the
+gc-vs-go runs them, for 2 x M items, traced, and as many recorded. Prints, per matrix and pooled, the
 cycles counted and the 10th, 25th, 50th, 75th and 90th percentiles and the
 mean of the fraction, over the cycles whose mark ended by its goal (a cycle
 that ended past it did so at one large allocation, which the model takes as
 it comes); then, over every matrix, the same percentiles of r, reused
-marks and fresh ones apart; then a and b of the marks of memory nobody
-writes and the percentiles of their residuals e; then the marks' cases,
+marks and fresh ones apart; then c, p and h of the marks of memory nobody
+writes and the percentiles of their residuals e; then the percentiles of
+the waited marks' figure; then the marks' cases,
 over every matrix. With --vectors, only
 a CSV instead: items,case,fraction,cycles, the median fraction of each case
 (short, long, alike) for each M whose case's allocations are at most 32 KiB,
@@ -71,12 +82,13 @@ a process failed, 2 for bad arguments.
 
 import argparse
 import collections
+import math
 import re
 import statistics
 import sys
 import tempfile
 
-from . import gcvsgo, go_each
+from . import gcvsgo, go_each, gorecord
 
 MATRICES = ("4KiB,32KiB,256KiB:16,N/2:1", "4800,24KiB,240KiB:72,2400:8,24")
 STRATEGIES = "retain,copy,append,exactcap,append-nil"
@@ -99,8 +111,10 @@ MARK = re.compile(r"pacer: (\d+)% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
 # wall clock, ms; and whether it was forced
 GCLINE = re.compile(r"^gc \d+ @\S+ \d+%: ([\d.]+)\+([\d.]+)\+[\d.]+ ms clock.*?"
                     r"(\(forced\))?$", re.M)
-# heldBytes' first round opens at this forced cycle from the end
-HELD_FROM_END = 9
+# heldBytes' first round ends at this runtime.GC call from the end (of
+# the process's 13: each of heldBytes' three rounds opens and closes with
+# one, then come the peak round's and the timed run's)
+HELD_CLOSE_FROM_END = 8
 # the least allocation per byte of scan work (x) of a mark r is read off
 # in that round: below, u stays near its ceiling whatever r is, and Go's
 # fall short of the form's 1.25 (1.11-1.14 at 256 KiB, GOGC 100, x about
@@ -127,16 +141,13 @@ def fractions(cycle_list):
             if trig < goal and end <= goal]
 
 
-def first_held_round(trace):
-    """The part of a process's trace in heldBytes' first round: between
-    the ninth and the eighth forced cycle from its end (each of heldBytes'
-    three rounds opens and closes with runtime.GC, then come the peak
-    round's and the timed run's: the 5th and 6th of the process's 13);
-    "" with fewer than 9."""
-    found = list(FORCED.finditer(trace))
-    if len(found) < HELD_FROM_END:
-        return ""
-    return trace[found[-HELD_FROM_END].end():found[-HELD_FROM_END + 1].start()]
+def first_held_round(calls):
+    """The recorded marks of heldBytes' first round (gorecord.calls()
+    tuples): those printed at the runtime.GC call that ends the round; []
+    with too few calls."""
+    if len(calls) < HELD_CLOSE_FROM_END:
+        return []
+    return calls[-HELD_CLOSE_FROM_END]
 
 
 def timed(trace):
@@ -279,35 +290,62 @@ def cost_ratios(mark_list):
     return out
 
 
-def unwritten_ratios(mark_list):
-    """r of each mark of heldBytes' first round (marks()) that allocated
-    at least UNWRITTEN_MIN_X per byte of its scan work."""
+def unwritten_points(recorded, item_bytes):
+    """(KiB / N, H in MiB, r) of each recorded mark (gorecord.calls()
+    tuples) that ended as the program allocated, not in runtime.GC, and
+    allocated at least UNWRITTEN_MIN_X per byte of its scan work, N =
+    item_bytes, H the heap at its trigger."""
     out = []
-    for u, work, trig, end in mark_list:
-        if end > trig and (end - trig) >= UNWRITTEN_MIN_X * work:
-            r = cost_ratio(u, work, end - trig)
-            if r is not None:
-                out.append(r)
+    for u, _, trigger, alloc, work, waited in recorded:
+        if waited or trigger <= 0 or alloc <= 0 or alloc < UNWRITTEN_MIN_X * work:
+            continue
+        r = cost_ratio(100 * u, work, alloc)
+        if r is not None and r > 0:
+            out.append((1024 / item_bytes, trigger / (1 << 20), r))
     return out
 
 
-def unwritten_fit(by_case):
-    """(a, b, residuals) of r = a + b v over the marks of memory nobody
-    writes, from by_case = {case: (v, [r, ...])}, v = KiB / N: a and b by
-    least squares over the cases' median r (cases of at least 2 marks),
-    residuals = every mark's r / (a + b v), sorted; None with fewer than
-    2 cases of different v."""
-    pts = [(v, statistics.median(rs)) for v, rs in by_case.values() if len(rs) >= 2]
-    if len({v for v, _ in pts}) < 2:
+def solve(matrix, vector):
+    """x of matrix x = vector (square, Gaussian elimination with partial
+    pivoting); None when singular."""
+    n = len(vector)
+    a = [list(row) + [v] for row, v in zip(matrix, vector)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda i: abs(a[i][col]))
+        if abs(a[pivot][col]) < 1e-12:
+            return None
+        a[col], a[pivot] = a[pivot], a[col]
+        for i in range(col + 1, n):
+            f = a[i][col] / a[col][col]
+            for j in range(col, n + 1):
+                a[i][j] -= f * a[col][j]
+    x = [0.0] * n
+    for i in range(n - 1, -1, -1):
+        x[i] = (a[i][n] - sum(a[i][j] * x[j] for j in range(i + 1, n))) / a[i][i]
+    return x
+
+
+def unwritten_fit(points):
+    """(c, p, h, residuals) of r = c v^p H^h over points [(v, H, r)]
+    (unwritten_points): least squares of ln r on ln v and ln H, residuals
+    = every point's r / (c v^p H^h), sorted; None when v or H do not
+    vary."""
+    rows = [(1.0, math.log(v), math.log(hm)) for v, hm, _ in points]
+    ys = [math.log(r) for _, _, r in points]
+    ata = [[sum(row[i] * row[j] for row in rows) for j in range(3)] for i in range(3)]
+    aty = [sum(row[i] * y for row, y in zip(rows, ys)) for i in range(3)]
+    got = solve(ata, aty) if len(points) >= 3 else None
+    if got is None:
         return None
-    mv = statistics.mean(v for v, _ in pts)
-    mr = statistics.mean(r for _, r in pts)
-    b = (sum((v - mv) * (r - mr) for v, r in pts) /
-         sum((v - mv) ** 2 for v, _ in pts))
-    a = mr - b * mv
-    resid = sorted(r / (a + b * v) for v, rs in by_case.values() for r in rs
-                   if a + b * v > 0)
-    return a, b, resid
+    c, p, h = math.exp(got[0]), got[1], got[2]
+    return c, p, h, sorted(r / (c * v ** p * hm ** h) for v, hm, r in points)
+
+
+def waited_figures(calls):
+    """(u + idle) / (1 - u) of every recorded mark that ended while the
+    program waited in runtime.GC and allocated (gorecord.calls())."""
+    return [(u + idle) / (1 - u) for call in calls
+            for u, idle, _, alloc, _, waited in call if waited and alloc > 0 and u < 1]
 
 
 def percentile(sorted_values, p):
@@ -326,7 +364,7 @@ def describe(values, fmt="{:.3f}", what="cycles"):
             f"{ps}; mean {statistics.mean(v):.3f}")
 
 
-def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
+def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
     """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM;
     {"reused": [r], "fresh": [r]} of their timed runs' marks (cost_ratios);
     and {M: [(case, fraction)]} of their marks (mark_cases), the whole
@@ -334,18 +372,21 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
     "all" every case's timed run's; and the untraced pauses (untraced_pause)
     of its cases, one gctrace-only process each per GOGC, which correct the
     utilizations of that GOGC's marks. ratios["unwritten"] holds
-    {(name, GOGC): (KiB / N, [r, ...])} of the retain strategy's marks in
-    heldBytes' first round (first_held_round, unwritten_ratios), the only
-    ones of memory nobody writes (unwritten_fit)."""
+    the points (unwritten_points) of the retain strategy's marks in
+    heldBytes' first round (first_held_round), the only ones of memory
+    nobody writes (unwritten_fit), and ratios["waited"] every case's
+    waited_figures, read off reps processes of record_exe each
+    (gorecord.build), untraced."""
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
     out, by_items = [], {"all": []}
-    ratios = {"reused": [], "fresh": [], "unwritten": {}}
+    ratios = {"reused": [], "fresh": [], "unwritten": [], "waited": []}
     pauses = []
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
                               GODEBUG="gcpacertrace=1,gctrace=1")
         plain = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc, GODEBUG="gctrace=1")
+        quiet = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc)
         runs, here = [], []
         for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
             s, n, k, m, e = NAME.match(name).groups()
@@ -364,10 +405,12 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo):
                 loop = timed(trace)
                 for key, rs in cost_ratios(marks(loop, pause)).items():
                     ratios[key] += rs
+                recorded = gorecord.calls(
+                    go_each.run_one(record_exe, name, args, quiet, stderr=True))
+                ratios["waited"] += waited_figures(recorded)
                 if name.startswith("strategy=retain/"):
-                    held = ratios["unwritten"].setdefault((name, gogc), (1024 / n, []))
-                    held[1].extend(unwritten_ratios(
-                        marks(first_held_round(trace), pause)))
+                    ratios["unwritten"] += unwritten_points(
+                        first_held_round(recorded), n)
                 if n <= 32 << 10:
                     by_items.setdefault(m, []).extend(mark_cases(trace, m, n))
                 by_items["all"].extend(mark_cases(loop, m, n))
@@ -396,25 +439,26 @@ def main(argv):
         if spec.count(":") != 2 or not all(spec.split(":")):
             ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
     pooled, by_items = [], {}
-    ratios = {"reused": [], "fresh": [], "unwritten": {}}
+    ratios = {"reused": [], "fresh": [], "unwritten": [], "waited": []}
     try:
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
+            record_exe = gorecord.build(args.repo, tmp)
             for spec in args.matrices:
                 got, rs, cases, pauses = matrix_cycles(
-                    exe, spec, args.budget, args.gogc, args.repetitions, args.repo)
+                    exe, spec, args.budget, args.gogc, args.repetitions, args.repo,
+                    record_exe)
                 if not args.vectors:
                     print(f"marks' ends, {spec}: {describe(fractions(got))}",
                           flush=True)
                     print(f"untraced sweep-termination pause, {spec}: "
                           f"{describe(pauses, what='processes')} ms", flush=True)
                 pooled += got
-                for key in ("reused", "fresh"):
+                for key in ratios:
                     ratios[key] += rs[key]
-                ratios["unwritten"].update(rs["unwritten"])
                 for items, found in cases.items():
                     by_items.setdefault(items, []).extend(found)
-    except (go_each.GoEachError, OSError) as e:
+    except (go_each.GoEachError, gorecord.RecordError, OSError) as e:
         print(f"pacer: {e}", file=sys.stderr)
         return 1
     if args.vectors:
@@ -429,10 +473,12 @@ def main(argv):
     if fit is None:
         print("r of memory nobody writes: too few cases")
     else:
-        a, b, resid = fit
-        print(f"r of memory nobody writes (retain, heldBytes' first round) = "
-              f"(a + b KiB/N) x e: a {a:.3f}, b {b:.3f}; e: "
+        c, p, h, resid = fit
+        print(f"r of memory nobody writes (retain, heldBytes' first round, recorded) = "
+              f"c (KiB/N)^p (H/MiB)^h x e: c {c:.3f}, p {p:.3f}, h {h:.3f}; e: "
               f"{describe(resid, '{:.2f}', what='marks')}")
+    print(f"marks ended in runtime.GC (recorded), (u + idle) / (1 - u): "
+          f"{describe(ratios['waited'], '{:.3f}', what='marks')}")
     print(f"marks' cases, timed runs: {describe_cases(by_items.get('all', []))}")
     return 0
 

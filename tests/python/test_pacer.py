@@ -173,40 +173,63 @@ class Utilization(unittest.TestCase):
         self.assertAlmostEqual(found["reused"][0], pacer.cost_ratio(70, 100, 500))
 
     def test_first_held_round(self):
-        # 13 forced cycles; heldBytes' first round lies between the 5th and 6th
-        lines = []
-        for i in range(1, 14):
-            lines.append(f"gc {i} @0.1s 1%: 0.004+0.1+0 ms clock, (forced)")
-            lines.append(f"mark after {i}")
-        part = pacer.first_held_round("\n".join(lines) + "\n")
-        self.assertIn("mark after 5", part)
-        self.assertNotIn("mark after 4", part)
-        self.assertNotIn("mark after 6", part)
-        self.assertEqual(pacer.first_held_round("\n".join(lines[:16])), "")
+        # 13 runtime.GC calls; heldBytes' first round ends at the 6th
+        calls = [[(0.5, 0.0, 1 << 20, i + 1, 1000, False)] for i in range(13)]
+        self.assertEqual(pacer.first_held_round(calls), calls[5])
+        self.assertEqual(pacer.first_held_round(calls[:7]), [])
 
-    def test_unwritten_ratios(self):
-        # x = 2 and 0.5 are read; x = 0.25 (near the ceiling) and no
-        # allocation are not; nor is a mark with no assist time
-        got = pacer.unwritten_ratios([(44.5, 1000, 0, 2000), (60, 1000, 0, 500),
-                                      (110, 1000, 0, 250), (90, 1000, 5, 5),
-                                      (25, 1000, 0, 4000)])
+    def test_unwritten_points(self):
+        # x = 2 and 0.5 are read; x = 0.25 (near the ceiling), no
+        # allocation, no assist time and a mark ended in runtime.GC are not
+        mib = 1 << 20
+        got = pacer.unwritten_points(
+            [(0.445, 0.0, 15 * mib, 2000, 1000, False),
+             (0.60, 0.0, 30 * mib, 500, 1000, False),
+             (1.10, 0.0, 15 * mib, 250, 1000, False),
+             (0.90, 0.0, 15 * mib, 0, 1000, False),
+             (0.25, 0.0, 15 * mib, 4000, 1000, False),
+             (0.40, 0.0, 15 * mib, 4000, 1000, True)], 256 << 10)
         self.assertEqual(len(got), 2)
-        self.assertAlmostEqual(got[0], pacer.cost_ratio(44.5, 1000, 2000))
-        self.assertAlmostEqual(got[1], pacer.cost_ratio(60, 1000, 500))
+        self.assertEqual(got[0][:2], (1 / 256, 15.0))
+        self.assertEqual(got[1][:2], (1 / 256, 30.0))
+        self.assertAlmostEqual(got[0][2], pacer.cost_ratio(44.5, 1000, 2000))
+        self.assertAlmostEqual(got[1][2], pacer.cost_ratio(60, 1000, 500))
 
     def test_unwritten_fit(self):
-        # r = 0.2 + 3 v exactly in each case's median, residuals around 1
-        cases = {("a", "100"): (1 / 256, [0.2 + 3 / 256] * 3),
-                 ("b", "100"): (1 / 32, [(0.2 + 3 / 32) * f for f in (0.5, 1, 2)]),
-                 ("c", "400"): (1 / 4, [0.95, 0.95]),
-                 ("d", "400"): (1 / 8, [9.0])}          # one mark: not fitted
-        a, b, resid = pacer.unwritten_fit(cases)
-        self.assertAlmostEqual(a, 0.2)
-        self.assertAlmostEqual(b, 3.0)
-        self.assertEqual(len(resid), 9)                  # every mark's
+        # r = 2 v^0.4 H^-0.3 exactly, then residuals of 0.5 and 2
+        pts = [(v, hm, 2 * v ** 0.4 * hm ** -0.3)
+               for v in (1 / 256, 1 / 32, 1 / 4) for hm in (4.0, 16.0, 64.0)]
+        c, p, h, resid = pacer.unwritten_fit(pts)
+        self.assertAlmostEqual(c, 2.0)
+        self.assertAlmostEqual(p, 0.4)
+        self.assertAlmostEqual(h, -0.3)
+        self.assertEqual(len(resid), 9)
+        for e in resid:
+            self.assertAlmostEqual(e, 1.0)
+        noisy = pts + [(1 / 8, 16.0, 0.5 * 2 * (1 / 8) ** 0.4 * 16 ** -0.3),
+                       (1 / 8, 16.0, 2 * 2 * (1 / 8) ** 0.4 * 16 ** -0.3)]
+        c, p, h, resid = pacer.unwritten_fit(noisy)
+        self.assertAlmostEqual(c, 2.0)               # the two cancel in ln
         self.assertAlmostEqual(resid[0], 0.5)
-        self.assertAlmostEqual(resid[-1], 9.0 / (0.2 + 3 / 8))
-        self.assertIsNone(pacer.unwritten_fit({("a", "1"): (1.0, [1, 2])}))
+        self.assertAlmostEqual(resid[-1], 2.0)
+        # one heap, or one size: no fit
+        self.assertIsNone(pacer.unwritten_fit([(v, 16.0, 1.0) for v in (1, 2, 3)]))
+        self.assertIsNone(pacer.unwritten_fit([(1.0, hm, 1.0) for hm in (1, 2, 3)]))
+        self.assertIsNone(pacer.unwritten_fit([]))
+
+    def test_waited_figures(self):
+        calls = [[(0.4, 0.0, 1, 3000, 1000, True), (0.9, 0.0, 1, 3000, 1000, False)],
+                 [(0.25, 0.7, 1, 400, 1000, True), (0.5, 0.0, 1, 0, 1000, True)]]
+        got = pacer.waited_figures(calls)
+        self.assertEqual(len(got), 2)
+        self.assertAlmostEqual(got[0], 0.4 / 0.6)
+        self.assertAlmostEqual(got[1], 0.95 / 0.75)
+
+    def test_solve(self):
+        x = pacer.solve([[2, 1, 0], [1, 3, 1], [0, 1, 4]], [3, 5, 5])
+        for got, want in zip(x, [1, 1, 1]):
+            self.assertAlmostEqual(got, want)
+        self.assertIsNone(pacer.solve([[1, 2], [2, 4]], [1, 2]))
 
 
 if __name__ == "__main__":
