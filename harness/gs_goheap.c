@@ -220,17 +220,33 @@ double gs_go_mark_utilization(double x, double faulted, double q)
     return utilization(r0 + faulted * (r1 - r0), x);
 }
 
-/* A mark of memory nobody writes: r = (a + b KiB / N) x e, a and b and
- * the 10th, 25th, 50th, 75th and 90th percentiles of e, Go's residuals
- * r / (a + b KiB / N), as scripts/slicebench/pacer.py fits them to the
- * retain strategy's marks of heldBytes' first round. */
-static const double unw_a = 0.241, unw_b = 3.243;
-static const double unw_resid[5] = {0.68, 0.81, 0.96, 1.22, 1.59};
+/* A mark of memory nobody writes: r = c (KiB / N)^p (H / MiB)^h x e, c,
+ * p and h and the 10th, 25th, 50th, 75th and 90th percentiles of e, Go's
+ * residuals, as scripts/slicebench/pacer.py fits them to the retain
+ * strategy's marks of heldBytes' first round, recorded untraced. */
+static const double unw_c = 3.680, unw_p = 0.370, unw_h = -0.318;
+static const double unw_resid[5] = {0.84, 0.91, 0.99, 1.09, 1.17};
 
-double gs_go_unwritten_utilization(double x, size_t item_bytes, double q)
+double gs_go_unwritten_utilization(double x, size_t item_bytes, size_t heap_bytes,
+                                   double q)
 {
-    const double per_item = item_bytes ? unw_b * 1024.0 / (double)item_bytes : 0.0;
-    return utilization((unw_a + per_item) * row_at(unw_resid, draw_point(q)), x);
+    /* N not given: 1 KiB, the factor 1; H at least 1 MiB */
+    const double n = item_bytes ? (double)item_bytes / 1024.0 : 1.0;
+    const double hm = heap_bytes > ((size_t)1 << 20) ? (double)heap_bytes / 1048576.0 : 1.0;
+    return utilization(unw_c * pow(n, -unw_p) * pow(hm, unw_h) *
+                       row_at(unw_resid, draw_point(q)), x);
+}
+
+/* A mark that ends while the program waits in runtime.GC: the 10th,
+ * 25th, 50th, 75th and 90th percentiles of (u + idle) / (1 - u) over Go's,
+ * as scripts/slicebench/pacer.py reads them off every case's recorded
+ * marks. */
+static const double waited_k[5] = {0.389, 0.458, 0.682, 1.074, 1.747};
+
+double gs_go_waited_consmark(double x, double q)
+{
+    if (!(x > 0)) x = 0;
+    return x * row_at(waited_k, draw_point(q));
 }
 
 size_t gs_go_scan_work(const gs_go_program_t *p)
@@ -245,15 +261,17 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
 /* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
  * allocated while `faulted` bytes of pages faulted in (go_faulted_bytes)
  * and `unwritten` were taken into use unwritten (go_unwritten_bytes):
- * what the cycle measured, (allocated / scan work) x u / (1 - u), u the
- * mark's utilization at a uniform point, gs_go_unwritten_utilization's
- * when more than half as much was taken unwritten as it allocated, else
+ * what the cycle measured, to Go's controller, at a uniform point: for a
+ * mark that ended while the program waited in runtime.GC (`waited`),
+ * gs_go_waited_consmark's; else (allocated / scan work) x u / (1 - u), u
+ * the mark's utilization, gs_go_unwritten_utilization's when more than
+ * half as much was taken unwritten as it allocated, else
  * gs_go_mark_utilization's (for a faulting mark when more than half as
- * much faulted in), to Go's controller. A cycle that allocated nothing
- * (runtime.GC) leaves it as it was, as in Go (endCycle returns early when
- * heapLive <= triggered). */
+ * much faulted in). A cycle that allocated nothing (runtime.GC) leaves it
+ * as it was, as in Go (endCycle returns early when heapLive <=
+ * triggered). */
 static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
-                         uint64_t unwritten)
+                         uint64_t unwritten, int waited)
 {
     double u, q, x;
     if (allocated == 0) return;
@@ -264,8 +282,15 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
     h->go_mark_unwritten = (double)unwritten / (double)allocated;
     if (h->go_mark_unwritten > 1) h->go_mark_unwritten = 1;
+    if (waited) {
+        const double k = gs_go_waited_consmark(1.0, q);   /* (u + idle) / (1 - u) */
+        h->go_mark_util = k / (1.0 + k);                  /* u, with no idle share */
+        (void)gs_go_pacer_next(&h->go_pacer, gs_go_waited_consmark(x, q));
+        return;
+    }
     if (h->go_mark_unwritten > 0.5)
-        u = gs_go_unwritten_utilization(x, h->go_program.item_bytes, q);
+        u = gs_go_unwritten_utilization(x, h->go_program.item_bytes,
+                                        h->go_mark_start_bytes_, q);
     else u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
@@ -449,10 +474,11 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
     return 0;
 }
 
-/* The cycle's mark ends: the snapshot's garbage is freed (to the page
- * heap, to its span, tiny objects to their blocks), marked is the rest of the heap, and
+/* The cycle's mark ends (`waited`: while the program waits in
+ * runtime.GC): the snapshot's garbage is freed (to the page heap, to its
+ * span, tiny objects to their blocks), marked is the rest of the heap, and
  * the next goal and trigger follow from it; then the scavenger. */
-static void mark_end(gs_heap_t *h)
+static void mark_end(gs_heap_t *h, int waited)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
@@ -464,7 +490,7 @@ static void mark_end(gs_heap_t *h)
         size_t start = h->go_mark_start_bytes_;
         pacer_update(h, heap > start ? heap - start : 0,
                      h->go_faulted_bytes - h->mark_faulted_start_,
-                     h->go_unwritten_bytes - h->mark_unwritten_start_);
+                     h->go_unwritten_bytes - h->mark_unwritten_start_, waited);
     }
 
     _gs_spans_flush(h);
@@ -516,9 +542,9 @@ void gs_heap_collect(gs_heap_t *h)
 {
     if (h == NULL || h->gc != GS_GC_GO) return;
     /* runtime.GC: the cycle under way finishes, then a whole one runs */
-    if (h->gc_marking) mark_end(h);
+    if (h->gc_marking) mark_end(h, 1);
     mark_start(h);
-    mark_end(h);
+    mark_end(h, 1);
 }
 
 void gs_heap_free_os_memory(gs_heap_t *h)
@@ -568,7 +594,7 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
     add = go_add(h, bytes, tiny);
     if (add == 0) return;
     if (h->gc_marking && passes(h, add, h->go_mark_end_bytes)) {
-        mark_end(h);
+        mark_end(h, 0);
         add = go_add(h, bytes, tiny);
     }
     if (!h->gc_marking && passes(h, add, h->go_trigger_bytes))

@@ -1028,29 +1028,62 @@ static void mark_utilization_form(void)
     }
 }
 
-/* Marks of memory nobody writes: r = (a + b KiB / N) x e, cheaper per
- * byte the larger the program's allocations, and at every size below what
- * a reusing mark of a program that writes draws at its median at 256 KiB */
+/* Marks of memory nobody writes: r = c (KiB / N)^p (H / MiB)^h x e,
+ * cheaper per byte the larger the program's allocations and the heap, and
+ * at Go's first mark of heldBytes' first round at 256 KiB, GOGC 400
+ * (15.25 MiB, x about 1.7 for the model's allocation) past a whole P at
+ * the lower points, which no reusing draw reaches */
 static void unwritten_utilization_form(void)
+{
+    const size_t heap = (size_t)15 * MiB + 256 * KiB;
+    for (double x = 0.25; x < 64; x *= 2)
+        for (double q = 0; q <= 1.0; q += 0.125) {
+            double u = gs_go_unwritten_utilization(x, 256 * KiB, heap, q);
+            CHECK(u > 0.25 && u < 1.25);
+            CHECK(gs_go_unwritten_utilization(2 * x, 256 * KiB, heap, q) < u);
+            CHECK(gs_go_unwritten_utilization(x, 4 * KiB, heap, q) < u);
+            CHECK(gs_go_unwritten_utilization(x, 256 * KiB, 4 * heap, q) > u);
+            if (q < 1.0) CHECK(gs_go_unwritten_utilization(x, 256 * KiB, heap, q + 0.125) < u);
+            /* N not given: 1 KiB; a heap under 1 MiB: 1 MiB */
+            CHECK(gs_go_unwritten_utilization(x, 0, heap, q) ==
+                  gs_go_unwritten_utilization(x, KiB, heap, q));
+            CHECK(gs_go_unwritten_utilization(x, 256 * KiB, 0, q) ==
+                  gs_go_unwritten_utilization(x, 256 * KiB, MiB, q));
+        }
+    /* the ends of q clamp as gs_go_mark_utilization's do */
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, heap, -1.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, heap, 0.0));
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, heap, 9.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, heap, 1.0));
+    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, heap, NAN) == gs_go_unwritten_utilization(1.0, 32 * KiB, heap, 0.0));
+    CHECK(gs_go_unwritten_utilization(0.0, 32 * KiB, heap, 0.7) == 1.25);
+    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 0.0) > 1.0);
+    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 1.0) < 1.0);
+    CHECK(gs_go_mark_utilization(1.7, 0.0, 0.0) < 1.0);
+}
+
+/* A mark ended while the program waits in runtime.GC feeds x k, k Go's
+ * (u + idle) / (1 - u) at the point q: below what a mark the program ran
+ * through feeds at the same x */
+static void waited_consmark_form(void)
 {
     for (double x = 0.25; x < 64; x *= 2)
         for (double q = 0; q <= 1.0; q += 0.125) {
-            double u = gs_go_unwritten_utilization(x, 256 * KiB, q);
-            CHECK(u > 0.25 && u < 1.25);
-            CHECK(gs_go_unwritten_utilization(2 * x, 256 * KiB, q) < u);
-            CHECK(gs_go_unwritten_utilization(x, 4 * KiB, q) < u);
-            CHECK(gs_go_unwritten_utilization(x, 0, q) >= u);  /* not given */
-            if (q < 1.0) CHECK(gs_go_unwritten_utilization(x, 256 * KiB, q + 0.125) < u);
+            double k = gs_go_waited_consmark(x, q);
+            CHECK(k > 0);
+            CHECK(fabs(gs_go_waited_consmark(2 * x, q) - 2 * k) < 1e-9 * k);
+            if (q < 1.0) CHECK(gs_go_waited_consmark(x, q + 0.125) > k);
         }
-    /* the ends of q clamp as gs_go_mark_utilization's do */
-    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, -1.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, 0.0));
-    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, 9.0) == gs_go_unwritten_utilization(1.0, 32 * KiB, 1.0));
-    CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, NAN) == gs_go_unwritten_utilization(1.0, 32 * KiB, 0.0));
-    CHECK(gs_go_unwritten_utilization(0.0, 32 * KiB, 0.7) == 1.25);
-    /* Go's first mark of heldBytes' first round at 256 KiB (x about 1.7)
-     * reaches a whole P at the lower points, which no reusing draw does */
-    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, 0.0) > 1.0);
-    CHECK(gs_go_mark_utilization(1.7, 0.0, 0.0) < 1.0);
+    CHECK(gs_go_waited_consmark(2.0, -1.0) == gs_go_waited_consmark(2.0, 0.0));
+    CHECK(gs_go_waited_consmark(2.0, 5.0) == gs_go_waited_consmark(2.0, 1.0));
+    CHECK(gs_go_waited_consmark(2.0, NAN) == gs_go_waited_consmark(2.0, 0.0));
+    CHECK(gs_go_waited_consmark(0.0, 0.5) == 0 && gs_go_waited_consmark(-1.0, 0.5) == 0);
+    CHECK(gs_go_waited_consmark(NAN, 0.5) == 0);
+    {   /* at 256 KiB, GOGC 400 (x 6.6): the median waited mark feeds less
+         * than the 90th percentile's unwritten or reusing one */
+        double u1 = gs_go_unwritten_utilization(6.6, 256 * KiB, 61 * MiB, 1.0);
+        double u2 = gs_go_mark_utilization(6.6, 0.0, 1.0);
+        CHECK(gs_go_waited_consmark(6.6, 0.5) < 6.6 * u1 / (1 - u1));
+        CHECK(gs_go_waited_consmark(6.6, 0.5) < 6.6 * u2 / (1 - u2));
+    }
 }
 
 /* The next cycle whose mark allocated (a mark can end before the program
@@ -1086,8 +1119,10 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     /* a mark of memory nobody writes when more than half of it was taken
      * unwritten, else a faulting one when more than half of it faulted in */
     if (H.go_mark_unwritten > 0.5) {
-        lo = gs_go_unwritten_utilization(x, H.go_program.item_bytes, 1.0);
-        hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes, 0.0);
+        lo = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
+                                         H.go_mark_start_bytes_, 1.0);
+        hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
+                                         H.go_mark_start_bytes_, 0.0);
     } else {
         lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
         hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
@@ -1141,14 +1176,71 @@ static void mark_utilization_faults(void)
     CHECK(H.go_mark_unwritten > 0.5);
     {
         double x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog);
-        CHECK(H.go_mark_util >= gs_go_unwritten_utilization(x, prog.item_bytes, 1.0) - 1e-12);
-        CHECK(H.go_mark_util <= gs_go_unwritten_utilization(x, prog.item_bytes, 0.0) + 1e-12);
+        CHECK(H.go_mark_util >= gs_go_unwritten_utilization(
+                  x, prog.item_bytes, H.go_mark_start_bytes_, 1.0) - 1e-12);
+        CHECK(H.go_mark_util <= gs_go_unwritten_utilization(
+                  x, prog.item_bytes, H.go_mark_start_bytes_, 0.0) + 1e-12);
     }
     /* ...and fault in once they are reused, zeroed */
     for (i = 0; i < 8 && H.go_faulted_bytes == 0; i++) one_mark(ring, SLOTS, &at, 64 * KiB);
     CHECK(H.go_faulted_bytes > 0);
     CHECK_ERR(gs_heap_set_unwritten(NULL, 1), -EINVAL);
     CHECK_OK(gs_heap_set_unwritten(&H, 0));
+    for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
+    FINISH();
+}
+
+/* A mark that runtime.GC ends (the program waits in it) feeds the
+ * estimate gs_go_waited_consmark's figure at some point, whatever the
+ * mark allocated; the whole cycle runtime.GC then runs allocates nothing
+ * and leaves the estimate as it was. */
+static void waited_mark_feeds(void)
+{
+    enum { SLOTS = 64 };
+    static gs_slice_t ring[SLOTS];
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    size_t at = 0, i;
+    for (int round = 0; round < 4; round++) {
+        gs_go_pacer_t before, lo, hi;
+        double x, klo = gs_go_waited_consmark(1.0, 0.0), khi = gs_go_waited_consmark(1.0, 1.0);
+        size_t start_heap;
+        if (round == 0) {
+            start(GS_GC_GO, 100);
+            CHECK_OK(gs_heap_set_mark_draws(&H, 11));
+            CHECK_OK(gs_heap_set_go_program(&H, &prog));
+        }
+        for (int tries = 0; tries < 64; tries++) {
+            size_t s;
+            while (!H.gc_marking) {              /* allocate up to the trigger */
+                s = at++ % SLOTS;
+                gs_release(&ring[s]);
+                CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &ring[s]));
+                memset(ring[s].data, 0x5a, 64 * KiB);
+            }
+            s = at++ % SLOTS;                    /* and one into the mark */
+            gs_release(&ring[s]);
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &ring[s]));
+            if (H.gc_marking) break;
+        }
+        CHECK(H.gc_marking);
+        start_heap = H.go_mark_start_bytes_;
+        x = (double)(H.go_held_bytes + H.go_garbage_bytes - start_heap) /
+            (double)gs_go_scan_work(&prog);
+        CHECK(x > 0);
+        before = lo = hi = H.go_pacer;
+        gs_heap_collect(&H);
+        CHECK_OK(gs_go_pacer_next(&lo, gs_go_waited_consmark(x, 0.0)));
+        CHECK_OK(gs_go_pacer_next(&hi, gs_go_waited_consmark(x, 1.0)));
+        CHECK(H.go_pacer.cons_mark >= lo.cons_mark - 1e-9 &&
+              H.go_pacer.cons_mark <= hi.cons_mark + 1e-9);
+        CHECK(H.go_pacer.cons_mark != before.cons_mark);
+        CHECK(H.go_mark_util >= klo / (1 + klo) - 1e-12 &&
+              H.go_mark_util <= khi / (1 + khi) + 1e-12);
+        before = H.go_pacer;
+        gs_heap_collect(&H);                     /* allocates nothing */
+        CHECK(H.go_pacer.cons_mark == before.cons_mark &&
+              H.go_pacer.integral == before.integral);
+    }
     for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
     FINISH();
 }
@@ -1306,6 +1398,8 @@ int main(int argc, char **argv)
         CHECK_CASE(pacer_draws),
         CHECK_CASE(mark_utilization_form),
         CHECK_CASE(unwritten_utilization_form),
+        CHECK_CASE(waited_consmark_form),
+        CHECK_CASE(waited_mark_feeds),
         CHECK_CASE(mark_utilization_faults),
         CHECK_CASE(mark_utilization_seeded),
     };
