@@ -36,6 +36,7 @@ failure.
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -44,6 +45,8 @@ import sys
 GO_ENV = {"GOPROXY": "off", "GOFLAGS": "", "GOENV": "off"}
 EXE_NAME = "go-retention.test"     # in the build folder
 TOP = "BenchmarkRetention"
+# a case's name as names() gives it: strategy, N, k, M, elem
+NAME = re.compile(r"strategy=([^/]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)$")
 # go test's own flags among those a sweep passes: the test binary spells
 # them -test.NAME
 TEST_FLAGS = ("benchtime", "count", "benchmem", "cpu", "timeout")

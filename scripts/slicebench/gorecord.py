@@ -1,9 +1,15 @@
-"""Go's marks as its runtime measured them, untraced: the Go benchmarks'
-test binary built against a copy of the installed Go whose runtime keeps,
-for every cycle whose end fed its pacer (gcControllerState.endCycle), the
-mark's utilization, the bytes allocated from the trigger to the mark's end
-and the scan work, in memory, and prints them when the program next calls
-runtime.GC, once the cycle under way has ended.
+"""What Go's runtime did, recorded untraced: the Go benchmarks' test
+binary built against a copy of the installed Go whose runtime keeps, in
+memory, for every cycle whose end fed its pacer (gcControllerState.endCycle)
+the mark's utilization, idle share, trigger, the bytes allocated from the
+trigger to the mark's end and the scan work, and counts the spans it takes
+from its page heap (mheap.allocSpan: how many, their bytes, and how many
+of those bytes had been released or never used, small objects' spans and
+large ones apart) and the empty spans of small objects its sweeper finds
+(mspan.sweep: reused by their size class, or freed to the page heap; the
+classes of one object per span apart); it prints the marks and the counts
+when the program next calls runtime.GC, once the cycle under way has
+ended, and the counts again as the process exits (the timed run's).
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -26,7 +32,13 @@ from . import go_each
 # the marker lines the recording runtime prints
 MARK = re.compile(r"^slicebench-mark u=(\S+) idle=(\S+) trigger=(\d+) alloc=(\d+) "
                   r"work=(\d+) waited=([01])$", re.M)
+SPANS = re.compile(r"^slicebench-spans (.*)$", re.M)
 GC_CALL = "slicebench-gc"
+EXIT = "slicebench-exit"
+# the counts of a slicebench-spans line, in order
+SPAN_FIELDS = ("small_spans", "small_bytes", "small_released", "large_spans",
+               "large_bytes", "large_released", "one_reused", "one_freed",
+               "many_reused", "many_freed")
 
 # endCycle: the record goes in just before the pacer's trace print
 PACER_FILE = "mgcpacer.go"
@@ -59,7 +71,29 @@ func sbPrintMarks() {
 \t}
 \tsbMarksN = 0
 \tsbWaiting = false
+\tsbPrintSpans()
 \tprint("slicebench-gc\\n")
+}
+
+// slicebench: spans taken from the page heap and empty spans swept, since
+// the last print; [0] small objects' spans, [1] large ones.
+var sbSpans, sbSpanBytes, sbSpanReleased [2]uintptr
+
+// empty spans of small objects swept: [0] one object per span, [1] more;
+// reused by their class (mcentral), or freed to the page heap
+var sbSweptReused, sbSweptFreed [2]uintptr
+
+func sbPrintSpans() {
+\tprint("slicebench-spans")
+\tfor i := 0; i < 2; i++ {
+\t\tprint(" ", sbSpans[i], " ", sbSpanBytes[i], " ", sbSpanReleased[i])
+\t}
+\tfor i := 0; i < 2; i++ {
+\t\tprint(" ", sbSweptReused[i], " ", sbSweptFreed[i])
+\t}
+\tprint("\\n")
+\tsbSpans, sbSpanBytes, sbSpanReleased = [2]uintptr{}, [2]uintptr{}, [2]uintptr{}
+\tsbSweptReused, sbSweptFreed = [2]uintptr{}, [2]uintptr{}
 }
 """
 # GC: the print once the cycle under way has ended
@@ -67,6 +101,41 @@ GC_FILE = "mgc.go"
 GC_AT = "\tn := atomic.Load(&work.cycles)\n\tgcWaitOnMark(n)\n"
 GC_BEFORE = "\tsbWaiting = true\n"
 GC_ADD = "\tsbPrintMarks()\n"
+# allocSpan: a span of the heap (not a stack's), taken
+HEAP_FILE = "mheap.go"
+HEAP_AT = ("\t// Commit and account for any scavenged memory that the span now owns.\n"
+           "\tif scav != 0 {\n")
+HEAP_ADD = """\tif typ == spanAllocHeap {
+\t\tk := 0
+\t\tif spanclass.sizeclass() == 0 {
+\t\t\tk = 1
+\t\t}
+\t\tsbSpans[k]++
+\t\tsbSpanBytes[k] += nbytes
+\t\tsbSpanReleased[k] += scav
+\t}
+"""
+# sweep: a span of small objects found empty, before it goes to its class
+# (preserve: mcentral takes it) or to the page heap
+SWEEP_FILE = "mgcsweep.go"
+SWEEP_AT = ("\t\tif !preserve {\n\t\t\t// The caller may not have removed this span "
+            "from whatever\n")
+SWEEP_ADD = """\t\tif nalloc == 0 {
+\t\t\tk := 1
+\t\t\tif s.nelems == 1 {
+\t\t\t\tk = 0
+\t\t\t}
+\t\t\tif preserve {
+\t\t\t\tsbSweptReused[k]++
+\t\t\t} else {
+\t\t\t\tsbSweptFreed[k]++
+\t\t\t}
+\t\t}
+"""
+# os.Exit: the counts since the last runtime.GC
+EXIT_FILE = "proc.go"
+EXIT_AT = "func os_beforeExit() {\n"
+EXIT_ADD = "\tsbPrintSpans()\n\tprint(\"slicebench-exit\\n\")\n"
 
 
 class RecordError(Exception):
@@ -115,6 +184,9 @@ def make_goroot(installed, folder):
           before=True)
     patch(os.path.join(runtime, GC_FILE), GC_AT, GC_BEFORE, before=True)
     patch(os.path.join(runtime, GC_FILE), GC_AT, GC_ADD)
+    patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, HEAP_ADD, before=True)
+    patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
+    patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
     return root
 
 
@@ -146,3 +218,44 @@ def calls(output):
                     for u, i, t, a, w, waited in MARK.findall(part)])
         start = line_end
     return out
+
+
+def span_counts(output):
+    """The span counts a recording process printed (SPAN_FIELDS), one dict
+    per runtime.GC call, in order, then one for the process's exit (what
+    came after the last call: the timed run) if it printed it."""
+    out = []
+    for m in SPANS.finditer(output):
+        values = [int(v) for v in m.group(1).split()]
+        if len(values) != len(SPAN_FIELDS):
+            raise RecordError(f"a spans line of {len(values)} counts, not {len(SPAN_FIELDS)}")
+        out.append(dict(zip(SPAN_FIELDS, values)))
+    return out
+
+
+def describe_process(calls_list, counts):
+    """Lines for one recording process: per runtime.GC call its marks and
+    span counts, then the timed run's span counts (after the last call)."""
+    lines = []
+    for i, marks in enumerate(calls_list):
+        c = counts[i] if i < len(counts) else None
+        parts = [f"call {i + 1}:"]
+        for u, idle, trigger, alloc, work, waited in marks:
+            parts.append(f"mark u {u:.3f}{' waited' if waited else ''} idle {idle:.3f} "
+                         f"trigger {trigger / (1 << 20):.2f} MiB alloc {alloc} work {work};")
+        if c is not None:
+            parts.append(describe_counts(c))
+        lines.append(" ".join(parts))
+    if len(counts) > len(calls_list):
+        lines.append("timed run: " + describe_counts(counts[-1]))
+    return lines
+
+
+def describe_counts(c):
+    """One span-counts dict in words."""
+    return (f"spans small {c['small_spans']} ({c['small_bytes']} B, "
+            f"{c['small_released']} released), large {c['large_spans']} "
+            f"({c['large_bytes']} B, {c['large_released']} released); empty "
+            f"spans swept: one-object classes {c['one_reused']} reused, "
+            f"{c['one_freed']} freed; others {c['many_reused']} reused, "
+            f"{c['many_freed']} freed")

@@ -124,7 +124,6 @@ UNWRITTEN_MIN_X = 0.5
 # a mark's faulted share (faulted_shares) up to which it reused memory and
 # from which it faulted it in (fresh)
 REUSED_UP_TO, FRESH_FROM = 1 / 8, 7 / 8
-NAME = re.compile(r"strategy=([^/]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)$")
 
 
 def cycles(trace):
@@ -389,7 +388,7 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
         quiet = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc)
         runs, here = [], []
         for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
-            s, n, k, m, e = NAME.match(name).groups()
+            s, n, k, m, e = go_each.NAME.match(name).groups()
             args = [*gcvsgo.one_case_flags(flags, s, int(n), int(k), int(m), int(e)),
                     "-count=1", f"-benchtime={2 * int(m)}x"]
             runs.append((name, args, int(n), int(m)))

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
-"""Tests of slicebench.gorecord (Go's marks recorded untraced): the
-parsing of what the recording runtime prints, the patch on a runtime it
-does not know, and, with the installed Go, that every recorded mark is the
-mark gcpacertrace reports (the same bytes allocated, the same utilization
-to its printed percent) and that the harness's runtime.GC calls are there.
+"""Tests of slicebench.gorecord (what Go's runtime did, recorded
+untraced): the parsing of what the recording runtime prints, the patch on
+a runtime it does not know, and, with the installed Go, that every
+recorded mark is the mark gcpacertrace reports (the same bytes allocated,
+the same utilization to its printed percent), that the harness's
+runtime.GC calls are there, and that the span counts add up to the
+program's allocations (a 256 KiB source a span of its own each; a 32 KiB
+one, of a class of one object per span, a new span or one its class
+reused).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 """
@@ -39,6 +43,18 @@ class Calls(unittest.TestCase):
         self.assertEqual(gorecord.calls(""), [])
 
 
+class SpanCounts(unittest.TestCase):
+    def test_lines(self):
+        out = ("slicebench-spans 1 2 3 4 5 6 7 8 9 10\nslicebench-gc\n"
+               "slicebench-spans 0 0 0 0 0 0 0 0 0 0\nslicebench-exit\n")
+        got = gorecord.span_counts(out)
+        self.assertEqual(len(got), 2)
+        self.assertEqual(got[0], dict(zip(gorecord.SPAN_FIELDS, range(1, 11))))
+        self.assertEqual(set(got[1].values()), {0})
+        with self.assertRaises(gorecord.RecordError):
+            gorecord.span_counts("slicebench-spans 1 2 3\n")
+
+
 class Patch(unittest.TestCase):
     def test_unknown_runtime(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -63,6 +79,32 @@ class Patch(unittest.TestCase):
 
 class Recorded(unittest.TestCase):
     """The installed Go, one case: retain at 256 KiB, k = 16, GOGC 400."""
+
+    def test_span_counts_add_up(self):
+        sizes = {262144: ("16", 252), 32768: ("N/2", 1819)}
+        with tempfile.TemporaryDirectory() as tmp:
+            exe = gorecord.build(REPO, tmp)
+            environ = go_each.env(REPO, GOMAXPROCS="1", GOGC="100")
+            for n, (kept, m) in sizes.items():
+                case = f"strategy=append/N={n}/k={n // 2 if kept == 'N/2' else 16}/M={m}/elem=1"
+                args = [f"-sizes={n}", f"-kept={kept}", "-elem=1", "-strategies=append",
+                        f"-items={m}", "-budget=64MiB", "-count=1", f"-benchtime={2 * m}x"]
+                out = go_each.run_one(exe, case, args, environ, stderr=True)
+                counts = gorecord.span_counts(out)
+                self.assertEqual(len(counts), 14)            # 13 calls, the exit
+                self.assertIn(gorecord.EXIT, out)
+                timed = counts[-1]                          # two batches of m
+                if n > 32768:
+                    self.assertGreaterEqual(timed["large_spans"], 2 * m)
+                    self.assertGreaterEqual(timed["large_bytes"], 2 * m * n)
+                else:
+                    got = timed["small_spans"] + timed["one_reused"]
+                    self.assertGreaterEqual(got, 2 * m)
+                    self.assertLess(got, 2 * m * 1.05)
+                    self.assertGreater(timed["one_reused"], 0)
+                for c in counts:
+                    self.assertLessEqual(c["small_released"], c["small_bytes"])
+                    self.assertLessEqual(c["large_released"], c["large_bytes"])
 
     def test_records_what_the_pacer_traces(self):
         case = "strategy=retain/N=262144/k=16/M=252/elem=1"
