@@ -7,7 +7,9 @@ from its page heap (mheap.allocSpan: how many, their bytes, and how many
 of those bytes had been released or never used, small objects' spans and
 large ones apart) and the empty spans of small objects its sweeper finds
 (mspan.sweep: reused by their size class, or freed to the page heap; the
-classes of one object per span apart); it prints the marks and the counts
+classes of one object per span apart) and the bytes it gives back to the
+system (the background scavenger's, and those it gives back as the heap
+grows, mheap.allocSpan); it prints the marks and the counts
 when the program next calls runtime.GC, once the cycle under way has
 ended, and the counts again as the process exits (the timed run's).
 
@@ -38,7 +40,7 @@ EXIT = "slicebench-exit"
 # the counts of a slicebench-spans line, in order
 SPAN_FIELDS = ("small_spans", "small_bytes", "small_released", "large_spans",
                "large_bytes", "large_released", "one_reused", "one_freed",
-               "many_reused", "many_freed")
+               "many_reused", "many_freed", "bg_released", "grow_released")
 
 # endCycle: the record goes in just before the pacer's trace print
 PACER_FILE = "mgcpacer.go"
@@ -83,6 +85,9 @@ var sbSpans, sbSpanBytes, sbSpanReleased [2]uintptr
 // reused by their class (mcentral), or freed to the page heap
 var sbSweptReused, sbSweptFreed [2]uintptr
 
+// bytes given back: by the background scavenger, as the heap grows
+var sbReleasedBg, sbReleasedGrow uintptr
+
 func sbPrintSpans() {
 \tprint("slicebench-spans")
 \tfor i := 0; i < 2; i++ {
@@ -91,6 +96,8 @@ func sbPrintSpans() {
 \tfor i := 0; i < 2; i++ {
 \t\tprint(" ", sbSweptReused[i], " ", sbSweptFreed[i])
 \t}
+\tprint(" ", sbReleasedBg, " ", sbReleasedGrow)
+\tsbReleasedBg, sbReleasedGrow = 0, 0
 \tprint("\\n")
 \tsbSpans, sbSpanBytes, sbSpanReleased = [2]uintptr{}, [2]uintptr{}, [2]uintptr{}
 \tsbSweptReused, sbSweptFreed = [2]uintptr{}, [2]uintptr{}
@@ -132,6 +139,12 @@ SWEEP_ADD = """\t\tif nalloc == 0 {
 \t\t\t}
 \t\t}
 """
+# the background scavenger's work, and allocSpan's as the heap grows
+SCAV_FILE = "mgcscavenge.go"
+SCAV_AT = "\t\t\tr := mheap_.pages.scavenge(n, nil)\n"
+SCAV_ADD = "\t\t\tsbReleasedBg += r\n"
+GROW_AT = "\t\th.pages.scavenge(bytesToScavenge, func() bool {\n"
+GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool {\n"
 # os.Exit: the counts since the last runtime.GC
 EXIT_FILE = "proc.go"
 EXIT_AT = "func os_beforeExit() {\n"
@@ -165,6 +178,16 @@ def patch(path, at, add, tail="", before=False):
         f.write(text.replace(at, add + at if before else at + add) + tail)
 
 
+def replace(path, at, new):
+    """Replace the one occurrence of at in the file with new."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if text.count(at) != 1:
+        raise RecordError(f"{path}: not the Go 1.19 runtime this patch knows")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(at, new))
+
+
 def make_goroot(installed, folder):
     """folder/goroot: links to the installed Go, src/runtime a patched copy."""
     root = os.path.join(folder, "goroot")
@@ -187,6 +210,8 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, HEAP_ADD, before=True)
     patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
+    patch(os.path.join(runtime, SCAV_FILE), SCAV_AT, SCAV_ADD)
+    replace(os.path.join(runtime, HEAP_FILE), GROW_AT, GROW_NEW)
     return root
 
 
@@ -258,4 +283,5 @@ def describe_counts(c):
             f"({c['large_bytes']} B, {c['large_released']} released); empty "
             f"spans swept: one-object classes {c['one_reused']} reused, "
             f"{c['one_freed']} freed; others {c['many_reused']} reused, "
-            f"{c['many_freed']} freed")
+            f"{c['many_freed']} freed; given back: {c['bg_released']} B by "
+            f"the background scavenger, {c['grow_released']} B as the heap grew")

@@ -45,11 +45,11 @@ class Calls(unittest.TestCase):
 
 class SpanCounts(unittest.TestCase):
     def test_lines(self):
-        out = ("slicebench-spans 1 2 3 4 5 6 7 8 9 10\nslicebench-gc\n"
-               "slicebench-spans 0 0 0 0 0 0 0 0 0 0\nslicebench-exit\n")
+        out = ("slicebench-spans 1 2 3 4 5 6 7 8 9 10 11 12\nslicebench-gc\n"
+               "slicebench-spans 0 0 0 0 0 0 0 0 0 0 0 0\nslicebench-exit\n")
         got = gorecord.span_counts(out)
         self.assertEqual(len(got), 2)
-        self.assertEqual(got[0], dict(zip(gorecord.SPAN_FIELDS, range(1, 11))))
+        self.assertEqual(got[0], dict(zip(gorecord.SPAN_FIELDS, range(1, 13))))
         self.assertEqual(set(got[1].values()), {0})
         with self.assertRaises(gorecord.RecordError):
             gorecord.span_counts("slicebench-spans 1 2 3\n")
