@@ -10,8 +10,9 @@ large ones apart) and the empty spans of small objects its sweeper finds
 classes of one object per span apart) and the bytes it gives back to the
 system (the background scavenger's, and those it gives back as the heap
 grows, mheap.allocSpan); it prints the marks and the counts
-when the program next calls runtime.GC, once the cycle under way has
-ended, and the counts again as the process exits (the timed run's).
+as each runtime.GC call returns (its own cycle swept, and what its
+waits let the scavenger give back counted), and the counts again as the
+process exits (the timed run's, after debug.FreeOSMemory).
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -103,11 +104,13 @@ func sbPrintSpans() {
 \tsbSweptReused, sbSweptFreed = [2]uintptr{}, [2]uintptr{}
 }
 """
-# GC: the print once the cycle under way has ended
+# GC: what ends while the program waits in it is marked so; the print
+# comes as it returns, its own cycle and sweep done
 GC_FILE = "mgc.go"
 GC_AT = "\tn := atomic.Load(&work.cycles)\n\tgcWaitOnMark(n)\n"
 GC_BEFORE = "\tsbWaiting = true\n"
-GC_ADD = "\tsbPrintMarks()\n"
+GC_END_AT = "\treleasem(mp)\n}\n\n// gcWaitOnMark blocks"
+GC_END_NEW = "\treleasem(mp)\n\tsbPrintMarks()\n}\n\n// gcWaitOnMark blocks"
 # allocSpan: a span of the heap (not a stack's), taken
 HEAP_FILE = "mheap.go"
 HEAP_AT = ("\t// Commit and account for any scavenged memory that the span now owns.\n"
@@ -206,7 +209,7 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, PACER_FILE), PACER_AT, PACER_ADD, PACER_TAIL,
           before=True)
     patch(os.path.join(runtime, GC_FILE), GC_AT, GC_BEFORE, before=True)
-    patch(os.path.join(runtime, GC_FILE), GC_AT, GC_ADD)
+    replace(os.path.join(runtime, GC_FILE), GC_END_AT, GC_END_NEW)
     patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, HEAP_ADD, before=True)
     patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)

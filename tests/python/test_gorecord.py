@@ -62,7 +62,7 @@ class Patch(unittest.TestCase):
             with open(path, "w") as f:
                 f.write("package runtime\n")
             with self.assertRaises(gorecord.RecordError):
-                gorecord.patch(path, gorecord.GC_AT, gorecord.GC_ADD)
+                gorecord.patch(path, gorecord.GC_AT, gorecord.GC_BEFORE)
             with open(path) as f:
                 self.assertEqual(f.read(), "package runtime\n")   # untouched
 
