@@ -35,7 +35,7 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     per byte of scan work, is (u + idle) / (1 - u), u and the idle
     workers' share as Go measures them (gs_go_waited_consmark). Both are
     read untraced, from processes of their own whose runtime records each
-    mark and prints it at the next runtime.GC (gorecord.py), every case's
+    mark and prints it as the next runtime.GC returns (gorecord.py), every case's
     for the second: the first mark of memory nobody writes decides where
     a process lands (the retain cases at 256 KiB, GOGC 400), and a trace
     moves it.
