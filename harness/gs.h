@@ -353,7 +353,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * moves it. Those draws came from traced marks, corrected for the
  * trace's print; recorded untraced (scripts/slicebench/gorecord.py), Go's
  * first mark there takes 0.88-1.05 of the P (0.99 at the median, 20
- * processes, 17 of them on the upper level), and the marks that seemed
+ * processes, 17 of them on the upper level; 0.91-1.08 and 10 of 20 in a
+ * later batch), and the marks that seemed
  * to cost the program most per byte (Go's second mark of that round at
  * 61-63 MiB, r 0.6-0.7, and the last of GOGC 100's rounds, r up to 10)
  * are those runtime.GC ended: the harness's round ends while the mark
@@ -856,7 +857,7 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * 0.4 at 27; GOGC 400's first marks, at 15 MiB, are GOGC 100's at 14);
  * fitted: 0.20 at 256 KiB and 15 MiB, 0.43 at 32 KiB, 0.93 at 4 KiB, e
  * 0.84-1.17. Go's first mark of that round at 256 KiB, GOGC 400 takes
- * 0.88-1.05 of the P (recorded, 20 processes; 0.99 at the median), which
+ * 0.88-1.08 of the P (recorded, two batches of 20 processes), which
  * sends its estimate far from every later one (see "A mark's utilization
  * and Go's history" above). Pure. */
 double gs_go_unwritten_utilization(double x, size_t item_bytes, size_t heap_bytes,

@@ -108,9 +108,10 @@ def pattern(name):
     return "/".join(f"^{part}$" for part in [TOP, *name.split("/")])
 
 
-def run_one(exe, name, flags, environ, stderr=False):
+def run_one(exe, name, flags, environ, stderr=False, both=False):
     """Run the one case name in a process of its own; its standard output
-    (with stderr, its standard error: the runtime's GODEBUG traces).
+    (with stderr, its standard error: the runtime's GODEBUG traces; with
+    both, the two, (stdout, stderr)).
     flags: the benchmark flags, test flags (-benchtime=, -count=) included,
     in go test's spelling. A failed process raises GoEachError, with its
     standard output in .output."""
@@ -122,6 +123,8 @@ def run_one(exe, name, flags, environ, stderr=False):
     except GoEachError as e:
         e.output = proc.stdout
         raise
+    if both:
+        return out, proc.stderr
     return proc.stderr if stderr else out
 
 

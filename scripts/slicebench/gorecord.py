@@ -18,7 +18,8 @@ A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
 its first mark at 0.82-0.95 of the P in 6 traced processes and landed on
 its upper level in 3; recorded, at 0.88-1.05 in 20 and on the upper level
-in 17. The print here comes at a forced cycle, which feeds no estimate.
+in 17 (in a later batch, 0.91-1.08 and 10 of 20). The print here comes as
+runtime.GC returns, outside every mark.
 
 The copy is a folder of links to the installed Go but for src/runtime, a
 copy with two additions: the record in endCycle, and the print in GC.
