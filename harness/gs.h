@@ -361,7 +361,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * runs, the program waits, the assists stop and the workers finish it,
  * so u stays near 0.25 and the mark feeds Go's estimate (u + idle) / (1
  * - u) per byte of x, 0.39-1.75 (gs_go_waited_consmark), where a mark
- * the program ran through feeds u / (1 - u), 1.7 at 256 KiB. Both drawn
+ * the program ran through feeds u / (1 - u): at 256 KiB (x 6.6, 61 MiB)
+ * 1.7 at the traced fit's median, 3.9 at the recorded one's. Both drawn
  * from recorded marks (the unwritten fit without the waited ones,
  * r = c (KiB / N)^p (H / MiB)^h), the model's retain at 256 KiB, k =
  * 16, GOGC 400 lands on Go's level in 87 of 120 (the seeds above); at
@@ -608,7 +609,9 @@ typedef struct gs_heap_s {
                                     (0: none yet; gs_go_mark_utilization or
                                     gs_go_unwritten_utilization; for one
                                     runtime.GC ended, k / (1 + k), k
-                                    gs_go_waited_consmark's per byte),     */
+                                    gs_go_waited_consmark's per byte: the u
+                                    that feeds k with no idle share, not
+                                    Go's own, which is near 0.25),          */
     size_t go_mark_alloc_bytes;  /* what that mark allocated, Go's bytes,     */
     double go_mark_faulted;      /* and what faulted in meanwhile
                                     (go_faulted_bytes), per byte of that,
@@ -839,8 +842,9 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * half of it taken into use unwritten: the sources of heldBytes' first
  * round, on pages that never held an object, which Go neither zeroes nor
  * faults in), of a program whose largest allocation per item is
- * item_bytes (0: not given, taken as 1 KiB), started with the heap at
- * heap_bytes (taken as at least 1 MiB): u = 0.25 + 1 / (1 + r x) as
+ * item_bytes (0: not given, taken as 1 KiB), started with Go's heap at
+ * heap_bytes (its trigger: the model passes its arrays' bytes and the
+ * program's own heap; taken as at least 1 MiB): u = 0.25 + 1 / (1 + r x) as
  * gs_go_mark_utilization's, with r = c (KiB / item_bytes)^p (heap_bytes /
  * MiB)^h x e, e at the point q (0..1, clamped) of the way from the 10th
  * to the 90th percentile of Go's residuals, linear between its 10th,
@@ -875,8 +879,9 @@ double gs_go_unwritten_utilization(double x, size_t item_bytes, size_t heap_byte
  * scripts/slicebench/pacer.py reads them off every case of the check's
  * matrices, recorded (gorecord.py). A mark that ran as the program
  * allocated would feed x u / (1 - u), u from gs_go_mark_utilization or
- * gs_go_unwritten_utilization: 1.7 x where the waited one feeds 0.68 x
- * (x 6.6 at 256 KiB, GOGC 400). x at most 0: 0. Pure. */
+ * gs_go_unwritten_utilization: at 256 KiB, GOGC 400 (x 6.6, 61 MiB) 1.6
+ * x for a reusing mark's median and 3.9 x for an unwritten one's, where
+ * the waited one's median feeds 0.68 x. x at most 0: 0. Pure. */
 double gs_go_waited_consmark(double x, double q);
 
 /* The scan work Go 1.19 expects of a cycle of the program p (the runway

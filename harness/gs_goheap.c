@@ -284,13 +284,15 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
     if (h->go_mark_unwritten > 1) h->go_mark_unwritten = 1;
     if (waited) {
         const double k = gs_go_waited_consmark(1.0, q);   /* (u + idle) / (1 - u) */
-        h->go_mark_util = k / (1.0 + k);                  /* u, with no idle share */
+        h->go_mark_util = k / (1.0 + k);   /* the u that feeds k with no idle
+                                              share (Go's own is near 0.25) */
         (void)gs_go_pacer_next(&h->go_pacer, gs_go_waited_consmark(x, q));
         return;
     }
     if (h->go_mark_unwritten > 0.5)
         u = gs_go_unwritten_utilization(x, h->go_program.item_bytes,
-                                        h->go_mark_start_bytes_, q);
+                                        sat_add(h->go_mark_start_bytes_,
+                                                h->go_program.heap_bytes), q);
     else u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));

@@ -22,8 +22,11 @@ in 17 (in a later batch, 0.91-1.08 and 10 of 20). The print here comes as
 runtime.GC returns, outside every mark.
 
 The copy is a folder of links to the installed Go but for src/runtime, a
-copy with two additions: the record in endCycle, and the print in GC.
-Nothing of the installed Go changes.
+copy with the records and the prints added (patch() and replace(), each
+at the one place its anchor marks; a runtime whose source differs is
+refused). Nothing of the installed Go changes. The records are plain
+variables, right with one P (GOMAXPROCS=1, as the benchmarks here run):
+with more, two Ps could count at once.
 """
 
 import os
@@ -65,6 +68,7 @@ var sbMarksN int
 var sbWaiting bool
 
 func sbPrintMarks() {
+\tmp := acquirem() // not preempted: nothing is recorded meanwhile
 \tfor i := 0; i < sbMarksN; i++ {
 \t\tm := &sbMarks[i]
 \t\tw := 0
@@ -76,6 +80,7 @@ func sbPrintMarks() {
 \tsbMarksN = 0
 \tsbWaiting = false
 \tsbPrintSpans()
+\treleasem(mp)
 \tprint("slicebench-gc\\n")
 }
 
@@ -91,6 +96,7 @@ var sbSweptReused, sbSweptFreed [2]uintptr
 var sbReleasedBg, sbReleasedGrow uintptr
 
 func sbPrintSpans() {
+\tmp := acquirem() // not preempted: nothing counts meanwhile
 \tprint("slicebench-spans")
 \tfor i := 0; i < 2; i++ {
 \t\tprint(" ", sbSpans[i], " ", sbSpanBytes[i], " ", sbSpanReleased[i])
@@ -98,11 +104,11 @@ func sbPrintSpans() {
 \tfor i := 0; i < 2; i++ {
 \t\tprint(" ", sbSweptReused[i], " ", sbSweptFreed[i])
 \t}
-\tprint(" ", sbReleasedBg, " ", sbReleasedGrow)
-\tsbReleasedBg, sbReleasedGrow = 0, 0
-\tprint("\\n")
+\tprint(" ", sbReleasedBg, " ", sbReleasedGrow, "\\n")
 \tsbSpans, sbSpanBytes, sbSpanReleased = [2]uintptr{}, [2]uintptr{}, [2]uintptr{}
 \tsbSweptReused, sbSweptFreed = [2]uintptr{}, [2]uintptr{}
+\tsbReleasedBg, sbReleasedGrow = 0, 0
+\treleasem(mp)
 }
 """
 # GC: what ends while the program waits in it is marked so; the print

@@ -111,10 +111,11 @@ MARK = re.compile(r"pacer: (\d+)% CPU .*? for (\d+)\+(\d+)\+(\d+) B work .*? "
 # wall clock, ms; and whether it was forced
 GCLINE = re.compile(r"^gc \d+ @\S+ \d+%: ([\d.]+)\+([\d.]+)\+[\d.]+ ms clock.*?"
                     r"(\(forced\))?$", re.M)
-# heldBytes' first round ends at this runtime.GC call from the end (of
-# the process's 13: each of heldBytes' three rounds opens and closes with
-# one, then come the peak round's and the timed run's)
-HELD_CLOSE_FROM_END = 8
+# heldBytes' first round ends at the process's 6th runtime.GC call (of 13,
+# or 11 when heldBytes' first two rounds agree and it makes no third: each
+# of its rounds opens and closes with one, then come the peak round's and
+# the timed run's), in gorecord.calls()' list
+HELD_CLOSE_CALL = 5
 # the least allocation per byte of scan work (x) of a mark r is read off
 # in that round: below, u stays near its ceiling whatever r is, and Go's
 # fall short of the form's 1.25 (1.11-1.14 at 256 KiB, GOGC 100, x about
@@ -143,10 +144,10 @@ def fractions(cycle_list):
 def first_held_round(calls):
     """The recorded marks of heldBytes' first round (gorecord.calls()
     tuples): those printed at the runtime.GC call that ends the round; []
-    with too few calls."""
-    if len(calls) < HELD_CLOSE_FROM_END:
+    when the process made fewer than the 11 calls of Go's harness."""
+    if len(calls) < 11:
         return []
-    return calls[-HELD_CLOSE_FROM_END]
+    return calls[HELD_CLOSE_CALL]
 
 
 def timed(trace):
@@ -306,12 +307,14 @@ def unwritten_points(recorded, item_bytes):
 
 def solve(matrix, vector):
     """x of matrix x = vector (square, Gaussian elimination with partial
-    pivoting); None when singular."""
+    pivoting); None when singular (a pivot below 1e-9 of the matrix's
+    largest entry)."""
     n = len(vector)
     a = [list(row) + [v] for row, v in zip(matrix, vector)]
+    scale = max((abs(x) for row in matrix for x in row), default=0.0)
     for col in range(n):
         pivot = max(range(col, n), key=lambda i: abs(a[i][col]))
-        if abs(a[pivot][col]) < 1e-12:
+        if not abs(a[pivot][col]) > 1e-9 * scale:
             return None
         a[col], a[pivot] = a[pivot], a[col]
         for i in range(col + 1, n):
@@ -327,14 +330,16 @@ def solve(matrix, vector):
 def unwritten_fit(points):
     """(c, p, h, residuals) of r = c v^p H^h over points [(v, H, r)]
     (unwritten_points): least squares of ln r on ln v and ln H, residuals
-    = every point's r / (c v^p H^h), sorted; None when v or H do not
-    vary."""
+    = every point's r / (c v^p H^h), sorted; None when v or H take fewer
+    than two values, or ln v and ln H move together (no fit apart)."""
+    if len({v for v, _, _ in points}) < 2 or len({hm for _, hm, _ in points}) < 2:
+        return None
     rows = [(1.0, math.log(v), math.log(hm)) for v, hm, _ in points]
     ys = [math.log(r) for _, _, r in points]
     ata = [[sum(row[i] * row[j] for row in rows) for j in range(3)] for i in range(3)]
     aty = [sum(row[i] * y for row, y in zip(rows, ys)) for i in range(3)]
-    got = solve(ata, aty) if len(points) >= 3 else None
-    if got is None:
+    got = solve(ata, aty)
+    if got is None or not all(map(math.isfinite, got)) or abs(got[0]) > 700:
         return None
     c, p, h = math.exp(got[0]), got[1], got[2]
     return c, p, h, sorted(r / (c * v ** p * hm ** h) for v, hm, r in points)

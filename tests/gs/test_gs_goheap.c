@@ -1120,9 +1120,9 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
      * unwritten, else a faulting one when more than half of it faulted in */
     if (H.go_mark_unwritten > 0.5) {
         lo = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
-                                         H.go_mark_start_bytes_, 1.0);
+                                         H.go_mark_start_bytes_ + H.go_program.heap_bytes, 1.0);
         hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
-                                         H.go_mark_start_bytes_, 0.0);
+                                         H.go_mark_start_bytes_ + H.go_program.heap_bytes, 0.0);
     } else {
         lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
         hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
@@ -1177,9 +1177,9 @@ static void mark_utilization_faults(void)
     {
         double x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog);
         CHECK(H.go_mark_util >= gs_go_unwritten_utilization(
-                  x, prog.item_bytes, H.go_mark_start_bytes_, 1.0) - 1e-12);
+                  x, prog.item_bytes, H.go_mark_start_bytes_ + prog.heap_bytes, 1.0) - 1e-12);
         CHECK(H.go_mark_util <= gs_go_unwritten_utilization(
-                  x, prog.item_bytes, H.go_mark_start_bytes_, 0.0) + 1e-12);
+                  x, prog.item_bytes, H.go_mark_start_bytes_ + prog.heap_bytes, 0.0) + 1e-12);
     }
     /* ...and fault in once they are reused, zeroed */
     for (i = 0; i < 8 && H.go_faulted_bytes == 0; i++) one_mark(ring, SLOTS, &at, 64 * KiB);

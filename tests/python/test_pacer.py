@@ -173,10 +173,12 @@ class Utilization(unittest.TestCase):
         self.assertAlmostEqual(found["reused"][0], pacer.cost_ratio(70, 100, 500))
 
     def test_first_held_round(self):
-        # 13 runtime.GC calls; heldBytes' first round ends at the 6th
+        # 13 runtime.GC calls, or 11 (no third heldBytes round): the first
+        # round ends at the 6th either way
         calls = [[(0.5, 0.0, 1 << 20, i + 1, 1000, False)] for i in range(13)]
         self.assertEqual(pacer.first_held_round(calls), calls[5])
-        self.assertEqual(pacer.first_held_round(calls[:7]), [])
+        self.assertEqual(pacer.first_held_round(calls[:11]), calls[5])
+        self.assertEqual(pacer.first_held_round(calls[:10]), [])
 
     def test_unwritten_points(self):
         # x = 2 and 0.5 are read; x = 0.25 (near the ceiling), no
@@ -212,9 +214,18 @@ class Utilization(unittest.TestCase):
         self.assertAlmostEqual(c, 2.0)               # the two cancel in ln
         self.assertAlmostEqual(resid[0], 0.5)
         self.assertAlmostEqual(resid[-1], 2.0)
-        # one heap, or one size: no fit
-        self.assertIsNone(pacer.unwritten_fit([(v, 16.0, 1.0) for v in (1, 2, 3)]))
-        self.assertIsNone(pacer.unwritten_fit([(1.0, hm, 1.0) for hm in (1, 2, 3)]))
+        # one heap, or one size, whatever the noise: no fit
+        import random
+        rng = random.Random(7)
+        for _ in range(50):
+            one_n = [(1 / 256, rng.uniform(4, 64), rng.uniform(0.1, 0.3))
+                     for _ in range(rng.randint(3, 60))]
+            one_h = [(rng.choice((1 / 256, 1 / 32, 1 / 4)), 15.25, rng.uniform(0.1, 3))
+                     for _ in range(rng.randint(3, 60))]
+            self.assertIsNone(pacer.unwritten_fit(one_n))
+            self.assertIsNone(pacer.unwritten_fit(one_h))
+        # v and H moving together: no fit either
+        self.assertIsNone(pacer.unwritten_fit([(v, 4 * v, 1.0) for v in (1, 2, 3, 4)]))
         self.assertIsNone(pacer.unwritten_fit([]))
 
     def test_waited_figures(self):
