@@ -231,7 +231,8 @@ def build(repo, folder):
     environ = go_each.env(repo)
     root = make_goroot(installed_goroot(environ), folder)
     environ = dict(environ, GOROOT=root,
-                   GOCACHE=os.path.join(os.path.abspath(repo), "build", "go-record-cache"))
+                   GOCACHE=os.path.join(os.path.abspath(repo), "build",
+                                        "go-record-cache"))
     exe = os.path.join(folder, "retention-record.test")
     try:
         go_each.build(repo, exe, environ)
@@ -263,7 +264,8 @@ def span_counts(output):
     for m in SPANS.finditer(output):
         values = [int(v) for v in m.group(1).split()]
         if len(values) != len(SPAN_FIELDS):
-            raise RecordError(f"a spans line of {len(values)} counts, not {len(SPAN_FIELDS)}")
+            raise RecordError(f"a spans line of {len(values)} counts, "
+                              f"not {len(SPAN_FIELDS)}")
         out.append(dict(zip(SPAN_FIELDS, values)))
     return out
 
@@ -276,8 +278,9 @@ def describe_process(calls_list, counts):
         c = counts[i] if i < len(counts) else None
         parts = [f"call {i + 1}:"]
         for u, idle, trigger, alloc, work, waited in marks:
-            parts.append(f"mark u {u:.3f}{' waited' if waited else ''} idle {idle:.3f} "
-                         f"trigger {trigger / (1 << 20):.2f} MiB alloc {alloc} work {work};")
+            parts.append(f"mark u {u:.3f}{' waited' if waited else ''} "
+                         f"idle {idle:.3f} trigger {trigger / (1 << 20):.2f} MiB "
+                         f"alloc {alloc} work {work};")
         if c is not None:
             parts.append(describe_counts(c))
         lines.append(" ".join(parts))

@@ -35,10 +35,10 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     per byte of scan work, is (u + idle) / (1 - u), u and the idle
     workers' share as Go measures them (gs_go_waited_consmark). Both are
     read untraced, from processes of their own whose runtime records each
-    mark and prints it as the next runtime.GC returns (gorecord.py), every case's
-    for the second: the first mark of memory nobody writes decides where
-    a process lands (the retain cases at 256 KiB, GOGC 400), and a trace
-    moves it.
+    mark and prints it as the next runtime.GC returns (gorecord.py),
+    every case's for the second: the first mark of memory nobody writes
+    decides where a process lands (the retain cases at 256 KiB, GOGC
+    400), and a trace moves it.
 
 The trace costs what it measures: Go prints a cycle's first pacer line
 while the world is stopped at the mark's start, which Go counts in the
@@ -64,8 +64,9 @@ A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
 (default: the two matrices of the check against Go, README). Every case of
 every matrix (the five strategies of the check), at every GOGC, runs R times
 (default 2), each a process of its own given its case's flags alone, as
-gc-vs-go runs them, for 2 x M items, traced, and as many recorded. Prints, per matrix and pooled, the
-cycles counted and the 10th, 25th, 50th, 75th and 90th percentiles and the
+gc-vs-go runs them, for 2 x M items, traced, and as many recorded.
+Prints, per matrix and pooled, the cycles counted and the 10th, 25th,
+50th, 75th and 90th percentiles and the
 mean of the fraction, over the cycles whose mark ended by its goal (a cycle
 that ended past it did so at one large allocation, which the model takes as
 it comes); then, over every matrix, the same percentiles of r, reused
