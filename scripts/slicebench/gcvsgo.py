@@ -69,6 +69,19 @@ def case_flags(sizes, kept, elems, strategies, budget):
             f"--strategies={strategies}", f"--budget={budget}"]
 
 
+def batch_cases(exe, flags, environ):
+    """[(name, args, N, M)] of every Go case the flags select (the order of
+    go_each.names), args its flags alone (one_case_flags) for two whole
+    batches of M items in one run (-count=1, -benchtime=<2M>x)."""
+    out = []
+    for name in go_each.names(exe, go_flags(flags), environ):
+        s, *sizes = go_each.NAME.match(name).groups()
+        n, k, m, e = map(int, sizes)
+        out.append((name, [*one_case_flags(flags, s, n, k, m, e), "-count=1",
+                           f"-benchtime={2 * m}x"], n, m))
+    return out
+
+
 def run_model(binary, flags, gogcs, reps, span, min_time, folder):
     """The model's rows (status ok) of one run of binary in folder."""
     t = min_time if span == "time" else 1e-6

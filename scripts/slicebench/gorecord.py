@@ -177,25 +177,21 @@ def installed_goroot(environ):
     return out
 
 
+def replace(path, at, new, tail=""):
+    """Replace the one occurrence of at in the file with new, and add tail
+    at its end; RecordError when at is not there exactly once."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if text.count(at) != 1:
+        raise RecordError(f"{path}: not the Go 1.19 runtime this patch knows")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(at, new) + tail)
+
+
 def patch(path, at, add, tail="", before=False):
     """Insert add after (before) the one occurrence of at in the file, and
     tail at its end."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    if text.count(at) != 1:
-        raise RecordError(f"{path}: not the Go 1.19 runtime this patch knows")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(at, add + at if before else at + add) + tail)
-
-
-def replace(path, at, new):
-    """Replace the one occurrence of at in the file with new."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    if text.count(at) != 1:
-        raise RecordError(f"{path}: not the Go 1.19 runtime this patch knows")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(at, new))
+    replace(path, at, add + at if before else at + add, tail)
 
 
 def make_goroot(installed, folder):

@@ -392,12 +392,8 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
                               GODEBUG="gcpacertrace=1,gctrace=1")
         plain = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc, GODEBUG="gctrace=1")
         quiet = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc)
-        runs, here = [], []
-        for name in go_each.names(exe, gcvsgo.go_flags(flags), environ):
-            s, n, k, m, e = go_each.NAME.match(name).groups()
-            args = [*gcvsgo.one_case_flags(flags, s, int(n), int(k), int(m), int(e)),
-                    "-count=1", f"-benchtime={2 * int(m)}x"]
-            runs.append((name, args, int(n), int(m)))
+        runs, here = gcvsgo.batch_cases(exe, flags, environ), []
+        for name, args, _, _ in runs:
             p = untraced_pause(go_each.run_one(exe, name, args, plain, stderr=True))
             if p is not None:
                 here.append(p)
