@@ -28,15 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
-/* Minor page faults of this process so far. */
-static uint64_t minor_faults(void)
-{
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_minflt : 0;
-}
 
 /* The peak RSS since mem_peak_begin(pk) into out, or why there is none. */
 static void peak_of(const mem_peak_t *pk, ret_result_t *out)
@@ -226,7 +219,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     mem_allocator_release();
     mem_counts_reset();
     mem_peak_begin(&pk);                   /* pk.ok = 0: no peak, said below */
-    faults_first = minor_faults();
+    faults_first = mem_minor_faults();
     err = one_batch(&heap, c, rc->strategy, keep, fill++, &first, NULL,
                     out->message, sizeof out->message);
     if (err) goto failed;
@@ -247,7 +240,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the steady state, timed */
     mem_counts_reset();
     if (heap.gc == GS_GC_OFF) mem_peak_begin(&pk);    /* for its faults */
-    faults0 = minor_faults();
+    faults0 = mem_minor_faults();
     t0 = now_s(CLOCK_MONOTONIC);
     c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
     do {
@@ -264,9 +257,9 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
         out->real_ns = (t1 - t0) * 1e9 / items;
         out->cpu_ns = (c1 - c0) * 1e9 / items;
         out->allocs_per_item = (double)mc.allocs / items;
-        out->faults_per_item = (double)(minor_faults() - faults0) / items;
+        out->faults_per_item = (double)(mem_minor_faults() - faults0) / items;
         if (heap.gc != GS_GC_OFF)             /* from the clean slate on */
-            out->faults_per_item = (double)(minor_faults() - faults_first) /
+            out->faults_per_item = (double)(mem_minor_faults() - faults_first) /
                                    ((double)(out->batches + untimed) * (double)c->items);
     }
     if (heap.gc != GS_GC_OFF) peak_of(&pk, out);

@@ -213,6 +213,10 @@ uint64_t mem_rss_precision(void);
 /* Current VmRSS and VmHWM of this process, in bytes. */
 int mem_rss_now(int64_t *rss, int64_t *hwm);
 
+/* The minor page faults this process has taken so far (getrusage); 0 when
+ * they cannot be read. */
+uint64_t mem_minor_faults(void);
+
 /* MemAvailable from /proc/meminfo, in bytes: the kernel's estimate of what
  * can be allocated without swapping. */
 int mem_available(uint64_t *bytes);

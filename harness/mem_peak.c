@@ -94,6 +94,13 @@ static void faults_now(uint64_t *minflt, uint64_t *majflt)
     *majflt = (uint64_t)ru.ru_majflt;
 }
 
+uint64_t mem_minor_faults(void)
+{
+    uint64_t minflt, majflt;
+    faults_now(&minflt, &majflt);
+    return minflt;
+}
+
 /* Writing "5" to clear_refs resets VmHWM to the current RSS (Linux >= 4.0). */
 static int reset_hwm(const char *path, char *reason, size_t n)
 {

@@ -261,6 +261,26 @@ static void peak_present(void)
     CHECK(r.peak_delta >= 0);
 }
 
+/* The process's minor faults: touching 64 fresh 4 KiB pages of a mapping
+ * kept off huge pages adds at least 64, and the count never goes back. */
+static void minor_faults_count(void)
+{
+    size_t n = 64 * 4096, i;
+    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint64_t before, after;
+    CHECK(p != MAP_FAILED);
+#ifdef MADV_NOHUGEPAGE
+    (void)madvise(p, n, MADV_NOHUGEPAGE);
+#endif
+    before = mem_minor_faults();
+    for (i = 0; i < n; i += 4096) p[i] = 1;
+    after = mem_minor_faults();
+    CHECK(before > 0);
+    CHECK(after >= before + 64);
+    munmap(p, n);
+}
+
 /* Huge-page advice: arguments, a range with no whole huge page, and one
  * with several (0, or -EOPNOTSUPP on a kernel without THP). */
 static void advise_huge(void)
@@ -328,6 +348,7 @@ int main(int argc, char **argv)
         CHECK_CASE(meta_and_run_id), CHECK_CASE(guard),
         CHECK_CASE(counting_allocator_is_exact), CHECK_CASE(peak_missing_says_why),
         CHECK_CASE(peak_present), CHECK_CASE(advise_huge),
+        CHECK_CASE(minor_faults_count),
     };
     char cmd[64];
     int rc;
