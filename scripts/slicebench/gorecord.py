@@ -12,7 +12,9 @@ system (the background scavenger's, and those it gives back as the heap
 grows, mheap.allocSpan); it prints the marks and the counts
 as each runtime.GC call returns (its own cycle swept, and what its
 waits let the scavenger give back counted), and the counts again as the
-process exits (the timed run's, after debug.FreeOSMemory).
+process exits (the timed run's, after debug.FreeOSMemory), with the
+timed run's events: when sysmon preempted the program and when the
+background scavenger took its turns, what it gave back and its goal.
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -155,10 +157,65 @@ SCAV_AT = "\t\t\tr := mheap_.pages.scavenge(n, nil)\n"
 SCAV_ADD = "\t\t\tsbReleasedBg += r\n"
 GROW_AT = "\t\th.pages.scavenge(bytesToScavenge, func() bool {\n"
 GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool {\n"
-# os.Exit: the counts since the last runtime.GC
+# when things happen: sysmon preempts the program (it has run 10 ms since
+# sysmon last saw it scheduled), the background scavenger takes a turn,
+# debug.FreeOSMemory gives the heap back (scavengeAll)
+EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
+EVENT_KINDS = ("preempt", "scavenger", "free-os-memory")
+PREEMPT_FILE = "proc.go"
+PREEMPT_AT = "\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
+PREEMPT_ADD = "\t\t\t\tsbEvent(0, 0, 0, 0)\n"
+TURN_AT = "\t\treleased, workTime := scavenger.run()\n"
+TURN_ADD = ("\t\tsbEvent(1, uint64(released), heapRetained(), "
+            "scavenge.gcPercentGoal.Load())\n")
+ALL_AT = "\treleased := h.pages.scavenge(^uintptr(0), nil)\n"
+ALL_ADD = "\tsbEvent(2, uint64(released), 0, 0)\n"
+EVENT_TAIL = """
+// slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
+// program, 1 the background scavenger's turn, 2 scavengeAll); sysmon
+// records on its own thread, so the slot is taken atomically.
+type sbEv struct {
+\tkind       uint32
+\tt          int64
+\ta, b, c    uint64
+}
+
+var sbEvs [1 << 14]sbEv
+var sbEvN uint32
+
+func sbEvent(kind uint32, a, b, c uint64) {
+\ti := atomic.Xadd(&sbEvN, 1) - 1
+\tif int(i) < len(sbEvs) {
+\t\tsbEvs[i] = sbEv{kind, nanotime(), a, b, c}
+\t}
+}
+
+// sbPrintEvents prints the events from the last scavengeAll on (the timed
+// run's debug.FreeOSMemory), their times in microseconds from it.
+func sbPrintEvents() {
+\tn := int(atomic.Load(&sbEvN))
+\tif n > len(sbEvs) {
+\t\tn = len(sbEvs)
+\t}
+\tfrom := -1
+\tfor i := 0; i < n; i++ {
+\t\tif sbEvs[i].kind == 2 {
+\t\t\tfrom = i
+\t\t}
+\t}
+\tif from < 0 {
+\t\treturn
+\t}
+\tfor i := from; i < n; i++ {
+\t\te := &sbEvs[i]
+\t\tprint("slicebench-event ", e.kind, " ", (e.t-sbEvs[from].t)/1000, " ", e.a, " ", e.b, " ", e.c, "\\n")
+\t}
+}
+"""
+# os.Exit: the counts since the last runtime.GC, the events of the timed run
 EXIT_FILE = "proc.go"
 EXIT_AT = "func os_beforeExit() {\n"
-EXIT_ADD = "\tsbPrintSpans()\n\tprint(\"slicebench-exit\\n\")\n"
+EXIT_ADD = "\tsbPrintSpans()\n\tsbPrintEvents()\n\tprint(\"slicebench-exit\\n\")\n"
 
 
 class RecordError(Exception):
@@ -217,6 +274,9 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
     patch(os.path.join(runtime, SCAV_FILE), SCAV_AT, SCAV_ADD)
+    patch(os.path.join(runtime, SCAV_FILE), TURN_AT, TURN_ADD, EVENT_TAIL)
+    patch(os.path.join(runtime, PREEMPT_FILE), PREEMPT_AT, PREEMPT_ADD)
+    patch(os.path.join(runtime, HEAP_FILE), ALL_AT, ALL_ADD)
     replace(os.path.join(runtime, HEAP_FILE), GROW_AT, GROW_NEW)
     return root
 
@@ -264,6 +324,39 @@ def span_counts(output):
                               f"not {len(SPAN_FIELDS)}")
         out.append(dict(zip(SPAN_FIELDS, values)))
     return out
+
+
+def events(output):
+    """The timed run's events a recording process printed at exit, from its
+    debug.FreeOSMemory on, in order: [{"kind": EVENT_KINDS name, "ms": time
+    from that call, "released": bytes given back, "retained": the heap's
+    retained bytes after, "goal": the scavenger's goal then (None: it had
+    none)}] (released, retained and goal for a scavenger turn only)."""
+    out = []
+    for kind, us, released, retained, goal in EVENT.findall(output):
+        k = int(kind)
+        if k >= len(EVENT_KINDS):
+            raise RecordError(f"an event of kind {k}")
+        g = int(goal)
+        out.append({"kind": EVENT_KINDS[k], "ms": int(us) / 1000,
+                    "released": int(released), "retained": int(retained),
+                    "goal": None if g >= 1 << 63 else g})
+    return out
+
+
+def describe_events(evs):
+    """The timed run's preemptions and scavenger turns in words, one line."""
+    parts = []
+    for e in evs:
+        if e["kind"] == "preempt":
+            parts.append(f"{e['ms']:.1f} ms preempted")
+        elif e["kind"] == "scavenger":
+            goal = ("no goal" if e["goal"] is None
+                    else f"goal {e['goal'] / (1 << 20):.1f} MiB")
+            parts.append(f"{e['ms']:.1f} ms scavenger gave back "
+                         f"{e['released'] / (1 << 20):.1f} MiB ({goal}, "
+                         f"retained {e['retained'] / (1 << 20):.1f} MiB after)")
+    return "timed run's events: " + ("; ".join(parts) if parts else "none")
 
 
 def describe_process(calls_list, counts):

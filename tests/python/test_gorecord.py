@@ -7,7 +7,9 @@ the same utilization to its printed percent), that the harness's
 runtime.GC calls are there, and that the span counts add up to the
 program's allocations (a 256 KiB source a span of its own each; a 32 KiB
 one, of a class of one object per span, a new span or one its class
-reused).
+reused), and that the timed run's events are there (its
+debug.FreeOSMemory first, a preemption in a run of over 25 ms, scavenger
+turns that stop at their goal).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 """
@@ -55,6 +57,30 @@ class SpanCounts(unittest.TestCase):
             gorecord.span_counts("slicebench-spans 1 2 3\n")
 
 
+class Events(unittest.TestCase):
+    def test_lines(self):
+        text = ("slicebench-spans 0 0 0 0 0 0 0 0 0 0 0 0\n"
+                "slicebench-event 2 0 78708736 0 0\n"
+                "slicebench-event 0 19720 0 0 0\n"
+                "slicebench-event 1 20840 0 77594624 18446744073709551615\n"
+                "slicebench-event 1 42060 19431424 63963136 63963136\n"
+                "slicebench-exit\n")
+        evs = gorecord.events(text)
+        self.assertEqual([e["kind"] for e in evs],
+                         ["free-os-memory", "preempt", "scavenger", "scavenger"])
+        self.assertEqual(evs[1]["ms"], 19.72)
+        self.assertIsNone(evs[2]["goal"])
+        self.assertEqual(evs[3]["goal"], 63963136)
+        self.assertEqual(evs[3]["released"], 19431424)
+        line = gorecord.describe_events(evs)
+        self.assertIn("19.7 ms preempted", line)
+        self.assertIn("20.8 ms scavenger gave back 0.0 MiB (no goal", line)
+        self.assertIn("42.1 ms scavenger gave back 18.5 MiB (goal 61.0 MiB", line)
+        self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
+        with self.assertRaises(gorecord.RecordError):
+            gorecord.events("slicebench-event 7 1 0 0 0\n")
+
+
 class Patch(unittest.TestCase):
     def test_unknown_runtime(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +115,7 @@ class Recorded(unittest.TestCase):
                 case = f"strategy=append/N={n}/k={n // 2 if kept == 'N/2' else 16}/M={m}/elem=1"
                 args = [f"-sizes={n}", f"-kept={kept}", "-elem=1", "-strategies=append",
                         f"-items={m}", "-budget=64MiB", "-count=1", f"-benchtime={2 * m}x"]
-                out = go_each.run_one(exe, case, args, environ, stderr=True)
+                text, out = go_each.run_one(exe, case, args, environ, both=True)
                 counts = gorecord.span_counts(out)
                 self.assertEqual(len(counts), 14)            # 13 calls, the exit
                 self.assertIn(gorecord.EXIT, out)
@@ -105,6 +131,26 @@ class Recorded(unittest.TestCase):
                 for c in counts:
                     self.assertLessEqual(c["small_released"], c["small_bytes"])
                     self.assertLessEqual(c["large_released"], c["large_bytes"])
+                # the timed run's events, from its debug.FreeOSMemory on:
+                # sysmon preempts the program at most 20 ms after it was
+                # last scheduled, so a timed run longer than 25 ms has a
+                # preemption; a scavenger turn gives back nothing without
+                # a goal, and stops at its goal (less its last 64 KiB step,
+                # or a huge page it would not break)
+                evs = gorecord.events(out)
+                self.assertEqual(evs[0]["kind"], "free-os-memory")
+                self.assertEqual(evs[0]["ms"], 0)
+                ns = float(re.search(r"([\d.]+) ns/op", text).group(1))
+                if ns * 2 * m > 25e6:
+                    self.assertIn("preempt", [e["kind"] for e in evs])
+                for e in evs:
+                    self.assertGreaterEqual(e["ms"], 0)
+                    if e["kind"] != "scavenger":
+                        continue
+                    if e["goal"] is None:
+                        self.assertEqual(e["released"], 0)
+                    elif e["released"] > 0:
+                        self.assertGreaterEqual(e["retained"] + (2 << 20), e["goal"])
 
     def test_records_what_the_pacer_traces(self):
         case = "strategy=retain/N=262144/k=16/M=252/elem=1"
