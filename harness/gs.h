@@ -235,21 +235,39 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     garbage and the spans' free slots before freeing, Go's
  *     lastHeapInUse, which counts whole spans) x new goal /
  *     last goal, plus 10 % (retainExtraPercent), rounded up to 4 KiB pages;
- *     nothing when within one page of it. It works at Go's pace: Go's
- *     background scavenger is made ready as a cycle's sweep ends (sysmon
- *     wakes it), but with GOMAXPROCS=1 it gets the one P only when the
- *     program is next preempted, at most 10 ms on (sysmon's
- *     forcePreemptNS), and then works for at least 1 ms (minScavWorkTime)
- *     in 64 KiB steps (scavengeQuantum) before it sleeps until the next
- *     cycle's sweep ends. So the model's scavenger is woken at a cycle's
- *     end (scav_woken: a wake while it is awake changes nothing), and
- *     works at the first allocation, checked every GS_GO_SCAV_CHECK_EVERY,
- *     once 10 ms of the process's (monotonic) time have passed since it
- *     was woken: toward the goal of the last cycle, for 1 ms of its own
- *     measured time, checked after every 64 KiB; the rest waits for its
- *     next turn (gs_heap_set_scavenger_pace; tests set it unpaced, at the
- *     cycle's end and whole, for exact figures). Its figures then depend on
- *     how fast the program runs, as Go's do. (Before, the model's
+ *     nothing when within one page of it. It works at Go's pace. Go's
+ *     background scavenger is woken as cycles start and their sweeps end,
+ *     but with GOMAXPROCS=1 it gets the one P only when the program is
+ *     rescheduled: when sysmon preempts it, having seen it run for 10 ms
+ *     (forcePreemptNS) at its 10 ms ticks, so every 20 ms of the
+ *     program's time and 10-20 ms after it last waited; and as it waits in
+ *     runtime.GC. Then the scavenger works toward the goal of the last
+ *     cycle, for at least 1 ms (minScavWorkTime) in 64 KiB steps
+ *     (scavengeQuantum), and sleeps until a cycle wakes it again (recorded
+ *     untraced, scripts/go-record --sizes 32KiB --kept N/2 --strategies
+ *     append --repetitions 12: the timed run's first preemption 11.1-19.8
+ *     ms after its debug.FreeOSMemory, the next ones 20.1-20.3 ms apart,
+ *     or 10.1 where the program was rescheduled meanwhile; every
+ *     scavenger turn 0-10 ms after one, the mark under way finished
+ *     first; a turn gave back what the heap held over its goal then, 5 to
+ *     60 MiB in 9 processes of 12). So the model's
+ *     program is preempted every 20 ms (GS_GO_SCAV_PERIOD_NS) of Go's
+ *     clock (gs_go_clock_ns: the time Go's program takes for the arrays,
+ *     bytes and page faults the model's has made, fit to Go's), the first
+ *     time 10-20 ms after it last waited in runtime.GC (drawn: the phase
+ *     of sysmon's ticks); at a preemption, and as runtime.GC returns, a
+ *     scavenger woken by a cycle's end since its last turn works toward
+ *     the last cycle's goal, for 1 ms of its own measured time, checked
+ *     after every 64 KiB (gs_heap_set_scavenger_pace; tests set it
+ *     unpaced, at the cycle's end and whole, for exact figures). Its turns
+ *     then fall where Go's do in the program, however fast the model's
+ *     process runs. (Before, it worked 10 ms of the model's own process
+ *     time after a cycle's end woke it; the model's process runs a case
+ *     1.0-5.2x as fast as Go's, so in a timed run of two batches the turn
+ *     came after the run, or never: append at 32 KiB, k = N/2, GOGC 100
+ *     gave back nothing in it, where Go gave back 5-60 MiB in 9 processes
+ *     of 12, and faulted 0.34 per item against Go's 0.41-1.29.)
+ *     (Before that, the model's
  *     scavenger worked at the cycle's end itself if 10 ms had passed since
  *     its last turn: a batch's last cycle, as its kept arrays died, then
  *     released the pages the next batch's arrays were about to take, and
@@ -640,8 +658,10 @@ typedef struct gs_heap_s {
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
-    uint64_t scav_wake_ns_;      /* CLOCK_MONOTONIC when woken                 */
-    unsigned scav_calls_;        /* allocations since, for the clock's checks  */
+    uint64_t preempt_at_ns_;     /* Go's clock (gs_go_clock_ns) at the
+                                    program's next preemption                 */
+    uint64_t scav_draw_;         /* its draws' stream (gs_random_next)         */
+    uint64_t clock_faults_base_; /* minor faults when the GC mode was set      */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
     gs_hdr_chunk_t *chunks_;     /* every header chunk, for gs_heap_destroy    */
     gs_array_t *garbage_;        /* GC mode: the garbage, linked by next_free  */
@@ -655,6 +675,8 @@ typedef struct gs_heap_s {
     gs_spans_t *spans_;          /* GC mode: the spans of small objects, or NULL */
     gs_span_t *new_span_;        /* the span of the slot _gs_go_prepare took   */
     size_t slot_bytes_;          /* Go bytes of the slots taken in those spans */
+    uint64_t clock_faults_;      /* minor faults at Go's clock's last read     */
+    unsigned clock_calls_;       /* its reads since                            */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an
@@ -683,21 +705,43 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 
 /* The background scavenger's pace in GC mode (see "The Go GC mode"
  * above; with GC off there is no scavenger and the pace is only kept):
- * woken at a cycle's end, the scavenger works at the first allocation
- * (looking at CLOCK_MONOTONIC every GS_GO_SCAV_CHECK_EVERY allocations)
- * once period_ns have passed since it was woken, then for about work_ns
- * of its own time (0: no limit), releasing in GS_GO_SCAV_QUANTUM steps;
- * gs_heap_free_os_memory leaves it nothing to do. A period of 0 is
- * unpaced: all it should release, at the end of every cycle, at once
- * (deterministic, for tests); so is any pace when the clock cannot be
- * read. gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and
- * GS_GO_SCAV_WORK_NS; gs_heap_destroy keeps the pace. NULL: -EINVAL. */
-#define GS_GO_SCAV_PERIOD_NS UINT64_C(10000000)  /* sysmon's forcePreemptNS */
+ * the program is preempted every period_ns of Go's clock
+ * (gs_go_clock_ns), the first time half a period to a period after it
+ * last waited in runtime.GC (or the pace was set); at a preemption a
+ * scavenger woken by a cycle's end since its last turn works, for about
+ * work_ns of its own time (CLOCK_MONOTONIC; 0: no limit), releasing in
+ * GS_GO_SCAV_QUANTUM steps; so does it as runtime.GC (gs_heap_collect)
+ * returns. gs_heap_free_os_memory leaves it nothing to do. A period of 0
+ * is unpaced: all it should release, at the end of every cycle, at once
+ * (for tests); so is any work time when CLOCK_MONOTONIC cannot be read.
+ * gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and GS_GO_SCAV_WORK_NS;
+ * gs_heap_destroy keeps the pace. NULL: -EINVAL. */
+#define GS_GO_SCAV_PERIOD_NS UINT64_C(20000000)  /* sysmon: 10 ms ticks, and
+                                                    forcePreemptNS        */
 #define GS_GO_SCAV_WORK_NS UINT64_C(1000000)     /* minScavWorkTime         */
 #define GS_GO_SCAV_QUANTUM (64u << 10)           /* scavengeQuantum         */
-#define GS_GO_SCAV_CHECK_EVERY 64u   /* allocations between looks at the clock */
+#define GS_GO_SCAV_DRAWS UINT64_C(0x5ca7e5ca7e5ca7e5) /* its stream: seed ^ */
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
                                uint64_t work_ns);
+
+/* Go's clock: how long Go 1.19's program (the Go benchmark, GOMAXPROCS=1)
+ * takes for what h has done, in ns: GS_GO_CLOCK_ALLOC_PS for each array
+ * made (arrays_made) and GS_GO_CLOCK_BYTE_PS for each byte of those
+ * (bytes_made), in picoseconds, and GS_GO_CLOCK_FAULT_NS for each minor
+ * page fault this process took since the GC mode was set (read every
+ * GS_GO_CLOCK_READ_EVERY allocations, mem_minor_faults: a fault here is
+ * what one is in Go's process, a 4 KiB page or a huge page). The
+ * scavenger is paced by it, so that its turns come where they come in
+ * Go's program however fast the model's process runs (1.0-5.2x as fast as
+ * Go's). The three are a least-squares fit (of the relative error) of
+ * Go's ns/op to its allocs/op, B/op and faults/op over every case of
+ * check runs: `python3 -m slicebench.goclock GO.TXT...` on the cases kept
+ * in tests/gs/vectors/goclock.txt (where a test holds them to it). */
+#define GS_GO_CLOCK_ALLOC_PS UINT64_C(132107)
+#define GS_GO_CLOCK_BYTE_PS UINT64_C(37)
+#define GS_GO_CLOCK_FAULT_NS UINT64_C(1503)
+#define GS_GO_CLOCK_READ_EVERY 32u
+uint64_t gs_go_clock_ns(const gs_heap_t *h);
 
 /* Go's pacer in GC mode: where each mark ends, and where each cycle
  * starts. seed 0 (what gs_heap_set_gc sets): every mark ends

@@ -10,7 +10,7 @@
  * (gs_gospans.c), or frees (tiny ones: the C allocator's), and the small
  * malloc'd records of tiny blocks.
  */
-#define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's pace */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's work */
 #include "gs.h"
 #include "gs_impl.h"
 #include "mem.h"
@@ -435,34 +435,64 @@ static size_t over_goal(const gs_heap_t *h)
     return min_size(retained - h->go_scavenge_goal_bytes, h->go_idle_bytes);
 }
 
-/* A cycle's end wakes the scavenger: paced, it works on a later
- * allocation (scav_turn), once its period has passed since it was woken
- * (a wake while it is awake changes nothing); unpaced, or with no clock,
- * it works now. */
+uint64_t gs_go_clock_ns(const gs_heap_t *h)
+{
+    uint64_t ps = h->arrays_made * GS_GO_CLOCK_ALLOC_PS +
+                  h->bytes_made * GS_GO_CLOCK_BYTE_PS;
+    uint64_t faults = h->clock_faults_ > h->clock_faults_base_ ?
+                      h->clock_faults_ - h->clock_faults_base_ : 0;
+    return ps / 1000 + faults * GS_GO_CLOCK_FAULT_NS;
+}
+
+/* Go's clock now: the faults read again every GS_GO_CLOCK_READ_EVERY
+ * calls (they only add to it, so between reads it runs slow, never
+ * fast). */
+static uint64_t clock_now(gs_heap_t *h)
+{
+    if (++h->clock_calls_ >= GS_GO_CLOCK_READ_EVERY) {
+        h->clock_calls_ = 0;
+        h->clock_faults_ = mem_minor_faults();
+    }
+    return gs_go_clock_ns(h);
+}
+
+/* The program was rescheduled (it waited in runtime.GC): its next
+ * preemption comes half a period to a period of Go's clock on (sysmon
+ * notices the new schedule at its next tick, up to half a period on,
+ * and preempts forcePreemptNS after that), drawn from the scavenger's
+ * stream; three quarters of a period without draws. */
+static void rescheduled(gs_heap_t *h)
+{
+    uint64_t half = h->scav_period_ns / 2, off = half / 2;
+    h->clock_faults_ = mem_minor_faults();
+    h->clock_calls_ = 0;
+    if (h->mark_seed != 0 && half != 0)
+        off = gs_random_next(&h->scav_draw_) % half;
+    h->preempt_at_ns_ = gs_go_clock_ns(h) + half + off;
+}
+
+/* A cycle's end wakes the scavenger: paced, it works at the program's
+ * next preemption (scav_turn); unpaced, it works now. */
 static void scav_wake(gs_heap_t *h)
 {
-    uint64_t now;
-    if (h->scav_period_ns == 0 || (now = clock_ns()) == 0) {
+    if (h->scav_period_ns == 0) {
         scavenge(h, over_goal(h));
         return;
     }
-    if (h->scav_woken) return;
     h->scav_woken = 1;
-    h->scav_wake_ns_ = now;
-    h->scav_calls_ = 0;
 }
 
-/* Before an allocation: a woken scavenger whose period has passed since
- * its wake works now, toward the last cycle's goal (the clock read every
- * GS_GO_SCAV_CHECK_EVERY allocations). */
+/* Before an allocation: once Go's clock reaches the program's next
+ * preemption, the next is a period on, and a woken scavenger works now,
+ * toward the last cycle's goal. */
 static void scav_turn(gs_heap_t *h)
 {
     uint64_t now;
-    if (!h->scav_woken || ++h->scav_calls_ < GS_GO_SCAV_CHECK_EVERY) return;
-    h->scav_calls_ = 0;
-    now = clock_ns();
-    if (now < h->scav_wake_ns_ || now - h->scav_wake_ns_ < h->scav_period_ns)
-        return;
+    if (h->scav_period_ns == 0) return;
+    now = clock_now(h);
+    if (now < h->preempt_at_ns_) return;
+    h->preempt_at_ns_ = now + h->scav_period_ns;
+    if (!h->scav_woken) return;
     h->scav_woken = 0;
     scavenge(h, over_goal(h));
 }
@@ -473,6 +503,7 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
     if (h == NULL) return -EINVAL;
     h->scav_period_ns = period_ns;
     h->scav_work_ns = work_ns;
+    rescheduled(h);
     return 0;
 }
 
@@ -533,11 +564,10 @@ static void mark_end(gs_heap_t *h, int waited)
     if (last_goal != 0) {
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
         retained = heap_in_use(h) + h->go_idle_bytes;
-        if (retained > goal && retained - goal >= GO_PHYS_PAGE) {
+        if (retained > goal && retained - goal >= GO_PHYS_PAGE)
             h->go_scavenge_goal_bytes = goal;
-            scav_wake(h);
-        }
     }
+    scav_wake(h);
 }
 
 void gs_heap_collect(gs_heap_t *h)
@@ -547,6 +577,13 @@ void gs_heap_collect(gs_heap_t *h)
     if (h->gc_marking) mark_end(h, 1);
     mark_start(h);
     mark_end(h, 1);
+    /* the program waited: the woken scavenger's turn, then the program
+     * runs again */
+    if (h->scav_period_ns != 0 && h->scav_woken) {
+        h->scav_woken = 0;
+        scavenge(h, over_goal(h));
+    }
+    rescheduled(h);
 }
 
 void gs_heap_free_os_memory(gs_heap_t *h)
@@ -831,6 +868,8 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     if (h == NULL) return -EINVAL;
     h->mark_seed = seed;
     h->mark_draw_ = seed;
+    h->scav_draw_ = seed ^ GS_GO_SCAV_DRAWS;
+    rescheduled(h);
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
     h->go_mark_alloc_bytes = 0;
@@ -871,8 +910,8 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->scav_work_ns = mode == GS_GC_GO ? GS_GO_SCAV_WORK_NS : 0;
     h->scav_bursts = 0;
     h->scav_woken = 0;
-    h->scav_wake_ns_ = 0;
-    h->scav_calls_ = 0;
+    h->clock_faults_base_ = mem_minor_faults();
+    rescheduled(h);
     h->go_mark_end_bytes = 0;
     h->peak_go_retained_bytes = h->peak_go_heap_bytes;
     return 0;

@@ -533,72 +533,115 @@ static void allocations(size_t n)
     }
 }
 
-/* The scavenger's pace: a cycle's end wakes it, and it works at the first
- * allocation (the clock read every GS_GO_SCAV_CHECK_EVERY) once its period
- * has passed since the wake, then sleeps until a cycle's end wakes it
- * again; a wake while awake keeps the first one's time; each burst stops
- * once its work time is up (checked after every 64 KiB);
- * gs_heap_free_os_memory leaves it nothing to do; unpaced, it gives back
- * all it should at the cycle's end. */
+/* Go's clock: GS_GO_CLOCK_ALLOC_PS per array made and GS_GO_CLOCK_BYTE_PS
+ * per byte of them, in ps, and GS_GO_CLOCK_FAULT_NS per fault since the
+ * GC mode was set; never less for more faults read than at the start. */
+static void go_clock(void)
+{
+    gs_heap_t h;
+    memset(&h, 0, sizeof h);
+    h.arrays_made = 1000;
+    h.bytes_made = 1000000;
+    CHECK_EQ_U(gs_go_clock_ns(&h),
+               (1000 * GS_GO_CLOCK_ALLOC_PS + 1000000 * GS_GO_CLOCK_BYTE_PS) / 1000);
+    h.clock_faults_base_ = 50;
+    h.clock_faults_ = 53;
+    CHECK_EQ_U(gs_go_clock_ns(&h),
+               (1000 * GS_GO_CLOCK_ALLOC_PS + 1000000 * GS_GO_CLOCK_BYTE_PS) / 1000 +
+                   3 * GS_GO_CLOCK_FAULT_NS);
+    h.clock_faults_ = 40;
+    CHECK_EQ_U(gs_go_clock_ns(&h),
+               (1000 * GS_GO_CLOCK_ALLOC_PS + 1000000 * GS_GO_CLOCK_BYTE_PS) / 1000);
+    /* the fit's figures: an array of 1 KiB costs Go about 0.2 us */
+    CHECK(GS_GO_CLOCK_ALLOC_PS > 50000 && GS_GO_CLOCK_ALLOC_PS < 500000);
+    CHECK(GS_GO_CLOCK_BYTE_PS > 10 && GS_GO_CLOCK_BYTE_PS < 200);
+}
+
+/* The scavenger's pace: the program is preempted every period of Go's
+ * clock, the first time 3/4 of a period after it was rescheduled (without
+ * draws; with them, from half a period to a period, the same for the same
+ * seed); a scavenger woken by a cycle's end works at the next preemption
+ * and as runtime.GC returns, not otherwise; each burst stops once its
+ * work time is up (checked after every 64 KiB); gs_heap_free_os_memory
+ * leaves it nothing to do; unpaced, it gives back all it should at the
+ * cycle's end. */
 static void paced_scavenger(void)
 {
-    gs_slice_t s[24];
+    gs_slice_t s[24], big;
     size_t i;
-    uint64_t woke;
+    uint64_t at, at2, cycles;
     start(GS_GC_GO, 100);
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));          /* Go's pace */
     CHECK_EQ_U(H.scav_period_ns, GS_GO_SCAV_PERIOD_NS);
     CHECK_EQ_U(H.scav_work_ns, GS_GO_SCAV_WORK_NS);
+    CHECK_EQ_U(H.preempt_at_ns_ - gs_go_clock_ns(&H), GS_GO_SCAV_PERIOD_NS / 4 * 3);
     CHECK_ERR(gs_heap_set_scavenger_pace(NULL, 0, 0), -EINVAL);
+    /* draws: half a period to a period on, the same for the same seed */
+    CHECK_OK(gs_heap_set_mark_draws(&H, 7));
+    at = H.preempt_at_ns_ - gs_go_clock_ns(&H);
+    CHECK(at >= GS_GO_SCAV_PERIOD_NS / 2 && at < GS_GO_SCAV_PERIOD_NS);
+    CHECK_OK(gs_heap_set_mark_draws(&H, 7));
+    CHECK_EQ_U(H.preempt_at_ns_ - gs_go_clock_ns(&H), at);
+    for (i = 0, at2 = at; i < 8 && at2 == at; i++) {
+        CHECK_OK(gs_heap_set_mark_draws(&H, 8 + i));
+        at2 = H.preempt_at_ns_ - gs_go_clock_ns(&H);
+    }
+    CHECK(at2 != at);
+    CHECK_OK(gs_heap_set_mark_draws(&H, 0));
     for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
     for (i = 0; i < 24; i++) gs_release(&s[i]);
     /* 1 ns of work: one quantum per burst, the highest idle pages (with
      * CLOCK_MONOTONIC in nanoseconds, as on Linux: a madvise takes far
      * longer than 1 ns); the idle run holds the whole huge page the
-     * quantum lies in, so the whole huge page goes (Go breaks none) */
+     * quantum lies in, so the whole huge page goes (Go breaks none). A
+     * period of 1 ns: every allocation is a preemption. runtime.GC wakes
+     * the scavenger and it works as runtime.GC returns. */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     H.scav_bursts = 0;
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.scav_woken, 1);                 /* woken, not yet at work */
-    CHECK_EQ_U(H.scav_bursts, 0);
-    CHECK_EQ_U(H.go_released_bytes, 0);
-    allocations(GS_GO_SCAV_CHECK_EVERY - 1);
-    CHECK_EQ_U(H.scav_bursts, 0);                /* the clock not read yet */
-    allocations(1);                              /* 1 ns has passed: works */
-    CHECK_EQ_U(H.scav_bursts, 1);
     CHECK_EQ_U(H.scav_woken, 0);
+    CHECK_EQ_U(H.scav_bursts, 1);
     CHECK_EQ_U(H.go_released_bytes, 2 * MiB);
     CHECK_EQ_U(H.go_idle_bytes, 22 * MiB);
     MEM_AGREES();
-    allocations(4 * GS_GO_SCAV_CHECK_EVERY);     /* asleep: no cycle ended */
+    allocations(64);                     /* preempted, but not woken again */
     CHECK_EQ_U(H.scav_bursts, 1);
-    gs_heap_collect(&H);
-    allocations(GS_GO_SCAV_CHECK_EVERY);
-    CHECK_EQ_U(H.scav_bursts, 2);
-    CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
-    /* an hour's period: woken, but not its turn, though over its goal
-     * (nothing in use but the tiny blocks of the allocations: a goal of
-     * one page); another cycle's end keeps the wake's time */
+    /* a cycle's end in an allocation: the scavenger works at that very
+     * allocation's preemption */
+    cycles = H.gc_cycles;
+    for (i = 0; H.gc_cycles < cycles + 2 && i < 64; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &big));
+        gs_release(&big);
+    }
+    CHECK(H.gc_cycles >= cycles + 2);
+    CHECK(H.scav_bursts >= 2);
+    CHECK_EQ_U(H.scav_woken, 0);
+    /* an hour's period: a cycle's end wakes it, but its turn waits for the
+     * next preemption, or runtime.GC's return */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(3600000000000), 0));
-    gs_heap_collect(&H);
-    woke = H.scav_wake_ns_;
-    allocations(4 * GS_GO_SCAV_CHECK_EVERY);
-    gs_heap_collect(&H);
-    CHECK_EQ_U(H.scav_wake_ns_, woke);
+    at = H.scav_bursts;
+    cycles = H.gc_cycles;
+    for (i = 0; H.gc_cycles < cycles + 2 && i < 64; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &big));
+        gs_release(&big);
+    }
+    CHECK(H.gc_cycles >= cycles + 2);
     CHECK_EQ_U(H.scav_woken, 1);
-    CHECK_EQ_U(H.scav_bursts, 2);
-    CHECK_EQ_U(H.go_scavenge_goal_bytes, 4096);
-    CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
+    CHECK_EQ_U(H.scav_bursts, at);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_woken, 0);
+    CHECK_EQ_U(H.scav_bursts, at + 1);
+    MEM_AGREES();
     /* unpaced: everything over the goal at the cycle's end */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.scav_bursts, 3);
-    CHECK_EQ_U(H.go_released_bytes, 24 * MiB);
     CHECK_EQ_U(H.go_idle_bytes, 0);
     MEM_AGREES();
     /* debug.FreeOSMemory: nothing left for the background scavenger */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     gs_heap_free_os_memory(&H);
     CHECK_EQ_U(H.scav_woken, 0);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
     /* destroy keeps the pace */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 5, 7));
     FINISH();
@@ -619,8 +662,8 @@ static void scavenger_keeps_huge_pages(void)
     gs_heap_collect(&H);        /* in use 1.5 MiB: its goal is over 1.5 */
     CHECK_EQ_U(H.go_released_bytes, 0);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2);
-    gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over */
-    allocations(GS_GO_SCAV_CHECK_EVERY);          /* its turn */
+    gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over:
+                                   its turn as runtime.GC returns */
     CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2 - GS_GO_SCAV_QUANTUM);
     MEM_AGREES();
@@ -1247,7 +1290,7 @@ static void waited_mark_feeds(void)
 
 /* The cycles of a seed: two heaps given the same allocations and seed
  * draw the same utilizations and reach the same estimates, cycle by
- * cycle, one whose scavenger never works and one whose scavenger gives
+ * cycle, one whose scavenger works only as runtime.GC returns and one whose scavenger gives
  * back all it should at every cycle's end (what faults in follows from
  * the allocations, not from what the scavenger, paced by the clock in the
  * retention benchmark, gave back meanwhile). */
@@ -1272,7 +1315,8 @@ static void mark_utilization_seeded(void)
             util[run][c] = H.go_mark_util;
             est[run][c] = H.go_pacer.cons_mark;
         }
-        CHECK(run == 0 ? H.scav_bursts == 0 : H.scav_bursts > 0);   /* it worked */
+        /* it worked (paced, only as the drop's runtime.GC returned) */
+        CHECK(run == 0 ? H.scav_bursts <= 1 : H.scav_bursts > 1);
         for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
         FINISH();
     }
@@ -1385,6 +1429,7 @@ int main(int argc, char **argv)
         CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
         CHECK_CASE(goal_and_scavenger),
+        CHECK_CASE(go_clock),
         CHECK_CASE(paced_scavenger),
         CHECK_CASE(scavenger_keeps_huge_pages),
         CHECK_CASE(gogc_400),
