@@ -68,9 +68,7 @@ def fit(rows):
     # each column to a like size first: bytes are 10^5 times arrays
     norm = [max(abs(r[i]) for r in scaled) or 1.0 for i in range(3)]
     scaled = [[r[i] / norm[i] for i in range(3)] for r in scaled]
-    ata = [[sum(r[i] * r[j] for r in scaled) for j in range(3)] for i in range(3)]
-    aty = [sum(r[i] for r in scaled) for i in range(3)]
-    got = pacer.solve(ata, aty)
+    got = pacer.least_squares(scaled, [1.0] * len(scaled))
     if got is None:
         raise ClockError(f"{len(rows)} cases do not tell the three figures apart")
     a, b, c = (g / n for g, n in zip(got, norm))

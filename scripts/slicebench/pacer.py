@@ -328,6 +328,15 @@ def solve(matrix, vector):
     return x
 
 
+def least_squares(rows, ys):
+    """x minimizing sum((row . x - y)^2) over rows and ys, by the normal
+    equations (solve); None when the rows do not tell x's parts apart."""
+    n = len(rows[0]) if rows else 0
+    ata = [[sum(row[i] * row[j] for row in rows) for j in range(n)] for i in range(n)]
+    aty = [sum(row[i] * y for row, y in zip(rows, ys)) for i in range(n)]
+    return solve(ata, aty) if n else None
+
+
 def unwritten_fit(points):
     """(c, p, h, residuals) of r = c v^p H^h over points [(v, H, r)]
     (unwritten_points): least squares of ln r on ln v and ln H, residuals
@@ -337,9 +346,7 @@ def unwritten_fit(points):
         return None
     rows = [(1.0, math.log(v), math.log(hm)) for v, hm, _ in points]
     ys = [math.log(r) for _, _, r in points]
-    ata = [[sum(row[i] * row[j] for row in rows) for j in range(3)] for i in range(3)]
-    aty = [sum(row[i] * y for row, y in zip(rows, ys)) for i in range(3)]
-    got = solve(ata, aty)
+    got = least_squares(rows, ys)
     if got is None or not all(map(math.isfinite, got)) or abs(got[0]) > 700:
         return None
     c, p, h = math.exp(got[0]), got[1], got[2]
