@@ -30,7 +30,8 @@
  *     -ENOMEM     the allocator failed
  * On any error the slices passed in and the heap's accounting are exactly as
  * they were before the call (strong guarantee), with one exception in the
- * Go GC mode: a collection may have run before an allocation that then
+ * Go GC mode: a collection, or the background scavenger's turn at the
+ * program's preemption, may have run before an allocation that then
  * failed (garbage freed, pages released, the GC figures moved on;
  * nothing live changed), and when no memory is left for a new span, the
  * counting allocator shows the array's slot counted and uncounted.
@@ -658,8 +659,6 @@ typedef struct gs_heap_s {
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
-    uint64_t preempt_at_ns_;     /* Go's clock (gs_go_clock_ns) at the
-                                    program's next preemption                 */
     uint64_t scav_draw_;         /* its draws' stream (gs_random_next)         */
     uint64_t clock_faults_base_; /* minor faults when the GC mode was set      */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */
@@ -677,6 +676,8 @@ typedef struct gs_heap_s {
     size_t slot_bytes_;          /* Go bytes of the slots taken in those spans */
     uint64_t clock_faults_;      /* minor faults at Go's clock's last read     */
     unsigned clock_calls_;       /* its reads since                            */
+    uint64_t preempt_at_ns_;     /* Go's clock (gs_go_clock_ns) at the
+                                    program's next preemption                 */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an

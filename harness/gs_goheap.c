@@ -435,6 +435,12 @@ static size_t over_goal(const gs_heap_t *h)
     return min_size(retained - h->go_scavenge_goal_bytes, h->go_idle_bytes);
 }
 
+/* a + b, or UINT64_MAX if that overflows (a period of "never"). */
+static uint64_t sat_add64(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 uint64_t gs_go_clock_ns(const gs_heap_t *h)
 {
     uint64_t ps = h->arrays_made * GS_GO_CLOCK_ALLOC_PS +
@@ -468,7 +474,7 @@ static void rescheduled(gs_heap_t *h)
     h->clock_calls_ = 0;
     if (h->mark_seed != 0 && half != 0)
         off = gs_random_next(&h->scav_draw_) % half;
-    h->preempt_at_ns_ = gs_go_clock_ns(h) + half + off;
+    h->preempt_at_ns_ = sat_add64(gs_go_clock_ns(h), half + off);
 }
 
 /* A cycle's end wakes the scavenger: paced, it works at the program's
@@ -491,7 +497,10 @@ static void scav_turn(gs_heap_t *h)
     if (h->scav_period_ns == 0) return;
     now = clock_now(h);
     if (now < h->preempt_at_ns_) return;
-    h->preempt_at_ns_ = now + h->scav_period_ns;
+    /* sysmon's ticks keep their phase: the next a period on from this
+     * one, unless the clock has passed that too (a read of many faults) */
+    h->preempt_at_ns_ = sat_add64(h->preempt_at_ns_, h->scav_period_ns);
+    if (h->preempt_at_ns_ <= now) h->preempt_at_ns_ = sat_add64(now, h->scav_period_ns);
     if (!h->scav_woken) return;
     h->scav_woken = 0;
     scavenge(h, over_goal(h));

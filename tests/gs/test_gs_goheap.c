@@ -649,6 +649,74 @@ static void paced_scavenger(void)
     CHECK_EQ_U(H.scav_work_ns, 7);
 }
 
+/* The program's preemptions on Go's clock, its faults left out (the clock
+ * is then the arrays' and bytes' alone, to the ns): the first 3/4 of a
+ * period after the pace is set (no draws), then every period, keeping the
+ * phase; a woken scavenger works at the allocation a preemption comes at,
+ * and only there; runtime.GC puts the next 3/4 of a period after it; the
+ * faults, read every GS_GO_CLOCK_READ_EVERY allocations, move the clock. */
+static void preemption_schedule(void)
+{
+    const uint64_t period = 10000;          /* 10 us: some 75 tiny arrays */
+    gs_slice_t s[8];
+    uint64_t at, before, seen = 0, bursts;
+    size_t i;
+    start(GS_GC_GO, 100);
+    H.clock_faults_base_ = UINT64_MAX;             /* the faults left out */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, period, 0));
+    CHECK_EQ_U(H.preempt_at_ns_, gs_go_clock_ns(&H) + period / 4 * 3);
+    for (i = 0; i < 1000; i++) {
+        at = H.preempt_at_ns_;
+        before = gs_go_clock_ns(&H);
+        allocations(1);
+        if (H.preempt_at_ns_ != at) {          /* preempted at this one */
+            CHECK(before >= at);
+            CHECK_EQ_U(H.preempt_at_ns_, at + period);
+            seen++;
+        } else {
+            CHECK(before < at);
+        }
+    }
+    /* 1000 arrays of 1 B: 132.1 us of Go's clock, 13 periods */
+    CHECK(seen >= 12 && seen <= 14);
+    /* woken, over its goal: it works at the next preemption, not before */
+    for (i = 0; i < 8; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    for (i = 0; i < 8; i++) gs_release(&s[i]);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.preempt_at_ns_, gs_go_clock_ns(&H) + period / 4 * 3);
+    CHECK(H.go_idle_bytes > 0);
+    H.go_scavenge_goal_bytes = 0;
+    H.scav_woken = 1;
+    bursts = H.scav_bursts;
+    for (i = 0; i < 1000 && H.scav_woken; i++) {
+        at = H.preempt_at_ns_;
+        allocations(1);
+        CHECK_EQ_U(H.scav_bursts, bursts + (H.preempt_at_ns_ != at));
+    }
+    CHECK_EQ_U(H.scav_woken, 0);
+    CHECK_EQ_U(H.scav_bursts, bursts + 1);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    MEM_AGREES();
+    /* the faults: read at the GS_GO_CLOCK_READ_EVERY-th allocation */
+    H.clock_faults_base_ = 0;
+    H.clock_faults_ = 0;
+    H.clock_calls_ = 0;
+    allocations(GS_GO_CLOCK_READ_EVERY - 1);
+    CHECK_EQ_U(H.clock_faults_, 0);
+    before = gs_go_clock_ns(&H);
+    allocations(1);
+    CHECK(H.clock_faults_ > 0);
+    CHECK(gs_go_clock_ns(&H) >= before + H.clock_faults_ * GS_GO_CLOCK_FAULT_NS);
+    /* a period of "never" does not wrap round to "now" */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_MAX, 0));
+    CHECK(H.preempt_at_ns_ > gs_go_clock_ns(&H) + UINT64_MAX / 2);
+    at = H.scav_bursts;
+    H.scav_woken = 1;
+    allocations(64);
+    CHECK_EQ_U(H.scav_bursts, at);
+    FINISH();
+}
+
 /* The scavenger breaks no huge page, but takes no more than asked from an
  * idle run that does not hold a whole one. */
 static void scavenger_keeps_huge_pages(void)
@@ -1431,6 +1499,7 @@ int main(int argc, char **argv)
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(go_clock),
         CHECK_CASE(paced_scavenger),
+        CHECK_CASE(preemption_schedule),
         CHECK_CASE(scavenger_keeps_huge_pages),
         CHECK_CASE(gogc_400),
         CHECK_CASE(scavenger_counts_span_free_slots),
