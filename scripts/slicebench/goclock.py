@@ -25,6 +25,7 @@ cases do not tell the three apart; 2 for bad arguments.
 """
 
 import argparse
+import math
 import sys
 
 from . import gobench, pacer
@@ -49,7 +50,11 @@ def cases(texts, lines=None):
         for b in run.benches:
             m = b["metrics"]
             if all(f in m for f in FIGURES):
-                out.append(tuple(m[f] for f in FIGURES) + (m["ns/op"],))
+                row = tuple(m[f] for f in FIGURES) + (m["ns/op"],)
+                if not all(math.isfinite(x) and x >= 0 for x in row):
+                    raise ClockError(f"{source}: {b['params']['name']}: a figure "
+                                     "that is not a finite number of at least 0")
+                out.append(row)
                 if lines is not None:
                     lines.append(f"{b['params']['name']}\t{b['iters']}\t"
                                  f"{m['ns/op']:.10g} ns/op\t" + "\t".join(
@@ -63,7 +68,8 @@ def cases(texts, lines=None):
 def fit(rows):
     """(a, b, c, ratios) of ns/op = a allocs + b bytes + c faults over rows
     (cases()), least squares of (fit - ns) / ns; ratios the fit over Go's
-    time, sorted. ClockError when the rows do not tell a, b and c apart."""
+    time, sorted. ClockError when the rows do not tell a, b and c apart,
+    or one of them comes out at 0 or less."""
     scaled = [[x / row[3] for x in row[:3]] for row in rows]
     # each column to a like size first: bytes are 10^5 times arrays
     norm = [max(abs(r[i]) for r in scaled) or 1.0 for i in range(3)]
@@ -72,6 +78,10 @@ def fit(rows):
     if got is None:
         raise ClockError(f"{len(rows)} cases do not tell the three figures apart")
     a, b, c = (g / n for g, n in zip(got, norm))
+    if not (a > 0 and b > 0 and c > 0):
+        raise ClockError(f"the fit over {len(rows)} cases gives a cost of 0 or "
+                         f"less (per array {a:.4g} ns, per byte {b:.4g} ns, per "
+                         f"fault {c:.4g} ns): not a clock")
     ratios = sorted((a * x + b * y + c * z) / ns for x, y, z, ns in rows)
     return a, b, c, ratios
 

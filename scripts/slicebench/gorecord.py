@@ -157,14 +157,20 @@ SCAV_AT = "\t\t\tr := mheap_.pages.scavenge(n, nil)\n"
 SCAV_ADD = "\t\t\tsbReleasedBg += r\n"
 GROW_AT = "\t\th.pages.scavenge(bytesToScavenge, func() bool {\n"
 GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool {\n"
-# when things happen: sysmon preempts the program (it has run 10 ms since
-# sysmon last saw it scheduled), the background scavenger takes a turn,
-# debug.FreeOSMemory gives the heap back (scavengeAll)
+# when things happen: sysmon preempts the goroutine on the P (it has run
+# 10 ms since sysmon last saw it scheduled: with one P, the program's,
+# unless a mark worker is running then), the background scavenger takes a
+# turn, debug.FreeOSMemory gives the heap back (scavengeAll); a full buffer
+# is said (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory")
 PREEMPT_FILE = "proc.go"
-PREEMPT_AT = "\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
-PREEMPT_ADD = "\t\t\t\tsbEvent(0, 0, 0, 0)\n"
+PREEMPT_AT = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
+              "\t\t\t\tpreemptone(_p_)\n")
+PREEMPT_NEW = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
+               "\t\t\t\tif preemptone(_p_) {\n\t\t\t\t\tsbEvent(0, 0, 0, 0)\n"
+               "\t\t\t\t}\n")
+LOST = re.compile(r"^slicebench-events-lost (\d+)$", re.M)
 TURN_AT = "\t\treleased, workTime := scavenger.run()\n"
 TURN_ADD = ("\t\tsbEvent(1, uint64(released), heapRetained(), "
             "scavenge.gcPercentGoal.Load())\n")
@@ -202,6 +208,9 @@ func sbPrintEvents() {
 \t\tif sbEvs[i].kind == 2 {
 \t\t\tfrom = i
 \t\t}
+\t}
+\tif int(atomic.Load(&sbEvN)) > len(sbEvs) {
+\t\tprint("slicebench-events-lost ", int(atomic.Load(&sbEvN))-len(sbEvs), "\\n")
 \t}
 \tif from < 0 {
 \t\treturn
@@ -275,7 +284,7 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
     patch(os.path.join(runtime, SCAV_FILE), SCAV_AT, SCAV_ADD)
     patch(os.path.join(runtime, SCAV_FILE), TURN_AT, TURN_ADD, EVENT_TAIL)
-    patch(os.path.join(runtime, PREEMPT_FILE), PREEMPT_AT, PREEMPT_ADD)
+    replace(os.path.join(runtime, PREEMPT_FILE), PREEMPT_AT, PREEMPT_NEW)
     patch(os.path.join(runtime, HEAP_FILE), ALL_AT, ALL_ADD)
     replace(os.path.join(runtime, HEAP_FILE), GROW_AT, GROW_NEW)
     return root
@@ -332,6 +341,10 @@ def events(output):
     from that call, "released": bytes given back, "retained": the heap's
     retained bytes after, "goal": the scavenger's goal then (None: it had
     none)}] (released, retained and goal for a scavenger turn only)."""
+    lost = LOST.search(output)
+    if lost:
+        raise RecordError(f"the recording runtime lost {lost.group(1)} events "
+                          "(its buffer was full)")
     out = []
     for kind, us, released, retained, goal in EVENT.findall(output):
         k = int(kind)

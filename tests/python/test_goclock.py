@@ -78,6 +78,17 @@ class Fit(unittest.TestCase):
                  "\t16\t100 ns/op\n")
         self.assertEqual(len(goclock.cases([(t, "t")])), len(CASES))
 
+    def test_no_clock_from_nonsense(self):
+        # time falling with the bytes: a negative cost per byte
+        rows = [("copy", 4096, 1, 1000, 0.0, 900.0), ("copy", 8192, 1, 100000, 0.0, 150.0),
+                ("copy", 16384, 2, 50000, 1.0, 2000.0), ("copy", 32768, 3, 10, 0.5, 1200.0)]
+        t = "".join(line(*r[:5], ns=r[5]) for r in rows)
+        with self.assertRaises(goclock.ClockError):
+            goclock.fit(goclock.cases([(t, "t")]))
+        t = text(extra=line("copy", 4096, 1, 4096, 0.1).replace("0.1 faults", "inf faults"))
+        with self.assertRaises(goclock.ClockError):
+            goclock.cases([(t, "t")])
+
     def test_too_few_cases(self):
         with self.assertRaises(goclock.ClockError):
             goclock.fit(goclock.cases([(text(CASES[:2]), "t")]))

@@ -8,7 +8,7 @@ runtime.GC calls are there, and that the span counts add up to the
 program's allocations (a 256 KiB source a span of its own each; a 32 KiB
 one, of a class of one object per span, a new span or one its class
 reused), and that the timed run's events are there (its
-debug.FreeOSMemory first, a preemption in a run of over 25 ms, scavenger
+debug.FreeOSMemory first, a preemption in a run of over 45 ms, scavenger
 turns that stop at their goal).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
@@ -79,6 +79,8 @@ class Events(unittest.TestCase):
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 7 1 0 0 0\n")
+        with self.assertRaises(gorecord.RecordError):
+            gorecord.events("slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n")
 
 
 class Patch(unittest.TestCase):
@@ -132,16 +134,17 @@ class Recorded(unittest.TestCase):
                     self.assertLessEqual(c["small_released"], c["small_bytes"])
                     self.assertLessEqual(c["large_released"], c["large_bytes"])
                 # the timed run's events, from its debug.FreeOSMemory on:
-                # sysmon preempts the program at most 20 ms after it was
-                # last scheduled, so a timed run longer than 25 ms has a
+                # sysmon preempts the program some 20 ms after it was
+                # last scheduled, so a timed run longer than 45 ms has a
                 # preemption; a scavenger turn gives back nothing without
                 # a goal, and stops at its goal (less its last 64 KiB step,
                 # or a huge page it would not break)
                 evs = gorecord.events(out)
+                self.assertTrue(evs)
                 self.assertEqual(evs[0]["kind"], "free-os-memory")
                 self.assertEqual(evs[0]["ms"], 0)
                 ns = float(re.search(r"([\d.]+) ns/op", text).group(1))
-                if ns * 2 * m > 25e6:
+                if ns * 2 * m > 45e6:
                     self.assertIn("preempt", [e["kind"] for e in evs])
                 for e in evs:
                     self.assertGreaterEqual(e["ms"], 0)
