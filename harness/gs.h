@@ -267,7 +267,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     1.0-5.2x as fast as Go's, so in a timed run of two batches the turn
  *     came after the run, or never: append at 32 KiB, k = N/2, GOGC 100
  *     gave back nothing in it, where Go gave back 5-60 MiB in 9 processes
- *     of 12, and faulted 0.34 per item against Go's 0.41-1.29.)
+ *     of 12, and faulted 0.34 per item against Go's 0.40-1.30 in the check.)
  *     (Before that, the model's
  *     scavenger worked at the cycle's end itself if 10 ms had passed since
  *     its last turn: a batch's last cycle, as its kept arrays died, then
