@@ -203,11 +203,13 @@ int mem_peak_begin_at(mem_peak_t *pk, const char *clear_refs);
 /* Finish a measurement started by mem_peak_begin. */
 int mem_peak_end(const mem_peak_t *pk, mem_peak_result_t *out);
 
-/* How far a peak may read below the true one, in bytes. The kernel keeps
- * RSS in per-CPU counters, folded into the total in batches of
- * max(32, 2 x CPUs) pages, and sets VmHWM from that total: up to one batch
- * per CPU can be missing from it (256 KiB on 2 CPUs). A run's peak delta is
- * exact to within this. */
+/* How far a run's peak delta may read below the true one, in bytes. The
+ * kernel keeps RSS in per-CPU counters, folded into the total in batches
+ * of max(32, 2 x CPUs) pages, and reads VmRSS and sets VmHWM from that
+ * total, which can be off by up to one batch per CPU either way. The
+ * delta is VmHWM at the end less VmRSS at the start, two such reads, so
+ * it is exact to within two batches per CPU (512 KiB on 2 CPUs; one CI
+ * run read 64 MiB touched as 276 KiB less, over one batch per CPU). */
 uint64_t mem_rss_precision(void);
 
 /* Current VmRSS and VmHWM of this process, in bytes. */

@@ -61,7 +61,7 @@ uint64_t mem_rss_precision(void)
     if (cpus < 1) cpus = 1;
     if (page < 1) page = 4096;
     batch = (uint64_t)cpus * 2 > 32 ? (uint64_t)cpus * 2 : 32;
-    return batch * (uint64_t)cpus * (uint64_t)page;
+    return 2 * batch * (uint64_t)cpus * (uint64_t)page;  /* two reads */
 }
 
 int mem_rss_now(int64_t *rss, int64_t *hwm)
