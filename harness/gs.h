@@ -676,6 +676,7 @@ typedef struct gs_heap_s {
     size_t slot_bytes_;          /* Go bytes of the slots taken in those spans */
     uint64_t clock_faults_;      /* minor faults at Go's clock's last read     */
     unsigned clock_calls_;       /* its reads since                            */
+    uint64_t clock_bytes_;       /* bytes_made at that read                    */
     uint64_t preempt_at_ns_;     /* Go's clock (gs_go_clock_ns) at the
                                     program's next preemption                 */
 } gs_heap_t;
@@ -730,7 +731,8 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
  * made (arrays_made) and GS_GO_CLOCK_BYTE_PS for each byte of those
  * (bytes_made), in picoseconds, and GS_GO_CLOCK_FAULT_NS for each minor
  * page fault this process took since the GC mode was set (read every
- * GS_GO_CLOCK_READ_EVERY allocations, mem_minor_faults: a fault here is
+ * GS_GO_CLOCK_READ_EVERY allocations or GS_GO_CLOCK_READ_BYTES made,
+ * whichever comes first, mem_minor_faults: a fault here is
  * what one is in Go's process, a 4 KiB page or a huge page). The
  * scavenger is paced by it, so that its turns come where they come in
  * Go's program however fast the model's process runs (1.0-5.2x as fast as
@@ -741,7 +743,8 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
 #define GS_GO_CLOCK_ALLOC_PS UINT64_C(132107)
 #define GS_GO_CLOCK_BYTE_PS UINT64_C(37)
 #define GS_GO_CLOCK_FAULT_NS UINT64_C(1503)
-#define GS_GO_CLOCK_READ_EVERY 32u
+#define GS_GO_CLOCK_READ_EVERY 256u
+#define GS_GO_CLOCK_READ_BYTES ((uint64_t)4 << 20)
 uint64_t gs_go_clock_ns(const gs_heap_t *h);
 
 /* Go's pacer in GC mode: where each mark ends, and where each cycle

@@ -450,16 +450,30 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h)
     return ps / 1000 + faults * GS_GO_CLOCK_FAULT_NS;
 }
 
-/* Go's clock now: the faults read again every GS_GO_CLOCK_READ_EVERY
- * calls (they only add to it, so between reads it runs slow, never
- * fast). */
-static uint64_t clock_now(gs_heap_t *h)
+/* Go's clock has reached the program's next preemption: the faults read
+ * again first every GS_GO_CLOCK_READ_EVERY calls or GS_GO_CLOCK_READ_BYTES
+ * made, whichever comes first (a read is a system call, some 450 ns here,
+ * in the timed loop: small arrays seldom fault, large ones may; the faults
+ * only add to the clock, so between reads it runs slow, never fast). The
+ * same test as gs_go_clock_ns(h) >= preempt_at_ns_, in picoseconds,
+ * without its division on every allocation. */
+static int clock_reached(gs_heap_t *h)
 {
-    if (++h->clock_calls_ >= GS_GO_CLOCK_READ_EVERY) {
+    uint64_t ps, faults, at;
+    if (++h->clock_calls_ >= GS_GO_CLOCK_READ_EVERY ||
+        h->bytes_made - h->clock_bytes_ >= GS_GO_CLOCK_READ_BYTES) {
         h->clock_calls_ = 0;
+        h->clock_bytes_ = h->bytes_made;
         h->clock_faults_ = mem_minor_faults();
     }
-    return gs_go_clock_ns(h);
+    ps = h->arrays_made * GS_GO_CLOCK_ALLOC_PS + h->bytes_made * GS_GO_CLOCK_BYTE_PS;
+    faults = h->clock_faults_ > h->clock_faults_base_ ?
+             h->clock_faults_ - h->clock_faults_base_ : 0;
+    at = h->preempt_at_ns_;
+    /* floor(ps / 1000) + faults x FAULT_NS >= at, for whole ns */
+    if (faults * GS_GO_CLOCK_FAULT_NS >= at) return 1;
+    at -= faults * GS_GO_CLOCK_FAULT_NS;
+    return at <= UINT64_MAX / 1000 ? ps >= at * 1000 : 0;
 }
 
 /* The program was rescheduled (it waited in runtime.GC): its next
@@ -472,6 +486,7 @@ static void rescheduled(gs_heap_t *h)
     uint64_t half = h->scav_period_ns / 2, off = half / 2;
     h->clock_faults_ = mem_minor_faults();
     h->clock_calls_ = 0;
+    h->clock_bytes_ = h->bytes_made;
     if (h->mark_seed != 0 && half != 0)
         off = gs_random_next(&h->scav_draw_) % half;
     h->preempt_at_ns_ = sat_add64(gs_go_clock_ns(h), half + off);
@@ -494,9 +509,8 @@ static void scav_wake(gs_heap_t *h)
 static void scav_turn(gs_heap_t *h)
 {
     uint64_t now;
-    if (h->scav_period_ns == 0) return;
-    now = clock_now(h);
-    if (now < h->preempt_at_ns_) return;
+    if (h->scav_period_ns == 0 || !clock_reached(h)) return;
+    now = gs_go_clock_ns(h);
     /* sysmon's ticks keep their phase: the next a period on from this
      * one, unless the clock has passed that too (a read of many faults) */
     h->preempt_at_ns_ = sat_add64(h->preempt_at_ns_, h->scav_period_ns);

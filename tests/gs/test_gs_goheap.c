@@ -654,7 +654,9 @@ static void paced_scavenger(void)
  * period after the pace is set (no draws), then every period, keeping the
  * phase; a woken scavenger works at the allocation a preemption comes at,
  * and only there; runtime.GC puts the next 3/4 of a period after it; the
- * faults, read every GS_GO_CLOCK_READ_EVERY allocations, move the clock. */
+ * faults, read every GS_GO_CLOCK_READ_EVERY allocations (of a few bytes:
+ * GS_GO_CLOCK_READ_BYTES made comes first for large ones), move the
+ * clock. */
 static void preemption_schedule(void)
 {
     const uint64_t period = 10000;          /* 10 us: some 75 tiny arrays */
