@@ -13,8 +13,11 @@ grows, mheap.allocSpan); it prints the marks and the counts
 as each runtime.GC call returns (its own cycle swept, and what its
 waits let the scavenger give back counted), and the counts again as the
 process exits (the timed run's, after debug.FreeOSMemory), with the
-timed run's events: when sysmon preempted the program and when the
-background scavenger took its turns, what it gave back and its goal.
+timed run's events: when sysmon preempted the program, when the
+background scavenger took its turns, what it gave back and its goal, and
+when each cycle's mark started (the heap then, its trigger and goal) and
+ended (the bytes allocated from the trigger, its scan work and
+utilization), so that a landing can be read cycle by cycle.
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -56,6 +59,7 @@ PACER_ADD = """\tif sbMarksN < len(sbMarks) {
 \t\tsbMarks[sbMarksN] = sbMark{utilization, idleUtilization, c.triggered, c.heapLive - c.triggered, uint64(scanWork), sbWaiting}
 \t\tsbMarksN++
 \t}
+\tsbEvent(4, c.heapLive-c.triggered, uint64(scanWork), uint64(utilization*1e6))
 """
 PACER_TAIL = """
 // slicebench: every mark that fed the pacer, printed at runtime.GC.
@@ -163,7 +167,7 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # turn, debug.FreeOSMemory gives the heap back (scavengeAll); a full buffer
 # is said (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
-EVENT_KINDS = ("preempt", "scavenger", "free-os-memory")
+EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end")
 PREEMPT_FILE = "proc.go"
 PREEMPT_AT = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
               "\t\t\t\tpreemptone(_p_)\n")
@@ -176,6 +180,11 @@ TURN_ADD = ("\t\tsbEvent(1, uint64(released), heapRetained(), "
             "scavenge.gcPercentGoal.Load())\n")
 ALL_AT = "\treleased := h.pages.scavenge(^uintptr(0), nil)\n"
 ALL_ADD = "\tsbEvent(2, uint64(released), 0, 0)\n"
+# startCycle: a mark starts (the heap then, its trigger and goal); endCycle
+# (PACER_ADD): it ends (the bytes allocated from its trigger, its scan work,
+# its utilization x 1e6)
+START_AT = "\theapTrigger, heapGoal := c.trigger()\n"
+START_ADD = ("\tsbEvent(3, atomic.Load64(&c.heapLive), heapTrigger, heapGoal)\n")
 EVENT_TAIL = """
 // slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
 // program, 1 the background scavenger's turn, 2 scavengeAll); sysmon
@@ -286,6 +295,7 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, SCAV_FILE), TURN_AT, TURN_ADD, EVENT_TAIL)
     replace(os.path.join(runtime, PREEMPT_FILE), PREEMPT_AT, PREEMPT_NEW)
     patch(os.path.join(runtime, HEAP_FILE), ALL_AT, ALL_ADD)
+    patch(os.path.join(runtime, PACER_FILE), START_AT, START_ADD)
     replace(os.path.join(runtime, HEAP_FILE), GROW_AT, GROW_NEW)
     return root
 
@@ -338,37 +348,53 @@ def span_counts(output):
 def events(output):
     """The timed run's events a recording process printed at exit, from its
     debug.FreeOSMemory on, in order: [{"kind": EVENT_KINDS name, "ms": time
-    from that call, "released": bytes given back, "retained": the heap's
-    retained bytes after, "goal": the scavenger's goal then (None: it had
-    none)}] (released, retained and goal for a scavenger turn only)."""
+    from that call, ...}], with, for a scavenger turn, "released" (bytes
+    given back), "retained" (the heap's retained bytes after) and "goal"
+    (the scavenger's goal then; None: it had none); for a mark's start,
+    "heap" (the live heap then), "trigger" and "goal"; for its end, "alloc"
+    (bytes allocated from its trigger on), "work" (its scan work) and "u"
+    (its utilization)."""
     lost = LOST.search(output)
     if lost:
         raise RecordError(f"the recording runtime lost {lost.group(1)} events "
                           "(its buffer was full)")
     out = []
-    for kind, us, released, retained, goal in EVENT.findall(output):
+    for kind, us, a, b, c in EVENT.findall(output):
         k = int(kind)
         if k >= len(EVENT_KINDS):
             raise RecordError(f"an event of kind {k}")
-        g = int(goal)
-        out.append({"kind": EVENT_KINDS[k], "ms": int(us) / 1000,
-                    "released": int(released), "retained": int(retained),
-                    "goal": None if g >= 1 << 63 else g})
+        e = {"kind": EVENT_KINDS[k], "ms": int(us) / 1000}
+        a, b, c = int(a), int(b), int(c)
+        if e["kind"] == "mark-start":
+            e.update(heap=a, trigger=b, goal=c)
+        elif e["kind"] == "mark-end":
+            e.update(alloc=a, work=b, u=c / 1e6)
+        else:
+            e.update(released=a, retained=b, goal=None if c >= 1 << 63 else c)
+        out.append(e)
     return out
 
 
 def describe_events(evs):
-    """The timed run's preemptions and scavenger turns in words, one line."""
+    """The timed run's preemptions, marks and scavenger turns in words, one
+    line."""
+    mib = 1 << 20
     parts = []
     for e in evs:
         if e["kind"] == "preempt":
             parts.append(f"{e['ms']:.1f} ms preempted")
         elif e["kind"] == "scavenger":
             goal = ("no goal" if e["goal"] is None
-                    else f"goal {e['goal'] / (1 << 20):.1f} MiB")
+                    else f"goal {e['goal'] / mib:.1f} MiB")
             parts.append(f"{e['ms']:.1f} ms scavenger gave back "
-                         f"{e['released'] / (1 << 20):.1f} MiB ({goal}, "
-                         f"retained {e['retained'] / (1 << 20):.1f} MiB after)")
+                         f"{e['released'] / mib:.1f} MiB ({goal}, "
+                         f"retained {e['retained'] / mib:.1f} MiB after)")
+        elif e["kind"] == "mark-start":
+            parts.append(f"{e['ms']:.1f} ms mark starts at {e['heap'] / mib:.1f} MiB "
+                         f"(goal {e['goal'] / mib:.1f} MiB)")
+        elif e["kind"] == "mark-end":
+            parts.append(f"{e['ms']:.1f} ms mark ends, {e['alloc'] / mib:.1f} MiB "
+                         f"allocated from its trigger (u {e['u']:.2f})")
     return "timed run's events: " + ("; ".join(parts) if parts else "none")
 
 

@@ -9,7 +9,7 @@ program's allocations (a 256 KiB source a span of its own each; a 32 KiB
 one, of a class of one object per span, a new span or one its class
 reused), and that the timed run's events are there (its
 debug.FreeOSMemory first, a preemption in a run of over 45 ms, scavenger
-turns that stop at their goal).
+turns that stop at their goal, each of its cycles a mark's start and end).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 """
@@ -64,18 +64,27 @@ class Events(unittest.TestCase):
                 "slicebench-event 0 19720 0 0 0\n"
                 "slicebench-event 1 20840 0 77594624 18446744073709551615\n"
                 "slicebench-event 1 42060 19431424 63963136 63963136\n"
+                "slicebench-event 3 43000 46137344 44040192 48234496\n"
+                "slicebench-event 4 44500 2097152 341808 312500\n"
                 "slicebench-exit\n")
         evs = gorecord.events(text)
         self.assertEqual([e["kind"] for e in evs],
-                         ["free-os-memory", "preempt", "scavenger", "scavenger"])
+                         ["free-os-memory", "preempt", "scavenger", "scavenger",
+                          "mark-start", "mark-end"])
         self.assertEqual(evs[1]["ms"], 19.72)
         self.assertIsNone(evs[2]["goal"])
         self.assertEqual(evs[3]["goal"], 63963136)
         self.assertEqual(evs[3]["released"], 19431424)
+        self.assertEqual((evs[4]["heap"], evs[4]["trigger"], evs[4]["goal"]),
+                         (46137344, 44040192, 48234496))
+        self.assertEqual((evs[5]["alloc"], evs[5]["work"]), (2097152, 341808))
+        self.assertAlmostEqual(evs[5]["u"], 0.3125)
         line = gorecord.describe_events(evs)
         self.assertIn("19.7 ms preempted", line)
         self.assertIn("20.8 ms scavenger gave back 0.0 MiB (no goal", line)
         self.assertIn("42.1 ms scavenger gave back 18.5 MiB (goal 61.0 MiB", line)
+        self.assertIn("43.0 ms mark starts at 44.0 MiB (goal 46.0 MiB)", line)
+        self.assertIn("44.5 ms mark ends, 2.0 MiB allocated from its trigger (u 0.31)", line)
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 7 1 0 0 0\n")
@@ -146,8 +155,21 @@ class Recorded(unittest.TestCase):
                 ns = float(re.search(r"([\d.]+) ns/op", text).group(1))
                 if ns * 2 * m > 45e6:
                     self.assertIn("preempt", [e["kind"] for e in evs])
+                # every cycle of the timed run (its GCs/op) starts and
+                # ends there, one at a time, and at most one more after
+                # it (the events run to the exit: the harness allocates)
+                gcs = round(float(re.search(r"([\d.]+) GCs/op", text).group(1)) * 2 * m)
+                marks = [e["kind"] for e in evs if e["kind"].startswith("mark")]
+                self.assertGreater(gcs, 0)
+                self.assertEqual(marks, ["mark-start", "mark-end"] * (len(marks) // 2))
+                self.assertIn(len(marks) // 2, (gcs, gcs + 1))
                 for e in evs:
                     self.assertGreaterEqual(e["ms"], 0)
+                    if e["kind"] == "mark-start":
+                        self.assertGreaterEqual(e["heap"], e["trigger"])
+                        self.assertLess(e["trigger"], e["goal"])
+                    if e["kind"] == "mark-end":
+                        self.assertGreater(e["work"], 0)
                     if e["kind"] != "scavenger":
                         continue
                     if e["goal"] is None:
