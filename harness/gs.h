@@ -784,9 +784,10 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     for a mark when more than half as much was taken into use unwritten
  *     while it marked as it allocated (go_unwritten_bytes: heldBytes'
  *     sources on pages that never held an object), else
- *     gs_go_mark_utilization's, for a faulting mark when more than half as
- *     much faulted in (go_faulted_bytes: pages written that had not been
- *     since the heap was last given back whole), else a reusing one. The
+ *     gs_go_mark_utilization's for the share of it that faulted in
+ *     (go_faulted_bytes: pages written that had not been since the heap
+ *     was last given back whole), its two rows blended by the share, as
+ *     Go's marks that fault in part lie between them (README). The
  *     counts follow from the allocations alone, so a seed draws the same
  *     cycles again; go_mark_util, go_mark_alloc_bytes, go_mark_faulted
  *     and go_mark_unwritten keep the last cycle's. The share follows how

@@ -266,8 +266,9 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
  * gs_go_waited_consmark's; else (allocated / scan work) x u / (1 - u), u
  * the mark's utilization, gs_go_unwritten_utilization's when more than
  * half as much was taken unwritten as it allocated, else
- * gs_go_mark_utilization's (for a faulting mark when more than half as
- * much faulted in). A cycle that allocated nothing (runtime.GC) leaves it
+ * gs_go_mark_utilization's for the share of it that faulted in (its rows
+ * blended by the share, as Go's marks that fault in part of what they
+ * allocate lie between: gs.h). A cycle that allocated nothing (runtime.GC) leaves it
  * as it was, as in Go (endCycle returns early when heapLive <=
  * triggered). */
 static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
@@ -293,7 +294,7 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
         u = gs_go_unwritten_utilization(x, h->go_program.item_bytes,
                                         sat_add(h->go_mark_start_bytes_,
                                                 h->go_program.heap_bytes), q);
-    else u = gs_go_mark_utilization(x, h->go_mark_faulted > 0.5 ? 1.0 : 0.0, q);
+    else u = gs_go_mark_utilization(x, h->go_mark_faulted, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
 }

@@ -24,7 +24,8 @@ retention benchmark: what the model's draws in the Go GC mode take from it
     starts from a heap given back (debug.FreeOSMemory), so the share of a
     mark's allocation that lies above the highest heap any earlier mark of
     the run ended at is memory it faulted in: "reused" up to 1/8 of it,
-    "fresh" from 7/8. Marks of memory nobody writes are the retain
+    "fresh" from 7/8; the marks between are printed by their share, with
+    the model's r for it (the two rows blended by the share). Marks of memory nobody writes are the retain
     strategy's in heldBytes' first round (its sources unwritten, on pages
     that never held an object, which Go neither zeroes nor faults in);
     their r follows the size N of the program's allocations and the heap
@@ -126,6 +127,9 @@ UNWRITTEN_MIN_X = 0.5
 # a mark's faulted share (faulted_shares) up to which it reused memory and
 # from which it faulted it in (fresh)
 REUSED_UP_TO, FRESH_FROM = 1 / 8, 7 / 8
+# the shares between, in bins, for the marks that faulted in part of what
+# they allocated (the model blends the two rows of r by the share)
+MIXED_BINS = (REUSED_UP_TO, 0.3, 0.5, 0.7, FRESH_FROM)
 
 
 def cycles(trace):
@@ -277,9 +281,10 @@ def cost_ratio(u, work, allocated):
 
 
 def cost_ratios(mark_list):
-    """{"reused": [r, ...], "fresh": [r, ...]} of one timed run's marks
-    (faulted_shares up to REUSED_UP_TO, or from FRESH_FROM)."""
-    out = {"reused": [], "fresh": []}
+    """{"reused": [r, ...], "fresh": [r, ...], "mixed": [(share, r), ...]}
+    of one timed run's marks (faulted_shares up to REUSED_UP_TO, from
+    FRESH_FROM, or between)."""
+    out = {"reused": [], "fresh": [], "mixed": []}
     for (u, work, trig, end), f in zip(mark_list, faulted_shares(mark_list)):
         r = None if f is None else cost_ratio(u, work, end - trig)
         if r is None:
@@ -288,7 +293,25 @@ def cost_ratios(mark_list):
             out["reused"].append(r)
         elif f >= FRESH_FROM:
             out["fresh"].append(r)
+        else:
+            out["mixed"].append((f, r))
     return out
+
+
+def describe_mixed(mixed, reused, fresh):
+    """The median r of the mixed marks ((share, r) pairs) in each bin of
+    MIXED_BINS, beside the model's for the bin's middle share: the reused
+    and fresh medians blended by the share, and, as before, either one by
+    the share over 1/2."""
+    r0, r1 = statistics.median(reused), statistics.median(fresh)
+    parts = []
+    for lo, hi in zip(MIXED_BINS, MIXED_BINS[1:]):
+        rs = [r for f, r in mixed if lo < f <= hi]
+        mid = (lo + hi) / 2
+        got = f"{statistics.median(rs):.2f} (n={len(rs)})" if rs else "none"
+        parts.append(f"{lo:.2f}-{hi:.2f}: {got}, blended {r0 + mid * (r1 - r0):.2f}, "
+                     f"by 1/2 {r1 if mid > 0.5 else r0:.2f}")
+    return "; ".join(parts)
 
 
 def unwritten_points(recorded, item_bytes):
@@ -378,7 +401,8 @@ def describe(values, fmt="{:.3f}", what="cycles"):
 
 def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
     """The cycles (cycles()) of every case of one matrix SIZES:KEPT:ELEM;
-    {"reused": [r], "fresh": [r]} of their timed runs' marks (cost_ratios);
+    {"reused": [r], "fresh": [r], "mixed": [(share, r)]} of their timed
+    runs' marks (cost_ratios);
     and {M: [(case, fraction)]} of their marks (mark_cases), the whole
     process's, for the cases of allocations of at most 32 KiB, and under
     "all" every case's timed run's; and the untraced pauses (untraced_pause)
@@ -392,7 +416,7 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
     sizes, kept, elems = spec.split(":")
     flags = gcvsgo.case_flags(sizes, kept, elems, STRATEGIES, budget)
     out, by_items = [], {"all": []}
-    ratios = {"reused": [], "fresh": [], "unwritten": [], "waited": []}
+    ratios = {"reused": [], "fresh": [], "mixed": [], "unwritten": [], "waited": []}
     pauses = []
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, GOMAXPROCS="1", GOGC=gogc,
@@ -447,7 +471,7 @@ def main(argv):
         if spec.count(":") != 2 or not all(spec.split(":")):
             ap.error(f"matrix {spec!r}: not SIZES:KEPT:ELEM")
     pooled, by_items = [], {}
-    ratios = {"reused": [], "fresh": [], "unwritten": [], "waited": []}
+    ratios = {"reused": [], "fresh": [], "mixed": [], "unwritten": [], "waited": []}
     try:
         with tempfile.TemporaryDirectory(prefix="pacer.") as tmp:
             exe = gcvsgo.build_go(args.repo, tmp)
@@ -477,6 +501,9 @@ def main(argv):
     for key in ("reused", "fresh"):
         print(f"program's / scan cost per byte (r), {key}: "
               f"{describe(ratios[key], '{:.2f}')}")
+    if ratios["reused"] and ratios["fresh"]:
+        print("r of marks that faulted in part, median by faulted share: "
+              + describe_mixed(ratios["mixed"], ratios["reused"], ratios["fresh"]))
     fit = unwritten_fit(ratios["unwritten"])
     if fit is None:
         print("r of memory nobody writes: too few cases")

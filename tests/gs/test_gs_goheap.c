@@ -1230,15 +1230,15 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
     u = H.go_mark_util;
     /* a mark of memory nobody writes when more than half of it was taken
-     * unwritten, else a faulting one when more than half of it faulted in */
+     * unwritten, else one of the share of it that faulted in */
     if (H.go_mark_unwritten > 0.5) {
         lo = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
                                          H.go_mark_start_bytes_ + H.go_program.heap_bytes, 1.0);
         hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
                                          H.go_mark_start_bytes_ + H.go_program.heap_bytes, 0.0);
     } else {
-        lo = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 1.0);
-        hi = gs_go_mark_utilization(x, H.go_mark_faulted > 0.5 ? 1.0 : 0.0, 0.0);
+        lo = gs_go_mark_utilization(x, H.go_mark_faulted, 1.0);
+        hi = gs_go_mark_utilization(x, H.go_mark_faulted, 0.0);
     }
     CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
     CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));

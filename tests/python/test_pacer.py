@@ -171,6 +171,17 @@ class Utilization(unittest.TestCase):
         self.assertEqual(len(found["reused"]), 1)
         self.assertAlmostEqual(found["fresh"][0], pacer.cost_ratio(30, 100, 1000))
         self.assertAlmostEqual(found["reused"][0], pacer.cost_ratio(70, 100, 500))
+        self.assertEqual(found["mixed"], [(0.5, pacer.cost_ratio(40, 100, 1000))])
+
+    def test_describe_mixed(self):
+        # a bin's median beside the two rows blended at its middle share
+        # and either row by the share over 1/2
+        mixed = [(0.2, 1.0), (0.25, 3.0), (0.6, 5.0)]
+        line = pacer.describe_mixed(mixed, [0.2, 0.3, 0.4], [2.0])
+        self.assertIn("0.12-0.30: 2.00 (n=2), blended 0.66, by 1/2 0.30", line)
+        self.assertIn("0.30-0.50: none, blended 0.98, by 1/2 0.30", line)
+        self.assertIn("0.50-0.70: 5.00 (n=1), blended 1.32, by 1/2 2.00", line)
+        self.assertIn("0.70-0.88: none, blended 1.64, by 1/2 2.00", line)
 
     def test_first_held_round(self):
         # 13 runtime.GC calls, or 11 (no third heldBytes round): the first
