@@ -209,7 +209,19 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     ends by the goal at the latest; its background worker, a quarter of
  *     the one P, ends it sooner), or, with draws on
  *     (gs_heap_set_mark_draws), where Go's last assist starts, in a case
- *     drawn for each cycle (gs_go_mark_end; below):
+ *     drawn for each cycle (gs_go_mark_end; below), or sooner, at the
+ *     program's preemption (below) once the mark has run
+ *     GS_GO_PREEMPT_MARK_NS of Go's clock: the background worker, which
+ *     with one P gets the P only when the program is descheduled, takes
+ *     it and finishes the mark (recorded untraced, scripts/go-record,
+ *     whose events show each mark: of 3500 marks of the check's two
+ *     matrices, 44 had a preemption fall in them and 32 of those ended
+ *     within 0.21 ms of it, most of the others preempted under 0.25 ms
+ *     in; exactcap at 32 KiB, k = N/2, GOGC 400, whose timed run's second
+ *     mark starts at 113.8 MiB 29-34 ms in, ended it 0.4-0.7 ms later at
+ *     the preemption in 3 processes of 8, 5 MiB past its trigger, and
+ *     peaked at 114-115 MiB; in the other 5 the assists ran it 8.5-9.1
+ *     ms, 25 MiB past its trigger, and the peak was 134.7-135.0 MiB):
  *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with
@@ -632,6 +644,10 @@ typedef struct gs_heap_s {
                                     that feeds k with no idle share, not
                                     Go's own, which is near 0.25),          */
     size_t go_mark_alloc_bytes;  /* what that mark allocated, Go's bytes,     */
+    size_t go_mark_grown_bytes;  /* how far past its trigger the heap had
+                                    grown by its end (Go's heapLive -
+                                    triggered: what its estimate is fed
+                                    per byte of scan work),                  */
     double go_mark_faulted;      /* and what faulted in meanwhile
                                     (go_faulted_bytes), per byte of that,
                                     at most 1                                 */
@@ -679,6 +695,7 @@ typedef struct gs_heap_s {
     uint64_t clock_bytes_;       /* bytes_made at that read                    */
     uint64_t preempt_at_ns_;     /* Go's clock (gs_go_clock_ns) at the
                                     program's next preemption                 */
+    uint64_t mark_clock_start_;  /* Go's clock when the mark under way began  */
 } gs_heap_t;
 
 /* Start an empty heap whose appends grow by `policy`. Cannot fail; an
@@ -721,6 +738,8 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
 #define GS_GO_SCAV_PERIOD_NS UINT64_C(20000000)  /* sysmon: 10 ms ticks, and
                                                     forcePreemptNS        */
 #define GS_GO_SCAV_WORK_NS UINT64_C(1000000)     /* minScavWorkTime         */
+#define GS_GO_PREEMPT_MARK_NS UINT64_C(100000)   /* a preempted mark this old
+                                                    ends (draws on)       */
 #define GS_GO_SCAV_QUANTUM (64u << 10)           /* scavengeQuantum         */
 #define GS_GO_SCAV_DRAWS UINT64_C(0x5ca7e5ca7e5ca7e5) /* its stream: seed ^ */
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
@@ -775,12 +794,21 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *   - where a cycle starts: Go's own runway, its cons/mark estimate
  *     (go_pacer, gs_go_pacer_next) x 3 x the scan work (gs_go_scan_work),
  *     a negative one putting the trigger at its lower bound, as in Go.
- *     Each cycle that allocated during its mark feeds the estimate what it
- *     measured, at a point drawn uniformly: gs_go_waited_consmark's for
- *     a mark that runtime.GC (gs_heap_collect) ended; else x u / (1 - u),
- *     x the bytes allocated during the mark per
- *     byte of scan work and u the mark's utilization (its share of the
- *     one P): gs_go_unwritten_utilization's
+ *     Each cycle whose heap grew past its trigger by the mark's end feeds
+ *     the estimate what it measured, at a point drawn uniformly:
+ *     gs_go_waited_consmark's for a mark that runtime.GC
+ *     (gs_heap_collect) ended; else x u / (1 - u), x the heap's growth
+ *     from the trigger (go_mark_grown_bytes: Go's heapLive - triggered,
+ *     which counts the part of the allocation that started the mark past
+ *     the trigger) per byte of scan work and u the mark's utilization
+ *     (its share of the one P) for what the program allocated while it
+ *     marked (go_mark_alloc_bytes; nothing, u = 1.25: a mark that a large
+ *     allocation started and the goal ended at once took the P whole, as
+ *     Go's first timed mark of exactcap, whose batch arena passes the
+ *     trigger by 17-26 MiB, takes 1.11-1.16 of it; before, the model fed
+ *     x and u both of the mark's own allocation and skipped a mark that
+ *     allocated nothing, and its triggers lay further from Go's, below):
+ *     gs_go_unwritten_utilization's
  *     for a mark when more than half as much was taken into use unwritten
  *     while it marked as it allocated (go_unwritten_bytes: heldBytes'
  *     sources on pages that never held an object), else

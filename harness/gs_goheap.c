@@ -258,36 +258,44 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
     return sat_add(w, GS_GO_HARNESS_SCAN);
 }
 
-/* Go's cons/mark estimate after a cycle whose mark saw `allocated` bytes
- * allocated while `faulted` bytes of pages faulted in (go_faulted_bytes)
- * and `unwritten` were taken into use unwritten (go_unwritten_bytes):
- * what the cycle measured, to Go's controller, at a uniform point: for a
- * mark that ended while the program waited in runtime.GC (`waited`),
- * gs_go_waited_consmark's; else (allocated / scan work) x u / (1 - u), u
- * the mark's utilization, gs_go_unwritten_utilization's when more than
- * half as much was taken unwritten as it allocated, else
- * gs_go_mark_utilization's for the share of it that faulted in (its rows
- * blended by the share, as Go's marks that fault in part of what they
- * allocate lie between: gs.h). A cycle that allocated nothing (runtime.GC) leaves it
- * as it was, as in Go (endCycle returns early when heapLive <=
- * triggered). */
-static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
-                         uint64_t unwritten, int waited)
+/* Go's cons/mark estimate after a cycle whose heap grew `grown` bytes past
+ * its trigger by the mark's end (Go's heapLive - triggered: the allocation
+ * that started the mark counts, its part past the trigger) and whose
+ * program allocated `allocated` bytes while it marked, `faulted` bytes of
+ * pages faulting in (go_faulted_bytes) and `unwritten` taken into use
+ * unwritten (go_unwritten_bytes): what the cycle measured, to Go's
+ * controller, at a uniform point: for a mark that ended while the program
+ * waited in runtime.GC (`waited`), gs_go_waited_consmark's for the growth;
+ * else (grown / scan work) x u / (1 - u), u the mark's utilization for
+ * what it allocated (gs_go_unwritten_utilization's when more than half as
+ * much was taken unwritten, else gs_go_mark_utilization's for the share
+ * of it that faulted in, its rows blended by the share, as Go's marks
+ * that fault in part of what they allocate lie between: gs.h). A mark
+ * that a large allocation started and the heap's goal ended at once
+ * allocated nothing and took the P whole: u = 1.25, so it measures a
+ * figure far below zero, as Go's do (exactcap's batch arena: u 1.11-1.16,
+ * 17-26 MiB past the trigger). A cycle whose heap did not grow past its
+ * trigger (runtime.GC) leaves the estimate as it was, as in Go (endCycle
+ * returns early when heapLive <= triggered). */
+static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
+                         uint64_t faulted, uint64_t unwritten, int waited)
 {
-    double u, q, x;
-    if (allocated == 0) return;
+    double u, q, x, xg;
+    if (grown == 0) return;
     q = (double)(gs_random_next(&h->mark_draw_) >> 11) / (double)(UINT64_C(1) << 53);
     x = (double)allocated / (double)gs_go_scan_work(&h->go_program);
+    xg = (double)grown / (double)gs_go_scan_work(&h->go_program);
     h->go_mark_alloc_bytes = allocated;
-    h->go_mark_faulted = (double)faulted / (double)allocated;
+    h->go_mark_grown_bytes = grown;
+    h->go_mark_faulted = allocated ? (double)faulted / (double)allocated : 0;
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
-    h->go_mark_unwritten = (double)unwritten / (double)allocated;
+    h->go_mark_unwritten = allocated ? (double)unwritten / (double)allocated : 0;
     if (h->go_mark_unwritten > 1) h->go_mark_unwritten = 1;
     if (waited) {
         const double k = gs_go_waited_consmark(1.0, q);   /* (u + idle) / (1 - u) */
         h->go_mark_util = k / (1.0 + k);   /* the u that feeds k with no idle
                                               share (Go's own is near 0.25) */
-        (void)gs_go_pacer_next(&h->go_pacer, gs_go_waited_consmark(x, q));
+        (void)gs_go_pacer_next(&h->go_pacer, gs_go_waited_consmark(xg, q));
         return;
     }
     if (h->go_mark_unwritten > 0.5)
@@ -296,7 +304,7 @@ static void pacer_update(gs_heap_t *h, size_t allocated, uint64_t faulted,
                                                 h->go_program.heap_bytes), q);
     else u = gs_go_mark_utilization(x, h->go_mark_faulted, q);
     h->go_mark_util = u;
-    (void)gs_go_pacer_next(&h->go_pacer, x * u / (1.0 - u));
+    (void)gs_go_pacer_next(&h->go_pacer, xg * u / (1.0 - u));
 }
 
 /* Go's heapInUse: the heap's objects (held and garbage, in Go's bytes)
@@ -382,6 +390,7 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
+    h->mark_clock_start_ = gs_go_clock_ns(h);
     h->mark_faulted_start_ = h->go_faulted_bytes;
     h->mark_unwritten_start_ = h->go_unwritten_bytes;
     h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
@@ -504,6 +513,8 @@ static void scav_wake(gs_heap_t *h)
     h->scav_woken = 1;
 }
 
+static void mark_end(gs_heap_t *h, int waited);
+
 /* Before an allocation: once Go's clock reaches the program's next
  * preemption, the next is a period on, and a woken scavenger works now,
  * toward the last cycle's goal. */
@@ -516,6 +527,11 @@ static void scav_turn(gs_heap_t *h)
      * one, unless the clock has passed that too (a read of many faults) */
     h->preempt_at_ns_ = sat_add64(h->preempt_at_ns_, h->scav_period_ns);
     if (h->preempt_at_ns_ <= now) h->preempt_at_ns_ = sat_add64(now, h->scav_period_ns);
+    /* with draws on, the background mark worker takes the P and finishes
+     * a mark under way that has run GS_GO_PREEMPT_MARK_NS */
+    if (h->gc_marking && h->mark_seed != 0 &&
+        now - h->mark_clock_start_ >= GS_GO_PREEMPT_MARK_NS)
+        mark_end(h, 0);
     if (!h->scav_woken) return;
     h->scav_woken = 0;
     scavenge(h, over_goal(h));
@@ -543,9 +559,13 @@ static void mark_end(gs_heap_t *h, int waited)
     inuse = heap_in_use(h);                           /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
     if (h->mark_seed != 0) {
+        /* Go feeds its estimate the heap's growth from the trigger
+         * (heapLive - triggered), which the allocation that started the
+         * mark passed, perhaps by far; the mark's share of the P follows
+         * what the program allocated while it marked */
         size_t heap = h->go_held_bytes + h->go_garbage_bytes;
-        size_t start = h->go_mark_start_bytes_;
-        pacer_update(h, heap > start ? heap - start : 0,
+        size_t start = h->go_mark_start_bytes_, trig = h->go_trigger_bytes;
+        pacer_update(h, heap > trig ? heap - trig : 0, heap > start ? heap - start : 0,
                      h->go_faulted_bytes - h->mark_faulted_start_,
                      h->go_unwritten_bytes - h->mark_unwritten_start_, waited);
     }
@@ -896,7 +916,7 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     rescheduled(h);
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
-    h->go_mark_alloc_bytes = 0;
+    h->go_mark_alloc_bytes = h->go_mark_grown_bytes = 0;
     if (h->gc == GS_GC_GO && !h->gc_marking)
         h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     return 0;
@@ -916,7 +936,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->mark_seed = h->mark_draw_ = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
-    h->go_mark_alloc_bytes = 0;
+    h->go_mark_alloc_bytes = h->go_mark_grown_bytes = 0;
     h->go_faulted_bytes = 0;
     h->go_unwritten_bytes = 0;
     h->unwritten_ = 0;

@@ -1227,6 +1227,10 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
         }
     }
     CHECK(H.go_mark_alloc_bytes > 0);
+    /* the heap grew past the trigger by what the mark allocated and the
+     * part of the allocation that started it */
+    CHECK(H.go_mark_grown_bytes > H.go_mark_alloc_bytes);
+    CHECK(H.go_mark_grown_bytes < H.go_mark_alloc_bytes + bytes);
     x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
     u = H.go_mark_util;
     /* a mark of memory nobody writes when more than half of it was taken
@@ -1241,6 +1245,7 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
         hi = gs_go_mark_utilization(x, H.go_mark_faulted, 0.0);
     }
     CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
+    x = (double)H.go_mark_grown_bytes / (double)gs_go_scan_work(&H.go_program);
     CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));
     CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);
     return H.go_mark_faulted;
@@ -1303,6 +1308,86 @@ static void mark_utilization_faults(void)
     FINISH();
 }
 
+/* A large allocation passes the trigger and the goal at once: the mark it
+ * starts ends before the next allocation, having allocated nothing, and
+ * feeds the estimate Go's figure for it: the heap's growth past the
+ * trigger per byte of scan work x u / (1 - u), u = 1.25 (the P wholly the
+ * collector's: Go's such marks take 1.11-1.16 of it). */
+static void mark_from_trigger(void)
+{
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    gs_slice_t big, small[64];
+    gs_go_pacer_t before;
+    size_t i = 0, trigger, heap;
+    uint64_t cycles;
+    double x;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_mark_draws(&H, 5));
+    CHECK_OK(gs_heap_set_go_program(&H, &prog));
+    while (H.go_held_bytes + H.go_garbage_bytes + 8 * KiB <= H.go_trigger_bytes) {
+        CHECK(i < 64 * 8);
+        CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &small[i % 64]));
+        if (++i % 64 == 0)
+            for (size_t j = 0; j < 64; j++) gs_release(&small[j]);
+    }
+    CHECK(!H.gc_marking);
+    trigger = H.go_trigger_bytes;
+    CHECK_OK(gs_make(&H, 1, 8 * MiB, 8 * MiB, &big));   /* past the goal */
+    CHECK(H.gc_marking);
+    heap = H.go_held_bytes + H.go_garbage_bytes;
+    CHECK(heap >= H.go_goal_bytes);
+    before = H.go_pacer;
+    cycles = H.gc_cycles;
+    CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &small[i % 64]));
+    i++;
+    CHECK_EQ_U(H.gc_cycles, cycles + 1);
+    CHECK_EQ_U(H.go_mark_alloc_bytes, 0);
+    CHECK_EQ_U(H.go_mark_grown_bytes, heap - trigger);
+    CHECK(H.go_mark_util == 1.25);
+    x = (double)(heap - trigger) / (double)gs_go_scan_work(&prog);
+    CHECK_OK(gs_go_pacer_next(&before, x * 1.25 / (1.0 - 1.25)));
+    CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);
+    CHECK(H.go_pacer.cons_mark < 0);
+    gs_release(&big);
+    for (size_t j = 0; j < 64 && j < i; j++) gs_release(&small[j]);
+    FINISH();
+}
+
+/* With draws on, the program's preemption ends a mark that has run
+ * GS_GO_PREEMPT_MARK_NS of Go's clock (the background worker takes the
+ * P), wherever the heap is; a younger mark, or any with draws off, runs
+ * on to its end. */
+static void preempted_mark_ends(void)
+{
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    for (int c = 0; c < 3; c++) {      /* old enough; too young; draws off */
+        gs_slice_t s[64];
+        size_t i = 0, j;
+        uint64_t cycles, now;
+        start(GS_GC_GO, 100);
+        if (c < 2) CHECK_OK(gs_heap_set_mark_draws(&H, 3));
+        CHECK_OK(gs_heap_set_go_program(&H, &prog));
+        CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(1) << 62, 0));
+        while (!H.gc_marking) {
+            CHECK(i < 64);
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &s[i++]));
+        }
+        CHECK(H.go_held_bytes + H.go_garbage_bytes + 64 * KiB <= H.go_mark_end_bytes);
+        cycles = H.gc_cycles;
+        now = gs_go_clock_ns(&H);
+        H.preempt_at_ns_ = now;                  /* preempted at the next */
+        H.mark_clock_start_ = c == 1 ? now - GS_GO_PREEMPT_MARK_NS + 1000
+                                     : now - GS_GO_PREEMPT_MARK_NS;
+        CHECK(i < 64);
+        CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &s[i++]));
+        CHECK(H.preempt_at_ns_ > now);           /* it was preempted */
+        CHECK_EQ_U(H.gc_cycles, cycles + (c == 0));
+        CHECK(H.gc_marking == (c != 0));
+        for (j = 0; j < i; j++) gs_release(&s[j]);
+        FINISH();
+    }
+}
+
 /* A mark that runtime.GC ends (the program waits in it) feeds the
  * estimate gs_go_waited_consmark's figure at some point, whatever the
  * mark allocated; the whole cycle runtime.GC then runs allocates nothing
@@ -1316,7 +1401,7 @@ static void waited_mark_feeds(void)
     for (int round = 0; round < 4; round++) {
         gs_go_pacer_t before, lo, hi;
         double x, klo = gs_go_waited_consmark(1.0, 0.0), khi = gs_go_waited_consmark(1.0, 1.0);
-        size_t start_heap;
+        size_t trigger, grown;
         if (round == 0) {
             start(GS_GC_GO, 100);
             CHECK_OK(gs_heap_set_mark_draws(&H, 11));
@@ -1336,12 +1421,14 @@ static void waited_mark_feeds(void)
             if (H.gc_marking) break;
         }
         CHECK(H.gc_marking);
-        start_heap = H.go_mark_start_bytes_;
-        x = (double)(H.go_held_bytes + H.go_garbage_bytes - start_heap) /
-            (double)gs_go_scan_work(&prog);
-        CHECK(x > 0);
+        trigger = H.go_trigger_bytes;               /* Go's from the trigger */
+        grown = H.go_held_bytes + H.go_garbage_bytes - trigger;
+        CHECK(H.go_held_bytes + H.go_garbage_bytes > H.go_mark_start_bytes_);
+        CHECK(H.go_mark_start_bytes_ > trigger);
+        x = (double)grown / (double)gs_go_scan_work(&prog);
         before = lo = hi = H.go_pacer;
         gs_heap_collect(&H);
+        CHECK_EQ_U(H.go_mark_grown_bytes, grown);
         CHECK_OK(gs_go_pacer_next(&lo, gs_go_waited_consmark(x, 0.0)));
         CHECK_OK(gs_go_pacer_next(&hi, gs_go_waited_consmark(x, 1.0)));
         CHECK(H.go_pacer.cons_mark >= lo.cons_mark - 1e-9 &&
@@ -1516,6 +1603,8 @@ int main(int argc, char **argv)
         CHECK_CASE(unwritten_utilization_form),
         CHECK_CASE(waited_consmark_form),
         CHECK_CASE(waited_mark_feeds),
+        CHECK_CASE(mark_from_trigger),
+        CHECK_CASE(preempted_mark_ends),
         CHECK_CASE(mark_utilization_faults),
         CHECK_CASE(mark_utilization_seeded),
     };
