@@ -405,8 +405,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * else moves a mark's utilization in Go (its scheduling: the model draws
  * it between Go's 10th and 90th percentile, each cycle on its own), that
  * a page the background scavenger gave back faults in when reused (the
- * count of what faults in leaves it out, so that the clock does not move
- * a seed's cycles), and the one-item run Go's harness makes first; the
+ * count of what faults in leaves it out, so that the scavenger does not
+ * move a seed's utilizations), and the one-item run Go's harness makes first; the
  * scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
  * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
@@ -817,8 +817,11 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     was last given back whole), its two rows blended by the share, as
  *     Go's marks that fault in part lie between them (README). The
  *     counts follow from the allocations alone, so a seed draws the same
- *     cycles again; go_mark_util, go_mark_alloc_bytes, go_mark_faulted
- *     and go_mark_unwritten keep the last cycle's. The share follows how
+ *     utilizations again (a paced heap's preemptions, on Go's clock,
+ *     which counts the process's page faults, can end a mark sooner: its
+ *     cycles then follow the seed within the faults' own variation);
+ *     go_mark_util, go_mark_alloc_bytes, go_mark_grown_bytes,
+ *     go_mark_faulted and go_mark_unwritten keep the last cycle's. The share follows how
  *     fast the program allocates, which faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
  *     in every mark that faults, where one draw for the runway alone
  *     (28-56 % at 4 MiB, every case's marks pooled) broke the chain of
