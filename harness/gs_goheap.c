@@ -390,6 +390,10 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
+    /* the mark's age on Go's clock (preempted_mark): from the faults as
+     * they are now, not at their last read */
+    if (h->scav_period_ns != 0 && h->mark_seed != 0)
+        h->clock_faults_ = mem_minor_faults();
     h->mark_clock_start_ = gs_go_clock_ns(h);
     h->mark_faulted_start_ = h->go_faulted_bytes;
     h->mark_unwritten_start_ = h->go_unwritten_bytes;
@@ -528,10 +532,15 @@ static void scav_turn(gs_heap_t *h)
     h->preempt_at_ns_ = sat_add64(h->preempt_at_ns_, h->scav_period_ns);
     if (h->preempt_at_ns_ <= now) h->preempt_at_ns_ = sat_add64(now, h->scav_period_ns);
     /* with draws on, the background mark worker takes the P and finishes
-     * a mark under way that has run GS_GO_PREEMPT_MARK_NS */
-    if (h->gc_marking && h->mark_seed != 0 &&
-        now - h->mark_clock_start_ >= GS_GO_PREEMPT_MARK_NS)
-        mark_end(h, 0);
+     * a mark under way that has run GS_GO_PREEMPT_MARK_NS (its age from
+     * the faults as they are now) */
+    if (h->gc_marking && h->mark_seed != 0) {
+        h->clock_faults_ = mem_minor_faults();
+        now = gs_go_clock_ns(h);
+        if (now >= h->mark_clock_start_ &&
+            now - h->mark_clock_start_ >= GS_GO_PREEMPT_MARK_NS)
+            mark_end(h, 0);
+    }
     if (!h->scav_woken) return;
     h->scav_woken = 0;
     scavenge(h, over_goal(h));
@@ -695,6 +704,10 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
         go_pace(h, bytes, tiny);
         scav_turn(h);
         add = go_add(h, bytes, tiny);
+        /* a mark the preemption ended: the next may start at this one */
+        if (!h->gc_marking && !h->start_pending_ && add != 0 &&
+            passes(h, add, h->go_trigger_bytes))
+            h->start_pending_ = 1;
         /* An array with a span of its own takes the lowest free pages
          * that fit it, idle ones or not (as Go's page allocator); one of
          * a class that shares spans takes a slot in a span of its class

@@ -187,7 +187,8 @@ START_AT = "\theapTrigger, heapGoal := c.trigger()\n"
 START_ADD = ("\tsbEvent(3, atomic.Load64(&c.heapLive), heapTrigger, heapGoal)\n")
 EVENT_TAIL = """
 // slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
-// program, 1 the background scavenger's turn, 2 scavengeAll); sysmon
+// program, 1 the background scavenger's turn, 2 scavengeAll, 3 a mark
+// starts, 4 it ends); sysmon
 // records on its own thread, so the slot is taken atomically.
 type sbEv struct {
 \tkind       uint32

@@ -157,12 +157,15 @@ class Recorded(unittest.TestCase):
                     self.assertIn("preempt", [e["kind"] for e in evs])
                 # every cycle of the timed run (its GCs/op) starts and
                 # ends there, one at a time, and at most one more after
-                # it (the events run to the exit: the harness allocates)
+                # it (the events run to the exit: the harness allocates),
+                # which may still be marking at the exit
                 gcs = round(float(re.search(r"([\d.]+) GCs/op", text).group(1)) * 2 * m)
                 marks = [e["kind"] for e in evs if e["kind"].startswith("mark")]
+                ended = len(marks) // 2
                 self.assertGreater(gcs, 0)
-                self.assertEqual(marks, ["mark-start", "mark-end"] * (len(marks) // 2))
-                self.assertIn(len(marks) // 2, (gcs, gcs + 1))
+                self.assertEqual(marks[:2 * ended], ["mark-start", "mark-end"] * ended)
+                self.assertIn(marks[2 * ended:], ([], ["mark-start"]))
+                self.assertIn(ended, (gcs, gcs + 1))
                 for e in evs:
                     self.assertGreaterEqual(e["ms"], 0)
                     if e["kind"] == "mark-start":
