@@ -390,7 +390,7 @@ static void mark_start(gs_heap_t *h)
     h->go_mark_garbage_bytes += h->go_garbage_bytes;
     h->gc_marking = 1;
     h->go_mark_start_bytes_ = heap;
-    /* the mark's age on Go's clock (preempted_mark): from the faults as
+    /* the mark's age on Go's clock (scav_turn): from the faults as
      * they are now, not at their last read */
     if (h->scav_period_ns != 0 && h->mark_seed != 0)
         h->clock_faults_ = mem_minor_faults();
