@@ -672,6 +672,14 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
     return add > limit || h->go_held_bytes + h->go_garbage_bytes > limit - add;
 }
 
+/* A cycle starts after this allocation, of `add` Go bytes, if none is
+ * marking and it takes the heap past the trigger. */
+static void start_if_due(gs_heap_t *h, size_t add)
+{
+    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes))
+        h->start_pending_ = 1;
+}
+
 /* The cycle's steps before an allocation that adds `add`. The program's
  * stack is scanned now, if a cycle has started since its last allocation
  * (its first assist: the stack window closes); a mark under way ends when
@@ -689,8 +697,7 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
         mark_end(h, 0);
         add = go_add(h, bytes, tiny);
     }
-    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes))
-        h->start_pending_ = 1;
+    start_if_due(h, add);
 }
 
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
@@ -705,9 +712,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
         scav_turn(h);
         add = go_add(h, bytes, tiny);
         /* a mark the preemption ended: the next may start at this one */
-        if (!h->gc_marking && !h->start_pending_ && add != 0 &&
-            passes(h, add, h->go_trigger_bytes))
-            h->start_pending_ = 1;
+        if (add != 0) start_if_due(h, add);
         /* An array with a span of its own takes the lowest free pages
          * that fit it, idle ones or not (as Go's page allocator); one of
          * a class that shares spans takes a slot in a span of its class
