@@ -72,6 +72,32 @@ static void cpu_model(char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)(end ? end - p : (ptrdiff_t)strlen(p)), p);
 }
 
+/* The value of "key:" in root/path (a /proc status file), without its
+ * leading blanks and newline, or "unknown". */
+static void status_value(const char *root, const char *path, const char *key,
+                         char *buf, size_t n)
+{
+    char full[4096], text[8192], *p;
+    size_t klen = strlen(key);
+    ssize_t got;
+    int fd;
+    snprintf(buf, n, "unknown");
+    if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full) return;
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return;
+    text[got] = '\0';
+    for (p = text; *p != '\0'; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0')) {
+        if (strncmp(p, key, klen) != 0 || p[klen] != ':') continue;
+        for (p += klen + 1; *p == ' ' || *p == '\t'; p++) {
+        }
+        snprintf(buf, n, "%.*s", (int)strcspn(p, "\n"), p);
+        return;
+    }
+}
+
 /* The first line of root/path, without its newline, or "unknown". */
 static void first_line(const char *root, const char *path, char *buf, size_t n)
 {
@@ -154,8 +180,16 @@ int sb_meta_machine(sb_meta_t *m, const char *root)
         else
             snprintf(thp, sizeof thp, "unknown");
     }
-    if (strcmp(thp, "always") == 0)
+    /* a process can have them off whatever the system's mode: prctl's
+     * PR_SET_THP_DISABLE, which its children inherit (scripts/gc-vs-go
+     * --thp=off) */
+    status_value(root, "/proc/self/status", "THP_enabled", one, sizeof one);
+    if (strcmp(one, "0") == 0) {
+        snprintf(text, sizeof text, "never (off for this process; system %s)", thp);
+        snprintf(thp, sizeof thp, "%s", text);
+    } else if (strcmp(thp, "always") == 0) {
         warn(w, sizeof w, "transparent huge pages always (RSS moves in 2 MiB steps)");
+    }
 
     first_line(root, "/proc/loadavg", text, sizeof text);
     if (sscanf(text, "%lf", &load1) == 1) {

@@ -299,6 +299,17 @@ static void machine_settings_and_warnings(void)
     CHECK_OK(sb_meta_machine(&m, root));
     CHECK_EQ_STR(sb_meta_get(&m, "cpu_boost"), "off");
     CHECK(strstr(sb_meta_get(&m, "machine_warnings"), "load average 3.25") != NULL);
+    /* huge pages off for the process (prctl), whatever the system's mode */
+    put(root, "/sys/kernel/mm/transparent_hugepage/enabled", "[always] madvise never\n");
+    put(root, "/proc/self/status", "Name:\tx\nTHP_enabled:\t1\nThreads:\t1\n");
+    CHECK_OK(sb_meta_machine(&m, root));
+    CHECK_EQ_STR(sb_meta_get(&m, "thp_enabled"), "always");
+    CHECK(strstr(sb_meta_get(&m, "machine_warnings"), "huge pages always") != NULL);
+    put(root, "/proc/self/status", "Name:\tx\nTHP_enabled:\t0\nThreads:\t1\n");
+    CHECK_OK(sb_meta_machine(&m, root));
+    CHECK_EQ_STR(sb_meta_get(&m, "thp_enabled"),
+                 "never (off for this process; system always)");
+    CHECK(strstr(sb_meta_get(&m, "machine_warnings"), "huge pages") == NULL);
 }
 
 /* ------------------------------------------------------------------------
