@@ -16,7 +16,7 @@ import testenv  # first: REPO, scripts/ on sys.path, no bytecode
 
 REPO = testenv.REPO
 
-from slicebench import gcvsgo, gcvsgo_plot, gobench  # noqa: E402
+from slicebench import gcvsgo, gcvsgo_plot, gobench, thp  # noqa: E402
 
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "go", "retention.txt")
 MIB = 1 << 20
@@ -185,6 +185,55 @@ class GoAgainst(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
         self.assertNotIn("Traceback", p.stderr)
+
+
+class HugePagesOff(unittest.TestCase):
+    """--thp=off: slicebench.thp turns them off for a process and the
+    processes it starts (each side's), and the model's results say so."""
+
+    CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
+             "from slicebench import thp; import subprocess; "
+             "print(thp.enabled()); thp.disable(); print(thp.enabled()); "
+             "print(subprocess.run(['grep', '^THP_enabled', '/proc/self/status'], "
+             "capture_output=True, text=True).stdout.split()[-1])")
+
+    def test_off_here_and_in_children(self):
+        if thp.enabled() is None:
+            self.skipTest("this kernel's /proc/self/status has no THP_enabled")
+        p = subprocess.run([sys.executable, "-c", self.CHILD,
+                            os.path.join(REPO, "scripts")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split(), ["True", "False", "0"])
+        self.assertTrue(thp.enabled())          # this process: untouched
+
+    def test_status_without_the_line(self):
+        with tempfile.NamedTemporaryFile("w", suffix="status") as f:
+            f.write("Name:\tx\nThreads:\t1\n")
+            f.flush()
+            self.assertIsNone(thp.enabled(f.name))
+            self.assertIsNone(thp.enabled(f.name + ".none"))
+
+    def test_model_records_it(self):
+        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK) or thp.enabled() is None:
+            self.skipTest("no built model binary, or no THP_enabled line")
+        code = ("import os, sys; sys.path.insert(0, sys.argv[1]); "
+                "from slicebench import thp; thp.disable(); "
+                "os.execv(sys.argv[2], sys.argv[2:])")
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([sys.executable, "-c", code,
+                                os.path.join(REPO, "scripts"), binary,
+                                "--sizes=4KiB", "--kept=16", "--strategies=copy",
+                                "--benchmark_min_time=1e-6", f"--csv-dir={d}"],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            [csv] = [f for f in os.listdir(d) if f.endswith(".csv")]
+            with open(os.path.join(d, csv)) as f:
+                meta = [ln for ln in f if ln.startswith("# thp_enabled=")]
+        self.assertEqual(len(meta), 1)
+        self.assertTrue(meta[0].startswith("# thp_enabled=never (off for this process; "),
+                        meta[0])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,46 @@
+"""Transparent huge pages off for this process and every process it
+starts: prctl(PR_SET_THP_DISABLE, 1), which Linux keeps across fork and
+exec. A process that has them off faults its memory in 4 KiB pages only,
+whatever /sys/kernel/mm/transparent_hugepage/enabled says, and its
+/proc/self/status reads "THP_enabled: 0".
+
+    thp.disable()        # ThpError, one line, if the kernel refuses
+    thp.enabled()        # True, False, or None when the kernel does not say
+"""
+
+import ctypes
+import errno
+import os
+
+PR_SET_THP_DISABLE = 41          # <linux/prctl.h>, Linux 3.15 on
+
+
+class ThpError(Exception):
+    """prctl refused; str() says why, one line."""
+
+
+def disable():
+    """Huge pages off for this process and its children to come."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        rc = libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    except (OSError, AttributeError) as e:
+        raise ThpError(f"cannot turn transparent huge pages off: {e}") from None
+    if rc != 0:
+        code = ctypes.get_errno()
+        raise ThpError("cannot turn transparent huge pages off: prctl: "
+                       f"{os.strerror(code) or errno.errorcode.get(code, code)}")
+
+
+def enabled(status="/proc/self/status"):
+    """Whether this process may have huge pages (its THP_enabled line);
+    None when the file has no such line (kernels before 5.0)."""
+    try:
+        with open(status, encoding="ascii", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key == "THP_enabled":
+                    return value.strip() != "0"
+    except OSError:
+        return None
+    return None
