@@ -9,7 +9,6 @@ whatever /sys/kernel/mm/transparent_hugepage/enabled says, and its
 """
 
 import ctypes
-import errno
 import os
 
 PR_SET_THP_DISABLE = 41          # <linux/prctl.h>, Linux 3.15 on
@@ -23,18 +22,21 @@ def disable():
     """Huge pages off for this process and its children to come."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        rc = libc.prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)
-    except (OSError, AttributeError) as e:
+        zero = ctypes.c_ulong(0)     # the kernel wants args 3-5 zero, as longs
+        rc = libc.prctl(ctypes.c_int(PR_SET_THP_DISABLE), ctypes.c_ulong(1),
+                        zero, zero, zero)
+    except (OSError, AttributeError, TypeError) as e:
         raise ThpError(f"cannot turn transparent huge pages off: {e}") from None
     if rc != 0:
         code = ctypes.get_errno()
         raise ThpError("cannot turn transparent huge pages off: prctl: "
-                       f"{os.strerror(code) or errno.errorcode.get(code, code)}")
+                       f"{os.strerror(code)}")
 
 
 def enabled(status="/proc/self/status"):
-    """Whether this process may have huge pages (its THP_enabled line);
-    None when the file has no such line (kernels before 5.0)."""
+    """Whether this process may have huge pages (its THP_enabled line:
+    False after disable(), or on a kernel without them); None when the
+    file has no such line (kernels before 5.0)."""
     try:
         with open(status, encoding="ascii", errors="replace") as f:
             for line in f:

@@ -198,14 +198,26 @@ class HugePagesOff(unittest.TestCase):
              "capture_output=True, text=True).stdout.split()[-1])")
 
     def test_off_here_and_in_children(self):
-        if thp.enabled() is None:
-            self.skipTest("this kernel's /proc/self/status has no THP_enabled")
+        if thp.enabled() is not True:
+            self.skipTest("huge pages already off here (or no THP_enabled line)")
         p = subprocess.run([sys.executable, "-c", self.CHILD,
                             os.path.join(REPO, "scripts")],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout.split(), ["True", "False", "0"])
         self.assertTrue(thp.enabled())          # this process: untouched
+
+    def test_cli(self):
+        script = os.path.join(REPO, "scripts", "gc-vs-go")
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([sys.executable, script, "--thp=off",
+                                "--go-against", d, d], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--go-against runs nothing", p.stderr)
+        p = subprocess.run([sys.executable, script, "--thp=on"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertNotIn("Traceback", p.stderr)
 
     def test_status_without_the_line(self):
         with tempfile.NamedTemporaryFile("w", suffix="status") as f:
@@ -216,8 +228,8 @@ class HugePagesOff(unittest.TestCase):
 
     def test_model_records_it(self):
         binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
-        if not os.access(binary, os.X_OK) or thp.enabled() is None:
-            self.skipTest("no built model binary, or no THP_enabled line")
+        if not os.access(binary, os.X_OK) or thp.enabled() is not True:
+            self.skipTest("no built model binary, or huge pages already off")
         code = ("import os, sys; sys.path.insert(0, sys.argv[1]); "
                 "from slicebench import thp; thp.disable(); "
                 "os.execv(sys.argv[2], sys.argv[2:])")
