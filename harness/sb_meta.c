@@ -51,19 +51,30 @@ const char *sb_meta_get(const sb_meta_t *m, const char *key)
     return NULL;
 }
 
+/* The start of root/path, up to n - 1 bytes, NUL-terminated in buf: 0, or
+ * -1 when it cannot be read or is empty (buf then unspecified). */
+static int read_head(const char *root, const char *path, char *buf, size_t n)
+{
+    char full[4096];
+    ssize_t got;
+    int fd;
+    if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full) return -1;
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    got = read(fd, buf, n - 1);
+    close(fd);
+    if (got <= 0) return -1;
+    buf[got] = '\0';
+    return 0;
+}
+
 /* "model name : Intel(R) ..." from /proc/cpuinfo, or "unknown". */
 static void cpu_model(char *buf, size_t n)
 {
     char text[8192];
-    ssize_t got;
     const char *p, *end;
-    int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
     snprintf(buf, n, "unknown");
-    if (fd < 0) return;
-    got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0) return;
-    text[got] = '\0';
+    if (read_head("", "/proc/cpuinfo", text, sizeof text) != 0) return;
     p = strstr(text, "model name");
     if (p == NULL || (p = strchr(p, ':')) == NULL) return;
     for (p++; *p == ' ' || *p == '\t'; p++) {
@@ -77,18 +88,10 @@ static void cpu_model(char *buf, size_t n)
 static void status_value(const char *root, const char *path, const char *key,
                          char *buf, size_t n)
 {
-    char full[4096], text[8192], *p;
+    char text[8192], *p;
     size_t klen = strlen(key);
-    ssize_t got;
-    int fd;
     snprintf(buf, n, "unknown");
-    if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full) return;
-    fd = open(full, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    got = read(fd, text, sizeof text - 1);
-    close(fd);
-    if (got <= 0) return;
-    text[got] = '\0';
+    if (read_head(root, path, text, sizeof text) != 0) return;
     for (p = text; *p != '\0'; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0')) {
         if (strncmp(p, key, klen) != 0 || p[klen] != ':') continue;
         for (p += klen + 1; *p == ' ' || *p == '\t'; p++) {
@@ -101,20 +104,10 @@ static void status_value(const char *root, const char *path, const char *key,
 /* The first line of root/path, without its newline, or "unknown". */
 static void first_line(const char *root, const char *path, char *buf, size_t n)
 {
-    char full[4096];
-    ssize_t got = -1;
-    int fd;
-    snprintf(buf, n, "unknown");
-    if (snprintf(full, sizeof full, "%s%s", root, path) >= (int)sizeof full) return;
-    fd = open(full, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    got = read(fd, buf, n - 1);
-    close(fd);
-    if (got <= 0) {
+    if (read_head(root, path, buf, n) != 0) {
         snprintf(buf, n, "unknown");
         return;
     }
-    buf[got] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
 }
 
