@@ -237,7 +237,7 @@ int main(int argc, char **argv)
         snprintf(stem, sizeof stem, "families_%s", run_id);
         rc = sb_csv_create(&csv, o.out, stem, &meta, NCOLS, columns);
         if (rc) {
-            fprintf(stderr, "slicebench-families: cannot create a CSV in %s: %s\n",
+            fprintf(stderr, "slicebench-families: cannot prepare a CSV in %s: %s\n",
                     o.out, strerror(-rc));
             return 1;
         }
@@ -271,14 +271,15 @@ int main(int argc, char **argv)
         cells[10] = peak; cells[11] = strcmp(rss, "-1") ? rss : NULL;
         cells[12] = strcmp(rssh, "-1") ? rssh : NULL;
         cells[13] = ns; cells[14] = scen; cells[15] = reps;
-        if (sb_csv_row(&csv, cells) != 0) {
-            fprintf(stderr, "slicebench-families: cannot write a row\n");
+        if ((rc = sb_csv_row(&csv, cells)) != 0) {
+            fprintf(stderr, "slicebench-families: cannot write a row to %s: %s\n",
+                    csv.path[0] ? csv.path : o.out, strerror(-rc));
             failed = 1;
         }
     }
     if (!o.no_csv) {
         if (sb_csv_close(&csv) != 0) failed = 1;
-        else printf("results: %s\n", csv.path);
+        else if (csv.path[0]) printf("results: %s\n", csv.path);
     }
     return failed;
 }

@@ -381,7 +381,7 @@ static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
                 if (tty) fputs("\n", stderr);
                 fprintf(stderr, "%s: cannot write the results file %s: %s "
                         "(it keeps the %zu rows before)\n", prog,
-                        rows->csv.fd >= 0 ? rows->csv.path : rows->dir,
+                        rows->csv.path[0] ? rows->csv.path : rows->dir,
                         strerror(-err), rows->rows);
                 free(jobs);
                 return err;
@@ -560,9 +560,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: warning: %s\n", prog, sb_meta_get(&meta, "machine_warnings"));
 
     rows.dir = opt.csv_dir;
-    snprintf(rows.stem, sizeof rows.stem, "%s_%s", run_id, mem_allocator_name());
     rows.meta = &meta;
     rows.csv.fd = -1;
+    rows.csv.head = NULL;
+    if (!opt.no_csv) {
+        char stem[256];
+        snprintf(stem, sizeof stem, "%s_%s", run_id, mem_allocator_name());
+        rc = sb_csv_create(&rows.csv, rows.dir, stem, &meta, RET_NCOLS, ret_columns);
+        if (rc) {
+            fprintf(stderr, "%s: cannot prepare the results file in %s: %s\n",
+                    prog, rows.dir, strerror(-rc));
+            return 1;
+        }
+    }
 
     failed = measure_all(given_argc, given, &rows, min_time, warmup, seed);
     if (failed < 0) return 1;
@@ -581,14 +591,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot write the report to standard output\n", prog);
         return 1;
     }
-    if (rows.csv.fd >= 0) {
+    if (!opt.no_csv) {
         rc = sb_csv_close(&rows.csv);
         if (rc) {
             fprintf(stderr, "%s: %s: %s\n", prog, rows.csv.path, strerror(-rc));
             return 1;
         }
-        fprintf(stderr, "%s: %zu rows written to %s\n", prog, rows.rows,
-                rows.csv.path);
+        if (rows.csv.path[0])
+            fprintf(stderr, "%s: %zu rows written to %s\n", prog, rows.rows,
+                    rows.csv.path);
     }
     if (failed) {
         fprintf(stderr, "%s: %d measurement%s failed (status failed in the "

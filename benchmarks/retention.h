@@ -137,12 +137,12 @@ int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
  * ------------------------------------------------------------------------ */
 
 /* The results CSV of a run: a row per measurement, written as each one
- * finishes, the file created at the first. */
+ * finishes, the file created at the first (sb_csv). */
 typedef struct ret_rows_s {
     const char *dir;          /* folder of the CSV                         */
-    char stem[256];           /* file name without .csv                    */
-    const sb_meta_t *meta;    /* its "# key=value" lines                   */
-    sb_csv_t csv;             /* fd < 0 until the first row                */
+    const sb_meta_t *meta;    /* the run's metadata                        */
+    sb_csv_t csv;             /* prepared before the run; path "" until the
+                                 first row                                 */
     size_t rows;              /* rows written                              */
 } ret_rows_t;
 

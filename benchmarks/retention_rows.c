@@ -93,11 +93,6 @@ int ret_rows_write(ret_rows_t *rows, const ret_case_t *rc, int64_t rep,
         put_num(&c, RET_COL_PAGE_FAULTS_PER_ITEM, r->faults_per_item);
     }
 
-    if (rows->csv.fd < 0) {
-        err = sb_csv_create(&rows->csv, rows->dir, rows->stem, rows->meta,
-                            RET_NCOLS, ret_columns);
-        if (err) return err;
-    }
     err = sb_csv_row(&rows->csv, c.cell);
     if (err) return err;
     rows->rows++;

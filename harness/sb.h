@@ -134,21 +134,29 @@ int sb_run_id(const sb_meta_t *m, char *buf, size_t n);
 /* ------------------------------------------------------------------------
  * Results CSV
  *
- * sb_csv_create makes dir/<stem>.csv with O_EXCL, so it never overwrites
- * or truncates an existing file: when the name is taken it tries
- * <stem>.2.csv, <stem>.3.csv, ... Two runs started at the same moment
- * therefore never share a file. The metadata ("# key=value" lines) and the
- * header row go out in one write; each row after that is one write(2),
- * so a run killed between rows leaves exactly the rows it finished. A row
- * that cannot be written whole (disk full) is cut back off the file, which
- * stays valid, and the error is returned.
+ * sb_csv_create checks the folder and prepares the metadata ("# key=value"
+ * lines) and the header row; it creates no file. The first row creates
+ * dir/<stem>.csv with O_EXCL, so a run never overwrites or truncates an
+ * existing file: when the name is taken it tries <stem>.2.csv,
+ * <stem>.3.csv, ... Two runs started at the same moment therefore never
+ * share a file. The metadata, the header and that first row go out in one
+ * write(2), with SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE held off from
+ * the file's creation to that write: a run that ends before its first row
+ * leaves no file, and no file is ever left without rows. Each row after
+ * that is one write(2), so a run killed between rows leaves exactly the
+ * rows it finished. A row that cannot be written whole (disk full) is cut
+ * back off the file, which stays valid (the first row's file is removed),
+ * and the error is returned.
  * ------------------------------------------------------------------------ */
 
 typedef struct sb_csv_s {
-    int fd;                 /* -1 when closed                     */
+    int fd;                 /* -1 until the first row, and when closed */
     size_t ncols;           /* cells per row                      */
     off_t size;             /* bytes written and kept, so far     */
-    char path[4096];        /* the file actually created          */
+    char *head;             /* metadata and header, until the first row */
+    size_t head_len;
+    char base[4096];        /* dir/stem, the name before its suffix */
+    char path[4096];        /* the file the first row created; "" before */
 } sb_csv_t;
 
 /* 0 when dir/<stem>.NNN.csv -- the longest name sb_csv_create tries,
@@ -177,7 +185,8 @@ int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
  * \xHH (sb_text_clean). */
 int sb_csv_row(sb_csv_t *c, const char *const cells[]);
 
-/* Close; -errno when the data did not reach the disk. */
+/* Close; -errno when the data did not reach the disk. Without a row
+ * written, nothing was created: path stays "". */
 int sb_csv_close(sb_csv_t *c);
 
 /* ------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,23 +155,19 @@ int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
     struct stat st;
     buf_t b = {0};
     size_t i;
-    int attempt, rc;
+    int w;
 
     c->fd = -1;
     c->ncols = ncols;
     c->size = 0;
+    c->head = NULL;
+    c->head_len = 0;
+    c->path[0] = '\0';
     if (stat(dir, &st) != 0) return -errno;
     if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
-    for (attempt = 1; attempt < 1000; attempt++) {
-        int w = attempt == 1
-            ? snprintf(c->path, sizeof c->path, "%s/%s.csv", dir, stem)
-            : snprintf(c->path, sizeof c->path, "%s/%s.%d.csv", dir, stem, attempt);
-        if (w < 0 || (size_t)w >= sizeof c->path) return -ENAMETOOLONG;
-        c->fd = open(c->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (c->fd >= 0) break;
-        if (errno != EEXIST) return -errno;
-    }
-    if (c->fd < 0) return -EEXIST;
+    if (access(dir, W_OK | X_OK) != 0) return -errno;
+    w = snprintf(c->base, sizeof c->base, "%s/%s", dir, stem);
+    if (w < 0 || (size_t)w + sizeof ".999.csv" > sizeof c->path) return -ENAMETOOLONG;
 
     for (i = 0; meta && i < meta->n; i++) {
         buf_str(&b, "# ");
@@ -184,13 +181,51 @@ int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
         buf_cell(&b, cols[i]);
     }
     buf_put(&b, "\n", 1);
-    rc = b.failed ? -ENOMEM : write_all(c, &b);
-    free(b.p);
-    if (rc != 0) {               /* no half-made file is left behind */
-        close(c->fd);
-        unlink(c->path);
-        c->fd = -1;
+    if (b.failed) {
+        free(b.p);
+        return -ENOMEM;
     }
+    c->head = b.p;
+    c->head_len = b.len;
+    return 0;
+}
+
+/* Create the file under the first free name and write b (the header and
+ * the first row) into it in one go. The signals that end a run by default
+ * are held off from open to write, so no interrupted run leaves a file
+ * without its first row; a file that cannot be written whole is removed. */
+static int create_with(sb_csv_t *c, const buf_t *b)
+{
+    sigset_t stop, old;
+    int attempt, rc;
+
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGQUIT);
+    sigaddset(&stop, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &stop, &old);
+    for (attempt = 1; attempt < 1000; attempt++) {
+        if (attempt == 1)
+            snprintf(c->path, sizeof c->path, "%s.csv", c->base);
+        else
+            snprintf(c->path, sizeof c->path, "%s.%d.csv", c->base, attempt);
+        c->fd = open(c->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (c->fd >= 0 || errno != EEXIST) break;
+    }
+    if (c->fd < 0) {
+        rc = attempt < 1000 ? -errno : -EEXIST;
+    } else {
+        rc = write_all(c, b);
+        if (rc != 0) {
+            close(c->fd);
+            unlink(c->path);
+            c->fd = -1;
+        }
+    }
+    if (rc != 0) c->path[0] = '\0';
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
 
@@ -198,21 +233,29 @@ int sb_csv_row(sb_csv_t *c, const char *const cells[])
 {
     buf_t b = {0};
     size_t i;
-    int rc;
-    if (c->fd < 0) return -EBADF;
+    int rc, first = c->fd < 0;
+    if (first && c->head == NULL) return -EBADF;
+    if (first) buf_put(&b, c->head, c->head_len);
     for (i = 0; i < c->ncols; i++) {
         if (i) buf_put(&b, ",", 1);
         buf_cell(&b, cells[i]);
     }
     buf_put(&b, "\n", 1);
-    rc = b.failed ? -ENOMEM : write_all(c, &b);
+    if (b.failed) rc = -ENOMEM;
+    else rc = first ? create_with(c, &b) : write_all(c, &b);
     free(b.p);
+    if (first && rc == 0) {
+        free(c->head);
+        c->head = NULL;
+    }
     return rc;
 }
 
 int sb_csv_close(sb_csv_t *c)
 {
     int rc = 0;
+    free(c->head);
+    c->head = NULL;
     if (c->fd < 0) return 0;
     if (fsync(c->fd) != 0 && errno != EINVAL) rc = -errno;
     if (close(c->fd) != 0 && rc == 0) rc = -errno;

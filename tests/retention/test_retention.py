@@ -247,8 +247,7 @@ class Behaviour(unittest.TestCase):
         while time.time() < deadline:
             found = glob.glob(os.path.join(self.dir, "stop_*.csv"))
             if found:
-                # rows, not lines: the metadata alone is some 30 lines, and
-                # the file is made, header first, just before its first row
+                # rows, not lines: the metadata alone is some 30 lines
                 with open(found[0]) as f:
                     body = [ln for ln in f if ln.endswith("\n") and not ln.startswith("#")]
                 if len(body) >= 3:              # the columns' line and two rows
@@ -276,6 +275,20 @@ class Behaviour(unittest.TestCase):
 
     def test_sigterm_leaves_exactly_the_finished_rows(self):
         self.check_complete_rows(self.interrupt(signal.SIGTERM))
+
+    def test_stopped_before_its_first_row_leaves_no_file(self):
+        """No file with the metadata and the header but no row: the first
+        row creates the file, in the same write as the header."""
+        p = subprocess.Popen([BINARIES[0], "--sizes=4KiB", "--kept=16", "--elem=1",
+                              "--strategies=copy", "--benchmark_min_time=5",
+                              f"--csv-dir={self.dir}", "--run-id=early"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.5)                 # inside the first of its two cases
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=60)
+        self.assertEqual(p.returncode, -signal.SIGTERM, p.stderr.read())
+        p.stderr.close()
+        self.assertEqual(os.listdir(self.dir), [])
 
     def test_memory_guard_skips_with_the_reason(self):
         p = run(BINARIES[0], "--sizes=64,4MiB", "--kept=16", "--elem=1",

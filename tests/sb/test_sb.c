@@ -120,6 +120,9 @@ static void csv_never_overwrites(void)
     CHECK_OK(sb_csv_row(&a, (const char *[]){"first", "1", "x"}));
     CHECK_OK(sb_csv_create(&b, tmpdir, "same", NULL, 3, cols));
     CHECK_OK(sb_csv_create(&c, tmpdir, "same", NULL, 3, cols));
+    CHECK_EQ_STR(b.path, "");                 /* no file before a row */
+    CHECK_OK(sb_csv_row(&b, (const char *[]){"second", "2", "y"}));
+    CHECK_OK(sb_csv_row(&c, (const char *[]){"third", "3", "z"}));
     snprintf(path, sizeof path, "%s/same.2.csv", tmpdir);
     CHECK_EQ_STR(b.path, path);
     snprintf(path, sizeof path, "%s/same.3.csv", tmpdir);
@@ -129,6 +132,70 @@ static void csv_never_overwrites(void)
     CHECK_OK(sb_csv_close(&c));
     snprintf(path, sizeof path, "%s/same.csv", tmpdir);
     CHECK_EQ_STR(slurp(path), "name,value,note\nfirst,1,x\n");
+}
+
+/* A run that ends before its first row leaves no file: not an empty one,
+ * not one with only the metadata and the header. */
+static void csv_no_row_no_file(void)
+{
+    sb_meta_t meta = {0};
+    sb_csv_t c;
+    char path[256];
+    struct stat st;
+    CHECK_OK(sb_meta_set(&meta, "schema_version", "2"));
+    CHECK_OK(sb_csv_create(&c, tmpdir, "norow", &meta, 3, cols));
+    snprintf(path, sizeof path, "%s/norow.csv", tmpdir);
+    CHECK(stat(path, &st) != 0 && errno == ENOENT);
+    CHECK_OK(sb_csv_close(&c));
+    CHECK(stat(path, &st) != 0 && errno == ENOENT);
+    CHECK_EQ_STR(c.path, "");
+    CHECK_ERR(sb_csv_row(&c, (const char *[]){"late", "1", "x"}), -EBADF);
+    CHECK(stat(path, &st) != 0 && errno == ENOENT);
+}
+
+/* The first row's write cannot be whole: no file is left, and a later row
+ * that fits still makes it, with the header. */
+static void csv_first_row_cannot_be_written(void)
+{
+    sb_csv_t c;
+    struct rlimit old, lim;
+    char big[3000], path[256];
+    struct stat st;
+    int rc;
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    CHECK_OK(sb_csv_create(&c, tmpdir, "firstfull", NULL, 3, cols));
+    CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, SIG_IGN);
+    lim = old;
+    lim.rlim_cur = 1024;
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    rc = sb_csv_row(&c, (const char *[]){"lost", big, "z"});
+    CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    signal(SIGXFSZ, SIG_DFL);
+    CHECK_ERR(rc, -EFBIG);
+    snprintf(path, sizeof path, "%s/firstfull.csv", tmpdir);
+    CHECK(stat(path, &st) != 0 && errno == ENOENT);
+    CHECK_EQ_STR(c.path, "");
+    CHECK_OK(sb_csv_row(&c, (const char *[]){"kept", "1", "y"}));
+    CHECK_OK(sb_csv_close(&c));
+    CHECK_EQ_STR(c.path, path);
+    CHECK_EQ_STR(slurp(path), "name,value,note\nkept,1,y\n");
+}
+
+/* The first row holds off the terminating signals while it creates the
+ * file, then gives the caller its signal mask back as it was. */
+static void csv_first_row_restores_the_mask(void)
+{
+    sb_csv_t c;
+    sigset_t before, after;
+    CHECK(sigprocmask(SIG_SETMASK, NULL, &before) == 0);
+    CHECK_OK(sb_csv_create(&c, tmpdir, "mask", NULL, 3, cols));
+    CHECK_OK(sb_csv_row(&c, (const char *[]){"a", "1", "x"}));
+    CHECK(sigprocmask(SIG_SETMASK, NULL, &after) == 0);
+    CHECK(sigismember(&after, SIGTERM) == sigismember(&before, SIGTERM));
+    CHECK(sigismember(&after, SIGINT) == sigismember(&before, SIGINT));
+    CHECK_OK(sb_csv_close(&c));
 }
 
 static void csv_bad_folders(void)
@@ -344,7 +411,9 @@ int main(int argc, char **argv)
         CHECK_CASE(bytes_with_suffixes), CHECK_CASE(bad_bytes),
         CHECK_CASE(counts), CHECK_CASE(format_bytes),
         CHECK_CASE(csv_layout_and_quoting), CHECK_CASE(csv_never_overwrites),
-        CHECK_CASE(csv_bad_folders), CHECK_CASE(csv_full_disk_keeps_the_file_valid),
+        CHECK_CASE(csv_no_row_no_file), CHECK_CASE(csv_first_row_cannot_be_written),
+        CHECK_CASE(csv_first_row_restores_the_mask), CHECK_CASE(csv_bad_folders),
+        CHECK_CASE(csv_full_disk_keeps_the_file_valid),
         CHECK_CASE(meta_and_run_id), CHECK_CASE(guard),
         CHECK_CASE(counting_allocator_is_exact), CHECK_CASE(peak_missing_says_why),
         CHECK_CASE(peak_present), CHECK_CASE(advise_huge),
