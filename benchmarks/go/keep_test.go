@@ -86,3 +86,25 @@ func TestParseConfig(t *testing.T) {
 		t.Error("unknown strategy: no error")
 	}
 }
+
+// thpText gives the state as the C side's thp_enabled does.
+func TestTHPText(t *testing.T) {
+	sys := []byte("always [madvise] never\n")
+	on := []byte("Name:\tx\nTHP_enabled:\t1\nThreads:\t1\n")
+	off := []byte("Name:\tx\nTHP_enabled:\t0\nThreads:\t1\n")
+	for _, c := range []struct {
+		sys, status []byte
+		want        string
+	}{
+		{sys, on, "madvise"},
+		{sys, off, "never (off for this process; system madvise)"},
+		{sys, []byte("Name:\tx\n"), "madvise"},
+		{[]byte("[always] madvise never\n"), on, "always"},
+		{nil, off, "never (off for this process; system unknown)"},
+		{[]byte("garbage"), nil, "unknown"},
+	} {
+		if got := thpText(c.sys, c.status); got != c.want {
+			t.Errorf("thpText(%q, %q) = %q, want %q", c.sys, c.status, got, c.want)
+		}
+	}
+}

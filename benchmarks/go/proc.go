@@ -94,3 +94,36 @@ func (p Peak) End() (PeakResult, error) {
 	r.PeakDelta = v[0] - p.rssBegin
 	return r, nil
 }
+
+// THPText is the process's transparent huge page state, as the C side's
+// thp_enabled metadata gives it (harness/sb_meta.c): the system's mode,
+// the bracketed word of /sys/kernel/mm/transparent_hugepage/enabled, or
+// "never (off for this process; system MODE)" when /proc/self/status says
+// THP_enabled: 0 (prctl's PR_SET_THP_DISABLE, inherited from a parent:
+// scripts/gc-vs-go --thp=off).
+func THPText() string {
+	sys, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	status, _ := os.ReadFile("/proc/self/status")
+	return thpText(sys, status)
+}
+
+// thpText is THPText of the two files' contents (nil when unreadable).
+func thpText(sys, status []byte) string {
+	mode := "unknown"
+	if open := bytes.IndexByte(sys, '['); open >= 0 {
+		if n := bytes.IndexByte(sys[open:], ']'); n > 1 {
+			mode = string(sys[open+1 : open+n])
+		}
+	}
+	const key = "\nTHP_enabled:"
+	if at := bytes.Index(status, []byte(key)); at >= 0 {
+		rest := bytes.TrimLeft(status[at+len(key):], " \t")
+		if end := bytes.IndexByte(rest, '\n'); end >= 0 {
+			rest = rest[:end]
+		}
+		if string(bytes.TrimSpace(rest)) == "0" {
+			return "never (off for this process; system " + mode + ")"
+		}
+	}
+	return mode
+}

@@ -117,8 +117,9 @@ func printConfig() {
 		rules[i] = r.Text
 	}
 	fmt.Printf("go-version: %s\ngogc: %s\ngomemlimit: %s\ngomaxprocs: %d\n"+
-		"budget-bytes: %d\nkept-rules: %s\n", runtime.Version(), gogcText,
-		limitText, runtime.GOMAXPROCS(0), config.Budget, strings.Join(rules, ","))
+		"budget-bytes: %d\nkept-rules: %s\nthp-enabled: %s\n", runtime.Version(),
+		gogcText, limitText, runtime.GOMAXPROCS(0), config.Budget,
+		strings.Join(rules, ","), THPText())
 }
 
 // BenchmarkRetention runs every case of the flags, each strategy side by

@@ -277,6 +277,8 @@ def metadata(run, run_id=None, repo=None, now=None):
         pairs.append(("budget_bytes", cfg["budget-bytes"]))
     if "kept-rules" in cfg:
         pairs.append(("kept_rules", cfg["kept-rules"]))
+    if "thp-enabled" in cfg:
+        pairs.append(("thp_enabled", cfg["thp-enabled"]))
     return [(k, v.replace("\n", " ").replace("\r", " ")) for k, v in pairs]
 
 

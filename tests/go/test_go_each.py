@@ -23,7 +23,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
-from slicebench import go_each  # noqa: E402
+from slicebench import go_each, gobench, thp  # noqa: E402
 
 FLAGS = ["-sizes=64,4KiB", "-kept=16", "-elem=1", "-strategies=retain,copy",
          "-benchtime=1x", "-count=1"]
@@ -82,6 +82,36 @@ class GoEach(unittest.TestCase):
         # one process per case: each prints its own configuration lines
         self.assertEqual(text.count("\ngo-version: "), len(names))
         self.assertEqual(text.count("\nPASS"), len(names))
+
+    def run_config(self, huge_pages_off):
+        """The configuration lines of a quick run, as a dict, and its output."""
+        p = subprocess.run([self.exe, "-test.run", "^$", "-test.bench", "Retention",
+                            *go_each.binary_flags(FLAGS)], env=self.env,
+                           capture_output=True, text=True, timeout=300,
+                           preexec_fn=thp.disable if huge_pages_off else None)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        return dict(line.split(": ", 1) for line in p.stdout.splitlines()
+                    if re.match(r"^[a-z-]+: ", line)), p.stdout
+
+    def test_records_huge_pages_as_the_model_does(self):
+        """thp-enabled: the system's mode, or off for this process (prctl,
+        inherited: gc-vs-go --thp=off); in the results as thp_enabled."""
+        try:
+            with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+                mode = re.search(r"\[(\w+)\]", f.read()).group(1)
+        except (OSError, AttributeError):
+            mode = "unknown"
+        state = thp.enabled()
+        if state is None:
+            self.skipTest("no THP_enabled line in /proc/self/status")
+        if state:
+            self.assertEqual(self.run_config(False)[0]["thp-enabled"], mode)
+            off, text = self.run_config(True)
+        else:                           # already off, inherited
+            off, text = self.run_config(False)
+        self.assertEqual(off["thp-enabled"], f"never (off for this process; system {mode})")
+        meta = dict(gobench.metadata(gobench.parse(text, "go.txt")))
+        self.assertEqual(meta["thp_enabled"], off["thp-enabled"])
 
     def test_bad_flags(self):
         with tempfile.TemporaryDirectory() as d:
