@@ -219,6 +219,29 @@ class HugePagesOff(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertNotIn("Traceback", p.stderr)
 
+    def test_refused_is_one_line_and_no_folder(self):
+        """A kernel that refuses (prctl fails): one line, exit 1, nothing
+        run and no --keep folder made."""
+        script = os.path.join(REPO, "scripts", "gc-vs-go")
+        code = ("import runpy, sys; sys.path.insert(0, sys.argv[1]); "
+                "from slicebench import thp\n"
+                "def refuse():\n"
+                "    raise thp.ThpError('cannot turn transparent huge pages off: "
+                "prctl: Invalid argument')\n"
+                "thp.disable = refuse\n"
+                "sys.argv = sys.argv[2:]\n"
+                "runpy.run_path(sys.argv[0], run_name='__main__')")
+        with tempfile.TemporaryDirectory() as d:
+            keep = os.path.join(d, "kept")
+            p = subprocess.run([sys.executable, "-c", code,
+                                os.path.join(REPO, "scripts"), script,
+                                "--binary", "/bin/true", "--thp=off", "--keep", keep],
+                               capture_output=True, text=True, timeout=60)
+            self.assertFalse(os.path.exists(keep))
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stderr.splitlines(), [
+            "gc-vs-go: cannot turn transparent huge pages off: prctl: Invalid argument"])
+
     def test_status_without_the_line(self):
         with tempfile.NamedTemporaryFile("w", suffix="status") as f:
             f.write("Name:\tx\nThreads:\t1\n")
