@@ -153,27 +153,35 @@ static void csv_no_row_no_file(void)
     CHECK(stat(path, &st) != 0 && errno == ENOENT);
 }
 
-/* The first row's write cannot be whole: no file is left, and a later row
- * that fits still makes it, with the header. */
-static void csv_first_row_cannot_be_written(void)
+/* sb_csv_row of a row too big for a file size limit of 1 KiB, which
+ * makes write() fail part way, as a full disk does. */
+static int row_past_a_full_disk(sb_csv_t *c)
 {
-    sb_csv_t c;
     struct rlimit old, lim;
-    char big[3000], path[256];
-    struct stat st;
+    char big[3000];
     int rc;
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
-    CHECK_OK(sb_csv_create(&c, tmpdir, "firstfull", NULL, 3, cols));
     CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
     signal(SIGXFSZ, SIG_IGN);
     lim = old;
     lim.rlim_cur = 1024;
     CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
-    rc = sb_csv_row(&c, (const char *[]){"lost", big, "z"});
+    rc = sb_csv_row(c, (const char *[]){"lost", big, "z"});
     CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
     signal(SIGXFSZ, SIG_DFL);
-    CHECK_ERR(rc, -EFBIG);
+    return rc;
+}
+
+/* The first row's write cannot be whole: no file is left, and a later row
+ * that fits still makes it, with the header. */
+static void csv_first_row_cannot_be_written(void)
+{
+    sb_csv_t c;
+    char path[256];
+    struct stat st;
+    CHECK_OK(sb_csv_create(&c, tmpdir, "firstfull", NULL, 3, cols));
+    CHECK_ERR(row_past_a_full_disk(&c), -EFBIG);
     snprintf(path, sizeof path, "%s/firstfull.csv", tmpdir);
     CHECK(stat(path, &st) != 0 && errno == ENOENT);
     CHECK_EQ_STR(c.path, "");
@@ -208,27 +216,15 @@ static void csv_bad_folders(void)
     CHECK_EQ_I(c.fd, -1);
 }
 
-/* A file size limit makes write() fail part way, as a full disk does: the
- * row must be cut back off, leaving the file as it was. */
+/* A row that a full disk cuts part way is cut back off, leaving the file
+ * as it was. */
 static void csv_full_disk_keeps_the_file_valid(void)
 {
     sb_csv_t c;
-    struct rlimit old, lim;
-    char big[3000], path[256];
-    int rc;
-    memset(big, 'x', sizeof big - 1);
-    big[sizeof big - 1] = '\0';
+    char path[256];
     CHECK_OK(sb_csv_create(&c, tmpdir, "full", NULL, 3, cols));
     CHECK_OK(sb_csv_row(&c, (const char *[]){"kept", "1", "y"}));
-    CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
-    signal(SIGXFSZ, SIG_IGN);
-    lim = old;
-    lim.rlim_cur = 1024;
-    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
-    rc = sb_csv_row(&c, (const char *[]){"lost", big, "z"});
-    CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
-    signal(SIGXFSZ, SIG_DFL);
-    CHECK_ERR(rc, -EFBIG);
+    CHECK_ERR(row_past_a_full_disk(&c), -EFBIG);
     CHECK_OK(sb_csv_close(&c));
     snprintf(path, sizeof path, "%s/full.csv", tmpdir);
     CHECK_EQ_STR(slurp(path), "name,value,note\nkept,1,y\n");
