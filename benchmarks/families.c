@@ -24,7 +24,9 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,6 +134,9 @@ static int child(const opts_t *o)
     uint64_t r;
     int rc, has_peak;
     if (o->child < 0 || (size_t)o->child >= n) return 2;
+    /* a measurement nobody waits for any more is not finished */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1) return 1;
     v += o->child;
     mem_allocator_release();
     has_peak = mem_peak_begin(&pk) == 0;
@@ -271,10 +276,15 @@ int main(int argc, char **argv)
         cells[10] = peak; cells[11] = strcmp(rss, "-1") ? rss : NULL;
         cells[12] = strcmp(rssh, "-1") ? rssh : NULL;
         cells[13] = ns; cells[14] = scen; cells[15] = reps;
-        if ((rc = sb_csv_row(&csv, cells)) != 0) {
-            fprintf(stderr, "slicebench-families: cannot write a row to %s: %s\n",
-                    csv.path[0] ? csv.path : o.out, strerror(-rc));
+        if ((rc = sb_csv_row(&csv, cells)) != 0) {   /* stop, as retention does */
+            if (csv.path[0])
+                fprintf(stderr, "slicebench-families: cannot write the results file %s: "
+                        "%s (it keeps the rows before)\n", csv.path, strerror(-rc));
+            else
+                fprintf(stderr, "slicebench-families: cannot create the results file "
+                        "in %s: %s (no file made)\n", o.out, strerror(-rc));
             failed = 1;
+            break;
         }
     }
     if (!o.no_csv) {

@@ -379,10 +379,13 @@ static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
             err = ret_rows_write(rows, &s->rc, jobs[j].rep, r);
             if (err) {
                 if (tty) fputs("\n", stderr);
-                fprintf(stderr, "%s: cannot write the results file %s: %s "
-                        "(it keeps the %zu rows before)\n", prog,
-                        rows->csv.path[0] ? rows->csv.path : rows->dir,
-                        strerror(-err), rows->rows);
+                if (rows->csv.path[0])
+                    fprintf(stderr, "%s: cannot write the results file %s: %s "
+                            "(it keeps the %zu rows before)\n", prog,
+                            rows->csv.path, strerror(-err), rows->rows);
+                else
+                    fprintf(stderr, "%s: cannot create the results file in %s: "
+                            "%s (no file made)\n", prog, rows->dir, strerror(-err));
                 free(jobs);
                 return err;
             }
@@ -434,21 +437,11 @@ static void print_schema(void)
  * bits are not the whole answer (read-only mounts, root). */
 static int probe_writable(const char *dir, char *err, size_t n)
 {
-    char path[4096];
-    int fd;
-    if (snprintf(path, sizeof path, "%s/.slicebench-probe-XXXXXX", dir) >= (int)sizeof path) {
-        snprintf(err, n, "results folder name too long");
-        return -ENAMETOOLONG;
-    }
-    fd = mkstemp(path);
-    if (fd < 0) {
-        int e = errno;
-        snprintf(err, n, "results folder %s is not writable: %s", dir, strerror(e));
-        return -e;
-    }
-    close(fd);
-    unlink(path);
-    return 0;
+    int rc = sb_csv_dir_writable(dir);
+    if (rc == -ENAMETOOLONG) snprintf(err, n, "results folder name too long");
+    else if (rc != 0)
+        snprintf(err, n, "results folder %s is not writable: %s", dir, strerror(-rc));
+    return rc;
 }
 
 static int usage_error(const char *msg)

@@ -134,19 +134,23 @@ int sb_run_id(const sb_meta_t *m, char *buf, size_t n);
 /* ------------------------------------------------------------------------
  * Results CSV
  *
- * sb_csv_create checks the folder and prepares the metadata ("# key=value"
- * lines) and the header row; it creates no file. The first row creates
+ * sb_csv_create checks the folder (a file can be made in it: a probe file,
+ * made and removed) and prepares the metadata ("# key=value" lines) and
+ * the header row; it creates no file. The first row creates
  * dir/<stem>.csv with O_EXCL, so a run never overwrites or truncates an
  * existing file: when the name is taken it tries <stem>.2.csv,
  * <stem>.3.csv, ... Two runs started at the same moment therefore never
  * share a file. The metadata, the header and that first row go out in one
- * write(2), with SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE held off from
- * the file's creation to that write: a run that ends before its first row
- * leaves no file, and no file is ever left without rows. Each row after
+ * write(2), with SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGPIPE held off
+ * from the file's creation to that write: a run stopped by a signal
+ * before its first row leaves no file, nor one without rows (SIGKILL or a
+ * crash of the machine between the two calls can still leave an empty
+ * one). Each row after
  * that is one write(2), so a run killed between rows leaves exactly the
- * rows it finished. A row that cannot be written whole (disk full) is cut
- * back off the file, which stays valid (the first row's file is removed),
- * and the error is returned.
+ * rows it finished. A row that cannot be written whole (disk full, or a
+ * file size limit: EFBIG, not SIGXFSZ) is cut back off the file, which
+ * stays valid (the first row's file is removed), and the error is
+ * returned.
  * ------------------------------------------------------------------------ */
 
 typedef struct sb_csv_s {
@@ -173,6 +177,10 @@ int sb_csv_path_fits(const char *dir, size_t stem_len);
  * compiled in, so a copied or moved checkout writes into its own
  * results. -ENAMETOOLONG when buf is too small. */
 int sb_default_results_dir(char *buf, size_t n);
+
+/* 0 when a file can be made in dir now (a probe file, made and removed
+ * at once), else -errno. */
+int sb_csv_dir_writable(const char *dir);
 
 int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
                   const sb_meta_t *meta, size_t ncols,

@@ -88,22 +88,36 @@ static void buf_cell(buf_t *b, const char *s)
     free(clean);
 }
 
-/* Write all of b, or cut the file back to what it held and fail. */
+/* Write all of b, or cut the file back to what it held and fail. A file
+ * size limit fails the write with EFBIG instead of ending the process by
+ * SIGXFSZ, which would leave half a row: the signal is held off meanwhile
+ * and, if the write raised it, taken back. */
 static int write_all(sb_csv_t *c, const buf_t *b)
 {
+    sigset_t xfsz, old;
     size_t done = 0;
+    int err = 0;
+    sigemptyset(&xfsz);
+    sigaddset(&xfsz, SIGXFSZ);
+    sigprocmask(SIG_BLOCK, &xfsz, &old);
     while (done < b->len) {
         ssize_t w = write(c->fd, b->p + done, b->len - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
-            int err = w < 0 ? errno : EIO;
+            err = w < 0 ? errno : EIO;
             if (ftruncate(c->fd, c->size) != 0) {
                 /* the file may now end in half a row; nothing more to try */
             }
-            return -err;
+            break;
         }
         done += (size_t)w;
     }
+    if (err == EFBIG && !sigismember(&old, SIGXFSZ)) {
+        const struct timespec now = {0, 0};
+        (void)sigtimedwait(&xfsz, NULL, &now);    /* the limit's signal */
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (err) return -err;
     c->size += (off_t)b->len;
     return 0;
 }
@@ -148,6 +162,19 @@ int sb_default_results_dir(char *buf, size_t n)
     return 0;
 }
 
+int sb_csv_dir_writable(const char *dir)
+{
+    char probe[PATH_MAX];
+    int fd;
+    if (snprintf(probe, sizeof probe, "%s/.slicebench-probe-XXXXXX", dir) >=
+        (int)sizeof probe)
+        return -ENAMETOOLONG;
+    if ((fd = mkstemp(probe)) < 0) return -errno;
+    close(fd);
+    unlink(probe);
+    return 0;
+}
+
 int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
                   const sb_meta_t *meta, size_t ncols,
                   const char *const cols[])
@@ -165,9 +192,11 @@ int sb_csv_create(sb_csv_t *c, const char *dir, const char *stem,
     c->path[0] = '\0';
     if (stat(dir, &st) != 0) return -errno;
     if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
-    if (access(dir, W_OK | X_OK) != 0) return -errno;
+    if (strlen(stem) > NAME_MAX - (sizeof ".999.csv" - 1)) return -ENAMETOOLONG;
     w = snprintf(c->base, sizeof c->base, "%s/%s", dir, stem);
     if (w < 0 || (size_t)w + sizeof ".999.csv" > sizeof c->path) return -ENAMETOOLONG;
+    /* fail before the run, not at its first row */
+    if ((w = sb_csv_dir_writable(dir)) != 0) return w;
 
     for (i = 0; meta && i < meta->n; i++) {
         buf_str(&b, "# ");

@@ -102,6 +102,7 @@ func TestTHPText(t *testing.T) {
 		{[]byte("[always] madvise never\n"), on, "always"},
 		{nil, off, "never (off for this process; system unknown)"},
 		{[]byte("garbage"), nil, "unknown"},
+		{[]byte("always madvise []"), nil, ""}, // as the C side reads it
 	} {
 		if got := thpText(c.sys, c.status); got != c.want {
 			t.Errorf("thpText(%q, %q) = %q, want %q", c.sys, c.status, got, c.want)

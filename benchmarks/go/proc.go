@@ -111,7 +111,7 @@ func THPText() string {
 func thpText(sys, status []byte) string {
 	mode := "unknown"
 	if open := bytes.IndexByte(sys, '['); open >= 0 {
-		if n := bytes.IndexByte(sys[open:], ']'); n > 1 {
+		if n := bytes.IndexByte(sys[open:], ']'); n > 0 {
 			mode = string(sys[open+1 : open+n])
 		}
 	}

@@ -278,7 +278,9 @@ class Behaviour(unittest.TestCase):
 
     def test_stopped_before_its_first_row_leaves_no_file(self):
         """No file with the metadata and the header but no row: the first
-        row creates the file, in the same write as the header."""
+        row creates the file, in the same write as the header. (A guard:
+        retention made its file at its first row before too; fam_interrupt
+        is the test that an interrupted first measurement leaves none.)"""
         p = subprocess.Popen([BINARIES[0], "--sizes=4KiB", "--kept=16", "--elem=1",
                               "--strategies=copy", "--benchmark_min_time=5",
                               f"--csv-dir={self.dir}", "--run-id=early"],
