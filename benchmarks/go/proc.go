@@ -38,12 +38,11 @@ func statusKiB(keys ...string) ([]int64, error) {
 	}
 	out := make([]int64, len(keys))
 	for i, key := range keys {
-		at := bytes.Index(text, []byte("\n"+key+":"))
-		if at < 0 {
+		rest, ok := statusField(text, key)
+		if !ok {
 			return nil, errors.New("no " + key + " in /proc/self/status")
 		}
-		rest := bytes.TrimLeft(text[at+len(key)+2:], " \t")
-		end := bytes.IndexAny(rest, " \n")
+		end := bytes.IndexByte(rest, ' ')
 		if end < 0 {
 			end = len(rest)
 		}
@@ -54,6 +53,20 @@ func statusKiB(keys ...string) ([]int64, error) {
 		out[i] = kib * 1024
 	}
 	return out, nil
+}
+
+// statusField is the value of a "key:\tvalue" line of a /proc status
+// file's text, without its leading blanks and its newline.
+func statusField(text []byte, key string) ([]byte, bool) {
+	at := bytes.Index(text, []byte("\n"+key+":"))
+	if at < 0 {
+		return nil, false
+	}
+	rest := bytes.TrimLeft(text[at+len(key)+2:], " \t")
+	if end := bytes.IndexByte(rest, '\n'); end >= 0 {
+		rest = rest[:end]
+	}
+	return rest, true
 }
 
 // usage is the process's minor faults and CPU time (user + system, every
@@ -115,15 +128,8 @@ func thpText(sys, status []byte) string {
 			mode = string(sys[open+1 : open+n])
 		}
 	}
-	const key = "\nTHP_enabled:"
-	if at := bytes.Index(status, []byte(key)); at >= 0 {
-		rest := bytes.TrimLeft(status[at+len(key):], " \t")
-		if end := bytes.IndexByte(rest, '\n'); end >= 0 {
-			rest = rest[:end]
-		}
-		if string(bytes.TrimSpace(rest)) == "0" {
-			return "never (off for this process; system " + mode + ")"
-		}
+	if v, ok := statusField(status, "THP_enabled"); ok && string(bytes.TrimSpace(v)) == "0" {
+		return "never (off for this process; system " + mode + ")"
 	}
 	return mode
 }
