@@ -89,10 +89,23 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder):
            f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}",
            f"--csv-dir={folder}", "--run-id=model"]
     go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
-    csvs = [f for f in os.listdir(folder) if f.startswith("model") and f.endswith(".csv")]
+    return model_results(folder, binary).repetitions()
+
+
+def model_results(folder, who=None):
+    """The model's results file (results.Results) in folder, as run_model
+    writes it (one file named model*.csv); who names the writer in the
+    error, else the folder."""
+    try:
+        csvs = [f for f in os.listdir(folder)
+                if f.startswith("model") and f.endswith(".csv")]
+    except OSError as e:
+        raise GcVsGoError(f"{folder}: {e.strerror or e}") from None
     if len(csvs) != 1:
-        raise GcVsGoError(f"{binary} wrote {len(csvs)} results files, not one")
-    return results.load(os.path.join(folder, csvs[0])).repetitions()
+        raise GcVsGoError(f"{who} wrote {len(csvs)} results files, not one"
+                          if who else f"{folder}: {len(csvs)} model results "
+                          "files (model*.csv), not one: not a kept run")
+    return results.load(os.path.join(folder, csvs[0]))
 
 
 def build_go(repo, folder):

@@ -1,0 +1,160 @@
+"""Kept gc-vs-go runs held to one another: the model of every run against
+Go of every run, and Go of every run against Go of every other, with the
+bounds of one run's check (gcvsgo.compare).
+
+    runs = [load(d) for d in folders]          # Run(name, model, go, thp)
+    t = tally(runs)
+    print(render(t))
+
+One run's check holds its model's medians to its own Go's, and Go's
+medians move from run to run (some cases land on one of two levels, so a
+median of a few processes picks one or the other): its count of cases
+within moves by one or two with them. Holding every model run to every Go
+run of the same matrix counts the model against all of Go's runs at once,
+and Go against itself the same way says how many figures any model could
+be expected to get within. Each count is the mean over the pairs, with
+its lowest and highest pair.
+
+Only the cases every run has are counted, and runs are held to one another
+only when their model results record the same transparent huge page state
+(thp_enabled): a run with huge pages off faults in 4 KiB pages only.
+"""
+
+import collections
+import os
+
+from . import gcvsgo
+
+# The two figures of a case the check bounds, and the table's columns.
+FIGURES = (("peak", "rss_within"), ("faults", "pf_within"))
+
+Run = collections.namedtuple("Run", "name model go thp")
+
+
+def load(folder):
+    """One run kept with gc-vs-go --keep: its model's and its Go's result
+    rows (status ok) and its huge page state. Raises gcvsgo.GcVsGoError,
+    results.ResultsError or gobench.GoBenchError (one line each)."""
+    res = gcvsgo.model_results(folder)
+    return Run(os.path.basename(os.path.normpath(folder)) or folder,
+               res.repetitions(), gcvsgo.kept_go_rows(folder),
+               res.meta.get("thp_enabled", "(none)"))
+
+
+def _key(r):
+    return (r["strategy"], int(float(r["source_bytes"])),
+            int(float(r["kept_bytes"])), int(float(r["elem_bytes"])),
+            int(float(r["gogc"])))
+
+
+def common_cases(runs):
+    """The case keys (gcvsgo.KEY order) that both sides of every run have."""
+    keys = None
+    for run in runs:
+        both = {_key(r) for r in run.model} & {_key(r) for r in run.go}
+        keys = both if keys is None else keys & both
+    return keys or set()
+
+
+def tally(runs):
+    """{"cases": {gogc: count}, "model": side, "go": side}: a side is
+    {"pairs": n, "count": {(gogc, figure): [within per pair]},
+    "share": {(case key, figure): fraction of pairs within}} (figure
+    "peak" or "faults"); "go" has no pairs with one run. Raises
+    gcvsgo.GcVsGoError for runs that cannot be held to one another."""
+    if not runs:
+        raise gcvsgo.GcVsGoError("no kept run given")
+    states = sorted({run.thp for run in runs})
+    if len(states) > 1:
+        raise gcvsgo.GcVsGoError(
+            "the runs differ in transparent huge pages (thp_enabled "
+            + " / ".join(repr(s) for s in states) + "): tally them apart")
+    keys = common_cases(runs)
+    if not keys:
+        raise gcvsgo.GcVsGoError("no case that every run measured on both sides")
+
+    def only(rows):
+        return [r for r in rows if _key(r) in keys]
+
+    model = [only(run.model) for run in runs]
+    go = [only(run.go) for run in runs]
+    pairs = {"model": [(m, g) for m in model for g in go],
+             "go": [(go[i], go[j]) for i in range(len(go))
+                    for j in range(len(go)) if i != j]}
+    out = {"cases": collections.Counter(k[-1] for k in keys)}
+    for side, side_pairs in pairs.items():
+        count = collections.defaultdict(list)
+        hits = collections.Counter()
+        for first, second in side_pairs:
+            table = gcvsgo.compare(first, second)
+            for gogc in out["cases"]:
+                for figure, col in FIGURES:
+                    count[(gogc, figure)].append(
+                        sum(r[col] for r in table if r["gogc"] == gogc))
+            for r in table:
+                for figure, col in FIGURES:
+                    hits[(tuple(r[k] for k in gcvsgo.KEY), figure)] += r[col]
+        n = len(side_pairs)
+        out[side] = {"pairs": n, "count": dict(count),
+                     "share": {(k, f): hits[(k, f)] / n for k in keys
+                               for f, _ in FIGURES} if n else {}}
+    return out
+
+
+def _mean(counts):
+    return sum(counts) / len(counts)
+
+
+def _cell(counts, of=None):
+    if not counts:
+        return "-"
+    text = f"{_mean(counts):.1f}"
+    if of is not None:
+        text += f" of {of}"
+    lo, hi = min(counts), max(counts)
+    return text + ("" if lo == hi else f" ({lo}-{hi})")
+
+
+def render(t, names=()):
+    """The tally as text: per GOGC and figure, the mean count within over
+    the pairs of each side (lowest-highest pair); the sum over them; and
+    each case and figure the model gets within in fewer of its pairs than
+    Go does in its own."""
+    model, go = t["model"], t["go"]
+    lines = []
+    if names:
+        lines.append(f"{len(names)} kept run{'s' if len(names) > 1 else ''}: "
+                     + ", ".join(names))
+    lines.append(f"model against Go: {model['pairs']} pairs (every run's model, "
+                 f"every run's Go); Go against Go: {go['pairs']} pairs")
+    rows = [("", "model against Go", "Go against Go")]
+    total_m, total_g, total = 0.0, 0.0, 0
+    for gogc in sorted(t["cases"]):
+        n = t["cases"][gogc]
+        for figure, _ in FIGURES:
+            m = model["count"].get((gogc, figure), [])
+            g = go["count"].get((gogc, figure), [])
+            rows.append((f"GOGC {gogc} {figure} within", _cell(m, n), _cell(g)))
+            total += n
+            total_m += _mean(m)
+            total_g += _mean(g) if g else 0.0
+    rows.append(("all figures", f"{total_m:.1f} of {total}",
+                 f"{total_g:.1f}" if go["pairs"] else "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+              for r in rows]
+    lines.append("figures the model gets within in fewer of its pairs than Go "
+                 "in its own (share of pairs within, model / Go):")
+    short = []
+    if go["pairs"]:
+        for (key, figure), share in sorted(model["share"].items()):
+            g = go["share"][(key, figure)]
+            if share < g:
+                case = dict(zip(gcvsgo.KEY, key))
+                short.append(f"  {case['strategy']} N={case['source_bytes']} "
+                             f"k={case['kept_bytes']} elem={case['elem_bytes']} "
+                             f"GOGC {case['gogc']} {figure}: {share:.2f} / {g:.2f}")
+    lines += short or ["  none" if go["pairs"] else "  - (one run: no Go pairs)"]
+    return "\n".join(lines)
+

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Tests of slicebench.gcvsgo_tally (scripts/gc-vs-go --tally) without
+running either side: counts and shares over the pairs of hand-made runs,
+which runs it refuses, and the command on copies of the committed
+reference run.
+
+Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo_tally.py [-v]
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import testenv  # first: REPO, scripts/ on sys.path, no bytecode
+
+REPO = testenv.REPO
+
+from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
+
+MIB = 1 << 20
+REFERENCE = os.path.join(REPO, "results", "reference",
+                         "gc-vs-go-20261128T014147Z_a6c9a70")
+SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
+
+
+def row(strategy, peak, faults=1.0, gogc=100):
+    return {"strategy": strategy, "source_bytes": 4096, "kept_bytes": 16,
+            "elem_bytes": 1, "gogc": gogc, "items": 8, "held_bytes": 1000,
+            "peak_rss_delta_bytes": peak, "page_faults_per_item": faults}
+
+
+def run(name, model, go, thp="madvise"):
+    return gcvsgo_tally.Run(name, model, go, thp)
+
+
+class Tally(unittest.TestCase):
+    def test_counts_and_shares(self):
+        # copy: Go lands at 10 MiB in run a, 20 in run b, the model at 10
+        # in both; retain: Go at 10 in both, the model at 30 in both
+        a = run("a", [row("copy", 10 * MIB), row("retain", 30 * MIB)],
+                [row("copy", 10 * MIB), row("retain", 10 * MIB)])
+        b = run("b", [row("copy", 10 * MIB), row("retain", 30 * MIB)],
+                [row("copy", 20 * MIB), row("retain", 10 * MIB)])
+        t = gcvsgo_tally.tally([a, b])
+        self.assertEqual(t["cases"], {100: 2})
+        self.assertEqual(t["model"]["pairs"], 4)      # every model, every Go
+        self.assertEqual(t["go"]["pairs"], 2)         # a-b and b-a
+        # model: copy within against Go a only, retain never
+        self.assertEqual(t["model"]["count"][(100, "peak")], [1, 0, 1, 0])
+        self.assertEqual(t["model"]["count"][(100, "faults")], [2, 2, 2, 2])
+        # Go: copy 10 against 20 either way is out, retain always within
+        self.assertEqual(t["go"]["count"][(100, "peak")], [1, 1])
+        copy = (("copy", 4096, 16, 1, 100), "peak")
+        retain = (("retain", 4096, 16, 1, 100), "peak")
+        self.assertEqual(t["model"]["share"][copy], 0.5)
+        self.assertEqual(t["go"]["share"][copy], 0.0)
+        self.assertEqual(t["model"]["share"][retain], 0.0)
+        self.assertEqual(t["go"]["share"][retain], 1.0)
+        text = gcvsgo_tally.render(t, ["a", "b"])
+        self.assertIn("2 kept runs: a, b", text)
+        self.assertIn("model against Go: 4 pairs", text)
+        self.assertIn("Go against Go: 2 pairs", text)
+        lines = text.splitlines()
+        peak = next(x for x in lines if x.startswith("GOGC 100 peak within"))
+        self.assertEqual(peak.split()[4:], ["0.5", "of", "2", "(0-1)", "1.0"])
+        self.assertEqual(lines[-3].split()[:2], ["all", "figures"])
+        self.assertEqual(lines[-3].split()[2:], ["2.5", "of", "4", "3.0"])
+        # only retain's peak is within less often for the model than for Go
+        self.assertEqual(lines[-1], "  retain N=4096 k=16 elem=1 GOGC 100 "
+                                    "peak: 0.00 / 1.00")
+
+    def test_one_run_has_no_go_pairs(self):
+        t = gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("copy", MIB)])])
+        self.assertEqual((t["model"]["pairs"], t["go"]["pairs"]), (1, 0))
+        text = gcvsgo_tally.render(t, ["a"])
+        self.assertIn("1 kept run: a", text)
+        self.assertTrue(text.endswith("  - (one run: no Go pairs)"))
+
+    def test_only_cases_every_run_has(self):
+        a = run("a", [row("copy", MIB), row("copy", MIB, gogc=400)],
+                [row("copy", MIB), row("copy", MIB, gogc=400)])
+        b = run("b", [row("copy", MIB), row("copy", MIB, gogc=400)],
+                [row("copy", MIB)])                   # Go b lacks GOGC 400
+        t = gcvsgo_tally.tally([a, b])
+        self.assertEqual(t["cases"], {100: 1})
+        self.assertNotIn((400, "peak"), t["model"]["count"])
+
+    def test_refused(self):
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no kept run"):
+            gcvsgo_tally.tally([])
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "differ in transparent huge"):
+            gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("copy", MIB)]),
+                                run("b", [row("copy", MIB)], [row("copy", MIB)],
+                                    thp="never (off for this process; system madvise)")])
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no case that every run"):
+            gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("retain", MIB)])])
+
+
+class Command(unittest.TestCase):
+    """scripts/gc-vs-go --tally on copies of the committed reference run."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def copy(self, name):
+        return shutil.copytree(REFERENCE, os.path.join(self.tmp.name, name))
+
+    def gc_vs_go(self, *args):
+        return subprocess.run([sys.executable, SCRIPT, *args],
+                              capture_output=True, text=True)
+
+    def test_two_copies(self):
+        a, b = self.copy("a"), self.copy("b")
+        p = self.gc_vs_go("--tally", a, b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("model against Go: 4 pairs", p.stdout)
+        # the same Go twice agrees with itself in every figure
+        total = next(x for x in p.stdout.splitlines() if x.startswith("all figures"))
+        self.assertEqual(total.split()[3:], ["of", "120", "120.0"], total)
+        # and the model's count is the reference run's own check
+        with open(os.path.join(REFERENCE, "gc-vs-go.txt")) as f:
+            kept = f.read()
+        peak = next(x for x in kept.splitlines() if x.startswith("GOGC 100: peak RSS"))
+        within = peak.split("within 25 %/1 MiB in ")[1].split()[0]
+        line = next(x for x in p.stdout.splitlines()
+                    if x.startswith("GOGC 100 peak within"))
+        self.assertEqual(line.split()[4], f"{float(within):.1f}", line)
+
+    def test_bad_folders(self):
+        a = self.copy("a")
+        p = self.gc_vs_go("--tally", a, a + "/")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("a folder given twice", p.stderr)
+        os.remove(os.path.join(a, "model_glibc.csv"))
+        for args in ([a], [os.path.join(self.tmp.name, "none")]):
+            p = self.gc_vs_go("--tally", *args)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertNotIn("Traceback", p.stderr)
+        self.assertIn("not a kept run", self.gc_vs_go("--tally", a).stderr)
+        p = self.gc_vs_go("--tally", a, "--thp=off")
+        self.assertEqual(p.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
