@@ -2,9 +2,9 @@
 Go of every run, and Go of every run against Go of every other, with the
 bounds of one run's check (gcvsgo.compare).
 
-    runs = [load(d) for d in folders]          # Run(name, model, go, thp)
+    runs = [load(d) for d in folders]          # Run(model, go, thp)
     t = tally(runs)
-    print(render(t))
+    print(render(t, folders))
 
 One run's check holds its model's medians to its own Go's, and Go's
 medians move from run to run (some cases land on one of two levels, so a
@@ -21,14 +21,13 @@ only when their model results record the same transparent huge page state
 """
 
 import collections
-import os
 
 from . import gcvsgo
 
 # The two figures of a case the check bounds, and the table's columns.
 FIGURES = (("peak", "rss_within"), ("faults", "pf_within"))
 
-Run = collections.namedtuple("Run", "name model go thp")
+Run = collections.namedtuple("Run", "model go thp")
 
 
 def load(folder):
@@ -36,8 +35,7 @@ def load(folder):
     rows (status ok) and its huge page state. Raises gcvsgo.GcVsGoError,
     results.ResultsError or gobench.GoBenchError (one line each)."""
     res = gcvsgo.model_results(folder)
-    return Run(os.path.basename(os.path.normpath(folder)) or folder,
-               res.repetitions(), gcvsgo.kept_go_rows(folder),
+    return Run(res.repetitions(), gcvsgo.kept_go_rows(folder),
                res.meta.get("thp_enabled", "(none)"))
 
 

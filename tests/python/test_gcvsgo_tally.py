@@ -32,17 +32,17 @@ def row(strategy, peak, faults=1.0, gogc=100):
             "peak_rss_delta_bytes": peak, "page_faults_per_item": faults}
 
 
-def run(name, model, go, thp="madvise"):
-    return gcvsgo_tally.Run(name, model, go, thp)
+def run(model, go, thp="madvise"):
+    return gcvsgo_tally.Run(model, go, thp)
 
 
 class Tally(unittest.TestCase):
     def test_counts_and_shares(self):
         # copy: Go lands at 10 MiB in run a, 20 in run b, the model at 10
         # in both; retain: Go at 10 in both, the model at 30 in both
-        a = run("a", [row("copy", 10 * MIB), row("retain", 30 * MIB)],
+        a = run([row("copy", 10 * MIB), row("retain", 30 * MIB)],
                 [row("copy", 10 * MIB), row("retain", 10 * MIB)])
-        b = run("b", [row("copy", 10 * MIB), row("retain", 30 * MIB)],
+        b = run([row("copy", 10 * MIB), row("retain", 30 * MIB)],
                 [row("copy", 20 * MIB), row("retain", 10 * MIB)])
         t = gcvsgo_tally.tally([a, b])
         self.assertEqual(t["cases"], {100: 2})
@@ -73,16 +73,16 @@ class Tally(unittest.TestCase):
                                     "peak: 0.00 / 1.00")
 
     def test_one_run_has_no_go_pairs(self):
-        t = gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("copy", MIB)])])
+        t = gcvsgo_tally.tally([run([row("copy", MIB)], [row("copy", MIB)])])
         self.assertEqual((t["model"]["pairs"], t["go"]["pairs"]), (1, 0))
         text = gcvsgo_tally.render(t, ["a"])
         self.assertIn("1 kept run: a", text)
         self.assertTrue(text.endswith("  - (one run: no Go pairs)"))
 
     def test_only_cases_every_run_has(self):
-        a = run("a", [row("copy", MIB), row("copy", MIB, gogc=400)],
+        a = run([row("copy", MIB), row("copy", MIB, gogc=400)],
                 [row("copy", MIB), row("copy", MIB, gogc=400)])
-        b = run("b", [row("copy", MIB), row("copy", MIB, gogc=400)],
+        b = run([row("copy", MIB), row("copy", MIB, gogc=400)],
                 [row("copy", MIB)])                   # Go b lacks GOGC 400
         t = gcvsgo_tally.tally([a, b])
         self.assertEqual(t["cases"], {100: 1})
@@ -92,11 +92,11 @@ class Tally(unittest.TestCase):
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no kept run"):
             gcvsgo_tally.tally([])
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "differ in transparent huge"):
-            gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("copy", MIB)]),
-                                run("b", [row("copy", MIB)], [row("copy", MIB)],
+            gcvsgo_tally.tally([run([row("copy", MIB)], [row("copy", MIB)]),
+                                run([row("copy", MIB)], [row("copy", MIB)],
                                     thp="never (off for this process; system madvise)")])
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no case that every run"):
-            gcvsgo_tally.tally([run("a", [row("copy", MIB)], [row("retain", MIB)])])
+            gcvsgo_tally.tally([run([row("copy", MIB)], [row("retain", MIB)])])
 
 
 class Command(unittest.TestCase):
