@@ -54,6 +54,8 @@ typedef struct ret_options_s {
     double child_min_time;   /* --child-min-time: seconds of timed batches */
     double child_warmup;     /* --child-warmup: seconds of untimed batches */
     uint64_t child_seed;     /* --child-seed: the measurement's draws      */
+    int go_marks;            /* --go-marks: each measurement's mark starts
+                                on stderr (ret_measure)                   */
 } ret_options_t;
 
 enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };

@@ -24,7 +24,7 @@ typedef enum ret_flag_id_e {
     F_HELP, F_VERSION, F_SIZES, F_KEPT, F_ELEM, F_GROWTH, F_STRATEGIES,
     F_BUDGET, F_ITEMS, F_MAX_ITEMS, F_QUICK, F_CSV_DIR, F_NO_CSV, F_RUN_ID,
     F_ALLOCATOR_DEFAULTS, F_ISOLATION, F_SEED, F_SCHEMA, F_CHILD,
-    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC
+    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC, F_GO_MARKS
 } ret_flag_id_t;
 
 static const struct {
@@ -52,6 +52,7 @@ static const struct {
     {"schema", 0, F_SCHEMA},
     {"gc", 1, F_GC},
     {"gogc", 1, F_GOGC},
+    {"go-marks", 0, F_GO_MARKS},
     /* the measuring process's own (retention_child.c), not in --help */
     {"child", 1, F_CHILD},
     {"child-min-time", 1, F_CHILD_MIN_TIME},
@@ -130,6 +131,9 @@ void ret_usage(const char *prog)
 "                      as malloc frees; default) or go (Go 1.19's collector:\n"
 "                      garbage until the heap reaches its goal, see gs.h)\n"
 "  --gogc=LIST         GOGC percent values for --gc=go, default 100\n"
+"  --go-marks          with --gc=go, a line on stderr per measurement: where\n"
+"                      each mark started over the measured batches, heap/goal\n"
+"                      in MiB (scripts/go-record --model holds them to Go's)\n"
 "  --schema            print the results schema and the strategies (JSON)\n"
 "  -h, --help, --version\n"
 "\n"
@@ -371,6 +375,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             max_given = 1;
             break;
         case F_QUICK: o->quick = 1; break;
+        case F_GO_MARKS: o->go_marks = 1; break;
         case F_CSV_DIR:
             if (*v == '\0') return fail(err, errsz, "--csv-dir: empty folder name");
             for (const char *c = v; *c; c++)      /* a path in one-line messages */
@@ -440,6 +445,11 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         each_item("--gogc", gogcs ? gogcs : "100", gogc_item, same_u64, o->gogc,
                   RET_MAX_LIST, &o->n_gogc, err, errsz))
         return -EINVAL;
+    if (o->go_marks) {
+        int go = 0;
+        for (size_t g = 0; g < o->n_gc; g++) go |= o->gc[g] == GS_GC_GO;
+        if (!go) return fail(err, errsz, "--go-marks: only with --gc=go (marks are Go's collector's)");
+    }
     if (strategies) {
         if (each_item("--strategies", strategies, strategy_item, same_strategy,
                       o->strategies, KEEP_STRATEGY_COUNT, &o->n_strategies, err, errsz))

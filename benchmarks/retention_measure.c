@@ -31,6 +31,31 @@
 #include <time.h>
 
 
+/* --go-marks: where each mark started over the measured batches, as
+ * " heap/goal" in MiB, for one line on stderr after the measurement (the
+ * mark log of gs_heap_set_mark_log; cut with " ..." when it fills). */
+typedef struct marks_s {
+    char text[3072];
+    size_t len;
+    int cut;
+} marks_t;
+
+static void note_mark(const gs_mark_event_t *e, void *arg)
+{
+    marks_t *m = arg;
+    const double mib = 1024.0 * 1024.0;
+    int n;
+    if (e->ends || e->waited || m->cut) return;
+    n = snprintf(m->text + m->len, sizeof m->text - m->len, " %.2f/%.2f",
+                 (double)e->heap_bytes / mib, (double)e->goal_bytes / mib);
+    if (n < 0 || (size_t)n >= sizeof m->text - m->len - 4) {
+        m->text[m->len] = '\0';
+        m->cut = 1;
+        return;
+    }
+    m->len += (size_t)n;
+}
+
 /* The peak RSS since mem_peak_begin(pk) into out, or why there is none. */
 static void peak_of(const mem_peak_t *pk, ret_result_t *out)
 {
@@ -159,6 +184,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     int64_t untimed = 1;          /* the first batch and the warm-up ones */
     double t0, c0, t1, c1;
     unsigned fill = 0;
+    marks_t marks = {{0}, 0, 0};
     int err;
 
     memset(out, 0, sizeof *out);
@@ -216,6 +242,8 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the first batch: from a clean heap, its peak RSS; with Go's GC one
      * batch's garbage lies beside the next one's arrays, so the peak then
      * spans every batch of the measurement */
+    if (o->go_marks && heap.gc == GS_GC_GO)
+        (void)gs_heap_set_mark_log(&heap, note_mark, &marks);
     mem_allocator_release();
     mem_counts_reset();
     mem_peak_begin(&pk);                   /* pk.ok = 0: no peak, said below */
@@ -263,12 +291,16 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                                    ((double)(out->batches + untimed) * (double)c->items);
     }
     if (heap.gc != GS_GC_OFF) peak_of(&pk, out);
+    if (o->go_marks && heap.gc == GS_GC_GO)
+        fprintf(stderr, "go-marks %s:%s%s\n", rc->name, marks.text,
+                marks.cut ? " ..." : "");
     out->ok = 1;
     goto done;
 
 failed:
     out->failed = 1;
 done:
+    (void)gs_heap_set_mark_log(&heap, NULL, NULL);
     gs_heap_destroy(&heap);
     free(keep);
     return 0;

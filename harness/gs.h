@@ -524,6 +524,19 @@ typedef struct gs_go_program_s {
                               (gs_go_unwritten_utilization); 0: not given  */
 } gs_go_program_t;
 
+/* A mark of the Go GC mode as the model runs it (gs_heap_set_mark_log). */
+typedef struct gs_mark_event_s {
+    int ends;              /* 0: the mark starts; 1: it ends               */
+    int waited;            /* the program waits in runtime.GC meanwhile
+                              (gs_heap_collect)                            */
+    size_t heap_bytes;     /* the heap (go_held_bytes + go_garbage_bytes):
+                              at the start; at the end, before it frees    */
+    size_t goal_bytes;     /* at the start the cycle's goal, at the end the
+                              next one's                                   */
+} gs_mark_event_t;
+
+typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
+
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
 
@@ -674,6 +687,8 @@ typedef struct gs_heap_s {
                                     the program's stack is not yet scanned    */
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
+    gs_mark_log_fn mark_log_;    /* gs_heap_set_mark_log, or NULL              */
+    void *mark_log_arg_;
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
     uint64_t scav_draw_;         /* its draws' stream (gs_random_next)         */
     uint64_t clock_faults_base_; /* minor faults when the GC mode was set      */
@@ -980,6 +995,12 @@ size_t gs_go_scan_work(const gs_go_program_t *p);
  * array survives the cycle under way. Any other time, and with GC off,
  * both free alike. NULL: -EINVAL. */
 int gs_heap_set_heap_refs(gs_heap_t *h, int on);
+
+/* Call fn(event, arg) as each mark of the Go GC mode starts and as it ends
+ * (fn NULL: no calls): once a mark, never on an allocation that neither
+ * starts nor ends one. gs_heap_destroy, which ends a mark under way and
+ * runs one more, calls it too, then drops it. NULL h: -EINVAL. */
+int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg);
 
 /* Whether the program leaves the arrays it makes from now on unwritten, in
  * GC mode (off by default): their pages, taken fresh or given back, are

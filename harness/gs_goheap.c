@@ -375,12 +375,24 @@ static size_t mark_way(gs_heap_t *h, size_t way)
     return part_of(way, at, UINT64_C(1) << 16);
 }
 
+/* The mark log's call, if one is set (gs_heap_set_mark_log). */
+static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
+{
+    gs_mark_event_t e;
+    if (h->mark_log_ == NULL) return;
+    e.ends = ends;
+    e.waited = waited;
+    e.heap_bytes = heap;
+    e.goal_bytes = h->go_goal_bytes;
+    h->mark_log_(&e, h->mark_log_arg_);
+}
+
 /* A cycle starts marking: what is garbage now is what its end frees (its
  * snapshot); everything else survives it, including arrays that die or
  * are made while it marks (Go marks the heap as it was at the start, and
  * allocates black). The current tiny block is closed, so no block of the
  * snapshot can come back to life before the end. */
-static void mark_start(gs_heap_t *h)
+static void mark_start(gs_heap_t *h, int waited)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes;
     gs_array_t **tail = &h->mark_garbage_;
@@ -401,6 +413,7 @@ static void mark_start(gs_heap_t *h)
                            heap + mark_way(h, h->go_goal_bytes - heap);
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
+    log_mark(h, 0, waited, heap);
 }
 
 /* Now, CLOCK_MONOTONIC, in ns; 0 if the clock fails (scavenge then works
@@ -564,6 +577,7 @@ static void mark_end(gs_heap_t *h, int waited)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
+    size_t heap_at_end = h->go_held_bytes + h->go_garbage_bytes;
 
     inuse = heap_in_use(h);                           /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
@@ -620,6 +634,7 @@ static void mark_end(gs_heap_t *h, int waited)
         if (retained > goal && retained - goal >= GO_PHYS_PAGE)
             h->go_scavenge_goal_bytes = goal;
     }
+    log_mark(h, 1, waited, heap_at_end);
     scav_wake(h);
 }
 
@@ -628,7 +643,7 @@ void gs_heap_collect(gs_heap_t *h)
     if (h == NULL || h->gc != GS_GC_GO) return;
     /* runtime.GC: the cycle under way finishes, then a whole one runs */
     if (h->gc_marking) mark_end(h, 1);
-    mark_start(h);
+    mark_start(h, 1);
     mark_end(h, 1);
     /* the program waited: the woken scavenger's turn, then the program
      * runs again */
@@ -748,7 +763,7 @@ void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
     if (h->start_pending_) {
         h->start_pending_ = 0;
         if (!h->gc_marking) {
-            mark_start(h);
+            mark_start(h, 0);
             h->stack_window_ = 1;
         }
     }
@@ -903,6 +918,14 @@ int gs_heap_set_unwritten(gs_heap_t *h, int on)
 {
     if (h == NULL) return -EINVAL;
     h->unwritten_ = on != 0;
+    return 0;
+}
+
+int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg)
+{
+    if (h == NULL) return -EINVAL;
+    h->mark_log_ = fn;
+    h->mark_log_arg_ = arg;
     return 0;
 }
 

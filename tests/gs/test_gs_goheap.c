@@ -941,6 +941,56 @@ static void stack_window(void)
     CHECK_ERR(gs_heap_set_heap_refs(NULL, 1), -EINVAL);
 }
 
+/* gs_heap_set_mark_log: a call as each mark starts (the heap then, the
+ * cycle's goal) and ends (the heap before it frees, the next goal), with
+ * waited for runtime.GC's (gs_heap_collect); none once it is NULL. */
+typedef struct log_s {
+    gs_mark_event_t e[8];
+    int n;
+} log_t;
+
+static void log_event(const gs_mark_event_t *e, void *arg)
+{
+    log_t *l = arg;
+    if (l->n < 8) l->e[l->n] = *e;
+    l->n++;
+}
+
+static void mark_log(void)
+{
+    log_t l = {{{0, 0, 0, 0}}, 0};
+    gs_slice_t s;
+    size_t goal;
+    start(GS_GC_GO, 100);
+    goal = H.go_goal_bytes;
+    CHECK_ERR(gs_heap_set_mark_log(NULL, log_event, &l), -EINVAL);
+    CHECK_OK(gs_heap_set_mark_log(&H, log_event, &l));
+    while (!H.gc_marking) {                    /* 1 MiB a time: no mark yet */
+        CHECK_EQ_U(l.n, 0);
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+    }
+    CHECK_EQ_U(l.n, 1);
+    CHECK(!l.e[0].ends && !l.e[0].waited);
+    CHECK_EQ_U(l.e[0].heap_bytes, H.go_held_bytes + H.go_garbage_bytes);
+    CHECK_EQ_U(l.e[0].goal_bytes, goal);
+    while (H.gc_marking) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+    }
+    CHECK_EQ_U(l.n, 2);
+    CHECK(l.e[1].ends && !l.e[1].waited);
+    CHECK_EQ_U(l.e[1].goal_bytes, H.go_goal_bytes);
+    CHECK(l.e[1].heap_bytes >= l.e[0].heap_bytes);
+    gs_heap_collect(&H);                       /* runtime.GC: a whole cycle */
+    CHECK_EQ_U(l.n, 4);
+    CHECK(!l.e[2].ends && l.e[2].waited && l.e[3].ends && l.e[3].waited);
+    CHECK_OK(gs_heap_set_mark_log(&H, NULL, NULL));
+    gs_heap_collect(&H);
+    CHECK_EQ_U(l.n, 4);
+    FINISH();
+}
+
 /* With draws (gs_heap_set_mark_draws), each mark ends where Go's last
  * assist would start (gs_go_mark_end) for the kept headers set
  * (gs_heap_set_go_program), in a case drawn for the cycle: short roots,
@@ -1597,6 +1647,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
         CHECK_CASE(stack_window),
+        CHECK_CASE(mark_log),
         CHECK_CASE(mark_draws),
         CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),

@@ -213,6 +213,38 @@ class Behaviour(unittest.TestCase):
         self.assertGreater(max(a) / min(a), 1.1, a)
         self.assertTrue(any(apart(x, y) > 0.05 for x, y in zip(a, c)), (a, c))
 
+    def test_go_marks(self):
+        """--go-marks: one line per measurement on stderr, where each mark of
+        the measured batches started (heap/goal, MiB), the same list for
+        the same seed, as slicebench.markcmp reads them. Without it, no
+        such line."""
+        from slicebench import markcmp
+
+        def marks(*extra):
+            p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
+                    "--strategies=append,copy", "--gc=go", "--gogc=100,400",
+                    "--budget=32MiB", "--seed=42", "--benchmark_repetitions=2",
+                    "--benchmark_min_time=0.000001", "--no-csv", *extra)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            return p.stderr
+        text = marks("--go-marks")
+        lines = [ln for ln in text.splitlines() if ln.startswith("go-marks ")]
+        self.assertEqual(len(lines), 8, text)             # 2 x 2 x 2
+        got = markcmp.parse(text)
+        self.assertEqual(sorted(got), [(s, 32768, 16384, 1, g) for s in ("append", "copy")
+                                       for g in (100, 400)])
+        for key, runs in got.items():
+            self.assertEqual(len(runs), 2)
+            for heaps in runs:
+                self.assertGreater(len(heaps), 0, key)    # 2 x 1819 x 32 KiB
+                self.assertTrue(all(h > 0 for h in heaps), key)
+        for name, rest in markcmp.LINE.findall(text):
+            for item in rest.split():
+                heap, goal = map(float, item.split("/"))
+                self.assertGreater(goal, 0, name)
+        self.assertEqual(markcmp.parse(marks("--go-marks")), got)   # same seed
+        self.assertNotIn("go-marks", marks())
+
     def test_a_run_never_overwrites_an_earlier_file(self):
         flags = ["--sizes=4KiB", "--kept=16", "--elem=1", "--strategies=copy",
                  f"--csv-dir={self.dir}", "--run-id=same", *FAST]
@@ -440,6 +472,10 @@ class BadInput(unittest.TestCase):
         self.refused("--sizes: empty list", "--sizes=")
         self.refused("size '99999999999999999999' is too large",
                      "--sizes=99999999999999999999")
+
+    def test_go_marks_without_go_gc(self):
+        self.refused("--go-marks: only with --gc=go (marks are Go's collector's)",
+                     "--go-marks")
 
     def test_k_larger_than_n(self):
         self.refused("--kept=128 is larger than N=64 (--sizes)", "--sizes=64", "--kept=128")

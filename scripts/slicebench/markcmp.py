@@ -1,0 +1,141 @@
+"""The model's marks held to Go's, cycle by cycle: where each mark of the
+measured batches started (the heap then), in the model (slicebench-
+retention --gc=go --go-marks, one line per measuring process) and in Go
+(scripts/go-record's timed-run events), for the same cases.
+
+    model = parse(stderr_text)                 # {key: [[heap MiB, ...], ...]}
+    go = {key: [[heap MiB, ...], ...]}         # from gorecord.events
+    stats = agreement(model, go)
+    print(summary(stats))
+
+A case's figures follow from where its cycles land; two runs that land
+alike start their marks at the same heaps. For every model process and
+every Go process of a case, the mean |ln(model / Go)| of the heaps at
+which their marks started, the i-th against the i-th up to the shorter
+list, and how many more or fewer marks one made than the other; each
+averaged over the pairs, then over the cases.
+"""
+
+import math
+import re
+import statistics
+import subprocess
+
+from . import go_each
+
+KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
+LINE = re.compile(r"^go-marks (\S+):(.*)$", re.M)
+MODEL_NAME = re.compile(r"^([^/]+)/gogc:(\d+)/N:(\d+)/k:(\d+)/M:\d+/elem:(\d+)(?:/|$)")
+PAIR = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
+
+
+class MarkError(Exception):
+    """Marks that cannot be read; str() is one line."""
+
+
+def model_key(name):
+    """(strategy, N, k, elem, GOGC) of a model case name, or None (a case
+    without --gc=go)."""
+    m = MODEL_NAME.match(name)
+    if not m:
+        return None
+    s, gogc, n, k, e = m.groups()
+    return (s, int(n), int(k), int(e), int(gogc))
+
+
+def go_key(name, gogc):
+    """(strategy, N, k, elem, GOGC) of a Go case name (go_each.NAME)."""
+    m = go_each.NAME.search(name)
+    if not m:
+        raise MarkError(f"not a Go case name: {name}")
+    s, n, k, _, e = m.groups()
+    return (s, int(n), int(k), int(e), int(gogc))
+
+
+def parse(text):
+    """The --go-marks lines in text: {key: [[mark start heap, MiB], ...]},
+    one list per measuring process. A list cut short (" ...") or a value
+    that is not heap/goal raises MarkError."""
+    out = {}
+    for name, rest in LINE.findall(text):
+        key = model_key(name)
+        if key is None:
+            raise MarkError(f"go-marks of a case without --gc=go: {name}")
+        items = rest.split()
+        if items and items[-1] == "...":
+            raise MarkError(f"the model's marks of {name} were cut short "
+                            f"after {len(items) - 1}")
+        heaps = []
+        for item in items:
+            m = PAIR.match(item)
+            if not m:
+                raise MarkError(f"go-marks of {name}: '{item}' is not heap/goal")
+            heaps.append(float(m.group(1)))
+        out.setdefault(key, []).append(heaps)
+    return out
+
+
+def run_model(binary, flags, gogcs, reps):
+    """The model's mark starts: binary --gc=go --go-marks on the cases of
+    flags (gcvsgo.case_flags), reps measuring processes each, over the
+    span gc-vs-go's batches measure (the first batch and one timed one);
+    writes no results file."""
+    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}", "--go-marks", "--no-csv",
+           f"--benchmark_repetitions={reps}", "--benchmark_min_time=1e-6"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    go_each.check(proc, binary)
+    marks = parse(proc.stderr)
+    if not marks:
+        raise MarkError(f"{binary} printed no go-marks lines")
+    return marks
+
+
+def _pair(m, g):
+    n = min(len(m), len(g))
+    ln = statistics.mean(abs(math.log(m[i] / g[i])) for i in range(n)
+                         if m[i] > 0 and g[i] > 0) if n else None
+    return ln, abs(len(m) - len(g))
+
+
+def agreement(model, go):
+    """{key: (mean |ln(model/Go)| of the mark starts, or None when no pair
+    had a mark on both sides; mean |count difference|)} for the cases both
+    have, over every model process x Go process pair."""
+    out = {}
+    for key in sorted(set(model) & set(go)):
+        lns, counts = [], []
+        for m in model[key]:
+            for g in go[key]:
+                ln, d = _pair(m, g)
+                if ln is not None:
+                    lns.append(ln)
+                counts.append(d)
+        out[key] = (statistics.mean(lns) if lns else None, statistics.mean(counts))
+    return out
+
+
+def summary(stats):
+    """The agreement in words: over all cases, and per GOGC."""
+    if not stats:
+        return "cycles: no case with marks on both sides"
+
+    def line(keys, what):
+        lns = [stats[k][0] for k in keys if stats[k][0] is not None]
+        counts = [stats[k][1] for k in keys]
+        ln = f"{statistics.mean(lns):.3f}" if lns else "-"
+        return (f"{what}: mark starts off by a mean |ln(model/Go)| of {ln}, "
+                f"the count of marks by {statistics.mean(counts):.2f}, "
+                f"over {len(keys)} cases")
+    out = [line(list(stats), "cycles, the model against Go (every model process "
+                "with every Go process of its case)")]
+    for gogc in sorted({k[-1] for k in stats}):
+        out.append(line([k for k in stats if k[-1] == gogc], f"  GOGC {gogc}"))
+    return "\n".join(out)
+
+
+def describe(key, model_runs):
+    """A case's model processes' mark starts, one line."""
+    case = dict(zip(KEY, key))
+    runs = "; ".join(" ".join(f"{h:.1f}" for h in run) or "none" for run in model_runs)
+    return (f"model {case['strategy']} N={case['source_bytes']} k={case['kept_bytes']} "
+            f"elem={case['elem_bytes']} GOGC {case['gogc']}: marks start at (MiB) {runs}")

@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Tests of slicebench.markcmp (scripts/go-record --model) without running
+either side: the model's --go-marks lines, case keys on both sides, and
+the cycle-by-cycle agreement on hand-made mark starts.
+
+Run from anywhere:  /usr/bin/python3 tests/python/test_markcmp.py [-v]
+"""
+
+import math
+import unittest
+
+import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
+
+from slicebench import markcmp  # noqa: E402
+
+NAME = "append/gogc:400/N:262144/k:131072/M:228/elem:1/manual_time"
+KEY = ("append", 262144, 131072, 1, 400)
+
+
+class Parse(unittest.TestCase):
+    def test_lines(self):
+        text = ("slicebench-retention: a warning\n"
+                f"go-marks {NAME}: 11.20/15.90 18.60/18.40\n"
+                f"go-marks {NAME}:\n"
+                "go-marks copy/gogc:100/N:4096/k:16/M:8168/elem:8/manual_time: 4.00/4.00\n")
+        got = markcmp.parse(text)
+        self.assertEqual(got[KEY], [[11.2, 18.6], []])
+        self.assertEqual(got[("copy", 4096, 16, 8, 100)], [[4.0]])
+
+    def test_refused(self):
+        for line, why in ((f"go-marks {NAME}: 11.20/15.90 ...", "cut short after 1"),
+                          (f"go-marks {NAME}: 11.20", "not heap/goal"),
+                          ("go-marks append/N:4096/k:16/M:8/elem:1: 1/2", "without --gc=go")):
+            with self.assertRaisesRegex(markcmp.MarkError, why):
+                markcmp.parse(line + "\n")
+
+    def test_keys(self):
+        self.assertEqual(markcmp.model_key(NAME), KEY)
+        self.assertIsNone(markcmp.model_key("append/N:4096/k:16/M:8/elem:1/manual_time"))
+        self.assertEqual(markcmp.go_key("BenchmarkRetention/strategy=append/N=262144/"
+                                        "k=131072/M=228/elem=1", "400"), KEY)
+        with self.assertRaises(markcmp.MarkError):
+            markcmp.go_key("BenchmarkRetention/append", 100)
+
+
+class Agreement(unittest.TestCase):
+    def test_pairs(self):
+        # model processes [10, 20] and [10]; Go [10, 40, 80]: the pairs'
+        # |ln| means are (0 + ln 2) / 2 and 0, the counts off by 1 and 2
+        stats = markcmp.agreement({KEY: [[10, 20], [10]]}, {KEY: [[10, 40, 80]]})
+        ln, count = stats[KEY]
+        self.assertAlmostEqual(ln, (math.log(2) / 2 + 0) / 2)
+        self.assertEqual(count, 1.5)
+        text = markcmp.summary(stats)
+        self.assertIn(f"mean |ln(model/Go)| of {ln:.3f}, the count of marks by 1.50, "
+                      "over 1 cases", text)
+        self.assertIn("  GOGC 400:", text)
+
+    def test_no_marks_on_one_side(self):
+        stats = markcmp.agreement({KEY: [[]]}, {KEY: [[5.0]], ("copy", 1, 1, 1, 100): [[1]]})
+        self.assertEqual(list(stats), [KEY])             # cases on both sides
+        self.assertEqual(stats[KEY], (None, 1))
+        self.assertIn("of -, the count of marks by 1.00", markcmp.summary(stats))
+        self.assertEqual(markcmp.summary({}), "cycles: no case with marks on both sides")
+
+    def test_describe(self):
+        self.assertEqual(markcmp.describe(KEY, [[11.2, 18.6], []]),
+                         "model append N=262144 k=131072 elem=1 GOGC 400: marks start "
+                         "at (MiB) 11.2 18.6; none")
+
+
+if __name__ == "__main__":
+    unittest.main()
