@@ -197,15 +197,29 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     slices: Go's write barrier marks what a pointer written over
  *     pointed to; gs_heap_set_heap_refs): floating garbage, freed by the
  *     next cycle. What the program drops from its stack (any other
- *     release) before its next allocation is freed by this cycle: Go
- *     scans a goroutine's stack once a cycle, and with one P the first
- *     chance is the program's first mark assist, at its next allocation
- *     (stack_window_; tiny arrays excepted, which stay in their block).
- *     So the accumulator an append outgrows, when the new array's
- *     allocation starts a cycle, dies with that cycle, as in Go;
+ *     release) before the cycle scans its stack is freed by this cycle,
+ *     unless it was made during the mark (stack_window_; tiny arrays
+ *     excepted, which stay in their block): Go scans a goroutine's stack
+ *     once a cycle, with one P in one of the program's mark assists.
+ *     Draws off, the model takes its first assist, at its next
+ *     allocation. Draws on, its second (go_stack_scan_bytes_): in the
+ *     Go benchmark the first assist scans the globals, and its assists
+ *     take heap work before root jobs, of which the stacks come last;
+ *     the second comes before the allocation that would take the heap
+ *     past where the first one's credit runs out (gs_go_mark_end's
+ *     GS_GO_MARK_FIRST_ASSIST point of the way from the mark's start to
+ *     its goal). So the accumulator an append outgrows before then dies
+ *     with the cycle, as in Go. Held to Go's timed runs, mark by mark
+ *     (scripts/go-record --model, the gc-vs-go matrices, 3 processes a
+ *     side), the count of marks is off by 0.45-0.46 on the default
+ *     matrix and 0.36 off the size classes, against 0.61-0.66 and 0.64
+ *     with the stack scanned at the first assist, and the heaps where
+ *     they start by a mean |ln(model/Go)| of 0.088-0.093 and 0.082,
+ *     against 0.098-0.104 and 0.088;
  *   - before an allocation that would take the heap past go_mark_end_bytes
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
- *     at its start to the goal (Go paces its mark assists so that the mark
+ *     at its start to the goal (1.1 x the goal for a mark that starts past
+ *     it, as Go's revise paces it; Go paces its mark assists so that the mark
  *     ends by the goal at the latest; its background worker, a quarter of
  *     the one P, ends it sooner), or, with draws on
  *     (gs_heap_set_mark_draws), where Go's last assist starts, in a case
@@ -683,8 +697,11 @@ typedef struct gs_heap_s {
     uint64_t mark_unwritten_start_; /* go_unwritten_bytes then                  */
     int unwritten_;              /* gs_heap_set_unwritten                       */
     int start_pending_;          /* a cycle starts after this allocation        */
-    int stack_window_;           /* a cycle started since the last allocation:
-                                    the program's stack is not yet scanned    */
+    int stack_window_;           /* a cycle is marking and has not scanned the
+                                    program's stack yet                       */
+    size_t go_stack_scan_bytes_; /* draws on: the mark scans the stack before
+                                    an allocation that would take the heap
+                                    past this (its second assist)             */
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
     gs_mark_log_fn mark_log_;    /* gs_heap_set_mark_log, or NULL              */
@@ -987,10 +1004,10 @@ size_t gs_go_scan_work(const gs_go_program_t *p);
 
 /* Where the references that releases drop were kept, in GC mode, as Go's
  * collector tells them apart. Off (the default): on the program's stack,
- * which a Go cycle scans once, at the program's first allocation after the
- * cycle starts (its first mark assist): an array whose last reference goes
- * in between is freed by that cycle (tiny ones excepted: see "The Go GC
- * mode"). On: in heap memory (a slice of kept slices): Go's write barrier
+ * which a Go cycle scans once, in one of the program's mark assists (the
+ * first with draws off, the second with draws on): an array made before
+ * the cycle whose last reference goes in between is freed by that cycle
+ * (tiny ones excepted: see "The Go GC mode"). On: in heap memory (a slice of kept slices): Go's write barrier
  * marks what a pointer written over during a mark pointed to, so such an
  * array survives the cycle under way. Any other time, and with GC off,
  * both free alike. NULL: -EINVAL. */

@@ -394,7 +394,7 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
  * snapshot can come back to life before the end. */
 static void mark_start(gs_heap_t *h, int waited)
 {
-    size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+    size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal;
     gs_array_t **tail = &h->mark_garbage_;
     while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
     *tail = h->garbage_;
@@ -409,8 +409,16 @@ static void mark_start(gs_heap_t *h, int waited)
     h->mark_clock_start_ = gs_go_clock_ns(h);
     h->mark_faulted_start_ = h->go_faulted_bytes;
     h->mark_unwritten_start_ = h->go_unwritten_bytes;
-    h->go_mark_end_bytes = heap >= h->go_goal_bytes ? h->go_goal_bytes :
-                           heap + mark_way(h, h->go_goal_bytes - heap);
+    /* a mark that starts past its goal paces its assists to 1.1 x the
+     * goal (Go's revise, maxOvershoot) */
+    goal = h->go_goal_bytes;
+    if (heap > goal) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
+    h->go_mark_end_bytes = heap >= goal ? goal : heap + mark_way(h, goal - heap);
+    /* where the first assist's credit runs out (draws on) */
+    h->go_stack_scan_bytes_ = heap >= goal ? heap :
+        heap + part_of(goal - heap, gs_go_mark_end(h->go_program.headers_bytes,
+                                                   GS_GO_MARK_FIRST_ASSIST),
+                       UINT64_C(1) << 16);
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
     log_mark(h, 0, waited, heap);
@@ -705,8 +713,13 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
 {
     size_t add;
     h->start_pending_ = 0;
-    h->stack_window_ = 0;
     add = go_add(h, bytes, tiny);
+    /* the program's stack is scanned by the assist before this allocation:
+     * with draws off its first; with draws on its second, which comes
+     * when the first one's credit runs out (the first scans the globals,
+     * the second the roots left, the stacks among them) */
+    if (h->mark_seed == 0 || passes(h, add, h->go_stack_scan_bytes_))
+        h->stack_window_ = 0;
     if (add == 0) return;
     if (h->gc_marking && passes(h, add, h->go_mark_end_bytes)) {
         mark_end(h, 0);
@@ -775,6 +788,7 @@ static void charge(gs_heap_t *h, gs_array_t *a)
     size_t off, size = a->bytes;
     gs_tiny_t *t;
 
+    a->mark_born = h->gc_marking ? h->gc_cycles + 1 : 0;
     if (!is_tiny(size)) {
         (void)gs_go_roundupsize(size, &a->go.bytes);  /* checked in prepare */
         h->go_held_bytes += a->go.bytes;
@@ -835,9 +849,11 @@ int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
     }
     h->garbage_arrays++;
     h->garbage_bytes += a->bytes;
-    if (h->stack_window_ && h->gc_marking && t == NULL && !h->heap_refs_) {
+    if (h->stack_window_ && h->gc_marking && t == NULL && !h->heap_refs_ &&
+        a->mark_born != h->gc_cycles + 1) {
         /* the program's stack held its last reference, and the cycle under
-         * way has not scanned the stack yet: that cycle frees it */
+         * way has not scanned the stack yet, nor was it made while that
+         * cycle marked (allocated black): that cycle frees it */
         a->next_free = h->mark_garbage_;
         h->mark_garbage_ = a;
         h->go_mark_garbage_bytes += a->go.bytes;

@@ -24,6 +24,10 @@ struct gs_array_s {
                                 its size class or pages                   */
         gs_tiny_t *block;    /* tiny: the tiny block it lives in          */
     } go;
+    uint64_t mark_born;      /* GC mode: the heap's gc_cycles + 1 when it
+                                was made while that cycle marked (Go
+                                allocates black: it survives that cycle),
+                                else 0                                    */
     gs_span_t *span;         /* GC mode: the span of shared slots
                                 (gs_gospans.c) a small object lives in,
                                 else NULL; not set with GC off (never

@@ -941,6 +941,70 @@ static void stack_window(void)
     CHECK_ERR(gs_heap_set_heap_refs(NULL, 1), -EINVAL);
 }
 
+/* With draws on, Go's first mark assist scans the globals and its second
+ * the stacks, when the first one's credit runs out (gs_go_mark_end's
+ * GS_GO_MARK_FIRST_ASSIST point, go_stack_scan_bytes_): an array whose
+ * last reference, on the stack, goes before that is freed by the cycle,
+ * unless it was made while the cycle marked (Go allocates black); one
+ * dropped after it survives the cycle. */
+static void stack_scan_draws(void)
+{
+    /* two parts of headers: the short roots' end lies past the point */
+    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0};
+    gs_slice_t s, t;
+    size_t heap = 0, before;
+    int i, tries;
+    for (i = 0; i < 2; i++) {
+        start(GS_GC_GO, 100);
+        CHECK_OK(gs_heap_set_go_program(&H, &prog));
+        CHECK_OK(gs_heap_set_mark_draws(&H, 12345));
+        for (tries = 0; tries < 64; tries++) {
+            CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* live at the start */
+            while (!H.gc_marking) {
+                CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+                gs_release(&t);
+            }
+            heap = H.go_held_bytes + H.go_garbage_bytes;
+            /* a mark drawn in the short roots' case */
+            if (H.go_stack_scan_bytes_ > heap + 256 * KiB &&
+                H.go_mark_end_bytes > H.go_stack_scan_bytes_ + 256 * KiB)
+                break;
+            gs_release(&s);
+            gs_heap_collect(&H);
+        }
+        CHECK(tries < 64);
+        CHECK_EQ_U(H.go_stack_scan_bytes_ - heap,
+                   (H.go_goal_bytes - heap) / 65536 *
+                   gs_go_mark_end(prog.headers_bytes, GS_GO_MARK_FIRST_ASSIST) +
+                   (H.go_goal_bytes - heap) % 65536 *
+                   gs_go_mark_end(prog.headers_bytes, GS_GO_MARK_FIRST_ASSIST) / 65536);
+        before = H.go_mark_garbage_bytes;
+        if (i == 0) {
+            /* made and dropped while marking, before the stack is scanned:
+             * black, it survives; s, made before, goes with the cycle */
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+            gs_release(&t);
+            CHECK_EQ_U(H.go_mark_garbage_bytes, before);
+            gs_release(&s);
+            CHECK_EQ_U(H.go_mark_garbage_bytes, before + MiB);
+        } else {
+            /* the heap passes the point: the stack is scanned, s survives */
+            while (H.go_held_bytes + H.go_garbage_bytes + 64 * KiB <=
+                   H.go_stack_scan_bytes_) {
+                CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+                gs_release(&t);
+            }
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+            CHECK_EQ_U(H.gc_marking, 1);
+            gs_release(&t);
+            gs_release(&s);
+            CHECK_EQ_U(H.go_mark_garbage_bytes, before);
+        }
+        MEM_AGREES();
+        FINISH();
+    }
+}
+
 /* gs_heap_set_mark_log: a call as each mark starts (the heap then, the
  * cycle's goal) and ends (the heap before it frees, the next goal), with
  * waited for runtime.GC's (gs_heap_collect); none once it is NULL. */
@@ -989,6 +1053,41 @@ static void mark_log(void)
     gs_heap_collect(&H);
     CHECK_EQ_U(l.n, 4);
     FINISH();
+}
+
+/* A mark that starts past its goal paces its assists to 1.1 x the goal
+ * (Go's revise): it ends on the way there, not at the next allocation;
+ * past 1.1 x the goal, at the next allocation. */
+static void mark_past_goal(void)
+{
+    gs_slice_t s, t;
+    size_t heap, goal, way;
+    int i;
+    for (i = 0; i < 2; i++) {
+        start(GS_GC_GO, 100);
+        goal = H.go_goal_bytes;
+        CHECK_EQ_U(goal, 4 * MiB);
+        /* one array takes the heap past the trigger and the goal */
+        CHECK_OK(gs_make(&H, 1, i == 0 ? goal + 256 * KiB : goal + goal / 5,
+                         i == 0 ? goal + 256 * KiB : goal + goal / 5, &s));
+        CHECK_EQ_U(H.gc_marking, 1);
+        heap = H.go_held_bytes + H.go_garbage_bytes;
+        CHECK(heap > goal);
+        if (i == 0) {
+            way = goal + goal / 10 - heap;
+            CHECK_EQ_U(H.go_mark_end_bytes - heap, way / 4 * 3 + way % 4 * 3 / 4);
+            CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &t));
+            CHECK_EQ_U(H.gc_marking, 1);
+        } else {
+            CHECK(heap > goal + goal / 10);
+            CHECK_EQ_U(H.go_mark_end_bytes, goal + goal / 10);
+            CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &t));
+            CHECK_EQ_U(H.gc_cycles, 1);
+        }
+        gs_release(&t);
+        gs_release(&s);
+        FINISH();
+    }
 }
 
 /* With draws (gs_heap_set_mark_draws), each mark ends where Go's last
@@ -1647,6 +1746,8 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_tiny_blocks),
         CHECK_CASE(gc_keeps_semantics),
         CHECK_CASE(stack_window),
+        CHECK_CASE(stack_scan_draws),
+        CHECK_CASE(mark_past_goal),
         CHECK_CASE(mark_log),
         CHECK_CASE(mark_draws),
         CHECK_CASE(program_goal),
