@@ -31,9 +31,10 @@
 #include <time.h>
 
 
-/* --go-marks: where each mark started over the measured batches, as
- * " heap/goal" in MiB, for one line on stderr after the measurement (the
- * mark log of gs_heap_set_mark_log; cut with " ..." when it fills). */
+/* --go-marks: where each mark started from the first batch on (the
+ * batches the GC mode's peak and faults span), as " heap/goal" in MiB, for
+ * one line on stderr after the measurement (the mark log of
+ * gs_heap_set_mark_log; cut, and " ..." added, when it fills). */
 typedef struct marks_s {
     char text[3072];
     size_t len;
@@ -48,7 +49,7 @@ static void note_mark(const gs_mark_event_t *e, void *arg)
     if (e->ends || e->waited || m->cut) return;
     n = snprintf(m->text + m->len, sizeof m->text - m->len, " %.2f/%.2f",
                  (double)e->heap_bytes / mib, (double)e->goal_bytes / mib);
-    if (n < 0 || (size_t)n >= sizeof m->text - m->len - 4) {
+    if (n < 0 || (size_t)n >= sizeof m->text - m->len) {
         m->text[m->len] = '\0';
         m->cut = 1;
         return;

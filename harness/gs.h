@@ -208,14 +208,17 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the second comes before the allocation that would take the heap
  *     past where the first one's credit runs out (gs_go_mark_end's
  *     GS_GO_MARK_FIRST_ASSIST point of the way from the mark's start to
- *     its goal). So the accumulator an append outgrows before then dies
- *     with the cycle, as in Go. Held to Go's timed runs, mark by mark
- *     (scripts/go-record --model, the gc-vs-go matrices, 3 processes a
- *     side), the count of marks is off by 0.45-0.46 on the default
- *     matrix and 0.36 off the size classes, against 0.61-0.66 and 0.64
- *     with the stack scanned at the first assist, and the heaps where
- *     they start by a mean |ln(model/Go)| of 0.088-0.093 and 0.082,
- *     against 0.098-0.104 and 0.088;
+ *     its goal). In a mark the background worker ends (drawn before that
+ *     point), the worker, which takes root jobs before heap work, scans
+ *     the stack as it ends the mark, so the window lasts to the end. So
+ *     the accumulator an append outgrows before then dies with the
+ *     cycle, as in Go. Left out: Go scans each goroutine's stack as a
+ *     root job of its own, the benchmark's after the others'; an assist
+ *     may take the worker's credit instead of scanning; a mark that
+ *     starts past its goal expects more scan work. Held to Go's timed
+ *     runs mark by mark (scripts/go-record --model), the marks' count
+ *     and the heaps where they start lie nearer Go's than with the stack
+ *     scanned at the first assist (README, the list of changes);
  *   - before an allocation that would take the heap past go_mark_end_bytes
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
  *     at its start to the goal (1.1 x the goal for a mark that starts past
@@ -434,7 +437,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * as its heap grows while it retains more than the goal (mheap.allocSpan
  * releases up to the growth at once; modelled, it took the mean |ln| of
  * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
- * gc-vs-go matrix, and so it stays out); forced and two-minute
+ * gc-vs-go matrix, and so it stays out; modelled again on b54f73d's page
+ * heap, one run of 15 repetitions held to three Go runs came to 116.0 of
+ * 120 figures within against 116.4, append's faults at k = N/2, GOGC 100
+ * unchanged); forced and two-minute
  * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
  * MemStats.HeapAlloc counts it a while longer; modelled for arrays with
  * spans of their own, as Go's mheap.reclaim before each span it
@@ -1014,9 +1020,11 @@ size_t gs_go_scan_work(const gs_go_program_t *p);
 int gs_heap_set_heap_refs(gs_heap_t *h, int on);
 
 /* Call fn(event, arg) as each mark of the Go GC mode starts and as it ends
- * (fn NULL: no calls): once a mark, never on an allocation that neither
- * starts nor ends one. gs_heap_destroy, which ends a mark under way and
- * runs one more, calls it too, then drops it. NULL h: -EINVAL. */
+ * (fn NULL: no calls): twice a mark, never on an allocation that neither
+ * starts nor ends one. It is called in the middle of an allocation or of
+ * gs_heap_collect: fn must not call the library on h. gs_heap_destroy,
+ * which ends a mark under way and runs one more, calls it too, then drops
+ * it. NULL h: -EINVAL. */
 int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg);
 
 /* Whether the program leaves the arrays it makes from now on unwritten, in

@@ -388,10 +388,11 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
 }
 
 /* A cycle starts marking: what is garbage now is what its end frees (its
- * snapshot); everything else survives it, including arrays that die or
- * are made while it marks (Go marks the heap as it was at the start, and
- * allocates black). The current tiny block is closed, so no block of the
- * snapshot can come back to life before the end. */
+ * snapshot); everything else survives it, including arrays made while it
+ * marks (Go allocates black) and arrays that die while it marks, but for
+ * those the program drops from its stack before the mark scans it
+ * (stack_window_, _gs_go_dead). The current tiny block is closed, so no
+ * block of the snapshot can come back to life before the end. */
 static void mark_start(gs_heap_t *h, int waited)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal;
@@ -704,8 +705,10 @@ static void start_if_due(gs_heap_t *h, size_t add)
 }
 
 /* The cycle's steps before an allocation that adds `add`. The program's
- * stack is scanned now, if a cycle has started since its last allocation
- * (its first assist: the stack window closes); a mark under way ends when
+ * stack is scanned now if the mark under way has not scanned it yet and
+ * this is the assist that does (the stack window closes: draws off, the
+ * first allocation of the mark; draws on, the one that would take the
+ * heap past go_stack_scan_bytes_); a mark under way ends when
  * the heap would pass its end (go_mark_end_bytes); and a cycle starts when
  * the heap would pass the trigger, after this allocation (as mallocgc
  * allocates, then starts the cycle: _gs_go_charge). */
@@ -771,8 +774,8 @@ static void charge(gs_heap_t *h, gs_array_t *a);
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
 {
     charge(h, a);
-    /* a cycle the allocation's prepare found due starts now; until the
-     * program's next allocation its stack is not yet scanned */
+    /* a cycle the allocation's prepare found due starts now; its stack is
+     * not yet scanned (go_pace closes the window) */
     if (h->start_pending_) {
         h->start_pending_ = 0;
         if (!h->gc_marking) {

@@ -193,14 +193,25 @@ def _num(v):
     return float(v) if v not in ("", None) else None
 
 
+def case_key(r):
+    """A result row's case (KEY): strategy, N, k, elem, GOGC."""
+    return (r["strategy"], int(float(r["source_bytes"])),
+            int(float(r["kept_bytes"])), int(float(r["elem_bytes"])),
+            int(float(r["gogc"])))
+
+
+def case_text(case):
+    """A case (a dict with KEY's fields) in words, as every summary line
+    names it."""
+    return (f"{case['strategy']} N={case['source_bytes']} k={case['kept_bytes']} "
+            f"elem={case['elem_bytes']} GOGC {case['gogc']}")
+
+
 def medians(rows):
     """Per case: the medians of peak RSS, faults per item and held bytes."""
     groups = {}
     for r in rows:
-        key = (r["strategy"], int(float(r["source_bytes"])),
-               int(float(r["kept_bytes"])), int(float(r["elem_bytes"])),
-               int(float(r["gogc"])))
-        groups.setdefault(key, []).append(r)
+        groups.setdefault(case_key(r), []).append(r)
     out = {}
     for key, rs in groups.items():
         fig = {}
@@ -334,8 +345,7 @@ def _misses(table):
     reads at a glance."""
     out = []
     for r in table:
-        case = (f"{r['strategy']} N={r['source_bytes']} k={r['kept_bytes']} "
-                f"elem={r['elem_bytes']} GOGC {r['gogc']}")
+        case = case_text(r)
         if not r["rss_in_spread"]:
             m, lo, hi = (v and v / MIB for v in
                          (r["rss_model"], r["rss_go_min"], r["rss_go_max"]))

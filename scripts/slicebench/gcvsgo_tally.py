@@ -39,17 +39,11 @@ def load(folder):
                res.meta.get("thp_enabled", "(none)"))
 
 
-def _key(r):
-    return (r["strategy"], int(float(r["source_bytes"])),
-            int(float(r["kept_bytes"])), int(float(r["elem_bytes"])),
-            int(float(r["gogc"])))
-
-
 def common_cases(runs):
     """The case keys (gcvsgo.KEY order) that both sides of every run have."""
     keys = None
     for run in runs:
-        both = {_key(r) for r in run.model} & {_key(r) for r in run.go}
+        both = {gcvsgo.case_key(r) for r in run.model} & {gcvsgo.case_key(r) for r in run.go}
         keys = both if keys is None else keys & both
     return keys or set()
 
@@ -72,7 +66,7 @@ def tally(runs):
         raise gcvsgo.GcVsGoError("no case that every run measured on both sides")
 
     def only(rows):
-        return [r for r in rows if _key(r) in keys]
+        return [r for r in rows if gcvsgo.case_key(r) in keys]
 
     model = [only(run.model) for run in runs]
     go = [only(run.go) for run in runs]
@@ -123,8 +117,10 @@ def render(t, names=()):
     if names:
         lines.append(f"{len(names)} kept run{'s' if len(names) > 1 else ''}: "
                      + ", ".join(names))
-    lines.append(f"model against Go: {model['pairs']} pairs (every run's model, "
-                 f"every run's Go); Go against Go: {go['pairs']} pairs")
+    def pairs(n):
+        return f"{n} pair{'' if n == 1 else 's'}"
+    lines.append(f"model against Go: {pairs(model['pairs'])} (every run's model, "
+                 f"every run's Go); Go against Go: {pairs(go['pairs'])}")
     rows = [("", "model against Go", "Go against Go")]
     total_m, total_g, total = 0.0, 0.0, 0
     for gogc in sorted(t["cases"]):
@@ -149,10 +145,8 @@ def render(t, names=()):
         for (key, figure), share in sorted(model["share"].items()):
             g = go["share"][(key, figure)]
             if share < g:
-                case = dict(zip(gcvsgo.KEY, key))
-                short.append(f"  {case['strategy']} N={case['source_bytes']} "
-                             f"k={case['kept_bytes']} elem={case['elem_bytes']} "
-                             f"GOGC {case['gogc']} {figure}: {share:.2f} / {g:.2f}")
+                short.append(f"  {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))} "
+                             f"{figure}: {share:.2f} / {g:.2f}")
     lines += short or ["  none" if go["pairs"] else "  - (one run: no Go pairs)"]
     return "\n".join(lines)
 

@@ -1,9 +1,11 @@
-"""The model's marks held to Go's, cycle by cycle: where each mark of the
-measured batches started (the heap then), in the model (slicebench-
-retention --gc=go --go-marks, one line per measuring process) and in Go
-(scripts/go-record's timed-run events), for the same cases.
+"""The model's marks held to Go's, cycle by cycle: where each mark started
+(the heap then) over the same two batches, in the model (slicebench-
+retention --gc=go --go-marks, one line per measuring process, from its
+first batch on, with no warm-up: its first batch and one timed one) and
+in Go (scripts/go-record's timed-run events, its timed loop of 2 x M
+items after debug.FreeOSMemory), for the same cases.
 
-    model = parse(stderr_text)                 # {key: [[heap MiB, ...], ...]}
+    model = parse(stderr_text)                 # {key (gcvsgo.KEY): [[heap MiB, ...], ...]}
     go = {key: [[heap MiB, ...], ...]}         # from gorecord.events
     stats = agreement(model, go)
     print(summary(stats))
@@ -21,9 +23,8 @@ import re
 import statistics
 import subprocess
 
-from . import go_each
+from . import gcvsgo, go_each
 
-KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
 LINE = re.compile(r"^go-marks (\S+):(.*)$", re.M)
 MODEL_NAME = re.compile(r"^([^/]+)/gogc:(\d+)/N:(\d+)/k:(\d+)/M:\d+/elem:(\d+)(?:/|$)")
 PAIR = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
@@ -49,7 +50,10 @@ def go_key(name, gogc):
     if not m:
         raise MarkError(f"not a Go case name: {name}")
     s, n, k, _, e = m.groups()
-    return (s, int(n), int(k), int(e), int(gogc))
+    try:
+        return (s, int(n), int(k), int(e), int(gogc))
+    except ValueError:
+        raise MarkError(f"GOGC {gogc}: not a percent") from None
 
 
 def parse(text):
@@ -91,16 +95,15 @@ def run_model(binary, flags, gogcs, reps):
 
 
 def _pair(m, g):
-    n = min(len(m), len(g))
-    ln = statistics.mean(abs(math.log(m[i] / g[i])) for i in range(n)
-                         if m[i] > 0 and g[i] > 0) if n else None
-    return ln, abs(len(m) - len(g))
+    lns = [abs(math.log(a / b)) for a, b in zip(m, g) if a > 0 and b > 0]
+    return (statistics.mean(lns) if lns else None), abs(len(m) - len(g))
 
 
 def agreement(model, go):
     """{key: (mean |ln(model/Go)| of the mark starts, or None when no pair
     had a mark on both sides; mean |count difference|)} for the cases both
-    have, over every model process x Go process pair."""
+    have, over every model process x Go process pair (a case one side
+    lacks is left out: `missing` counts them)."""
     out = {}
     for key in sorted(set(model) & set(go)):
         lns, counts = [], []
@@ -114,8 +117,14 @@ def agreement(model, go):
     return out
 
 
-def summary(stats):
-    """The agreement in words: over all cases, and per GOGC."""
+def missing(model, go):
+    """How many cases one side has and the other lacks."""
+    return len(set(model) ^ set(go))
+
+
+def summary(stats, left_out=0):
+    """The agreement in words: over all cases, and per GOGC; left_out
+    (missing) cases on one side only, said when there are any."""
     if not stats:
         return "cycles: no case with marks on both sides"
 
@@ -130,12 +139,13 @@ def summary(stats):
                 "with every Go process of its case)")]
     for gogc in sorted({k[-1] for k in stats}):
         out.append(line([k for k in stats if k[-1] == gogc], f"  GOGC {gogc}"))
+    if left_out:
+        out.append(f"  ({left_out} cases on one side only, left out)")
     return "\n".join(out)
 
 
 def describe(key, model_runs):
     """A case's model processes' mark starts, one line."""
-    case = dict(zip(KEY, key))
     runs = "; ".join(" ".join(f"{h:.1f}" for h in run) or "none" for run in model_runs)
-    return (f"model {case['strategy']} N={case['source_bytes']} k={case['kept_bytes']} "
-            f"elem={case['elem_bytes']} GOGC {case['gogc']}: marks start at (MiB) {runs}")
+    return (f"model {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))}: marks start "
+            f"at (MiB) {runs}")

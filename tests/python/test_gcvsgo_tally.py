@@ -77,6 +77,8 @@ class Tally(unittest.TestCase):
         self.assertEqual((t["model"]["pairs"], t["go"]["pairs"]), (1, 0))
         text = gcvsgo_tally.render(t, ["a"])
         self.assertIn("1 kept run: a", text)
+        self.assertIn("model against Go: 1 pair (", text)
+        self.assertIn("Go against Go: 0 pairs", text)
         self.assertTrue(text.endswith("  - (one run: no Go pairs)"))
 
     def test_only_cases_every_run_has(self):
@@ -130,6 +132,12 @@ class Command(unittest.TestCase):
                     if x.startswith("GOGC 100 peak within"))
         self.assertEqual(line.split()[4], f"{float(within):.1f}", line)
 
+    def test_tally_given_twice_adds_up(self):
+        a, b = self.copy("a"), self.copy("b")
+        p = self.gc_vs_go("--tally", a, "--tally", b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("2 kept runs", p.stdout)
+
     def test_bad_folders(self):
         a = self.copy("a")
         p = self.gc_vs_go("--tally", a, a + "/")
@@ -142,8 +150,11 @@ class Command(unittest.TestCase):
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             self.assertNotIn("Traceback", p.stderr)
         self.assertIn("not a kept run", self.gc_vs_go("--tally", a).stderr)
-        p = self.gc_vs_go("--tally", a, "--thp=off")
-        self.assertEqual(p.returncode, 2)
+        for extra in (["--thp=off"], ["--keep", os.path.join(self.tmp.name, "k")],
+                      ["--markdown"]):
+            p = self.gc_vs_go("--tally", a, *extra)
+            self.assertEqual(p.returncode, 2, extra)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "k")))
 
 
 if __name__ == "__main__":

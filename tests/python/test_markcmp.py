@@ -41,6 +41,8 @@ class Parse(unittest.TestCase):
                                         "k=131072/M=228/elem=1", "400"), KEY)
         with self.assertRaises(markcmp.MarkError):
             markcmp.go_key("BenchmarkRetention/append", 100)
+        with self.assertRaisesRegex(markcmp.MarkError, "GOGC off: not a percent"):
+            markcmp.go_key("strategy=append/N=1/k=1/M=1/elem=1", "off")
 
 
 class Agreement(unittest.TestCase):
@@ -62,6 +64,12 @@ class Agreement(unittest.TestCase):
         self.assertEqual(stats[KEY], (None, 1))
         self.assertIn("of -, the count of marks by 1.00", markcmp.summary(stats))
         self.assertEqual(markcmp.summary({}), "cycles: no case with marks on both sides")
+        self.assertEqual(markcmp.missing({KEY: [[]]}, {KEY: [[5.0]], ("copy", 1, 1, 1, 100): [[1]]}), 1)
+        self.assertTrue(markcmp.summary(stats, 1).endswith(
+            "  (1 cases on one side only, left out)"))
+        self.assertNotIn("one side only", markcmp.summary(stats, 0))
+        # a heap of 0 has no ratio: left out, not an error
+        self.assertEqual(markcmp.agreement({KEY: [[0.0]]}, {KEY: [[0.0, 2.0]]})[KEY], (None, 1))
 
     def test_describe(self):
         self.assertEqual(markcmp.describe(KEY, [[11.2, 18.6], []]),
