@@ -82,11 +82,18 @@ def batch_cases(exe, flags, environ):
     return out
 
 
+def model_command(binary, flags, gogcs, reps, span="batches", min_time=None):
+    """The model's command line for the cases of flags at GOGC gogcs, reps
+    measuring processes each, over span: "batches" (the first batch and
+    one timed one, as Go's 2 x M items) or "time" (min_time seconds)."""
+    t = min_time if span == "time" else 1e-6
+    return [binary, *flags, "--gc=go", f"--gogc={gogcs}",
+            f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}"]
+
+
 def run_model(binary, flags, gogcs, reps, span, min_time, folder):
     """The model's rows (status ok) of one run of binary in folder."""
-    t = min_time if span == "time" else 1e-6
-    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}",
-           f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}",
+    cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
            f"--csv-dir={folder}", "--run-id=model"]
     go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
     return model_results(folder, binary).repetitions()

@@ -84,8 +84,7 @@ def run_model(binary, flags, gogcs, reps):
     flags (gcvsgo.case_flags), reps measuring processes each, over the
     span gc-vs-go's batches measure (the first batch and one timed one);
     writes no results file."""
-    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}", "--go-marks", "--no-csv",
-           f"--benchmark_repetitions={reps}", "--benchmark_min_time=1e-6"]
+    cmd = [*gcvsgo.model_command(binary, flags, gogcs, reps), "--go-marks", "--no-csv"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     go_each.check(proc, binary)
     marks = parse(proc.stderr)
