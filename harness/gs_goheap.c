@@ -721,7 +721,8 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
      * with draws off its first; with draws on its second, which comes
      * when the first one's credit runs out (the first scans the globals,
      * the second the roots left, the stacks among them) */
-    if (h->mark_seed == 0 || passes(h, add, h->go_stack_scan_bytes_))
+    if (h->stack_window_ &&
+        (h->mark_seed == 0 || passes(h, add, h->go_stack_scan_bytes_)))
         h->stack_window_ = 0;
     if (add == 0) return;
     if (h->gc_marking && passes(h, add, h->go_mark_end_bytes)) {
