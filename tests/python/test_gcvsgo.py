@@ -214,6 +214,21 @@ class HugePagesOff(unittest.TestCase):
                                 "--go-against", d, d], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("--go-against runs nothing", p.stderr)
+        # an option that chooses or runs cases is refused, not ignored
+        # (abbreviated too), and a default is not taken for one given
+        with tempfile.TemporaryDirectory() as d:
+            for extra, named in ((["--repetitions", "15"], "--repetitions"),
+                                 (["--rep", "15"], "--repetitions"),
+                                 (["--sizes=4KiB"], "--sizes"),
+                                 (["--binary", "x"], "--binary")):
+                p = subprocess.run([sys.executable, script, "--go-against", d, d,
+                                    *extra], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2, extra)
+                self.assertIn(f"{named}: --go-against runs nothing", p.stderr)
+            p = subprocess.run([sys.executable, script, "--go-against", d, d],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 1, p.stderr)   # no kept run there
+            self.assertNotIn("runs nothing", p.stderr)
         p = subprocess.run([sys.executable, script, "--thp=on"],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)

@@ -151,7 +151,7 @@ class Command(unittest.TestCase):
             self.assertNotIn("Traceback", p.stderr)
         self.assertIn("not a kept run", self.gc_vs_go("--tally", a).stderr)
         for extra in (["--thp=off"], ["--keep", os.path.join(self.tmp.name, "k")],
-                      ["--markdown"]):
+                      ["--markdown"], ["--repetitions", "15"], ["--gogc", "100"]):
             p = self.gc_vs_go("--tally", a, *extra)
             self.assertEqual(p.returncode, 2, extra)
         self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "k")))
