@@ -218,7 +218,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     starts past its goal expects more scan work. Held to Go's timed
  *     runs mark by mark (scripts/go-record --model), the marks' count
  *     and the heaps where they start lie nearer Go's than with the stack
- *     scanned at the first assist (README, the list of changes);
+ *     scanned at the first assist (results/GC-VS-GO.md, the list of
+ *     changes);
  *   - before an allocation that would take the heap past go_mark_end_bytes
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
  *     at its start to the goal (1.1 x the goal for a mark that starts past
@@ -370,7 +371,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * (the outgrown accumulator floated through the cycle its successor
  * started); with the stack scanned at the next allocation, both are
  * inside Go's spread (three runs of each of the check's matrices,
- * README).
+ * results/GC-VS-GO.md).
  * A mark's utilization and Go's history: Go's estimate, and with it where
  * each cycle starts, is a chain over every cycle of the process, and the
  * utilization each mark feeds it follows how fast the program allocates,
@@ -818,7 +819,8 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     (GS_GO_MARK_LONG_IN_64 of 64); short roots (the rest). The kept
  *     headers come from gs_heap_set_go_program. Go's shares, over the
  *     timed runs of the Go retention benchmark's cases of both matrices of
- *     the check against Go (README), at GOGC 100 and 400, 2 processes a
+ *     the check against Go (results/GC-VS-GO.md), at GOGC 100 and 400,
+ *     2 processes a
  *     case (scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3
  *     -m slicebench.pacer --repo ..`; 5161 cycles that ended by their
  *     goal): 7.0 % of the marks ended away from both assist points (most
@@ -853,7 +855,8 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     gs_go_mark_utilization's for the share of it that faulted in
  *     (go_faulted_bytes: pages written that had not been since the heap
  *     was last given back whole), its two rows blended by the share, as
- *     Go's marks that fault in part lie between them (README). The
+ *     Go's marks that fault in part lie between them
+ *     (results/GC-VS-GO.md). The
  *     counts follow from the allocations alone, so a seed draws the same
  *     utilizations again (a paced heap's preemptions, on Go's clock,
  *     which counts the process's page faults, can end a mark sooner: its
@@ -945,7 +948,8 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * faulted it in (0.80-2.99, median 1.71), linear between Go's 10th,
  * 25th, 50th, 75th and 90th percentiles and in `faulted` between the
  * two. Go's, as scripts/slicebench/pacer.py reads them off each mark of
- * the timed runs of the check's matrices (README), a mark reusing memory
+ * the timed runs of the check's matrices (results/GC-VS-GO.md), a mark
+ * reusing memory
  * when at most 1/8 of its allocation lay above the highest heap an
  * earlier mark of the run ended at (the run starts from a heap given
  * back), faulting it in from 7/8; each mark's utilization as an untraced

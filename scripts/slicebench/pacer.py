@@ -62,7 +62,7 @@ up to 0.08).
         [--repetitions R] [--vectors] [MATRIX ...]
 
 A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
-(default: the two matrices of the check against Go, README). Every case of
+(default: the two matrices of the check against Go, results/GC-VS-GO.md). Every case of
 every matrix (the five strategies of the check), at every GOGC, runs R times
 (default 2), each a process of its own given its case's flags alone, as
 gc-vs-go runs them, for 2 x M items, traced, and as many recorded.
