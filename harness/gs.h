@@ -819,18 +819,17 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     (GS_GO_MARK_LONG_IN_64 of 64); short roots (the rest). The kept
  *     headers come from gs_heap_set_go_program. Go's shares, over the
  *     timed runs of the Go retention benchmark's cases of both matrices of
- *     the check against Go (results/GC-VS-GO.md), at GOGC 100 and 400,
- *     2 processes a
- *     case (scripts/slicebench/pacer.py, `cd scripts && /usr/bin/python3
- *     -m slicebench.pacer --repo ..`; 5161 cycles that ended by their
- *     goal): 7.0 % of the marks ended away from both assist points (most
- *     before the second assist: the worker), and 1.6 % of the others at
- *     the long roots' point. Where a mark ends decides which
- *     garbage an allocation can reuse, and so where a large span lies from
- *     one batch to the next, and which 2 MiB ranges of the heap its taking
- *     into use advises for huge pages (below): at a fixed point every
- *     batch is laid out alike, and the ranges no span covers whole fault
- *     in 4 KiB pages batch after batch;
+ *     the check against Go (results/GC-VS-GO.md), at GOGC 100 and 400, 2
+ *     processes a case (scripts/slicebench/pacer.py, `cd scripts &&
+ *     /usr/bin/python3 -m slicebench.pacer --repo ..`; 5161 cycles that ended
+ *     by their goal): 7.0 % of the marks ended away from both assist points
+ *     (most before the second assist: the worker), and 1.6 % of the others at
+ *     the long roots' point. Where a mark ends decides which garbage an
+ *     allocation can reuse, and so where a large span lies from one batch to
+ *     the next, and which 2 MiB ranges of the heap its taking into use
+ *     advises for huge pages (below): at a fixed point every batch is laid
+ *     out alike, and the ranges no span covers whole fault in 4 KiB pages
+ *     batch after batch;
  *   - where a cycle starts: Go's own runway, its cons/mark estimate
  *     (go_pacer, gs_go_pacer_next) x 3 x the scan work (gs_go_scan_work),
  *     a negative one putting the trigger at its lower bound, as in Go.
@@ -855,25 +854,24 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  *     gs_go_mark_utilization's for the share of it that faulted in
  *     (go_faulted_bytes: pages written that had not been since the heap
  *     was last given back whole), its two rows blended by the share, as
- *     Go's marks that fault in part lie between them
- *     (results/GC-VS-GO.md). The
- *     counts follow from the allocations alone, so a seed draws the same
- *     utilizations again (a paced heap's preemptions, on Go's clock,
- *     which counts the process's page faults, can end a mark sooner: its
- *     cycles then follow the seed within the faults' own variation);
- *     go_mark_util, go_mark_alloc_bytes, go_mark_grown_bytes,
- *     go_mark_faulted and go_mark_unwritten keep the last cycle's. The share follows how
- *     fast the program allocates, which faulting in memory slows 5-fold: Go's retain at 32 KiB has 29-31 %
- *     in every mark that faults, where one draw for the runway alone
- *     (28-56 % at 4 MiB, every case's marks pooled) broke the chain of
- *     estimates below, and the model landed on Go's level in 2 processes
- *     of 20, Go in 20 of 20. Go 1.19's
- *     controller overshoots: its estimate swings from cycle to cycle, often
- *     below zero, and so its trigger jumps between its bounds; a batch's
- *     peak then depends on whether the cycle at the batch's end starts
- *     before the batch's drop (it marks the whole batch, and the next
- *     batch is made beside it) or after it (retain at GOGC 400: 114 MiB or
- *     70 over 64 MiB batches, in Go as in the model).
+ *     Go's marks that fault in part lie between them (results/GC-VS-GO.md).
+ *     The counts follow from the allocations alone, so a seed draws the same
+ *     utilizations again (a paced heap's preemptions, on Go's clock, which
+ *     counts the process's page faults, can end a mark sooner: its cycles
+ *     then follow the seed within the faults' own variation); go_mark_util,
+ *     go_mark_alloc_bytes, go_mark_grown_bytes, go_mark_faulted and
+ *     go_mark_unwritten keep the last cycle's. The share follows how fast the
+ *     program allocates, which faulting in memory slows 5-fold: Go's retain
+ *     at 32 KiB has 29-31 % in every mark that faults, where one draw for the
+ *     runway alone (28-56 % at 4 MiB, every case's marks pooled) broke the
+ *     chain of estimates below, and the model landed on Go's level in 2
+ *     processes of 20, Go in 20 of 20. Go 1.19's controller overshoots: its
+ *     estimate swings from cycle to cycle, often below zero, and so its
+ *     trigger jumps between its bounds; a batch's peak then depends on
+ *     whether the cycle at the batch's end starts before the batch's drop (it
+ *     marks the whole batch, and the next batch is made beside it) or after
+ *     it (retain at GOGC 400: 114 MiB or 70 over 64 MiB batches, in Go as in
+ *     the model).
  * gs_heap_destroy restarts the stream from seed, and the estimate from 0,
  * as does this call. NULL: -EINVAL. */
 int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
@@ -949,15 +947,14 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * 25th, 50th, 75th and 90th percentiles and in `faulted` between the
  * two. Go's, as scripts/slicebench/pacer.py reads them off each mark of
  * the timed runs of the check's matrices (results/GC-VS-GO.md), a mark
- * reusing memory
- * when at most 1/8 of its allocation lay above the highest heap an
- * earlier mark of the run ended at (the run starts from a heap given
+ * reusing memory when at most 1/8 of its allocation lay above the highest
+ * heap an earlier mark of the run ended at (the run starts from a heap given
  * back), faulting it in from 7/8; each mark's utilization as an untraced
- * process has it (the trace's own print lengthens a traced mark: Go's
- * traced marks read 0.85 at their 90th percentile, untraced ones 0.94).
- * (Go's retain at 32 KiB faults 8 times and spends 14.9 us per item;
- * copy, on reused memory, 2.1 us.) x = 0 gives 1.25, as Go's can be past
- * 1 (its first mark in heldBytes' rounds at 256 KiB: 0.97-1.13). Pure. */
+ * process has it (the trace's own print lengthens a traced mark: Go's traced
+ * marks read 0.85 at their 90th percentile, untraced ones 0.94). (Go's retain
+ * at 32 KiB faults 8 times and spends 14.9 us per item; copy, on reused
+ * memory, 2.1 us.) x = 0 gives 1.25, as Go's can be past 1 (its first mark in
+ * heldBytes' rounds at 256 KiB: 0.97-1.13). Pure. */
 double gs_go_mark_utilization(double x, double faulted, double q);
 
 /* The utilization of a mark whose allocation nobody writes (more than
@@ -1017,10 +1014,10 @@ size_t gs_go_scan_work(const gs_go_program_t *p);
  * which a Go cycle scans once, in one of the program's mark assists (the
  * first with draws off, the second with draws on): an array made before
  * the cycle whose last reference goes in between is freed by that cycle
- * (tiny ones excepted: see "The Go GC mode"). On: in heap memory (a slice of kept slices): Go's write barrier
- * marks what a pointer written over during a mark pointed to, so such an
- * array survives the cycle under way. Any other time, and with GC off,
- * both free alike. NULL: -EINVAL. */
+ * (tiny ones excepted: see "The Go GC mode"). On: in heap memory (a slice of
+ * kept slices): Go's write barrier marks what a pointer written over during a
+ * mark pointed to, so such an array survives the cycle under way. Any other
+ * time, and with GC off, both free alike. NULL: -EINVAL. */
 int gs_heap_set_heap_refs(gs_heap_t *h, int on);
 
 /* Call fn(event, arg) as each mark of the Go GC mode starts and as it ends

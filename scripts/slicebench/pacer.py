@@ -62,10 +62,10 @@ up to 0.08).
         [--repetitions R] [--vectors] [MATRIX ...]
 
 A MATRIX is SIZES:KEPT:ELEM, as gc-vs-go's --sizes, --kept and --elem
-(default: the two matrices of the check against Go, results/GC-VS-GO.md). Every case of
-every matrix (the five strategies of the check), at every GOGC, runs R times
-(default 2), each a process of its own given its case's flags alone, as
-gc-vs-go runs them, for 2 x M items, traced, and as many recorded.
+(default: the two matrices of the check against Go, results/GC-VS-GO.md).
+Every case of every matrix (the five strategies of the check), at every
+GOGC, runs R times (default 2), each a process of its own given its case's
+flags alone, as gc-vs-go runs them, for 2 x M items, traced, and as many recorded.
 Prints, per matrix and pooled, the cycles counted and the 10th, 25th,
 50th, 75th and 90th percentiles and the
 mean of the fraction, over the cycles whose mark ended by its goal (a cycle
