@@ -129,6 +129,7 @@ HEAP_FILE = "mheap.go"
 HEAP_AT = ("\t// Commit and account for any scavenged memory that the span now owns.\n"
            "\tif scav != 0 {\n")
 HEAP_ADD = """\tif typ == spanAllocHeap {
+\t\tsbEvent(5, uint64(base), uint64(npages), uint64(spanclass))
 \t\tk := 0
 \t\tif spanclass.sizeclass() == 0 {
 \t\t\tk = 1
@@ -138,6 +139,11 @@ HEAP_ADD = """\tif typ == spanAllocHeap {
 \t\tsbSpanReleased[k] += scav
 \t}
 """
+# freeSpan: a sweep gives a heap span's pages back to the page heap (a
+# large object's, or a small objects' span left empty)
+FREE_FILE = "mheap.go"
+FREE_AT = "func (h *mheap) freeSpan(s *mspan) {\n"
+FREE_ADD = "\tsbEvent(6, uint64(s.base()), uint64(s.npages), uint64(s.spanclass))\n"
 # sweep: a span of small objects found empty, before it goes to its class
 # (preserve: mcentral takes it) or to the page heap
 SWEEP_FILE = "mgcsweep.go"
@@ -167,7 +173,8 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # turn, debug.FreeOSMemory gives the heap back (scavengeAll); a full buffer
 # is said (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
-EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end")
+EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
+               "span", "span-free")
 PREEMPT_FILE = "proc.go"
 PREEMPT_AT = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
               "\t\t\t\tpreemptone(_p_)\n")
@@ -188,18 +195,23 @@ START_ADD = ("\tsbEvent(3, atomic.Load64(&c.heapLive), heapTrigger, heapGoal)\n"
 EVENT_TAIL = """
 // slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
 // program, 1 the background scavenger's turn, 2 scavengeAll, 3 a mark
-// starts, 4 it ends); sysmon
-// records on its own thread, so the slot is taken atomically.
+// starts, 4 it ends, 5 a heap span is taken, 6 one is freed); sysmon
+// records on its own thread, so the slot is taken atomically. Only what
+// comes from the last scavengeAll on is printed, so one starts the buffer
+// afresh.
 type sbEv struct {
 \tkind       uint32
 \tt          int64
 \ta, b, c    uint64
 }
 
-var sbEvs [1 << 14]sbEv
+var sbEvs [1 << 16]sbEv
 var sbEvN uint32
 
 func sbEvent(kind uint32, a, b, c uint64) {
+\tif kind == 2 {
+\t\tatomic.Store(&sbEvN, 0)
+\t}
 \ti := atomic.Xadd(&sbEvN, 1) - 1
 \tif int(i) < len(sbEvs) {
 \t\tsbEvs[i] = sbEv{kind, nanotime(), a, b, c}
@@ -291,6 +303,7 @@ def make_goroot(installed, folder):
     replace(os.path.join(runtime, GC_FILE), GC_END_AT, GC_END_NEW)
     patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, HEAP_ADD, before=True)
     patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
+    patch(os.path.join(runtime, FREE_FILE), FREE_AT, FREE_ADD)
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
     patch(os.path.join(runtime, SCAV_FILE), SCAV_AT, SCAV_ADD)
     patch(os.path.join(runtime, SCAV_FILE), TURN_AT, TURN_ADD, EVENT_TAIL)
@@ -354,7 +367,9 @@ def events(output):
     (the scavenger's goal then; None: it had none); for a mark's start,
     "heap" (the live heap then), "trigger" and "goal"; for its end, "alloc"
     (bytes allocated from its trigger on), "work" (its scan work) and "u"
-    (its utilization)."""
+    (its utilization); for a heap span taken from the page heap ("span")
+    or given back to it by a sweep ("span-free"), "addr" (its first byte),
+    "pages" (8 KiB each) and "size_class" (0: one large object)."""
     lost = LOST.search(output)
     if lost:
         raise RecordError(f"the recording runtime lost {lost.group(1)} events "
@@ -370,6 +385,8 @@ def events(output):
             e.update(heap=a, trigger=b, goal=c)
         elif e["kind"] == "mark-end":
             e.update(alloc=a, work=b, u=c / 1e6)
+        elif e["kind"] in ("span", "span-free"):
+            e.update(addr=a, pages=b, size_class=c >> 1)
         else:
             e.update(released=a, retained=b, goal=None if c >= 1 << 63 else c)
         out.append(e)
@@ -381,6 +398,8 @@ def describe_events(evs):
     line."""
     mib = 1 << 20
     parts = []
+    taken = sum(e["kind"] == "span" for e in evs)
+    freed = sum(e["kind"] == "span-free" for e in evs)
     for e in evs:
         if e["kind"] == "preempt":
             parts.append(f"{e['ms']:.1f} ms preempted")
@@ -396,6 +415,8 @@ def describe_events(evs):
         elif e["kind"] == "mark-end":
             parts.append(f"{e['ms']:.1f} ms mark ends, {e['alloc'] / mib:.1f} MiB "
                          f"allocated from its trigger (u {e['u']:.2f})")
+    if taken or freed:
+        parts.append(f"{taken} spans taken from the page heap, {freed} given back")
     return "timed run's events: " + ("; ".join(parts) if parts else "none")
 
 

@@ -9,7 +9,9 @@ program's allocations (a 256 KiB source a span of its own each; a 32 KiB
 one, of a class of one object per span, a new span or one its class
 reused), and that the timed run's events are there (its
 debug.FreeOSMemory first, a preemption in a run of over 45 ms, scavenger
-turns that stop at their goal, each of its cycles a mark's start and end).
+turns that stop at their goal, each of its cycles a mark's start and end,
+each span it took, as its counts have them, and spans its sweeps gave
+back).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 """
@@ -66,11 +68,16 @@ class Events(unittest.TestCase):
                 "slicebench-event 1 42060 19431424 63963136 63963136\n"
                 "slicebench-event 3 43000 46137344 44040192 48234496\n"
                 "slicebench-event 4 44500 2097152 341808 312500\n"
+                "slicebench-event 5 44600 824634818560 32 1\n"
+                "slicebench-event 6 44700 824634818560 32 53\n"
                 "slicebench-exit\n")
         evs = gorecord.events(text)
         self.assertEqual([e["kind"] for e in evs],
                          ["free-os-memory", "preempt", "scavenger", "scavenger",
-                          "mark-start", "mark-end"])
+                          "mark-start", "mark-end", "span", "span-free"])
+        self.assertEqual((evs[6]["addr"], evs[6]["pages"], evs[6]["size_class"]),
+                         (824634818560, 32, 0))
+        self.assertEqual(evs[7]["size_class"], 26)
         self.assertEqual(evs[1]["ms"], 19.72)
         self.assertIsNone(evs[2]["goal"])
         self.assertEqual(evs[3]["goal"], 63963136)
@@ -85,6 +92,7 @@ class Events(unittest.TestCase):
         self.assertIn("42.1 ms scavenger gave back 18.5 MiB (goal 61.0 MiB", line)
         self.assertIn("43.0 ms mark starts at 44.0 MiB (goal 46.0 MiB)", line)
         self.assertIn("44.5 ms mark ends, 2.0 MiB allocated from its trigger (u 0.31)", line)
+        self.assertTrue(line.endswith("; 1 spans taken from the page heap, 1 given back"))
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 7 1 0 0 0\n")
@@ -151,6 +159,20 @@ class Recorded(unittest.TestCase):
                 evs = gorecord.events(out)
                 self.assertTrue(evs)
                 self.assertEqual(evs[0]["kind"], "free-os-memory")
+                # every span the timed run took is an event, as its counts
+                # have it (at 256 KiB each source a large object's 32
+                # pages), and its sweeps gave spans back
+                spans = [e for e in evs if e["kind"] == "span"]
+                large = [e for e in spans if e["size_class"] == 0]
+                self.assertEqual(len(large), timed["large_spans"])
+                self.assertEqual(len(spans) - len(large), timed["small_spans"])
+                if n > 32768:
+                    self.assertGreaterEqual(sum(e["pages"] == n // 8192 for e in large),
+                                            2 * m)
+                self.assertIn("span-free", [e["kind"] for e in evs])
+                for e in spans:
+                    self.assertGreaterEqual(e["addr"], 0xc000000000)
+                    self.assertGreater(e["pages"], 0)
                 self.assertEqual(evs[0]["ms"], 0)
                 ns = float(re.search(r"([\d.]+) ns/op", text).group(1))
                 if ns * 2 * m > 45e6:
