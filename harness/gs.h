@@ -558,6 +558,14 @@ typedef struct gs_mark_event_s {
 
 typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
 
+/* A span of the Go GC mode's page heap taken or given back
+ * (gs_heap_set_span_log): taken 1, the lowest free run that fits it;
+ * taken 0, a collection gives it back. array 1: an array's own pages;
+ * array 0: a span of small objects' slots. page counts 8 KiB pages from
+ * the heap's first. */
+typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
+                               void *arg);
+
 /* Go's smallest heap goal at GOGC = 100 (heapMinimum), bytes. */
 #define GS_GO_HEAP_MINIMUM (4u << 20)
 
@@ -713,6 +721,8 @@ typedef struct gs_heap_s {
                                     (gs_heap_set_heap_refs)                    */
     gs_mark_log_fn mark_log_;    /* gs_heap_set_mark_log, or NULL              */
     void *mark_log_arg_;
+    gs_span_log_fn span_log_;    /* gs_heap_set_span_log, or NULL              */
+    void *span_log_arg_;
     int scav_woken;              /* woken by a cycle's end, not yet worked     */
     uint64_t scav_draw_;         /* its draws' stream (gs_random_next)         */
     uint64_t clock_faults_base_; /* minor faults when the GC mode was set      */
@@ -1027,6 +1037,15 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on);
  * which ends a mark under way and runs one more, calls it too, then drops
  * it. NULL h: -EINVAL. */
 int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg);
+
+/* Call fn(taken, array, page, pages, arg) as the GC mode's page heap takes a span
+ * (an array with pages of its own, or a span of small objects' slots) and
+ * as it gets one back (fn NULL: no calls), in the order they happen; with
+ * the mark log, where Go's recording runtime's span events can be held to
+ * (scripts/go-record --placement). Tiny arrays and slots taken in a span
+ * already there are not spans. fn must not call the library on h.
+ * NULL h: -EINVAL. */
+int gs_heap_set_span_log(gs_heap_t *h, gs_span_log_fn fn, void *arg);
 
 /* Whether the program leaves the arrays it makes from now on unwritten, in
  * GC mode (off by default): their pages, taken fresh or given back, are

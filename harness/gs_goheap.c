@@ -949,6 +949,14 @@ int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg)
     return 0;
 }
 
+int gs_heap_set_span_log(gs_heap_t *h, gs_span_log_fn fn, void *arg)
+{
+    if (h == NULL) return -EINVAL;
+    h->span_log_ = fn;
+    h->span_log_arg_ = arg;
+    return 0;
+}
+
 int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 {
     if (h == NULL) return -EINVAL;

@@ -203,7 +203,8 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
  * whether any of it held an object before; the pages written that were
  * not warm fault in (go_faulted_bytes), those nobody writes are counted
  * in go_unwritten_bytes. */
-static void commit_run(gs_heap_t *h, size_t at, size_t n, void **base, int *used)
+static void commit_run(gs_heap_t *h, size_t at, size_t n, int array, void **base,
+                       int *used)
 {
     gs_pages_t *p = h->pages_;
     size_t i, fresh = 0;
@@ -237,6 +238,7 @@ static void commit_run(gs_heap_t *h, size_t at, size_t n, void **base, int *used
      * span's whole huge pages */
     if (fresh != 0) (void)mem_advise_huge(*base, n * PAGE);
     if (at == p->search) p->search = at + n;
+    if (h->span_log_ != NULL) h->span_log_(1, array, at, n, h->span_log_arg_);
 }
 
 int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used)
@@ -244,11 +246,13 @@ int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used)
     size_t at;
     int rc = reserve_run(h, n, &at);
     if (rc < 0) return rc;
-    commit_run(h, at, n, base, used);
+    commit_run(h, at, n, 0, base, used);
     return 0;
 }
 
-void _gs_pages_put(gs_heap_t *h, void *base, size_t n)
+/* Pages [base, base + n pages) free and idle again; array: an array's own
+ * (the span log's). */
+static void pages_put(gs_heap_t *h, void *base, size_t n, int array)
 {
     gs_pages_t *p = h->pages_;
     size_t at = (size_t)((unsigned char *)base - p->base) / PAGE, i;
@@ -258,6 +262,12 @@ void _gs_pages_put(gs_heap_t *h, void *base, size_t n)
     }
     h->idle_page_bytes += n * PAGE;
     if (at < p->search) p->search = at;
+    if (h->span_log_ != NULL) h->span_log_(0, array, at, n, h->span_log_arg_);
+}
+
+void _gs_pages_put(gs_heap_t *h, void *base, size_t n)
+{
+    pages_put(h, base, n, 0);
 }
 
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
@@ -267,7 +277,7 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
     int used, rc = reserve_run(h, n, &at);
     if (rc < 0) return rc;
     if ((rc = mem_count_take(bytes, n * PAGE)) < 0) return rc;
-    commit_run(h, at, n, &d, &used);
+    commit_run(h, at, n, 1, &d, &used);
     if (zeroed && used) memset(d, 0, bytes);
     *data = d;
     return 0;
@@ -276,7 +286,7 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
 {
     size_t n = (bytes + PAGE - 1) / PAGE;
-    _gs_pages_put(h, data, n);
+    pages_put(h, data, n, 1);
     mem_count_give(bytes, n * PAGE);
 }
 

@@ -1079,6 +1079,75 @@ static void mark_log(void)
     CHECK(H.mark_log_ == NULL);
 }
 
+/* gs_heap_set_span_log: a call as the page heap takes a span (an array's
+ * own pages: array 1; a span of small objects' slots: array 0) and as a
+ * collection gives one back, with its first page and its pages, in that
+ * order; none for a slot in a span already there, none once it is NULL. */
+typedef struct span_log_s {
+    int taken[8], array[8];
+    size_t page[8], pages[8];
+    int n;
+} span_log_t;
+
+static void span_event(int taken, int array, size_t page, size_t pages, void *arg)
+{
+    span_log_t *l = arg;
+    if (l->n < 8) {
+        l->taken[l->n] = taken;
+        l->array[l->n] = array;
+        l->page[l->n] = page;
+        l->pages[l->n] = pages;
+    }
+    l->n++;
+}
+
+static void span_log(void)
+{
+    span_log_t l;
+    gs_slice_t a, b, c;
+    size_t slot_pages;
+    int i, freed_array = -1, freed_slots = -1;
+    memset(&l, 0, sizeof l);
+    start(GS_GC_GO, 100);
+    CHECK_ERR(gs_heap_set_span_log(NULL, span_event, &l), -EINVAL);
+    CHECK_OK(gs_heap_set_span_log(&H, span_event, &l));
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));      /* 5 pages of its own */
+    CHECK_EQ_U(l.n, 1);
+    CHECK(l.taken[0] && l.array[0]);
+    CHECK_EQ_U(l.page[0], 0);
+    CHECK_EQ_U(l.pages[0], 5);
+    CHECK_OK(gs_make(&H, 1, 100, 100, &b));                 /* its class's first span */
+    slot_pages = H.small_span_bytes / GS_GO_PAGE_SIZE;      /* the one span */
+    CHECK(slot_pages >= 1);
+    CHECK_EQ_U(l.n, 2);
+    CHECK(l.taken[1] && !l.array[1]);
+    CHECK_EQ_U(l.page[1], 5);
+    CHECK_EQ_U(l.pages[1], slot_pages);
+    CHECK_OK(gs_make(&H, 1, 100, 100, &c));                 /* a slot of that span */
+    CHECK_EQ_U(l.n, 2);
+    gs_release(&a);
+    gs_release(&b);
+    gs_release(&c);
+    gs_heap_collect(&H);                                    /* both given back */
+    CHECK_EQ_U(l.n, 4);
+    for (i = 2; i < 4; i++) {
+        CHECK(!l.taken[i]);
+        if (l.array[i]) freed_array = i;
+        else freed_slots = i;
+    }
+    CHECK(freed_array >= 0 && freed_slots >= 0);
+    CHECK_EQ_U(l.page[freed_array], 0);
+    CHECK_EQ_U(l.pages[freed_array], 5);
+    CHECK_EQ_U(l.page[freed_slots], 5);
+    CHECK_EQ_U(l.pages[freed_slots], slot_pages);
+    CHECK_OK(gs_heap_set_span_log(&H, NULL, NULL));
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));
+    gs_release(&a);
+    gs_heap_collect(&H);
+    CHECK_EQ_U(l.n, 4);
+    FINISH();
+}
+
 /* A mark that starts past its goal paces its assists to 1.1 x the goal
  * (Go's revise): it ends on the way there, not at the next allocation;
  * past 1.1 x the goal, at the next allocation. */
@@ -1773,6 +1842,7 @@ int main(int argc, char **argv)
         CHECK_CASE(stack_scan_draws),
         CHECK_CASE(mark_past_goal),
         CHECK_CASE(mark_log),
+        CHECK_CASE(span_log),
         CHECK_CASE(mark_draws),
         CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),
