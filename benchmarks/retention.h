@@ -56,6 +56,8 @@ typedef struct ret_options_s {
     uint64_t child_seed;     /* --child-seed: the measurement's draws      */
     int go_marks;            /* --go-marks: each measurement's mark starts
                                 on stderr (ret_measure)                   */
+    int go_spans;            /* --go-spans: each measurement's spans and
+                                marks, in order, on stderr (ret_measure)  */
 } ret_options_t;
 
 enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };

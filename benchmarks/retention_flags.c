@@ -24,7 +24,8 @@ typedef enum ret_flag_id_e {
     F_HELP, F_VERSION, F_SIZES, F_KEPT, F_ELEM, F_GROWTH, F_STRATEGIES,
     F_BUDGET, F_ITEMS, F_MAX_ITEMS, F_QUICK, F_CSV_DIR, F_NO_CSV, F_RUN_ID,
     F_ALLOCATOR_DEFAULTS, F_ISOLATION, F_SEED, F_SCHEMA, F_CHILD,
-    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC, F_GO_MARKS
+    F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC, F_GO_MARKS,
+    F_GO_SPANS
 } ret_flag_id_t;
 
 static const struct {
@@ -53,6 +54,7 @@ static const struct {
     {"gc", 1, F_GC},
     {"gogc", 1, F_GOGC},
     {"go-marks", 0, F_GO_MARKS},
+    {"go-spans", 0, F_GO_SPANS},
     /* the measuring process's own (retention_child.c), not in --help */
     {"child", 1, F_CHILD},
     {"child-min-time", 1, F_CHILD_MIN_TIME},
@@ -135,6 +137,13 @@ void ret_usage(const char *prog)
 "                      each mark started from the first batch on (the first,\n"
 "                      any warm-up, the timed ones), heap/goal in MiB\n"
 "                      (scripts/go-record --model holds them to Go's)\n"
+"  --go-spans          with --gc=go, a line on stderr per measurement: the\n"
+"                      spans the model's page heap took for arrays (a) and\n"
+"                      small objects (s), as PAGE+PAGES, and got back (f,\n"
+"                      r), and its marks' starts (m) and ends (e, after\n"
+"                      what the end gave back), in order, from the first\n"
+"                      batch on (scripts/go-record --placement holds them\n"
+"                      to Go's)\n"
 "  --schema            print the results schema and the strategies (JSON)\n"
 "  -h, --help, --version\n"
 "\n"
@@ -377,6 +386,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             break;
         case F_QUICK: o->quick = 1; break;
         case F_GO_MARKS: o->go_marks = 1; break;
+        case F_GO_SPANS: o->go_spans = 1; break;
         case F_CSV_DIR:
             if (*v == '\0') return fail(err, errsz, "--csv-dir: empty folder name");
             for (const char *c = v; *c; c++)      /* a path in one-line messages */
@@ -446,10 +456,13 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         each_item("--gogc", gogcs ? gogcs : "100", gogc_item, same_u64, o->gogc,
                   RET_MAX_LIST, &o->n_gogc, err, errsz))
         return -EINVAL;
-    if (o->go_marks) {
+    if (o->go_marks || o->go_spans) {
         int go = 0;
         for (size_t g = 0; g < o->n_gc; g++) go |= o->gc[g] == GS_GC_GO;
-        if (!go) return fail(err, errsz, "--go-marks: only with --gc=go (marks are Go's collector's)");
+        if (!go && o->go_marks)
+            return fail(err, errsz, "--go-marks: only with --gc=go (marks are Go's collector's)");
+        if (!go)
+            return fail(err, errsz, "--go-spans: only with --gc=go (the page heap is Go's collector's)");
     }
     if (strategies) {
         if (each_item("--strategies", strategies, strategy_item, same_strategy,

@@ -41,12 +41,55 @@ typedef struct marks_s {
     int cut;
 } marks_t;
 
+/* --go-spans: the spans the page heap takes for arrays (" aPAGE+PAGES")
+ * and for small objects' slots (" sPAGE+PAGES") and gets back (" f", " r")
+ * and the marks' starts (" m") and ends (" e", after what the end gave
+ * back), in order, from the first batch on, for one line on stderr after
+ * the measurement (gs_heap_set_span_log and the mark log). The buffer is
+ * written through before the measurement, so that filling it faults no
+ * page in the measurement's counts; cut, and " ..." added, when full. */
+#define SPANS_TEXT ((size_t)1 << 20)
+static char spans_text[SPANS_TEXT];
+
+typedef struct spans_s {
+    size_t len;
+    int on, cut;
+} spans_t;
+
+/* What the mark log writes to: --go-marks' text, --go-spans' or both. */
+typedef struct go_log_s {
+    marks_t *marks;          /* NULL: --go-marks off */
+    spans_t *spans;          /* NULL: --go-spans off */
+} go_log_t;
+
+static void spans_put(spans_t *s, char kind, int page, size_t at, size_t pages)
+{
+    int n;
+    if (s->cut) return;
+    n = page ? snprintf(spans_text + s->len, SPANS_TEXT - s->len, " %c%zu+%zu",
+                        kind, at, pages)
+             : snprintf(spans_text + s->len, SPANS_TEXT - s->len, " %c", kind);
+    if (n < 0 || (size_t)n >= SPANS_TEXT - s->len) {
+        spans_text[s->len] = '\0';
+        s->cut = 1;
+        return;
+    }
+    s->len += (size_t)n;
+}
+
+static void note_span(int taken, int array, size_t page, size_t pages, void *arg)
+{
+    spans_put(arg, array ? (taken ? 'a' : 'f') : (taken ? 's' : 'r'), 1, page, pages);
+}
+
 static void note_mark(const gs_mark_event_t *e, void *arg)
 {
-    marks_t *m = arg;
+    const go_log_t *g = arg;
+    marks_t *m = g->marks;
     const double mib = 1024.0 * 1024.0;
     int n;
-    if (e->ends || e->waited || m->cut) return;
+    if (g->spans != NULL) spans_put(g->spans, e->ends ? 'e' : 'm', 0, 0, 0);
+    if (m == NULL || e->ends || e->waited || m->cut) return;
     n = snprintf(m->text + m->len, sizeof m->text - m->len, " %.2f/%.2f",
                  (double)e->heap_bytes / mib, (double)e->goal_bytes / mib);
     if (n < 0 || (size_t)n >= sizeof m->text - m->len) {
@@ -186,6 +229,8 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     double t0, c0, t1, c1;
     unsigned fill = 0;
     marks_t marks = {{0}, 0, 0};
+    spans_t spans = {0, 0, 0};
+    go_log_t go_log = {NULL, NULL};
     int err;
 
     memset(out, 0, sizeof *out);
@@ -243,8 +288,16 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the first batch: from a clean heap, its peak RSS; with Go's GC one
      * batch's garbage lies beside the next one's arrays, so the peak then
      * spans every batch of the measurement */
-    if (o->go_marks && heap.gc == GS_GC_GO)
-        (void)gs_heap_set_mark_log(&heap, note_mark, &marks);
+    if (o->go_marks && heap.gc == GS_GC_GO) go_log.marks = &marks;
+    if (o->go_spans && heap.gc == GS_GC_GO) {
+        memset(spans_text, ' ', sizeof spans_text);   /* its pages in, now */
+        spans_text[0] = '\0';
+        spans.on = 1;
+        go_log.spans = &spans;
+        (void)gs_heap_set_span_log(&heap, note_span, &spans);
+    }
+    if (go_log.marks != NULL || go_log.spans != NULL)
+        (void)gs_heap_set_mark_log(&heap, note_mark, &go_log);
     mem_allocator_release();
     mem_counts_reset();
     mem_peak_begin(&pk);                   /* pk.ok = 0: no peak, said below */
@@ -295,6 +348,11 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     if (o->go_marks && heap.gc == GS_GC_GO)
         fprintf(stderr, "go-marks %s:%s%s\n", rc->name, marks.text,
                 marks.cut ? " ..." : "");
+    if (spans.on) {
+        (void)gs_heap_set_span_log(&heap, NULL, NULL);
+        fprintf(stderr, "go-spans %s:%s%s\n", rc->name, spans_text,
+                spans.cut ? " ..." : "");
+    }
     out->ok = 1;
     goto done;
 
@@ -302,6 +360,7 @@ failed:
     out->failed = 1;
 done:
     (void)gs_heap_set_mark_log(&heap, NULL, NULL);
+    (void)gs_heap_set_span_log(&heap, NULL, NULL);
     gs_heap_destroy(&heap);
     free(keep);
     return 0;

@@ -10,6 +10,7 @@ checks files, signals, the guard and bad input on the first binary.
 """
 import glob
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -247,6 +248,52 @@ class Behaviour(unittest.TestCase):
         self.assertEqual(markcmp.parse(marks("--go-marks")), got)   # same seed
         self.assertNotIn("go-marks", marks())
 
+    def test_go_spans(self):
+        """--go-spans: one line per measurement on stderr, the spans the
+        page heap took and gave back and the marks, in order, from the
+        measured batches on, as slicebench.placement reads them: arrays of
+        32 KiB placed as spans of their own, every one given back at a
+        mark's end; the same for the same seed. Without it, no such line;
+        with --go-marks too, both lines."""
+        from slicebench import markcmp, placement
+
+        def spans(*extra):
+            p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
+                    "--strategies=append,copy", "--gc=go", "--gogc=100",
+                    "--budget=32MiB", "--seed=42", "--benchmark_repetitions=2",
+                    "--benchmark_min_time=0.000001", "--no-csv", *extra)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            return p.stderr
+        text = spans("--go-spans")
+        m = int(re.search(r"^go-spans append/gogc:100/N:32768/k:16384/M:(\d+)/", text,
+                          re.M).group(1))
+        got = placement.parse(text)
+        self.assertEqual(sorted(got), [(s, 32768, 16384, 1, 100) for s in ("append", "copy")])
+        for key, runs in got.items():
+            self.assertEqual(len(runs), 2)
+            for tokens in runs:
+                kinds = [k for k, _, _ in tokens]
+                # the two batches' 2 x M sources of 32 KiB, 4 pages each
+                self.assertGreaterEqual(sum(t == ("a", t[1], 4) for t in tokens), 2 * m)
+                self.assertGreater(kinds.count("m"), 0, key)
+                self.assertIn(kinds.count("e"), (kinds.count("m"), kinds.count("m") - 1))
+                # an array given back is one taken before, and at a mark's
+                # end: the next token that gives nothing back ends a mark
+                live = set()
+                for i, (k, page, pages) in enumerate(tokens):
+                    if k == "a":
+                        live.add((page, pages))
+                    elif k == "f":
+                        self.assertIn((page, pages), live)
+                        live.discard((page, pages))
+                        after = [x for x in kinds[i:] if x not in ("f", "r")]
+                        self.assertEqual(after[:1], ["e"], tokens[i:i + 3])
+        self.assertEqual(placement.parse(spans("--go-spans")), got)   # same seed
+        self.assertNotIn("go-spans", spans())
+        both = spans("--go-spans", "--go-marks")
+        self.assertEqual(placement.parse(both), got)
+        self.assertEqual(len(markcmp.parse(both)), 2)
+
     def test_a_run_never_overwrites_an_earlier_file(self):
         flags = ["--sizes=4KiB", "--kept=16", "--elem=1", "--strategies=copy",
                  f"--csv-dir={self.dir}", "--run-id=same", *FAST]
@@ -478,6 +525,10 @@ class BadInput(unittest.TestCase):
     def test_go_marks_without_go_gc(self):
         self.refused("--go-marks: only with --gc=go (marks are Go's collector's)",
                      "--go-marks")
+
+    def test_go_spans_without_go_gc(self):
+        self.refused("--go-spans: only with --gc=go (the page heap is Go's collector's)",
+                     "--go-spans")
 
     def test_k_larger_than_n(self):
         self.refused("--kept=128 is larger than N=64 (--sizes)", "--sizes=64", "--kept=128")
