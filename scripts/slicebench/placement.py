@@ -1,0 +1,186 @@
+"""Where the arrays land, the model against Go, span by span: the arrays
+over 32 KiB (Go's large objects, a span of their own on both sides) that
+the page heap places, and the marks' starts and ends, in order, over the
+same two batches, in the model (slicebench-retention --gc=go --go-spans,
+one line per measuring process, from its first batch on) and in Go
+(scripts/go-record's timed-run events, from the timed loop's
+debug.FreeOSMemory on), for the same cases.
+
+    model = parse(stderr_text)             # {key (markcmp): [[token, ...], ...]}
+    go = {key: [go_tokens(events), ...]}   # from gorecord.events
+    print(describe(key, model[key], go[key]))
+
+A token is (kind, page, pages): "a" an array's span taken, "f" given back,
+"s" and "r" the same for a span of small objects' slots, pages of 8 KiB
+from the heap's first; "m" a mark starts, "e" it ends (page and pages
+None). The model gives a cycle's garbage back as its mark ends (its "f"
+come just before the "e"); Go's sweeper gives it back later, as the
+program allocates. Where two processes place the same arrays at the same
+pages (from the first array on: Go's runtime holds its heap's first pages)
+with the marks between them alike, their layouts, and the pages the
+kernel backs with huge pages, are alike; the first token where they part
+says which: an array placed elsewhere (what was free differed) or a mark
+that started or ended elsewhere.
+"""
+
+import re
+import statistics
+import subprocess
+
+from . import gcvsgo, go_each, markcmp
+
+LINE = re.compile(r"^go-spans (\S+):(.*)$", re.M)
+TOKEN = re.compile(r"^([afsr])(\d+)\+(\d+)$|^([me])$")
+PAGE = 8192
+# where Go's heap starts on linux/amd64 (its first arena hint)
+GO_HEAP = 0xc000000000
+# arrays over 32 KiB: Go's large objects, on both sides a span of their own
+LARGE_PAGES = 5
+# tokens shown on each side of where two processes part
+CONTEXT = 6
+
+
+class PlacementError(Exception):
+    """Spans that cannot be read; str() is one line."""
+
+
+def parse(text):
+    """The --go-spans lines in text: {key: [[token, ...], ...]}, one list per
+    measuring process. A line cut short (" ...") or an item that is not a
+    token raises PlacementError."""
+    out = {}
+    for name, rest in LINE.findall(text):
+        key = markcmp.model_key(name)
+        if key is None:
+            raise PlacementError(f"go-spans of a case without --gc=go: {name}")
+        items = rest.split()
+        if items and items[-1] == "...":
+            raise PlacementError(f"the model's spans of {name} were cut short "
+                                 f"after {len(items) - 1}")
+        tokens = []
+        for item in items:
+            m = TOKEN.match(item)
+            if not m:
+                raise PlacementError(f"go-spans of {name}: '{item}' is not a span "
+                                     "or a mark")
+            if m.group(4):
+                tokens.append((m.group(4), None, None))
+            else:
+                tokens.append((m.group(1), int(m.group(2)), int(m.group(3))))
+        out.setdefault(key, []).append(tokens)
+    return out
+
+
+def go_tokens(evs):
+    """Tokens of Go's timed-run events (gorecord.events): its heap spans
+    taken and given back (a large object's as "a" and "f", a span of a
+    size class's objects as "s" and "r"), its marks' starts and ends."""
+    out = []
+    for e in evs:
+        kind = e["kind"]
+        if kind in ("mark-start", "mark-end"):
+            out.append(("m" if kind == "mark-start" else "e", None, None))
+        elif kind in ("span", "span-free"):
+            large = e["size_class"] == 0
+            addr = e["addr"] - GO_HEAP if e["addr"] >= GO_HEAP else e["addr"]
+            k = ("a" if large else "s") if kind == "span" else ("f" if large else "r")
+            out.append((k, addr // PAGE, e["pages"]))
+    return out
+
+
+def compared(tokens):
+    """What is held to the other side: the large arrays placed ("a", pages
+    from the first one's) and the marks, with each one's index in tokens."""
+    out, first = [], None
+    for i, (kind, page, pages) in enumerate(tokens):
+        if kind in ("m", "e"):
+            out.append(((kind,), i))
+        elif kind == "a" and pages >= LARGE_PAGES:
+            if first is None:
+                first = page
+            out.append((("a", page - first, pages), i))
+    return out
+
+
+def common(a, b):
+    """How many leading items of two compared() lists agree."""
+    n = 0
+    for (x, _), (y, _) in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def show(tokens, base, lo, hi):
+    """tokens[lo:hi] in words: spans as MiB from base's page, + MiB."""
+    mib = PAGE / (1 << 20)
+    out = []
+    for kind, page, pages in tokens[max(lo, 0):hi]:
+        if page is None:
+            out.append(kind)
+        else:
+            out.append(f"{kind}{(page - base) * mib:.3f}+{pages * mib:.3f}")
+    return " ".join(out)
+
+
+def first_page(tokens):
+    """The page of the first large array placed (0 if none)."""
+    for kind, page, pages in tokens:
+        if kind == "a" and pages >= LARGE_PAGES:
+            return page
+    return 0
+
+
+def describe(key, model_runs, go_runs):
+    """Lines for one case: over every pair of a model process and a Go
+    process, how many of the compared items (large arrays placed, marks)
+    agree from the start, then where the first pair parts, with the
+    tokens around it (frees included) on each side."""
+    s, n, k, e, gogc = key
+    head = f"placement {s} N={n} k={k} elem={e} GOGC {gogc}"
+    if not model_runs or not go_runs:
+        return [f"{head}: no {'model' if not model_runs else 'Go'} processes"]
+    cm = [compared(t) for t in model_runs]
+    cg = [compared(t) for t in go_runs]
+    agree = [common(a, b) for a in cm for b in cg]
+    sizes = f"{statistics.median(len(a) for a in cm):.0f} and " \
+            f"{statistics.median(len(b) for b in cg):.0f}"
+    lines = [f"{head}: of the model's and Go's compared items (arrays over "
+             f"32 KiB placed, marks; medians {sizes} a process), the first "
+             f"{min(agree)}-{max(agree)} agree (median {statistics.median(agree):.0f}, "
+             f"{len(agree)} pairs)"]
+    a, b = cm[0], cg[0]
+    at = common(a, b)
+    if at >= min(len(a), len(b)):
+        if len(a) == len(b):
+            lines.append("  the first pair agrees throughout")
+        else:
+            lines.append(f"  the first pair agrees until one ends ({len(a)} "
+                         f"against {len(b)} items)")
+        return lines
+    mi, gi = a[at][1], b[at][1]
+    mb, gb = first_page(model_runs[0]), first_page(go_runs[0])
+    lines.append(f"  the first pair parts at item {at + 1} (MiB from the first "
+                 f"large array; a taken, f given back, s/r a small objects' span, "
+                 f"m/e a mark starts/ends):")
+    lines.append(f"    model: ... {show(model_runs[0], mb, mi - CONTEXT, mi)} "
+                 f"[{show(model_runs[0], mb, mi, mi + 1)}] "
+                 f"{show(model_runs[0], mb, mi + 1, mi + 1 + CONTEXT)} ...")
+    lines.append(f"    Go:    ... {show(go_runs[0], gb, gi - CONTEXT, gi)} "
+                 f"[{show(go_runs[0], gb, gi, gi + 1)}] "
+                 f"{show(go_runs[0], gb, gi + 1, gi + 1 + CONTEXT)} ...")
+    return lines
+
+
+def run_model(binary, flags, gogcs, reps):
+    """The model's spans and marks: binary --gc=go --go-spans on the cases
+    of flags (gcvsgo.case_flags), reps measuring processes each, over the
+    span gc-vs-go's batches measure; writes no results file."""
+    cmd = [*gcvsgo.model_command(binary, flags, gogcs, reps), "--go-spans", "--no-csv"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    go_each.check(proc, binary)
+    spans = parse(proc.stderr)
+    if not spans:
+        raise PlacementError(f"{binary} printed no go-spans lines")
+    return spans
