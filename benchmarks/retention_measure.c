@@ -46,14 +46,16 @@ typedef struct marks_s {
  * and the marks' starts (" m") and ends (" e", after what the end gave
  * back), in order, from the first batch on, for one line on stderr after
  * the measurement (gs_heap_set_span_log and the mark log). The buffer is
- * written through before the measurement, so that filling it faults no
- * page in the measurement's counts; cut, and " ..." added, when full. */
+ * written through before the GC mode is set, so that filling it faults no
+ * page in the measurement's counts nor moves Go's clock, which counts the
+ * process's faults from then on (gs_go_clock_ns); cut, and " ..." added,
+ * when full. */
 #define SPANS_TEXT ((size_t)1 << 20)
 static char spans_text[SPANS_TEXT];
 
 typedef struct spans_s {
     size_t len;
-    int on, cut;
+    int cut;
 } spans_t;
 
 /* What the mark log writes to: --go-marks' text, --go-spans' or both. */
@@ -229,7 +231,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     double t0, c0, t1, c1;
     unsigned fill = 0;
     marks_t marks = {{0}, 0, 0};
-    spans_t spans = {0, 0, 0};
+    spans_t spans = {0, 0};
     go_log_t go_log = {NULL, NULL};
     int err;
 
@@ -248,6 +250,11 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                  UINT64_MAX, out->message, sizeof out->message))
         return 0;
 
+    if (o->go_spans && rc->gc == GS_GC_GO) {
+        memset(spans_text, ' ', sizeof spans_text);   /* its pages in, now */
+        spans_text[0] = '\0';
+        go_log.spans = &spans;
+    }
     keep = calloc(c->items, sizeof *keep);
     if (keep == NULL) {
         snprintf(out->message, sizeof out->message, "out of memory for %zu handles",
@@ -289,13 +296,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
      * batch's garbage lies beside the next one's arrays, so the peak then
      * spans every batch of the measurement */
     if (o->go_marks && heap.gc == GS_GC_GO) go_log.marks = &marks;
-    if (o->go_spans && heap.gc == GS_GC_GO) {
-        memset(spans_text, ' ', sizeof spans_text);   /* its pages in, now */
-        spans_text[0] = '\0';
-        spans.on = 1;
-        go_log.spans = &spans;
-        (void)gs_heap_set_span_log(&heap, note_span, &spans);
-    }
+    if (go_log.spans != NULL) (void)gs_heap_set_span_log(&heap, note_span, &spans);
     if (go_log.marks != NULL || go_log.spans != NULL)
         (void)gs_heap_set_mark_log(&heap, note_mark, &go_log);
     mem_allocator_release();
@@ -348,11 +349,9 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     if (o->go_marks && heap.gc == GS_GC_GO)
         fprintf(stderr, "go-marks %s:%s%s\n", rc->name, marks.text,
                 marks.cut ? " ..." : "");
-    if (spans.on) {
-        (void)gs_heap_set_span_log(&heap, NULL, NULL);
+    if (go_log.spans != NULL)
         fprintf(stderr, "go-spans %s:%s%s\n", rc->name, spans_text,
                 spans.cut ? " ..." : "");
-    }
     out->ok = 1;
     goto done;
 

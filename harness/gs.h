@@ -1038,12 +1038,13 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on);
  * it. NULL h: -EINVAL. */
 int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg);
 
-/* Call fn(taken, array, page, pages, arg) as the GC mode's page heap takes a span
- * (an array with pages of its own, or a span of small objects' slots) and
- * as it gets one back (fn NULL: no calls), in the order they happen; with
- * the mark log, where Go's recording runtime's span events can be held to
- * (scripts/go-record --placement). Tiny arrays and slots taken in a span
- * already there are not spans. fn must not call the library on h.
+/* Call fn(taken, array, page, pages, arg) as the GC mode's page heap
+ * takes a span (an array's own pages, or a span of small objects' slots)
+ * and as it gets one back (fn NULL: no calls), in the order they happen.
+ * With the mark log, this is what scripts/go-record --placement holds to
+ * the span events of Go's recording runtime. A tiny array, or a slot in a
+ * span already there, takes no span. fn must not call the library on h.
+ * gs_heap_destroy calls it as it gives the heap back, then drops it.
  * NULL h: -EINVAL. */
 int gs_heap_set_span_log(gs_heap_t *h, gs_span_log_fn fn, void *arg);
 

@@ -216,6 +216,16 @@ class Behaviour(unittest.TestCase):
         self.assertGreater(max(a) / min(a), 1.1, a)
         self.assertTrue(any(apart(x, y) > 0.05 for x, y in zip(a, c)), (a, c))
 
+    def go_gc_stderr(self, *extra):
+        """The stderr of append and copy at 32 KiB, k = N/2, with Go's GC,
+        two repetitions of seed 42 (extra: the GOGC values and more)."""
+        p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
+                "--strategies=append,copy", "--gc=go", "--budget=32MiB",
+                "--seed=42", "--benchmark_repetitions=2",
+                "--benchmark_min_time=0.000001", "--no-csv", *extra)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stderr
+
     def test_go_marks(self):
         """--go-marks: one line per measurement on stderr, where each mark of
         the measured batches started (heap/goal, MiB), the same list for
@@ -224,12 +234,7 @@ class Behaviour(unittest.TestCase):
         from slicebench import markcmp
 
         def marks(*extra):
-            p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
-                    "--strategies=append,copy", "--gc=go", "--gogc=100,400",
-                    "--budget=32MiB", "--seed=42", "--benchmark_repetitions=2",
-                    "--benchmark_min_time=0.000001", "--no-csv", *extra)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            return p.stderr
+            return self.go_gc_stderr("--gogc=100,400", *extra)
         text = marks("--go-marks")
         lines = [ln for ln in text.splitlines() if ln.startswith("go-marks ")]
         self.assertEqual(len(lines), 8, text)             # 2 x 2 x 2
@@ -254,16 +259,11 @@ class Behaviour(unittest.TestCase):
         measured batches on, as slicebench.placement reads them: arrays of
         32 KiB placed as spans of their own, every one given back at a
         mark's end; the same for the same seed. Without it, no such line;
-        with --go-marks too, both lines."""
+        with --go-marks too, both lines, the marks as without it."""
         from slicebench import markcmp, placement
 
         def spans(*extra):
-            p = run(BINARIES[0], "--sizes=32KiB", "--kept=N/2", "--elem=1",
-                    "--strategies=append,copy", "--gc=go", "--gogc=100",
-                    "--budget=32MiB", "--seed=42", "--benchmark_repetitions=2",
-                    "--benchmark_min_time=0.000001", "--no-csv", *extra)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            return p.stderr
+            return self.go_gc_stderr("--gogc=100", *extra)
         text = spans("--go-spans")
         m = int(re.search(r"^go-spans append/gogc:100/N:32768/k:16384/M:(\d+)/", text,
                           re.M).group(1))
@@ -290,9 +290,12 @@ class Behaviour(unittest.TestCase):
                         self.assertEqual(after[:1], ["e"], tokens[i:i + 3])
         self.assertEqual(placement.parse(spans("--go-spans")), got)   # same seed
         self.assertNotIn("go-spans", spans())
+        # the line changes nothing it describes: the marks are those of
+        # the same run without it
         both = spans("--go-spans", "--go-marks")
         self.assertEqual(placement.parse(both), got)
         self.assertEqual(len(markcmp.parse(both)), 2)
+        self.assertEqual(markcmp.parse(both), markcmp.parse(spans("--go-marks")))
 
     def test_a_run_never_overwrites_an_earlier_file(self):
         flags = ["--sizes=4KiB", "--kept=16", "--elem=1", "--strategies=copy",
