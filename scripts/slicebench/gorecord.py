@@ -170,8 +170,10 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # when things happen: sysmon preempts the goroutine on the P (it has run
 # 10 ms since sysmon last saw it scheduled: with one P, the program's,
 # unless a mark worker is running then), the background scavenger takes a
-# turn, debug.FreeOSMemory gives the heap back (scavengeAll); a full buffer
-# is said (slicebench-events-lost), not left silent
+# turn, debug.FreeOSMemory gives the heap back (scavengeAll), a mark starts
+# or ends, a heap span is taken or freed (HEAP_ADD, FREE_ADD); a full
+# buffer keeps the first events and says how many it lost
+# (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
                "span", "span-free")
@@ -198,7 +200,8 @@ EVENT_TAIL = """
 // starts, 4 it ends, 5 a heap span is taken, 6 one is freed); sysmon
 // records on its own thread, so the slot is taken atomically. Only what
 // comes from the last scavengeAll on is printed, so one starts the buffer
-// afresh.
+// afresh: it takes slot 0, then the count. A preemption recorded in
+// between can be lost or land among the earlier events.
 type sbEv struct {
 \tkind       uint32
 \tt          int64
@@ -210,7 +213,9 @@ var sbEvN uint32
 
 func sbEvent(kind uint32, a, b, c uint64) {
 \tif kind == 2 {
-\t\tatomic.Store(&sbEvN, 0)
+\t\tsbEvs[0] = sbEv{kind, nanotime(), a, b, c}
+\t\tatomic.Store(&sbEvN, 1)
+\t\treturn
 \t}
 \ti := atomic.Xadd(&sbEvN, 1) - 1
 \tif int(i) < len(sbEvs) {
@@ -369,11 +374,8 @@ def events(output):
     (bytes allocated from its trigger on), "work" (its scan work) and "u"
     (its utilization); for a heap span taken from the page heap ("span")
     or given back to it by a sweep ("span-free"), "addr" (its first byte),
-    "pages" (8 KiB each) and "size_class" (0: one large object)."""
-    lost = LOST.search(output)
-    if lost:
-        raise RecordError(f"the recording runtime lost {lost.group(1)} events "
-                          "(its buffer was full)")
+    "pages" (8 KiB each) and "size_class" (0: one large object). When the
+    runtime's buffer filled, the events are the first it kept (lost())."""
     out = []
     for kind, us, a, b, c in EVENT.findall(output):
         k = int(kind)
@@ -393,9 +395,17 @@ def events(output):
     return out
 
 
-def describe_events(evs):
-    """The timed run's preemptions, marks and scavenger turns in words, one
-    line."""
+def lost(output):
+    """How many of the timed run's events the recording runtime's buffer
+    had no room for (0: none): they are the last ones."""
+    m = LOST.search(output)
+    return int(m.group(1)) if m else 0
+
+
+def describe_events(evs, lost_events=0):
+    """The timed run's preemptions, marks and scavenger turns in words, and
+    how many heap spans it took and gave back, one line; lost_events, if
+    any, said at its end."""
     mib = 1 << 20
     parts = []
     taken = sum(e["kind"] == "span" for e in evs)
@@ -417,6 +427,9 @@ def describe_events(evs):
                          f"allocated from its trigger (u {e['u']:.2f})")
     if taken or freed:
         parts.append(f"{taken} spans taken from the page heap, {freed} given back")
+    if lost_events:
+        parts.append(f"the {lost_events} events after these lost (the recording "
+                     "buffer was full)")
     return "timed run's events: " + ("; ".join(parts) if parts else "none")
 
 

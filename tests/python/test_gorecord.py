@@ -96,8 +96,14 @@ class Events(unittest.TestCase):
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 7 1 0 0 0\n")
-        with self.assertRaises(gorecord.RecordError):
-            gorecord.events("slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n")
+        # a full buffer: the events it kept, and how many it lost
+        full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
+        self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])
+        self.assertEqual(gorecord.lost(full), 3)
+        self.assertEqual(gorecord.lost(text), 0)
+        self.assertEqual(gorecord.describe_events(gorecord.events(full), 3),
+                         "timed run's events: the 3 events after these lost "
+                         "(the recording buffer was full)")
 
 
 class Patch(unittest.TestCase):
