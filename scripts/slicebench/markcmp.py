@@ -21,39 +21,15 @@ averaged over the pairs, then over the cases.
 import math
 import re
 import statistics
-import subprocess
 
-from . import gcvsgo, go_each
+from . import gcvsgo, model_log
 
 LINE = re.compile(r"^go-marks (\S+):(.*)$", re.M)
-MODEL_NAME = re.compile(r"^([^/]+)/gogc:(\d+)/N:(\d+)/k:(\d+)/M:\d+/elem:(\d+)(?:/|$)")
 PAIR = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
 
 
-class MarkError(Exception):
+class MarkError(model_log.LogError):
     """Marks that cannot be read; str() is one line."""
-
-
-def model_key(name):
-    """(strategy, N, k, elem, GOGC) of a model case name, or None (a case
-    without --gc=go)."""
-    m = MODEL_NAME.match(name)
-    if not m:
-        return None
-    s, gogc, n, k, e = m.groups()
-    return (s, int(n), int(k), int(e), int(gogc))
-
-
-def go_key(name, gogc):
-    """(strategy, N, k, elem, GOGC) of a Go case name (go_each.NAME)."""
-    m = go_each.NAME.search(name)
-    if not m:
-        raise MarkError(f"not a Go case name: {name}")
-    s, n, k, _, e = m.groups()
-    try:
-        return (s, int(n), int(k), int(e), int(gogc))
-    except ValueError:
-        raise MarkError(f"GOGC {gogc}: not a percent") from None
 
 
 def parse(text):
@@ -61,14 +37,7 @@ def parse(text):
     one list per measuring process. A list cut short (" ...") or a value
     that is not heap/goal raises MarkError."""
     out = {}
-    for name, rest in LINE.findall(text):
-        key = model_key(name)
-        if key is None:
-            raise MarkError(f"go-marks of a case without --gc=go: {name}")
-        items = rest.split()
-        if items and items[-1] == "...":
-            raise MarkError(f"the model's marks of {name} were cut short "
-                            f"after {len(items) - 1}")
+    for key, name, items in model_log.lines(LINE, text, "go-marks", "marks", MarkError):
         heaps = []
         for item in items:
             m = PAIR.match(item)
@@ -77,20 +46,6 @@ def parse(text):
             heaps.append(float(m.group(1)))
         out.setdefault(key, []).append(heaps)
     return out
-
-
-def run_model(binary, flags, gogcs, reps):
-    """The model's mark starts: binary --gc=go --go-marks on the cases of
-    flags (gcvsgo.case_flags), reps measuring processes each, over the
-    span gc-vs-go's batches measure (the first batch and one timed one);
-    writes no results file."""
-    cmd = [*gcvsgo.model_command(binary, flags, gogcs, reps), "--go-marks", "--no-csv"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    go_each.check(proc, binary)
-    marks = parse(proc.stderr)
-    if not marks:
-        raise MarkError(f"{binary} printed no go-marks lines")
-    return marks
 
 
 def _pair(m, g):
@@ -114,11 +69,6 @@ def agreement(model, go):
                 counts.append(d)
         out[key] = (statistics.mean(lns) if lns else None, statistics.mean(counts))
     return out
-
-
-def missing(model, go):
-    """How many cases one side has and the other lacks."""
-    return len(set(model) ^ set(go))
 
 
 def summary(stats, left_out=0):

@@ -1,12 +1,12 @@
 """Where the arrays land, the model against Go, span by span: the arrays
 over 32 KiB (Go's large objects, a span of their own on both sides) that
-the page heap places, and the marks' starts and ends, in order, over the
-same two batches, in the model (slicebench-retention --gc=go --go-spans,
-one line per measuring process, from its first batch on) and in Go
-(scripts/go-record's timed-run events, from the timed loop's
-debug.FreeOSMemory on), for the same cases.
+the page heap places, and the marks' starts and ends, in order, in the
+model (slicebench-retention --gc=go --go-spans, one line per measuring
+process, its first batch and one timed one) and in Go (scripts/go-record's
+timed-run events, from the timed loop's debug.FreeOSMemory to the
+process's exit), for the same cases.
 
-    model = parse(stderr_text)             # {key (markcmp): [[token, ...], ...]}
+    model = parse(stderr_text)             # {key (model_log): [[token, ...], ...]}
     go = {key: [go_tokens(events), ...]}   # from gorecord.events
     print(describe(key, model[key], go[key]))
 
@@ -15,19 +15,17 @@ A token is (kind, page, pages): "a" an array's span taken, "f" given back,
 from the heap's first; "m" a mark starts, "e" it ends (page and pages
 None). The model gives a cycle's garbage back as its mark ends (its "f"
 come just before the "e"); Go's sweeper gives it back later, as the
-program allocates. Where two processes place the same arrays at the same
-pages (from the first array on: Go's runtime holds its heap's first pages)
-with the marks between them alike, their layouts, and the pages the
-kernel backs with huge pages, are alike; the first token where they part
-says which: an array placed elsewhere (what was free differed) or a mark
-that started or ended elsewhere.
+program allocates. Pages are held to each other from each side's first
+array over 32 KiB on (Go's runtime holds its heap's first pages). The
+first item where two processes part says how: an array placed elsewhere
+(what was free differed) or a mark that started or ended elsewhere.
+Small objects' spans are shown around it but not compared.
 """
 
 import re
 import statistics
-import subprocess
 
-from . import gcvsgo, go_each, markcmp
+from . import gcvsgo, model_log
 
 LINE = re.compile(r"^go-spans (\S+):(.*)$", re.M)
 TOKEN = re.compile(r"^([afsr])(\d+)\+(\d+)$|^([me])$")
@@ -40,23 +38,18 @@ LARGE_PAGES = 5
 CONTEXT = 6
 
 
-class PlacementError(Exception):
+class PlacementError(model_log.LogError):
     """Spans that cannot be read; str() is one line."""
 
 
 def parse(text):
     """The --go-spans lines in text: {key: [[token, ...], ...]}, one list per
-    measuring process. A line cut short (" ...") or an item that is not a
-    token raises PlacementError."""
+    measuring process; a line cut short (" ...": the model's buffer was
+    full) gives the tokens before the cut. An item that is not a token
+    raises PlacementError."""
     out = {}
-    for name, rest in LINE.findall(text):
-        key = markcmp.model_key(name)
-        if key is None:
-            raise PlacementError(f"go-spans of a case without --gc=go: {name}")
-        items = rest.split()
-        if items and items[-1] == "...":
-            raise PlacementError(f"the model's spans of {name} were cut short "
-                                 f"after {len(items) - 1}")
+    for key, name, items in model_log.lines(LINE, text, "go-spans", "spans",
+                                            PlacementError, cut_ok=True):
         tokens = []
         for item in items:
             m = TOKEN.match(item)
@@ -137,8 +130,7 @@ def describe(key, model_runs, go_runs):
     process, how many of the compared items (large arrays placed, marks)
     agree from the start, then where the first pair parts, with the
     tokens around it (frees included) on each side."""
-    s, n, k, e, gogc = key
-    head = f"placement {s} N={n} k={k} elem={e} GOGC {gogc}"
+    head = f"placement {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))}"
     if not model_runs or not go_runs:
         return [f"{head}: no {'model' if not model_runs else 'Go'} processes"]
     cm = [compared(t) for t in model_runs]
@@ -152,6 +144,10 @@ def describe(key, model_runs, go_runs):
              f"{len(agree)} pairs)"]
     a, b = cm[0], cg[0]
     at = common(a, b)
+    if not a and not b:
+        lines.append("  nothing to compare: neither side placed an array over "
+                     "32 KiB or marked")
+        return lines
     if at >= min(len(a), len(b)):
         if len(a) == len(b):
             lines.append("  the first pair agrees throughout")
@@ -172,15 +168,3 @@ def describe(key, model_runs, go_runs):
                  f"{show(go_runs[0], gb, gi + 1, gi + 1 + CONTEXT)} ...")
     return lines
 
-
-def run_model(binary, flags, gogcs, reps):
-    """The model's spans and marks: binary --gc=go --go-spans on the cases
-    of flags (gcvsgo.case_flags), reps measuring processes each, over the
-    span gc-vs-go's batches measure; writes no results file."""
-    cmd = [*gcvsgo.model_command(binary, flags, gogcs, reps), "--go-spans", "--no-csv"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    go_each.check(proc, binary)
-    spans = parse(proc.stderr)
-    if not spans:
-        raise PlacementError(f"{binary} printed no go-spans lines")
-    return spans

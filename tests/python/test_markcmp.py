@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Tests of slicebench.markcmp (scripts/go-record --model) without running
-either side: the model's --go-marks lines, case keys on both sides, and
-the cycle-by-cycle agreement on hand-made mark starts.
+"""Tests of slicebench.markcmp (scripts/go-record --model) and
+slicebench.model_log without running either side: the model's --go-marks
+lines, case keys on both sides, and the cycle-by-cycle agreement on
+hand-made mark starts.
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_markcmp.py [-v]
 """
@@ -11,7 +12,7 @@ import unittest
 
 import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
 
-from slicebench import markcmp  # noqa: E402
+from slicebench import markcmp, model_log  # noqa: E402
 
 NAME = "append/gogc:400/N:262144/k:131072/M:228/elem:1/manual_time"
 KEY = ("append", 262144, 131072, 1, 400)
@@ -35,14 +36,14 @@ class Parse(unittest.TestCase):
                 markcmp.parse(line + "\n")
 
     def test_keys(self):
-        self.assertEqual(markcmp.model_key(NAME), KEY)
-        self.assertIsNone(markcmp.model_key("append/N:4096/k:16/M:8/elem:1/manual_time"))
-        self.assertEqual(markcmp.go_key("BenchmarkRetention/strategy=append/N=262144/"
-                                        "k=131072/M=228/elem=1", "400"), KEY)
-        with self.assertRaises(markcmp.MarkError):
-            markcmp.go_key("BenchmarkRetention/append", 100)
-        with self.assertRaisesRegex(markcmp.MarkError, "GOGC off: not a percent"):
-            markcmp.go_key("strategy=append/N=1/k=1/M=1/elem=1", "off")
+        self.assertEqual(model_log.model_key(NAME), KEY)
+        self.assertIsNone(model_log.model_key("append/N:4096/k:16/M:8/elem:1/manual_time"))
+        self.assertEqual(model_log.go_key("BenchmarkRetention/strategy=append/N=262144/"
+                                          "k=131072/M=228/elem=1", "400"), KEY)
+        with self.assertRaises(model_log.LogError):
+            model_log.go_key("BenchmarkRetention/append", 100)
+        with self.assertRaisesRegex(model_log.LogError, "GOGC off: not a percent"):
+            model_log.go_key("strategy=append/N=1/k=1/M=1/elem=1", "off")
 
 
 class Agreement(unittest.TestCase):
@@ -64,7 +65,7 @@ class Agreement(unittest.TestCase):
         self.assertEqual(stats[KEY], (None, 1))
         self.assertIn("of -, the count of marks by 1.00", markcmp.summary(stats))
         self.assertEqual(markcmp.summary({}), "cycles: no case with marks on both sides")
-        self.assertEqual(markcmp.missing({KEY: [[]]}, {KEY: [[5.0]], ("copy", 1, 1, 1, 100): [[1]]}), 1)
+        self.assertEqual(model_log.missing({KEY: [[]]}, {KEY: [[5.0]], ("copy", 1, 1, 1, 100): [[1]]}), 1)
         self.assertTrue(markcmp.summary(stats, 1).endswith(
             "  (1 cases on one side only, left out)"))
         self.assertNotIn("one side only", markcmp.summary(stats, 0))

@@ -39,9 +39,13 @@ class Parse(unittest.TestCase):
         self.assertEqual(got[KEY][1], [])
         self.assertEqual(placement.parse("nothing\n"), {})
 
+    def test_cut_short(self):
+        # the model's buffer filled: the tokens before the cut
+        got = placement.parse(f"go-spans {NAME}: a0+32 m ...\n")
+        self.assertEqual(got[KEY], [[("a", 0, 32), ("m", None, None)]])
+
     def test_refusals(self):
-        for bad in (f"go-spans {NAME}: a0+32 ...\n",           # cut short
-                    f"go-spans {NAME}: x0+32\n",               # not a token
+        for bad in (f"go-spans {NAME}: x0+32\n",               # not a token
                     f"go-spans {NAME}: a0\n",
                     "go-spans append/N:64/k:16/M:1/elem:1: m\n"):  # no --gc=go
             with self.assertRaises(placement.PlacementError, msg=bad):
@@ -104,6 +108,9 @@ class Compare(unittest.TestCase):
                       placement.describe(KEY, [run], [run[:2]])[1])
         self.assertIn("no Go processes", placement.describe(KEY, [run], [])[0])
         self.assertIn("no model processes", placement.describe(KEY, [], [run])[0])
+        # only small objects' spans and frees on both sides
+        small = [("s", 0, 1), ("r", 0, 1)]
+        self.assertIn("nothing to compare", placement.describe(KEY, [small], [small])[1])
 
 
 class Cli(unittest.TestCase):
