@@ -25,81 +25,77 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 
-/* --go-marks: where each mark started from the first batch on (the
- * batches the GC mode's peak and faults span), as " heap/goal" in MiB, for
- * one line on stderr after the measurement (the mark log of
- * gs_heap_set_mark_log; cut, and " ..." added, when it fills). */
-typedef struct marks_s {
-    char text[3072];
-    size_t len;
+/* A line of text on stderr after the measurement, built as it runs: cut,
+ * and " ..." added, when its buffer fills. */
+typedef struct line_s {
+    char *text;              /* cap bytes, '\0'-terminated                */
+    size_t cap, len;
     int cut;
-} marks_t;
+} line_t;
 
-/* --go-spans: the spans the page heap takes for arrays (" aPAGE+PAGES")
+static void line_put(line_t *l, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (l->cut) return;
+    va_start(ap, fmt);
+    n = vsnprintf(l->text + l->len, l->cap - l->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= l->cap - l->len) {
+        l->text[l->len] = '\0';
+        l->cut = 1;
+        return;
+    }
+    l->len += (size_t)n;
+}
+
+static void line_print(const line_t *l, const char *what, const char *name)
+{
+    fprintf(stderr, "%s %s:%s%s\n", what, name, l->text, l->cut ? " ..." : "");
+}
+
+/* --go-marks: where each mark started from the first batch on (the
+ * batches the GC mode's peak and faults span), as " heap/goal" in MiB (the
+ * mark log of gs_heap_set_mark_log).
+ * --go-spans: the spans the page heap takes for arrays (" aPAGE+PAGES")
  * and for small objects' slots (" sPAGE+PAGES") and gets back (" f", " r")
  * and the marks' starts (" m") and ends (" e", after what the end gave
- * back), in order, from the first batch on, for one line on stderr after
- * the measurement (gs_heap_set_span_log and the mark log). The buffer is
- * written through before the GC mode is set, so that filling it faults no
- * page in the measurement's counts nor moves Go's clock, which counts the
- * process's faults from then on (gs_go_clock_ns); cut, and " ..." added,
- * when full. */
+ * back), in order, from the first batch on (gs_heap_set_span_log and the
+ * mark log). Its buffer is written through before the GC mode is set, so
+ * that filling it faults no page in the measurement's counts nor moves
+ * Go's clock, which counts the process's faults from then on
+ * (gs_go_clock_ns). */
+#define MARKS_TEXT ((size_t)3072)
 #define SPANS_TEXT ((size_t)1 << 20)
 static char spans_text[SPANS_TEXT];
 
-typedef struct spans_s {
-    size_t len;
-    int cut;
-} spans_t;
-
-/* What the mark log writes to: --go-marks' text, --go-spans' or both. */
+/* What the mark log writes to: --go-marks' line, --go-spans' or both. */
 typedef struct go_log_s {
-    marks_t *marks;          /* NULL: --go-marks off */
-    spans_t *spans;          /* NULL: --go-spans off */
+    line_t *marks;           /* NULL: --go-marks off */
+    line_t *spans;           /* NULL: --go-spans off */
 } go_log_t;
-
-static void spans_put(spans_t *s, char kind, int page, size_t at, size_t pages)
-{
-    int n;
-    if (s->cut) return;
-    n = page ? snprintf(spans_text + s->len, SPANS_TEXT - s->len, " %c%zu+%zu",
-                        kind, at, pages)
-             : snprintf(spans_text + s->len, SPANS_TEXT - s->len, " %c", kind);
-    if (n < 0 || (size_t)n >= SPANS_TEXT - s->len) {
-        spans_text[s->len] = '\0';
-        s->cut = 1;
-        return;
-    }
-    s->len += (size_t)n;
-}
 
 static void note_span(int taken, int array, size_t page, size_t pages, void *arg)
 {
-    spans_put(arg, array ? (taken ? 'a' : 'f') : (taken ? 's' : 'r'), 1, page, pages);
+    line_put(arg, " %c%zu+%zu", array ? (taken ? 'a' : 'f') : (taken ? 's' : 'r'),
+             page, pages);
 }
 
 static void note_mark(const gs_mark_event_t *e, void *arg)
 {
     const go_log_t *g = arg;
-    marks_t *m = g->marks;
     const double mib = 1024.0 * 1024.0;
-    int n;
-    if (g->spans != NULL) spans_put(g->spans, e->ends ? 'e' : 'm', 0, 0, 0);
-    if (m == NULL || e->ends || e->waited || m->cut) return;
-    n = snprintf(m->text + m->len, sizeof m->text - m->len, " %.2f/%.2f",
-                 (double)e->heap_bytes / mib, (double)e->goal_bytes / mib);
-    if (n < 0 || (size_t)n >= sizeof m->text - m->len) {
-        m->text[m->len] = '\0';
-        m->cut = 1;
-        return;
-    }
-    m->len += (size_t)n;
+    if (g->spans != NULL) line_put(g->spans, " %c", e->ends ? 'e' : 'm');
+    if (g->marks == NULL || e->ends || e->waited) return;
+    line_put(g->marks, " %.2f/%.2f", (double)e->heap_bytes / mib,
+             (double)e->goal_bytes / mib);
 }
 
 /* The peak RSS since mem_peak_begin(pk) into out, or why there is none. */
@@ -230,8 +226,9 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     int64_t untimed = 1;          /* the first batch and the warm-up ones */
     double t0, c0, t1, c1;
     unsigned fill = 0;
-    marks_t marks = {{0}, 0, 0};
-    spans_t spans = {0, 0};
+    char marks_text[MARKS_TEXT] = "";
+    line_t marks = {marks_text, MARKS_TEXT, 0, 0};
+    line_t spans = {spans_text, SPANS_TEXT, 0, 0};
     go_log_t go_log = {NULL, NULL};
     int err;
 
@@ -346,12 +343,8 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                                    ((double)(out->batches + untimed) * (double)c->items);
     }
     if (heap.gc != GS_GC_OFF) peak_of(&pk, out);
-    if (o->go_marks && heap.gc == GS_GC_GO)
-        fprintf(stderr, "go-marks %s:%s%s\n", rc->name, marks.text,
-                marks.cut ? " ..." : "");
-    if (go_log.spans != NULL)
-        fprintf(stderr, "go-spans %s:%s%s\n", rc->name, spans_text,
-                spans.cut ? " ..." : "");
+    if (go_log.marks != NULL) line_print(&marks, "go-marks", rc->name);
+    if (go_log.spans != NULL) line_print(&spans, "go-spans", rc->name);
     out->ok = 1;
     goto done;
 

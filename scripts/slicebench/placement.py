@@ -81,16 +81,27 @@ def go_tokens(evs):
     return out
 
 
+def large(kind, pages):
+    """Whether a token is a large array placed (over 32 KiB)."""
+    return kind == "a" and pages >= LARGE_PAGES
+
+
+def first_page(tokens):
+    """The page of the first large array placed (0 if none)."""
+    for kind, page, pages in tokens:
+        if large(kind, pages):
+            return page
+    return 0
+
+
 def compared(tokens):
     """What is held to the other side: the large arrays placed ("a", pages
     from the first one's) and the marks, with each one's index in tokens."""
-    out, first = [], None
+    out, first = [], first_page(tokens)
     for i, (kind, page, pages) in enumerate(tokens):
         if kind in ("m", "e"):
             out.append(((kind,), i))
-        elif kind == "a" and pages >= LARGE_PAGES:
-            if first is None:
-                first = page
+        elif large(kind, pages):
             out.append((("a", page - first, pages), i))
     return out
 
@@ -117,12 +128,11 @@ def show(tokens, base, lo, hi):
     return " ".join(out)
 
 
-def first_page(tokens):
-    """The page of the first large array placed (0 if none)."""
-    for kind, page, pages in tokens:
-        if kind == "a" and pages >= LARGE_PAGES:
-            return page
-    return 0
+def context(tokens, i):
+    """tokens around tokens[i], which is bracketed, in words (show)."""
+    base = first_page(tokens)
+    return (f"... {show(tokens, base, i - CONTEXT, i)} [{show(tokens, base, i, i + 1)}] "
+            f"{show(tokens, base, i + 1, i + 1 + CONTEXT)} ...")
 
 
 def describe(key, model_runs, go_runs):
@@ -155,16 +165,10 @@ def describe(key, model_runs, go_runs):
             lines.append(f"  the first pair agrees until one ends ({len(a)} "
                          f"against {len(b)} items)")
         return lines
-    mi, gi = a[at][1], b[at][1]
-    mb, gb = first_page(model_runs[0]), first_page(go_runs[0])
     lines.append(f"  the first pair parts at item {at + 1} (MiB from the first "
                  f"large array; a taken, f given back, s/r a small objects' span, "
                  f"m/e a mark starts/ends):")
-    lines.append(f"    model: ... {show(model_runs[0], mb, mi - CONTEXT, mi)} "
-                 f"[{show(model_runs[0], mb, mi, mi + 1)}] "
-                 f"{show(model_runs[0], mb, mi + 1, mi + 1 + CONTEXT)} ...")
-    lines.append(f"    Go:    ... {show(go_runs[0], gb, gi - CONTEXT, gi)} "
-                 f"[{show(go_runs[0], gb, gi, gi + 1)}] "
-                 f"{show(go_runs[0], gb, gi + 1, gi + 1 + CONTEXT)} ...")
+    lines.append(f"    model: {context(model_runs[0], a[at][1])}")
+    lines.append(f"    Go:    {context(go_runs[0], b[at][1])}")
     return lines
 
