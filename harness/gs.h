@@ -614,6 +614,13 @@ typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
  * in their gcpacertrace lines, GS_GO_HELD_STACKS_SCAN): */
 #define GS_GO_DEEP_STACKS (GS_GO_STACKS_SCAN + GS_GO_ASSIST_WORK - GS_GO_ROOTS_WORK)
 #define GS_GO_HELD_STACKS_SCAN 29520u
+/* The stack space the test binary's goroutines hold (Go's maxStackScan,
+ * recorded at every mark's start and end by scripts/go-record): 55296 B
+ * in heldBytes' rounds and the peak round, 38912 B in the timed loop (the
+ * timed run's debug.FreeOSMemory shrinks the benchmark goroutine's 32 KiB
+ * stack to 16 KiB). */
+#define GS_GO_HELD_STACK_SPACE 55296u
+#define GS_GO_STACK_SPACE 38912u
 /* Which case a mark falls in, in 64ths of the cycles: */
 #define GS_GO_MARK_WORKER_IN_64 4u      /* the background worker ends it      */
 #define GS_GO_MARK_LONG_IN_64 1u        /* long roots; the rest short ones    */

@@ -15,9 +15,12 @@ waits let the scavenger give back counted), and the counts again as the
 process exits (the timed run's, after debug.FreeOSMemory), with the
 timed run's events: when sysmon preempted the program, when the
 background scavenger took its turns, what it gave back and its goal, and
-when each cycle's mark started (the heap then, its trigger and goal) and
+when each cycle's mark started (the heap then, its trigger and goal, and
+the scan work its assists are paced to: the last cycle's, or past the
+goal the worst case, which counts the goroutines' whole stack space) and
 ended (the bytes allocated from the trigger, its scan work and
-utilization), so that a landing can be read cycle by cycle.
+utilization), so that a landing can be read cycle by cycle; each mark
+printed at a runtime.GC call also says that stack space.
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -43,7 +46,7 @@ from . import go_each
 
 # the marker lines the recording runtime prints
 MARK = re.compile(r"^slicebench-mark u=(\S+) idle=(\S+) trigger=(\d+) alloc=(\d+) "
-                  r"work=(\d+) waited=([01])$", re.M)
+                  r"work=(\d+) waited=([01]) space=(\d+)$", re.M)
 SPANS = re.compile(r"^slicebench-spans (.*)$", re.M)
 GC_CALL = "slicebench-gc"
 EXIT = "slicebench-exit"
@@ -56,7 +59,7 @@ SPAN_FIELDS = ("small_spans", "small_bytes", "small_released", "large_spans",
 PACER_FILE = "mgcpacer.go"
 PACER_AT = "\tif debug.gcpacertrace > 0 {\n\t\tprintlock()\n\t\tgoal := gcGoalUtilization * 100\n"
 PACER_ADD = """\tif sbMarksN < len(sbMarks) {
-\t\tsbMarks[sbMarksN] = sbMark{utilization, idleUtilization, c.triggered, c.heapLive - c.triggered, uint64(scanWork), sbWaiting}
+\t\tsbMarks[sbMarksN] = sbMark{utilization, idleUtilization, c.triggered, c.heapLive - c.triggered, uint64(scanWork), sbWaiting, atomic.Load64(&c.maxStackScan)}
 \t\tsbMarksN++
 \t}
 \tsbEvent(4, c.heapLive-c.triggered, uint64(scanWork), uint64(utilization*1e6))
@@ -67,6 +70,7 @@ type sbMark struct {
 \tu, idle              float64
 \ttrigger, alloc, work uint64
 \twaited               bool
+\tspace                uint64
 }
 
 var sbMarks [4096]sbMark
@@ -81,7 +85,7 @@ func sbPrintMarks() {
 \t\tif m.waited {
 \t\t\tw = 1
 \t\t}
-\t\tprint("slicebench-mark u=", m.u, " idle=", m.idle, " trigger=", m.trigger, " alloc=", m.alloc, " work=", m.work, " waited=", w, "\\n")
+\t\tprint("slicebench-mark u=", m.u, " idle=", m.idle, " trigger=", m.trigger, " alloc=", m.alloc, " work=", m.work, " waited=", w, " space=", m.space, "\\n")
 \t}
 \tsbMarksN = 0
 \tsbWaiting = false
@@ -176,7 +180,7 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
-               "span", "span-free")
+               "span", "span-free", "mark-scan")
 PREEMPT_FILE = "proc.go"
 PREEMPT_AT = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
               "\t\t\t\tpreemptone(_p_)\n")
@@ -189,15 +193,22 @@ TURN_ADD = ("\t\tsbEvent(1, uint64(released), heapRetained(), "
             "scavenge.gcPercentGoal.Load())\n")
 ALL_AT = "\treleased := h.pages.scavenge(^uintptr(0), nil)\n"
 ALL_ADD = "\tsbEvent(2, uint64(released), 0, 0)\n"
-# startCycle: a mark starts (the heap then, its trigger and goal); endCycle
-# (PACER_ADD): it ends (the bytes allocated from its trigger, its scan work,
-# its utilization x 1e6)
+# startCycle: a mark starts (the heap then, its trigger and goal), and the
+# scan work revise paces its assists to (kind 7: the last cycle's, below
+# the goal; the worst case, maxScanWork, past it; the stack space the
+# goroutines hold, which that counts whole); endCycle (PACER_ADD): it ends
+# (the bytes allocated from its trigger, its scan work, its utilization
+# x 1e6)
 START_AT = "\theapTrigger, heapGoal := c.trigger()\n"
-START_ADD = ("\tsbEvent(3, atomic.Load64(&c.heapLive), heapTrigger, heapGoal)\n")
+START_ADD = ("\tsbEvent(3, atomic.Load64(&c.heapLive), heapTrigger, heapGoal)\n"
+             "\tsbEvent(7, c.lastHeapScan+c.lastStackScan+c.globalsScan, "
+             "atomic.Load64(&c.heapScan)+atomic.Load64(&c.maxStackScan)+c.globalsScan, "
+             "atomic.Load64(&c.maxStackScan))\n")
 EVENT_TAIL = """
 // slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
 // program, 1 the background scavenger's turn, 2 scavengeAll, 3 a mark
-// starts, 4 it ends, 5 a heap span is taken, 6 one is freed); sysmon
+// starts, 4 it ends, 5 a heap span is taken, 6 one is freed, 7 the scan
+// work a starting mark expects); sysmon
 // records on its own thread, so the slot is taken atomically. Only what
 // comes from the last scavengeAll on is printed, so one starts the buffer
 // afresh: it takes slot 0, then the count. A preemption recorded in
@@ -338,14 +349,15 @@ def build(repo, folder):
 def calls(output):
     """The marks a recording process printed, one list per runtime.GC call,
     in order: [[(utilization, idle utilization, heap at the trigger,
-    allocated, scan work, waited), ...], ...], waited true for a mark that ended while the
-    program waited in runtime.GC; the marks after the last call (none
-    printed) are not there."""
+    allocated, scan work, waited, stack space), ...], ...], waited true for
+    a mark that ended while the program waited in runtime.GC, stack space
+    the goroutines' stacks' whole space as it ended (Go's maxStackScan);
+    the marks after the last call (none printed) are not there."""
     out, start = [], 0
     for line_end in [m.end() for m in re.finditer(GC_CALL + r"$", output, re.M)]:
         part = output[start:line_end]
-        out.append([(float(u), float(i), int(t), int(a), int(w), waited == "1")
-                    for u, i, t, a, w, waited in MARK.findall(part)])
+        out.append([(float(u), float(i), int(t), int(a), int(w), waited == "1", int(sp))
+                    for u, i, t, a, w, waited, sp in MARK.findall(part)])
         start = line_end
     return out
 
@@ -372,8 +384,12 @@ def events(output):
     (the scavenger's goal then; None: it had none); for a mark's start,
     "heap" (the live heap then), "trigger" and "goal"; for its end, "alloc"
     (bytes allocated from its trigger on), "work" (its scan work) and "u"
-    (its utilization); for a heap span taken from the page heap ("span")
-    or given back to it by a sweep ("span-free"), "addr" (its first byte),
+    (its utilization); right after a mark's start, "mark-scan": the scan
+    work its assists are paced to, "expected" below its goal (the last
+    cycle's) and "most" past it (maxScanWork: every stack's whole space,
+    "stack_space", and all the heap's pointers); for a heap span taken
+    from the page heap ("span") or given back to it by a sweep
+    ("span-free"), "addr" (its first byte),
     "pages" (8 KiB each) and "size_class" (0: one large object). When the
     runtime's buffer filled, the events are the first it kept (lost())."""
     out = []
@@ -389,6 +405,8 @@ def events(output):
             e.update(alloc=a, work=b, u=c / 1e6)
         elif e["kind"] in ("span", "span-free"):
             e.update(addr=a, pages=b, size_class=c >> 1)
+        elif e["kind"] == "mark-scan":
+            e.update(expected=a, most=b, stack_space=c)
         else:
             e.update(released=a, retained=b, goal=None if c >= 1 << 63 else c)
         out.append(e)
@@ -410,6 +428,7 @@ def describe_events(evs, lost_events=0):
     parts = []
     taken = sum(e["kind"] == "span" for e in evs)
     freed = sum(e["kind"] == "span-free" for e in evs)
+    prev = None         # the kind of the last event put in words
     for e in evs:
         if e["kind"] == "preempt":
             parts.append(f"{e['ms']:.1f} ms preempted")
@@ -422,9 +441,17 @@ def describe_events(evs, lost_events=0):
         elif e["kind"] == "mark-start":
             parts.append(f"{e['ms']:.1f} ms mark starts at {e['heap'] / mib:.1f} MiB "
                          f"(goal {e['goal'] / mib:.1f} MiB)")
+        elif e["kind"] == "mark-scan" and prev == "mark-start":
+            # the mark's start, its scan work inside its parentheses
+            parts[-1] = (parts[-1][:-1] + f", scan work {e['expected']} B expected, "
+                         f"{e['most']} B past the goal, stacks' space "
+                         f"{e['stack_space']} B)")
         elif e["kind"] == "mark-end":
             parts.append(f"{e['ms']:.1f} ms mark ends, {e['alloc'] / mib:.1f} MiB "
                          f"allocated from its trigger (u {e['u']:.2f})")
+        else:
+            continue
+        prev = e["kind"]
     if taken or freed:
         parts.append(f"{taken} spans taken from the page heap, {freed} given back")
     if lost_events:
@@ -440,10 +467,10 @@ def describe_process(calls_list, counts):
     for i, marks in enumerate(calls_list):
         c = counts[i] if i < len(counts) else None
         parts = [f"call {i + 1}:"]
-        for u, idle, trigger, alloc, work, waited in marks:
+        for u, idle, trigger, alloc, work, waited, space in marks:
             parts.append(f"mark u {u:.3f}{' waited' if waited else ''} "
                          f"idle {idle:.3f} trigger {trigger / (1 << 20):.2f} MiB "
-                         f"alloc {alloc} work {work};")
+                         f"alloc {alloc} work {work} stacks' space {space};")
         if c is not None:
             parts.append(describe_counts(c))
         lines.append(" ".join(parts))

@@ -320,7 +320,7 @@ def unwritten_points(recorded, item_bytes):
     allocated at least UNWRITTEN_MIN_X per byte of its scan work, N =
     item_bytes, H the heap at its trigger."""
     out = []
-    for u, _, trigger, alloc, work, waited in recorded:
+    for u, _, trigger, alloc, work, waited, _ in recorded:
         if waited or trigger <= 0 or alloc <= 0 or alloc < UNWRITTEN_MIN_X * work:
             continue
         r = cost_ratio(100 * u, work, alloc)
@@ -380,7 +380,7 @@ def waited_figures(calls):
     """(u + idle) / (1 - u) of every recorded mark that ended while the
     program waited in runtime.GC and allocated (gorecord.calls())."""
     return [(u + idle) / (1 - u) for call in calls
-            for u, idle, _, alloc, _, waited in call if waited and alloc > 0 and u < 1]
+            for u, idle, _, alloc, _, waited, _ in call if waited and alloc > 0 and u < 1]
 
 
 def percentile(sorted_values, p):

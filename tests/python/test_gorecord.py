@@ -11,7 +11,8 @@ reused), and that the timed run's events are there (its
 debug.FreeOSMemory first, a preemption in a run of over 45 ms, scavenger
 turns that stop at their goal, each of its cycles a mark's start and end,
 each span it took, as its counts have them, and spans its sweeps gave
-back).
+back), and that the goroutines' stack space the marks are paced to, in
+heldBytes' rounds and in the timed run, is harness/gs.h's.
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 """
@@ -27,13 +28,19 @@ from slicebench import go_each, gorecord  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
+
+def gs_h_constant(name):
+    """A #define NAME <digits>u of harness/gs.h, as an int."""
+    with open(os.path.join(REPO, "harness", "gs.h")) as f:
+        return int(re.search(r"#define %s (\d+)u\b" % name, f.read()).group(1))
+
 OUTPUT = """\
 slicebench-gc
-slicebench-mark u=+9.940451e-001 idle=+0.000000e+000 trigger=15994215 alloc=594377 work=314360 waited=0
-slicebench-mark u=+4.317594e-001 idle=+7.220000e-001 trigger=63977446 alloc=2156346 work=314104 waited=1
+slicebench-mark u=+9.940451e-001 idle=+0.000000e+000 trigger=15994215 alloc=594377 work=314360 waited=0 space=55296
+slicebench-mark u=+4.317594e-001 idle=+7.220000e-001 trigger=63977446 alloc=2156346 work=314104 waited=1 space=55296
 slicebench-gc
-BenchmarkRetention/strategy=retain	slicebench-mark u=+3.0e-001 idle=+0.0e+000 trigger=1 alloc=2 work=3 waited=0
-slicebench-mark u=+2.5e-001 idle=+0.0e+000 trigger=4 alloc=5 work=6 waited=0
+BenchmarkRetention/strategy=retain	slicebench-mark u=+3.0e-001 idle=+0.0e+000 trigger=1 alloc=2 work=3 waited=0 space=7
+slicebench-mark u=+2.5e-001 idle=+0.0e+000 trigger=4 alloc=5 work=6 waited=0 space=8
 """
 
 
@@ -42,8 +49,8 @@ class Calls(unittest.TestCase):
         got = gorecord.calls(OUTPUT)
         self.assertEqual(len(got), 2)                # the marks after the last: none
         self.assertEqual(got[0], [])
-        self.assertEqual(got[1], [(0.9940451, 0.0, 15994215, 594377, 314360, False),
-                                  (0.4317594, 0.722, 63977446, 2156346, 314104, True)])
+        self.assertEqual(got[1], [(0.9940451, 0.0, 15994215, 594377, 314360, False, 55296),
+                                  (0.4317594, 0.722, 63977446, 2156346, 314104, True, 55296)])
         self.assertEqual(gorecord.calls(""), [])
 
 
@@ -67,6 +74,7 @@ class Events(unittest.TestCase):
                 "slicebench-event 1 20840 0 77594624 18446744073709551615\n"
                 "slicebench-event 1 42060 19431424 63963136 63963136\n"
                 "slicebench-event 3 43000 46137344 44040192 48234496\n"
+                "slicebench-event 7 43000 303856 324432 38912\n"
                 "slicebench-event 4 44500 2097152 341808 312500\n"
                 "slicebench-event 5 44600 824634818560 32 1\n"
                 "slicebench-event 6 44700 824634818560 32 53\n"
@@ -74,28 +82,32 @@ class Events(unittest.TestCase):
         evs = gorecord.events(text)
         self.assertEqual([e["kind"] for e in evs],
                          ["free-os-memory", "preempt", "scavenger", "scavenger",
-                          "mark-start", "mark-end", "span", "span-free"])
-        self.assertEqual((evs[6]["addr"], evs[6]["pages"], evs[6]["size_class"]),
+                          "mark-start", "mark-scan", "mark-end", "span", "span-free"])
+        self.assertEqual((evs[7]["addr"], evs[7]["pages"], evs[7]["size_class"]),
                          (824634818560, 32, 0))
-        self.assertEqual(evs[7]["size_class"], 26)
+        self.assertEqual(evs[8]["size_class"], 26)
+        self.assertEqual((evs[5]["expected"], evs[5]["most"], evs[5]["stack_space"]),
+                         (303856, 324432, 38912))
         self.assertEqual(evs[1]["ms"], 19.72)
         self.assertIsNone(evs[2]["goal"])
         self.assertEqual(evs[3]["goal"], 63963136)
         self.assertEqual(evs[3]["released"], 19431424)
         self.assertEqual((evs[4]["heap"], evs[4]["trigger"], evs[4]["goal"]),
                          (46137344, 44040192, 48234496))
-        self.assertEqual((evs[5]["alloc"], evs[5]["work"]), (2097152, 341808))
-        self.assertAlmostEqual(evs[5]["u"], 0.3125)
+        self.assertEqual((evs[6]["alloc"], evs[6]["work"]), (2097152, 341808))
+        self.assertAlmostEqual(evs[6]["u"], 0.3125)
         line = gorecord.describe_events(evs)
         self.assertIn("19.7 ms preempted", line)
         self.assertIn("20.8 ms scavenger gave back 0.0 MiB (no goal", line)
         self.assertIn("42.1 ms scavenger gave back 18.5 MiB (goal 61.0 MiB", line)
-        self.assertIn("43.0 ms mark starts at 44.0 MiB (goal 46.0 MiB)", line)
+        self.assertIn("43.0 ms mark starts at 44.0 MiB (goal 46.0 MiB, scan work "
+                      "303856 B expected, 324432 B past the goal, stacks' space "
+                      "38912 B)", line)
         self.assertIn("44.5 ms mark ends, 2.0 MiB allocated from its trigger (u 0.31)", line)
         self.assertTrue(line.endswith("; 1 spans taken from the page heap, 1 given back"))
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
-            gorecord.events("slicebench-event 7 1 0 0 0\n")
+            gorecord.events("slicebench-event 8 1 0 0 0\n")
         # a full buffer: the events it kept, and how many it lost
         full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
         self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])
@@ -188,12 +200,22 @@ class Recorded(unittest.TestCase):
                 # it (the events run to the exit: the harness allocates),
                 # which may still be marking at the exit
                 gcs = round(float(re.search(r"([\d.]+) GCs/op", text).group(1)) * 2 * m)
-                marks = [e["kind"] for e in evs if e["kind"].startswith("mark")]
+                marks = [e["kind"] for e in evs if e["kind"] in ("mark-start", "mark-end")]
                 ended = len(marks) // 2
                 self.assertGreater(gcs, 0)
                 self.assertEqual(marks[:2 * ended], ["mark-start", "mark-end"] * ended)
                 self.assertIn(marks[2 * ended:], ([], ["mark-start"]))
                 self.assertIn(ended, (gcs, gcs + 1))
+                # each mark's start says the scan work it is paced to;
+                # the stacks' space is the model's (harness/gs.h): the
+                # timed run's debug.FreeOSMemory shrank the benchmark
+                # goroutine's stack
+                scans = [e for e in evs if e["kind"] == "mark-scan"]
+                self.assertEqual(len(scans), marks.count("mark-start"))
+                for e in scans:
+                    self.assertEqual(e["stack_space"], gs_h_constant("GS_GO_STACK_SPACE"))
+                    self.assertGreater(e["expected"], gs_h_constant("GS_GO_GLOBALS_SCAN"))
+                    self.assertGreater(e["most"], e["stack_space"])
                 for e in evs:
                     self.assertGreaterEqual(e["ms"], 0)
                     if e["kind"] == "mark-start":
@@ -225,7 +247,7 @@ class Recorded(unittest.TestCase):
         # the timed run's marks come after the last call: not printed
         self.assertGreaterEqual(len(traced), len(marks))
         self.assertGreater(len(marks), 3)
-        for (u, _, trigger, alloc, _, _), (pct, trig, live) in zip(marks, traced):
+        for (u, _, trigger, alloc, _, _, _), (pct, trig, live) in zip(marks, traced):
             self.assertEqual(trigger, int(trig))
             self.assertEqual(alloc, int(live) - int(trig))
             # Go prints int(u x 100); the record, u to 7 digits
@@ -234,6 +256,10 @@ class Recorded(unittest.TestCase):
         first = calls[5][0]
         self.assertFalse(first[5])
         self.assertGreater(first[3], 256 << 10)
+        # its marks ran with the deeper stack's space, the model's
+        # (harness/gs.h)
+        for m in calls[5]:
+            self.assertEqual(m[6], gs_h_constant("GS_GO_HELD_STACK_SPACE"))
         # only the mark runtime.GC ended, the last before the call, waited
         for call in calls:
             self.assertFalse(any(m[5] for m in call[:-1]))

@@ -186,7 +186,7 @@ class Utilization(unittest.TestCase):
     def test_first_held_round(self):
         # 13 runtime.GC calls, or 11 (no third heldBytes round): the first
         # round ends at the 6th either way
-        calls = [[(0.5, 0.0, 1 << 20, i + 1, 1000, False)] for i in range(13)]
+        calls = [[(0.5, 0.0, 1 << 20, i + 1, 1000, False, 38912)] for i in range(13)]
         self.assertEqual(pacer.first_held_round(calls), calls[5])
         self.assertEqual(pacer.first_held_round(calls[:11]), calls[5])
         self.assertEqual(pacer.first_held_round(calls[:10]), [])
@@ -196,12 +196,12 @@ class Utilization(unittest.TestCase):
         # allocation, no assist time and a mark ended in runtime.GC are not
         mib = 1 << 20
         got = pacer.unwritten_points(
-            [(0.445, 0.0, 15 * mib, 2000, 1000, False),
-             (0.60, 0.0, 30 * mib, 500, 1000, False),
-             (1.10, 0.0, 15 * mib, 250, 1000, False),
-             (0.90, 0.0, 15 * mib, 0, 1000, False),
-             (0.25, 0.0, 15 * mib, 4000, 1000, False),
-             (0.40, 0.0, 15 * mib, 4000, 1000, True)], 256 << 10)
+            [(0.445, 0.0, 15 * mib, 2000, 1000, False, 38912),
+             (0.60, 0.0, 30 * mib, 500, 1000, False, 38912),
+             (1.10, 0.0, 15 * mib, 250, 1000, False, 38912),
+             (0.90, 0.0, 15 * mib, 0, 1000, False, 38912),
+             (0.25, 0.0, 15 * mib, 4000, 1000, False, 38912),
+             (0.40, 0.0, 15 * mib, 4000, 1000, True, 38912)], 256 << 10)
         self.assertEqual(len(got), 2)
         self.assertEqual(got[0][:2], (1 / 256, 15.0))
         self.assertEqual(got[1][:2], (1 / 256, 30.0))
@@ -240,8 +240,8 @@ class Utilization(unittest.TestCase):
         self.assertIsNone(pacer.unwritten_fit([]))
 
     def test_waited_figures(self):
-        calls = [[(0.4, 0.0, 1, 3000, 1000, True), (0.9, 0.0, 1, 3000, 1000, False)],
-                 [(0.25, 0.7, 1, 400, 1000, True), (0.5, 0.0, 1, 0, 1000, True)]]
+        calls = [[(0.4, 0.0, 1, 3000, 1000, True, 38912), (0.9, 0.0, 1, 3000, 1000, False, 38912)],
+                 [(0.25, 0.7, 1, 400, 1000, True, 38912), (0.5, 0.0, 1, 0, 1000, True, 38912)]]
         got = pacer.waited_figures(calls)
         self.assertEqual(len(got), 2)
         self.assertAlmostEqual(got[0], 0.4 / 0.6)
