@@ -155,8 +155,9 @@ static int one_batch(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
  * Go retention benchmark runs it (gs_heap_set_go_program): its roots and
  * heap, with the [][]T of the M kept headers, its N-byte sources, and
  * `stacks` bytes of stacks (GS_GO_STACKS_SCAN, or GS_GO_HELD_STACKS_SCAN
- * in heldBytes' rounds). */
-static int go_program(gs_heap_t *h, const keep_case_t *c, size_t stacks)
+ * in heldBytes' rounds) in `space` bytes of stack space (GS_GO_STACK_SPACE
+ * in the timed run, GS_GO_HELD_STACK_SPACE before it). */
+static int go_program(gs_heap_t *h, const keep_case_t *c, size_t stacks, size_t space)
 {
     const size_t items = c->items;
     gs_go_program_t p;
@@ -165,6 +166,7 @@ static int go_program(gs_heap_t *h, const keep_case_t *c, size_t stacks)
     p.headers_bytes = items * GS_GO_SLICE_HEADER_BYTES;
     if ((err = gs_go_alloc_size(p.headers_bytes, 0, &block, &per)) != 0) return err;
     p.stack_bytes = stacks;
+    p.stack_space_bytes = space;
     p.roots_bytes = GS_GO_GLOBALS_SCAN + stacks;
     p.heap_bytes = GS_GO_HARNESS_HEAP + block;
     p.item_bytes = c->source_bytes;
@@ -189,7 +191,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
                       gs_slice_t *keep, unsigned *fill, char *msg, size_t n)
 {
     keep_held_t held;
-    int err = go_program(h, c, GS_GO_HELD_STACKS_SCAN);
+    int err = go_program(h, c, GS_GO_HELD_STACKS_SCAN, GS_GO_HELD_STACK_SPACE);
     for (int round = 0; err == 0 && round < 3; round++) {
         gs_heap_collect(h);
         err = keep_batch(h, c, s, keep, KEEP_UNFILLED, &held);
@@ -200,7 +202,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         gs_heap_collect(h);
         keep_release(h, keep, c->items);
     }
-    if (err || (err = go_program(h, c, GS_GO_STACKS_SCAN)) != 0) {
+    if (err || (err = go_program(h, c, GS_GO_STACKS_SCAN, GS_GO_HELD_STACK_SPACE)) != 0) {
         snprintf(msg, n, "GC mode: %s", strerror(-err));
         return err;
     }
@@ -209,7 +211,10 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
         if ((err = one_batch(h, c, s, keep, (*fill)++, &held, NULL, msg, n)) != 0)
             return err;
     gs_heap_free_os_memory(h);
-    return 0;
+    /* that collection shrinks the benchmark goroutine's stack */
+    if ((err = go_program(h, c, GS_GO_STACKS_SCAN, GS_GO_STACK_SPACE)) != 0)
+        snprintf(msg, n, "GC mode: %s", strerror(-err));
+    return err;
 }
 
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
@@ -268,7 +273,7 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     /* the GC mode from an empty heap, so no garbage predates the counts */
     if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
                      (err = gs_heap_set_mark_draws(&heap, seed)) != 0 ||
-                     (err = go_program(&heap, c, GS_GO_STACKS_SCAN)) != 0)) {
+                     (err = go_program(&heap, c, GS_GO_STACKS_SCAN, GS_GO_STACK_SPACE)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;
         goto done;

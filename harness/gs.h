@@ -214,8 +214,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the accumulator an append outgrows before then dies with the
  *     cycle, as in Go. Left out: Go scans each goroutine's stack as a
  *     root job of its own, the benchmark's after the others'; an assist
- *     may take the worker's credit instead of scanning; a mark that
- *     starts past its goal expects more scan work. Held to Go's timed
+ *     may take the worker's credit instead of scanning. Held to Go's timed
  *     runs mark by mark (scripts/go-record --model), the marks' count
  *     and the heaps where they start lie nearer Go's than with the stack
  *     scanned at the first assist (results/GC-VS-GO.md, the list of
@@ -227,7 +226,18 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     ends by the goal at the latest; its background worker, a quarter of
  *     the one P, ends it sooner), or, with draws on
  *     (gs_heap_set_mark_draws), where Go's last assist starts, in a case
- *     drawn for each cycle (gs_go_mark_end; below), or sooner, at the
+ *     drawn for each cycle (gs_go_mark_end; below; for a mark that starts
+ *     past its goal, sooner by W / (W + space - stacks): revise then
+ *     paces the assists to maxScanWork, which counts the goroutines'
+ *     whole stack space, gs_go_program_t's stack_space_bytes, where W, the
+ *     work the point counts, has the stacks the last cycle scanned; Go's
+ *     append at 256 KiB, k = N/2, GOGC 400 starts its timed run's second
+ *     mark past its goal, at 18.7 MiB against 18.5, after an accumulator's
+ *     growth, and ends it after 4 more sources in 9 processes of 12, where
+ *     the model ended it after 5 and its next goal was 31.4 MiB against
+ *     Go's 30.2; recorded by scripts/go-record, whose events give each
+ *     mark's expected and worst-case scan work, 303-306 KB and 324-327 KB
+ *     there), or sooner, at the
  *     program's preemption (below) once the mark has run
  *     GS_GO_PREEMPT_MARK_NS of Go's clock: the background worker, which
  *     with one P gets the P only when the program is descheduled, takes
@@ -543,6 +553,11 @@ typedef struct gs_go_program_s {
                               received buffer, N): what a mark of memory
                               nobody writes costs it per byte follows
                               (gs_go_unwritten_utilization); 0: not given  */
+    size_t stack_space_bytes; /* the stack space its goroutines hold (Go's
+                              maxStackScan), of which stack_bytes are in
+                              use: a mark that starts past its goal
+                              expects to scan all of it; 0 or less than
+                              stack_bytes: none beyond them                */
 } gs_go_program_t;
 
 /* A mark of the Go GC mode as the model runs it (gs_heap_set_mark_log). */

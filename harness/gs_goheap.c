@@ -352,25 +352,48 @@ uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c)
     return (uint32_t)((whole - last) / whole * 65536.0);
 }
 
+/* A point `at` (65536ths of the way, gs_go_mark_end's) for a mark that
+ * starts past its goal (past != 0): Go's revise then paces the assists to
+ * the worst case, maxScanWork, which counts the whole stack space the
+ * goroutines hold (the program's stack_space_bytes) where the last
+ * cycle's work counts the stacks it scanned (stack_bytes), so each
+ * assist's credit, and the mark, end sooner by the ratio of the two:
+ * W / (W + space - stacks), W the mark's work (the first assist's, the
+ * roots' with the program's stacks, the headers'). Unchanged for a mark
+ * below its goal, or no space beyond the stacks. */
+static uint64_t past_goal(const gs_heap_t *h, uint64_t at, int past)
+{
+    const gs_go_program_t *p = &h->go_program;
+    double work, extra;
+    if (!past || p->stack_space_bytes <= p->stack_bytes) return at;
+    work = (double)GS_GO_FIRST_ASSIST_WORK + GS_GO_ROOTS_WORK - GS_GO_STACKS_SCAN +
+           (double)p->stack_bytes + (double)p->headers_bytes;
+    extra = (double)(p->stack_space_bytes - p->stack_bytes);
+    return (uint64_t)((double)at * work / (work + extra));
+}
+
 /* How far into `way` (from the heap at a mark's start to its goal) the
  * mark ends: GS_GO_MARK_END_NUM/DEN of it, or with draws on where Go's
  * last assist starts, in a case drawn for the cycle (gs_go_mark_end;
  * when the worker ends it, a point drawn uniformly up to where the first
- * assist's credit runs out), in 65536ths. */
-static size_t mark_way(gs_heap_t *h, size_t way)
+ * assist's credit runs out), in 65536ths; for a mark that starts past its
+ * goal (past), scaled as past_goal says. */
+static size_t mark_way(gs_heap_t *h, size_t way, int past)
 {
     uint64_t d, at;
     if (h->mark_seed == 0)
         return part_of(way, GS_GO_MARK_END_NUM, GS_GO_MARK_END_DEN);
     d = gs_random_next(&h->mark_draw_) % 64;
     if (d < GS_GO_MARK_WORKER_IN_64) {
-        at = gs_go_mark_end(h->go_program.headers_bytes, GS_GO_MARK_FIRST_ASSIST);
+        at = past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
+                                         GS_GO_MARK_FIRST_ASSIST), past);
         at = gs_random_next(&h->mark_draw_) % (at + 1);
     } else {
         int deep = h->go_program.stack_bytes > GS_GO_DEEP_STACKS;
         at = gs_go_mark_end(h->go_program.headers_bytes,
                             deep || d < GS_GO_MARK_WORKER_IN_64 + GS_GO_MARK_LONG_IN_64
                                 ? GS_GO_MARK_LONG_ROOTS : GS_GO_MARK_SHORT_ROOTS);
+        at = past_goal(h, at, past);
     }
     return part_of(way, at, UINT64_C(1) << 16);
 }
@@ -396,6 +419,7 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
 static void mark_start(gs_heap_t *h, int waited)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal;
+    int past;
     gs_array_t **tail = &h->mark_garbage_;
     while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
     *tail = h->garbage_;
@@ -413,12 +437,14 @@ static void mark_start(gs_heap_t *h, int waited)
     /* a mark that starts past its goal paces its assists to 1.1 x the
      * goal (Go's revise, maxOvershoot) */
     goal = h->go_goal_bytes;
-    if (heap > goal) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
-    h->go_mark_end_bytes = heap >= goal ? goal : heap + mark_way(h, goal - heap);
+    past = heap > goal;
+    if (past) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
+    h->go_mark_end_bytes = heap >= goal ? goal : heap + mark_way(h, goal - heap, past);
     /* where the first assist's credit runs out (draws on) */
     h->go_stack_scan_bytes_ = heap >= goal ? heap :
-        heap + part_of(goal - heap, gs_go_mark_end(h->go_program.headers_bytes,
-                                                   GS_GO_MARK_FIRST_ASSIST),
+        heap + part_of(goal - heap,
+                       past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
+                                                   GS_GO_MARK_FIRST_ASSIST), past),
                        UINT64_C(1) << 16);
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
@@ -966,7 +992,7 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p)
 {
-    static const gs_go_program_t none = {0, 0, 0, 0, 0};
+    static const gs_go_program_t none = {0, 0, 0, 0, 0, 0};
     if (h == NULL) return -EINVAL;
     h->go_program = p != NULL ? *p : none;
     if (h->gc == GS_GC_GO && !h->gc_marking) {

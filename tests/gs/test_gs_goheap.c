@@ -950,7 +950,7 @@ static void stack_window(void)
 static void stack_scan_draws(void)
 {
     /* two parts of headers: the short roots' end lies past the point */
-    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0};
+    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     gs_slice_t s, t;
     size_t heap = 0, before;
     int i, tries;
@@ -1224,7 +1224,7 @@ static void mark_draws(void)
     const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
     const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
     const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
-    const gs_go_program_t one = {0, 0, headers, 0, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0};
+    const gs_go_program_t one = {0, 0, headers, 0, 0, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
@@ -1293,6 +1293,85 @@ static void mark_draws(void)
     CHECK_EQ_U(H.go_program.headers_bytes, 0);
 }
 
+/* With draws on, a mark that starts past its goal: Go's revise paces its
+ * assists to the goroutines' whole stack space (maxScanWork) instead of
+ * the stacks the last cycle scanned, so the mark ends sooner by the
+ * work's ratio, W / (W + space - stacks), W the mark's work (the first
+ * assist's, the roots' and the headers'): each seed's point, in its
+ * short or long roots case, scaled by it; the worker's draws stay
+ * before the scaled first assist's point. A program whose space is
+ * not beyond its stacks ends where one with none does; a mark that
+ * starts below its goal (mark_fractions) is not moved. Returns the way
+ * from the heap at the mark's start to its end, and in *way the way to
+ * 1.1 x the goal. */
+static size_t past_goal_end(uint64_t seed, size_t space, size_t *way)
+{
+    const gs_go_program_t p = {GS_GO_GLOBALS_SCAN + GS_GO_STACKS_SCAN, GS_GO_HARNESS_HEAP,
+                               1819 * GS_GO_SLICE_HEADER_BYTES, GS_GO_STACKS_SCAN, 0, space};
+    gs_slice_t s;
+    size_t heap, goal, n;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_go_program(&H, &p));
+    CHECK_OK(gs_heap_set_mark_draws(&H, seed));
+    goal = H.go_goal_bytes;
+    n = (goal + goal / 20 + 8191) & ~(size_t)8191;   /* one array past it */
+    CHECK_OK(gs_make(&H, 1, n, n, &s));
+    CHECK_EQ_U(H.gc_marking, 1);
+    heap = H.go_held_bytes + H.go_garbage_bytes;
+    CHECK(heap > goal && heap < goal + goal / 10);
+    *way = goal + goal / 10 - heap;
+    n = H.go_mark_end_bytes - heap;
+    gs_release(&s);
+    FINISH();
+    return n;
+}
+
+static void mark_past_goal_stack_space(void)
+{
+    enum { SEEDS = 256, N = 256 };
+    static size_t a[N], b[N];
+    const size_t headers = 1819 * GS_GO_SLICE_HEADER_BYTES;
+    const double work = (double)GS_GO_FIRST_ASSIST_WORK + GS_GO_ROOTS_WORK + (double)headers;
+    const double ratio = work / (work + GS_GO_STACK_SPACE - GS_GO_STACKS_SCAN);
+    const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
+    const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
+    const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
+    const gs_go_program_t p = {GS_GO_GLOBALS_SCAN + GS_GO_STACKS_SCAN, GS_GO_HARNESS_HEAP,
+                               headers, GS_GO_STACKS_SCAN, 0, GS_GO_STACK_SPACE};
+    gs_go_program_t q = p;
+    size_t way = 0, plain, paced, same, scaled = 0, workers = 0, i;
+    uint64_t seed;
+    CHECK(ratio > 0.9 && ratio < 0.97);
+    for (seed = 1; seed <= SEEDS; seed++) {
+        double f;
+        plain = past_goal_end(seed, 0, &way);
+        CHECK_EQ_U(past_goal_end(seed, GS_GO_STACKS_SCAN, &way), plain);
+        paced = past_goal_end(seed, GS_GO_STACK_SPACE, &way);
+        f = (double)plain * 65536.0 / (double)way;
+        if (near((size_t)(f + 0.5), shortp) || near((size_t)(f + 0.5), longp)) {
+            /* within a 65536th of the way, and a byte, of the scaled point */
+            CHECK(fabs((double)paced - (double)plain * ratio) <= (double)way / 65536.0 + 2);
+            scaled++;
+        } else {
+            CHECK((double)paced <= (double)way * first / 65536.0 * ratio + 1);
+            workers++;
+        }
+    }
+    /* 60 and 4 in 64 of the draws: 240 and 16, within 4 sd */
+    CHECK(scaled >= 225 && scaled <= 254);
+    CHECK(workers >= 2 && workers <= 31);
+    /* below the goal: as with no space beyond the stacks */
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_go_program(&H, &p));
+    mark_fractions(4242, a, N);
+    q.stack_space_bytes = 0;
+    CHECK_OK(gs_heap_set_go_program(&H, &q));
+    mark_fractions(4242, b, N);
+    for (i = 0, same = 0; i < N; i++) same += a[i] == b[i];
+    CHECK_EQ_U(same, N);
+    FINISH();
+}
+
 /* The program around the arrays (gs_heap_set_go_program) in Go's goal:
  * marked + (marked + roots) x GOGC/100 with its heap P in marked, at least
  * 4 MiB x GOGC/100, less P; the trigger's bounds move with it (45/64 to
@@ -1306,7 +1385,7 @@ static void program_goal(void)
 {
     static const unsigned gogcs[] = { 100, 400 };
     static const size_t want[2][2] = { { 20 * MiB, 23 * MiB }, { 50 * MiB, 62 * MiB } };
-    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0, 0 };
+    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0, 0, 0 };
     for (size_t g = 0; g < 2; g++) {
         gs_slice_t s;
         start(GS_GC_GO, gogcs[g]);
@@ -1376,7 +1455,7 @@ static void mark_utilization_form(void)
     CHECK(gs_go_mark_utilization(4.0, 1.0, 0.0) < gs_go_mark_utilization(4.0, 0.0, 1.0));
     /* the scan work: the program's roots, headers and the harness's pointers */
     {
-        const gs_go_program_t none = {0, 0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312, 0};
+        const gs_go_program_t none = {0, 0, 0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312, 0, 0};
         CHECK_EQ_U(gs_go_scan_work(NULL), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&none), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&p), 249592 + 43656 + GS_GO_HARNESS_SCAN);
@@ -1503,7 +1582,7 @@ static void mark_utilization_faults(void)
 {
     enum { SLOTS = 256 };
     static gs_slice_t ring[SLOTS];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     size_t at = 0, i;
     start(GS_GC_GO, 100);
     /* the scavenger never works: freed pages stay resident */
@@ -1557,7 +1636,7 @@ static void mark_utilization_faults(void)
  * collector's: Go's such marks take 1.11-1.16 of it). */
 static void mark_from_trigger(void)
 {
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     gs_slice_t big, small[64];
     gs_go_pacer_t before;
     size_t i = 0, trigger, heap;
@@ -1601,7 +1680,7 @@ static void mark_from_trigger(void)
  * on to its end. */
 static void preempted_mark_ends(void)
 {
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     for (int c = 0; c < 3; c++) {      /* old enough; too young; draws off */
         gs_slice_t s[64];
         size_t i = 0, j;
@@ -1639,7 +1718,7 @@ static void waited_mark_feeds(void)
 {
     enum { SLOTS = 64 };
     static gs_slice_t ring[SLOTS];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     size_t at = 0, i;
     for (int round = 0; round < 4; round++) {
         gs_go_pacer_t before, lo, hi;
@@ -1699,7 +1778,7 @@ static void mark_utilization_seeded(void)
     enum { SLOTS = 128, CYCLES = 24 };
     static gs_slice_t ring[SLOTS];
     double util[2][CYCLES], est[2][CYCLES];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 0, 0};
     for (int run = 0; run < 2; run++) {
         size_t at = 0, i;
         start(GS_GC_GO, 400);
@@ -1844,6 +1923,7 @@ int main(int argc, char **argv)
         CHECK_CASE(mark_log),
         CHECK_CASE(span_log),
         CHECK_CASE(mark_draws),
+        CHECK_CASE(mark_past_goal_stack_space),
         CHECK_CASE(program_goal),
         CHECK_CASE(pacer_draws),
         CHECK_CASE(mark_utilization_form),
