@@ -3,7 +3,7 @@ Go of every run, and Go of every run against Go of every other, with the
 bounds of one run's check (gcvsgo.compare).
 
     runs = [load(d) for d in folders]          # Run(model, go, thp)
-    t = tally(runs)
+    t = tally(runs)                            # or tally(runs, go_runs)
     print(render(t, folders))
 
 One run's check holds its model's medians to its own Go's, and Go's
@@ -14,6 +14,10 @@ run of the same matrix counts the model against all of Go's runs at once,
 and Go against itself the same way says how many figures any model could
 be expected to get within. Each count is the mean over the pairs, with
 its lowest and highest pair.
+
+With go_runs, the models of runs are held to the Go of go_runs instead,
+and Go against Go is go_runs' own: two models, each tallied so, are held
+to the same Go runs.
 
 Only the cases every run has are counted, and runs are held to one another
 only when their model results record the same transparent huge page state
@@ -48,20 +52,22 @@ def common_cases(runs):
     return keys or set()
 
 
-def tally(runs):
+def tally(runs, go_runs=None):
     """{"cases": {gogc: count}, "model": side, "go": side}: a side is
     {"pairs": n, "count": {(gogc, figure): [within per pair]},
     "share": {(case key, figure): fraction of pairs within}} (figure
-    "peak" or "faults"); "go" has no pairs with one run. Raises
+    "peak" or "faults"); "go" has no pairs with one Go run. The models of
+    runs are held to the Go of go_runs if given, else of runs. Raises
     gcvsgo.GcVsGoError for runs that cannot be held to one another."""
-    if not runs:
+    if not runs or go_runs == []:
         raise gcvsgo.GcVsGoError("no kept run given")
-    states = sorted({run.thp for run in runs})
+    go_runs = runs if go_runs is None else go_runs
+    states = sorted({run.thp for run in (*runs, *go_runs)})
     if len(states) > 1:
         raise gcvsgo.GcVsGoError(
             "the runs differ in transparent huge pages (thp_enabled "
             + " / ".join(repr(s) for s in states) + "): tally them apart")
-    keys = common_cases(runs)
+    keys = common_cases(runs) & common_cases(go_runs)
     if not keys:
         raise gcvsgo.GcVsGoError("no case that every run measured on both sides")
 
@@ -69,7 +75,7 @@ def tally(runs):
         return [r for r in rows if gcvsgo.case_key(r) in keys]
 
     model = [only(run.model) for run in runs]
-    go = [only(run.go) for run in runs]
+    go = [only(run.go) for run in go_runs]
     pairs = {"model": [(m, g) for m in model for g in go],
              "go": [(go[i], go[j]) for i in range(len(go))
                     for j in range(len(go)) if i != j]}
@@ -107,16 +113,24 @@ def _cell(counts, of=None):
     return text + ("" if lo == hi else f" ({lo}-{hi})")
 
 
-def render(t, names=()):
+def render(t, names=(), go_names=None):
     """The tally as text: per GOGC and figure, the mean count within over
     the pairs of each side (lowest-highest pair); the sum over them; and
     each case and figure the model gets within in fewer of its pairs than
-    Go does in its own."""
+    Go does in its own. go_names: the runs whose Go the models were held
+    to, when not the same runs (tally's go_runs)."""
     model, go = t["model"], t["go"]
     lines = []
+
+    def runs(folders):
+        return f"{len(folders)} kept run{'s' if len(folders) > 1 else ''}: " + \
+            ", ".join(folders)
     if names:
-        lines.append(f"{len(names)} kept run{'s' if len(names) > 1 else ''}: "
-                     + ", ".join(names))
+        lines.append(runs(names) if go_names is None else
+                     "the model of " + runs(names))
+    if go_names is not None:
+        lines.append("Go of " + runs(go_names))
+
     def pairs(n):
         return f"{n} pair{'' if n == 1 else 's'}"
     lines.append(f"model against Go: {pairs(model['pairs'])} (every run's model, "

@@ -8,10 +8,16 @@ write_files(folder, files)
     file, a symlink at that name is replaced rather than followed, and no
     other file is touched or deleted. Raises PlotError naming the path when
     the folder or a file cannot be written.
+emit(text, stream=None)
+    Print text on stream (standard output by default), flushed; a reader
+    that went away (| head) or a stream that cannot be written is not the
+    run's failure: the stream is pointed at /dev/null, so that nothing
+    later fails on it, and emit returns False (True when written).
 """
 
 import os
 import re
+import sys
 import tempfile
 
 from .model import PlotError
@@ -53,3 +59,23 @@ def write_files(folder, files):
     except OSError as e:
         where = e.filename or folder
         raise PlotError(f"{where}: cannot write: {e.strerror}") from None
+
+
+def emit(text, stream=None):
+    """Print text on stream (default sys.stdout), flushed; False when the
+    stream has no reader or cannot be written (it then points at
+    /dev/null: Python's flush at exit finds nothing to fail on)."""
+    stream = sys.stdout if stream is None else stream
+    if stream is None:                  # started with that fd closed
+        return False
+    try:
+        print(text, file=stream, flush=True)
+        return True
+    except (OSError, ValueError):       # BrokenPipeError, EIO, closed file
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+        return False

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Tests of slicebench.gcvsgo (scripts/gc-vs-go) without running either
-side: medians, ratios and the issue's bounds on hand-made rows, and the Go
-rows of a committed go test output.
+"""Tests of slicebench.gcvsgo (scripts/gc-vs-go), most without running
+either side: medians, ratios and the issue's bounds on hand-made rows,
+and the Go rows of a committed go test output; and one run of one case
+whose output's reader goes away, which keeps its files all the same.
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo.py [-v]
 """
@@ -284,6 +285,30 @@ class HugePagesOff(unittest.TestCase):
         self.assertEqual(len(meta), 1)
         self.assertTrue(meta[0].startswith("# thp_enabled=never (off for this process; "),
                         meta[0])
+
+
+class ReaderGone(unittest.TestCase):
+    def test_keep_written_when_the_reader_goes(self):
+        """A run whose output's reader goes away (| head) still keeps its
+        files (written before its table is printed), with no traceback."""
+        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK):
+            self.skipTest("no built model binary")
+        script = os.path.join(REPO, "scripts", "gc-vs-go")
+        with tempfile.TemporaryDirectory() as d:
+            keep = os.path.join(d, "kept")
+            p = subprocess.Popen([sys.executable, script, "--binary", binary,
+                                  "--sizes", "4KiB", "--kept", "16", "--strategies",
+                                  "retain", "--gogc", "100", "--repetitions", "1",
+                                  "--keep", keep],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            p.stdout.close()
+            err = p.stderr.read().decode()
+            p.stderr.close()
+            self.assertEqual(p.wait(), 0, err)
+            self.assertNotIn("Traceback", err)
+            self.assertEqual(sorted(os.listdir(keep)), ["gc-vs-go.png", "gc-vs-go.txt",
+                                                        "go.txt", "model_glibc.csv"])
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 """Tests of slicebench.gcvsgo_tally (scripts/gc-vs-go --tally) without
 running either side: counts and shares over the pairs of hand-made runs,
 which runs it refuses, and the command on copies of the committed
-reference run.
+reference run (with --go-from, and with its output's reader gone).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo_tally.py [-v]
 """
@@ -131,6 +131,37 @@ class Command(unittest.TestCase):
         line = next(x for x in p.stdout.splitlines()
                     if x.startswith("GOGC 100 peak within"))
         self.assertEqual(line.split()[4], f"{float(within):.1f}", line)
+
+    def test_go_from(self):
+        # the model of one copy held to the Go of two others: the counts
+        # of the same run held to itself, and Go against Go among those
+        a, b, c = self.copy("a"), self.copy("b"), self.copy("c")
+        p = self.gc_vs_go("--tally", a, "--go-from", b, c)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("the model of 1 kept run: " + a, p.stdout)
+        self.assertIn(f"Go of 2 kept runs: {b}, {c}", p.stdout)
+        self.assertIn("model against Go: 2 pairs", p.stdout)
+        self.assertIn("Go against Go: 2 pairs", p.stdout)
+        alone = self.gc_vs_go("--tally", a, b)
+        total = [next(x for x in out.splitlines() if x.startswith("all figures")).split()[2]
+                 for out in (p.stdout, alone.stdout)]
+        self.assertEqual(total[0], total[1])
+        for args in (["--go-from", b], ["--tally", a, "--go-from", b, b + "/"],
+                     ["--tally", a, "--go-from", b, "--keep", c + "x"]):
+            p = self.gc_vs_go(*args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertEqual(p.stderr.count("error:"), 1, p.stderr)
+
+    def test_reader_gone(self):
+        # a reader that goes away (| head) is not an error: no traceback
+        a, b = self.copy("a"), self.copy("b")
+        p = subprocess.Popen([sys.executable, SCRIPT, "--tally", a, b],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.close()
+        err = p.stderr.read().decode()
+        p.stderr.close()
+        self.assertEqual(p.wait(), 0, err)
+        self.assertEqual(err, "")
 
     def test_tally_given_twice_adds_up(self):
         a, b = self.copy("a"), self.copy("b")
