@@ -208,7 +208,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the second comes before the allocation that would take the heap
  *     past where the first one's credit runs out (gs_go_mark_end's
  *     GS_GO_MARK_FIRST_ASSIST point of the way from the mark's start to
- *     its goal). In a mark the background worker ends (drawn before that
+ *     its goal, scaled as below for a mark that starts past it). In a mark the background worker ends (drawn before that
  *     point), the worker, which takes root jobs before heap work, scans
  *     the stack as it ends the mark, so the window lasts to the end. So
  *     the accumulator an append outgrows before then dies with the
@@ -229,16 +229,15 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     drawn for each cycle (gs_go_mark_end; below; for a mark that starts
  *     past its goal, sooner by W / (W + space - stacks): revise then
  *     paces the assists to maxScanWork, which counts the goroutines'
- *     whole stack space, gs_go_program_t's stack_space_bytes, where W, the
- *     work the point counts, has the stacks the last cycle scanned; Go's
- *     append at 256 KiB, k = N/2, GOGC 400 starts its timed run's second
- *     mark past its goal, at 18.7 MiB against 18.5, after an accumulator's
- *     growth, and ends it after 4 more sources in 9 processes of 12, where
- *     the model ended it after 5 and its next goal was 31.4 MiB against
- *     Go's 30.2; recorded by scripts/go-record, whose events give each
- *     mark's expected and worst-case scan work, 303-306 KB and 324-327 KB
- *     there), or sooner, at the
- *     program's preemption (below) once the mark has run
+ *     whole stack space, gs_go_program_t's stack_space_bytes, where W,
+ *     the work the point counts, has the program's stacks, as the last
+ *     cycle's work has the stacks it scanned; measured and held to Go in
+ *     results/GC-VS-GO.md, the list of changes; left out there: the
+ *     heap's pointers made since the last cycle, which maxScanWork also
+ *     counts (none in the retention benchmark, which makes its own once
+ *     a run), a mark that passes its goal while it marks, which Go paces
+ *     the same way from then on, and the marks with draws off), or
+ *     sooner, at the program's preemption (below) once the mark has run
  *     GS_GO_PREEMPT_MARK_NS of Go's clock: the background worker, which
  *     with one P gets the P only when the program is descheduled, takes
  *     it and finishes the mark (recorded untraced, scripts/go-record,
