@@ -441,11 +441,13 @@ def describe_events(evs, lost_events=0):
         elif e["kind"] == "mark-start":
             parts.append(f"{e['ms']:.1f} ms mark starts at {e['heap'] / mib:.1f} MiB "
                          f"(goal {e['goal'] / mib:.1f} MiB)")
-        elif e["kind"] == "mark-scan" and prev == "mark-start":
-            # the mark's start, its scan work inside its parentheses
-            parts[-1] = (parts[-1][:-1] + f", scan work {e['expected']} B expected, "
-                         f"{e['most']} B past the goal, stacks' space "
-                         f"{e['stack_space']} B)")
+        elif e["kind"] == "mark-scan":
+            scan = (f"scan work {e['expected']} B expected, worst case "
+                    f"(maxScanWork) {e['most']} B, stacks' space {e['stack_space']} B")
+            if prev == "mark-start":      # inside the start's parentheses
+                parts[-1] = parts[-1][:-1] + f", {scan})"
+            else:
+                parts.append(f"{e['ms']:.1f} ms a mark's {scan}")
         elif e["kind"] == "mark-end":
             parts.append(f"{e['ms']:.1f} ms mark ends, {e['alloc'] / mib:.1f} MiB "
                          f"allocated from its trigger (u {e['u']:.2f})")
