@@ -43,12 +43,14 @@ def load(folder):
                res.meta.get("thp_enabled", "(none)"))
 
 
-def common_cases(runs):
-    """The case keys (gcvsgo.KEY order) that both sides of every run have."""
+def common_cases(runs, sides=("model", "go")):
+    """The case keys (gcvsgo.KEY order) that every run has on each of its
+    sides given (both by default)."""
     keys = None
     for run in runs:
-        both = {gcvsgo.case_key(r) for r in run.model} & {gcvsgo.case_key(r) for r in run.go}
-        keys = both if keys is None else keys & both
+        for side in sides:
+            has = {gcvsgo.case_key(r) for r in getattr(run, side)}
+            keys = has if keys is None else keys & has
     return keys or set()
 
 
@@ -67,7 +69,8 @@ def tally(runs, go_runs=None):
         raise gcvsgo.GcVsGoError(
             "the runs differ in transparent huge pages (thp_enabled "
             + " / ".join(repr(s) for s in states) + "): tally them apart")
-    keys = common_cases(runs) & common_cases(go_runs)
+    keys = (common_cases(runs) if go_runs is runs else
+            common_cases(runs, ("model",)) & common_cases(go_runs, ("go",)))
     if not keys:
         raise gcvsgo.GcVsGoError("no case that every run measured on both sides")
 
@@ -79,7 +82,8 @@ def tally(runs, go_runs=None):
     pairs = {"model": [(m, g) for m in model for g in go],
              "go": [(go[i], go[j]) for i in range(len(go))
                     for j in range(len(go)) if i != j]}
-    out = {"cases": collections.Counter(k[-1] for k in keys)}
+    out = {"cases": collections.Counter(k[-1] for k in keys),
+           "apart": go_runs is not runs}
     for side, side_pairs in pairs.items():
         count = collections.defaultdict(list)
         hits = collections.Counter()
@@ -133,8 +137,10 @@ def render(t, names=(), go_names=None):
 
     def pairs(n):
         return f"{n} pair{'' if n == 1 else 's'}"
-    lines.append(f"model against Go: {pairs(model['pairs'])} (every run's model, "
-                 f"every run's Go); Go against Go: {pairs(go['pairs'])}")
+    which = ("every run's model, every --go-from run's Go" if t.get("apart")
+             else "every run's model, every run's Go")
+    lines.append(f"model against Go: {pairs(model['pairs'])} ({which}); "
+                 f"Go against Go: {pairs(go['pairs'])}")
     rows = [("", "model against Go", "Go against Go")]
     total_m, total_g, total = 0.0, 0.0, 0
     for gogc in sorted(t["cases"]):

@@ -8,11 +8,11 @@ write_files(folder, files)
     file, a symlink at that name is replaced rather than followed, and no
     other file is touched or deleted. Raises PlotError naming the path when
     the folder or a file cannot be written.
-emit(text, stream=None)
+emit(text, stream)
     Print text on stream (standard output by default), flushed; a reader
-    that went away (| head) or a stream that cannot be written is not the
-    run's failure: the stream is pointed at /dev/null, so that nothing
-    later fails on it, and emit returns False (True when written).
+    that went away (| head) is not the run's failure: the stream is
+    pointed at /dev/null, so that nothing later fails on it, and emit
+    returns False (True when written). Other write errors raise OSError.
 """
 
 import os
@@ -61,21 +61,37 @@ def write_files(folder, files):
         raise PlotError(f"{where}: cannot write: {e.strerror}") from None
 
 
-def emit(text, stream=None):
-    """Print text on stream (default sys.stdout), flushed; False when the
-    stream has no reader or cannot be written (it then points at
-    /dev/null: Python's flush at exit finds nothing to fail on)."""
-    stream = sys.stdout if stream is None else stream
-    if stream is None:                  # started with that fd closed
+# emit's default stream: standard output as it is when emit is called
+_STDOUT = object()
+# the streams (by file descriptor) emit found without a reader
+_GONE = set()
+
+
+def emit(text, stream=_STDOUT):
+    """Print text on stream (default sys.stdout), flushed. True when
+    written; False when the stream has no reader (| head), now or since an
+    earlier call, or was closed when the program started (None): the
+    stream then points at /dev/null, so that Python's flush at exit finds
+    nothing to fail on. Any other failure to write (a full disk, EIO)
+    raises OSError."""
+    stream = sys.stdout if stream is _STDOUT else stream
+    if stream is None:
+        return False
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):     # not a file (a closed one, a StringIO)
+        fd = None
+    if fd is not None and fd in _GONE:
         return False
     try:
         print(text, file=stream, flush=True)
         return True
-    except (OSError, ValueError):       # BrokenPipeError, EIO, closed file
-        try:
+    except BrokenPipeError:
+        if fd is not None:
+            _GONE.add(fd)
             null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, stream.fileno())
-            os.close(null)
-        except (OSError, ValueError):
-            pass
+            try:
+                os.dup2(null, fd)
+            finally:
+                os.close(null)
         return False

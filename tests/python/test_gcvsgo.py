@@ -303,9 +303,8 @@ class ReaderGone(unittest.TestCase):
                                   "--keep", keep],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             p.stdout.close()
-            err = p.stderr.read().decode()
-            p.stderr.close()
-            self.assertEqual(p.wait(), 0, err)
+            err = p.communicate(timeout=300)[1].decode()
+            self.assertEqual(p.returncode, 0, err)
             self.assertNotIn("Traceback", err)
             self.assertEqual(sorted(os.listdir(keep)), ["gc-vs-go.png", "gc-vs-go.txt",
                                                         "go.txt", "model_glibc.csv"])

@@ -2,7 +2,8 @@
 """Tests of slicebench.gcvsgo_tally (scripts/gc-vs-go --tally) without
 running either side: counts and shares over the pairs of hand-made runs,
 which runs it refuses, and the command on copies of the committed
-reference run (with --go-from, and with its output's reader gone).
+reference run (with --go-from, with its output's reader gone, and with
+an output that cannot be written).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo_tally.py [-v]
 """
@@ -37,6 +38,30 @@ def run(model, go, thp="madvise"):
 
 
 class Tally(unittest.TestCase):
+    def test_go_runs_apart(self):
+        # the model of run m (copy at 10 MiB) held to the Go of runs x and
+        # y only (copy at 10 and 40 MiB); m's own Go (at 40) and x's and
+        # y's models (at 99) count nowhere; a case only m's Go lacks
+        # (retain) still counts, one the Go runs lack (exactcap) does not
+        m = run([row("copy", 10 * MIB), row("retain", 10 * MIB), row("exactcap", MIB)],
+                [row("copy", 40 * MIB)])
+        x = run([row("copy", 99 * MIB)],
+                [row("copy", 10 * MIB), row("retain", 10 * MIB)])
+        y = run([row("copy", 99 * MIB)],
+                [row("copy", 40 * MIB), row("retain", 10 * MIB)])
+        t = gcvsgo_tally.tally([m], [x, y])
+        self.assertEqual(t["cases"], {100: 2})
+        self.assertEqual(t["model"]["pairs"], 2)      # m-x, m-y
+        self.assertEqual(t["go"]["pairs"], 2)         # x-y, y-x
+        self.assertEqual(t["model"]["count"][(100, "peak")], [2, 1])
+        self.assertEqual(t["go"]["count"][(100, "peak")], [1, 1])
+        text = gcvsgo_tally.render(t, ["m"], ["x", "y"])
+        self.assertIn("the model of 1 kept run: m", text)
+        self.assertIn("Go of 2 kept runs: x, y", text)
+        self.assertIn("every --go-from run's Go", text)
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no kept run given"):
+            gcvsgo_tally.tally([m], [])
+
     def test_counts_and_shares(self):
         # copy: Go lands at 10 MiB in run a, 20 in run b, the model at 10
         # in both; retain: Go at 10 in both, the model at 30 in both
@@ -158,10 +183,16 @@ class Command(unittest.TestCase):
         p = subprocess.Popen([sys.executable, SCRIPT, "--tally", a, b],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         p.stdout.close()
-        err = p.stderr.read().decode()
-        p.stderr.close()
-        self.assertEqual(p.wait(), 0, err)
+        err = p.communicate(timeout=60)[1].decode()
+        self.assertEqual(p.returncode, 0, err)
         self.assertEqual(err, "")
+        # an output that cannot be written is: one line, exit 1
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, SCRIPT, "--tally", a, b], stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(p.stderr.splitlines(),
+                         ["gc-vs-go: cannot write the output: No space left on device"])
 
     def test_tally_given_twice_adds_up(self):
         a, b = self.copy("a"), self.copy("b")
