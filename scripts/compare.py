@@ -152,25 +152,14 @@ def parse_args(argv):
 def _write(text):
     """Write the output; return an error line or None. A reader that went
     away (| head) is not an error: the verdict still stands."""
+    from slicebench import output
     if sys.stdout is None:
         return "standard output is closed; nothing written"
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
+        output.emit(text, end="")
     except (OSError, ValueError) as e:
-        _silence_stdout()
         return f"cannot write the output: {getattr(e, 'strerror', e) or e}"
     return None
-
-
-def _silence_stdout():
-    # Python flushes stdout again at exit; point it at /dev/null first.
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def main(argv=None):

@@ -8,11 +8,12 @@ write_files(folder, files)
     file, a symlink at that name is replaced rather than followed, and no
     other file is touched or deleted. Raises PlotError naming the path when
     the folder or a file cannot be written.
-emit(text, stream)
+emit(text, stream, end)
     Print text on stream (standard output by default), flushed; a reader
     that went away (| head) is not the run's failure: the stream is
     pointed at /dev/null, so that nothing later fails on it, and emit
-    returns False (True when written). Other write errors raise OSError.
+    returns False (True when written). Other write errors raise OSError,
+    the stream pointed at /dev/null all the same.
 """
 
 import os
@@ -67,13 +68,13 @@ _STDOUT = object()
 _GONE = set()
 
 
-def emit(text, stream=_STDOUT):
-    """Print text on stream (default sys.stdout), flushed. True when
-    written; False when the stream has no reader (| head), now or since an
-    earlier call, or was closed when the program started (None): the
-    stream then points at /dev/null, so that Python's flush at exit finds
-    nothing to fail on. Any other failure to write (a full disk, EIO)
-    raises OSError."""
+def emit(text, stream=_STDOUT, end="\n"):
+    """Print text and end on stream (default sys.stdout), flushed. True
+    when written; False when the stream has no reader (| head), now or
+    since an earlier call, or was closed when the program started (None).
+    Any other failure to write (a full disk, EIO) raises OSError. Either
+    way the stream then points at /dev/null, so that Python's flush at
+    exit finds nothing to fail on."""
     stream = sys.stdout if stream is _STDOUT else stream
     if stream is None:
         return False
@@ -84,14 +85,28 @@ def emit(text, stream=_STDOUT):
     if fd is not None and fd in _GONE:
         return False
     try:
-        print(text, file=stream, flush=True)
+        print(text, file=stream, end=end, flush=True)
         return True
     except BrokenPipeError:
-        if fd is not None:
-            _GONE.add(fd)
-            null = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, fd)
-            finally:
-                os.close(null)
+        _silence(fd)
         return False
+    except OSError:
+        _silence(fd)
+        raise
+
+
+def _silence(fd):
+    """Point fd (None: not a file) at /dev/null, for good."""
+    if fd is None:
+        return
+    _GONE.add(fd)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
