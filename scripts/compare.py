@@ -61,18 +61,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from slicebench import reexec  # noqa: E402 (standard library only)
+from slicebench import cli, reexec  # noqa: E402 (no numpy or scipy)
 
 PROG = "compare.py"
 USAGE = (f"{PROG} [options] BASE NEW  |  {PROG} [options] --base FILE... "
          "--new FILE...")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with errors as one line on stderr, status 2."""
-
-    def error(self, message):
-        self.exit(2, f"{PROG}: {message} (usage: {USAGE}; see --help)\n")
 
 
 def _number(text):
@@ -94,9 +87,9 @@ def _alpha(text):
 
 
 def parse_args(argv):
-    p = _Parser(prog=PROG, usage=USAGE,
-                description=__doc__.split("\n", 1)[1],
-                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = cli.Parser(prog=PROG, usage=USAGE,
+                   description=__doc__.split("\n", 1)[1],
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="*", metavar="BASE NEW",
                    help="one results file per side")
     p.add_argument("--base", nargs="+", metavar="FILE",

@@ -27,6 +27,7 @@ import sys
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from slicebench import cli, output  # noqa: E402 (stdlib only)
 from slicebench.families import load_inputs  # noqa: E402 (stdlib only)
 from slicebench.results import ResultsError  # noqa: E402 (no matplotlib)
 from slicebench.schema import STRATEGY_NAMES as STRATEGIES  # noqa: E402
@@ -67,12 +68,14 @@ def _positive_int(text):
     return value
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error message (still exit status 2)."""
+class _Parser(cli.Parser):
+    """cli.Parser, but a --help that cannot be written (other than for a
+    reader gone) raises the OSError: main reports it as any standard output
+    it cannot write, status 2."""
 
-    def error(self, message):
-        self.exit(2, "%s: %s (usage: %s [options] RESULTS.csv...; "
-                     "see --help)\n" % (self.prog, message, self.prog))
+    def _print_message(self, message, file=None):
+        if message:
+            output.emit(message, sys.stderr if file is None else file, end="")
 
 
 def parse_args(argv):
@@ -158,24 +161,12 @@ def _list(paths):
         return _stdout_failed(e)
 
 
-def _parse_or_exit(argv):
-    """parse_args, with --help and usage errors exiting as argparse does,
-    but one line and status 2 when --help cannot be written."""
-    try:
-        args = parse_args(argv)
-    except SystemExit as done:
-        if done.code == 0:              # --help: make sure it got out
-            sys.stdout.flush()
-        raise
-    return args
-
-
 def main(argv=None):
     if not _stdout_open():
         return _fail("standard output is closed (it lists the files "
                      "written); give it a file or /dev/null")
     try:
-        args = _parse_or_exit(sys.argv[1:] if argv is None else argv)
+        args = parse_args(sys.argv[1:] if argv is None else argv)
     except OSError as e:
         return _stdout_failed(e)
     _need_matplotlib()

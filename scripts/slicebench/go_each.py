@@ -33,12 +33,13 @@ in it. Exit status 1 and one line on stderr on
 failure.
 """
 
-import argparse
 import os
 import random
 import re
 import subprocess
 import sys
+
+from . import cli
 
 # Go offline, as scripts/sweep has always run it: no module proxy, no user
 # settings, its caches in the build folder (env() adds them).
@@ -136,7 +137,7 @@ def shuffled(items, seed):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(
+    ap = cli.Parser(
         prog="go_each", description="Run the Go retention benchmarks, one case "
         "per process, in a shuffled order; append their output to a file.")
     ap.add_argument("--out", required=True, help="the file the output is appended to")

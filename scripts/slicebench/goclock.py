@@ -24,11 +24,10 @@ figures (go test -benchmem output of the slicebench Go benchmarks), or the
 cases do not tell the three apart; 2 for bad arguments.
 """
 
-import argparse
 import math
 import sys
 
-from . import gobench, pacer
+from . import cli, gobench, pacer
 
 FIGURES = ("allocs/op", "B/op", "faults/op")
 
@@ -87,7 +86,7 @@ def fit(rows):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(
+    ap = cli.Parser(
         prog="goclock", description="Go's clock: Go's ns/op as a allocs/op + "
         "b B/op + c faults/op, fit over the cases of kept check runs' go.txt "
         "(the model's GS_GO_CLOCK_* constants).")

@@ -82,7 +82,6 @@ of the long ones), with at least 5 cycles (tests/gs/vectors/markends.csv). Exit 
 a process failed, 2 for bad arguments.
 """
 
-import argparse
 import collections
 import math
 import re
@@ -90,7 +89,7 @@ import statistics
 import sys
 import tempfile
 
-from . import gcvsgo, go_each, gorecord
+from . import cli, gcvsgo, go_each, gorecord
 
 MATRICES = ("4KiB,32KiB,256KiB:16,N/2:1", "4800,24KiB,240KiB:72,2400:8,24")
 STRATEGIES = "retain,copy,append,exactcap,append-nil"
@@ -450,7 +449,7 @@ def matrix_cycles(exe, spec, budget, gogcs, reps, repo, record_exe):
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(
+    ap = cli.Parser(
         prog="pacer", description="Go's pacer, from gcpacertrace: where "
         "marks end (the fraction of the way from trigger to goal) and the "
         "marks' utilization by runway, as percentiles.")

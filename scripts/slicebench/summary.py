@@ -30,10 +30,9 @@ prints the summary, then "report: PATH" when given; bad input is one line on
 stderr and exit status 2.
 """
 
-import argparse
 import sys
 
-from . import units
+from . import cli, units
 from .model import PlotError, relative_time, select, table_sizes
 from .results import ResultsError, load_many
 from .schema import BASELINE
@@ -152,13 +151,8 @@ def summarize(results, report=None):
     return "\n".join(summary_lines(sel, report)) + "\n"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
-
-
 def main(argv=None):
-    parser = _Parser(
+    parser = cli.Parser(
         prog=PROG,
         description="Print the end-of-sweep summary of slicebench results: "
                     "per allocator and a few N, retain's amplification and "

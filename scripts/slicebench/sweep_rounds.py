@@ -22,11 +22,10 @@ is created exclusively: an existing file is never touched, and a failure
 removes what was written. One line on stderr and exit status 1 on failure.
 """
 
-import argparse
 import os
 import sys
 
-from . import results
+from . import cli, results
 from .commits_git import CommitsError
 from .commits_merge import merge_rounds
 from .results import ResultsError
@@ -67,7 +66,7 @@ def merge(paths, run_id, out_path):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(
+    ap = cli.Parser(
         prog="python3 -m slicebench.sweep_rounds",
         description="Merge scripts/sweep's rounds into one results file.")
     ap.add_argument("--run-id", required=True, help="the sweep's run id")

@@ -171,11 +171,17 @@ class Command(unittest.TestCase):
         total = [next(x for x in out.splitlines() if x.startswith("all figures")).split()[2]
                  for out in (p.stdout, alone.stdout)]
         self.assertEqual(total[0], total[1])
-        for args in (["--go-from", b], ["--tally", a, "--go-from", b, b + "/"],
-                     ["--tally", a, "--go-from", b, "--keep", c + "x"]):
+        for args, why in ((["--go-from", b], "--go-from: only with --tally"),
+                          (["--tally", a, "--go-from", b, b + "/"],
+                           "--go-from: a folder given twice"),
+                          (["--tally", a, "--go-from", b, "--keep", c + "x"],
+                           "--keep: --tally runs nothing")):
             p = self.gc_vs_go(*args)
             self.assertEqual(p.returncode, 2, args)
-            self.assertEqual(p.stderr.count("error:"), 1, p.stderr)
+            lines = p.stderr.splitlines()
+            self.assertEqual(len(lines), 1, p.stderr)
+            self.assertTrue(lines[0].startswith(f"gc-vs-go: {why}"), lines[0])
+            self.assertTrue(lines[0].endswith(" (see --help)"), lines[0])
 
     def test_reader_gone(self):
         # a reader that goes away (| head) is not an error: no traceback

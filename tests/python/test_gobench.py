@@ -188,8 +188,7 @@ class Cli(unittest.TestCase):
                 done = self.run_cli(*args, stdin=stdin)
                 self.assertEqual(done.returncode, 2, (args, done.stderr))
                 lines = done.stderr.strip().splitlines()
-                if args != ["--bogus"]:               # argparse adds its usage
-                    self.assertEqual(len(lines), 1, done.stderr)
+                self.assertEqual(len(lines), 1, done.stderr)
                 self.assertTrue(lines[-1].startswith("go-results: "), done.stderr)
                 self.assertNotIn("Traceback", done.stderr)
             self.assertEqual(os.listdir(d), [])
