@@ -295,9 +295,16 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     clock (gs_go_clock_ns: the time Go's program takes for the arrays,
  *     bytes and page faults the model's has made, fit to Go's), the first
  *     time 10-20 ms after it last waited in runtime.GC (drawn: the phase
- *     of sysmon's ticks); at a preemption, and as runtime.GC returns, a
- *     scavenger woken by a cycle's end since its last turn works toward
- *     the last cycle's goal, for 1 ms of its own measured time, checked
+ *     of sysmon's ticks); at a preemption a scavenger woken by a cycle's
+ *     end since its last turn works toward the last cycle's goal, and in
+ *     runtime.GC it works while the program waits for the mark, toward
+ *     the goal the cycle before set (finishsweep_m wakes it as the cycle
+ *     starts: `GODEBUG=scavtrace=1,gctrace=1` on the Go benchmark shows
+ *     19256 KiB given back as each of heldBytes' later rounds starts at
+ *     append, 256 KiB, k = N/2, GOGC 100, down to the 43 MiB goal the
+ *     round before left, where the model's turn after the mark, toward
+ *     the new 2 MiB goal, gave back all 60 MiB), for 1 ms of its own
+ *     measured time, checked
  *     after every 64 KiB (gs_heap_set_scavenger_pace; tests set it
  *     unpaced, at the cycle's end and whole, for exact figures). Its turns
  *     then fall where Go's do in the program, however fast the model's
@@ -799,10 +806,12 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
  * last waited in runtime.GC (or the pace was set); at a preemption a
  * scavenger woken by a cycle's end since its last turn works, for about
  * work_ns of its own time (CLOCK_MONOTONIC; 0: no limit), releasing in
- * GS_GO_SCAV_QUANTUM steps; so does it as runtime.GC (gs_heap_collect)
- * returns. gs_heap_free_os_memory leaves it nothing to do. A period of 0
- * is unpaced: all it should release, at the end of every cycle, at once
- * (for tests); so is any work time when CLOCK_MONOTONIC cannot be read.
+ * GS_GO_SCAV_QUANTUM steps; in runtime.GC (gs_heap_collect) it works
+ * before the collection's mark ends, toward the goal the cycle before
+ * set, and that mark's end wakes it again. gs_heap_free_os_memory leaves
+ * it nothing to do. A period of 0 is unpaced: all it should release, at
+ * the end of every cycle, at once (for tests); so is any work time when
+ * CLOCK_MONOTONIC cannot be read.
  * gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and GS_GO_SCAV_WORK_NS;
  * gs_heap_destroy keeps the pace. NULL: -EINVAL. */
 #define GS_GO_SCAV_PERIOD_NS UINT64_C(20000000)  /* sysmon: 10 ms ticks, and

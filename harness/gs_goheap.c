@@ -679,13 +679,15 @@ void gs_heap_collect(gs_heap_t *h)
     /* runtime.GC: the cycle under way finishes, then a whole one runs */
     if (h->gc_marking) mark_end(h, 1);
     mark_start(h, 1);
-    mark_end(h, 1);
-    /* the program waited: the woken scavenger's turn, then the program
-     * runs again */
-    if (h->scav_period_ns != 0 && h->scav_woken) {
+    /* the program waits for the mark: the scavenger, woken as the cycle
+     * started (finishsweep_m), takes the P and works now, toward the goal
+     * the last cycle set; the goal this one sets waits for its turn at
+     * the program's next preemption (scav_turn) */
+    if (h->scav_period_ns != 0) {
         h->scav_woken = 0;
         scavenge(h, over_goal(h));
     }
+    mark_end(h, 1);
     rescheduled(h);
 }
 

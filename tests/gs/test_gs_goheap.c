@@ -561,7 +561,8 @@ static void go_clock(void)
  * clock, the first time 3/4 of a period after it was rescheduled (without
  * draws; with them, from half a period to a period, the same for the same
  * seed); a scavenger woken by a cycle's end works at the next preemption
- * and as runtime.GC returns, not otherwise; each burst stops once its
+ * or during runtime.GC's mark (toward the goal the cycle before that mark
+ * set), not otherwise; each burst stops once its
  * work time is up (checked after every 64 KiB); gs_heap_free_os_memory
  * leaves it nothing to do; unpaced, it gives back all it should at the
  * cycle's end. */
@@ -595,17 +596,34 @@ static void paced_scavenger(void)
      * longer than 1 ns); the idle run holds the whole huge page the
      * quantum lies in, so the whole huge page goes (Go breaks none). A
      * period of 1 ns: every allocation is a preemption. runtime.GC wakes
-     * the scavenger and it works as runtime.GC returns. */
+     * the scavenger as its cycle starts, and it works while the program
+     * waits for the mark, toward the goal the cycle before set: here
+     * nothing is idle yet (the arrays lived until the collection), so it
+     * takes no turn; the cycle's end wakes it again, for the goal that
+     * cycle sets, and it works at the program's next preemption. */
     CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
     H.scav_bursts = 0;
     gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_woken, 1);
+    CHECK_EQ_U(H.scav_bursts, 0);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    CHECK_EQ_U(H.go_idle_bytes, 24 * MiB);
+    CHECK(H.go_scavenge_goal_bytes < 24 * MiB);
+    MEM_AGREES();
+    allocations(1);
     CHECK_EQ_U(H.scav_woken, 0);
     CHECK_EQ_U(H.scav_bursts, 1);
     CHECK_EQ_U(H.go_released_bytes, 2 * MiB);
-    CHECK_EQ_U(H.go_idle_bytes, 22 * MiB);
     MEM_AGREES();
-    allocations(64);                     /* preempted, but not woken again */
+    allocations(63);                     /* preempted, but not woken again */
     CHECK_EQ_U(H.scav_bursts, 1);
+    /* runtime.GC again: a turn during its mark, toward the goal the
+     * collection above set, and woken again by its end */
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.scav_bursts, 2);
+    CHECK_EQ_U(H.go_released_bytes, 4 * MiB);
+    CHECK_EQ_U(H.scav_woken, 1);
+    MEM_AGREES();
     /* a cycle's end in an allocation: the scavenger works at that very
      * allocation's preemption */
     cycles = H.gc_cycles;
@@ -629,7 +647,6 @@ static void paced_scavenger(void)
     CHECK_EQ_U(H.scav_woken, 1);
     CHECK_EQ_U(H.scav_bursts, at);
     gs_heap_collect(&H);
-    CHECK_EQ_U(H.scav_woken, 0);
     CHECK_EQ_U(H.scav_bursts, at + 1);
     MEM_AGREES();
     /* unpaced: everything over the goal at the cycle's end */
@@ -732,8 +749,11 @@ static void scavenger_keeps_huge_pages(void)
     gs_heap_collect(&H);        /* in use 1.5 MiB: its goal is over 1.5 */
     CHECK_EQ_U(H.go_released_bytes, 0);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2);
-    gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over:
-                                   its turn as runtime.GC returns */
+    gs_heap_collect(&H);        /* in use 1 MiB: 1.1 MiB, 0.4 MiB over,
+                                   for the turn after this one */
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    CHECK_EQ_U(H.scav_woken, 1);
+    gs_heap_collect(&H);        /* that turn, during this one's mark */
     CHECK_EQ_U(H.go_released_bytes, GS_GO_SCAV_QUANTUM);
     CHECK_EQ_U(H.idle_page_bytes, MiB / 2 - GS_GO_SCAV_QUANTUM);
     MEM_AGREES();
@@ -1819,7 +1839,7 @@ static void mark_utilization_seeded(void)
             util[run][c] = H.go_mark_util;
             est[run][c] = H.go_pacer.cons_mark;
         }
-        /* it worked (paced, only as the drop's runtime.GC returned) */
+        /* it worked (paced, only in the drop's runtime.GC) */
         CHECK(run == 0 ? H.scav_bursts <= 1 : H.scav_bursts > 1);
         for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
         FINISH();
