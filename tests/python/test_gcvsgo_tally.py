@@ -23,7 +23,7 @@ from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261128T092508Z_7b3bfb5")
+                         "gc-vs-go-20261128T110439Z_289396f")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
