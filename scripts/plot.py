@@ -73,9 +73,8 @@ class _Parser(cli.Parser):
     reader gone) raises the OSError: main reports it as any standard output
     it cannot write, status 2."""
 
-    def _print_message(self, message, file=None):
-        if message:
-            output.emit(message, sys.stderr if file is None else file, end="")
+    def write(self, text, stream):
+        output.emit(text, stream, end="")
 
 
 def parse_args(argv):

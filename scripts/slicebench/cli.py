@@ -7,7 +7,11 @@ Parser
     status 2. --help (and whatever else argparse prints) goes through
     output.emit: a reader that went away (| head) ends it quietly with
     status 0; any other failure to write it (a full disk) is one line on
-    stderr, "PROG: cannot write the help: reason", and status 1.
+    stderr, "PROG: cannot write the help: reason", and status 2, the
+    status the suite's tools give bad arguments and output they cannot
+    write (1 means a result in some: a regression, a differing variant).
+    Help and usage go to standard output as it is when they are printed
+    (a standard output closed from the start: nothing printed, status 0).
 write_help(prog, text, stream)
     The same for a script that prints its help itself: text on stream
     (standard output by default), or exit as above when it cannot be
@@ -26,21 +30,32 @@ from .output import emit
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors and help written through emit."""
 
+    def write(self, text, stream):
+        """How the parser's help and messages get out (a script may
+        write them its own way)."""
+        write_help(self.prog, text, stream)
+
     def _print_message(self, message, file=None):
         if message:
-            write_help(self.prog, message, sys.stderr if file is None else file)
+            self.write(message, sys.stderr if file is None else file)
+
+    def print_help(self, file=None):
+        self.write(self.format_help(), sys.stdout if file is None else file)
+
+    def print_usage(self, file=None):
+        self.write(self.format_usage(), sys.stdout if file is None else file)
 
     def error(self, message):
         fail(self.prog, f"{message} (see --help)", 2)
 
 
 def write_help(prog, text, stream=None):
-    """text on stream (default sys.stdout); status 1 and one line on stderr
+    """text on stream (default sys.stdout); status 2 and one line on stderr
     when it cannot be written for another reason than a reader gone."""
     try:
         emit(text, sys.stdout if stream is None else stream, end="")
     except OSError as e:
-        fail(prog, f"cannot write the help: {e.strerror or e}", 1)
+        fail(prog, f"cannot write the help: {e.strerror or e}", 2)
 
 
 def fail(prog, message, status):

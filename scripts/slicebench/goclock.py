@@ -27,7 +27,7 @@ cases do not tell the three apart; 2 for bad arguments.
 import math
 import sys
 
-from . import cli, gobench, pacer
+from . import cli, gobench, output, pacer
 
 FIGURES = ("allocs/op", "B/op", "faults/op")
 
@@ -107,15 +107,20 @@ def main(argv):
         lines = []
         rows = cases(texts, lines)
         if args.lines:
-            print("\n".join(lines))
-            return 0
-        a, b, c, ratios = fit(rows)
+            text = "\n".join(lines)
+        else:
+            a, b, c, ratios = fit(rows)
+            text = (f"Go's clock over {len(rows)} cases: GS_GO_CLOCK_ALLOC_PS "
+                    f"{a * 1000:.0f}, GS_GO_CLOCK_BYTE_PS {b * 1000:.0f}, "
+                    f"GS_GO_CLOCK_FAULT_NS {c:.0f}\n"
+                    f"fit / Go's ns/op: {pacer.describe(ratios, '{:.2f}', what='cases')}")
     except ClockError as e:
         print(f"goclock: {e}", file=sys.stderr)
         return 1
-    print(f"Go's clock over {len(rows)} cases: GS_GO_CLOCK_ALLOC_PS {a * 1000:.0f}, "
-          f"GS_GO_CLOCK_BYTE_PS {b * 1000:.0f}, GS_GO_CLOCK_FAULT_NS {c:.0f}")
-    print(f"fit / Go's ns/op: {pacer.describe(ratios, '{:.2f}', what='cases')}")
+    try:
+        output.emit(text)
+    except OSError as e:
+        cli.fail("goclock", f"cannot write the output: {e.strerror or e}", 1)
     return 0
 
 

@@ -15,9 +15,11 @@ also fail as the suite's tools do (slicebench.cli):
   - an unknown option: exit status 2, one line on standard error that
     starts with the tool's name, nothing on standard output (go_each is
     left out: the options it does not know are the Go benchmarks' flags);
-  - --help into a full standard output (/dev/full): exit status 1 (plot.py:
-    2, its status for any standard output it cannot write) and one line on
-    standard error, "cannot write" in it.
+  - --help with no standard output at all: nothing printed elsewhere, and
+    status 0, or one line saying standard output is closed, status 2;
+  - --help into a full standard output (/dev/full): exit status 2 (the
+    status the tools give output they cannot write; 1 is a result in some)
+    and one line on standard error, "cannot write" in it.
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_scripts_help.py [-v]
 """
@@ -42,8 +44,8 @@ PYTHON = "#!/usr/bin/python3"
 MODULES = {"go_each": "go_each", "goclock": "goclock", "pacer": "pacer",
            "summary": "summary",
            "sweep_rounds": "python3 -m slicebench.sweep_rounds"}
-# status of --help into a full standard output, when not 1
-UNWRITTEN = {"plot.py": 2}
+# status of --help into a full standard output, when not 2
+UNWRITTEN = {}
 
 
 def scripts():
@@ -88,16 +90,19 @@ def state():
 
 
 def run(name, cwd, argv=None, env=None, stdout=subprocess.PIPE,
-        reader_gone=False):
+        reader_gone=False, stdout_closed=False):
     """scripts/<name> --help (or argv) in its own session, a
     CompletedProcess; None when it has not ended within SECONDS (then the
     whole session, builds or installs it started included, is killed).
-    reader_gone: standard output is a pipe whose read end is closed."""
+    reader_gone: standard output is a pipe whose read end is closed;
+    stdout_closed: the tool starts with no standard output at all."""
     argv = [os.path.join(SCRIPTS, name), "--help"] if argv is None else argv
     proc = subprocess.Popen(argv, cwd=cwd, env=env,
-                            stdin=subprocess.DEVNULL, stdout=stdout,
+                            stdin=subprocess.DEVNULL,
+                            stdout=None if stdout_closed else stdout,
                             stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=(lambda: os.close(1)) if stdout_closed else None)
     if reader_gone:
         proc.stdout.close()
     try:
@@ -180,13 +185,29 @@ class HelpTest(unittest.TestCase):
                 self.assertIn("--help", lines[0])
                 self.assertEqual(proc.stdout, "")
 
+    def test_help_closed_stdout(self):
+        # no standard output at all: nothing printed elsewhere instead (the
+        # help is not written to stderr), and no traceback; a tool that
+        # needs its standard output says so in one line, status 2
+        for name, argv, env in tools():
+            with self.subTest(tool=name):
+                proc = self.run_in_temp(name, argv + ["--help"], env=env,
+                                        stdout_closed=True)
+                if proc.returncode == 0:
+                    self.assertEqual(proc.stderr, "", name)
+                else:
+                    self.assertEqual(proc.returncode, 2, proc.stderr[-1000:])
+                    lines = proc.stderr.splitlines()
+                    self.assertEqual(len(lines), 1, proc.stderr[-1000:])
+                    self.assertIn("closed", lines[0])
+
     def test_help_full_stdout(self):
         for name, argv, env in tools():
             with self.subTest(tool=name):
                 with open("/dev/full", "w") as full:
                     proc = self.run_in_temp(name, argv + ["--help"], env=env,
                                             stdout=full)
-                self.assertEqual(proc.returncode, UNWRITTEN.get(name, 1),
+                self.assertEqual(proc.returncode, UNWRITTEN.get(name, 2),
                                  proc.stderr[-1000:])
                 lines = proc.stderr.splitlines()
                 self.assertEqual(len(lines), 1, proc.stderr[-1000:])
