@@ -191,6 +191,13 @@ class Cli(unittest.TestCase):
                 self.assertEqual(len(lines), 1, done.stderr)
                 self.assertTrue(lines[-1].startswith("go-results: "), done.stderr)
                 self.assertNotIn("Traceback", done.stderr)
+            # standard input closed from the start: one line, 2
+            done = subprocess.run([sys.executable, CLI, "--out-dir", d, "-"],
+                                  stdin=None, capture_output=True, text=True,
+                                  preexec_fn=lambda: os.close(0))
+            self.assertEqual(done.returncode, 2, done.stderr)
+            self.assertEqual(done.stderr.splitlines(),
+                             ["go-results: -: standard input is closed"])
             self.assertEqual(os.listdir(d), [])
 
     def test_help(self):
