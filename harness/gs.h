@@ -208,8 +208,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the second comes before the allocation that would take the heap
  *     past where the first one's credit runs out (gs_go_mark_end's
  *     GS_GO_MARK_FIRST_ASSIST point of the way from the mark's start to
- *     its goal, scaled as below for a mark that starts past it). In a mark the background worker ends (drawn before that
- *     point), the worker, which takes root jobs before heap work, scans
+ *     its goal, scaled as below for a mark that starts past it). In a
+ *     mark the background worker ends (drawn before that point), the
+ *     worker, which takes root jobs before heap work, scans
  *     the stack as it ends the mark, so the window lasts to the end. So
  *     the accumulator an append outgrows before then dies with the
  *     cycle, as in Go. Left out: Go scans each goroutine's stack as a
@@ -305,9 +306,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     append, 256 KiB, k = N/2, GOGC 100, down to the 43 MiB goal the
  *     round before left, where the model's turn after the mark, toward
  *     the new 2 MiB goal, gave back all 60 MiB), for 1 ms of its own
- *     measured time, checked
- *     after every 64 KiB (gs_heap_set_scavenger_pace; tests set it
- *     unpaced, at the cycle's end and whole, for exact figures). Its turns
+ *     measured time, checked after every 64 KiB
+ *     (gs_heap_set_scavenger_pace; tests set it unpaced, at the cycle's
+ *     end and whole, for exact figures). Its turns
  *     then fall where Go's do in the program, however fast the model's
  *     process runs. (Before, it worked 10 ms of the model's own process
  *     time after a cycle's end woke it; the model's process runs a case
