@@ -26,14 +26,16 @@ Command line (the sweep's use; also by hand):
 
     python3 -m slicebench.summary [--report PATH] RESULTS.csv...
 
-prints the summary, then "report: PATH" when given; bad input is one line on
-stderr and exit status 2.
+prints the summary, then "report: PATH" when given; bad input, or a summary
+that cannot be written (a full disk), is one line on stderr and exit status
+2; a reader that went away (| head) ends it quietly, status 0.
 """
 
 import sys
 
 from . import cli, units
 from .model import PlotError, relative_time, select, table_sizes
+from .output import emit
 from .results import ResultsError, load_many
 from .schema import BASELINE
 
@@ -164,16 +166,12 @@ def main(argv=None):
     try:
         text = summarize(load_many(args.csv), args.report)
     except (ResultsError, PlotError) as e:
-        sys.stderr.write(f"{PROG}: {e}\n")
-        return 2
+        cli.fail(PROG, str(e), 2)
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except (BrokenPipeError, OSError) as e:
-        sys.stderr.write(f"{PROG}: cannot write the summary: {e}\n")
-        return 2
+        emit(text, end="")      # a reader gone (| head) is not a failure
+    except OSError as e:
+        cli.fail(PROG, f"cannot write the summary: {e.strerror or e}", 2)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

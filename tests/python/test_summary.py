@@ -220,6 +220,31 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
 
+    def test_reader_gone_is_quiet(self):
+        """| head: a reader that went away is not the run's failure."""
+        env = dict(os.environ, PYTHONPATH=SCRIPTS)
+        proc = subprocess.Popen([sys.executable, "-m", "slicebench.summary"]
+                                + FILES, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        proc.stdout.close()
+        err = proc.stderr.read()
+        proc.stderr.close()
+        self.assertEqual(proc.wait(timeout=120), 0, err)
+        self.assertEqual(err, b"")
+
+    def test_full_stdout_one_line(self):
+        env = dict(os.environ, PYTHONPATH=SCRIPTS)
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "slicebench.summary"]
+                                  + FILES, env=env, stdout=full,
+                                  stderr=subprocess.PIPE, text=True,
+                                  timeout=120)
+        self.assertEqual(proc.returncode, 2)
+        lines = proc.stderr.splitlines()
+        self.assertEqual(len(lines), 1, proc.stderr)
+        self.assertTrue(lines[0].startswith("summary: cannot write the summary: "),
+                        lines[0])
+
     def test_usage_error(self):
         proc = run_cli([])
         self.assertEqual(proc.returncode, 2)
