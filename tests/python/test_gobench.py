@@ -200,6 +200,28 @@ class Cli(unittest.TestCase):
                              ["go-results: -: standard input is closed"])
             self.assertEqual(os.listdir(d), [])
 
+    def test_unwritable_out_dir_is_one_line_and_2(self):
+        """A folder no file can be made in (/proc, even for root): the
+        status of every output the suite's tools cannot write."""
+        done = self.run_cli("--out-dir", "/proc", FIXTURE)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+        self.assertTrue(done.stderr.startswith("go-results: /proc: cannot write: "))
+
+    def test_stderr_full(self):
+        """No line can reach stderr: bad input still exits 2, good input
+        still writes its files and exits 0."""
+        with tempfile.TemporaryDirectory() as d, open("/dev/full", "w") as full:
+            bad = subprocess.run([sys.executable, CLI, "--out-dir", d,
+                                  os.path.join(d, "none.txt")],
+                                 stdout=subprocess.PIPE, stderr=full)
+            self.assertEqual(bad.returncode, 2)
+            good = subprocess.run([sys.executable, CLI, "--out-dir", d, FIXTURE],
+                                  stdout=subprocess.PIPE, stderr=full)
+            self.assertEqual(good.returncode, 0)
+            self.assertEqual(sorted(os.path.splitext(f)[1] for f in os.listdir(d)),
+                             [".csv", ".txt"])
+
     def test_help(self):
         done = self.run_cli("--help")
         self.assertEqual(done.returncode, 0)
