@@ -84,6 +84,15 @@ class Cli(unittest.TestCase):
         self.assertNotIn("Traceback", p.stderr)
         self.assertEqual(self.run_tool().returncode, 2)
 
+    def test_bad_input_with_stderr_full(self):
+        """Bad input exits 2 even when stderr cannot take its line: 1 would
+        read as "the model and Go differ"."""
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "families-table"),
+                                "/nonexistent.csv", "/nonexistent.csv"],
+                               stdout=subprocess.PIPE, stderr=full)
+        self.assertEqual(p.returncode, 2)
+
 
 if __name__ == "__main__":
     unittest.main()
