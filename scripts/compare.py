@@ -158,9 +158,7 @@ def _write(text):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if sys.stdout is None:          # started with fd 1 closed (>&-)
-        print(f"{PROG}: standard output is closed; nothing written",
-              file=sys.stderr)
-        return 2
+        cli.fail(PROG, "standard output is closed; nothing written", 2)
     args = parse_args(argv)
     reexec.need(PROG, ("numpy", "scipy"), __file__, argv)
     from slicebench import compare, compare_format
@@ -172,8 +170,7 @@ def main(argv=None):
     try:
         cmp = compare.compare_files(args.base, args.new, options)
     except ResultsError as e:
-        print(f"{PROG}: {e}", file=sys.stderr)
-        return 2
+        cli.fail(PROG, str(e), 2)
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout is not None
         and sys.stdout.isatty())
@@ -181,8 +178,7 @@ def main(argv=None):
                                  side=args.side)
     problem = _write(text)
     if problem:
-        print(f"{PROG}: {problem}", file=sys.stderr)
-        return 2
+        cli.fail(PROG, problem, 2)
     return cmp.exit_status
 
 

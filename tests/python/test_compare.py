@@ -56,7 +56,10 @@ def run_main(*args):
     spec.loader.exec_module(mod)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = mod.main(list(args))
+        try:
+            status = mod.main(list(args))
+        except SystemExit as e:       # its errors exit through cli.fail
+            status = e.code
     return status, out.getvalue(), err.getvalue()
 
 
@@ -491,6 +494,15 @@ class TestFormats(unittest.TestCase):
 
 
 class TestCLI(unittest.TestCase):
+    def test_bad_input_with_stderr_full_is_2(self):
+        """1 is the regression verdict: bad input must stay 2 even when
+        stderr cannot take its line."""
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, CLI, "/nonexistent.csv",
+                                "/nonexistent.csv"], stdout=subprocess.PIPE,
+                               stderr=full, timeout=60)
+        self.assertEqual(p.returncode, 2)
+
     def test_executable_with_shebang(self):
         with open(CLI) as f:
             self.assertEqual(f.readline(), "#!/usr/bin/python3\n")

@@ -142,6 +142,15 @@ class CommandLine(OneLineError):
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
         self.assertIn("standard output is closed", p.stderr)
 
+    def test_bad_revision_with_stderr_full_is_2(self):
+        """1 is compare.py's regression verdict: an error must stay 2 when
+        stderr cannot take its line."""
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([CLI, "no-such-rev", "HEAD"], cwd=self.dir,
+                               stdout=subprocess.PIPE, stderr=full,
+                               env=GIT_ENV, timeout=60)
+        self.assertEqual(p.returncode, 2)
+
     def test_not_a_repository(self):
         self.assertFails(run_cli(["HEAD", "HEAD"], self.dir),
                          "not in a git repository")
