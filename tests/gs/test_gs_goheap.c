@@ -294,6 +294,80 @@ static void collect_during_mark(void)
     FINISH();
 }
 
+/* The mark log's events and, at each, the scavenger's goal (set by then
+ * at an end) and what the heap retains (held + garbage + idle: the arrays
+ * here have pages of their own). */
+typedef struct {
+    size_t n;
+    gs_mark_event_t e[4];
+    size_t scav_goal[4], retained[4];
+} marks_seen_t;
+
+static void see_mark(const gs_mark_event_t *e, void *arg)
+{
+    marks_seen_t *m = arg;
+    if (m->n >= 4) {
+        m->n++;
+        return;
+    }
+    m->e[m->n] = *e;
+    m->scav_goal[m->n] = H.go_scavenge_goal_bytes;
+    m->retained[m->n] = H.go_held_bytes + H.go_garbage_bytes + H.go_idle_bytes;
+    m->n++;
+}
+
+/* runtime.GC while a cycle marks, the scavenger paced (a period of an
+ * hour: no preemption comes, so it works only in runtime.GC, and
+ * unlimited in time, so exactly): the marking cycle ends first and sets a
+ * goal; the scavenger takes one turn, while the program waits for the new
+ * cycle's mark, toward that goal (not the lower one the new cycle sets,
+ * and not a turn for each of the two wakes); the new cycle's end wakes it
+ * again. Here a 24 MiB heap dies, so the marking cycle's goal (Go's
+ * gcPaceScavenger: in use x 4 MiB / 32 MiB x 1.1) lies far below what is
+ * idle, and the new cycle's, with nothing in use, is 0. */
+static void collect_during_mark_paced(void)
+{
+    gs_slice_t live[16], s;
+    marks_seen_t m = {0};
+    uint64_t bursts, cycles;
+    size_t i, goal1;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(3600000000000), 0));
+    for (i = 0; i < 16; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &live[i]));
+    gs_heap_collect(&H);
+    CHECK_EQ_U(H.go_goal_bytes, 32 * MiB);
+    for (i = 0; i < 16; i++) gs_release(&live[i]);
+    for (i = 0; i < 64 && !H.gc_marking; i++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));
+        gs_release(&s);
+    }
+    CHECK_EQ_U(H.gc_marking, 1);
+    CHECK(H.go_garbage_bytes >= 24 * MiB);
+    CHECK_EQ_U(H.go_released_bytes, 0);
+    bursts = H.scav_bursts;
+    cycles = H.gc_cycles;
+    CHECK_OK(gs_heap_set_mark_log(&H, see_mark, &m));
+    gs_heap_collect(&H);
+    CHECK_OK(gs_heap_set_mark_log(&H, NULL, NULL));
+    CHECK_EQ_U(H.gc_cycles, cycles + 2);
+    CHECK_EQ_U(H.gc_marking, 0);
+    CHECK_EQ_U(m.n, 3);                     /* end, start, end */
+    CHECK(m.e[0].ends && m.e[0].waited && !m.e[1].ends && m.e[2].ends);
+    goal1 = m.scav_goal[0];
+    CHECK(goal1 > 0 && goal1 < 8 * MiB);    /* in use x 1/8 x 1.1 */
+    CHECK(m.retained[0] > goal1 + 16 * MiB);
+    CHECK_EQ_U(m.scav_goal[2], 0);          /* nothing in use */
+    /* one turn, toward the marking cycle's goal: down to it, within the
+     * huge page the last quantum lay in */
+    CHECK_EQ_U(H.scav_bursts, bursts + 1);
+    CHECK(m.retained[2] <= goal1 && m.retained[2] + 2 * MiB > goal1);
+    CHECK_EQ_U(H.go_idle_bytes, m.retained[2]);
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, 0);
+    CHECK_EQ_U(H.scav_woken, 1);            /* for the new cycle's goal */
+    MEM_AGREES();
+    FINISH();
+}
+
 /* Small objects of a class share spans: a slot is the lowest free one
  * from where the span's last allocation left off; a collection frees the
  * garbage's slots, and the next allocation of the class takes them,
@@ -1951,6 +2025,7 @@ int main(int argc, char **argv)
         CHECK_CASE(gc_mode_arguments),
         CHECK_CASE(garbage_until_goal),
         CHECK_CASE(collect_during_mark),
+        CHECK_CASE(collect_during_mark_paced),
         CHECK_CASE(span_slots_reuse),
         CHECK_CASE(span_layout),
         CHECK_CASE(span_pages_return),
