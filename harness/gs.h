@@ -208,7 +208,19 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the second comes before the allocation that would take the heap
  *     past where the first one's credit runs out (gs_go_mark_end's
  *     GS_GO_MARK_FIRST_ASSIST point of the way from the mark's start to
- *     its goal, scaled as below for a mark that starts past it). In a
+ *     its goal, scaled as below for a mark that starts past it). The
+ *     first assist, at the mark's first allocation, pays for that
+ *     allocation: one that takes the heap past the point gets an assist
+ *     that goes on from the globals into the heap they reach, and into
+ *     the stacks only if it must pay for more than those (the
+ *     GS_GO_MARK_BEFORE_STACKS point, go_stack_first_bytes_; the
+ *     program's stacks counted as the first scanned); short of that, the
+ *     stack waits for the next assist (Go's heldBytes at append,
+ *     256 KiB, k = N/2, GOGC 100: the mark that starts as a round's sixth
+ *     source is made does not mark the 0.62 MiB accumulator its first
+ *     allocation outgrows, nor that source: GODEBUG=gctrace=1,
+ *     gcpacertrace=1 prints the marked heap as 0 MB, and the next trigger,
+ *     at its lower bound, 3.07 MiB, puts it under 0.87 MiB). In a
  *     mark the background worker ends (drawn before that point), the
  *     worker, which takes root jobs before heap work, scans
  *     the stack as it ends the mark, so the window lasts to the end. So
@@ -747,6 +759,11 @@ typedef struct gs_heap_s {
     size_t go_stack_scan_bytes_; /* draws on: the mark scans the stack before
                                     an allocation that would take the heap
                                     past this (its second assist)             */
+    size_t go_stack_first_bytes_; /* draws on: the mark's first assist scans
+                                    the stack too if its allocation would
+                                    take the heap past this                   */
+    int first_assist_;           /* draws on: the mark under way has not had
+                                    its first assist yet                      */
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
     gs_mark_log_fn mark_log_;    /* gs_heap_set_mark_log, or NULL              */
@@ -940,8 +957,12 @@ typedef enum {
     GS_GO_MARK_LONG_ROOTS,   /* they take more: the headers wait for the
                                 next assist (a deeper stack: the benchmark
                                 goroutine's in Go's held-bytes rounds)    */
-    GS_GO_MARK_FIRST_ASSIST  /* where the first assist's credit runs out:
+    GS_GO_MARK_FIRST_ASSIST, /* where the first assist's credit runs out:
                                 the latest a mark the worker ends can end */
+    GS_GO_MARK_BEFORE_STACKS /* where the work before the stacks runs out
+                                (the globals and the heap they reach): a
+                                first assist that must pay for more than
+                                this much of the way scans the stacks     */
 } gs_go_mark_case_t;
 
 /* Where Go 1.19's mark ends, in 65536ths of the way from the trigger to

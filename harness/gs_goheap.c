@@ -345,6 +345,7 @@ uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c)
     double parts = k > 0 ? ceil(k / oblet) : 0;
     double tail = k > 0 ? k - oblet * (parts - 1) : 0;     /* the last part */
     if (c == GS_GO_MARK_FIRST_ASSIST) last = roots + k;
+    else if (c == GS_GO_MARK_BEFORE_STACKS) last = GS_GO_STACKS_SCAN + k;
     else if (parts == 0) last = roots;
     else if (c == GS_GO_MARK_SHORT_ROOTS && roots < GS_GO_ASSIST_WORK && parts == 1)
         last = roots + k;         /* the second assist goes on into them */
@@ -446,6 +447,13 @@ static void mark_start(gs_heap_t *h, int waited)
                        past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
                                                    GS_GO_MARK_FIRST_ASSIST), past),
                        UINT64_C(1) << 16);
+    /* and where its first assist would go on into the stacks */
+    h->go_stack_first_bytes_ = heap >= goal ? heap :
+        heap + part_of(goal - heap,
+                       past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
+                                                   GS_GO_MARK_BEFORE_STACKS), past),
+                       UINT64_C(1) << 16);
+    h->first_assist_ = h->mark_seed != 0;
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
     log_mark(h, 0, waited, heap);
@@ -651,7 +659,7 @@ static void mark_end(gs_heap_t *h, int waited)
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
     h->gc_marking = 0;
-    h->stack_window_ = 0;
+    h->stack_window_ = h->first_assist_ = 0;
     /* Go empties every P's cache at the end of a cycle: the next tiny
      * object opens a new block (the old one lives on through its objects). */
     h->tiny_ = NULL;
@@ -748,7 +756,18 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
     /* the program's stack is scanned by the assist before this allocation:
      * with draws off its first; with draws on its second, which comes
      * when the first one's credit runs out (the first scans the globals,
-     * the second the roots left, the stacks among them) */
+     * the second the roots left, the stacks among them). The first pays
+     * for its own allocation: one that takes the heap past where the
+     * first one's credit usually runs out gets an assist that scans the
+     * heap the globals reach too, and goes on into the stacks only if it
+     * must pay for more than those (go_stack_first_bytes_); if not, the
+     * stacks wait for the next assist */
+    if (h->first_assist_ && add != 0) {
+        h->first_assist_ = 0;
+        if (h->stack_window_ && !passes(h, add, h->go_stack_first_bytes_) &&
+            passes(h, add, h->go_stack_scan_bytes_))
+            h->go_stack_scan_bytes_ = h->go_held_bytes + h->go_garbage_bytes + add;
+    }
     if (h->stack_window_ &&
         (h->mark_seed == 0 || passes(h, add, h->go_stack_scan_bytes_)))
         h->stack_window_ = 0;
@@ -1038,7 +1057,7 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_unwritten_bytes = 0;
     h->unwritten_ = 0;
     h->go_mark_start_bytes_ = 0;
-    h->start_pending_ = h->stack_window_ = 0;
+    h->start_pending_ = h->stack_window_ = h->first_assist_ = 0;
     h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;
     h->go_marked_bytes = 0;
     h->gc_marking = 0;

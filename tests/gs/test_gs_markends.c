@@ -97,6 +97,15 @@ static void points(void)
     CHECK_EQ_U(gs_go_mark_end(two, GS_GO_MARK_LONG_ROOTS),
                gs_go_mark_end(two, GS_GO_MARK_SHORT_ROOTS));
     CHECK_EQ_U(gs_go_mark_end(two, GS_GO_MARK_FIRST_ASSIST), (uint32_t)(first / w2 * 65536));
+    /* the work before the stacks: the globals, and the heap they reach
+     * (the roots less the stacks); past the first assist's point */
+    CHECK_EQ_U(gs_go_mark_end(one, GS_GO_MARK_BEFORE_STACKS),
+               (uint32_t)((w1 - GS_GO_STACKS_SCAN - one) / w1 * 65536));
+    CHECK_EQ_U(gs_go_mark_end(two, GS_GO_MARK_BEFORE_STACKS),
+               (uint32_t)((w2 - GS_GO_STACKS_SCAN - two) / w2 * 65536));
+    CHECK(gs_go_mark_end(two, GS_GO_MARK_BEFORE_STACKS) >
+          gs_go_mark_end(two, GS_GO_MARK_FIRST_ASSIST));
+    CHECK(gs_go_mark_end(SIZE_MAX, GS_GO_MARK_BEFORE_STACKS) < 65536);
     /* no headers: the second assist, the roots, ends it in either case */
     CHECK_EQ_U(gs_go_mark_end(0, GS_GO_MARK_SHORT_ROOTS),
                (uint32_t)(first / (first + roots) * 65536));
