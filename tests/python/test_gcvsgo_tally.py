@@ -23,7 +23,7 @@ from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261128T110439Z_289396f")
+                         "gc-vs-go-20261128T122346Z_7e32862")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
