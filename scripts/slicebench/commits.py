@@ -66,7 +66,16 @@ class Options:
         self.jobs = jobs                # parallel build jobs
         self.out_dir = out_dir          # merged CSVs; None: <repo>/results
         self.keep_temp = keep_temp      # keep logs and per-round CSVs
-        self.log = log or (lambda line: print(line, file=sys.stderr))
+        self.log = log or _stderr_line
+
+
+def _stderr_line(line):
+    """A progress line on stderr; one that cannot be written is passed
+    over (the run goes on, and its exit status says how it ended)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def check_flags(flags, bench_filter):

@@ -44,7 +44,11 @@ def need(prog, modules, script, argv):
                      + list(argv))
         except OSError:
             pass
-    sys.stderr.write(f"{prog}: needs the Python module {absent} (Debian: "
-                     f"apt-get install python3-{absent}); {SYSTEM_PYTHON} "
-                     "has it on a Debian with the suite's packages\n")
+    try:        # a stderr that cannot take the line: the status still tells
+        sys.stderr.write(f"{prog}: needs the Python module {absent} (Debian: "
+                         f"apt-get install python3-{absent}); {SYSTEM_PYTHON} "
+                         "has it on a Debian with the suite's packages\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
     sys.exit(2)

@@ -173,5 +173,6 @@ def main(argv=None):
         cli.fail(PROG, f"cannot write the summary: {e.strerror or e}", 2)
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())

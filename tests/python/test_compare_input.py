@@ -431,6 +431,12 @@ class TestInterpreter(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
         self.assertIn("needs the Python module no_such_module_x", p.stderr)
+        # a stderr that cannot take the line: still 2, never a traceback's 1
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([sys.executable, "-c", code],
+                               stdout=subprocess.PIPE, stderr=full, timeout=60,
+                               env=dict(os.environ, SLICEBENCH_REEXEC="1"))
+        self.assertEqual(p.returncode, 2)
 
 
 if __name__ == "__main__":
