@@ -980,7 +980,10 @@ typedef enum {
  * that it goes on into the headers' first part: short roots), or in the
  * long roots case those alone; each later one a part of the headers.
  * Held to Go's marks (0.548/0.695 at M 5450, 0.663/0.841 at 2338,
- * 0.688/0.872 at 1819, 0.77/0.98 at 252, 0.868 at 8168) by tests/gs. */
+ * 0.688/0.872 at 1819, 0.77/0.98 at 252, 0.868 at 8168) by tests/gs.
+ * The last two cases are points inside a mark, not its end: where the
+ * first assist's credit runs out (W - roots - headers), and where the
+ * work before the stacks does (W - stacks - headers). */
 uint32_t gs_go_mark_end(size_t headers, gs_go_mark_case_t c);
 
 /* Go 1.19's cons/mark estimate after a cycle that measured `current`
