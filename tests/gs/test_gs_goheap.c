@@ -1049,36 +1049,56 @@ static void stack_window(void)
  * trigger that follows, at its lower bound, puts the marked heap under
  * 0.87 MiB, and gctrace prints it as 0 MB); past it, the stack is scanned
  * before the allocation. */
+/* A mark the test can use (fits): a fresh GC-mode heap with 8168 kept
+ * headers (two parts: the short roots' end lies past the first assist's
+ * point) and draws from seed, *s (1 MiB) made live, then 64 KiB arrays
+ * made and dropped until a mark starts; a mark that does not fit is
+ * ended (runtime.GC, *s dropped) and the next one tried. Returns the heap
+ * as the mark started, *s live. */
+static size_t draw_a_mark(uint64_t seed, int (*fits)(size_t heap), gs_slice_t *s)
+{
+    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
+    gs_slice_t t;
+    size_t heap = 0;
+    int tries;
+    start(GS_GC_GO, 100);
+    CHECK_OK(gs_heap_set_go_program(&H, &prog));
+    CHECK_OK(gs_heap_set_mark_draws(&H, seed));
+    for (tries = 0; tries < 64; tries++) {
+        CHECK_OK(gs_make(&H, 1, MiB, MiB, s));          /* live at the start */
+        while (!H.gc_marking) {
+            CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
+            gs_release(&t);
+        }
+        heap = H.go_held_bytes + H.go_garbage_bytes;
+        if (fits(heap)) break;
+        gs_release(s);
+        gs_heap_collect(&H);
+    }
+    CHECK(tries < 64);
+    return heap;
+}
+
+/* Both points and the mark's end 64 KiB or more apart, in that order. */
+static int before_stacks_apart(size_t heap)
+{
+    (void)heap;
+    return H.go_stack_first_bytes_ > H.go_stack_scan_bytes_ + 64 * KiB &&
+           H.go_mark_end_bytes > H.go_stack_first_bytes_ + 64 * KiB;
+}
+
 static void first_assist_pays_its_allocation(void)
 {
-    /* two parts of headers: the mark's end lies past both points */
-    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
+    const size_t headers = 8168 * GS_GO_SLICE_HEADER_BYTES;
     gs_slice_t s, t, big;
-    size_t heap = 0, before, x;
-    int i, tries;
+    size_t heap, before, x;
+    int i;
     for (i = 0; i < 2; i++) {
-        start(GS_GC_GO, 100);
-        CHECK_OK(gs_heap_set_go_program(&H, &prog));
-        CHECK_OK(gs_heap_set_mark_draws(&H, 777));
-        for (tries = 0; tries < 64; tries++) {
-            CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* live at the start */
-            while (!H.gc_marking) {
-                CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
-                gs_release(&t);
-            }
-            heap = H.go_held_bytes + H.go_garbage_bytes;
-            if (H.go_stack_first_bytes_ > H.go_stack_scan_bytes_ + 64 * KiB &&
-                H.go_mark_end_bytes > H.go_stack_first_bytes_ + 64 * KiB)
-                break;
-            gs_release(&s);
-            gs_heap_collect(&H);
-        }
-        CHECK(tries < 64);
+        heap = draw_a_mark(777, before_stacks_apart, &s);
         {
             double at = (double)(H.go_stack_first_bytes_ - heap) /
                         (double)(H.go_goal_bytes - heap);
-            double want = gs_go_mark_end(prog.headers_bytes,
-                                         GS_GO_MARK_BEFORE_STACKS) / 65536.0;
+            double want = gs_go_mark_end(headers, GS_GO_MARK_BEFORE_STACKS) / 65536.0;
             CHECK(at > want - 0.01 && at < want + 0.01);
         }
         CHECK_EQ_U(H.stack_window_, 1);
@@ -1118,32 +1138,21 @@ static void first_assist_pays_its_allocation(void)
  * last reference, on the stack, goes before that is freed by the cycle,
  * unless it was made while the cycle marked (Go allocates black); one
  * dropped after it survives the cycle. */
+/* A mark drawn in the short roots' case. */
+static int short_roots(size_t heap)
+{
+    return H.go_stack_scan_bytes_ > heap + 256 * KiB &&
+           H.go_mark_end_bytes > H.go_stack_scan_bytes_ + 256 * KiB;
+}
+
 static void stack_scan_draws(void)
 {
-    /* two parts of headers: the short roots' end lies past the point */
     const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     gs_slice_t s, t;
-    size_t heap = 0, before;
-    int i, tries;
+    size_t heap, before;
+    int i;
     for (i = 0; i < 3; i++) {
-        start(GS_GC_GO, 100);
-        CHECK_OK(gs_heap_set_go_program(&H, &prog));
-        CHECK_OK(gs_heap_set_mark_draws(&H, 12345));
-        for (tries = 0; tries < 64; tries++) {
-            CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));      /* live at the start */
-            while (!H.gc_marking) {
-                CHECK_OK(gs_make(&H, 1, 64 * KiB, 64 * KiB, &t));
-                gs_release(&t);
-            }
-            heap = H.go_held_bytes + H.go_garbage_bytes;
-            /* a mark drawn in the short roots' case */
-            if (H.go_stack_scan_bytes_ > heap + 256 * KiB &&
-                H.go_mark_end_bytes > H.go_stack_scan_bytes_ + 256 * KiB)
-                break;
-            gs_release(&s);
-            gs_heap_collect(&H);
-        }
-        CHECK(tries < 64);
+        heap = draw_a_mark(12345, short_roots, &s);
         /* the first assist's point: below the goal by the rest of the work
          * (the roots and the headers), within a page of its share */
         {
