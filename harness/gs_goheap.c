@@ -399,6 +399,18 @@ static size_t mark_way(gs_heap_t *h, size_t way, int past)
     return part_of(way, at, UINT64_C(1) << 16);
 }
 
+/* The heap at point c of a mark's way (gs_go_mark_end) from `heap` to
+ * `goal`, scaled as past_goal says; `heap` itself when it has reached
+ * the goal. */
+static size_t assist_point(const gs_heap_t *h, size_t heap, size_t goal, int past,
+                           gs_go_mark_case_t c)
+{
+    if (heap >= goal) return heap;
+    return heap + part_of(goal - heap,
+                          past_goal(h, gs_go_mark_end(h->go_program.headers_bytes, c), past),
+                          UINT64_C(1) << 16);
+}
+
 /* The mark log's call, if one is set (gs_heap_set_mark_log). */
 static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
 {
@@ -441,18 +453,10 @@ static void mark_start(gs_heap_t *h, int waited)
     past = heap > goal;
     if (past) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
     h->go_mark_end_bytes = heap >= goal ? goal : heap + mark_way(h, goal - heap, past);
-    /* where the first assist's credit runs out (draws on) */
-    h->go_stack_scan_bytes_ = heap >= goal ? heap :
-        heap + part_of(goal - heap,
-                       past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
-                                                   GS_GO_MARK_FIRST_ASSIST), past),
-                       UINT64_C(1) << 16);
-    /* and where its first assist would go on into the stacks */
-    h->go_stack_first_bytes_ = heap >= goal ? heap :
-        heap + part_of(goal - heap,
-                       past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
-                                                   GS_GO_MARK_BEFORE_STACKS), past),
-                       UINT64_C(1) << 16);
+    /* where the first assist's credit runs out, and where it would go
+     * on into the stacks (draws on) */
+    h->go_stack_scan_bytes_ = assist_point(h, heap, goal, past, GS_GO_MARK_FIRST_ASSIST);
+    h->go_stack_first_bytes_ = assist_point(h, heap, goal, past, GS_GO_MARK_BEFORE_STACKS);
     h->first_assist_ = h->mark_seed != 0;
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
