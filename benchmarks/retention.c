@@ -542,6 +542,8 @@ int main(int argc, char **argv)
     sb_meta_set(&meta, "order_seed", num);
     snprintf(num, sizeof num, "%.9g", min_time);
     sb_meta_set(&meta, "min_time_s", num);
+    snprintf(num, sizeof num, "%.9g", opt.go_clock_scale);
+    sb_meta_set(&meta, "go_clock_scale", num);
     snprintf(num, sizeof num, "%lld", (long long)repetitions);
     sb_meta_set(&meta, "repetitions", num);
     if (opt.run_id) snprintf(run_id, sizeof run_id, "%s", opt.run_id);

@@ -58,6 +58,8 @@ typedef struct ret_options_s {
                                 on stderr (ret_measure)                   */
     int go_spans;            /* --go-spans: each measurement's spans and
                                 marks, in order, on stderr (ret_measure)  */
+    double go_clock_scale;   /* --go-clock-scale: Go's clock, x the fit's  */
+    int go_clock_given;      /* 1: --go-clock-scale was given              */
 } ret_options_t;
 
 enum { RET_ISOLATE_PROCESS = 0, RET_ISOLATE_NONE = 1 };

@@ -25,6 +25,7 @@ typedef enum ret_flag_id_e {
     F_BUDGET, F_ITEMS, F_MAX_ITEMS, F_QUICK, F_CSV_DIR, F_NO_CSV, F_RUN_ID,
     F_ALLOCATOR_DEFAULTS, F_ISOLATION, F_SEED, F_SCHEMA, F_CHILD,
     F_CHILD_MIN_TIME, F_CHILD_WARMUP, F_CHILD_SEED, F_GC, F_GOGC, F_GO_MARKS,
+    F_GO_CLOCK_SCALE,
     F_GO_SPANS
 } ret_flag_id_t;
 
@@ -55,6 +56,7 @@ static const struct {
     {"gogc", 1, F_GOGC},
     {"go-marks", 0, F_GO_MARKS},
     {"go-spans", 0, F_GO_SPANS},
+    {"go-clock-scale", 1, F_GO_CLOCK_SCALE},
     /* the measuring process's own (retention_child.c), not in --help */
     {"child", 1, F_CHILD},
     {"child-min-time", 1, F_CHILD_MIN_TIME},
@@ -144,13 +146,18 @@ void ret_usage(const char *prog)
 "                      what the end gave back), in order, from the first\n"
 "                      batch on (scripts/go-record --placement holds them\n"
 "                      to Go's)\n"
+"  --go-clock-scale=X  with --gc=go, how much slower Go runs here now than\n"
+"                      on the runs Go's clock was fit to (gs.h), %g to %g\n"
+"                      (default 1): the scavenger's turns follow Go's time\n"
+"                      (scripts/gc-vs-go gives each case Go's own)\n"
 "  --schema            print the results schema and the strategies (JSON)\n"
 "  -h, --help, --version\n"
 "\n"
 "Every --benchmark_* flag of Google Benchmark works as usual, e.g.\n"
 "--benchmark_filter=retain --benchmark_repetitions=5; their values are\n"
 "checked first, and --benchmark_out=FILE must name a new file.\n",
-        prog, strategies, policies, dir, SB_RUN_ID_MAX);
+        prog, strategies, policies, dir, SB_RUN_ID_MAX, GS_GO_CLOCK_SCALE_MIN,
+        GS_GO_CLOCK_SCALE_MAX);
 }
 
 /* ------------------------------------------------------------------------
@@ -332,6 +339,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
     memset(o, 0, sizeof *o);
     o->budget = UINT64_C(512) << 20;
     o->max_items = 16384;
+    o->go_clock_scale = 1.0;
     if (sb_default_results_dir(o->csv_dir_default, sizeof o->csv_dir_default))
         snprintf(o->csv_dir_default, sizeof o->csv_dir_default, "results");
     o->csv_dir = o->csv_dir_default;
@@ -417,6 +425,19 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
             o->seed_given = 1;
             break;
         }
+        case F_GO_CLOCK_SCALE: {
+            char *end;
+            errno = 0;
+            o->go_clock_scale = strtod(v, &end);
+            if (end == v || *end || errno ||
+                !(o->go_clock_scale >= GS_GO_CLOCK_SCALE_MIN &&
+                  o->go_clock_scale <= GS_GO_CLOCK_SCALE_MAX))
+                return fail(err, errsz, "--go-clock-scale: '%.40s' is not a number "
+                            "from %g to %g", v, GS_GO_CLOCK_SCALE_MIN,
+                            GS_GO_CLOCK_SCALE_MAX);
+            o->go_clock_given = 1;
+            break;
+        }
         case F_SCHEMA: o->schema = 1; break;
         case F_GC: gcs = v; break;
         case F_GOGC: gogcs = v; break;
@@ -456,9 +477,12 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         each_item("--gogc", gogcs ? gogcs : "100", gogc_item, same_u64, o->gogc,
                   RET_MAX_LIST, &o->n_gogc, err, errsz))
         return -EINVAL;
-    if (o->go_marks || o->go_spans) {
+    if (o->go_marks || o->go_spans || o->go_clock_given) {
         int go = 0;
         for (size_t g = 0; g < o->n_gc; g++) go |= o->gc[g] == GS_GC_GO;
+        if (!go && o->go_clock_given)
+            return fail(err, errsz, "--go-clock-scale: only with --gc=go (Go's clock "
+                        "paces Go's scavenger)");
         if (!go && o->go_marks)
             return fail(err, errsz, "--go-marks: only with --gc=go (marks are Go's collector's)");
         if (!go)

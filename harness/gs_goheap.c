@@ -517,11 +517,29 @@ static uint64_t sat_add64(uint64_t a, uint64_t b)
 
 uint64_t gs_go_clock_ns(const gs_heap_t *h)
 {
-    uint64_t ps = h->arrays_made * GS_GO_CLOCK_ALLOC_PS +
-                  h->bytes_made * GS_GO_CLOCK_BYTE_PS;
+    uint64_t ps = h->arrays_made * h->clock_alloc_ps_ +
+                  h->bytes_made * h->clock_byte_ps_;
     uint64_t faults = h->clock_faults_ > h->clock_faults_base_ ?
                       h->clock_faults_ - h->clock_faults_base_ : 0;
-    return ps / 1000 + faults * GS_GO_CLOCK_FAULT_NS;
+    return ps / 1000 + faults * h->clock_fault_ns_;
+}
+
+/* cost x scale, to the nearest whole unit, at least 1 */
+static uint64_t scaled_cost(uint64_t cost, double scale)
+{
+    double v = (double)cost * scale + 0.5;
+    return v < 1.0 ? 1 : (uint64_t)v;
+}
+
+int gs_heap_set_go_clock(gs_heap_t *h, double scale)
+{
+    if (h == NULL || !(scale >= GS_GO_CLOCK_SCALE_MIN && scale <= GS_GO_CLOCK_SCALE_MAX))
+        return -EINVAL;
+    h->clock_scale_ = scale;
+    h->clock_alloc_ps_ = scaled_cost(GS_GO_CLOCK_ALLOC_PS, scale);
+    h->clock_byte_ps_ = scaled_cost(GS_GO_CLOCK_BYTE_PS, scale);
+    h->clock_fault_ns_ = scaled_cost(GS_GO_CLOCK_FAULT_NS, scale);
+    return 0;
 }
 
 /* Go's clock has reached the program's next preemption: the faults read
@@ -540,13 +558,13 @@ static int clock_reached(gs_heap_t *h)
         h->clock_bytes_ = h->bytes_made;
         h->clock_faults_ = mem_minor_faults();
     }
-    ps = h->arrays_made * GS_GO_CLOCK_ALLOC_PS + h->bytes_made * GS_GO_CLOCK_BYTE_PS;
+    ps = h->arrays_made * h->clock_alloc_ps_ + h->bytes_made * h->clock_byte_ps_;
     faults = h->clock_faults_ > h->clock_faults_base_ ?
              h->clock_faults_ - h->clock_faults_base_ : 0;
     at = h->preempt_at_ns_;
     /* floor(ps / 1000) + faults x FAULT_NS >= at, for whole ns */
-    if (faults * GS_GO_CLOCK_FAULT_NS >= at) return 1;
-    at -= faults * GS_GO_CLOCK_FAULT_NS;
+    if (faults * h->clock_fault_ns_ >= at) return 1;
+    at -= faults * h->clock_fault_ns_;
     return at <= UINT64_MAX / 1000 ? ps >= at * 1000 : 0;
 }
 

@@ -62,6 +62,7 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy)
     _gs_go_classes_build();          /* for _gs_go_block_bytes */
     memset(h, 0, sizeof *h);
     h->policy = policy;
+    (void)gs_heap_set_go_clock(h, 1.0);
 }
 
 int gs_heap_destroy(gs_heap_t *h)
@@ -70,6 +71,7 @@ int gs_heap_destroy(gs_heap_t *h)
     gs_gc_t gc;
     unsigned gogc;
     uint64_t period, work, seed;
+    double clock;
     gs_go_program_t program;
     if (h == NULL) return -EINVAL;
     if (h->live_arrays != 0) return -EBUSY;
@@ -83,12 +85,14 @@ int gs_heap_destroy(gs_heap_t *h)
     period = h->scav_period_ns;
     work = h->scav_work_ns;
     seed = h->mark_seed;
+    clock = h->clock_scale_;
     program = h->go_program;
     gs_heap_init(h, h->policy);
     (void)gs_heap_set_gc(h, gc, gogc);
     (void)gs_heap_set_scavenger_pace(h, period, work);
     (void)gs_heap_set_mark_draws(h, seed);
     (void)gs_heap_set_go_program(h, &program);
+    (void)gs_heap_set_go_clock(h, clock);
     return 0;
 }
 

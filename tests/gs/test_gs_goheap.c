@@ -609,11 +609,14 @@ static void allocations(size_t n)
 
 /* Go's clock: GS_GO_CLOCK_ALLOC_PS per array made and GS_GO_CLOCK_BYTE_PS
  * per byte of them, in ps, and GS_GO_CLOCK_FAULT_NS per fault since the
- * GC mode was set; never less for more faults read than at the start. */
+ * GC mode was set; never less for more faults read than at the start. At
+ * a scale (gs_heap_set_go_clock), each cost times the scale, rounded;
+ * gs_heap_destroy keeps the scale, a scale out of range is refused and
+ * changes nothing. */
 static void go_clock(void)
 {
     gs_heap_t h;
-    memset(&h, 0, sizeof h);
+    gs_heap_init(&h, GS_GROW_GO);
     h.arrays_made = 1000;
     h.bytes_made = 1000000;
     CHECK_EQ_U(gs_go_clock_ns(&h),
@@ -629,6 +632,37 @@ static void go_clock(void)
     /* the fit's figures: an array of 1 KiB costs Go about 0.2 us */
     CHECK(GS_GO_CLOCK_ALLOC_PS > 50000 && GS_GO_CLOCK_ALLOC_PS < 500000);
     CHECK(GS_GO_CLOCK_BYTE_PS > 10 && GS_GO_CLOCK_BYTE_PS < 200);
+
+    /* Go running 1.5x as slow: every cost 1.5x, to the nearest unit */
+    h.clock_faults_ = 53;
+    CHECK_OK(gs_heap_set_go_clock(&h, 1.5));
+    CHECK_EQ_U(gs_go_clock_ns(&h),
+               (1000 * ((GS_GO_CLOCK_ALLOC_PS * 3 + 1) / 2) +
+                1000000 * ((GS_GO_CLOCK_BYTE_PS * 3 + 1) / 2)) / 1000 +
+                   3 * ((GS_GO_CLOCK_FAULT_NS * 3 + 1) / 2));
+    {
+        const double bad[] = {0.0, -1.0, GS_GO_CLOCK_SCALE_MIN / 2,
+                              GS_GO_CLOCK_SCALE_MAX * 2, NAN, INFINITY};
+        uint64_t was = gs_go_clock_ns(&h);
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+            CHECK_ERR(gs_heap_set_go_clock(&h, bad[i]), -EINVAL);
+        CHECK_EQ_U(gs_go_clock_ns(&h), was);
+    }
+    CHECK_ERR(gs_heap_set_go_clock(NULL, 1.0), -EINVAL);
+    /* the smallest scale costs at least one unit each */
+    CHECK_OK(gs_heap_set_go_clock(&h, GS_GO_CLOCK_SCALE_MIN));
+    CHECK(gs_go_clock_ns(&h) > 0);
+    /* kept over gs_heap_destroy, as the GC mode is; a new heap's is 1 */
+    h.arrays_made = h.bytes_made = 0;
+    CHECK_OK(gs_heap_set_gc(&h, GS_GC_GO, 100));
+    CHECK_OK(gs_heap_set_go_clock(&h, 2.0));
+    CHECK_OK(gs_heap_destroy(&h));
+    h.arrays_made = 1000;
+    CHECK_EQ_U(gs_go_clock_ns(&h), 1000 * GS_GO_CLOCK_ALLOC_PS * 2 / 1000);
+    CHECK_OK(gs_heap_destroy(&h));
+    gs_heap_init(&h, GS_GROW_GO);
+    h.arrays_made = 1000;
+    CHECK_EQ_U(gs_go_clock_ns(&h), GS_GO_CLOCK_ALLOC_PS);
 }
 
 /* The scavenger's pace: the program is preempted every period of Go's

@@ -84,6 +84,7 @@ class Measures:
             self.assertNotEqual(self.res.meta[key], "")
         self.assertEqual(self.res.meta["run_id"], "t")
         self.assertEqual(self.res.meta["budget_bytes"], str(64 * MIB))
+        self.assertEqual(self.res.meta["go_clock_scale"], "1")
 
     def test_machine_check_metadata(self):
         for key in MACHINE_KEYS:
@@ -216,6 +217,17 @@ class Behaviour(unittest.TestCase):
         self.assertTrue(all(apart(x, y) < 0.05 for x, y in zip(a, b)), (a, b))
         self.assertGreater(max(a) / min(a), 1.1, a)
         self.assertTrue(any(apart(x, y) > 0.05 for x, y in zip(a, c)), (a, c))
+
+    def test_go_clock_scale_recorded(self):
+        """--go-clock-scale: the run's metadata records it; its measuring
+        processes get it with the rest of the flags."""
+        p = run(BINARIES[0], "--sizes=4KiB", "--kept=16", "--strategies=copy",
+                "--gc=go", "--go-clock-scale=2.5", "--benchmark_min_time=0.000001",
+                f"--csv-dir={self.dir}", "--run-id=clock")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        res = results.load(glob.glob(os.path.join(self.dir, "clock_*.csv"))[0])
+        self.assertEqual(res.meta["go_clock_scale"], "2.5")
+        self.assertTrue(all(r["status"] == "ok" for r in res.rows))
 
     def go_gc_stderr(self, *extra):
         """The stderr of append and copy at 32 KiB, k = N/2, with Go's GC,
@@ -533,6 +545,13 @@ class BadInput(unittest.TestCase):
     def test_go_spans_without_go_gc(self):
         self.refused("--go-spans: only with --gc=go (the page heap is Go's collector's)",
                      "--go-spans")
+
+    def test_go_clock_scale_out_of_range_or_without_go_gc(self):
+        for bad in ("0", "-1", "0.001", "101", "nan", "inf", "2x"):
+            self.refused(f"--go-clock-scale: '{bad}' is not a number from 0.01 to 100",
+                         "--gc=go", f"--go-clock-scale={bad}")
+        self.refused("--go-clock-scale: only with --gc=go (Go's clock paces Go's "
+                     "scavenger)", "--go-clock-scale=2")
 
     def test_k_larger_than_n(self):
         self.refused("--kept=128 is larger than N=64 (--sizes)", "--sizes=64", "--kept=128")
