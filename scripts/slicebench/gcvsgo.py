@@ -2,11 +2,26 @@
 and page faults per item, model / Go, as the ratios of medians over
 repetitions.
 
-    cases = run_model(binary, flags, gogcs, reps, span, min_time, folder)
+    cases = model_cases(binary, flags, gogcs)
     exe = build_go(repo, folder)
-    go = run_go(exe, flags, gogcs, reps, span, min_time, model_rows)
+    outputs = []
+    go_rows = run_go(exe, flags, gogcs, reps, span, min_time, cases,
+                     outputs=outputs)
+    scales = case_scales(outputs, repo)      # Go's speed in each case
+    model_rows = run_model(binary, flags, gogcs, reps, span, min_time, folder,
+                           scales)               # scales None: the fit's clock
     table = compare(model_rows, go_rows)     # list of dicts, one per case
     print(render(table, markdown=True)); print(summary(table))
+
+Go runs first, and how fast it ran each case sets the model's clock for
+that case (case_scales; harness/gs.h, gs_heap_set_go_clock): the clock
+paces the model's scavenger, and Go on this machine runs 1.5-2.1x slower
+than on the runs gs.h's clock was fit to, as the machine's load moves
+(results/GC-VS-GO.md, "Go's speed and the model's clock"). Each case's
+clock comes from Go's processes of that case alone, and the model runs
+each case (and GOGC) in a run of its own, so that no case's figures
+depend on which others the run selected. Without scales (gc-vs-go
+--clock=fit), the model runs every case in one run at gs.h's clock.
 
 Both sides measure the same thing (results/README.md): VmHWM over whole
 batches from a heap given back, minus the RSS before; minor faults over
@@ -46,12 +61,15 @@ the figure of a case does not depend on which others the run selected.
 """
 
 import os
+import re
 import statistics
 import subprocess
 
-from . import go_each, gobench, results
+from . import go_each, gobench, goclock, results
 
 KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
+# a case as the model's --benchmark_list_tests names it
+MODEL_CASE = re.compile(r"^([a-z-]+)/gogc:\d+/N:(\d+)/k:(\d+)/M:(\d+)/elem:(\d+)/manual_time$")
 MIB = 1 << 20
 TOLERANCE = 0.25
 # Go at GOMAXPROCS 1, offline as scripts/sweep runs it (go_each.env).
@@ -82,37 +100,104 @@ def batch_cases(exe, flags, environ):
     return out
 
 
-def model_command(binary, flags, gogcs, reps, span="batches", min_time=None):
+def model_command(binary, flags, gogcs, reps, span="batches", min_time=None,
+                  scale=None):
     """The model's command line for the cases of flags at GOGC gogcs, reps
     measuring processes each, over span: "batches" (the first batch and
-    one timed one, as Go's 2 x M items) or "time" (min_time seconds)."""
+    one timed one, as Go's 2 x M items) or "time" (min_time seconds); with
+    scale, Go's clock at that scale (--go-clock-scale)."""
     t = min_time if span == "time" else 1e-6
-    return [binary, *flags, "--gc=go", f"--gogc={gogcs}",
+    clock = [] if scale is None else [f"--go-clock-scale={scale:.4g}"]
+    return [binary, *flags, "--gc=go", f"--gogc={gogcs}", *clock,
             f"--benchmark_repetitions={reps}", f"--benchmark_min_time={t}"]
 
 
-def run_model(binary, flags, gogcs, reps, span, min_time, folder):
-    """The model's rows (status ok) of one run of binary in folder."""
-    cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
-           f"--csv-dir={folder}", "--run-id=model"]
-    go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
-    return model_results(folder, binary).repetitions()
+def model_cases(binary, flags, gogcs):
+    """[(strategy, N, k, M, elem)] of the model's cases for flags at GOGC
+    gogcs (its --benchmark_list_tests), sorted: what both sides run."""
+    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}", "--benchmark_list_tests"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    go_each.check(proc, binary)
+    out = set()
+    for line in proc.stdout.splitlines():
+        m = MODEL_CASE.match(line)
+        if m is None:
+            raise GcVsGoError(f"{binary} --benchmark_list_tests: '{line[:80]}' is "
+                              "not a case of --gc=go")
+        out.add((m.group(1), *map(int, m.groups()[1:])))
+    if not out:
+        raise GcVsGoError(f"{binary} runs no case for these flags")
+    return sorted(out)
+
+
+def case_scales(outputs, repo="."):
+    """{(case, gogc): scale}: the model's --go-clock-scale for each case
+    (model_cases) and GOGC of Go's outputs [(gogc, case, `go test`
+    output)] (run_go): how much slower Go ran that case than the model's
+    clock (gs.h) says, the median over its processes
+    (slicebench.goclock.scale)."""
+    groups = {}
+    for gogc, case, out in outputs:
+        groups.setdefault((case, gogc), []).append(out)
+    try:
+        costs = goclock.committed(os.path.join(repo, "harness", "gs.h"))
+        return {key: goclock.scale(goclock.cases([(o, "go test") for o in outs]),
+                                   costs)
+                for key, outs in groups.items()}
+    except goclock.ClockError as e:
+        raise GcVsGoError(f"Go's clock: {e}") from None
+
+
+def clock_line(scales):
+    """The table's line on the model's clocks (case_scales, or None: the
+    fit's)."""
+    if not scales:
+        return "the model's clock: Go's clock (gs.h), its fit to Go's time per item"
+    v = sorted(scales.values())
+    return (f"the model's clock: Go's clock (gs.h) x{v[0]:.3g}-{v[-1]:.3g} "
+            f"(median x{statistics.median(v):.3g}), each case's at Go's speed "
+            f"in its own processes ({len(v)} cases and GOGCs)")
+
+
+def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
+    """The model's rows (status ok): without scales, of one run of binary
+    for every case at GOGC gogcs, at the fit's clock (its results in
+    folder, model_*.csv); with scales (case_scales), for each (case, GOGC)
+    of them, each a run of binary alone (--benchmark_filter), its clock at
+    that case's scale (folder/model-I_*.csv)."""
+    if not scales:
+        cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
+               f"--csv-dir={folder}", "--run-id=model"]
+        go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
+        return model_results(folder, binary)[0].repetitions()
+    rows = []
+    for i, (case, gogc) in enumerate(sorted(scales)):
+        s, n, k, m, e = case
+        cmd = [*model_command(binary, flags, gogc, reps, span, min_time,
+                              scales[(case, gogc)]),
+               f"--benchmark_filter=^{s}/gogc:{gogc}/N:{n}/k:{k}/M:{m}/elem:{e}/",
+               f"--csv-dir={folder}", f"--run-id=model-{i}"]
+        go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
+    for res in model_results(folder, binary):
+        rows += res.repetitions()
+    return rows
 
 
 def model_results(folder, who=None):
-    """The model's results file (results.Results) in folder, as run_model
-    writes it (one file named model*.csv); who names the writer in the
-    error, else the folder."""
+    """The model's results files (results.Results) in folder, as run_model
+    writes them (files named model*.csv: one for the run, or with
+    --clock=go one per case and GOGC), in name order; who names the
+    writer in the error, else the folder."""
     try:
-        csvs = [f for f in os.listdir(folder)
-                if f.startswith("model") and f.endswith(".csv")]
+        csvs = sorted(f for f in os.listdir(folder)
+                      if f.startswith("model") and f.endswith(".csv"))
     except OSError as e:
         raise GcVsGoError(f"{folder}: {e.strerror or e}") from None
-    if len(csvs) != 1:
-        raise GcVsGoError(f"{who} wrote {len(csvs)} results files, not one"
-                          if who else f"{folder}: {len(csvs)} model results "
-                          "files (model*.csv), not one: not a kept run")
-    return results.load(os.path.join(folder, csvs[0]))
+    if not csvs:
+        raise GcVsGoError(f"{who} wrote no results file" if who else
+                          f"{folder}: no model results file (model*.csv): "
+                          "not a kept run")
+    return [results.load(os.path.join(folder, f)) for f in csvs]
 
 
 def build_go(repo, folder):
@@ -136,9 +221,9 @@ def one_case_flags(flags, strategy, n, k, m, elem):
             f"-strategies={strategy}", f"-items={m}", *budget]
 
 
-def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
-           repo=".", progress=None):
-    """Go's result rows for the cases of model_rows: every case and
+def run_go(exe, flags, gogcs, reps, span, min_time, cases, folder=None,
+           repo=".", progress=None, outputs=None):
+    """Go's result rows for cases (model_cases): every case and
     repetition a process of its own (go_each.run_one), so that no case
     follows another in a process (as the model's child processes), given
     the flags of that case alone (one_case_flags: the flags of the other
@@ -147,13 +232,13 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     "time", -benchtime of min_time seconds. With a folder, every process's
     `go test` output, GOGC first, goes into folder/go.txt (a new file).
     progress(done, total), if given, after every tenth of the processes
-    (every fifth at least) and the last."""
+    (every fifth at least) and the last; (gogc, case, output) of each
+    process is appended to outputs, if given."""
     base = ["-count=1", "-benchmem"]
-    cases = sorted({(r["strategy"], int(r["source_bytes"]), int(r["kept_bytes"]),
-                     int(r["items"]), int(r["elem_bytes"])) for r in model_rows})
     jobs = [(f"strategy={s}/N={n}/k={k}/M={m}/elem={e}",
              [*base, *one_case_flags(flags, s, n, k, m, e),
-              f"-benchtime={min_time}s" if span == "time" else f"-benchtime={2 * m}x"])
+              f"-benchtime={min_time}s" if span == "time" else f"-benchtime={2 * m}x"],
+             (s, n, k, m, e))
             for s, n, k, m, e in cases]
     rows, raw = [], []
     total = len(gogcs.split(",")) * reps * len(jobs)
@@ -161,12 +246,14 @@ def run_go(exe, flags, gogcs, reps, span, min_time, model_rows, folder=None,
     for gogc in gogcs.split(","):
         environ = go_each.env(repo, **GO_ENV, GOGC=gogc)
         for _ in range(reps):
-            for name, args in jobs:
+            for name, args, case in jobs:
                 out = go_each.run_one(exe, name, args, environ)
                 done += 1
                 if progress is not None and (done % step == 0 or done == total):
                     progress(done, total)
                 raw.append(f"# GOGC={gogc} {name} {' '.join(args)}\n{out}")
+                if outputs is not None:
+                    outputs.append((gogc, case, out))
                 run = gobench.parse(out, "go test")
                 rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
     if folder is not None:

@@ -38,9 +38,10 @@ def load(folder):
     """One run kept with gc-vs-go --keep: its model's and its Go's result
     rows (status ok) and its huge page state. Raises gcvsgo.GcVsGoError,
     results.ResultsError or gobench.GoBenchError (one line each)."""
-    res = gcvsgo.model_results(folder)
-    return Run(res.repetitions(), gcvsgo.kept_go_rows(folder),
-               res.meta.get("thp_enabled", "(none)"))
+    files = gcvsgo.model_results(folder)
+    return Run([r for res in files for r in res.repetitions()],
+               gcvsgo.kept_go_rows(folder),
+               files[0].meta.get("thp_enabled", "(none)"))
 
 
 def common_cases(runs, sides=("model", "go")):

@@ -14,7 +14,11 @@ nanoseconds per minor fault (GS_GO_CLOCK_FAULT_NS); then the percentiles
 (10, 25, 50, 75, 90) of the fit's time over Go's, over the cases. The model
 paces its scavenger by this clock, so that the scavenger's turns fall
 where they fall in Go's program, however fast the model's own process is.
-With --lines, only the cases instead, as benchmark lines with the four
+With --scale, how much slower Go ran in the files than the model's clock
+(gs.h's constants) says instead: the median over the cases of Go's ns/op
+over the clock's time for the same work (the model's --go-clock-scale;
+scripts/gc-vs-go --clock=go gives each case its own). With --lines, only
+the cases instead, as benchmark lines with the four
 figures the fit reads: the committed tests/gs/vectors/goclock.txt (the
 reference run's cases when the constants were fit) is made so, and a
 test holds gs.h's constants to its fit.
@@ -25,6 +29,9 @@ cases do not tell the three apart; 2 for bad arguments.
 """
 
 import math
+import os
+import re
+import statistics
 import sys
 
 from . import cli, gobench, output, pacer
@@ -85,6 +92,43 @@ def fit(rows):
     return a, b, c, ratios
 
 
+# the model's header, where the constants are
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                      "harness", "gs.h")
+# gs.h's three constants, in the order of fit()'s costs
+CONSTANTS = ("GS_GO_CLOCK_ALLOC_PS", "GS_GO_CLOCK_BYTE_PS", "GS_GO_CLOCK_FAULT_NS")
+
+
+def committed(header_path):
+    """(a, b, c) of the model's clock, in fit()'s units (ns per array, per
+    byte, per fault), read from gs.h's constants at header_path."""
+    try:
+        with open(header_path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ClockError(f"{header_path}: {e.strerror or e}") from None
+    got = dict(re.findall(r"#define (GS_GO_CLOCK_[A-Z_]+) UINT64_C\((\d+)\)", text))
+    missing = [k for k in CONSTANTS if k not in got]
+    if missing:
+        raise ClockError(f"{header_path}: no {missing[0]} (Go's clock's constants)")
+    a, b, c = (int(got[k]) for k in CONSTANTS)
+    return a / 1000, b / 1000, float(c)
+
+
+def scale(rows, costs):
+    """How much slower Go ran in rows (cases()) than the clock of costs
+    (committed()) says: the median over the cases of Go's ns/op over the
+    clock's time for the same allocs/op, B/op and faults/op (the model's
+    --go-clock-scale). ClockError when no case has work the clock counts."""
+    a, b, c = costs
+    ratios = sorted(ns / t for t, ns in
+                    ((a * x + b * y + c * z, ns) for x, y, z, ns in rows) if t > 0)
+    if not ratios:
+        raise ClockError("no case with work Go's clock counts (arrays, bytes "
+                         "or faults)")
+    return statistics.median(ratios)
+
+
 def main(argv):
     ap = cli.Parser(
         prog="goclock", description="Go's clock: Go's ns/op as a allocs/op + "
@@ -95,7 +139,13 @@ def main(argv):
     ap.add_argument("--lines", action="store_true",
                     help="print only the cases, as benchmark lines of the four "
                     "figures (tests/gs/vectors/goclock.txt)")
+    ap.add_argument("--scale", action="store_true",
+                    help="print instead how much slower Go ran in the files "
+                    "than the model's clock (harness/gs.h) says: the median "
+                    "over the cases (the model's --go-clock-scale)")
     args = ap.parse_args(argv)
+    if args.lines and args.scale:
+        ap.error("--lines and --scale: one or the other")
     try:
         texts = []
         for path in args.files:
@@ -108,6 +158,11 @@ def main(argv):
         rows = cases(texts, lines)
         if args.lines:
             text = "\n".join(lines)
+        elif args.scale:
+            got = scale(rows, committed(HEADER))
+            text = (f"Go ran x{got:.3g} the model's clock (harness/gs.h), the "
+                    f"median over {len(rows)} cases of Go's ns/op over the "
+                    "clock's time for their work")
         else:
             a, b, c, ratios = fit(rows)
             text = (f"Go's clock over {len(rows)} cases: GS_GO_CLOCK_ALLOC_PS "

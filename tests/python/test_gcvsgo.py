@@ -8,6 +8,7 @@ Run from anywhere:  /usr/bin/python3 tests/python/test_gcvsgo.py [-v]
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,7 @@ import testenv  # first: REPO, scripts/ on sys.path, no bytecode
 
 REPO = testenv.REPO
 
-from slicebench import gcvsgo, gcvsgo_plot, gobench, thp  # noqa: E402
+from slicebench import gcvsgo, gcvsgo_plot, gcvsgo_tally, gobench, results, thp  # noqa: E402
 
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "go", "retention.txt")
 MIB = 1 << 20
@@ -126,6 +127,49 @@ class Compare(unittest.TestCase):
         self.assertTrue(m)
         for fig in m.values():
             self.assertGreaterEqual(fig["n"], 1)
+
+
+class Clock(unittest.TestCase):
+    """Go runs first, and how fast it ran each case sets the model's clock
+    for that case."""
+
+    def test_scale_of_each_case(self):
+        with open(FIXTURE) as f:
+            out = f.read()
+        a, b = ("copy", 4096, 16, 8, 1), ("retain", 4096, 16, 8, 1)
+        got = gcvsgo.case_scales([("100", a, out), ("100", b, out),
+                                  ("400", a, out), ("100", a, out)], REPO)
+        self.assertEqual(sorted(got), [(a, "100"), (a, "400"), (b, "100")])
+        self.assertGreater(got[(a, "100")], 0)
+        # the same output once or twice: the same median
+        self.assertAlmostEqual(got[(a, "100")], got[(b, "100")])
+        # the slowest case sets its own clock, not the others'
+        slow = re.sub(r"([0-9.]+) ns/op", lambda m: f"{float(m.group(1)) * 10} ns/op", out)
+        got2 = gcvsgo.case_scales([("100", a, slow), ("100", b, out)], REPO)
+        self.assertAlmostEqual(got2[(a, "100")], 10 * got[(a, "100")], delta=0.1 * got[(a, "100")])
+        self.assertAlmostEqual(got2[(b, "100")], got[(b, "100")])
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: "):
+            gcvsgo.case_scales([("100", a, "goos: linux\nPASS\n")], REPO)
+        line = gcvsgo.clock_line({(a, "100"): 1.5, (b, "100"): 2.25, (a, "400"): 1.75})
+        self.assertIn("x1.5-2.25 (median x1.75)", line)
+        self.assertIn("its fit", gcvsgo.clock_line(None))
+
+    def test_model_command_takes_the_scale(self):
+        cmd = gcvsgo.model_command("b", ["--sizes=4KiB"], "100", 3, scale=1.8125)
+        self.assertIn("--go-clock-scale=1.812", cmd)
+        self.assertFalse(any(a.startswith("--go-clock-scale")
+                             for a in gcvsgo.model_command("b", [], "100", 3)))
+
+    def test_model_cases(self):
+        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK):
+            self.skipTest("no built model binary")
+        flags = gcvsgo.case_flags("4KiB,32KiB", "16", "1", "copy,retain", "64MiB")
+        got = gcvsgo.model_cases(binary, flags, "100,400")
+        self.assertEqual([c[:3] for c in got],
+                         [("copy", 4096, 16), ("copy", 32768, 16),
+                          ("retain", 4096, 16), ("retain", 32768, 16)])
+        self.assertTrue(all(c[3] > 0 and c[4] == 1 for c in got), got)
 
 
 def kept(folder, text):
@@ -288,26 +332,56 @@ class HugePagesOff(unittest.TestCase):
 
 
 class ReaderGone(unittest.TestCase):
-    def test_keep_written_when_the_reader_goes(self):
-        """A run whose output's reader goes away (| head) still keeps its
-        files (written before its table is printed), with no traceback."""
+    def run_one_case(self, keep, *extra):
+        """gc-vs-go on one case, its output's reader gone (| head): the
+        kept folder's files, and the run's stderr."""
         binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
         if not os.access(binary, os.X_OK):
             self.skipTest("no built model binary")
         script = os.path.join(REPO, "scripts", "gc-vs-go")
+        p = subprocess.Popen([sys.executable, script, "--binary", binary,
+                              "--sizes", "4KiB", "--kept", "16", "--strategies",
+                              "retain", "--gogc", "100", "--repetitions", "1",
+                              "--keep", keep, *extra],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.close()
+        err = p.communicate(timeout=300)[1].decode()
+        self.assertEqual(p.returncode, 0, err)
+        self.assertNotIn("Traceback", err)
+        with open(os.path.join(keep, "gc-vs-go.txt")) as f:
+            return sorted(os.listdir(keep)), f.read()
+
+    def test_keep_written_when_the_reader_goes(self):
+        """A run whose output's reader goes away (| head) still keeps its
+        files (written before its table is printed), with no traceback;
+        --clock=fit: the model at gs.h's clock, in one run."""
+        with tempfile.TemporaryDirectory() as d:
+            files, table = self.run_one_case(os.path.join(d, "kept"), "--clock=fit")
+            self.assertEqual(files, ["gc-vs-go.png", "gc-vs-go.txt", "go.txt",
+                                     "model_glibc.csv"])
+            self.assertIn("the model's clock: Go's clock (gs.h), its fit", table)
+            res = results.load(os.path.join(d, "kept", "model_glibc.csv"))
+            self.assertEqual(res.meta["go_clock_scale"], "1")
+
+    def test_clock_of_go(self):
+        """By default (--clock=go) Go runs first, and the model runs its
+        case alone, at Go's speed in that case."""
         with tempfile.TemporaryDirectory() as d:
             keep = os.path.join(d, "kept")
-            p = subprocess.Popen([sys.executable, script, "--binary", binary,
-                                  "--sizes", "4KiB", "--kept", "16", "--strategies",
-                                  "retain", "--gogc", "100", "--repetitions", "1",
-                                  "--keep", keep],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            p.stdout.close()
-            err = p.communicate(timeout=300)[1].decode()
-            self.assertEqual(p.returncode, 0, err)
-            self.assertNotIn("Traceback", err)
-            self.assertEqual(sorted(os.listdir(keep)), ["gc-vs-go.png", "gc-vs-go.txt",
-                                                        "go.txt", "model_glibc.csv"])
+            files, table = self.run_one_case(keep)
+            self.assertEqual(files, ["gc-vs-go.png", "gc-vs-go.txt", "go.txt",
+                                     "model-0_glibc.csv"])
+            with open(os.path.join(keep, "go.txt")) as f:
+                case = ("retain", 4096, 16, 8168, 1)
+                (scale,) = gcvsgo.case_scales([("100", case, f.read())], REPO).values()
+            self.assertIn(f"the model's clock: Go's clock (gs.h) x{scale:.3g}-{scale:.3g} ",
+                          table)
+            res = results.load(os.path.join(keep, "model-0_glibc.csv"))
+            self.assertEqual(res.meta["go_clock_scale"], f"{float(f'{scale:.4g}'):.9g}")
+            self.assertEqual({r["strategy"] for r in res.rows}, {"retain"})
+            # a kept run of one file per case reads back as one run
+            run = gcvsgo_tally.load(keep)
+            self.assertEqual(len(run.model), 1)
 
 
 if __name__ == "__main__":

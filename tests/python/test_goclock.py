@@ -11,7 +11,6 @@ Run from anywhere:  /usr/bin/python3 tests/python/test_goclock.py [-v]
 import contextlib
 import io
 import os
-import re
 import tempfile
 import unittest
 
@@ -106,6 +105,26 @@ class Cli(unittest.TestCase):
                       "GS_GO_CLOCK_FAULT_NS 1500", out)
         self.assertIn("5 cases", out)
 
+    def test_scale(self):
+        """--scale: Go's time over the model's clock (gs.h), the median of
+        the cases."""
+        a, b, c = goclock.committed(goclock.HEADER)
+        rows = [(1, 4112, 0.06), (1, 126879, 0.64), (3, 70000, 2.0)]
+        body = "".join(
+            f"BenchmarkRetention/strategy=copy/N=4096/k=16/M=8/elem=1 \t16\t"
+            f"{(a * x + b * y + c * z) * f:.6f} ns/op\t{z} faults/op\t{y} B/op\t"
+            f"{x} allocs/op\n" for (x, y, z), f in zip(rows, (1.5, 2.0, 4.0)))
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "go.txt")
+            with open(p, "w") as f:
+                f.write("goos: linux\n" + body + "PASS\n")
+            rc, out, err = run(["--scale", p])
+            self.assertEqual(rc, 0, err)
+            self.assertTrue(out.startswith("Go ran x2 the model's clock"), out)
+            self.assertIn("over 3 cases", out)
+            rc, out, err = run(["--scale", "--lines", p])
+            self.assertEqual(rc, 2)
+
     def test_bad_input_one_line(self):
         with tempfile.TemporaryDirectory() as d:
             missing = os.path.join(d, "none.txt")
@@ -122,19 +141,45 @@ class Cli(unittest.TestCase):
         self.assertEqual(rc, 2)
 
 
+class Scale(unittest.TestCase):
+    """goclock.scale: how much slower Go ran than a clock, the median over
+    the cases; goclock.committed reads gs.h's clock."""
+
+    def test_median_of_the_cases(self):
+        costs = (A, B, C)
+        slow = [(x, y, z, (A * x + B * y + C * z) * f) for (_, _, x, y, z), f in
+                zip(CASES, (2.0, 1.5, 2.5, 2.0, 1.0))]
+        self.assertAlmostEqual(goclock.scale(slow, costs), 2.0)
+        # one case alone is enough; a case with no work is left out
+        self.assertAlmostEqual(goclock.scale(slow[:1] + [(0, 0, 0, 50.0)], costs), 2.0)
+        with self.assertRaises(goclock.ClockError):
+            goclock.scale([(0, 0, 0, 50.0)], costs)
+
+    def test_committed_reads_gs_h(self):
+        a, b, c = goclock.committed(os.path.join(REPO, "harness", "gs.h"))
+        self.assertTrue(a > 0 and b > 0 and c > 0)
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "gs.h")
+            with open(p, "w") as f:
+                f.write("#define GS_GO_CLOCK_ALLOC_PS UINT64_C(150000)\n"
+                        "#define GS_GO_CLOCK_BYTE_PS UINT64_C(40)\n")
+            with self.assertRaisesRegex(goclock.ClockError, "GS_GO_CLOCK_FAULT_NS"):
+                goclock.committed(p)
+            with open(p, "a") as f:
+                f.write("#define GS_GO_CLOCK_FAULT_NS UINT64_C(1500)\n")
+            self.assertEqual(goclock.committed(p), (150.0, 0.04, 1500.0))
+            with self.assertRaises(goclock.ClockError):
+                goclock.committed(os.path.join(d, "none.h"))
+
+
 class Constants(unittest.TestCase):
     def test_gs_h_holds_the_committed_cases_fit(self):
         path = os.path.join(REPO, "tests", "gs", "vectors", "goclock.txt")
         with open(path) as f:
             a, b, c, ratios = goclock.fit(goclock.cases([(f.read(), path)]))
-        with open(os.path.join(REPO, "harness", "gs.h")) as f:
-            header = f.read()
-        got = {k: int(v) for k, v in re.findall(
-            r"#define (GS_GO_CLOCK_(?:ALLOC_PS|BYTE_PS|FAULT_NS)) UINT64_C\((\d+)\)",
-            header)}
-        self.assertEqual(got, {"GS_GO_CLOCK_ALLOC_PS": round(a * 1000),
-                               "GS_GO_CLOCK_BYTE_PS": round(b * 1000),
-                               "GS_GO_CLOCK_FAULT_NS": round(c)})
+        got = goclock.committed(os.path.join(REPO, "harness", "gs.h"))
+        self.assertEqual(got, (round(a * 1000) / 1000, round(b * 1000) / 1000,
+                               float(round(c))))
         # a clock worth the name: within 0.7-1.4x of Go's time for most
         self.assertGreater(ratios[len(ratios) // 10], 0.7)
         self.assertLess(ratios[len(ratios) * 9 // 10], 1.4)
