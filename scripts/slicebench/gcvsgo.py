@@ -68,6 +68,8 @@ import subprocess
 from . import go_each, gobench, goclock, results
 
 KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
+# the subfolder of the model's results files, one per case and GOGC
+CASES_DIR = "model"
 # a case as the model's --benchmark_list_tests names it
 MODEL_CASE = re.compile(r"^([a-z-]+)/gogc:\d+/N:(\d+)/k:(\d+)/M:(\d+)/elem:(\d+)/manual_time$")
 MIB = 1 << 20
@@ -164,19 +166,21 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     for every case at GOGC gogcs, at the fit's clock (its results in
     folder, model_*.csv); with scales (case_scales), for each (case, GOGC)
     of them, each a run of binary alone (--benchmark_filter), its clock at
-    that case's scale (folder/model-I_*.csv)."""
+    that case's scale (folder/model/model-I_*.csv)."""
     if not scales:
         cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
                f"--csv-dir={folder}", "--run-id=model"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
         return model_results(folder, binary)[0].repetitions()
     rows = []
+    cases_dir = os.path.join(folder, CASES_DIR)
+    os.makedirs(cases_dir, exist_ok=True)
     for i, (case, gogc) in enumerate(sorted(scales)):
         s, n, k, m, e = case
         cmd = [*model_command(binary, flags, gogc, reps, span, min_time,
                               scales[(case, gogc)]),
                f"--benchmark_filter=^{s}/gogc:{gogc}/N:{n}/k:{k}/M:{m}/elem:{e}/",
-               f"--csv-dir={folder}", f"--run-id=model-{i}"]
+               f"--csv-dir={cases_dir}", f"--run-id=model-{i}"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
     for res in model_results(folder, binary):
         rows += res.repetitions()
@@ -185,9 +189,11 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
 
 def model_results(folder, who=None):
     """The model's results files (results.Results) in folder, as run_model
-    writes them (files named model*.csv: one for the run, or with
-    --clock=go one per case and GOGC), in name order; who names the
-    writer in the error, else the folder."""
+    writes them (files named model*.csv: one for the run, or at Go's
+    speed one per case and GOGC in folder/model/), in name order; who
+    names the writer in the error, else the folder."""
+    if os.path.isdir(os.path.join(folder, CASES_DIR)):
+        folder = os.path.join(folder, CASES_DIR)
     try:
         csvs = sorted(f for f in os.listdir(folder)
                       if f.startswith("model") and f.endswith(".csv"))

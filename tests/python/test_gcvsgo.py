@@ -369,14 +369,14 @@ class ReaderGone(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             keep = os.path.join(d, "kept")
             files, table = self.run_one_case(keep)
-            self.assertEqual(files, ["gc-vs-go.png", "gc-vs-go.txt", "go.txt",
-                                     "model-0_glibc.csv"])
+            self.assertEqual(files, ["gc-vs-go.png", "gc-vs-go.txt", "go.txt", "model"])
+            self.assertEqual(os.listdir(os.path.join(keep, "model")), ["model-0_glibc.csv"])
             with open(os.path.join(keep, "go.txt")) as f:
                 case = ("retain", 4096, 16, 8168, 1)
                 (scale,) = gcvsgo.case_scales([("100", case, f.read())], REPO).values()
             self.assertIn(f"the model's clock: Go's clock (gs.h) x{scale:.3g}-{scale:.3g} ",
                           table)
-            res = results.load(os.path.join(keep, "model-0_glibc.csv"))
+            res = results.load(os.path.join(keep, "model", "model-0_glibc.csv"))
             self.assertEqual(res.meta["go_clock_scale"], f"{float(f'{scale:.4g}'):.9g}")
             self.assertEqual({r["strategy"] for r in res.rows}, {"retain"})
             # a kept run of one file per case reads back as one run
