@@ -271,9 +271,10 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     }
     keep_release(&heap, keep, c->items);
     /* the GC mode from an empty heap, so no garbage predates the counts */
-    if (err == 0 && ((err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
+    /* the clock's scale first: the GC mode's first preemption is set on it */
+    if (err == 0 && ((err = gs_heap_set_go_clock(&heap, o->go_clock_scale)) != 0 ||
+                     (err = gs_heap_set_gc(&heap, rc->gc, rc->gogc)) != 0 ||
                      (err = gs_heap_set_mark_draws(&heap, seed)) != 0 ||
-                     (err = gs_heap_set_go_clock(&heap, o->go_clock_scale)) != 0 ||
                      (err = go_program(&heap, c, GS_GO_STACKS_SCAN, GS_GO_STACK_SPACE)) != 0)) {
         snprintf(out->message, sizeof out->message, "GC mode: %s", strerror(-err));
         out->failed = 1;

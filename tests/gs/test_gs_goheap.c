@@ -649,15 +649,19 @@ static void go_clock(void)
         CHECK_EQ_U(gs_go_clock_ns(&h), was);
     }
     CHECK_ERR(gs_heap_set_go_clock(NULL, 1.0), -EINVAL);
-    /* the smallest scale costs at least one unit each */
+    /* the smallest scale costs at least one unit each: 1 ps a byte */
     CHECK_OK(gs_heap_set_go_clock(&h, GS_GO_CLOCK_SCALE_MIN));
-    CHECK(gs_go_clock_ns(&h) > 0);
+    h.arrays_made = 0;
+    h.clock_faults_ = h.clock_faults_base_;
+    CHECK(GS_GO_CLOCK_BYTE_PS * GS_GO_CLOCK_SCALE_MIN < 0.5);
+    CHECK_EQ_U(gs_go_clock_ns(&h), 1000000 / 1000);
     /* kept over gs_heap_destroy, as the GC mode is; a new heap's is 1 */
     h.arrays_made = h.bytes_made = 0;
     CHECK_OK(gs_heap_set_gc(&h, GS_GC_GO, 100));
     CHECK_OK(gs_heap_set_go_clock(&h, 2.0));
     CHECK_OK(gs_heap_destroy(&h));
     h.arrays_made = 1000;
+    h.clock_faults_ = h.clock_faults_base_;   /* none since (valgrind's own) */
     CHECK_EQ_U(gs_go_clock_ns(&h), 1000 * GS_GO_CLOCK_ALLOC_PS * 2 / 1000);
     CHECK_OK(gs_heap_destroy(&h));
     gs_heap_init(&h, GS_GROW_GO);

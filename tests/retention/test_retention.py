@@ -228,6 +228,16 @@ class Behaviour(unittest.TestCase):
         res = results.load(glob.glob(os.path.join(self.dir, "clock_*.csv"))[0])
         self.assertEqual(res.meta["go_clock_scale"], "2.5")
         self.assertTrue(all(r["status"] == "ok" for r in res.rows))
+        # it reaches the measuring processes: the same seed's marks end
+        # elsewhere when Go's clock runs 100x (a preemption ends a mark
+        # that has run 0.1 ms of it), and where they did at scale 1 given
+        # explicitly
+        def marks(*extra):
+            text = self.go_gc_stderr("--gogc=100", "--go-marks", *extra)
+            return [ln for ln in text.splitlines() if ln.startswith("go-marks ")]
+        plain = marks()
+        self.assertEqual(marks("--go-clock-scale=1"), plain)
+        self.assertNotEqual(marks("--go-clock-scale=100"), plain)
 
     def go_gc_stderr(self, *extra):
         """The stderr of append and copy at 32 KiB, k = N/2, with Go's GC,
