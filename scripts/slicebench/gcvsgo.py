@@ -15,7 +15,7 @@ repetitions.
 
 Go runs first, and how fast it ran each case sets the model's clock for
 that case (case_scales; harness/gs.h, gs_heap_set_go_clock): the clock
-paces the model's scavenger, and Go on this machine runs 1.5-2.1x slower
+paces the model's scavenger, and Go on this machine runs 1.5-2.0x slower
 than on the runs gs.h's clock was fit to, as the machine's load moves
 (results/GC-VS-GO.md, "Go's speed and the model's clock"). Each case's
 clock comes from Go's processes of that case alone, and the model runs
@@ -117,7 +117,8 @@ def model_command(binary, flags, gogcs, reps, span="batches", min_time=None,
 def model_cases(binary, flags, gogcs):
     """[(strategy, N, k, M, elem)] of the model's cases for flags at GOGC
     gogcs (its --benchmark_list_tests), sorted: what both sides run."""
-    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}", "--benchmark_list_tests"]
+    cmd = [binary, *flags, "--gc=go", f"--gogc={gogcs}", "--no-csv",
+           "--benchmark_list_tests"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     go_each.check(proc, binary)
     out = set()
@@ -137,28 +138,46 @@ def case_scales(outputs, repo="."):
     (model_cases) and GOGC of Go's outputs [(gogc, case, `go test`
     output)] (run_go): how much slower Go ran that case than the model's
     clock (gs.h) says, the median over its processes
-    (slicebench.goclock.scale)."""
+    (slicebench.goclock.scale). A case Go measured in none of its
+    processes (skipped: over the budget) has none, and the model does
+    not run it either; when Go measured no case at all, GcVsGoError."""
     groups = {}
     for gogc, case, out in outputs:
         groups.setdefault((case, gogc), []).append(out)
     try:
         costs = goclock.committed(os.path.join(repo, "harness", "gs.h"))
-        return {key: goclock.scale(goclock.cases([(o, "go test") for o in outs]),
-                                   costs)
-                for key, outs in groups.items()}
     except goclock.ClockError as e:
         raise GcVsGoError(f"Go's clock: {e}") from None
+    scales, why = {}, None
+    for key, outs in groups.items():
+        try:
+            scales[key] = goclock.scale(goclock.cases([(o, "go test") for o in outs]),
+                                        costs)
+        except goclock.ClockError as e:
+            why = why or str(e)
+    if not scales:
+        raise GcVsGoError(f"Go's clock: Go measured no case ({why})")
+    return scales
 
 
 def clock_line(scales):
     """The table's line on the model's clocks (case_scales, or None: the
     fit's)."""
-    if not scales:
+    if scales is None:
         return "the model's clock: Go's clock (gs.h), its fit to Go's time per item"
     v = sorted(scales.values())
     return (f"the model's clock: Go's clock (gs.h) x{v[0]:.3g}-{v[-1]:.3g} "
             f"(median x{statistics.median(v):.3g}), each case's at Go's speed "
             f"in its own processes ({len(v)} cases and GOGCs)")
+
+
+def case_filter(case, gogc):
+    """The model's --benchmark_filter for one case (model_cases) at GOGC
+    gogc: its name and nothing else (the model writes GOGC as a plain
+    number, 400 for "0400")."""
+    s, n, k, m, e = case
+    g = str(int(gogc)) if gogc.strip().isdigit() else gogc
+    return f"^{re.escape(s)}/gogc:{g}/N:{n}/k:{k}/M:{m}/elem:{e}/"
 
 
 def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
@@ -167,7 +186,7 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     folder, model_*.csv); with scales (case_scales), for each (case, GOGC)
     of them, each a run of binary alone (--benchmark_filter), its clock at
     that case's scale (folder/model/model-I_*.csv)."""
-    if not scales:
+    if scales is None:
         cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
                f"--csv-dir={folder}", "--run-id=model"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
@@ -176,10 +195,9 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     cases_dir = os.path.join(folder, CASES_DIR)
     os.makedirs(cases_dir, exist_ok=True)
     for i, (case, gogc) in enumerate(sorted(scales)):
-        s, n, k, m, e = case
         cmd = [*model_command(binary, flags, gogc, reps, span, min_time,
                               scales[(case, gogc)]),
-               f"--benchmark_filter=^{s}/gogc:{gogc}/N:{n}/k:{k}/M:{m}/elem:{e}/",
+               f"--benchmark_filter={case_filter(case, gogc)}",
                f"--csv-dir={cases_dir}", f"--run-id=model-{i}"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
     for res in model_results(folder, binary):
@@ -192,7 +210,8 @@ def model_results(folder, who=None):
     writes them (files named model*.csv: one for the run, or at Go's
     speed one per case and GOGC in folder/model/), in name order; who
     names the writer in the error, else the folder."""
-    if os.path.isdir(os.path.join(folder, CASES_DIR)):
+    per_case = os.path.isdir(os.path.join(folder, CASES_DIR))
+    if per_case:
         folder = os.path.join(folder, CASES_DIR)
     try:
         csvs = sorted(f for f in os.listdir(folder)
@@ -203,6 +222,10 @@ def model_results(folder, who=None):
         raise GcVsGoError(f"{who} wrote no results file" if who else
                           f"{folder}: no model results file (model*.csv): "
                           "not a kept run")
+    if not per_case and len(csvs) != 1:
+        raise GcVsGoError(f"{who} wrote {len(csvs)} results files, not one"
+                          if who else f"{folder}: {len(csvs)} model results "
+                          "files (model*.csv), not one: not a kept run")
     return [results.load(os.path.join(folder, f)) for f in csvs]
 
 

@@ -148,11 +148,28 @@ class Clock(unittest.TestCase):
         got2 = gcvsgo.case_scales([("100", a, slow), ("100", b, out)], REPO)
         self.assertAlmostEqual(got2[(a, "100")], 10 * got[(a, "100")], delta=0.1 * got[(a, "100")])
         self.assertAlmostEqual(got2[(b, "100")], got[(b, "100")])
-        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: "):
-            gcvsgo.case_scales([("100", a, "goos: linux\nPASS\n")], REPO)
+        # a case Go skipped has no clock (the model does not run it); no
+        # case measured at all is an error
+        skipped = "goos: linux\n--- SKIP: BenchmarkRetention\nPASS\n"
+        self.assertEqual(sorted(gcvsgo.case_scales([("100", a, skipped), ("100", b, out)],
+                                                   REPO)), [(b, "100")])
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: Go measured no case"):
+            gcvsgo.case_scales([("100", a, skipped)], REPO)
         line = gcvsgo.clock_line({(a, "100"): 1.5, (b, "100"): 2.25, (a, "400"): 1.75})
         self.assertIn("x1.5-2.25 (median x1.75)", line)
         self.assertIn("its fit", gcvsgo.clock_line(None))
+
+    def test_case_filter_names_one_case(self):
+        names = [f"{s}/gogc:{g}/N:{n}/k:16/M:8/elem:1/manual_time"
+                 for s in ("append", "append-nil", "append-each") for g in (100, 1000)
+                 for n in (4096, 40960)]
+        for case, gogc, want in ((("append", 4096, 16, 8, 1), "100",
+                                  "append/gogc:100/N:4096/"),
+                                 (("append-nil", 40960, 16, 8, 1), "0100",
+                                  "append-nil/gogc:100/N:40960/")):
+            got = [x for x in names if re.match(gcvsgo.case_filter(case, gogc), x)]
+            self.assertEqual(len(got), 1, got)
+            self.assertTrue(got[0].startswith(want), got)
 
     def test_model_command_takes_the_scale(self):
         cmd = gcvsgo.model_command("b", ["--sizes=4KiB"], "100", 3, scale=1.8125)

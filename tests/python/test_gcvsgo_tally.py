@@ -211,6 +211,13 @@ class Command(unittest.TestCase):
         p = self.gc_vs_go("--tally", a, a + "/")
         self.assertEqual(p.returncode, 2)
         self.assertIn("a folder given twice", p.stderr)
+        # two files where a run at the fit's clock keeps one: not a kept run
+        two = self.copy("two")
+        for name in ("model_glibc.csv", "model-x_glibc.csv"):
+            shutil.copy(os.path.join(two, "model", "model-0_glibc.csv"),
+                        os.path.join(two, name))
+        shutil.rmtree(os.path.join(two, "model"))
+        self.assertIn("2 model results files", self.gc_vs_go("--tally", two).stderr)
         shutil.rmtree(os.path.join(a, "model"))        # its results per case
         for args in ([a], [os.path.join(self.tmp.name, "none")]):
             p = self.gc_vs_go("--tally", *args)
