@@ -873,7 +873,7 @@ uint64_t gs_go_clock_ns(const gs_heap_t *h);
  * that much slower here (faster, below 1) than on the check runs the
  * three were fit to. How fast Go runs moves with the machine's load: on
  * the fit's own runs and on 24467c9's reference run, 1.0; on this
- * machine's check runs some hours later, 1.5-2.1 (`python3 -m
+ * machine's check runs some hours later, 1.5-2.0 (`python3 -m
  * slicebench.goclock --scale GO.TXT`), and the scavenger's turns in Go's
  * program follow its real time. scripts/gc-vs-go gives each case the
  * scale of Go's own processes of that case (results/GC-VS-GO.md, "Go's
