@@ -70,6 +70,8 @@ from . import go_each, gobench, goclock, results
 KEY = ("strategy", "source_bytes", "kept_bytes", "elem_bytes", "gogc")
 # the subfolder of the model's results files, one per case and GOGC
 CASES_DIR = "model"
+# a results file of one case and GOGC (run_model)
+PER_CASE_FILE = re.compile(r"^model-\d+_[^/]*\.csv$")
 # a case as the model's --benchmark_list_tests names it
 MODEL_CASE = re.compile(r"^([a-z-]+)/gogc:\d+/N:(\d+)/k:(\d+)/M:(\d+)/elem:(\d+)/manual_time$")
 MIB = 1 << 20
@@ -149,12 +151,16 @@ def case_scales(outputs, repo="."):
     except goclock.ClockError as e:
         raise GcVsGoError(f"Go's clock: {e}") from None
     scales, why = {}, None
-    for key, outs in groups.items():
-        try:
-            scales[key] = goclock.scale(goclock.cases([(o, "go test") for o in outs]),
-                                        costs)
-        except goclock.ClockError as e:
-            why = why or str(e)
+    try:
+        for key, outs in groups.items():
+            try:
+                rows = goclock.cases([(o, "go test") for o in outs])
+            except goclock.NoResultError as e:      # skipped in every process
+                why = why or str(e)
+                continue
+            scales[key] = goclock.scale(rows, costs)
+    except goclock.ClockError as e:
+        raise GcVsGoError(f"Go's clock: {e}") from None
     if not scales:
         raise GcVsGoError(f"Go's clock: Go measured no case ({why})")
     return scales
@@ -222,6 +228,8 @@ def model_results(folder, who=None):
         raise GcVsGoError(f"{who} wrote no results file" if who else
                           f"{folder}: no model results file (model*.csv): "
                           "not a kept run")
+    # aa7d134 kept its files per case beside the rest (model-I_*.csv)
+    per_case = per_case or all(PER_CASE_FILE.match(f) for f in csvs)
     if not per_case and len(csvs) != 1:
         raise GcVsGoError(f"{who} wrote {len(csvs)} results files, not one"
                           if who else f"{folder}: {len(csvs)} model results "

@@ -43,6 +43,11 @@ class ClockError(Exception):
     """Input the fit cannot use (one line)."""
 
 
+class NoResultError(ClockError):
+    """Output with no measured case (every one skipped, or not the
+    benchmarks' output at all)."""
+
+
 def cases(texts, lines=None):
     """[(allocs/op, B/op, faults/op, ns/op)] of every benchmark line of the
     go test outputs [(text, source)] that has the three figures; each such
@@ -66,7 +71,7 @@ def cases(texts, lines=None):
                                  f"{m['ns/op']:.10g} ns/op\t" + "\t".join(
                                      f"{m[f]:.10g} {f}" for f in FIGURES))
     if not out:
-        raise ClockError("no result with allocs/op, B/op and faults/op "
+        raise NoResultError("no result with allocs/op, B/op and faults/op "
                          "(go test -benchmem output of benchmarks/go)")
     return out
 

@@ -655,6 +655,14 @@ static void go_clock(void)
     h.clock_faults_ = h.clock_faults_base_;
     CHECK(GS_GO_CLOCK_BYTE_PS * GS_GO_CLOCK_SCALE_MIN < 0.5);
     CHECK_EQ_U(gs_go_clock_ns(&h), 1000000 / 1000);
+    /* the GC mode set after the scale sets its first preemption on the
+     * scaled clock: 3/4 of a period on (no draws) */
+    h.arrays_made = 5000;
+    h.bytes_made = 1000000;
+    CHECK_OK(gs_heap_set_go_clock(&h, 3.0));
+    CHECK_OK(gs_heap_set_gc(&h, GS_GC_GO, 100));
+    CHECK_EQ_U(h.preempt_at_ns_, gs_go_clock_ns(&h) + GS_GO_SCAV_PERIOD_NS / 4 * 3);
+    CHECK_OK(gs_heap_destroy(&h));
     /* kept over gs_heap_destroy, as the GC mode is; a new heap's is 1 */
     h.arrays_made = h.bytes_made = 0;
     CHECK_OK(gs_heap_set_gc(&h, GS_GC_GO, 100));

@@ -150,11 +150,17 @@ class Clock(unittest.TestCase):
         self.assertAlmostEqual(got2[(b, "100")], got[(b, "100")])
         # a case Go skipped has no clock (the model does not run it); no
         # case measured at all is an error
-        skipped = "goos: linux\n--- SKIP: BenchmarkRetention\nPASS\n"
+        skipped = ("goos: linux\n--- SKIP: BenchmarkRetention/strategy=copy/N=4096/k=16/"
+                   "M=8/elem=1\n    retention_test.go:140: over the budget of 1 bytes "
+                   "(-budget)\nPASS\n")
         self.assertEqual(sorted(gcvsgo.case_scales([("100", a, skipped), ("100", b, out)],
                                                    REPO)), [(b, "100")])
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: Go measured no case"):
             gcvsgo.case_scales([("100", a, skipped)], REPO)
+        # any other output the clock cannot use is an error, not a skip
+        bad = re.sub(r"([0-9.]+) ns/op", "-1 ns/op", out)
+        with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: go test:\\d+: ns/op -1"):
+            gcvsgo.case_scales([("100", a, bad), ("100", b, out)], REPO)
         line = gcvsgo.clock_line({(a, "100"): 1.5, (b, "100"): 2.25, (a, "400"): 1.75})
         self.assertIn("x1.5-2.25 (median x1.75)", line)
         self.assertIn("its fit", gcvsgo.clock_line(None))

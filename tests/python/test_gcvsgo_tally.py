@@ -218,6 +218,14 @@ class Command(unittest.TestCase):
                         os.path.join(two, name))
         shutil.rmtree(os.path.join(two, "model"))
         self.assertIn("2 model results files", self.gc_vs_go("--tally", two).stderr)
+        # aa7d134's layout: its files per case beside the rest, one run
+        flat = self.copy("flat")
+        for name in os.listdir(os.path.join(flat, "model")):
+            os.rename(os.path.join(flat, "model", name), os.path.join(flat, name))
+        os.rmdir(os.path.join(flat, "model"))
+        p = self.gc_vs_go("--tally", flat, self.copy("nested"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("all figures", p.stdout)
         shutil.rmtree(os.path.join(a, "model"))        # its results per case
         for args in ([a], [os.path.join(self.tmp.name, "none")]):
             p = self.gc_vs_go("--tally", *args)
