@@ -165,6 +165,16 @@ class Clock(unittest.TestCase):
         self.assertIn("x1.5-2.25 (median x1.75)", line)
         self.assertIn("its fit", gcvsgo.clock_line(None))
 
+    def test_skipped_by_go(self):
+        with open(FIXTURE) as f:
+            out = f.read()
+        head = "go-version: go1.19.8\ngogc: 100\nbudget-bytes: 67108864\n"
+        self.assertTrue(gcvsgo.skipped_by_go(head + "PASS\n"))
+        self.assertFalse(gcvsgo.skipped_by_go(out))
+        self.assertFalse(gcvsgo.skipped_by_go(head + "FAIL\n"))
+        self.assertFalse(gcvsgo.skipped_by_go(head + "--- FAIL: BenchmarkRetention\nPASS\n"))
+        self.assertFalse(gcvsgo.skipped_by_go(""))
+
     def test_case_filter_names_one_case(self):
         names = [f"{s}/gogc:{g}/N:{n}/k:16/M:8/elem:1/manual_time"
                  for s in ("append", "append-nil", "append-each") for g in (100, 1000)
