@@ -7,7 +7,7 @@ repetitions.
     outputs = []
     go_rows = run_go(exe, flags, gogcs, reps, span, min_time, cases,
                      outputs=outputs)
-    scales = case_scales(outputs, repo)      # Go's speed in each case
+    scales = case_scales(outputs)            # Go's speed in each case
     model_rows = run_model(binary, flags, gogcs, reps, span, min_time, folder,
                            scales)               # scales None: the fit's clock
     table = compare(model_rows, go_rows)     # list of dicts, one per case
@@ -135,7 +135,7 @@ def model_cases(binary, flags, gogcs):
     return sorted(out)
 
 
-def case_scales(outputs, repo="."):
+def case_scales(outputs):
     """{(case, gogc): scale}: the model's --go-clock-scale for each case
     (model_cases) and GOGC of Go's outputs [(gogc, case, `go test`
     output)] (run_go): how much slower Go ran that case than the model's
@@ -147,7 +147,7 @@ def case_scales(outputs, repo="."):
     for gogc, case, out in outputs:
         groups.setdefault((case, gogc), []).append(out)
     try:
-        costs = goclock.committed(os.path.join(repo, "harness", "gs.h"))
+        costs = goclock.committed(goclock.HEADER)
     except goclock.ClockError as e:
         raise GcVsGoError(f"Go's clock: {e}") from None
     scales, why = {}, None

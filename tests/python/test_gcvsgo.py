@@ -138,14 +138,14 @@ class Clock(unittest.TestCase):
             out = f.read()
         a, b = ("copy", 4096, 16, 8, 1), ("retain", 4096, 16, 8, 1)
         got = gcvsgo.case_scales([("100", a, out), ("100", b, out),
-                                  ("400", a, out), ("100", a, out)], REPO)
+                                  ("400", a, out), ("100", a, out)])
         self.assertEqual(sorted(got), [(a, "100"), (a, "400"), (b, "100")])
         self.assertGreater(got[(a, "100")], 0)
         # the same output once or twice: the same median
         self.assertAlmostEqual(got[(a, "100")], got[(b, "100")])
         # the slowest case sets its own clock, not the others'
         slow = re.sub(r"([0-9.]+) ns/op", lambda m: f"{float(m.group(1)) * 10} ns/op", out)
-        got2 = gcvsgo.case_scales([("100", a, slow), ("100", b, out)], REPO)
+        got2 = gcvsgo.case_scales([("100", a, slow), ("100", b, out)])
         self.assertAlmostEqual(got2[(a, "100")], 10 * got[(a, "100")], delta=0.1 * got[(a, "100")])
         self.assertAlmostEqual(got2[(b, "100")], got[(b, "100")])
         # a case Go skipped has no clock (the model does not run it); no
@@ -153,14 +153,14 @@ class Clock(unittest.TestCase):
         skipped = ("goos: linux\n--- SKIP: BenchmarkRetention/strategy=copy/N=4096/k=16/"
                    "M=8/elem=1\n    retention_test.go:140: over the budget of 1 bytes "
                    "(-budget)\nPASS\n")
-        self.assertEqual(sorted(gcvsgo.case_scales([("100", a, skipped), ("100", b, out)],
-                                                   REPO)), [(b, "100")])
+        self.assertEqual(sorted(gcvsgo.case_scales([("100", a, skipped), ("100", b, out)])),
+                         [(b, "100")])
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: Go measured no case"):
-            gcvsgo.case_scales([("100", a, skipped)], REPO)
+            gcvsgo.case_scales([("100", a, skipped)])
         # any other output the clock cannot use is an error, not a skip
         bad = re.sub(r"([0-9.]+) ns/op", "-1 ns/op", out)
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "^Go's clock: go test:\\d+: ns/op -1"):
-            gcvsgo.case_scales([("100", a, bad), ("100", b, out)], REPO)
+            gcvsgo.case_scales([("100", a, bad), ("100", b, out)])
         line = gcvsgo.clock_line({(a, "100"): 1.5, (b, "100"): 2.25, (a, "400"): 1.75})
         self.assertIn("x1.5-2.25 (median x1.75)", line)
         self.assertIn("its fit", gcvsgo.clock_line(None))
@@ -406,7 +406,7 @@ class ReaderGone(unittest.TestCase):
             self.assertEqual(os.listdir(os.path.join(keep, "model")), ["model-0_glibc.csv"])
             with open(os.path.join(keep, "go.txt")) as f:
                 case = ("retain", 4096, 16, 8168, 1)
-                (scale,) = gcvsgo.case_scales([("100", case, f.read())], REPO).values()
+                (scale,) = gcvsgo.case_scales([("100", case, f.read())]).values()
             self.assertIn(f"the model's clock: Go's clock (gs.h) x{scale:.3g}-{scale:.3g} ",
                           table)
             res = results.load(os.path.join(keep, "model", "model-0_glibc.csv"))
