@@ -123,6 +123,18 @@ class Isolation(unittest.TestCase):
         self.assertTrue(rows)
         self.assertTrue(all(r["status"] == "ok" for r in rows))
 
+    def test_one_process_mode_measures_go_gc_case_after_case(self):
+        # every measurement after the first once failed its accounting
+        # check: Go's harness checked its batches against the counts the
+        # measurement before had left
+        rows, _ = self.measure("--quick", "--benchmark_min_time=0.001",
+                               "--sizes=4KiB", "--strategies=retain,copy",
+                               "--gc=go", "--benchmark_repetitions=2",
+                               "--isolation=none")
+        self.assertEqual(len(rows), 8)
+        self.assertEqual([r["status"] for r in rows], ["ok"] * 8,
+                         [r["message"] for r in rows])
+
     def test_google_benchmark_time_is_per_item_as_in_the_csv(self):
         out = os.path.join(self.tmp.name, "gb.json")
         rows, _ = self.measure("--quick", "--benchmark_min_time=0.002",
