@@ -187,6 +187,27 @@ class Clock(unittest.TestCase):
             self.assertEqual(len(got), 1, got)
             self.assertTrue(got[0].startswith(want), got)
 
+    def test_case_filter_runs_each_case_of_the_real_binary(self):
+        """Google Benchmark's regex, not Python's: every strategy's filter
+        lists exactly its case (an escaped '-' listed nothing)."""
+        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK):
+            self.skipTest("no built model binary")
+        flags = ["--sizes=4KiB", "--kept=16", "--elem=1", "--budget=64MiB"]
+        cases = gcvsgo.model_cases(binary, flags, "100")
+        self.assertIn("append-nil", {c[0] for c in cases})
+        for case in cases:
+            p = subprocess.run([binary, *flags, "--gc=go", "--gogc=100", "--no-csv",
+                                "--benchmark_list_tests",
+                                f"--benchmark_filter={gcvsgo.case_filter(case, '100')}"],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stderr.count("Invalid"), 0, p.stderr)
+            self.assertEqual(len(p.stdout.splitlines()), 1, (case, p.stdout, p.stderr))
+            self.assertTrue(p.stdout.startswith(f"{case[0]}/gogc:100/"), p.stdout)
+        with self.assertRaises(gcvsgo.GcVsGoError):
+            gcvsgo.case_filter(("a.b", 4096, 16, 8, 1), "100")
+
     def test_model_command_takes_the_scale(self):
         cmd = gcvsgo.model_command("b", ["--sizes=4KiB"], "100", 3, scale=1.8125)
         self.assertIn("--go-clock-scale=1.812", cmd)
