@@ -184,12 +184,15 @@ def case_filter(case, gogc):
     gogc: its name and nothing else (the model writes GOGC as a plain
     number, 400 for "0400"). Written for Google Benchmark's own regex,
     which refuses an escaped '-' ("append\\-nil": Invalid escape) and then
-    runs nothing: a strategy name is letters, digits and '-', which need
-    no escape; any other name is refused (GcVsGoError)."""
+    runs nothing: a strategy name is lowercase letters, digits and '-',
+    which need no escape, and GOGC a number; anything else is refused
+    (GcVsGoError)."""
     s, n, k, m, e = case
     if not STRATEGY_NAME.fullmatch(s):
         raise GcVsGoError(f"strategy '{s[:40]}': not a name the model's filter can match")
-    g = str(int(gogc)) if gogc.strip().isdigit() else gogc
+    if not gogc.strip().isdigit():
+        raise GcVsGoError(f"GOGC '{gogc[:20]}': not a number the model's filter can match")
+    g = str(int(gogc))
     return f"^{s}/gogc:{g}/N:{n}/k:{k}/M:{m}/elem:{e}/"
 
 

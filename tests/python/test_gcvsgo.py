@@ -207,6 +207,9 @@ class Clock(unittest.TestCase):
             self.assertTrue(p.stdout.startswith(f"{case[0]}/gogc:100/"), p.stdout)
         with self.assertRaises(gcvsgo.GcVsGoError):
             gcvsgo.case_filter(("a.b", 4096, 16, 8, 1), "100")
+        for gogc in ("", "off", "1.5"):
+            with self.assertRaises(gcvsgo.GcVsGoError):
+                gcvsgo.case_filter(("append", 4096, 16, 8, 1), gogc)
 
     def test_model_command_takes_the_scale(self):
         cmd = gcvsgo.model_command("b", ["--sizes=4KiB"], "100", 3, scale=1.8125)
