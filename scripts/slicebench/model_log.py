@@ -68,13 +68,24 @@ def lines(line, text, flag, what, error, cut_ok=False):
         yield key, name, items
 
 
-def run(binary, flags, gogcs, reps, extra):
+def run(binary, flags, gogcs, reps, extra, scales=None):
     """What binary --gc=go prints on stderr, with the flags in extra (its
     lines: --go-marks, --go-spans), for the cases of flags
     (gcvsgo.case_flags), reps measuring processes each, over the span
     gc-vs-go's batches measure (the first batch and one timed one); writes
-    no results file."""
-    cmd = [*gcvsgo.model_command(binary, flags, gogcs, reps), *extra, "--no-csv"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    go_each.check(proc, binary)
-    return proc.stderr
+    no results file. Without scales, one run of every case at GOGC gogcs
+    on the fit's clock; with scales (gcvsgo.case_scales), one run per
+    (case, GOGC) of them, alone (gcvsgo.case_filter) and at its own
+    scale, as gc-vs-go runs the model, their lines in that order."""
+    if scales is None:
+        runs = [gcvsgo.model_command(binary, flags, gogcs, reps)]
+    else:
+        runs = [[*gcvsgo.model_command(binary, flags, gogc, reps, scale=scales[(case, gogc)]),
+                 f"--benchmark_filter={gcvsgo.case_filter(case, gogc)}"]
+                for case, gogc in sorted(scales)]
+    out = []
+    for cmd in runs:
+        proc = subprocess.run([*cmd, *extra, "--no-csv"], capture_output=True, text=True)
+        go_each.check(proc, binary)
+        out.append(proc.stderr)
+    return "".join(out)

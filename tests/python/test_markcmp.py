@@ -1,18 +1,20 @@
 #!/usr/bin/python3
 """Tests of slicebench.markcmp (scripts/go-record --model) and
-slicebench.model_log without running either side: the model's --go-marks
-lines, case keys on both sides, and the cycle-by-cycle agreement on
-hand-made mark starts.
+slicebench.model_log: the model's --go-marks lines, case keys on both
+sides, and the cycle-by-cycle agreement on hand-made mark starts, without
+running either side; and model_log.run at Go's speed through the built
+model binary (skipped without one).
 
 Run from anywhere:  /usr/bin/python3 tests/python/test_markcmp.py [-v]
 """
 
 import math
+import os
 import unittest
 
 import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
 
-from slicebench import markcmp, model_log  # noqa: E402
+from slicebench import gcvsgo, go_each, markcmp, model_log  # noqa: E402
 
 NAME = "append/gogc:400/N:262144/k:131072/M:228/elem:1/manual_time"
 KEY = ("append", 262144, 131072, 1, 400)
@@ -76,6 +78,26 @@ class Agreement(unittest.TestCase):
         self.assertEqual(markcmp.describe(KEY, [[11.2, 18.6], []]),
                          "model append N=262144 k=131072 elem=1 GOGC 400: marks start "
                          "at (MiB) 11.2 18.6; none")
+
+
+class RunAtGoSpeed(unittest.TestCase):
+    """model_log.run with scales (go-record --model's default clock): each
+    case alone, at its own scale, through the built model binary."""
+
+    def test_each_case_alone_at_its_scale(self):
+        binary = os.path.join(testenv.REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK):
+            self.skipTest("no built model binary")
+        flags = gcvsgo.case_flags("4KiB", "16", "1", "retain,append-nil", "64MiB")
+        (a, b) = gcvsgo.model_cases(binary, flags, "100")
+        text = model_log.run(binary, flags, "100", 2, ["--go-marks"],
+                             {(b, "100"): 1.7, (a, "100"): 2.5})
+        names = [ln.split()[1] for ln in text.splitlines() if ln.startswith("go-marks ")]
+        # two processes each, one case per run, in the scales' order
+        self.assertEqual([n.split("/")[0] for n in names], ["append-nil"] * 2 + ["retain"] * 2)
+        # the scale reaches the binary: one out of its range fails the run
+        with self.assertRaises(go_each.GoEachError):
+            model_log.run(binary, flags, "100", 1, ["--go-marks"], {(a, "100"): 1000.0})
 
 
 if __name__ == "__main__":
