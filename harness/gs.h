@@ -261,7 +261,17 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     mark starts at 113.8 MiB 29-34 ms in, ended it 0.4-0.7 ms later at
  *     the preemption in 3 processes of 8, 5 MiB past its trigger, and
  *     peaked at 114-115 MiB; in the other 5 the assists ran it 8.5-9.1
- *     ms, 25 MiB past its trigger, and the peak was 134.7-135.0 MiB):
+ *     ms, 25 MiB past its trigger, and the peak was 134.7-135.0 MiB).
+ *     With draws on, a mark an assist ends (not the worker's) follows
+ *     the assists' pay as Go's revise paces it, not go_mark_end_bytes:
+ *     the first assist's excess is credit in bytes at the pace of then,
+ *     spent before the next assist, which pays at the pace of now (work
+ *     left over heap left to the goal); the assist that would take the
+ *     work past gs_go_mark_end's point is the last (gs_goheap.c,
+ *     assist_ends_mark). With many allocations in a mark the two agree
+ *     to an allocation; with a few large ones Go's mark runs longer
+ *     where the credit outlasts the linear point (240 KiB, GOGC 400:
+ *     three allocations to the model's two before). At the mark's end
  *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with
@@ -695,7 +705,9 @@ typedef struct gs_heap_s {
                                     would pass it                             */
     int gc_marking;              /* a cycle is marking                         */
     size_t go_mark_end_bytes;    /* the mark under way ends before the heap
-                                    would pass it (GS_GO_MARK_END_*)          */
+                                    would pass it (GS_GO_MARK_END_*), but one
+                                    that follows the assists' pay
+                                    (mark_by_pay_)                           */
     size_t go_mark_garbage_bytes; /* garbage at the start of the mark under
                                     way: what its end frees (0 if none)      */
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
@@ -764,6 +776,20 @@ typedef struct gs_heap_s {
                                     take the heap past this                   */
     int first_assist_;           /* draws on: the mark under way has not had
                                     its first assist yet                      */
+    int mark_by_pay_;            /* draws on, an assist ends the mark under
+                                    way: its end follows the assists' pay
+                                    (gs_goheap.c, assist_ends_mark)           */
+    int mark_assisted_;          /* the mark under way has had an assist       */
+    double mark_paid_;           /* work its assists have done, in 65536ths
+                                    of the work they are paced to             */
+    double mark_credit_;         /* bytes the program may allocate before its
+                                    next assist                               */
+    double mark_last_at_;        /* the work done when its last assist starts
+                                    (gs_go_mark_end's point), same units     */
+    double mark_first_work_;     /* its first assist's work, the globals' root
+                                    jobs (GS_GO_MARK_FIRST_ASSIST), same units */
+    size_t mark_pace_goal_;      /* the heap its assists are paced to reach:
+                                    the goal, 1.1 x one already passed       */
     int heap_refs_;              /* releases drop heap references
                                     (gs_heap_set_heap_refs)                    */
     gs_mark_log_fn mark_log_;    /* gs_heap_set_mark_log, or NULL              */
