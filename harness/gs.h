@@ -236,8 +236,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the mark ends: GS_GO_MARK_END_NUM/DEN (3/4) of the way from the heap
  *     at its start to the goal (1.1 x the goal for a mark that starts past
  *     it, as Go's revise paces it; Go paces its mark assists so that the mark
- *     ends by the goal at the latest; its background worker, a quarter of
- *     the one P, ends it sooner), or, with draws on
+ *     ends by the goal, or an allocation past it; its background worker, a
+ *     quarter of the one P, ends it sooner), or, with draws on
  *     (gs_heap_set_mark_draws), where Go's last assist starts, in a case
  *     drawn for each cycle (gs_go_mark_end; below; for a mark that starts
  *     past its goal, sooner by W / (W + space - stacks): revise then
@@ -249,7 +249,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     heap's pointers made since the last cycle, which maxScanWork also
  *     counts (none in the retention benchmark, which makes its own once
  *     a run), a mark that passes its goal while it marks, which Go paces
- *     the same way from then on, and the marks with draws off), or
+ *     the same way from then on (the model ends it at its next
+ *     allocation: below), and the marks with draws off), or
  *     sooner, at the program's preemption (below) once the mark has run
  *     GS_GO_PREEMPT_MARK_NS of Go's clock: the background worker, which
  *     with one P gets the P only when the program is descheduled, takes
@@ -267,11 +268,16 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     the first assist's excess is credit in bytes at the pace of then,
  *     spent before the next assist, which pays at the pace of now (work
  *     left over heap left to the goal); the assist that would take the
- *     work past gs_go_mark_end's point is the last (gs_goheap.c,
+ *     work past gs_go_mark_end's point is the last, and a mark whose heap
+ *     has passed its goal ends at the next allocation (gs_goheap.c,
  *     assist_ends_mark). With many allocations in a mark the two agree
- *     to an allocation; with a few large ones Go's mark runs longer
- *     where the credit outlasts the linear point (240 KiB, GOGC 400:
- *     three allocations to the model's two before). At the mark's end
+ *     to an allocation; they part only where a few large allocations
+ *     carry the mark past its goal on the credit (240 KiB, GOGC 400:
+ *     three allocations, as Go's, to two before; 96 to 320 KiB in all, at
+ *     GOGC 100 or 400). Go's least assist (64 KiB of work) is left out:
+ *     with it, and the model's work short of the deeper stacks of
+ *     heldBytes' rounds (gs_go_mark_end counts GS_GO_STACKS_SCAN), the
+ *     third allocation's assist would end that mark. At the mark's end
  *     the cycle's garbage is freed, and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with

@@ -773,14 +773,18 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
  * (mark_first_work_), whose excess is credit in bytes at the pace of
  * then. The assist that would take the work done past where the last
  * assist starts (mark_last_at_) is the last: the mark ends before its
- * allocation. With many allocations a mark this is the same point as
- * go_mark_end_bytes, give or take one allocation; with a few large ones
- * it is not, as the credit that the pace of then bought is spent at the
- * pace of now: Go's first mark of heldBytes' first round at 240 KiB,
- * GOGC 400, takes three allocations and ends 10600 B past its goal, and
- * at 256 KiB two, where go_mark_end_bytes ended both after two
- * (results/GC-VS-GO.md). Left out: Go's least assist (64 KiB of work),
- * and work Go did not expect. */
+ * allocation; so does a mark whose heap has passed its goal (Go paces
+ * it on to 1.1 x its goal, and its next assist ends it in the marks
+ * recorded). With many allocations a mark this is the same point as
+ * go_mark_end_bytes, give or take one allocation; the two part where a
+ * few large allocations carry the mark past its goal on the credit: Go's
+ * first mark of heldBytes' first round at 240 KiB, GOGC 400, takes three
+ * allocations and ends 10600 B past its goal, and at 256 KiB two, where
+ * go_mark_end_bytes ended both after two (results/GC-VS-GO.md). Left
+ * out: Go's least assist (64 KiB of work; with it, and the model's work
+ * short of the deeper stacks of heldBytes' rounds, the third assist of
+ * that mark would reach the end point), the background worker's work
+ * and its credit that assists take, and work Go did not expect. */
 static int assist_ends_mark(gs_heap_t *h, size_t add)
 {
     const double all = 65536.0;           /* the work the assists are paced to */
