@@ -23,7 +23,7 @@ from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261128T141635Z_aa7d134")
+                         "gc-vs-go-20261128T162835Z_8918a9b")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
