@@ -250,7 +250,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     counts (none in the retention benchmark, which makes its own once
  *     a run), a mark that passes its goal while it marks, which Go paces
  *     the same way from then on (the model ends it at its next
- *     allocation: below), and the marks with draws off), or
+ *     allocation its credit does not cover: below), and the marks with
+ *     draws off), or
  *     sooner, at the program's preemption (below) once the mark has run
  *     GS_GO_PREEMPT_MARK_NS of Go's clock: the background worker, which
  *     with one P gets the P only when the program is descheduled, takes
@@ -269,8 +270,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     spent before the next assist, which pays at the pace of now (work
  *     left over heap left to the goal); the assist that would take the
  *     work past gs_go_mark_end's point is the last, and a mark whose heap
- *     has passed its goal ends at the next allocation (gs_goheap.c,
- *     assist_ends_mark). With many allocations in a mark the two agree
+ *     has passed its goal ends at the next allocation its credit does
+ *     not cover (gs_goheap.c, assist_ends_mark). With many allocations in a mark the two agree
  *     to an allocation; they part only where a few large allocations
  *     carry the mark past its goal on the credit (240 KiB, GOGC 400:
  *     three allocations, as Go's, to two before; 96 to 320 KiB in all, at

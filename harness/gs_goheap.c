@@ -773,9 +773,10 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
  * (mark_first_work_), whose excess is credit in bytes at the pace of
  * then. The assist that would take the work done past where the last
  * assist starts (mark_last_at_) is the last: the mark ends before its
- * allocation; so does a mark whose heap has passed its goal (Go paces
- * it on to 1.1 x its goal, and its next assist ends it in the marks
- * recorded). With many allocations a mark this is the same point as
+ * allocation; so does a mark whose heap has passed its goal, at the
+ * first allocation its credit does not cover (Go paces it on to 1.1 x
+ * its goal, and its next assist ends it in the marks recorded). With
+ * many allocations in a mark, this is the same point as
  * go_mark_end_bytes, give or take one allocation; the two part where a
  * few large allocations carry the mark past its goal on the credit: Go's
  * first mark of heldBytes' first round at 240 KiB, GOGC 400, takes three
