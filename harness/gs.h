@@ -271,11 +271,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     left over heap left to the goal); the assist that would take the
  *     work past gs_go_mark_end's point is the last, and a mark whose heap
  *     has passed its goal ends at the next allocation its credit does
- *     not cover (gs_goheap.c, assist_ends_mark). With many allocations in a mark the two agree
- *     to an allocation; they part only where a few large allocations
- *     carry the mark past its goal on the credit (240 KiB, GOGC 400:
- *     three allocations, as Go's, to two before; 96 to 320 KiB in all, at
- *     GOGC 100 or 400). Go's least assist (64 KiB of work) is left out:
+ *     not cover (gs_goheap.c, assist_ends_mark). With many allocations
+ *     in a mark the two agree to an allocation; they part only where a
+ *     few large allocations carry the mark past its goal on the credit
+ *     (240 KiB, GOGC 400: three allocations, as Go's, to two before; 96
+ *     to 320 KiB in all, at GOGC 100 or 400). Go's least assist (64 KiB of work) is left out:
  *     with it, and the model's work short of the deeper stacks of
  *     heldBytes' rounds (gs_go_mark_end counts GS_GO_STACKS_SCAN), the
  *     third allocation's assist would end that mark. At the mark's end
