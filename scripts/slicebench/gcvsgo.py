@@ -196,6 +196,16 @@ def case_filter(case, gogc):
     return f"^{s}/gogc:{g}/N:{n}/k:{k}/M:{m}/elem:{e}/"
 
 
+def case_commands(binary, flags, reps, scales, span="batches", min_time=None):
+    """The model's command line for each (case, GOGC) of scales
+    (case_scales), in sorted order: that case alone (case_filter), its
+    clock at that case's scale."""
+    return [[*model_command(binary, flags, gogc, reps, span, min_time,
+                            scales[(case, gogc)]),
+             f"--benchmark_filter={case_filter(case, gogc)}"]
+            for case, gogc in sorted(scales)]
+
+
 def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     """The model's rows (status ok): without scales, of one run of binary
     for every case at GOGC gogcs, at the fit's clock (its results in
@@ -210,11 +220,8 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     rows = []
     cases_dir = os.path.join(folder, CASES_DIR)
     os.makedirs(cases_dir, exist_ok=True)
-    for i, (case, gogc) in enumerate(sorted(scales)):
-        cmd = [*model_command(binary, flags, gogc, reps, span, min_time,
-                              scales[(case, gogc)]),
-               f"--benchmark_filter={case_filter(case, gogc)}",
-               f"--csv-dir={cases_dir}", f"--run-id=model-{i}"]
+    for i, cmd in enumerate(case_commands(binary, flags, reps, scales, span, min_time)):
+        cmd += [f"--csv-dir={cases_dir}", f"--run-id=model-{i}"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
     for res in model_results(folder, binary):
         rows += res.repetitions()

@@ -77,12 +77,8 @@ def run(binary, flags, gogcs, reps, extra, scales=None):
     on the fit's clock; with scales (gcvsgo.case_scales), one run per
     (case, GOGC) of them, alone (gcvsgo.case_filter) and at its own
     scale, as gc-vs-go runs the model, their lines in that order."""
-    if scales is None:
-        runs = [gcvsgo.model_command(binary, flags, gogcs, reps)]
-    else:
-        runs = [[*gcvsgo.model_command(binary, flags, gogc, reps, scale=scales[(case, gogc)]),
-                 f"--benchmark_filter={gcvsgo.case_filter(case, gogc)}"]
-                for case, gogc in sorted(scales)]
+    runs = ([gcvsgo.model_command(binary, flags, gogcs, reps)] if scales is None
+            else gcvsgo.case_commands(binary, flags, reps, scales))
     out = []
     for cmd in runs:
         proc = subprocess.run([*cmd, *extra, "--no-csv"], capture_output=True, text=True)
