@@ -57,6 +57,25 @@ class GoEachError(Exception):
     """A Go process that failed; str() says which and why, in one line."""
 
 
+# the largest GOGC Go 1.19 reads (readGOGC: atoi32); a value it cannot
+# read it runs at 100 without a word, and a negative one with the collector
+# off
+GOGC_MAX = 2**31 - 1
+
+
+def gogc_values(text):
+    """The GOGC values of a comma-separated list (--gogc): each "off" or a
+    whole number from 0 to GOGC_MAX; ValueError, one line, for any other,
+    which Go would run at some other GOGC without a word."""
+    out = []
+    for v in text.split(","):
+        if v != "off" and not (v.isascii() and v.isdigit() and int(v) <= GOGC_MAX):
+            raise ValueError(f"GOGC '{v[:20]}' is not off or a whole number from 0 "
+                             f"to {GOGC_MAX}")
+        out.append(v)
+    return out
+
+
 def env(repo, build_dir=None, **extra):
     """The environment of a go command, or of the test binary, for the
     checkout at repo: Go's caches in build_dir (default: repo/build)."""

@@ -19,6 +19,7 @@ Run from anywhere:  /usr/bin/python3 tests/python/test_gorecord.py [-v]
 
 import os
 import re
+import subprocess
 import tempfile
 import unittest
 
@@ -116,6 +117,33 @@ class Events(unittest.TestCase):
         self.assertEqual(gorecord.describe_events(gorecord.events(full), 3),
                          "timed run's events: the 3 events after these lost "
                          "(the recording buffer was full)")
+
+
+class Gogc(unittest.TestCase):
+    """--gogc takes what Go reads as given (off, or a whole number), and
+    refuses the rest before it builds or runs anything: Go 1.19 runs a
+    GOGC it cannot read at 100 without a word, and a negative one with
+    the collector off, so a recording would name a GOGC it did not run."""
+
+    def test_values(self):
+        self.assertEqual(go_each.gogc_values("100,off,0,400"), ["100", "off", "0", "400"])
+        self.assertEqual(go_each.gogc_values(str(go_each.GOGC_MAX)), [str(go_each.GOGC_MAX)])
+        for bad in ("x", "100,x", "100,,400", "", "-5", "+5", " 100", "1e3",
+                    str(go_each.GOGC_MAX + 1), "\u0663"):
+            with self.subTest(bad=bad), self.assertRaises(ValueError) as cm:
+                go_each.gogc_values(bad)
+            self.assertNotIn("\n", str(cm.exception))
+
+    def test_go_record_refuses(self):
+        for bad in ("abc", "100,-5", "99999999999"):
+            with self.subTest(bad=bad):
+                p = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "go-record"),
+                                    "--gogc", bad], capture_output=True, text=True, timeout=60)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(p.stdout, "")
+                lines = p.stderr.splitlines()
+                self.assertEqual(len(lines), 1, p.stderr)
+                self.assertTrue(lines[0].startswith("go-record: --gogc: GOGC '"), lines[0])
 
 
 class Patch(unittest.TestCase):
