@@ -55,13 +55,19 @@ typedef struct opts_s {
     long child;              /* -1: the parent */
 } opts_t;
 
-static int usage(const char *msg)
+/* The usage line, on standard output (--help). */
+static void usage(void)
 {
-    if (msg) fprintf(stderr, "slicebench-families: %s\n", msg);
-    fprintf(stderr, "usage: slicebench-families [--quick] [--item=BYTES] "
-            "[--queue=N] [--pops=N] [--bufs=N] [--reps=N] [--out=DIR] "
-            "[--no-csv]\n");
-    return 2;
+    printf("usage: slicebench-families [--quick] [--item=BYTES] [--queue=N] "
+           "[--pops=N] [--bufs=N] [--reps=N] [--out=DIR] [--no-csv]\n");
+}
+
+/* One line on standard error, and the exit status: 2, a bad argument
+ * (pointed to --help), 1 any other failure. */
+static int fail(int status, const char *msg)
+{
+    fprintf(stderr, "slicebench-families: %s%s\n", msg, status == 2 ? " (see --help)" : "");
+    return status;
 }
 
 static int parse(int argc, char **argv, opts_t *o)
@@ -216,26 +222,26 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     for (i = 1; i < (size_t)argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(NULL);
-            return 0;
+            usage();
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
         }
     rc = parse(argc, argv, &o);
-    if (rc == -ERANGE) return usage("--pops must not exceed --queue");
+    if (rc == -ERANGE) return fail(2, "--pops must not exceed --queue");
     if (rc) {
         char msg[300];
         snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
                  "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
-        return usage(msg);
+        return fail(2, msg);
     }
     if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings))
-        return usage("cannot configure the allocator");
+        return fail(1, "cannot configure the allocator");
     if (o.child >= 0) return child(&o);
 
-    if (sb_meta_collect(&meta, argc, argv)) return usage("cannot collect metadata");
+    if (sb_meta_collect(&meta, argc, argv)) return fail(1, "cannot collect metadata");
     sb_meta_set(&meta, "schema_version", FAM_SCHEMA_VERSION);
     sb_meta_set(&meta, "kind", "families");
     sb_meta_set(&meta, "allocator_settings", settings);
-    if (sb_run_id(&meta, run_id, sizeof run_id)) return usage("cannot make a run id");
+    if (sb_run_id(&meta, run_id, sizeof run_id)) return fail(1, "cannot make a run id");
     sb_meta_set(&meta, "run_id", run_id);
     if (!o.no_csv) {
         char stem[160];

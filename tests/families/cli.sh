@@ -1,6 +1,6 @@
 #!/bin/sh
-# cli.sh -- bad input to the families tools: a one-line reason and exit
-# status 2, never a crash.
+# cli.sh -- bad input to the families tools: a one-line reason (one line
+# on stderr) and exit status 2, never a crash.
 #
 #   cli.sh SLICEBENCH_FAMILIES FAMOPS
 set -u
@@ -11,7 +11,7 @@ expect2() {
     shift
     "$@" > /dev/null 2> err.txt < "${STDIN:-/dev/null}"
     rc=$?
-    if [ "$rc" -ne 2 ] || ! [ -s err.txt ]; then
+    if [ "$rc" -ne 2 ] || [ "$(wc -l < err.txt)" -ne 1 ]; then
         echo "FAIL $what: status $rc, stderr: $(head -c 200 err.txt)"
         failed=1
     else

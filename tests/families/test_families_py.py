@@ -94,5 +94,22 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
 
 
+    def test_families_bad_flag_runs_nothing(self):
+        """scripts/families with a flag neither side takes: the C side's one
+        line and its status 2, and Go is not run (it printed its whole
+        flag list, and the script exited 1, "a side wrote no results")."""
+        fam = os.path.join(ROOT, "build", "benchmarks", "slicebench-families")
+        if not os.access(fam, os.X_OK):
+            self.skipTest("no build/ (the script says: build first)")
+        results = os.path.join(ROOT, "results")
+        before = sorted(os.listdir(results))
+        p = subprocess.run([os.path.join(ROOT, "scripts", "families"), "--bogus"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stdout, "")
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertIn("--bogus", p.stderr)
+        self.assertEqual(sorted(os.listdir(results)), before)
+
 if __name__ == "__main__":
     unittest.main()
