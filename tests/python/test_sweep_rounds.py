@@ -143,5 +143,28 @@ class SweepRounds(unittest.TestCase):
         self.assertNotIn("Traceback", p.stderr)
 
 
+
+class SweepFlags(unittest.TestCase):
+    """A flag the binaries refuse, or a filter that selects no case, stops
+    scripts/sweep before its first round: one line on stderr, status 2,
+    and no rounds folder left in results/ (it made one, ran round 1 into
+    it and exited 1 with two lines)."""
+
+    def test_bad_flags_write_nothing(self):
+        if not os.access(os.path.join(REPO, "build", "benchmarks", "slicebench-retention"),
+                         os.X_OK):
+            self.skipTest("no build/ (the sweep would install and build first)")
+        results_dir = os.path.join(REPO, "results")
+        for flags, says in ((["--bogus"], "--bogus"), (["--quick", "--sizes=0"], "'0'"),
+                            (["--benchmark_filter=zzz"], "no case matches")):
+            with self.subTest(flags=flags):
+                before = sorted(os.listdir(results_dir))
+                p = subprocess.run([os.path.join(SCRIPTS, "sweep"), *flags],
+                                   capture_output=True, text=True, timeout=300)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(says, p.stderr)
+                self.assertEqual(sorted(os.listdir(results_dir)), before)
+
 if __name__ == "__main__":
     unittest.main()
