@@ -326,25 +326,47 @@ def skipped_by_go(out):
             not any(ln.startswith(("Benchmark", "--- ")) for ln in lines))
 
 
-def kept_go_rows(folder):
-    """Go's result rows (status ok) of a run kept with --keep: its
-    folder/go.txt, one `go test` output per process after a "# GOGC="
-    line (run_go)."""
+# a process's first line in a kept go.txt (run_go): its GOGC and case
+KEPT_PROCESS = re.compile(r"^(\S+) strategy=([a-z0-9-]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)(?: |$)")
+
+
+def kept_go(folder, cases=True):
+    """Go's side of a run kept with --keep, read from its folder/go.txt
+    (one `go test` output per process after a "# GOGC=" line, run_go):
+    (rows, outputs), its result rows (status ok) as run_go returns them,
+    and [(gogc, case, output)] of each process that measured its case, as
+    run_go appends them (case_scales takes them). cases False: a process
+    line that names no case is read for its rows alone (outputs then
+    lack it)."""
     path = os.path.join(folder, "go.txt")
     try:
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             text = f.read()
-    except OSError as e:
-        raise GcVsGoError(f"{path}: {e.strerror or e}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise GcVsGoError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
     chunks = [c for c in text.split("# GOGC=")[1:] if c.strip()]
     if not chunks:
         raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
-    rows = []
+    rows, outputs = [], []
     for i, chunk in enumerate(chunks):
-        run = gobench.parse(chunk.split("\n", 1)[1] if "\n" in chunk else "",
-                            f"{path}, process {i + 1}")
+        head, _, out = chunk.partition("\n")
+        m = KEPT_PROCESS.match(head)
+        if m is None and cases:
+            raise GcVsGoError(f"{path}, process {i + 1}: '{head[:60]}' names no GOGC "
+                              "and case (not a kept go.txt)")
+        if skipped_by_go(out):
+            continue
+        if m is not None:
+            gogc, s, *sizes = m.groups()
+            outputs.append((gogc, (s, *map(int, sizes)), out))
+        run = gobench.parse(out, f"{path}, process {i + 1}")
         rows += [r for r in gobench.rows(run, "go") if r["status"] == "ok"]
-    return rows
+    return rows, outputs
+
+
+def kept_go_rows(folder):
+    """Go's result rows (status ok) of a run kept with --keep (kept_go)."""
+    return kept_go(folder, cases=False)[0]
 
 
 def _num(v):

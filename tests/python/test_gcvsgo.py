@@ -388,18 +388,20 @@ class HugePagesOff(unittest.TestCase):
                         meta[0])
 
 
+MODEL_BINARY = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+ONE_CASE = ["--sizes", "4KiB", "--kept", "16", "--strategies", "retain", "--gogc", "100",
+            "--repetitions", "1"]
+
+
 class ReaderGone(unittest.TestCase):
-    def run_one_case(self, keep, *extra):
+    def run_one_case(self, keep, *extra, case=ONE_CASE):
         """gc-vs-go on one case, its output's reader gone (| head): the
-        kept folder's files, and the run's stderr."""
-        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
-        if not os.access(binary, os.X_OK):
+        kept folder's files, and the table it kept."""
+        if not os.access(MODEL_BINARY, os.X_OK):
             self.skipTest("no built model binary")
         script = os.path.join(REPO, "scripts", "gc-vs-go")
-        p = subprocess.Popen([sys.executable, script, "--binary", binary,
-                              "--sizes", "4KiB", "--kept", "16", "--strategies",
-                              "retain", "--gogc", "100", "--repetitions", "1",
-                              "--keep", keep, *extra],
+        p = subprocess.Popen([sys.executable, script, "--binary", MODEL_BINARY,
+                              *case, "--keep", keep, *extra],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         p.stdout.close()
         err = p.communicate(timeout=300)[1].decode()
@@ -440,6 +442,78 @@ class ReaderGone(unittest.TestCase):
             run = gcvsgo_tally.load(keep)
             self.assertEqual(len(run.model), 1)
 
+
+
+class ModelAgain(unittest.TestCase):
+    """--model-again DIR: Go's side read from a kept run, the model run
+    again on that run's cases with its options, at Go's speed in it."""
+
+    SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def run_script(self, *args):
+        return subprocess.run([sys.executable, self.SCRIPT, *args], capture_output=True,
+                              text=True, timeout=300, cwd=self.tmp.name)
+
+    def test_same_go_new_model(self):
+        first = os.path.join(self.tmp.name, "first")
+        ReaderGone.run_one_case(self, first, case=[*ONE_CASE[:-1], "2"])
+        again = os.path.join(self.tmp.name, "again")
+        p = self.run_script("--model-again", first, "--keep", again, "--binary", MODEL_BINARY)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+        # Go's side is the first run's, byte for byte, and its figures
+        with open(os.path.join(first, "go.txt"), "rb") as a, \
+                open(os.path.join(again, "go.txt"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        self.assertIn("Go: 2 processes of", p.stderr)
+        rows_first, rows_again = (gcvsgo_tally.load(d) for d in (first, again))
+        self.assertEqual(rows_first.go, rows_again.go)
+        # the model ran the first run's case, its repetitions, at Go's speed there
+        res = results.load(os.path.join(again, "model", "model-0_glibc.csv"))
+        self.assertEqual({(r["strategy"], r["source_bytes"], r["kept_bytes"])
+                          for r in res.rows}, {("retain", 4096, 16)})
+        self.assertEqual(len(res.repetitions()), 2)
+        with open(os.path.join(first, "go.txt")) as f:
+            (scale,) = gcvsgo.case_scales(
+                [("100", ("retain", 4096, 16, 8168, 1), c.split("\n", 1)[1])
+                 for c in f.read().split("# GOGC=")[1:]]).values()
+        self.assertEqual(res.meta["go_clock_scale"], f"{float(f'{scale:.4g}'):.9g}")
+        # a run again is a kept run too: run again from it, the first run's options
+        p = self.run_script("--model-again", again, "--binary", MODEL_BINARY, "--clock=fit")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("retain", p.stdout)
+        self.assertIn("the model's clock: Go's clock (gs.h), its fit", p.stdout)
+
+    def test_refused(self):
+        kept = os.path.join(self.tmp.name, "kept")
+        os.makedirs(kept)
+        for args, says in ((["--sizes", "4KiB"], "--sizes: --model-again runs the cases"),
+                           (["--repetitions", "3"], "--repetitions: --model-again"),
+                           (["--tally", kept], "one or the other")):
+            with self.subTest(args=args):
+                p = self.run_script("--model-again", kept, *args)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(says, p.stderr)
+        for first, says in (("", "No such file"), ("junk\n", "no command on its first line"),
+                            ("$ scripts/gc-vs-go --bogus\n", "unrecognized arguments"),
+                            ("$ scripts/gc-vs-go --tally a b\n", "a run that ran nothing"),
+                            ("$ scripts/gc-vs-go --keep 'x\n", "No closing quotation"),
+                            (f"$ scripts/gc-vs-go --model-again {kept}\n", "8 deep")):
+            with self.subTest(first=first):
+                path = os.path.join(kept, "gc-vs-go.txt")
+                if first:
+                    with open(path, "w") as f:
+                        f.write(first)
+                p = self.run_script("--model-again", kept)
+                self.assertEqual(p.returncode, 1)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(says, p.stderr)
+                self.assertNotIn("Traceback", p.stderr)
 
 if __name__ == "__main__":
     unittest.main()
