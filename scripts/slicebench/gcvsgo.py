@@ -364,6 +364,86 @@ def kept_go(folder, cases=True):
     return rows, outputs
 
 
+# how a Go process of a run with huge pages off says so (thp-enabled)
+THP_OFF = "never (off for this process; system "
+
+
+def kept_run_options(folder):
+    """The options that chose and ran the cases of the run kept in folder,
+    from its Go processes (folder/go.txt, kept_go): {"sizes", "kept",
+    "elem", "strategies", "budget", "gogc", "repetitions", "span",
+    "min_time", "thp"} as scripts/gc-vs-go takes them (the sizes, rules,
+    element sizes, strategies and GOGC values its processes ran, in the
+    order they first ran; the processes per case; batches for
+    -benchtime=<n>x, time for -benchtime=<t>s; thp "off" when its
+    processes had huge pages off, else "system", the machine's mode then
+    under "thp_system"). GcVsGoError, one line, when its processes do not
+    agree on one budget, span, huge page state, or count per case."""
+    path = os.path.join(folder, "go.txt")
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise GcVsGoError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
+    seen = {k: {} for k in ("sizes", "kept", "elem", "strategies", "budget", "gogc",
+                            "benchtime", "thp")}
+    per_case = {}
+    for i, chunk in enumerate(c for c in text.split("# GOGC=")[1:] if c.strip()):
+        head, _, out = chunk.partition("\n")
+        m = KEPT_PROCESS.match(head)
+        if m is None:
+            raise GcVsGoError(f"{path}, process {i + 1}: '{head[:60]}' names no GOGC "
+                              "and case (not a kept go.txt)")
+        flags = dict(a[1:].split("=", 1) for a in head.split()[2:]
+                     if a.startswith("-") and "=" in a)
+        thp_line = [ln[len("thp-enabled: "):].strip() for ln in out.splitlines()
+                    if ln.startswith("thp-enabled: ")]
+        got = {"sizes": m.group(3), "gogc": m.group(1), "kept": flags.get("kept"),
+               "elem": flags.get("elem"), "strategies": flags.get("strategies"),
+               "budget": flags.get("budget"), "benchtime": flags.get("benchtime"),
+               "thp": thp_line[0] if thp_line else None}
+        for key, value in got.items():
+            if value is None:
+                raise GcVsGoError(f"{path}, process {i + 1}: no {key} (not a kept "
+                                  "go.txt of gc-vs-go)")
+            seen[key].setdefault(value, None)
+        case = tuple(head.split()[:2])            # GOGC, case name
+        per_case[case] = per_case.get(case, 0) + 1
+    if not per_case:
+        raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
+    benches = list(seen["benchtime"])
+    if all(b.endswith("x") for b in benches):        # 2 x M items, per case
+        span, min_time = "batches", 0.01
+    else:
+        span, min_time = "time", None
+        if len(benches) == 1 and benches[0].endswith("s"):
+            try:
+                min_time = float(benches[0][:-1])
+            except ValueError:
+                pass
+        if min_time is None:
+            raise GcVsGoError(f"{path}: its processes ran -benchtime="
+                              + " and ".join(benches[:2]) + ": not one run's span")
+    for key in ("budget", "thp"):
+        if len(seen[key]) > 1:
+            raise GcVsGoError(f"{path}: its processes ran with {key} "
+                              + " and ".join(repr(v) for v in list(seen[key])[:2])
+                              + ": not one run's options")
+    counts = set(per_case.values())
+    if len(counts) > 1:
+        raise GcVsGoError(f"{path}: its cases ran in {min(counts)} to {max(counts)} "
+                          "processes each: not one run's repetitions")
+    (thp_text,) = seen["thp"]
+    off = thp_text.startswith(THP_OFF)
+    return {"sizes": ",".join(sorted(seen["sizes"], key=int)),
+            "kept": ",".join(seen["kept"]), "elem": ",".join(seen["elem"]),
+            "strategies": ",".join(seen["strategies"]),
+            "budget": next(iter(seen["budget"])), "gogc": ",".join(seen["gogc"]),
+            "repetitions": counts.pop(), "span": span, "min_time": min_time,
+            "thp": "off" if off else "system",
+            "thp_system": thp_text[len(THP_OFF):].rstrip(")") if off else thp_text}
+
+
 def kept_go_rows(folder):
     """Go's result rows (status ok) of a run kept with --keep (kept_go)."""
     return kept_go(folder, cases=False)[0]

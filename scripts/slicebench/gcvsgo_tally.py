@@ -19,29 +19,55 @@ With go_runs, the models of runs are held to the Go of go_runs instead,
 and Go against Go is go_runs' own: two models, each tallied so, are held
 to the same Go runs.
 
+Runs that share one Go side (a run of the model again, gc-vs-go
+--model-again, keeps a copy of the Go side it was held to) count it once:
+Go of such runs is the same Go, which agrees with itself.
+
 Only the cases every run has are counted, and runs are held to one another
 only when their model results record the same transparent huge page state
 (thp_enabled): a run with huge pages off faults in 4 KiB pages only.
 """
 
 import collections
+import hashlib
+import os
 
 from . import gcvsgo
 
 # The two figures of a case the check bounds, and the table's columns.
 FIGURES = (("peak", "rss_within"), ("faults", "pf_within"))
 
-Run = collections.namedtuple("Run", "model go thp")
+# go_id: what tells one Go side from another (the digest of its go.txt);
+# None: a side of its own
+Run = collections.namedtuple("Run", "model go thp go_id", defaults=(None,))
 
 
 def load(folder):
     """One run kept with gc-vs-go --keep: its model's and its Go's result
-    rows (status ok) and its huge page state. Raises gcvsgo.GcVsGoError,
-    results.ResultsError or gobench.GoBenchError (one line each)."""
+    rows (status ok), its huge page state and its Go side's digest. Raises
+    gcvsgo.GcVsGoError, results.ResultsError or gobench.GoBenchError (one
+    line each)."""
     files = gcvsgo.model_results(folder)
-    return Run([r for res in files for r in res.repetitions()],
-               gcvsgo.kept_go_rows(folder),
-               files[0].meta.get("thp_enabled", "(none)"))
+    go = gcvsgo.kept_go_rows(folder)
+    path = os.path.join(folder, "go.txt")
+    try:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    except OSError as e:
+        raise gcvsgo.GcVsGoError(f"{path}: {e.strerror or e}") from None
+    return Run([r for res in files for r in res.repetitions()], go,
+               files[0].meta.get("thp_enabled", "(none)"), digest)
+
+
+def distinct_go(runs):
+    """runs less those whose Go side an earlier one has (the same go_id)."""
+    seen, out = set(), []
+    for run in runs:
+        if run.go_id is not None and run.go_id in seen:
+            continue
+        seen.add(run.go_id)
+        out.append(run)
+    return out
 
 
 def common_cases(runs, sides=("model", "go")):
@@ -78,13 +104,15 @@ def tally(runs, go_runs=None):
     def only(rows):
         return [r for r in rows if gcvsgo.case_key(r) in keys]
 
+    apart = go_runs is not runs
+    distinct = distinct_go(go_runs)
     model = [only(run.model) for run in runs]
-    go = [only(run.go) for run in go_runs]
+    go = [only(run.go) for run in distinct]
     pairs = {"model": [(m, g) for m in model for g in go],
              "go": [(go[i], go[j]) for i in range(len(go))
                     for j in range(len(go)) if i != j]}
-    out = {"cases": collections.Counter(k[-1] for k in keys),
-           "apart": go_runs is not runs}
+    out = {"cases": collections.Counter(k[-1] for k in keys), "apart": apart,
+           "shared": len(go_runs) - len(distinct)}
     for side, side_pairs in pairs.items():
         count = collections.defaultdict(list)
         hits = collections.Counter()
@@ -142,6 +170,9 @@ def render(t, names=(), go_names=None):
              else "every run's model, every run's Go")
     lines.append(f"model against Go: {pairs(model['pairs'])} ({which}); "
                  f"Go against Go: {pairs(go['pairs'])}")
+    if t.get("shared"):
+        lines.append(f"({t['shared']} of the Go runs the same Go side as an earlier "
+                     "one, a copy, counted once)")
     rows = [("", "model against Go", "Go against Go")]
     total_m, total_g, total = 0.0, 0.0, 0
     for gogc in sorted(t["cases"]):

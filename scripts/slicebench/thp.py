@@ -6,6 +6,7 @@ whatever /sys/kernel/mm/transparent_hugepage/enabled says, and its
 
     thp.disable()        # ThpError, one line, if the kernel refuses
     thp.enabled()        # True, False, or None when the kernel does not say
+    thp.system_mode()    # "always", "madvise", "never" or "unknown"
 """
 
 import ctypes
@@ -46,3 +47,15 @@ def enabled(status="/proc/self/status"):
     except OSError:
         return None
     return None
+
+
+def system_mode(path="/sys/kernel/mm/transparent_hugepage/enabled"):
+    """The machine's mode, the bracketed word of path ("unknown" when it
+    cannot be read), as the results' thp_enabled gives it."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return "unknown"
+    start, end = text.find("["), text.find("]")
+    return text[start + 1:end] if 0 <= start < end else "unknown"

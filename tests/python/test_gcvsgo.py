@@ -446,30 +446,34 @@ class ReaderGone(unittest.TestCase):
 
 class ModelAgain(unittest.TestCase):
     """--model-again DIR: Go's side read from a kept run, the model run
-    again on that run's cases with its options, at Go's speed in it."""
+    again on that run's cases with its options, read from its Go
+    processes, at Go's speed in them."""
 
     SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
+    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261128T162835Z_8918a9b")
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
 
-    def run_script(self, *args):
+    def run_script(self, *args, cwd=None):
         return subprocess.run([sys.executable, self.SCRIPT, *args], capture_output=True,
-                              text=True, timeout=300, cwd=self.tmp.name)
+                              text=True, timeout=300, cwd=cwd or self.tmp.name)
 
     def test_same_go_new_model(self):
         first = os.path.join(self.tmp.name, "first")
         ReaderGone.run_one_case(self, first, case=[*ONE_CASE[:-1], "2"])
-        again = os.path.join(self.tmp.name, "again")
-        p = self.run_script("--model-again", first, "--keep", again, "--binary", MODEL_BINARY)
+        # run again from a relative path, then from elsewhere again from that
+        p = self.run_script("--model-again", "first", "--keep", "again",
+                            "--binary", MODEL_BINARY)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertNotIn("Traceback", p.stderr)
+        again = os.path.join(self.tmp.name, "again")
         # Go's side is the first run's, byte for byte, and its figures
         with open(os.path.join(first, "go.txt"), "rb") as a, \
                 open(os.path.join(again, "go.txt"), "rb") as b:
             self.assertEqual(a.read(), b.read())
-        self.assertIn("Go: 2 processes of", p.stderr)
+        self.assertIn("Go: the processes of first, 2 that measured their case", p.stderr)
         rows_first, rows_again = (gcvsgo_tally.load(d) for d in (first, again))
         self.assertEqual(rows_first.go, rows_again.go)
         # the model ran the first run's case, its repetitions, at Go's speed there
@@ -482,15 +486,36 @@ class ModelAgain(unittest.TestCase):
                 [("100", ("retain", 4096, 16, 8168, 1), c.split("\n", 1)[1])
                  for c in f.read().split("# GOGC=")[1:]]).values()
         self.assertEqual(res.meta["go_clock_scale"], f"{float(f'{scale:.4g}'):.9g}")
-        # a run again is a kept run too: run again from it, the first run's options
-        p = self.run_script("--model-again", again, "--binary", MODEL_BINARY, "--clock=fit")
+        # a run again is a kept run too: run again from it, elsewhere
+        p = self.run_script("--model-again", again, "--binary", MODEL_BINARY, "--clock=fit",
+                            cwd=REPO)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("retain", p.stdout)
+        self.assertRegex(p.stdout, r"(?m)^retain +4096 +16 +1 +100 +8168 ")
         self.assertIn("the model's clock: Go's clock (gs.h), its fit", p.stdout)
 
+    def test_options_from_go(self):
+        """The options come from the Go processes, whatever the command."""
+        opts = gcvsgo.kept_run_options(self.REFERENCE)
+        self.assertEqual({k: opts[k] for k in ("sizes", "kept", "elem", "budget", "gogc",
+                                               "repetitions", "span", "thp")},
+                         {"sizes": "4096,32768,262144", "kept": "16,N/2", "elem": "1",
+                          "budget": "64MiB", "gogc": "100,400", "repetitions": 15,
+                          "span": "batches", "thp": "system"})
+        self.assertEqual(set(opts["strategies"].split(",")),
+                         {"retain", "copy", "append", "exactcap", "append-nil"})
+
+    def kept(self, edit):
+        """A kept folder whose go.txt is the reference run's, edited."""
+        d = os.path.join(self.tmp.name, f"k{len(os.listdir(self.tmp.name))}")
+        os.makedirs(d)
+        with open(os.path.join(self.REFERENCE, "go.txt")) as f:
+            text = edit(f.read())
+        with open(os.path.join(d, "go.txt"), "w") as f:
+            f.write(text)
+        return d
+
     def test_refused(self):
-        kept = os.path.join(self.tmp.name, "kept")
-        os.makedirs(kept)
+        kept = self.kept(lambda t: t)
         for args, says in ((["--sizes", "4KiB"], "--sizes: --model-again runs the cases"),
                            (["--repetitions", "3"], "--repetitions: --model-again"),
                            (["--tally", kept], "one or the other")):
@@ -499,21 +524,30 @@ class ModelAgain(unittest.TestCase):
                 self.assertEqual(p.returncode, 2)
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                 self.assertIn(says, p.stderr)
-        for first, says in (("", "No such file"), ("junk\n", "no command on its first line"),
-                            ("$ scripts/gc-vs-go --bogus\n", "unrecognized arguments"),
-                            ("$ scripts/gc-vs-go --tally a b\n", "a run that ran nothing"),
-                            ("$ scripts/gc-vs-go --keep 'x\n", "No closing quotation"),
-                            (f"$ scripts/gc-vs-go --model-again {kept}\n", "8 deep")):
-            with self.subTest(first=first):
-                path = os.path.join(kept, "gc-vs-go.txt")
-                if first:
-                    with open(path, "w") as f:
-                        f.write(first)
-                p = self.run_script("--model-again", kept)
-                self.assertEqual(p.returncode, 1)
+        mode = thp.system_mode()
+        other = "always" if mode != "always" else "madvise"
+        first = "# GOGC=100 strategy=append/N=4096/k=16/M=8168/elem=1 "
+        for edit, says in (
+                (lambda t: "junk\n", "no Go process in it"),
+                (lambda t: t.replace(first, "# GOGC=100 x ", 1), "names no GOGC and case"),
+                (lambda t: t.replace("-budget=64MiB", "-budget=32MiB", 1), "budget"),
+                (lambda t: t.replace("x\n", "s\n", 1), "not one run's span"),
+                (lambda t: t[:t.rindex("# GOGC=")], "processes each"),
+                (lambda t: t.replace(f"thp-enabled: {mode}", f"thp-enabled: {other}"),
+                 f"Go ran with transparent huge pages '{other}'"),
+                (lambda t: t.replace("strategy=append/N=4096/k=16/M=8168/",
+                                     "strategy=append/N=4096/k=16/M=8000/"),
+                 "append N=4096 k=16 M=8000 elem=1, which")):
+            with self.subTest(says=says):
+                d = self.kept(edit)
+                p = self.run_script("--model-again", d, "--binary", MODEL_BINARY)
+                self.assertEqual(p.returncode, 1, p.stderr)
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                 self.assertIn(says, p.stderr)
                 self.assertNotIn("Traceback", p.stderr)
+        p = self.run_script("--model-again", os.path.join(self.tmp.name, "none"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("No such file", p.stderr)
 
 if __name__ == "__main__":
     unittest.main()

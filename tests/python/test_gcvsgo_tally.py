@@ -133,8 +133,16 @@ class Command(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
 
-    def copy(self, name):
-        return shutil.copytree(REFERENCE, os.path.join(self.tmp.name, name))
+    def copy(self, name, same_go=False):
+        """A copy of the reference run; its go.txt longer by as many blank
+        lines as copies made so far (the same processes) unless same_go, so
+        that it reads as a Go run of its own."""
+        made = len(os.listdir(self.tmp.name))
+        d = shutil.copytree(REFERENCE, os.path.join(self.tmp.name, name))
+        if not same_go:
+            with open(os.path.join(d, "go.txt"), "a") as f:
+                f.write("\n" * (made + 1))
+        return d
 
     def gc_vs_go(self, *args):
         return subprocess.run([sys.executable, SCRIPT, *args],
@@ -156,6 +164,22 @@ class Command(unittest.TestCase):
         line = next(x for x in p.stdout.splitlines()
                     if x.startswith("GOGC 100 peak within"))
         self.assertEqual(line.split()[4], f"{float(within):.1f}", line)
+
+    def test_a_shared_go_side_counts_once(self):
+        """Runs whose go.txt is the same (a run of the model again keeps a
+        copy of the Go it was held to) hold their models to that Go once,
+        and Go to no copy of itself."""
+        a, b = self.copy("a", same_go=True), self.copy("b", same_go=True)
+        p = self.gc_vs_go("--tally", a, b)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("model against Go: 2 pairs", p.stdout)
+        self.assertIn("Go against Go: 0 pairs", p.stdout)
+        self.assertIn("(1 of the Go runs the same Go side as an earlier one, a copy, "
+                      "counted once)", p.stdout)
+        c = self.copy("c")
+        p = self.gc_vs_go("--tally", a, b, c)
+        self.assertIn("model against Go: 6 pairs", p.stdout)
+        self.assertIn("Go against Go: 2 pairs", p.stdout)
 
     def test_go_from(self):
         # the model of one copy held to the Go of two others: the counts
