@@ -223,7 +223,11 @@ int main(int argc, char **argv)
     for (i = 1; i < (size_t)argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage();
-            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+            if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+            /* status 2, as the scripts give output they cannot write */
+            fprintf(stderr, "slicebench-families: cannot write the help to "
+                    "standard output: %s\n", strerror(errno));
+            return 2;
         }
     rc = parse(argc, argv, &o);
     if (rc == -ERANGE) return fail(2, "--pops must not exceed --queue");

@@ -145,6 +145,21 @@ class Gogc(unittest.TestCase):
                 self.assertEqual(len(lines), 1, p.stderr)
                 self.assertTrue(lines[0].startswith("go-record: --gogc: GOGC '"), lines[0])
 
+    def test_model_refuses_first(self):
+        """With --model, a GOGC Go reads but the model does not run is
+        refused before Go is built or run: the model's one line."""
+        binary = os.path.join(REPO, "build", "benchmarks", "slicebench-retention")
+        if not os.access(binary, os.X_OK):
+            self.skipTest("no built model binary")
+        p = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "go-record"),
+                            "--model", binary, "--gogc", "200000"],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+        lines = p.stderr.splitlines()
+        self.assertEqual(len(lines), 1, p.stderr)
+        self.assertIn("GOGC '200000' is not a whole number from 0 to 100000", lines[0])
+
 
 class Patch(unittest.TestCase):
     def test_unknown_runtime(self):
