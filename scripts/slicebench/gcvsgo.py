@@ -206,12 +206,15 @@ def case_commands(binary, flags, reps, scales, span="batches", min_time=None):
             for case, gogc in sorted(scales)]
 
 
-def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
+def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None,
+              progress=None):
     """The model's rows (status ok): without scales, of one run of binary
     for every case at GOGC gogcs, at the fit's clock (its results in
     folder, model_*.csv); with scales (case_scales), for each (case, GOGC)
     of them, each a run of binary alone (--benchmark_filter), its clock at
-    that case's scale (folder/model/model-I_*.csv)."""
+    that case's scale (folder/model/model-I_*.csv), and progress(done,
+    total), if given, after every tenth of those runs (every fifth at
+    least) and the last, as run_go's."""
     if scales is None:
         cmd = [*model_command(binary, flags, gogcs, reps, span, min_time),
                f"--csv-dir={folder}", "--run-id=model"]
@@ -220,9 +223,13 @@ def run_model(binary, flags, gogcs, reps, span, min_time, folder, scales=None):
     rows = []
     cases_dir = os.path.join(folder, CASES_DIR)
     os.makedirs(cases_dir, exist_ok=True)
-    for i, cmd in enumerate(case_commands(binary, flags, reps, scales, span, min_time)):
+    cmds = case_commands(binary, flags, reps, scales, span, min_time)
+    step = max(5, len(cmds) // 10)
+    for i, cmd in enumerate(cmds):
         cmd += [f"--csv-dir={cases_dir}", f"--run-id=model-{i}"]
         go_each.check(subprocess.run(cmd, capture_output=True, text=True), binary)
+        if progress is not None and ((i + 1) % step == 0 or i + 1 == len(cmds)):
+            progress(i + 1, len(cmds))
     for res in model_results(folder, binary):
         rows += res.repetitions()
     return rows

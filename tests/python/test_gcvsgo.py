@@ -474,6 +474,7 @@ class ModelAgain(unittest.TestCase):
                 open(os.path.join(again, "go.txt"), "rb") as b:
             self.assertEqual(a.read(), b.read())
         self.assertIn("Go: the processes of first, 2 that measured their case", p.stderr)
+        self.assertRegex(p.stderr, r"the model: 1/1 cases and GOGCs, \d+ s")
         rows_first, rows_again = (gcvsgo_tally.load(d) for d in (first, again))
         self.assertEqual(rows_first.go, rows_again.go)
         # the model ran the first run's case, its repetitions, at Go's speed there
