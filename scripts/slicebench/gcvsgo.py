@@ -411,8 +411,9 @@ def kept_run_options(folder):
                "thp": thp_line[0] if thp_line else None}
         for key, value in got.items():
             if value is None:
-                raise GcVsGoError(f"{path}, process {i + 1}: no {key} (not a kept "
-                                  "go.txt of gc-vs-go)")
+                what = ("thp-enabled line (kept before Go printed it)" if key == "thp"
+                        else f"-{key} flag (not a kept go.txt of gc-vs-go)")
+                raise GcVsGoError(f"{path}, process {i + 1}: no {what}")
             seen[key].setdefault(value, None)
         case = tuple(head.split()[:2])            # GOGC, case name
         per_case[case] = per_case.get(case, 0) + 1

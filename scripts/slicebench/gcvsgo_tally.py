@@ -49,14 +49,18 @@ def load(folder):
     line each)."""
     files = gcvsgo.model_results(folder)
     go = gcvsgo.kept_go_rows(folder)
+    return Run([r for res in files for r in res.repetitions()], go,
+               files[0].meta.get("thp_enabled", "(none)"), go_digest(folder))
+
+
+def go_digest(folder):
+    """The digest of a kept run's folder/go.txt: the same for a copy."""
     path = os.path.join(folder, "go.txt")
     try:
         with open(path, "rb") as f:
-            digest = hashlib.sha256(f.read()).hexdigest()
+            return hashlib.sha256(f.read()).hexdigest()
     except OSError as e:
         raise gcvsgo.GcVsGoError(f"{path}: {e.strerror or e}") from None
-    return Run([r for res in files for r in res.repetitions()], go,
-               files[0].meta.get("thp_enabled", "(none)"), digest)
 
 
 def distinct_go(runs):
@@ -199,6 +203,6 @@ def render(t, names=(), go_names=None):
             if share < g:
                 short.append(f"  {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))} "
                              f"{figure}: {share:.2f} / {g:.2f}")
-    lines += short or ["  none" if go["pairs"] else "  - (one run: no Go pairs)"]
+    lines += short or ["  none" if go["pairs"] else "  - (one Go side: no Go pairs)"]
     return "\n".join(lines)
 

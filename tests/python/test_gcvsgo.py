@@ -274,7 +274,7 @@ class GoAgainst(unittest.TestCase):
 
     def test_cli(self):
         a = kept(os.path.join(self.tmp.name, "a"), f"# GOGC=100 x\n{self.out}")
-        b = kept(os.path.join(self.tmp.name, "b"), f"# GOGC=100 x\n{self.out}")
+        b = kept(os.path.join(self.tmp.name, "b"), f"# GOGC=100 y\n{self.out}")
         script = os.path.join(REPO, "scripts", "gc-vs-go")
         p = subprocess.run([sys.executable, script, "--go-against", a, b],
                            capture_output=True, text=True)
@@ -510,7 +510,10 @@ class ModelAgain(unittest.TestCase):
         d = os.path.join(self.tmp.name, f"k{len(os.listdir(self.tmp.name))}")
         os.makedirs(d)
         with open(os.path.join(self.REFERENCE, "go.txt")) as f:
-            text = edit(f.read())
+            # as if run on this machine's huge page mode (the check refuses
+            # any other before the rest)
+            text = edit(f.read().replace("thp-enabled: madvise",
+                                         f"thp-enabled: {thp.system_mode()}"))
         with open(os.path.join(d, "go.txt"), "w") as f:
             f.write(text)
         return d
@@ -541,11 +544,20 @@ class ModelAgain(unittest.TestCase):
                  "append N=4096 k=16 M=8000 elem=1, which")):
             with self.subTest(says=says):
                 d = self.kept(edit)
-                p = self.run_script("--model-again", d, "--binary", MODEL_BINARY)
+                keep = os.path.join(self.tmp.name, "never-made")
+                p = self.run_script("--model-again", d, "--binary", MODEL_BINARY,
+                                    "--keep", keep)
                 self.assertEqual(p.returncode, 1, p.stderr)
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                 self.assertIn(says, p.stderr)
                 self.assertNotIn("Traceback", p.stderr)
+                self.assertFalse(os.path.exists(keep))      # refused before it
+        # Go against a copy of itself: refused, not a perfect agreement
+        a, b = self.kept(lambda t: t), self.kept(lambda t: t)
+        p = self.run_script("--go-against", a, b)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("hold the same Go processes", p.stderr)
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
         p = self.run_script("--model-again", os.path.join(self.tmp.name, "none"))
         self.assertEqual(p.returncode, 1)
         self.assertIn("No such file", p.stderr)

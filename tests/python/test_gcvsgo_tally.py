@@ -104,7 +104,7 @@ class Tally(unittest.TestCase):
         self.assertIn("1 kept run: a", text)
         self.assertIn("model against Go: 1 pair (", text)
         self.assertIn("Go against Go: 0 pairs", text)
-        self.assertTrue(text.endswith("  - (one run: no Go pairs)"))
+        self.assertTrue(text.endswith("  - (one Go side: no Go pairs)"))
 
     def test_only_cases_every_run_has(self):
         a = run([row("copy", MIB), row("copy", MIB, gogc=400)],
