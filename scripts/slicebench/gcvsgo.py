@@ -337,6 +337,23 @@ def skipped_by_go(out):
 KEPT_PROCESS = re.compile(r"^(\S+) strategy=([a-z0-9-]+)/N=(\d+)/k=(\d+)/M=(\d+)/elem=(\d+)(?: |$)")
 
 
+def kept_processes(folder):
+    """(path, [(first line, output)]): the Go processes of the run kept in
+    folder, from its go.txt (run_go: each after a "# GOGC=" line, the
+    line's rest first); GcVsGoError, one line, when it cannot be read or
+    holds none."""
+    path = os.path.join(folder, "go.txt")
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise GcVsGoError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
+    processes = [c.partition("\n")[::2] for c in text.split("# GOGC=")[1:] if c.strip()]
+    if not processes:
+        raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
+    return path, processes
+
+
 def kept_go(folder, cases=True):
     """Go's side of a run kept with --keep, read from its folder/go.txt
     (one `go test` output per process after a "# GOGC=" line, run_go):
@@ -345,18 +362,9 @@ def kept_go(folder, cases=True):
     run_go appends them (case_scales takes them). cases False: a process
     line that names no case is read for its rows alone (outputs then
     lack it)."""
-    path = os.path.join(folder, "go.txt")
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raise GcVsGoError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
-    chunks = [c for c in text.split("# GOGC=")[1:] if c.strip()]
-    if not chunks:
-        raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
+    path, processes = kept_processes(folder)
     rows, outputs = [], []
-    for i, chunk in enumerate(chunks):
-        head, _, out = chunk.partition("\n")
+    for i, (head, out) in enumerate(processes):
         m = KEPT_PROCESS.match(head)
         if m is None and cases:
             raise GcVsGoError(f"{path}, process {i + 1}: '{head[:60]}' names no GOGC "
@@ -386,17 +394,11 @@ def kept_run_options(folder):
     processes had huge pages off, else "system", the machine's mode then
     under "thp_system"). GcVsGoError, one line, when its processes do not
     agree on one budget, span, huge page state, or count per case."""
-    path = os.path.join(folder, "go.txt")
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raise GcVsGoError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
+    path, processes = kept_processes(folder)
     seen = {k: {} for k in ("sizes", "kept", "elem", "strategies", "budget", "gogc",
                             "benchtime", "thp")}
     per_case = {}
-    for i, chunk in enumerate(c for c in text.split("# GOGC=")[1:] if c.strip()):
-        head, _, out = chunk.partition("\n")
+    for i, (head, out) in enumerate(processes):
         m = KEPT_PROCESS.match(head)
         if m is None:
             raise GcVsGoError(f"{path}, process {i + 1}: '{head[:60]}' names no GOGC "
@@ -417,8 +419,6 @@ def kept_run_options(folder):
             seen[key].setdefault(value, None)
         case = tuple(head.split()[:2])            # GOGC, case name
         per_case[case] = per_case.get(case, 0) + 1
-    if not per_case:
-        raise GcVsGoError(f"{path}: no Go process in it (not a kept go.txt)")
     benches = list(seen["benchtime"])
     if all(b.endswith("x") for b in benches):        # 2 x M items, per case
         span, min_time = "batches", 0.01
