@@ -473,7 +473,11 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {          /* before Google Benchmark's --help */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             ret_usage(prog);
-            return 0;
+            if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+            /* status 2, as the scripts give output they cannot write */
+            fprintf(stderr, "%s: cannot write the help to standard output: %s\n",
+                    prog, strerror(errno));
+            return 2;
         }
     }
     bm_default_counters_tabular(1);

@@ -414,6 +414,17 @@ class Behaviour(unittest.TestCase):
         ran = [r for r in rows if r["status"] == "ok"]
         self.assertEqual({r["source_bytes"] for r in ran}, {64})
 
+    def test_help_to_a_full_disk(self):
+        """--help it cannot write: one line, status 2 (it said nothing and
+        exited 0), as the scripts do."""
+        for binary in BINARIES:
+            with self.subTest(binary=binary), open("/dev/full", "w") as full:
+                p = subprocess.run([binary, "--help"], stdout=full, stderr=subprocess.PIPE,
+                                   text=True, timeout=60)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn("cannot write the help to standard output", p.stderr)
+
     def test_stdout_to_a_full_disk(self):
         with open("/dev/full", "w") as full:
             p = subprocess.run([BINARIES[0], "--sizes=4KiB", "--kept=16", "--elem=1",
