@@ -126,6 +126,19 @@ static int parse(int argc, char **argv, opts_t *o)
 }
 
 
+/* The most memory one variant of these parameters may hold at once, an
+ * estimate on the high side to refuse a run the machine cannot hold (not
+ * a figure of the results): the queue family's items and one more (its
+ * copy_live copies the references, not the items), the iovec family's
+ * buffers and one more, the other families' few items, and the slices of
+ * references (8 B each, twice). */
+static uint64_t largest_peak(const fam_params_t *p)
+{
+    uint64_t queue = (uint64_t)p->queue + 1, bufs = (uint64_t)p->bufs + 1;
+    uint64_t most = queue > bufs ? queue : bufs;
+    return (most > 3 ? most : 3) * ((uint64_t)p->item + 16);  /* <= 2^21 x 2^31 */
+}
+
 /* In the child: measure variant i, print "held peak_held peak_rss
  * rss_held ns_per_op scenario_ns ops" (-1 for an RSS figure not had). */
 static int child(const opts_t *o)
@@ -240,6 +253,14 @@ int main(int argc, char **argv)
     if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings))
         return fail(1, "cannot configure the allocator");
     if (o.child >= 0) return child(&o);
+    {
+        char reason[256];
+        if (sb_guard(largest_peak(&o.p), UINT64_MAX, reason, sizeof reason) != 0) {
+            fprintf(stderr, "slicebench-families: not run: its largest variant %s\n",
+                    reason);
+            return 1;
+        }
+    }
 
     if (sb_meta_collect(&meta, argc, argv)) return fail(1, "cannot collect metadata");
     sb_meta_set(&meta, "schema_version", FAM_SCHEMA_VERSION);

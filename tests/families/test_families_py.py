@@ -114,5 +114,24 @@ class Cli(unittest.TestCase):
                 self.assertIn(flag, p.stderr)
                 self.assertEqual(sorted(os.listdir(results)), before)
 
+    def test_a_run_the_machine_cannot_hold_is_refused(self):
+        """A queue of 2^20 items of 1 GiB (1024 TiB) is refused before any
+        variant runs: one line that says how much it needs and has, status
+        1 (it ran, and the kernel killed what it could not hold)."""
+        fam = os.path.join(ROOT, "build", "benchmarks", "slicebench-families")
+        if not os.access(fam, os.X_OK):
+            self.skipTest("no build/")
+        p = subprocess.run([fam, "--no-csv", "--item=1GiB", "--queue=1048576", "--reps=1"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+        self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+        self.assertRegex(p.stderr, r"^slicebench-families: not run: its largest variant "
+                         r"needs about 1024\.0 TiB, only .* of memory available")
+        # and the default run is not refused (its largest variant: 65 MiB)
+        p = subprocess.run([fam, "--no-csv", "--quick"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
 if __name__ == "__main__":
     unittest.main()
