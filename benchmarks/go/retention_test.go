@@ -47,6 +47,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"slicebench/benchmarks/go/memguard"
 )
 
 var (
@@ -136,8 +138,12 @@ func BenchmarkRetention(b *testing.B) {
 			// measured once per case (-count repeats in place)
 			m := &caseMemory{held: -1, peak: -1}
 			b.Run(name, func(b *testing.B) {
-				if p, ok := ExpectedPeak(c, s); !ok || p > config.Budget {
+				p, ok := ExpectedPeak(c, s)
+				if !ok || p > config.Budget {
 					b.Skipf("over the budget of %d bytes (-budget)", config.Budget)
+				}
+				if err := memguard.Check(p); err != nil {
+					b.Skipf("%v", err) // the memory this process may still take
 				}
 				switch c.Elem {
 				case 1:

@@ -128,6 +128,14 @@ class Cli(unittest.TestCase):
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
         self.assertRegex(p.stderr, r"^slicebench-families: not run: its largest variant "
                          r"needs about 1024\.0 TiB, only .* of memory available")
+        # the Go side (fambench) refuses it the same way
+        go = os.path.join(ROOT, "build", "tests", "families", "fambench")
+        if os.access(go, os.X_OK):
+            p = subprocess.run([go, "-item=1G", "-queue=1048576", "-reps=1"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+            self.assertRegex(p.stderr, r"^fambench: not run: its largest variant needs about")
         # and the default run is not refused (its largest variant: 65 MiB)
         p = subprocess.run([fam, "--no-csv", "--quick"], capture_output=True, text=True,
                            timeout=120)

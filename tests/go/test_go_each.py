@@ -125,6 +125,23 @@ class GoEach(unittest.TestCase):
         meta = dict(gobench.metadata(gobench.parse(text, "go.txt")))
         self.assertEqual(meta["thp_enabled"], off["thp-enabled"])
 
+    def test_a_case_the_machine_cannot_hold_is_skipped(self):
+        """Within the budget but over the memory this process may still
+        take (MemAvailable, cgroups: memguard): skipped with the reason,
+        as the C side skips it, not run into the OOM killer. 64 items of
+        1 TiB, within a 100 TiB budget."""
+        p = subprocess.run([self.exe, "-test.run", "^$", "-test.bench", "Retention",
+                            "-test.v", "-test.benchtime=1x", "-sizes=1099511627776", "-kept=16",
+                            "-elem=1", "-strategies=retain", "-items=64",
+                            "-budget=109951162777600"],
+                           env=self.env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        self.assertRegex(p.stdout, r"needs about [0-9.]+ MiB, only [0-9.]+ MiB of memory "
+                         r"available \((MemAvailable|cgroup .*)\)")
+        self.assertIn("--- SKIP: BenchmarkRetention/strategy=retain/N=1099511627776", p.stdout)
+        rows = gobench.rows(gobench.parse(p.stdout, "go test"), "go")
+        self.assertEqual({r["status"] for r in rows}, {"skipped"})
+
     def test_bad_flags(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "go.txt")

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"slicebench/benchmarks/go/families"
+	"slicebench/benchmarks/go/memguard"
 )
 
 func main() {
@@ -64,9 +65,26 @@ func main() {
 	if *pops < 0 {
 		*pops = *queue
 	}
-	if *item < 32 || *queue < 0 || *pops > *queue || *bufs < 0 || *reps < 1 {
-		fmt.Fprintln(os.Stderr, "fambench: bad sizes")
+	// the C side's ranges (benchmarks/families.c): item 32 B to 1 GiB,
+	// counts 1 to 2^20, pops at most the queue
+	const maxCount = 1 << 20
+	if *item < 32 || *item > 1<<30 || *queue < 1 || *queue > maxCount || *pops < 1 ||
+		*pops > *queue || *bufs < 1 || *bufs > maxCount || *reps < 1 || *reps > maxCount {
+		fmt.Fprintln(os.Stderr, "fambench: bad sizes (-item: 32 B to 1 GiB; counts: 1 to 1048576; -pops at most -queue)")
 		os.Exit(2)
+	}
+	// as the C side: a run whose largest variant the machine cannot hold
+	// is refused before any variant runs
+	most := *queue + 1
+	if *bufs+1 > most {
+		most = *bufs + 1
+	}
+	if most < 3 {
+		most = 3
+	}
+	if err := memguard.Check(uint64(most) * uint64(*item+16)); err != nil {
+		fmt.Fprintln(os.Stderr, "fambench: not run: its largest variant", err)
+		os.Exit(1)
 	}
 	if *isolation != "process" && *isolation != "none" {
 		fmt.Fprintln(os.Stderr, "fambench: -isolation: process or none, not", *isolation)
