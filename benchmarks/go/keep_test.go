@@ -1,6 +1,9 @@
 package retention
 
-import "testing"
+import (
+	"runtime/debug"
+	"testing"
+)
 
 // nextCap, the ported growth formula the budget rule uses, against the
 // runtime's own appends: one element at a time, and one big append.
@@ -107,5 +110,26 @@ func TestTHPText(t *testing.T) {
 		if got := thpText(c.sys, c.status); got != c.want {
 			t.Errorf("thpText(%q, %q) = %q, want %q", c.sys, c.status, got, c.want)
 		}
+	}
+}
+
+func TestHeapNeedFollowsGOGC(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	if got := heapNeed(1000); got != 2000 {
+		t.Errorf("GOGC 100: %d, want 2000", got)
+	}
+	debug.SetGCPercent(400)
+	if got := heapNeed(1000); got != 5000 {
+		t.Errorf("GOGC 400: %d, want 5000", got)
+	}
+	debug.SetGCPercent(-1)
+	if got := heapNeed(1000); got != 1000*offBatches {
+		t.Errorf("GOGC off: %d, want %d", got, 1000*offBatches)
+	}
+	limit := debug.SetMemoryLimit(3000)
+	defer debug.SetMemoryLimit(limit)
+	if got := heapNeed(1000); got != 3000 {
+		t.Errorf("GOGC off, GOMEMLIMIT 3000: %d, want 3000", got)
 	}
 }

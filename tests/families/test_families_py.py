@@ -1,5 +1,6 @@
 """Tests of scripts/slicebench/families.py and scripts/families-table."""
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -10,6 +11,13 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from slicebench import families  # noqa: E402
 
 HEADER = ",".join(families.COLUMNS)
+
+
+def address_space_limit():
+    """In a child about to run a case that must be refused: 4 GiB of
+    address space, so that a guard that no longer refuses it fails the
+    test at an allocation instead of filling the machine's memory."""
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 
 
 def text(language, held, kind="families", version="1", header=HEADER):
@@ -122,7 +130,8 @@ class Cli(unittest.TestCase):
         if not os.access(fam, os.X_OK):
             self.skipTest("no build/")
         p = subprocess.run([fam, "--no-csv", "--item=1GiB", "--queue=1048576", "--reps=1"],
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=60,
+                           preexec_fn=address_space_limit)
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stdout, "")
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
@@ -132,7 +141,8 @@ class Cli(unittest.TestCase):
         go = os.path.join(ROOT, "build", "tests", "families", "fambench")
         if os.access(go, os.X_OK):
             p = subprocess.run([go, "-item=1G", "-queue=1048576", "-reps=1"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60,
+                               preexec_fn=address_space_limit)
             self.assertEqual(p.returncode, 1)
             self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
             self.assertRegex(p.stderr, r"^fambench: not run: its largest variant needs about")

@@ -59,6 +59,48 @@ func TestCgroupV1(t *testing.T) {
 	}
 }
 
+func TestRootTrailingSlashAndUnified(t *testing.T) {
+	root := fake(t, map[string]string{
+		"proc/meminfo":                                 "MemAvailable: 8388608 kB\n",
+		"proc/self/cgroup":                             "0::/c/\n",
+		"sys/fs/cgroup/memory.max":                     "9000\n",
+		"sys/fs/cgroup/memory.current":                 "1000\n",
+		"sys/fs/cgroup/unified/c/memory.max":           "7000\n",
+		"sys/fs/cgroup/unified/c/memory.current":       "2000\n",
+		"sys/fs/cgroup/unified/c/memory.stat":          "inactive_file 500\n",
+		"sys/fs/cgroup/memory/c/memory.limit_in_bytes": "1\n",
+	})
+	got, which, err := headroom(root)
+	if err != nil || got != 5500 || which != "cgroup v2 memory.max of /c" {
+		t.Fatalf("headroom = %d, %q, %v", got, which, err)
+	}
+	// the root cgroup itself, "0::/"
+	root = fake(t, map[string]string{
+		"proc/meminfo":                 "MemAvailable: 8388608 kB\n",
+		"proc/self/cgroup":             "0::/\n",
+		"sys/fs/cgroup/memory.max":     "9000\n",
+		"sys/fs/cgroup/memory.current": "1000\n",
+	})
+	if got, which, err = headroom(root); err != nil || got != 8000 || which != "cgroup v2 memory.max of /" {
+		t.Fatalf("headroom = %d, %q, %v", got, which, err)
+	}
+}
+
+func TestCgroupV1InactiveKey(t *testing.T) {
+	// v1 counts total_inactive_file, not v2's inactive_file
+	root := fake(t, map[string]string{
+		"proc/meminfo":     "MemAvailable: 8388608 kB\n",
+		"proc/self/cgroup": "4:memory:/x\n",
+		"sys/fs/cgroup/memory/x/memory.limit_in_bytes": "10000\n",
+		"sys/fs/cgroup/memory/x/memory.usage_in_bytes": "6000\n",
+		"sys/fs/cgroup/memory/x/memory.stat":           "inactive_file 4000\ntotal_inactive_file 1000\n",
+	})
+	got, _, err := headroom(root)
+	if err != nil || got != 5000 {
+		t.Fatalf("headroom = %d, %v", got, err)
+	}
+}
+
 func TestNoMemAvailable(t *testing.T) {
 	root := fake(t, map[string]string{"proc/meminfo": "MemTotal: 16 kB\n"})
 	if _, _, err := headroom(root); err == nil {
@@ -67,10 +109,17 @@ func TestNoMemAvailable(t *testing.T) {
 }
 
 func TestCheckLive(t *testing.T) {
+	left, _, err := Headroom()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left == 0 {
+		t.Skip("this process's cgroup is at its limit")
+	}
 	if err := Check(1); err != nil {
 		t.Fatalf("one byte does not fit: %v", err)
 	}
-	err := Check(^uint64(0))
+	err = Check(^uint64(0))
 	if err == nil || !strings.Contains(err.Error(), "only") {
 		t.Fatalf("Check(max) = %v", err)
 	}

@@ -74,7 +74,9 @@ func main() {
 		os.Exit(2)
 	}
 	// as the C side: a run whose largest variant the machine cannot hold
-	// is refused before any variant runs
+	// is refused before any variant runs; twice the C side's estimate, as
+	// the timed repetitions run with the collector on and one repetition's
+	// items are still in the heap while the next makes its own
 	most := *queue + 1
 	if *bufs+1 > most {
 		most = *bufs + 1
@@ -82,7 +84,7 @@ func main() {
 	if most < 3 {
 		most = 3
 	}
-	if err := memguard.Check(uint64(most) * uint64(*item+16)); err != nil {
+	if err := memguard.Check(2 * uint64(most) * uint64(*item+48)); err != nil {
 		fmt.Fprintln(os.Stderr, "fambench: not run: its largest variant", err)
 		os.Exit(1)
 	}
