@@ -425,6 +425,22 @@ class Behaviour(unittest.TestCase):
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                 self.assertIn("cannot write the help to standard output", p.stderr)
 
+    def test_memory_guard_counts_go_gc_garbage(self):
+        """With --gc=go the memory a case needs is its batch and up to
+        GOGC percent more of garbage beside it (the heap goal): at GOGC
+        100000, 1001 times the estimate, over any machine's memory here,
+        where the budget alone lets it run."""
+        p = run(BINARIES[0], "--sizes=16MiB", "--kept=16", "--elem=1",
+                "--strategies=retain", "--budget=1GiB", "--gc=go", "--gogc=100000",
+                f"--csv-dir={self.dir}", *FAST)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = results.load(only_csv(self.dir)).rows
+        self.assertEqual({r["status"] for r in rows}, {"skipped"})
+        for r in rows:
+            m = re.search(r"needs about ([0-9.]+) GiB, only .* of memory available", r["message"])
+            self.assertIsNotNone(m, r["message"])
+            self.assertGreater(float(m.group(1)), 900)
+
     def test_stdout_to_a_full_disk(self):
         with open("/dev/full", "w") as full:
             p = subprocess.run([BINARIES[0], "--sizes=4KiB", "--kept=16", "--elem=1",
