@@ -175,8 +175,9 @@ def render(t, names=(), go_names=None):
     lines.append(f"model against Go: {pairs(model['pairs'])} ({which}); "
                  f"Go against Go: {pairs(go['pairs'])}")
     if t.get("shared"):
-        lines.append(f"({t['shared']} of the Go runs the same Go side as an earlier "
-                     "one, a copy, counted once)")
+        n = t["shared"]
+        lines.append(f"({n} of the Go runs {'has' if n == 1 else 'have'} the same Go "
+                     "side as an earlier one (a copy): counted once)")
     rows = [("", "model against Go", "Go against Go")]
     total_m, total_g, total = 0.0, 0.0, 0
     for gogc in sorted(t["cases"]):

@@ -174,7 +174,7 @@ class Command(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("model against Go: 2 pairs", p.stdout)
         self.assertIn("Go against Go: 0 pairs", p.stdout)
-        self.assertIn("(1 of the Go runs the same Go side as an earlier one, a copy, "
+        self.assertIn("(1 of the Go runs has the same Go side as an earlier one (a copy): "
                       "counted once)", p.stdout)
         c = self.copy("c")
         p = self.gc_vs_go("--tally", a, b, c)
