@@ -103,13 +103,11 @@ func TestMain(m *testing.M) {
 // lines ("key: value", the Go benchmark format), which benchstat and
 // scripts/go-results read.
 func printConfig() {
-	gogc := debug.SetGCPercent(100)
-	debug.SetGCPercent(gogc)
+	gogc, limit := gcSettings()
 	gogcText := strconv.Itoa(gogc)
 	if gogc < 0 {
 		gogcText = "off"
 	}
-	limit := debug.SetMemoryLimit(-1)
 	limitText := strconv.FormatInt(limit, 10)
 	if limit == math.MaxInt64 {
 		limitText = "off"
@@ -179,6 +177,14 @@ type caseMemory struct {
 	guard      error // nil: the case fits the memory left
 }
 
+// gcSettings reads the collector's settings without changing them: GOGC
+// in percent (negative: off) and GOMEMLIMIT in bytes (math.MaxInt64: none).
+func gcSettings() (gogc int, limit int64) {
+	gogc = debug.SetGCPercent(100)
+	debug.SetGCPercent(gogc)
+	return gogc, debug.SetMemoryLimit(-1)
+}
+
 // offBatches is how many batches of garbage a process with the collector
 // off keeps: heldBytes' three rounds, the peak round's two and two timed
 // ones, and one more (with -benchtime=<2M>x, as gc-vs-go runs it; a
@@ -190,14 +196,12 @@ const offBatches = 8
 // (the heap goal); with the collector off, offBatches of them; never more
 // than GOMEMLIMIT, where one is set.
 func heapNeed(p uint64) uint64 {
-	gogc := debug.SetGCPercent(100)
-	debug.SetGCPercent(gogc)
+	gogc, limit := gcSettings()
 	need := float64(p) * offBatches
 	if gogc >= 0 {
 		need = float64(p) * (1 + float64(gogc)/100)
 	}
-	if limit := debug.SetMemoryLimit(-1); limit > 0 && limit != math.MaxInt64 &&
-		float64(limit) < need {
+	if limit > 0 && limit != math.MaxInt64 && float64(limit) < need {
 		need = float64(limit)
 	}
 	if need >= math.MaxUint64 {
