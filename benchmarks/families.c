@@ -30,10 +30,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SB_RESULTS_DIR
-#define SB_RESULTS_DIR "results"
-#endif
-
 extern char **environ;
 
 #define FAM_SCHEMA_VERSION "1"
@@ -51,15 +47,28 @@ typedef struct opts_s {
     uint64_t reps;
     const char *out;
     const char *bad;         /* the argument parse rejected             */
+    const char *twice;       /* an option given twice                   */
     int no_csv, quick;
     long child;              /* -1: the parent */
+    char out_default[4096];  /* the checkout's results folder           */
 } opts_t;
 
-/* The usage line, on standard output (--help). */
-static void usage(void)
+/* The usage, on standard output (--help). */
+static void usage(const opts_t *o)
 {
     printf("usage: slicebench-families [--quick] [--item=BYTES] [--queue=N] "
-           "[--pops=N] [--bufs=N] [--reps=N] [--out=DIR] [--no-csv]\n");
+           "[--pops=N] [--bufs=N] [--reps=N] [--out=DIR] [--no-csv]\n"
+           "\n"
+           "  --quick     item 64 KiB, queue and bufs 16, 2 reps (the other\n"
+           "              flags, in any order, override these)\n"
+           "  --item      bytes of an item, 32 B to 1 GiB (default 1 MiB)\n"
+           "  --queue     queue length (default 64); --pops, popped (default\n"
+           "              the queue length); --bufs, buffers per write\n"
+           "              (default 64); --reps, timed runs (default 5)\n"
+           "  --out       folder of the results CSV; default: the results\n"
+           "              folder of the checkout this binary was built in,\n"
+           "              else ./results -- here %s\n"
+           "  --no-csv    write no results CSV\n", o->out_default);
 }
 
 /* One line on standard error, and the exit status: 2, a bad argument
@@ -70,6 +79,18 @@ static int fail(int status, const char *msg)
     return status;
 }
 
+/* Whether the option of argument i (its name up to '=') came before it. */
+static int given_before(char **argv, int i)
+{
+    const char *a = argv[i], *eq = strchr(a, '=');
+    size_t len = eq ? (size_t)(eq - a) : strlen(a);
+    int j;
+    for (j = 1; j < i; j++)
+        if (strncmp(argv[j], a, len) == 0 && (argv[j][len] == '=' || argv[j][len] == '\0'))
+            return 1;
+    return 0;
+}
+
 static int parse(int argc, char **argv, opts_t *o)
 {
     int i, pops_given = 0;
@@ -78,18 +99,30 @@ static int parse(int argc, char **argv, opts_t *o)
     o->p.queue = 64;
     o->p.bufs = 64;
     o->reps = 5;
-    o->out = SB_RESULTS_DIR;
+    if (sb_default_results_dir(o->out_default, sizeof o->out_default))
+        snprintf(o->out_default, sizeof o->out_default, "results");
+    o->out = o->out_default;
     o->child = -1;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *eq = strchr(a, '=');
-        const char *val = eq ? eq + 1 : "";
-        if (strcmp(a, "--quick") == 0) {
+    /* --quick sets the defaults; the flags given override them, wherever
+     * --quick stands */
+    for (i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--quick") == 0) {
             o->quick = 1;
             o->p.item = 64u << 10;
             o->p.queue = 16;
             o->p.bufs = 16;
             o->reps = 2;
+        }
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *eq = strchr(a, '=');
+        const char *val = eq ? eq + 1 : "";
+        if (strncmp(a, "--", 2) == 0 && given_before(argv, i)) {
+            o->twice = a;
+            return -EINVAL;
+        }
+        if (strcmp(a, "--quick") == 0) {
+            continue;
         } else if (strcmp(a, "--no-csv") == 0) {
             o->no_csv = 1;
         } else if (strncmp(a, "--item=", 7) == 0) {
@@ -232,10 +265,12 @@ int main(int argc, char **argv)
     const fam_variant_t *v = fam_variants(&n);
     int failed = 0, rc;
 
+    if (sb_stdio_reopen() < 0) return 2;   /* closed fd 0/1/2: /dev/null first */
     memset(&o, 0, sizeof o);
     for (i = 1; i < (size_t)argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage();
+            (void)parse(argc, argv, &o);   /* the default folder, for the help */
+            usage(&o);
             if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
             /* status 2, as the scripts give output they cannot write */
             fprintf(stderr, "slicebench-families: cannot write the help to "
@@ -246,14 +281,18 @@ int main(int argc, char **argv)
     if (rc == -ERANGE) return fail(2, "--pops must not exceed --queue");
     if (rc) {
         char msg[300];
-        snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
-                 "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
+        if (o.twice)
+            snprintf(msg, sizeof msg, "%.*s given twice", (int)strcspn(o.twice, "="),
+                     o.twice);
+        else
+            snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
+                     "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
         return fail(2, msg);
     }
-    if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings))
-        return fail(1, "cannot configure the allocator");
-    if (o.child >= 0) return child(&o);
+    if (o.child >= (long)n) return fail(2, "--child: no such variant");
     {
+        /* the measuring processes too: --child is how they are started,
+         * and no way past the guard */
         char reason[256];
         if (sb_guard(largest_peak(&o.p), UINT64_MAX, reason, sizeof reason) != 0) {
             fprintf(stderr, "slicebench-families: not run: its largest variant %s\n",
@@ -261,6 +300,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings))
+        return fail(1, "cannot configure the allocator");
+    if (o.child >= 0) return child(&o);
 
     if (sb_meta_collect(&meta, argc, argv)) return fail(1, "cannot collect metadata");
     sb_meta_set(&meta, "schema_version", FAM_SCHEMA_VERSION);
@@ -321,6 +363,11 @@ int main(int argc, char **argv)
     if (!o.no_csv) {
         if (sb_csv_close(&csv) != 0) failed = 1;
         else if (csv.path[0]) printf("results: %s\n", csv.path);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "slicebench-families: cannot write the table to standard "
+                "output%s\n", !o.no_csv && csv.path[0] ? " (the results file is whole)" : "");
+        failed = 1;
     }
     return failed;
 }

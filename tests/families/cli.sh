@@ -26,10 +26,53 @@ expect2 "bad item size" "$fam" --item=abc
 expect2 "item too small" "$fam" --item=3
 expect2 "zero queue" "$fam" --queue=0
 expect2 "pops past queue" "$fam" --queue=4 --pops=5
+expect2 "an option given twice" "$fam" --queue=4 --queue=8
+expect2 "--quick given twice" "$fam" --quick --quick
+expect2 "no such variant" "$fam" --child=99
 expect2 "famops usage" "$famops"
 OUT=/dev/full expect2 "help it cannot write" "$fam" --help
 printf 'nonsense 1\n' > prog.txt
 STDIN=prog.txt expect2 "famops bad line" "$famops" model
 printf 'bsub 9 0 0 0\n' > prog.txt
 STDIN=prog.txt expect2 "famops bad variable" "$famops" model
+
+# The default results folder is the checkout's (it exists), not "".
+dir=$("$fam" --help | sed -n 's/.* -- here //p')
+if [ -n "$dir" ] && [ -d "$dir" ]; then echo "ok   default results folder: $dir"
+else echo "FAIL default results folder: '$dir' is not a folder"; failed=1; fi
+
+# The measuring processes are guarded too: --child is no way past the guard
+# (the limit keeps a regression from filling the machine).
+prlimit --as=4000000000 "$fam" --item=256MiB --queue=1024 --no-csv --child=0 \
+    > out.txt 2> err.txt
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'not run: its largest variant needs about' err.txt; then
+    echo "ok   guarded child: $(head -n 1 err.txt)"
+else
+    echo "FAIL guarded child: status $rc, stderr: $(head -c 200 err.txt)"; failed=1
+fi
+
+# --quick sets defaults; a flag given before it still counts: the queue
+# family's rows have 4 items.
+if "$fam" --queue=4 --quick --reps=1 --out=. > /dev/null 2> err.txt &&
+   grep -q ',queue,' families_*.csv &&
+   awk -F, '!/^#/ && $3 == "queue" && $6 != 4 { bad = 1 } END { exit bad }' families_*.csv; then
+    echo "ok   --quick keeps a flag given before it"
+else
+    echo "FAIL --quick keeps a flag given before it: $(head -c 200 err.txt)"; failed=1
+fi
+
+# A table it cannot write: status 1 and one line; the results file stays whole.
+"$fam" --quick --reps=1 --out=. > /dev/full 2> err.txt
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q 'standard output' err.txt
+then echo "ok   full stdout: $(cat err.txt)"
+else echo "FAIL full stdout: status $rc, stderr: $(head -c 200 err.txt)"; failed=1; fi
+
+# Closed stderr: no message lands in the results file.
+rm -f families_*.csv
+prlimit --as=60000000 "$fam" --quick --reps=1 --bufs=1000 --out=. > /dev/null 2>&-
+if grep -q 'slicebench-families:' families_*.csv; then
+    echo "FAIL closed stderr: a message in the results file"; failed=1
+else echo "ok   closed stderr: the results file holds rows only"; fi
 exit $failed
