@@ -43,9 +43,11 @@
 #include <string.h>
 
 #include "bm.h"
+#include "bm_flags.h"
 #include "gs.h"
 #include "keep.h"
 #include "mem.h"
+#include "sb.h"
 
 void overhead_register_native(void);   /* overhead_native.cc */
 
@@ -551,10 +553,25 @@ static void report_keep(void)
                outside_real, outside_cpu);
 }
 
+/* One line on standard error; the status to exit with. */
+static int fail(int status, const char *msg)
+{
+    fprintf(stderr, "slicebench-overhead: %s\n", msg);
+    return status;
+}
+
+static void count_selected(const bm_state_t *st, void *ud)
+{
+    (void)st;
+    (void)ud;
+}
+
 int main(int argc, char **argv)
 {
-    char settings[256];
+    char settings[256], err[512], msg[600];
     int all_kept = 0, j = 1;
+    if (sb_stdio_reopen() < 0) return 2;   /* closed fd 0/1/2: /dev/null first */
+    if (bm_flags_check(&argc, argv, err, sizeof err)) return fail(2, err);
     for (int i = 1; i < argc; i++) {            /* take our own flag out */
         if (strcmp(argv[i], "--all-kept") == 0) all_kept = 1;
         else argv[j++] = argv[i];
@@ -562,22 +579,31 @@ int main(int argc, char **argv)
     argc = j;
     overhead_register_native();
     if (bm_register("shim/increment", shim_increment) == NULL ||
-        register_cases(all_kept) != 0) {
-        fprintf(stderr,
-                "slicebench-overhead: cannot register the benchmarks\n");
-        return 1;
-    }
+        register_cases(all_kept) != 0)
+        return fail(1, "cannot register the benchmarks");
     bm_set_run_sink(collect, NULL);
     bm_initialize(&argc, argv);
     if (bm_report_unrecognized(argc, argv)) return 2;
-    if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings) ||
-        warm_up() != 0) {
-        fprintf(stderr, "slicebench-overhead: cannot set up the allocator\n");
-        return 1;
+    if (bm_flag_repetitions() > MAX_REPS) {
+        snprintf(msg, sizeof msg, "--benchmark_repetitions: at most %d (the report's "
+                 "medians keep that many)", MAX_REPS);
+        return fail(2, msg);
     }
+    if (bm_list_selected(count_selected, NULL) == 0) {
+        snprintf(msg, sizeof msg, "no benchmark matches --benchmark_filter=%.500s",
+                 bm_flag_filter());
+        return fail(1, msg);
+    }
+    if (mem_allocator_configure(MEM_TUNING_PINNED, settings, sizeof settings) ||
+        warm_up() != 0)
+        return fail(1, "cannot set up the allocator");
+    /* the report file, made now: no other run takes its name */
+    if (bm_flags_reserve_out(err, sizeof err)) return fail(2, err);
     bm_run_specified();
     bm_shutdown();
     report_increment();
     report_keep();
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return fail(1, "cannot write the report to standard output");
     return 0;
 }

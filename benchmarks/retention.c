@@ -216,9 +216,11 @@ static int make_cases(char *err, size_t n)
 }
 
 /* Each case's time unit, from the median of its measured times per item,
- * so the console reads at a glance (the JSON says which unit it used). */
+ * so the console reads at a glance (the JSON says which unit it used); a
+ * --benchmark_time_unit given (or BENCHMARK_TIME_UNIT) is every case's. */
 static void choose_units(void)
 {
+    if (bm_flags_given("benchmark_time_unit")) return;   /* the library's */
     for (size_t i = 0; i < n_cases; i++) {
         double t[64], median;
         size_t n = 0;
@@ -332,9 +334,18 @@ static void progress(size_t done, size_t total, const char *name, double t0,
     }
 }
 
+static int no_room_for_jobs(void)
+{
+    fprintf(stderr, "%s: out of memory for the list of measurements (%lld "
+            "repetitions of each case; --benchmark_repetitions)\n", prog,
+            (long long)repetitions);
+    return -ENOMEM;
+}
+
 /* Measure every selected case `repetitions` times, writing each row as it
- * comes. Returns how many measurements failed, or -errno when the results
- * file could not be written (its message printed). */
+ * comes. Returns how many measurements failed, or -errno (its message
+ * printed) when the list of measurements cannot be made or the results
+ * file cannot be written. */
 static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
                        double warmup, uint64_t seed)
 {
@@ -346,14 +357,14 @@ static int measure_all(int argc, char **argv, ret_rows_t *rows, double min_time,
     for (size_t i = 0; i < n_cases; i++)
         if (cases[i].selected) n_jobs += (size_t)repetitions;
     jobs = calloc(n_jobs ? n_jobs : 1, sizeof *jobs);
-    if (jobs == NULL) return -ENOMEM;
+    if (jobs == NULL) return no_room_for_jobs();
     n_jobs = 0;
     for (size_t i = 0; i < n_cases; i++) {
         if (!cases[i].selected) continue;
         cases[i].res = calloc((size_t)repetitions, sizeof *cases[i].res);
         if (cases[i].res == NULL) {
             free(jobs);
-            return -ENOMEM;
+            return no_room_for_jobs();
         }
         for (int64_t r = 0; r < repetitions; r++)
             jobs[n_jobs++] = (job_t){&cases[i], r,
@@ -450,6 +461,15 @@ static int usage_error(const char *msg)
     return 2;
 }
 
+/* The exit status once `what` has gone to standard output: 0, or 1 with a
+ * line on standard error when it could not be written. */
+static int written(const char *what)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+    fprintf(stderr, "%s: cannot write the %s to standard output\n", prog, what);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     static sb_meta_t meta;
@@ -483,11 +503,11 @@ int main(int argc, char **argv)
     bm_default_counters_tabular(1);
     bm_initialize(&argc, argv);                 /* takes --benchmark_* out */
     rc = ret_parse_flags(argc, argv, &opt, err, sizeof err);
-    if (rc == 1) return 0;
+    if (rc == 1) return written("version");     /* --version (--help: above) */
     if (rc) return usage_error(err);
     if (opt.schema) {
         print_schema();
-        return fflush(stdout) == 0 ? 0 : 1;
+        return written("schema");
     }
     if (mem_allocator_configure(opt.tuning, settings, sizeof settings))
         return usage_error("cannot configure the allocator");
@@ -517,17 +537,22 @@ int main(int argc, char **argv)
     if (bm_flag_list_tests()) {                 /* names only, nothing run */
         bm_run_specified();
         bm_shutdown();
-        return 0;
+        return written("list");
     }
     if (bm_list_selected(mark_selected, NULL) == 0) {
         fprintf(stderr, "%s: no benchmark matches --benchmark_filter=%s\n", prog,
                 bm_flag_filter());
         return 1;
     }
+    /* the report file, made now: no other run takes its name, and a
+     * folder it cannot be made in is found before anything is measured */
+    if (bm_flags_reserve_out(err, sizeof err)) return usage_error(err);
     repetitions = bm_flag_repetitions();
     if (repetitions < 1) repetitions = 1;
     warmup = bm_flag_take_min_warmup_time();
-    min_time = opt.min_time > 0 ? opt.min_time : bm_flag_min_time();
+    /* --quick's short time, unless --benchmark_min_time was given */
+    min_time = opt.min_time > 0 && !bm_flags_given("benchmark_min_time")
+                   ? opt.min_time : bm_flag_min_time();
     seed = opt.seed;
     if (!opt.seed_given) {
         struct timespec ts;

@@ -57,7 +57,8 @@ int ret_measure_in_child(const ret_case_t *rc, int argc, char *const argv[],
     args = calloc((size_t)argc + EXTRA_ARGS, sizeof *args);
     if (args == NULL) return -ENOMEM;
     args[n++] = argv[0];
-    for (i = 1; i < argc; i++) args[n++] = argv[i];
+    for (i = 1; i < argc; i++)   /* the report file is the parent's alone */
+        if (strncmp(argv[i], "--benchmark_out=", 16) != 0) args[n++] = argv[i];
     args[n++] = child;
     args[n++] = mt;
     args[n++] = wu;

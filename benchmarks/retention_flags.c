@@ -335,6 +335,7 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
     const char *sizes = NULL, *kept = NULL, *elems = NULL, *growth = NULL,
                *strategies = NULL, *gcs = NULL, *gogcs = NULL;
     int budget_given = 0, max_given = 0, i;
+    unsigned char seen[N_FLAGS] = {0};
 
     memset(o, 0, sizeof *o);
     o->budget = UINT64_C(512) << 20;
@@ -360,6 +361,9 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         } else if (strchr(a, '=')) {
             return fail(err, errsz, "--%s takes no value", flag_table[f].name);
         }
+        /* twice would leave one of the two values out, silently */
+        if (seen[f]++)
+            return fail(err, errsz, "--%s given twice", flag_table[f].name);
         switch (flag_table[f].id) {
         case F_HELP:
             ret_usage(argv[0]);
@@ -477,9 +481,11 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         each_item("--gogc", gogcs ? gogcs : "100", gogc_item, same_u64, o->gogc,
                   RET_MAX_LIST, &o->n_gogc, err, errsz))
         return -EINVAL;
-    if (o->go_marks || o->go_spans || o->go_clock_given) {
+    if (o->go_marks || o->go_spans || o->go_clock_given || gogcs) {
         int go = 0;
         for (size_t g = 0; g < o->n_gc; g++) go |= o->gc[g] == GS_GC_GO;
+        if (!go && gogcs)
+            return fail(err, errsz, "--gogc: only with --gc=go (GOGC paces Go's collector)");
         if (!go && o->go_clock_given)
             return fail(err, errsz, "--go-clock-scale: only with --gc=go (Go's clock "
                         "paces Go's scavenger)");

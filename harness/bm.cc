@@ -371,7 +371,10 @@ class TeeReporter : public benchmark::BenchmarkReporter {
       inner_->SetErrorStream(&nowhere_);
       GetErrorStream() << "Run on (" << context.cpu_info.num_cpus << " X "
                        << static_cast<int>(context.cpu_info.cycles_per_second / 1e6)
-                       << " MHz CPUs); the full context is in --benchmark_out's JSON\n";
+                       << " MHz CPUs); the full context "
+                       << (benchmark::FLAGS_benchmark_out.empty()
+                               ? "goes into --benchmark_out=FILE's JSON\n"
+                               : "is in --benchmark_out's JSON\n");
     }
     return inner_->ReportContext(context);
   }

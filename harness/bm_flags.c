@@ -6,9 +6,11 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* What a flag's value must be. */
 typedef enum bm_flag_kind_e {
@@ -54,6 +56,14 @@ static const char *const formats[] = {"console", "json", "csv", NULL};
 static const char *const units[] = {"ns", "us", "ms", "s", NULL};
 static const char *const colors[] = {"auto", "true", "false", NULL};
 static const char *const bools[] = {"true", "false", "1", "0", NULL};
+
+/* The --benchmark_out file checked (argv's or BENCHMARK_OUT's), NULL if
+ * none; and the one bm_flags_reserve_out made, for its removal at exit. */
+static const char *out_path;
+static char reserved[4096];
+/* Which rows of the table were given, on the command line or in the
+ * environment. */
+static unsigned char given[N_FLAGS];
 
 /* Joined "--flag=value" arguments: reachable until the process ends
  * (volatile: the stores are the point, though nothing reads them). */
@@ -214,9 +224,11 @@ static int check_environment(char *err, size_t n)
             var[i] = (char)toupper((unsigned char)flags[f].name[i]);
         var[i] = '\0';
         v = getenv(var);
-        if (v == NULL || flags[f].kind == K_OUT) continue;  /* not read from env */
+        if (v == NULL) continue;
         snprintf(what, sizeof what, "environment variable %s", var);
         if (check_value(what, flags[f].kind, v, err, n)) return -EINVAL;
+        given[f] = 1;
+        if (flags[f].kind == K_OUT) out_path = v;   /* the library writes it too */
     }
     return 0;
 }
@@ -239,6 +251,7 @@ int bm_flags_check(int *argc, char **argv, char *err, size_t n)
             return fail(err, n, "unrecognized flag '%s' (see --help)", shown(a, s, sizeof s));
         }
         snprintf(what, sizeof what, "--%s", flags[f].name);
+        given[f] = 1;
         if (eq == NULL && flags[f].kind == K_BOOL) continue;     /* alone: true */
         if (eq == NULL) {
             /* "--flag value": join into the "--flag=value" the library reads */
@@ -261,6 +274,46 @@ int bm_flags_check(int *argc, char **argv, char *err, size_t n)
         }
         rc = check_value(what, flags[f].kind, eq + 1, err, n);
         if (rc) return rc;
+        if (flags[f].kind == K_OUT) out_path = eq + 1;      /* the flag wins */
     }
+    return 0;
+}
+
+int bm_flags_given(const char *name)
+{
+    int f = find_flag(name, strlen(name));
+    return f >= 0 && given[f];
+}
+
+/* At exit: the reserved file, if nothing was written into it. */
+static void drop_empty_reservation(void)
+{
+    struct stat st;
+    if (reserved[0] && stat(reserved, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+        unlink(reserved);
+}
+
+int bm_flags_reserve_out(char *err, size_t n)
+{
+    char s[300];
+    int fd;
+    if (out_path == NULL) return 0;
+    if (strlen(out_path) >= sizeof reserved)
+        return fail(err, n, "--benchmark_out: file name too long");
+    fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int e = errno;
+        if (e == EEXIST)
+            return fail(err, n, "--benchmark_out: '%s' exists already (no run overwrites "
+                        "results; choose a new name)", shown(out_path, s, sizeof s));
+        return fail(err, n, "--benchmark_out: cannot create '%s': %s",
+                    shown(out_path, s, sizeof s), strerror(e));
+    }
+    close(fd);
+    memcpy(reserved, out_path, strlen(out_path) + 1);
+    atexit(drop_empty_reservation);
+    /* the library has read it by now (at start-up); processes this one
+     * starts must not find it, nor reserve the file again */
+    unsetenv("BENCHMARK_OUT");
     return 0;
 }

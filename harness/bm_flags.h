@@ -17,13 +17,15 @@
  *   --benchmark_color         auto, true or false
  *   --benchmark_context       key=value[,key=value...]
  *   --benchmark_out=FILE      FILE must not exist yet (no run overwrites
- *                             results) and its folder must exist
+ *                             results) and its folder must exist; then
+ *                             bm_flags_reserve_out makes it
  *   --v                       a non-negative integer
  *   the booleans (--benchmark_list_tests, ...)   true or false, or the
  *                             flag alone for true
  *   any other --benchmark_* flag   refused as unrecognized
  * The BENCHMARK_* environment variables Google Benchmark also reads are
- * checked by the same rules.
+ * checked by the same rules, BENCHMARK_OUT included (a --benchmark_out
+ * flag overrides it).
  *
  * Flags that take a value are also accepted as two arguments,
  * "--benchmark_filter retain": argv is rewritten to the one-argument form
@@ -43,6 +45,22 @@ extern "C" {
  * -EINVAL with one line, no newline, in err otherwise; -ENOMEM when a
  * joined argument cannot be allocated. Other arguments are left alone. */
 int bm_flags_check(int *argc, char **argv, char *err, size_t n);
+
+/* Whether bm_flags_check saw flag `name` ("benchmark_min_time", without
+ * the dashes) on the command line or in the environment. */
+int bm_flags_given(const char *name);
+
+/* Make the --benchmark_out file (the flag's, else BENCHMARK_OUT's) that
+ * bm_flags_check found, empty and exclusively (O_EXCL), so that no other
+ * run can take the name before the library writes its report into it at
+ * the end of the run, and a folder the file cannot be made in is found
+ * before anything is measured. The file is removed at exit if nothing was
+ * written into it (a run that failed). BENCHMARK_OUT is taken out of the
+ * environment (the library read it at start-up), so processes this one
+ * starts do not see it. Call it once, in the process that runs the
+ * benchmarks, after bm_flags_check and before they run. 0, or -EINVAL
+ * with one line in err (the file exists by now, or cannot be made). */
+int bm_flags_reserve_out(char *err, size_t n);
 
 /* "release" or "debug": how the Google Benchmark library itself was built
  * (a debug build's own checks cost time in every iteration), or "unknown".

@@ -202,8 +202,9 @@ int sb_csv_close(sb_csv_t *c);
  *
  * Before a case runs: do its expected peak and the memory the run still
  * has to allocate to prepare (e.g. the kept handles array for M items) fit
- * the budget, and the memory this process may still use
- * (sb_memory_headroom)? 0 when they fit; -ENOMEM with the reason, one
+ * the budget, the memory this process may still use
+ * (sb_memory_headroom), and what its own RLIMIT_AS and RLIMIT_DATA leave
+ * (less its VmSize and VmData)? 0 when they fit; -ENOMEM with the reason, one
  * line, in `reason` when not -- the reason names the limit that decided.
  * Prepared memory already allocated when the guard is asked is part of
  * the usage the kernel reports: pass only what is still to come.

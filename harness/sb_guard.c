@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* Read root/path (at most n-1 bytes) into buf; -errno when it cannot be. */
@@ -144,6 +145,34 @@ int sb_memory_headroom(const char *root, uint64_t *bytes, char *which, size_t n)
     return 0;
 }
 
+/* What the process's own limits leave: RLIMIT_AS less its address space
+ * (VmSize), RLIMIT_DATA less its data (VmData), the lesser when both are
+ * set; UINT64_MAX when neither is. which names the one that decides. */
+static uint64_t rlimit_left(char *which, size_t n)
+{
+    static const struct { int resource; const char *key, *name; } lim[] = {
+        {RLIMIT_AS, "VmSize", "RLIMIT_AS, the address space limit"},
+        {RLIMIT_DATA, "VmData", "RLIMIT_DATA, the data size limit"},
+    };
+    char text[16384];
+    uint64_t left = UINT64_MAX, used;
+    size_t i;
+    int have_status = read_text("", "/proc/self/status", text, sizeof text) == 0;
+    for (i = 0; i < sizeof lim / sizeof lim[0]; i++) {
+        struct rlimit rl;
+        uint64_t here;
+        if (getrlimit(lim[i].resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) continue;
+        used = 0;
+        if (have_status) (void)keyed_number(text, lim[i].key, 1024, &used);
+        here = (uint64_t)rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 0;
+        if (here < left) {
+            left = here;
+            snprintf(which, n, "%s", lim[i].name);
+        }
+    }
+    return left;
+}
+
 int sb_guard_prepared(uint64_t expected_peak, uint64_t prepare_bytes,
                       uint64_t budget, char *reason, size_t n)
 {
@@ -169,6 +198,11 @@ int sb_guard_prepared(uint64_t expected_peak, uint64_t prepare_bytes,
         sb_format_bytes(avail, have, sizeof have);
         snprintf(reason, n, "needs about %s, only %s of memory available (%s)",
                  need, have, which);
+        return -ENOMEM;
+    }
+    if (total > (avail = rlimit_left(which, sizeof which))) {
+        sb_format_bytes(avail, have, sizeof have);
+        snprintf(reason, n, "needs about %s, only %s left under %s", need, have, which);
         return -ENOMEM;
     }
     return 0;

@@ -9,6 +9,7 @@ figures of every allocator (real RSS: not under sanitizers); "behaviour"
 checks files, signals, the guard and bad input on the first binary.
 """
 import glob
+import json
 import os
 import re
 import signal
@@ -441,6 +442,46 @@ class Behaviour(unittest.TestCase):
             self.assertIsNotNone(m, r["message"])
             self.assertGreater(float(m.group(1)), 900)
 
+    def test_quick_keeps_benchmark_min_time(self):
+        """--help: "0.005 s per run unless --benchmark_min_time says
+        otherwise"; --quick overrode it."""
+        p = run(BINARIES[0], "--quick", "--no-csv", "--benchmark_min_time=0.25",
+                "--benchmark_filter=^receive-only/N:64/k:16/", "--benchmark_format=json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["context"]["min_time_s"], "0.25")
+
+    def test_time_unit_flag_is_every_cases(self):
+        """--benchmark_time_unit was accepted and then ignored."""
+        p = run(BINARIES[0], "--quick", "--no-csv", "--benchmark_time_unit=us",
+                "--benchmark_filter=^copy/N:64/k:16/", "--benchmark_format=json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual({b["time_unit"] for b in json.loads(p.stdout)["benchmarks"]},
+                         {"us"})
+
+    def test_memory_guard_counts_the_address_space_limit(self):
+        """Under RLIMIT_AS the case failed its batch (Cannot allocate
+        memory); the guard now skips it with the limit as its reason."""
+        p = subprocess.run(["prlimit", "--as=4000000000", BINARIES[0], "--sizes=1GiB",
+                            "--kept=16", "--elem=1", "--items=8", "--strategies=retain",
+                            "--budget=100GiB", f"--csv-dir={self.dir}", *FAST],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = results.load(only_csv(self.dir)).rows
+        self.assertEqual({r["status"] for r in rows}, {"skipped"})
+        self.assertTrue(all("left under RLIMIT_AS" in r["message"] for r in rows), rows)
+
+    def test_output_it_cannot_write(self):
+        """--schema, --version and --benchmark_list_tests into a full disk:
+        one line and status 1 (two of them exited 0, one said nothing)."""
+        for flags, what in [(["--schema"], "schema"), (["--version"], "version"),
+                            (["--quick", "--no-csv", "--benchmark_list_tests"], "list")]:
+            with self.subTest(flags=flags), open("/dev/full", "w") as full:
+                p = subprocess.run([BINARIES[0], *flags], stdout=full,
+                                   stderr=subprocess.PIPE, text=True, timeout=60)
+                self.assertEqual(p.returncode, 1)
+                self.assertEqual(p.stderr, f"slicebench-retention: cannot write the {what} "
+                                 "to standard output\n")
+
     def test_stdout_to_a_full_disk(self):
         with open("/dev/full", "w") as full:
             p = subprocess.run([BINARIES[0], "--sizes=4KiB", "--kept=16", "--elem=1",
@@ -682,6 +723,68 @@ class BadInput(unittest.TestCase):
                 (["--kept=N/4,N/04"], "--kept: 'N/04' is given twice (also as 'N/4')")]:
             with self.subTest(flags=flags):
                 self.refused(message, *flags)
+
+    def test_a_flag_given_twice(self):
+        """The second value left the first out, silently."""
+        self.refused("--sizes given twice", "--sizes=64", "--sizes=128")
+        self.refused("--quick given twice", "--quick", "--quick")
+
+    def test_gogc_without_go_gc(self):
+        """--gogc was ignored without --gc=go: a run labelled nothing of it."""
+        self.refused("--gogc: only with --gc=go (GOGC paces Go's collector)", "--gogc=50")
+
+    def test_benchmark_out_from_the_environment_never_overwrites(self):
+        """Google Benchmark reads BENCHMARK_OUT too; it replaced the file."""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "earlier.json")
+            with open(out, "w") as f:
+                f.write("{}")
+            p = subprocess.run([BINARIES[0], f"--csv-dir={self.dir}", *FAST],
+                               capture_output=True, text=True, timeout=60,
+                               env={**os.environ, "BENCHMARK_OUT": out})
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertEqual(p.stderr, f"slicebench-retention: environment variable "
+                             f"BENCHMARK_OUT: '{out}' exists already (no run overwrites "
+                             "results; choose a new name)\n")
+            with open(out) as f:
+                self.assertEqual(f.read(), "{}")
+
+    def test_benchmark_out_it_cannot_make_before_measuring(self):
+        """A file the run cannot make was found only after every case had
+        run; now before the first."""
+        self.refused("--benchmark_out: cannot create '/proc/x.json': No such file or "
+                     "directory", "--benchmark_out=/proc/x.json")
+
+    def test_two_runs_never_share_a_report_file(self):
+        """The report file is made as the run starts measuring: a second run
+        given the same name meanwhile is refused (both wrote it, the last
+        one's report won); a run that stops before measuring makes none."""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "report.json")
+            slow = subprocess.Popen([BINARIES[0], "--no-csv", "--sizes=4KiB", "--kept=16",
+                                     "--elem=1", "--strategies=copy",
+                                     "--benchmark_min_time=2", f"--benchmark_out={out}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    text=True)
+            try:
+                deadline = time.monotonic() + 30
+                while not os.path.exists(out) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                self.assertTrue(os.path.exists(out), "the first run made no report file")
+                p = run(BINARIES[0], "--no-csv", *FAST, f"--benchmark_out={out}")
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn("exists already", p.stderr)
+            finally:
+                _, err = slow.communicate(timeout=120)
+            self.assertEqual(slow.returncode, 0, err)
+            with open(out) as f:
+                self.assertEqual(len(json.load(f)["benchmarks"]), 1)
+            # a run that stops before measuring makes no file
+            gone = os.path.join(d, "never.json")
+            p = run(BINARIES[0], "--no-csv", *FAST, "--strategies=copy",
+                    "--benchmark_filter=^retain/", f"--benchmark_out={gone}")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertFalse(os.path.exists(gone))
 
     def test_two_rules_with_the_same_k_are_one_case(self):
         with tempfile.TemporaryDirectory() as d:
