@@ -79,7 +79,9 @@ def go_number(v):
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     digits = max(0, 5 - int(math.floor(math.log10(abs(v)))))
-    return f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{v:.{digits}f}"
+    # trailing zeros of the fraction only: 110480 stays 110480
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _lines(s):

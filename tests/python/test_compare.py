@@ -477,6 +477,18 @@ class TestFormats(unittest.TestCase):
                       "alloc=glibc-2\t64000\t", out)
         self.assertIn("held-B", out)
 
+    def test_benchstat_numbers_keep_their_magnitude(self):
+        """Go's format: about six significant digits, trailing zeros of a
+        fraction dropped; a whole number's own zeros stay (110479.59 was
+        printed as 11048, 100000.4 as 1)."""
+        from slicebench.compare_benchstat import go_number
+        for v, text in [(110479.59, "110480"), (100000.4, "100000"),
+                        (10257600.33, "10257600"), (1234567.0, "1234567"),
+                        (12.5, "12.5"), (3.0, "3"), (0.000123456, "0.000123456")]:
+            with self.subTest(v=v):
+                self.assertEqual(go_number(v), text)
+                self.assertAlmostEqual(float(go_number(v)), v, delta=abs(v) * 1e-5)
+
     def test_benchstat_both_sides_without_side(self):
         status, out, err = run_cli(*self.args, "--format", "benchstat")
         self.assertEqual((status, err), (1, ""))
