@@ -17,14 +17,23 @@ Time: every repetition is one independent sample (each runs in a process of
 its own). Per case: the median change, a robust t-test on log times
 (medians and their spread by the MAD) with Holm's correction over all rows (so an A/A comparison exits 1 in at most
 --alpha of runs, however many rows), a Mann-Whitney U test that must agree,
-and a Hodges-Lehmann confidence interval. A row is "slower"/"faster" when
+and a Hodges-Lehmann confidence interval. Times that fall on two levels
+(a process lands on one or the other, as a Go case's do) are judged by how
+many repetitions land on each (Fisher's exact test) instead of the t-test.
+A row is "slower"/"faster" when
 both tests pass at --alpha, the median changed by at least --min-effect
 percent and, for real time, CPU time changed the same way by at least
 --min-effect and half as much (else a warning: a process that waited for
-a CPU on a loaded machine). The U test needs 4 repetitions per side at alpha 0.05; with
+a CPU on a loaded machine). "inconclusive": the median moved by
+--min-effect or more and the U test alone sees it, or too few repetitions
+tell nothing, or the clocks disagree: not a regression, not "no change";
+more repetitions decide. The U test needs 4 repetitions per side at alpha 0.05; with
 fewer, a warning says so and no time verdict is given. Measured on a
 --quick sweep of this project's machine (56 rows): with 10 per side a 10 %
-slowdown is caught in most rows, with 5 only in the quietest.
+slowdown is caught in most rows, with 5 only in the quietest. Where every
+row lands on two levels half the time, an A/A comparison exits 1 in about
+7 % of runs with 5 per side (a side's five on one level looks like a
+shift) and under 1 % with 10.
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item): medians; a
 change counts when above --mem-threshold percent and, for bytes, above
@@ -32,8 +41,11 @@ change counts when above --mem-threshold percent and, for bytes, above
 precision recorded in the files, rss_precision_bytes), and above the spread
 of either side's repetitions. A figure that varies between repetitions
 (Go's peak RSS moves with its collector) also needs a U test, Holm-adjusted
-together with the time tests (about 8 repetitions per side). A row
-regressed when it is "slower" or uses "more" memory. A warning says when
+together with the time tests (about 8 repetitions per side); a change
+past the thresholds and the spread that the test cannot confirm is
+"inconclusive". A row regressed when it is "slower" or uses "more" memory,
+and a case measured in BASE that did not run in NEW (missing, or skipped
+in every repetition) fails the comparison too (exit 1). A warning says when
 BASE and NEW ran on different machines or with different settings.
 Method: scripts/slicebench/compare.py; JSON keys: compare_json.py.
 

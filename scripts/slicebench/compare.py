@@ -24,7 +24,12 @@ computed and shown, the verdict uses one)
       change   median(NEW) / median(BASE) - 1, in percent;
       p        two-sided robust t-test on log times: the difference of
                the medians over a standard error from the median absolute
-               deviation (see compare_stats.robust_log_p);
+               deviation (see compare_stats.robust_log_p); when the times
+               fall on two levels that both sides reach, with the medians
+               on different ones (compare_stats.level_split), Fisher's
+               exact test on how many repetitions land on each level
+               instead (the robust t-test would take the gap between the
+               levels for a shift; the row gets a warning);
       adj. p   p after Holm's correction over all rows of the comparison
                (and the memory figures that vary, below: one family of
                every test that can fail it): the chance that any row of
@@ -41,8 +46,12 @@ computed and shown, the verdict uses one)
     at least min_effect and half the real change: a process that waited
     for a CPU, or shared its caches, on a loaded machine grows its real
     time much more than its CPU time; the row then gets a warning
-    instead; see clocks_agree); otherwise
-    "no change"; "n/a" when a side has no time. When n per side is too
+    instead; see clocks_agree); otherwise "inconclusive" when |change| >=
+    min_effect and the U test alone sees it (U p < alpha; the correction
+    over the rows does not confirm it), or with too few repetitions to
+    tell at all, or when the clocks disagree (more repetitions, or a
+    quieter machine, decide); else "no change"; "n/a" when a side has no
+    time. When n per side is too
     small for the U test to reach alpha at all (3 vs 3: its smallest p is
     0.1), the row cannot be flagged and the comparison says how many
     samples per side are needed (4 at alpha 0.05).
@@ -54,7 +63,10 @@ computed and shown, the verdict uses one)
     side; a 10 % slowdown of one row is caught in most rows with 10 per
     side (34 of 56 rows in at least 90 % of runs, median row 98 %), with 5
     per side only sometimes (median row 25 %; the quietest, 1 % spread,
-    68 %).
+    68 %). Where every row's repetitions land on one of two levels half
+    the time (tests/python/test_compare_aa.py, TestTwoLevels), an A/A
+    comparison exits 1 in about 7 % of runs with 5 per side and under 1 %
+    with 10 (60 % and 65 % before level_split).
 
 Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     Medians are compared (compare_memory). A change counts when it exceeds
@@ -73,13 +85,17 @@ Memory (held_bytes, peak_rss_delta_bytes, allocs_per_item)
     correction over more than 6 tests, and a warning then says so and how
     many repetitions per side would do (9 for two default sweeps, 522
     tests). A figure varying within its floor counts as exact. Verdict per
-    figure: "more", "less", "same", or "n/a" when a side lacks the figure.
+    figure: "more", "less", "inconclusive" (past the thresholds and the
+    spread, but not confirmed by the test), "same", or "n/a" when a side
+    lacks the figure.
 
 Regression and exit status
     A row regressed when its time verdict is "slower" or any memory verdict
     is "more" (a memory regression counts however noisy the times are).
-    Comparison.exit_status is 1 when a row regressed, else 0. A row is
-    "flagged" when any verdict is other than no change / same / n/a.
+    A case that ran in BASE but not in NEW (left out, or skipped in every
+    repetition) is lost. Comparison.exit_status is 1 when a row regressed
+    or a case was lost, else 0. A row is "flagged" when any verdict is
+    slower, faster, more or less; inconclusive rows are counted apart.
 
 Geometric means
     Of the ratios median(NEW) / median(BASE) of the verdict's time figure,
@@ -104,7 +120,11 @@ TEST_METHOD = ("two-sided robust t-test on log times (medians, MAD), "
                "agree")
 
 SLOWER, FASTER, NO_CHANGE, NA = "slower", "faster", "no change", "n/a"
+# The median moved by at least min_effect, but the tests cannot tell it
+# from noise with these repetitions (or the clocks disagree): not "no change".
+INCONCLUSIVE = "inconclusive"
 MORE, LESS, SAME = compare_memory.MORE, compare_memory.LESS, compare_memory.SAME
+UNSURE = compare_memory.UNSURE
 
 
 class Options:
@@ -149,6 +169,8 @@ class TimeStats:
         self.hl_change_pct = None       # Hodges-Lehmann change, percent
         self.ci_low_pct = None          # its confidence interval, percent,
         self.ci_high_pct = None         #   None when n is too small
+        self.levels = False             # two levels both sides visit: p
+                                        #   is Fisher's on the level counts
         self.verdict = NA
 
 
@@ -190,6 +212,7 @@ class Comparison:
         self.rows = []                  # Row, in BASE file order
         self.only_in_base = []          # labels
         self.only_in_new = []
+        self.lost = []                  # labels: ran in BASE, not in NEW
         self.skipped = []               # Skip
         self.warnings = []              # every warning, one line each
         self.rss_precision = 0.0        # bytes: peak RSS's change floor
@@ -202,13 +225,15 @@ class Comparison:
 
     @property
     def exit_status(self):
-        """1 if a row regressed beyond the thresholds, else 0."""
-        return 1 if self.regressions else 0
+        """1 if a row regressed beyond the thresholds or a case that ran in
+        BASE did not run in NEW, else 0."""
+        return 1 if self.regressions or self.lost else 0
 
     def counts(self):
         """How many rows got each verdict (time, and memory per figure)."""
         c = {"rows": len(self.rows), SLOWER: 0, FASTER: 0, NO_CHANGE: 0,
-             NA: 0, "memory_more": 0, "memory_less": 0,
+             INCONCLUSIVE: 0, NA: 0, "memory_more": 0, "memory_less": 0,
+             "memory_unsure": 0, "lost": len(self.lost),
              "regressed": len(self.regressions),
              "flagged": sum(1 for r in self.rows if r.flagged)}
         for r in self.rows:
@@ -217,6 +242,8 @@ class Comparison:
                 c["memory_more"] += 1
             if any(m.verdict == LESS for m in r.memory.values()):
                 c["memory_less"] += 1
+            if any(m.verdict == UNSURE for m in r.memory.values()):
+                c["memory_unsure"] += 1
         return c
 
 
@@ -233,6 +260,9 @@ def _time_stats(figure, column, b, n, opt):
         return ts
     ts.ratio = ts.new_median / ts.base_median
     ts.p_value = st.robust_log_p(b, n)
+    level_p = st.level_split(b, n)
+    if level_p is not None:
+        ts.levels, ts.p_value = True, level_p
     ts.u_p_value = st.mann_whitney_p(b, n)
     hl = st.hodges_lehmann(b, n, opt.confidence)
     if hl is not None:
@@ -254,11 +284,15 @@ def judge(stats, opt, memory=()):
         if ts.base_median is None or ts.new_median is None:
             continue
         ts.verdict = NO_CHANGE
-        if (p_adj is not None and p_adj < opt.alpha
-                and ts.u_p_value is not None and ts.u_p_value < opt.alpha
-                and ts.change_pct is not None
-                and abs(ts.change_pct) >= opt.min_effect):
+        if ts.change_pct is None or abs(ts.change_pct) < opt.min_effect:
+            continue
+        u_sees = ts.u_p_value is not None and ts.u_p_value < opt.alpha
+        if p_adj is not None and p_adj < opt.alpha and u_sees:
             ts.verdict = SLOWER if ts.change_pct > 0 else FASTER
+        elif u_sees or (ts.min_p is not None and ts.min_p >= opt.alpha):
+            # the rank test alone sees it (the correction over the rows
+            # does not confirm it), or too few repetitions to tell at all
+            ts.verdict = INCONCLUSIVE
 
 
 def judge_times(pairs, options=None, figure="real"):
@@ -336,7 +370,12 @@ def _finish_row(row, bc, nc, opt):
             f"{other.figure} time {other.change_pct:+.3g}%: the clocks "
             "disagree (a process that waited on a loaded machine?), so not "
             "flagged")
-        ts.verdict = NO_CHANGE
+        ts.verdict = INCONCLUSIVE
+    if ts.levels:
+        row.warnings.append(
+            f"{row.label}: its {ts.figure} times fall on two levels that both "
+            f"sides reach, and the medians on different ones: judged by how "
+            f"many repetitions land on each level (Fisher's exact test)")
     row.time_verdict = ts.verdict
     if ts.min_p is not None and ts.min_p >= opt.alpha:
         row.too_few = (ts.n_base, ts.n_new)
@@ -416,6 +455,10 @@ def compare(base, new, options=None):
                             and bool(new.cases[key].reps))
                 cmp.skipped.append(Skip(side_name, case.label, case.skipped,
                                         compared))
+    # a case BASE measured that NEW did not (left out, or skipped in every
+    # repetition) is a regression of its own: a gate must not pass it
+    cmp.lost = [c.label for k, c in base.cases.items()
+                if c.reps and (k not in new.cases or not new.cases[k].reps)]
     cmp.rss_precision = rss_precision(base, new)
     pairs = [(base.cases[k], new.cases[k]) for k in common
              if base.cases[k].reps and new.cases[k].reps]

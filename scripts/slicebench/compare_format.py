@@ -17,7 +17,7 @@ the method and result lines, and the lists of cases left out.
 import math
 
 from . import compare_input, units
-from .compare import CI_METHOD, FASTER, NA, SLOWER, TEST_METHOD
+from .compare import CI_METHOD, FASTER, INCONCLUSIVE, NA, SLOWER, TEST_METHOD
 
 FORMATS = ("console", "markdown", "json", "benchstat")
 
@@ -109,11 +109,25 @@ def method_lines(cmp):
 
 def result_line(cmp):
     c = cmp.counts()
+    unsure = c[INCONCLUSIVE] + c["memory_unsure"]
+    tail = ""
+    if unsure:
+        tail = (f"; {c[INCONCLUSIVE]} time and {c['memory_unsure']} memory "
+                "verdicts inconclusive (moved past the thresholds, not "
+                "confirmed: more repetitions decide)")
+    lost = ""
+    if c["lost"]:
+        shown = ", ".join(cmp.lost[:3]) + (", ..." if c["lost"] > 3 else "")
+        lost = (f"{c['lost']} case{'s' if c['lost'] > 1 else ''} measured in "
+                f"BASE did not run in NEW ({shown})")
     if c["regressed"]:
         return (f"REGRESSION in {c['regressed']} of {c['rows']} rows "
-                f"({c[SLOWER]} slower, {c['memory_more']} with more memory)")
+                f"({c[SLOWER]} slower, {c['memory_more']} with more memory)"
+                + (f"; {lost}" if lost else "") + tail)
+    if lost:
+        return f"REGRESSION: {lost}; no row of {c['rows']} regressed" + tail
     return (f"no regression in {c['rows']} rows ({c[FASTER]} faster, "
-            f"{c['memory_less']} with less memory)")
+            f"{c['memory_less']} with less memory)" + tail)
 
 
 def other_time(cmp):

@@ -15,7 +15,8 @@ render(cmp) returns a JSON object (format_version 2) with these keys:
                     case        label
                     params      dict of the parameters (CSV) or null
                     group       strategy (CSV) or benchmark family (JSON)
-                    time_verdict  "slower" | "faster" | "no change" | "n/a"
+                    time_verdict  "slower" | "faster" | "inconclusive" |
+                                "no change" | "n/a"
                     times       {"real": T, "cpu": T}, T being
                                 {"column", "n_base", "n_new",
                                 "base_median_ns", "new_median_ns", "ratio",
@@ -24,7 +25,8 @@ render(cmp) returns a JSON object (format_version 2) with these keys:
                                 "u_p_value" (Mann-Whitney), "min_p" (the
                                 smallest U p these n allow),
                                 "hl_change_pct", "ci_low_pct",
-                                "ci_high_pct", "verdict"}
+                                "ci_high_pct", "levels" (p is Fisher's
+                                on two levels' counts), "verdict"}
                     memory      {figure: {"n_base", "n_new", "base", "new",
                                 "change_abs", "change_pct", "varies",
                                 "p_value", "p_adjusted", "u_p_value",
@@ -33,19 +35,23 @@ render(cmp) returns a JSON object (format_version 2) with these keys:
                                 for each of held_bytes,
                                 peak_rss_delta_bytes, allocs_per_item
                                 present on either side; verdict
-                                "more" | "less" | "same" | "n/a"
+                                "more" | "less" | "inconclusive" | "same"
+                                | "n/a"
                     regressed, flagged   booleans
                     warnings    list of strings
   only_in_base, only_in_new   lists of case labels
+  lost            case labels measured in BASE that did not run in NEW
+                  (missing, or skipped in every repetition)
   skipped         list of {"side" ("base"|"new"), "case", "count",
                   "message", "compared"}
   geomean         {"overall": ratio or null, "by_group": {group: ratio}}
   warnings        list of strings (every row's warnings, and those of the
                   comparison: different machines or settings, too few
                   repetitions)
-  summary         {"rows", "slower", "faster", "no change", "n/a",
-                  "memory_more", "memory_less", "regressed", "flagged"}
-  exit_status     0 (no regression) or 1 (regression)
+  summary         {"rows", "slower", "faster", "no change",
+                  "inconclusive", "n/a", "memory_more", "memory_less",
+                  "memory_unsure", "lost", "regressed", "flagged"}
+  exit_status     0 (no regression) or 1 (a regression, or a lost case)
 Numbers that do not exist (no data, an interval too small to compute, an
 infinite change from a zero base) are null.
 """
@@ -73,7 +79,8 @@ def _time(ts):
             "u_p_value": _num(ts.u_p_value),
             "min_p": _num(ts.min_p), "hl_change_pct": _num(ts.hl_change_pct),
             "ci_low_pct": _num(ts.ci_low_pct),
-            "ci_high_pct": _num(ts.ci_high_pct), "verdict": ts.verdict}
+            "ci_high_pct": _num(ts.ci_high_pct), "levels": ts.levels,
+            "verdict": ts.verdict}
 
 
 def _memory(m):
@@ -114,6 +121,7 @@ def report_dict(cmp):
                   "warnings": list(r.warnings)} for r in cmp.rows],
         "only_in_base": list(cmp.only_in_base),
         "only_in_new": list(cmp.only_in_new),
+        "lost": list(cmp.lost),
         "skipped": [{"side": s.side, "case": s.label, "count": s.count,
                      "message": s.message, "compared": s.compared}
                     for s in cmp.skipped],

@@ -27,6 +27,9 @@ from . import compare_stats as st
 from .compare_input import BYTE_FIGURES
 
 MORE, LESS, SAME, NA = "more", "less", "same", "n/a"
+# The medians moved past the thresholds and the repetitions' spread, but
+# the test does not confirm it: neither "more" nor "same".
+UNSURE = "inconclusive"
 
 
 class MemoryStats:
@@ -88,7 +91,12 @@ def decide(ms, p_adjusted, opt):
         changed = (changed and p_adjusted is not None
                    and p_adjusted < opt.alpha
                    and ms.u_p_value is not None and ms.u_p_value < opt.alpha)
-    ms.verdict = (MORE if ms.change_abs > 0 else LESS) if changed else SAME
+    if changed:
+        ms.verdict = MORE if ms.change_abs > 0 else LESS
+    else:
+        # past the thresholds and every repetition's spread, but the
+        # test over the comparison's family does not confirm it
+        ms.verdict = UNSURE if ms.past_thresholds else SAME
 
 
 def too_few_warning(rows, tests, alpha):

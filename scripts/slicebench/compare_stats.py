@@ -38,6 +38,21 @@ robust_log_p(base, new)
     Its false-alarm rate is measured on recorded A/A samples by
     tests/python/test_compare.py (TestAASimulation).
 
+level_split(base, new)
+    Whether the two samples fall on two levels, visited within a side, their
+    medians on different ones (a process lands on one level or the other,
+    as a Go case's cycles do, and the two sides only drew them in
+    different proportions): the widest gap between neighbouring log
+    values of both samples together is over LEVEL_GAP times the robust
+    t-test's sigma, a side has values on both sides of it (a side on one
+    level only is what a clean shift gives), and the two medians lie on
+    opposite sides. Then the medians' difference is the gap
+    between the levels, which the robust t-test, whose sigma measures the
+    spread within a level, would take for a shift. Returns the two-sided
+    p-value of Fisher's exact test on how many of each side's values lie
+    on each level (what such a sample can show), or None when the
+    samples do not split so.
+
 holm(pvalues)
     Holm's step-down adjustment: adjusted p-values such that rejecting
     every one below alpha keeps the chance of any false rejection, over
@@ -72,6 +87,9 @@ from scipy import special, stats
 # standard error of a median of n normal values = 1.2533 x sigma / sqrt(n).
 MAD_TO_SIGMA = 1.4826
 MEDIAN_SE = 1.2533
+# Two levels: a gap between neighbouring log times this many times the
+# robust t-test's sigma (see level_split).
+LEVEL_GAP = 4.0
 # Above this many samples in total, U's null distribution is approximated.
 EXACT_U_LIMIT = 60
 # Above this many pairs (3000 x 3000 samples) the Hodges-Lehmann estimate is
@@ -140,6 +158,35 @@ def robust_log_p(base, new):
     # stdtr(df, t) is Student's t CDF (scipy.stats.t.sf, without its
     # argument checking, which costs more than the whole test).
     return float(min(1.0, 2.0 * special.stdtr(df, -abs(diff) / se)))
+
+
+def _log_sigma(a, b):
+    """The robust t-test's sigma of two samples of logs."""
+    ma, mb = median(a), median(b)
+    return MAD_TO_SIGMA * median([abs(x - ma) for x in a]
+                                 + [abs(x - mb) for x in b])
+
+
+def level_split(base, new):
+    """Fisher's exact p on the level counts when base and new split over
+    two levels as the module's docstring says, else None."""
+    if len(base) < 2 or len(new) < 2:
+        return None
+    a = [math.log(x) for x in base]
+    b = [math.log(x) for x in new]
+    sigma = _log_sigma(a, b)
+    pooled = sorted(a + b)
+    gap, i = max((pooled[j + 1] - pooled[j], j) for j in range(len(pooled) - 1))
+    if gap <= 0 or gap <= LEVEL_GAP * sigma:
+        return None
+    cut = (pooled[i] + pooled[i + 1]) / 2.0
+    a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
+    if not (0 < a_high < len(a) or 0 < b_high < len(b)):
+        return None           # neither side visits both: a clean shift
+    if (median(a) > cut) == (median(b) > cut):
+        return None
+    table = [[len(a) - a_high, a_high], [len(b) - b_high, b_high]]
+    return float(stats.fisher_exact(table)[1])
 
 
 def holm(pvalues):

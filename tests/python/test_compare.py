@@ -30,7 +30,7 @@ CLI = os.path.join(SCRIPTS, "compare.py")
 sys.path.insert(0, FIXTURES)
 
 import make_fixtures as mk  # noqa: E402
-from slicebench import compare, compare_stats  # noqa: E402
+from slicebench import compare, compare_format, compare_stats  # noqa: E402
 from slicebench import schema  # noqa: E402
 
 MIB = 1 << 20
@@ -170,11 +170,47 @@ class TestVerdicts(TempDirCase):
         for row in cmp.rows:
             self.assertEqual(row.memory["held_bytes"].verdict, "more")
             self.assertAlmostEqual(row.memory["held_bytes"].change_pct, 100.0)
-            self.assertEqual(row.time_verdict, "no change")
+            # 30 % noise, 3 per side: never a time verdict; "inconclusive"
+            # where the medians moved by 5 % or more
+            self.assertIn(row.time_verdict, ("no change", "inconclusive"))
             self.assertTrue(row.regressed)
         status, out, err = run_main(base, new, "--color=never")
         self.assertEqual((status, err), (1, ""))
         self.assertIn("more", out)
+
+    def test_a_case_lost_in_new_is_a_regression(self):
+        """A case BASE measured that NEW left out, or skipped in every
+        repetition, passed the gate (status 0, "no regression")."""
+        cases = [mk.case("copy", [10.0 + i for i in range(5)], 0.0, source=s)
+                 for s in (64, 128, 256)]
+        mk.write_csv(self.path("a.csv"), cases)
+        mk.write_csv(self.path("gone.csv"), cases[:2])
+        cmp = compare.compare_files(self.path("a.csv"), self.path("gone.csv"))
+        self.assertEqual(len(cmp.lost), 1)
+        self.assertEqual(cmp.exit_status, 1)
+        status, out, err = run_main(self.path("a.csv"), self.path("gone.csv"))
+        self.assertEqual((status, err), (1, ""))
+        self.assertIn("REGRESSION: 1 case measured in BASE did not run in NEW", out)
+        # a case only NEW has is no loss
+        cmp = compare.compare_files(self.path("gone.csv"), self.path("a.csv"))
+        self.assertEqual((cmp.lost, cmp.exit_status), ([], 0))
+
+    def test_a_change_the_tests_cannot_confirm_is_inconclusive(self):
+        """+30 % in every repetition, 15 % spread, 5 per side: the rank test
+        sees it (U p 0.03), the robust t-test does not confirm it (p 0.08).
+        It read "no change"; now "inconclusive", counted in the result
+        line, status 0."""
+        times = [82.0, 91.0, 100.0, 109.0, 118.0]
+        mk.write_csv(self.path("a.csv"), [mk.case("copy", times, 0.0)])
+        mk.write_csv(self.path("b.csv"), [mk.case("copy", [t * 1.3 for t in times], 0.0)])
+        cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
+        ts = cmp.rows[0].times["real"]
+        self.assertLess(ts.u_p_value, 0.05)
+        self.assertGreater(ts.p_adjusted, 0.05)
+        self.assertEqual(cmp.rows[0].time_verdict, "inconclusive")
+        self.assertEqual(cmp.exit_status, 0)
+        self.assertIn("; 1 time and 0 memory verdicts inconclusive",
+                      compare_format.result_line(cmp))
 
     def test_memory_floor_and_threshold(self):
         one = [mk.case("retain", [10.0] * 5, 1000.0, 8192.0)]
@@ -234,10 +270,14 @@ class TestVerdicts(TempDirCase):
             exits += cmp.exit_status
         self.assertLessEqual(exits, 2)
         # Doubled: with 5 processes per side the ranks cannot tell (their
-        # smallest p, 0.008, does not survive 80 tests); with 10 they do.
+        # smallest p, 0.008, does not survive 80 tests), and the verdict
+        # says so; with 10 they do.
         cmp = compare.compare_files(side("a.csv", 1), side("b.csv", 2, 2.0))
         self.assertEqual(cmp.rows[0].memory["peak_rss_delta_bytes"].verdict,
-                         "same")
+                         "inconclusive")
+        self.assertEqual(cmp.exit_status, 0)
+        self.assertRegex(compare_format.result_line(cmp),
+                         r"; 0 time and [1-9]\d* memory verdicts inconclusive")
         # ... and it says so, rather than passing in silence.
         said = [w for w in cmp.warnings if w.startswith("memory: 40 figures")]
         self.assertEqual(len(said), 1, cmp.warnings)
@@ -256,7 +296,8 @@ class TestVerdicts(TempDirCase):
         # One warning for all rows, first, saying how many are needed.
         self.assertEqual(len(cmp.warnings), 1)
         for row in cmp.rows:
-            self.assertEqual(row.time_verdict, "no change")
+            # twice as slow, but 3 vs 3 cannot show it: inconclusive
+            self.assertEqual(row.time_verdict, "inconclusive")
             self.assertAlmostEqual(row.times["real"].min_p, 0.1)
         want = ("no time verdict is possible: too few repetitions per side "
                 "(as few as 3 vs 3); at alpha 0.05 a verdict needs at least "
@@ -319,7 +360,8 @@ class TestVerdicts(TempDirCase):
 
     def test_clocks_must_agree(self):
         # Real time x3, CPU time unchanged: the process waited (a loaded
-        # machine), the code did not change: no verdict, a warning.
+        # machine), the code did not change: no verdict (inconclusive), a
+        # warning.
         rng = random.Random(5)
         cpu = mk.noisy(rng, 100.0, 10, 0.01)
         base = [mk.case("retain", cpu, 0.0, cpu_times=cpu)]
@@ -328,7 +370,7 @@ class TestVerdicts(TempDirCase):
         mk.write_csv(self.path("a.csv"), base)
         mk.write_csv(self.path("b.csv"), new)
         cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
-        self.assertEqual(cmp.rows[0].time_verdict, "no change")
+        self.assertEqual(cmp.rows[0].time_verdict, "inconclusive")
         self.assertEqual(cmp.exit_status, 0)
         self.assertIn("the clocks disagree", cmp.warnings[0])
         # Real x4.5, CPU x1.1 (seen in a real A/A run on a loaded machine):
@@ -337,7 +379,7 @@ class TestVerdicts(TempDirCase):
                        cpu_times=[t * 1.1 for t in cpu])]
         mk.write_csv(self.path("b.csv"), new)
         cmp = compare.compare_files(self.path("a.csv"), self.path("b.csv"))
-        self.assertEqual(cmp.rows[0].time_verdict, "no change")
+        self.assertEqual(cmp.rows[0].time_verdict, "inconclusive")
         # Both clocks x1.2: slower.
         new = [mk.case("retain", [t * 1.2 for t in cpu], 0.0,
                        cpu_times=[t * 1.2 for t in cpu])]
