@@ -763,14 +763,16 @@ class BadInput(unittest.TestCase):
             out = os.path.join(d, "report.json")
             slow = subprocess.Popen([BINARIES[0], "--no-csv", "--sizes=4KiB", "--kept=16",
                                      "--elem=1", "--strategies=copy",
-                                     "--benchmark_min_time=2", f"--benchmark_out={out}"],
+                                     "--benchmark_min_time=4", f"--benchmark_out={out}"],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True)
             try:
-                deadline = time.monotonic() + 30
+                # made as measuring starts, not as the 4 s of it end
+                deadline = time.monotonic() + 2
                 while not os.path.exists(out) and time.monotonic() < deadline:
                     time.sleep(0.02)
-                self.assertTrue(os.path.exists(out), "the first run made no report file")
+                self.assertTrue(os.path.exists(out), "no report file 2 s into the run")
+                self.assertIsNone(slow.poll(), "the run ended before 4 s")
                 p = run(BINARIES[0], "--no-csv", *FAST, f"--benchmark_out={out}")
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertIn("exists already", p.stderr)
