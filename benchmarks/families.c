@@ -47,7 +47,6 @@ typedef struct opts_s {
     uint64_t reps;
     const char *out;
     const char *bad;         /* the argument parse rejected             */
-    const char *twice;       /* an option given twice                   */
     int no_csv, quick;
     long child;              /* -1: the parent */
     char out_default[4096];  /* the checkout's results folder           */
@@ -60,7 +59,8 @@ static void usage(const opts_t *o)
            "[--pops=N] [--bufs=N] [--reps=N] [--out=DIR] [--no-csv]\n"
            "\n"
            "  --quick     item 64 KiB, queue and bufs 16, 2 reps (the other\n"
-           "              flags, in any order, override these)\n"
+           "              flags, in any order, override these; a flag given\n"
+           "              twice, the later counts)\n"
            "  --item      bytes of an item, 32 B to 1 GiB (default 1 MiB)\n"
            "  --queue     queue length (default 64); --pops, popped (default\n"
            "              the queue length); --bufs, buffers per write\n"
@@ -77,18 +77,6 @@ static int fail(int status, const char *msg)
 {
     fprintf(stderr, "slicebench-families: %s%s\n", msg, status == 2 ? " (see --help)" : "");
     return status;
-}
-
-/* Whether the option of argument i (its name up to '=') came before it. */
-static int given_before(char **argv, int i)
-{
-    const char *a = argv[i], *eq = strchr(a, '=');
-    size_t len = eq ? (size_t)(eq - a) : strlen(a);
-    int j;
-    for (j = 1; j < i; j++)
-        if (strncmp(argv[j], a, len) == 0 && (argv[j][len] == '=' || argv[j][len] == '\0'))
-            return 1;
-    return 0;
 }
 
 static int parse(int argc, char **argv, opts_t *o)
@@ -117,10 +105,6 @@ static int parse(int argc, char **argv, opts_t *o)
         const char *a = argv[i];
         const char *eq = strchr(a, '=');
         const char *val = eq ? eq + 1 : "";
-        if (strncmp(a, "--", 2) == 0 && given_before(argv, i)) {
-            o->twice = a;
-            return -EINVAL;
-        }
         if (strcmp(a, "--quick") == 0) {
             continue;
         } else if (strcmp(a, "--no-csv") == 0) {
@@ -281,12 +265,8 @@ int main(int argc, char **argv)
     if (rc == -ERANGE) return fail(2, "--pops must not exceed --queue");
     if (rc) {
         char msg[300];
-        if (o.twice)
-            snprintf(msg, sizeof msg, "%.*s given twice", (int)strcspn(o.twice, "="),
-                     o.twice);
-        else
-            snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
-                     "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
+        snprintf(msg, sizeof msg, "unknown option or bad value: %s (--item: 32 B to "
+                 "1 GiB; counts: 1 to 1048576)", o.bad ? o.bad : "?");
         return fail(2, msg);
     }
     if (o.child >= (long)n) return fail(2, "--child: no such variant");

@@ -98,7 +98,7 @@ void ret_usage(const char *prog)
 "\n"
 "A flag's value follows '=' or comes as the next argument: --sizes=4KiB\n"
 "or --sizes 4KiB (a value that starts with -- needs the '=' form).\n"
-"No value may appear twice in a list.\n"
+"No value may appear twice in a list; a flag given twice, the later counts.\n"
 "\n"
 "  --sizes=LIST        N values, bytes (suffixes K/KiB, M/MiB, G/GiB)\n"
 "                      default 64,512,4KiB,32KiB,128KiB,1MiB,4MiB,16MiB\n"
@@ -335,7 +335,6 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
     const char *sizes = NULL, *kept = NULL, *elems = NULL, *growth = NULL,
                *strategies = NULL, *gcs = NULL, *gogcs = NULL;
     int budget_given = 0, max_given = 0, i;
-    unsigned char seen[N_FLAGS] = {0};
 
     memset(o, 0, sizeof *o);
     o->budget = UINT64_C(512) << 20;
@@ -361,9 +360,6 @@ int ret_parse_flags(int argc, char **argv, ret_options_t *o, char *err,
         } else if (strchr(a, '=')) {
             return fail(err, errsz, "--%s takes no value", flag_table[f].name);
         }
-        /* twice would leave one of the two values out, silently */
-        if (seen[f]++)
-            return fail(err, errsz, "--%s given twice", flag_table[f].name);
         switch (flag_table[f].id) {
         case F_HELP:
             ret_usage(argv[0]);

@@ -724,10 +724,13 @@ class BadInput(unittest.TestCase):
             with self.subTest(flags=flags):
                 self.refused(message, *flags)
 
-    def test_a_flag_given_twice(self):
-        """The second value left the first out, silently."""
-        self.refused("--sizes given twice", "--sizes=64", "--sizes=128")
-        self.refused("--quick given twice", "--quick", "--quick")
+    def test_a_flag_given_twice_the_later_counts(self):
+        """As --help says, and as scripts/sweep relies on (its settings,
+        then the user's flags)."""
+        p = run(BINARIES[0], "--sizes=64", "--sizes=128", "--kept=16", "--elem=1",
+                "--strategies=copy", "--no-csv", "--benchmark_list_tests")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.split(), ["copy/N:128/k:16/M:16384/elem:1/manual_time"])
 
     def test_gogc_without_go_gc(self):
         """--gogc was ignored without --gc=go: a run labelled nothing of it."""
