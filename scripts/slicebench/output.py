@@ -4,10 +4,11 @@ default_out_dir(sel)    <folder of the first input file>/<run id>
 out_dir_for(path, run_id)  the same for any file and run id
 write_files(folder, files)
     Write (name, bytes) pairs into folder (made if missing), each through a
-    temporary file renamed over the old one: a reader never sees half a
-    file, a symlink at that name is replaced rather than followed, and no
-    other file is touched or deleted. Raises PlotError naming the path when
-    the folder or a file cannot be written.
+    temporary file renamed into place: a reader never sees half a file.
+    A name that exists already (a file, a folder, a symlink) stops it
+    before anything is written: no run replaces earlier results. Raises
+    PlotError naming the path when a name exists or the folder or a file
+    cannot be written.
 emit(text, stream, end)
     Print text on stream (standard output by default), flushed; a reader
     that went away (| head) is not the run's failure: the stream is
@@ -53,7 +54,15 @@ def _write(folder, name, data):
 
 
 def write_files(folder, files):
-    """Write (name, bytes) pairs into folder; return the paths written."""
+    """Write (name, bytes) pairs into folder; return the paths written.
+    A name that exists in folder already stops it before anything is
+    written: no run replaces earlier results (plots, findings, a report)."""
+    there = [name for name, _ in files
+             if os.path.lexists(os.path.join(folder, name))]
+    if there:
+        more = f" (and {len(there) - 1} more)" if len(there) > 1 else ""
+        raise PlotError(f"{os.path.join(folder, there[0])}{more} exists already "
+                        "(no run replaces earlier results; give --out a new folder)")
     try:
         os.makedirs(folder, exist_ok=True)
         return [_write(folder, name, data) for name, data in files]

@@ -604,7 +604,10 @@ class CliTest(unittest.TestCase):
         self.assertIn("| glibc | `retain` | ", text)
         self.assertIn("| go | `copy` | ", text)
 
-    def test_rerun_only_overwrites_own_files(self):
+    def test_rerun_replaces_nothing(self):
+        """Into a folder with files of its own: written beside them. Again:
+        refused before anything is written (a rerun on fewer files
+        replaced the plots and findings of the first)."""
         out = os.path.join(self.tmp, "again")
         os.mkdir(out)
         keep = os.path.join(out, "mine.png")
@@ -612,11 +615,18 @@ class CliTest(unittest.TestCase):
             f.write(b"keep")
         args = [self.names[0], "--out", out, "--no-report", "--svg",
                 "--strategy", "retain", "--strategy", "copy"]
-        for _ in range(2):
-            proc = run_cli(args, cwd=self.tmp)
-            self.assertEqual(proc.returncode, 0, proc.stderr)
+        proc = run_cli(args, cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(os.path.join(out, "time.svg"), "rb") as f:
+            first = f.read()
+        proc = run_cli(args[:-2], cwd=self.tmp)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(len(proc.stderr.splitlines()), 1, proc.stderr)
+        self.assertIn("exists already (no run replaces earlier results", proc.stderr)
         with open(keep, "rb") as f:
             self.assertEqual(f.read(), b"keep")
+        with open(os.path.join(out, "time.svg"), "rb") as f:
+            self.assertEqual(f.read(), first)
         self.assertNotIn("report.html", os.listdir(out))
         self.assertEqual(svg_series(os.path.join(out, "time.svg")), 4)
 
@@ -751,6 +761,7 @@ class BadInputTest(unittest.TestCase):
         self.assertOneLine(proc, "cannot write to standard output")
         read, write = os.pipe()
         os.close(read)                      # a reader that went away
+        args[4] = os.path.join(self.tmp, "out2")     # a new folder
         proc = subprocess.run(args, cwd=self.tmp, stdout=write,
                               stderr=subprocess.PIPE, text=True, timeout=120)
         os.close(write)
