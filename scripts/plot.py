@@ -11,7 +11,9 @@ and report.html. Families files alone give those two files only.
 
 Writes <figure>.png (and .svg with --svg), findings.md and report.html into
 <folder of the first CSV>/<run_id>/ (or --out DIR) and lists them on
-standard output. Bad input, an output that cannot be written, or a closed
+standard output; a file of those names there already stops it before it
+writes anything (no run replaces earlier results: give --out a new
+folder). Bad input, an output that cannot be written, or a closed
 or full standard output: one line on stderr, exit status 2 (matplotlib's
 own warnings are silenced). The work is done by slicebench.plot; this file
 only parses the command line.
