@@ -35,6 +35,17 @@ def _bounds(ax, lo, hi, floor):
         ax.plot(xs, ys, color="#888888", linewidth=0.8, linestyle="--", zorder=1)
 
 
+def _log_ticks(axis, lo, hi):
+    """Labels at 1, 2 and 5 times the powers of ten (only the powers when
+    the axis spans more than three decades), as plain numbers: a panel
+    over 15-200 MiB had the one label 10^2."""
+    from matplotlib import ticker
+    subs = (1.0,) if hi / lo > 1e3 else (1.0, 2.0, 5.0)
+    axis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
+    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(ticker.NullFormatter())
+
+
 def figure(table, repetitions):
     """A style.Plot of table (gcvsgo.compare's rows)."""
     gogcs = sorted({r["gogc"] for r in table})
@@ -73,6 +84,8 @@ def figure(table, repetitions):
                             linewidth=1.0, zorder=2)
             ax.set_xlim(lo, hi)
             ax.set_ylim(lo, hi)
+            _log_ticks(ax.xaxis, lo, hi)
+            _log_ticks(ax.yaxis, lo, hi)
     handles = style.strategy_handles(strategies, linestyle="none")
     style.finish(fig, axes, "The model's --gc=go against real Go 1.19 "
                  "(GOMAXPROCS=1), case by case",
