@@ -12,6 +12,8 @@ scripts/families-table's table. FAMILIES and VARIANTS are the one line of
 text on each family and variant that the report shows
 (slicebench.families_report). Standard library only.
 """
+import math
+
 from .results import ResultsError, decode, read_bytes, split_table
 from .results import parse as results_parse
 
@@ -119,7 +121,7 @@ def parse(path, text):
                             f"{meta.get('schema_version')}, this tool reads {SCHEMA_VERSION}")
     if tuple(header) != COLUMNS:
         raise FamiliesError(f"{path}: the header is not the families columns")
-    rows = []
+    rows, seen = [], {}
     for n, cells in body:
         row = {}
         for name, cell in zip(COLUMNS, cells):
@@ -134,6 +136,17 @@ def parse(path, text):
                     row[name] = cell
             except ValueError:
                 raise FamiliesError(f"{path}:{n}: {name} is not a number: {cell!r}") from None
+            v = row[name]
+            if isinstance(v, (int, float)) and not (math.isfinite(v) and v >= 0):
+                # rss_held may fall below the start: the only signed figure
+                if not (name == "rss_held_delta_bytes" and math.isfinite(v)):
+                    raise FamiliesError(f"{path}:{n}: {name} is not a finite "
+                                        f"number of 0 or more: {cell!r}")
+        key = (row["family"], row["variant"])
+        if key in seen:
+            raise FamiliesError(f"{path}:{n}: {key[0]}/{key[1]} a second time "
+                                f"(first on line {seen[key]})")
+        seen[key] = n
         rows.append(row)
     if not rows:
         raise FamiliesError(f"{path}: no result rows")

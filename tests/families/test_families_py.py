@@ -92,6 +92,30 @@ class Cli(unittest.TestCase):
         self.assertNotIn("Traceback", p.stderr)
         self.assertEqual(self.run_tool().returncode, 2)
 
+    def test_wrong_inputs_are_bad_input(self):
+        """Each was a table and status 0 or 1: twice the same side ("yes"
+        everywhere), the sides swapped (columns mislabelled), a variant
+        twice (the last won), a NaN time, a negative count (status 1)."""
+        m, g = self.files(5, 5)
+        for args, pattern in [((m, m), "language c-model, not go"),
+                              ((g, m), "language go, not c-model")]:
+            with self.subTest(args=args):
+                p = self.run_tool(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(pattern, p.stderr)
+        body = text("c-model", 5)
+        for bad, pattern in [(body + body.splitlines()[-1] + "\n", "a second time"),
+                             (body.replace(",15.5,", ",nan,"), "time_per_op_ns is not a finite"),
+                             (body.replace(",64,64,64,64,5,", ",64,64,64,64,-5,"),
+                              "held_bytes is not a finite number of 0 or more")]:
+            with self.subTest(pattern=pattern):
+                with open(m, "w", encoding="utf-8") as f:
+                    f.write(bad)
+                p = self.run_tool(m, g)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(pattern, p.stderr)
+
     def test_bad_input_with_stderr_full(self):
         """Bad input exits 2 even when stderr cannot take its line: 1 would
         read as "the model and Go differ"."""
