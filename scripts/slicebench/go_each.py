@@ -54,7 +54,9 @@ TEST_FLAGS = ("benchtime", "count", "benchmem", "cpu", "timeout")
 
 
 class GoEachError(Exception):
-    """A Go process that failed; str() says which and why, in one line."""
+    """A Go process that failed; str() says which and why, in one line.
+    usage: True when it exited 2, refusing its flags (bad input)."""
+    usage = False
 
 
 # the largest GOGC Go 1.19 reads (readGOGC: atoi32); a value it cannot
@@ -91,7 +93,9 @@ def check(proc, what):
         err = [ln for ln in proc.stderr.splitlines() if ln.strip()]
         out = [ln for ln in proc.stdout.splitlines() if ln.strip()]
         why = err[0] if err else out[-1] if out else "no output"
-        raise GoEachError(f"{what} exited {proc.returncode}: {why.strip()[:300]}")
+        e = GoEachError(f"{what} exited {proc.returncode}: {why.strip()[:300]}")
+        e.usage = proc.returncode == 2      # it refused the flags it was given
+        raise e
     return proc.stdout
 
 

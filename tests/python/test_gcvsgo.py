@@ -518,6 +518,16 @@ class ModelAgain(unittest.TestCase):
             f.write(text)
         return d
 
+    def test_flags_the_model_refuses_are_bad_input(self):
+        """Status 2, the model's own line (it was 1: read as a failed run)."""
+        for args, says in ((["--gogc", "abc"], "GOGC 'abc' is not a whole number"),
+                           (["--sizes", "0"], "'0' is not a size in bytes")):
+            with self.subTest(args=args):
+                p = self.run_script("--binary", MODEL_BINARY, *args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
+                self.assertIn(says, p.stderr)
+
     def test_refused(self):
         kept = self.kept(lambda t: t)
         for args, says in ((["--sizes", "4KiB"], "--sizes: --model-again runs the cases"),

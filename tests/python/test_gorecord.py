@@ -154,7 +154,7 @@ class Gogc(unittest.TestCase):
         p = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "go-record"),
                             "--model", binary, "--gogc", "200000"],
                            capture_output=True, text=True, timeout=20)
-        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.returncode, 2)       # bad input (it was 1)
         self.assertEqual(p.stdout, "")
         lines = p.stderr.splitlines()
         self.assertEqual(len(lines), 1, p.stderr)
