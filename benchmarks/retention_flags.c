@@ -190,6 +190,10 @@ static int each_item(const char *flag, const char *list, item_fn *fn, same_fn *s
     size_t i = 0, j;
     if (snprintf(buf, sizeof buf, "%s", list) >= (int)sizeof buf)
         return fail(err, n, "%s: list too long", flag);
+    /* strtok_r would pass over an empty item: "64,,128" is a typo */
+    if (buf[0] == ',' || strstr(buf, ",,") != NULL ||
+        (buf[0] != '\0' && buf[strlen(buf) - 1] == ','))
+        return fail(err, n, "%s: '%s' has an empty item", flag, list);
     for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         int rc;
         if (i == max || i == RET_MAX_LIST)

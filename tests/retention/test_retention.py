@@ -732,6 +732,12 @@ class BadInput(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout.split(), ["copy/N:128/k:16/M:16384/elem:1/manual_time"])
 
+    def test_an_empty_list_item(self):
+        """"64,,128" ran 64 and 128, the typo unseen."""
+        for bad in ("64,,128", ",64", "64,"):
+            with self.subTest(bad=bad):
+                self.refused(f"--sizes: '{bad}' has an empty item", f"--sizes={bad}")
+
     def test_gogc_without_go_gc(self):
         """--gogc was ignored without --gc=go: a run labelled nothing of it."""
         self.refused("--gogc: only with --gc=go (GOGC paces Go's collector)", "--gogc=50")
