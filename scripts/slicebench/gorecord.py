@@ -455,7 +455,16 @@ def describe_events(evs, lost_events=0):
             continue
         prev = e["kind"]
     if taken or freed:
-        parts.append(f"{taken} spans taken from the page heap, {freed} given back")
+        spans = [e for e in evs if e["kind"] == "span"]
+        reach = ""
+        if spans:
+            # from the lowest span's first page to the highest one's end:
+            # the heap the timed run spread over (its peak RSS, less what
+            # was released and not touched again)
+            lo = min(e["addr"] for e in spans)
+            hi = max(e["addr"] + e["pages"] * 8192 for e in spans)
+            reach = f" (reaching over {(hi - lo) / mib:.1f} MiB of the heap)"
+        parts.append(f"{taken} spans taken from the page heap{reach}, {freed} given back")
     if lost_events:
         parts.append(f"the {lost_events} events after these lost (the recording "
                      "buffer was full)")

@@ -105,7 +105,12 @@ class Events(unittest.TestCase):
                       "303856 B expected, worst case (maxScanWork) 324432 B, "
                       "stacks' space 38912 B)", line)
         self.assertIn("44.5 ms mark ends, 2.0 MiB allocated from its trigger (u 0.31)", line)
-        self.assertTrue(line.endswith("; 1 spans taken from the page heap, 1 given back"))
+        # one span of 32 pages: the heap it reaches over is its 0.25 MiB
+        self.assertTrue(line.endswith("; 1 spans taken from the page heap (reaching "
+                                      "over 0.2 MiB of the heap), 1 given back"), line)
+        two = evs + [dict(evs[7], addr=evs[7]["addr"] + (10 << 20))]
+        self.assertIn("2 spans taken from the page heap (reaching over 10.2 MiB",
+                      gorecord.describe_events(two))
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 8 1 0 0 0\n")
