@@ -589,6 +589,13 @@ int main(int argc, char **argv)
                  "medians keep that many)", MAX_REPS);
         return fail(2, msg);
     }
+    if (bm_flag_list_tests()) {                 /* names only, nothing run */
+        bm_run_specified();
+        bm_shutdown();
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return fail(1, "cannot write the list to standard output");
+        return 0;
+    }
     if (bm_list_selected(count_selected, NULL) == 0) {
         snprintf(msg, sizeof msg, "no benchmark matches --benchmark_filter=%.500s",
                  bm_flag_filter());

@@ -373,7 +373,7 @@ class TeeReporter : public benchmark::BenchmarkReporter {
                        << static_cast<int>(context.cpu_info.cycles_per_second / 1e6)
                        << " MHz CPUs); the full context "
                        << (benchmark::FLAGS_benchmark_out.empty()
-                               ? "goes into --benchmark_out=FILE's JSON\n"
+                               ? "is written by --benchmark_out=FILE (JSON)\n"
                                : "is in --benchmark_out's JSON\n");
     }
     return inner_->ReportContext(context);

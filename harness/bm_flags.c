@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -285,12 +286,21 @@ int bm_flags_given(const char *name)
     return f >= 0 && given[f];
 }
 
-/* At exit: the reserved file, if nothing was written into it. */
+/* At exit: the reserved file, if nothing was written into it. (stat and
+ * unlink are async-signal-safe: the signal handler below calls it too.) */
 static void drop_empty_reservation(void)
 {
     struct stat st;
     if (reserved[0] && stat(reserved, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
         unlink(reserved);
+}
+
+/* A run stopped by a signal: the same, then the signal's own end. */
+static void stopped(int sig)
+{
+    drop_empty_reservation();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 int bm_flags_reserve_out(char *err, size_t n)
@@ -312,6 +322,19 @@ int bm_flags_reserve_out(char *err, size_t n)
     close(fd);
     memcpy(reserved, out_path, strlen(out_path) + 1);
     atexit(drop_empty_reservation);
+    {
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        size_t k;
+        for (k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+            struct sigaction sa, old;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = stopped;
+            sigemptyset(&sa.sa_mask);
+            /* a signal the caller handles or ignores stays its own */
+            if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                sigaction(sigs[k], &sa, NULL);
+        }
+    }
     /* the library has read it by now (at start-up); processes this one
      * starts must not find it, nor reserve the file again */
     unsetenv("BENCHMARK_OUT");

@@ -54,8 +54,9 @@ int bm_flags_given(const char *name);
  * bm_flags_check found, empty and exclusively (O_EXCL), so that no other
  * run can take the name before the library writes its report into it at
  * the end of the run, and a folder the file cannot be made in is found
- * before anything is measured. The file is removed at exit if nothing was
- * written into it (a run that failed). BENCHMARK_OUT is taken out of the
+ * before anything is measured. The file is removed at exit, or when
+ * SIGINT, SIGTERM or SIGHUP (left at their default) stop the process, if
+ * nothing was written into it. BENCHMARK_OUT is taken out of the
  * environment (the library read it at start-up), so processes this one
  * starts do not see it. Call it once, in the process that runs the
  * benchmarks, after bm_flags_check and before they run. 0, or -EINVAL

@@ -15,11 +15,15 @@ and repetitions that were skipped are listed.
 
 Time: every repetition is one independent sample (each runs in a process of
 its own). Per case: the median change, a robust t-test on log times
-(medians and their spread by the MAD) with Holm's correction over all rows (so an A/A comparison exits 1 in at most
---alpha of runs, however many rows), a Mann-Whitney U test that must agree,
+(medians and their spread by the MAD) with Holm's correction over all rows (so an A/A comparison of rows on one
+level each exits 1 in at most --alpha of runs, however many rows; two-level
+rows: below), a Mann-Whitney U test that must agree,
 and a Hodges-Lehmann confidence interval. Times that fall on two levels
 (a process lands on one or the other, as a Go case's do) are judged by how
-many repetitions land on each (Fisher's exact test) instead of the t-test.
+many repetitions land on each (Fisher's exact test) instead of the t-test;
+at 5 per side that cannot pass a correction over more than 6 rows, so
+such a row is at most "inconclusive" (a clean shift with one repetition
+of BASE already on NEW's level too; with 10 per side it is flagged).
 A row is "slower"/"faster" when
 both tests pass at --alpha, the median changed by at least --min-effect
 percent and, for real time, CPU time changed the same way by at least

@@ -113,8 +113,9 @@ def result_line(cmp):
     tail = ""
     if unsure:
         tail = (f"; {c[INCONCLUSIVE]} time and {c['memory_unsure']} memory "
-                "verdicts inconclusive (moved past the thresholds, not "
-                "confirmed: more repetitions decide)")
+                "verdicts inconclusive (a change that only an uncorrected test "
+                "sees, or too few repetitions: by chance in a few rows of any "
+                "comparison; more repetitions decide)")
     lost = ""
     if c["lost"]:
         shown = ", ".join(cmp.lost[:3]) + (", ..." if c["lost"] > 3 else "")

@@ -94,7 +94,10 @@ def check(proc, what):
         out = [ln for ln in proc.stdout.splitlines() if ln.strip()]
         why = err[0] if err else out[-1] if out else "no output"
         e = GoEachError(f"{what} exited {proc.returncode}: {why.strip()[:300]}")
-        e.usage = proc.returncode == 2      # it refused the flags it was given
+        # it refused the flags it was given (a Go panic or fatal error
+        # exits 2 too: a crash, not bad input)
+        e.usage = (proc.returncode == 2 and not re.search(
+            r"^(panic: |fatal error: )", proc.stderr or "", re.M))
         raise e
     return proc.stdout
 

@@ -38,4 +38,11 @@ if [ "$rc" -eq 1 ] && grep -q 'cannot write the report to standard output' err.t
 else
     echo "FAIL full stdout: status $rc, stderr: $(head -c 300 err.txt)"; failed=1
 fi
+"$ov" --benchmark_list_tests > out.txt 2> err.txt
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qx 'shim/increment' out.txt && [ ! -s err.txt ]; then
+    echo "ok   --benchmark_list_tests lists the cases"
+else
+    echo "FAIL --benchmark_list_tests: status $rc, stderr: $(head -c 300 err.txt)"; failed=1
+fi
 exit $failed
