@@ -108,6 +108,7 @@ Geometric means
 """
 
 import math
+import os
 from collections import namedtuple
 
 from . import compare_input, compare_memory, compare_meta
@@ -482,6 +483,10 @@ def compare(base, new, options=None):
         _finish_row(row, bc, nc, opt)
 
     cmp.warnings = compare_meta.differences(base, new)
+    same = sorted(map(os.path.realpath, base.paths)) == sorted(map(os.path.realpath, new.paths))
+    if same:
+        cmp.warnings.insert(0, "BASE and NEW are the same file(s): every row is "
+                               "compared with itself, which tells nothing")
     tests = (sum(1 for row in cmp.rows
                  if row.times[opt.time].p_value is not None)
              + sum(1 for ms in memory if ms.varies))

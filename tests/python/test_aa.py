@@ -62,6 +62,12 @@ class AA(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
         self.assertNotIn("Traceback", p.stderr)
+        # refused before any pair runs: no pair line (they ran first)
+        for bad in ("-200", "nan", "inf"):
+            with self.subTest(slowdown=bad):
+                p = run("--slowdown", bad, "--row", ROW, *self.stems[:3])
+                self.assertEqual((p.returncode, p.stdout), (2, ""))
+                self.assertIn("a finite percent above -100", p.stderr)
 
     def test_too_few_runs_to_resample(self):
         with self.assertRaises(ResultsError):
