@@ -2,9 +2,11 @@
 // still take, as the C harness's sb_memory_headroom does
 // (harness/sb_guard.c): MemAvailable less an eighth kept for everything
 // else, lowered to the least that any memory cgroup above this process
-// leaves (its limit less its usage, inactive file cache not counted).
-// A case whose expected peak is over it is skipped with that reason
-// rather than run into the OOM killer.
+// leaves (its limit less its usage, inactive file cache not counted);
+// Check also holds a case to what the process's own RLIMIT_AS and
+// RLIMIT_DATA leave, as sb_guard_prepared does. A case whose expected
+// peak is over it is skipped with that reason rather than run into the
+// OOM killer.
 package memguard
 
 import (
@@ -16,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Headroom is the bytes this process may still take and what set them
@@ -38,7 +41,52 @@ func Check(need uint64) error {
 		return fmt.Errorf("needs about %s, only %s of memory available (%s)",
 			mib(need), mib(left), which)
 	}
+	status, _ := os.ReadFile("/proc/self/status")
+	if left, which, ok := rlimitLeft(status, getrlimit); ok && need > left {
+		return fmt.Errorf("needs about %s, only %s left under %s", mib(need), mib(left), which)
+	}
 	return nil
+}
+
+// The process's own limits, as the C guard counts them: RLIMIT_AS less
+// its address space (VmSize), RLIMIT_DATA less its data (VmData).
+var limits = []struct {
+	resource  int
+	key, name string
+}{
+	{syscall.RLIMIT_AS, "VmSize", "RLIMIT_AS, the address space limit"},
+	{syscall.RLIMIT_DATA, "VmData", "RLIMIT_DATA, the data size limit"},
+}
+
+// getrlimit is the soft limit of resource; false when it has none.
+func getrlimit(resource int) (uint64, bool) {
+	var rl syscall.Rlimit
+	if syscall.Getrlimit(resource, &rl) != nil || rl.Cur == ^uint64(0) {
+		return 0, false
+	}
+	return rl.Cur, true
+}
+
+// rlimitLeft is what the limits leave, given /proc/self/status's text, and
+// which one decides; false when neither is set.
+func rlimitLeft(status []byte, get func(int) (uint64, bool)) (uint64, string, bool) {
+	best, which, ok := ^uint64(0), "", false
+	for _, l := range limits {
+		limit, set := get(l.resource)
+		if !set {
+			continue
+		}
+		used, _ := keyed(status, l.key)
+		used *= 1024
+		left := uint64(0)
+		if limit > used {
+			left = limit - used
+		}
+		if left < best {
+			best, which, ok = left, l.name, true
+		}
+	}
+	return best, which, ok
 }
 
 func mib(b uint64) string {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -97,5 +98,37 @@ func TestCheckLive(t *testing.T) {
 	err = Check(^uint64(0))
 	if err == nil || !strings.Contains(err.Error(), "only") {
 		t.Fatalf("Check(max) = %v", err)
+	}
+}
+
+func TestRlimitLeft(t *testing.T) {
+	status := []byte("Name:\tx\nVmSize:\t 1048576 kB\nVmData:\t  524288 kB\n")
+	none := func(int) (uint64, bool) { return 0, false }
+	if _, _, ok := rlimitLeft(status, none); ok {
+		t.Fatal("no limit set, yet a limit decides")
+	}
+	as8 := func(r int) (uint64, bool) {
+		if r == syscall.RLIMIT_AS {
+			return 8 << 30, true
+		}
+		return 0, false
+	}
+	left, which, ok := rlimitLeft(status, as8)
+	if !ok || left != 7<<30 || !strings.HasPrefix(which, "RLIMIT_AS") {
+		t.Fatalf("8 GiB of address space less 1 GiB used: %d %q %v", left, which, ok)
+	}
+	both := func(r int) (uint64, bool) {
+		if r == syscall.RLIMIT_DATA {
+			return 1 << 30, true
+		}
+		return 8 << 30, true
+	}
+	left, which, _ = rlimitLeft(status, both)
+	if left != 512<<20 || !strings.HasPrefix(which, "RLIMIT_DATA") {
+		t.Fatalf("the data limit leaves less: %d %q", left, which)
+	}
+	over := func(int) (uint64, bool) { return 512 << 20, true }
+	if left, _, _ = rlimitLeft(status, over); left != 0 {
+		t.Fatalf("a limit under what is used leaves %d", left)
 	}
 }
