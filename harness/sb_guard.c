@@ -157,11 +157,13 @@ static uint64_t rlimit_left(char *which, size_t n)
     char text[16384];
     uint64_t left = UINT64_MAX, used;
     size_t i;
-    int have_status = read_text("", "/proc/self/status", text, sizeof text) == 0;
+    int have_status = -1;    /* /proc/self/status: read once, if a limit is set */
     for (i = 0; i < sizeof lim / sizeof lim[0]; i++) {
         struct rlimit rl;
         uint64_t here;
         if (getrlimit(lim[i].resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) continue;
+        if (have_status < 0)
+            have_status = read_text("", "/proc/self/status", text, sizeof text) == 0;
         used = 0;
         if (have_status) (void)keyed_number(text, lim[i].key, 1024, &used);
         here = (uint64_t)rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 0;

@@ -25,8 +25,8 @@ computed and shown, the verdict uses one)
       p        two-sided robust t-test on log times: the difference of
                the medians over a standard error from the median absolute
                deviation (see compare_stats.robust_log_p); when the times
-               fall on two levels that both sides reach, with the medians
-               on different ones (compare_stats.level_split), Fisher's
+               fall on two levels, a side has repetitions on both, and
+               the medians lie on different ones (compare_stats.level_split), Fisher's
                exact test on how many repetitions land on each level
                instead (the robust t-test would take the gap between the
                levels for a shift; the row gets a warning);
@@ -174,8 +174,8 @@ class TimeStats:
         self.hl_change_pct = None       # Hodges-Lehmann change, percent
         self.ci_low_pct = None          # its confidence interval, percent,
         self.ci_high_pct = None         #   None when n is too small
-        self.levels = False             # two levels both sides visit: p
-                                        #   is Fisher's on the level counts
+        self.levels = False             # two levels (level_split): p is
+                                        #   Fisher's on the level counts
         self.verdict = NA
 
 

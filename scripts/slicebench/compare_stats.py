@@ -133,6 +133,13 @@ def samples_needed(alpha):
     return n
 
 
+def _log_sigma(a, b):
+    """The robust t-test's sigma of two samples of logs."""
+    ma, mb = median(a), median(b)
+    return MAD_TO_SIGMA * median([abs(x - ma) for x in a]
+                                 + [abs(x - mb) for x in b])
+
+
 def robust_log_p(base, new):
     """Two-sided p of the robust t-test on log times (all values positive).
 
@@ -147,10 +154,8 @@ def robust_log_p(base, new):
         return None
     a = [math.log(x) for x in base]
     b = [math.log(x) for x in new]
-    ma, mb = median(a), median(b)
-    diff = mb - ma
-    sigma = MAD_TO_SIGMA * median([abs(x - ma) for x in a]
-                                  + [abs(x - mb) for x in b])
+    diff = median(b) - median(a)
+    sigma = _log_sigma(a, b)
     if sigma == 0:
         return 1.0 if diff == 0 else 0.0
     se = MEDIAN_SE * sigma * math.sqrt(1.0 / len(a) + 1.0 / len(b))
@@ -158,13 +163,6 @@ def robust_log_p(base, new):
     # stdtr(df, t) is Student's t CDF (scipy.stats.t.sf, without its
     # argument checking, which costs more than the whole test).
     return float(min(1.0, 2.0 * special.stdtr(df, -abs(diff) / se)))
-
-
-def _log_sigma(a, b):
-    """The robust t-test's sigma of two samples of logs."""
-    ma, mb = median(a), median(b)
-    return MAD_TO_SIGMA * median([abs(x - ma) for x in a]
-                                 + [abs(x - mb) for x in b])
 
 
 def level_split(base, new):
@@ -177,7 +175,7 @@ def level_split(base, new):
     sigma = _log_sigma(a, b)
     pooled = sorted(a + b)
     gap, i = max((pooled[j + 1] - pooled[j], j) for j in range(len(pooled) - 1))
-    if gap <= 0 or gap <= LEVEL_GAP * sigma:
+    if gap <= LEVEL_GAP * sigma:          # also no gap at all
         return None
     cut = (pooled[i] + pooled[i + 1]) / 2.0
     a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
