@@ -354,10 +354,11 @@ static side_t *side_of(const char *family, int64_t n, int64_t k, int64_t m)
     return NULL;
 }
 
+/* The times come per item already (bm_items_per_iteration), and per
+ * iteration for increment. */
 static void collect(const bm_run_t *run, void *ud)
 {
     int64_t m = arg_named(run, "M");
-    double per = m > 0 ? (double)m : 1.0;
     side_t *s;
     (void)ud;
     if (run->skipped) return;
@@ -371,12 +372,12 @@ static void collect(const bm_run_t *run, void *ud)
     }
     if (s == NULL) return;
     if (run->aggregate[0] == '\0' && s->n < MAX_REPS) {
-        s->cpu_ns[s->n] = run->cpu_ns / per;
-        s->ns[s->n++] = run->real_ns / per;
+        s->cpu_ns[s->n] = run->cpu_ns;
+        s->ns[s->n++] = run->real_ns;
     } else if (strcmp(run->aggregate, "median") == 0 &&
                !run->aggregate_is_fraction) {
-        s->reported_median = run->real_ns / per;
-        s->reported_cpu_median = run->cpu_ns / per;
+        s->reported_median = run->real_ns;
+        s->reported_cpu_median = run->cpu_ns;
     }
 }
 
@@ -426,7 +427,7 @@ static int register_strategies(keep_case_t c)
                      keep_strategy_name((keep_strategy_t)s));
             b = bm_register(name, side ? hand_bench : model_bench);
             if (b == NULL || bm_arg_names(b, 4, names) || bm_args(b, 4, args) ||
-                bm_use_real_time(b))
+                bm_use_real_time(b) || bm_items_per_iteration(b, "M"))
                 return -ENOMEM;
         }
     if (c.items > keep_capacity) keep_capacity = c.items;

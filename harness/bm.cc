@@ -64,6 +64,9 @@ const char kReplayCpu[] = "bm:replay_cpu_ns";
 // bm_set_console_counters
 std::set<std::string> console_counters;
 
+// bm_items_per_iteration: a family's name -> the argument counting its items
+std::map<std::string, std::string> items_args;
+
 }  // namespace
 
 struct bm_bench_s : public benchmark::internal::Benchmark {
@@ -206,6 +209,19 @@ extern "C" int bm_use_manual_time(bm_bench_t *b) {
   return 0;
 }
 
+extern "C" int bm_items_per_iteration(bm_bench_t *b, const char *arg) {
+  if (b == nullptr || arg == nullptr) return -EINVAL;
+  bool named = false;
+  for (const std::string &n : b->names) named = named || n == arg;
+  if (!named) return -EINVAL;
+  try {
+    items_args[b->family] = arg;
+  } catch (const std::bad_alloc &) {
+    return -ENOMEM;
+  }
+  return 0;
+}
+
 // ---------------------------------------------------------------------------
 // Inside a run
 // ---------------------------------------------------------------------------
@@ -340,6 +356,31 @@ void Rewrite(Run *run) {
   run->counters.erase(cpu);
 }
 
+// A family of bm_items_per_iteration: its run counts items, not
+// iterations, and its times are per item (an aggregate's iterations are its
+// repetitions, so only its times are scaled; a cv has no unit to scale).
+void PerItem(Run *run) {
+  auto arg = items_args.find(run->run_name.function_name);
+  if (arg == items_args.end()) return;
+  const std::string key = arg->second + ":";
+  const std::string &args = run->run_name.args;
+  long long items = 0;
+  for (size_t pos = 0; pos < args.size();) {
+    size_t end = args.find('/', pos);
+    if (end == std::string::npos) end = args.size();
+    if (args.compare(pos, key.size(), key) == 0)
+      items = std::strtoll(args.c_str() + pos + key.size(), nullptr, 10);
+    pos = end + 1;
+  }
+  if (items < 1) return;
+  if (run->run_type == Run::RT_Iteration) {
+    run->iterations *= items;
+  } else if (run->aggregate_unit == benchmark::kTime) {
+    run->real_accumulated_time /= static_cast<double>(items);
+    run->cpu_accumulated_time /= static_cast<double>(items);
+  }
+}
+
 // The console's share of the counters (bm_set_console_counters).
 void ForConsole(Run *run) {
   for (auto it = run->counters.begin(); it != run->counters.end();) {
@@ -381,7 +422,10 @@ class TeeReporter : public benchmark::BenchmarkReporter {
 
   void ReportRuns(const std::vector<Run> &runs) override {
     std::vector<Run> out(runs);
-    for (Run &run : out) Rewrite(&run);
+    for (Run &run : out) {
+      Rewrite(&run);
+      PerItem(&run);
+    }
     if (display_ && sink_fn)
       for (const Run &run : out) Sink(run);
     if (console_)

@@ -107,6 +107,13 @@ bm_bench_t *bm_register_with(const char *name, bm_fn *fn, void *ud);
  * run's time is the one bm_replay gives (UseManualTime). */
 int bm_use_manual_time(bm_bench_t *b);
 
+/* Each iteration handles as many items as the argument named arg (given
+ * to bm_arg_names before): every output, the sink included, then counts
+ * items as iterations and reports time per item -- a run of I iterations
+ * of a batch of M items reads as I x M iterations of its time over I x M;
+ * an aggregate's times are per item too. */
+int bm_items_per_iteration(bm_bench_t *b, const char *arg);
+
 /* ------------------------------------------------------------------------
  * Inside a run
  * ------------------------------------------------------------------------ */

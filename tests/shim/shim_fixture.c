@@ -82,6 +82,16 @@ static void early_return(bm_state_t *st)
     }
 }
 
+/* A batch of `items` items per iteration, 1 ms of real time each batch:
+ * reported per item, that is 1 ms / items (and well under 1 ms). */
+static void batches(bm_state_t *st)
+{
+    const struct timespec ms1 = {0, 1000000};
+    for (int64_t batch; (batch = bm_batch(st)) > 0;)
+        for (int64_t i = 0; i < batch; i++) nanosleep(&ms1, NULL);
+    bm_set_items_processed(st, bm_iterations(st) * bm_arg(st, "items"));
+}
+
 static void no_loop(bm_state_t *st)
 {
     (void)st;
@@ -141,6 +151,14 @@ int main(int argc, char **argv)
     check(bm_use_real_time(b), "bm_use_real_time");
     b = bm_register("early_return", early_return);
     check(bm_fix_min_time(b, 0.01), "bm_fix_min_time");
+    b = bm_register("batches", batches);
+    check(bm_arg_names(b, 1, (const char *[]){"items"}), "bm_arg_names");
+    check(bm_args(b, 1, (const int64_t[]){50}), "bm_args");
+    check(bm_fix_iterations(b, 4), "bm_fix_iterations");
+    check(bm_use_real_time(b), "bm_use_real_time");
+    check(bm_items_per_iteration(b, "items"), "bm_items_per_iteration");
+    check(bm_items_per_iteration(b, "nope") != -EINVAL,
+          "bm_items_per_iteration(unnamed) == -EINVAL");
     b = bm_register("no_loop", no_loop);
     b = bm_register("repeated", fixed_iterations);
     check(bm_fix_repetitions(b, 3), "bm_fix_repetitions");

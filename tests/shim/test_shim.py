@@ -132,6 +132,28 @@ class StandardFlags(unittest.TestCase):
         for agg in ("mean", "median", "stddev", "cv"):
             self.assertIn(("aggregate", agg), kinds)
 
+    def test_items_per_iteration(self):
+        # 4 iterations of a 50-item batch, each 1 ms asleep: 200 items of
+        # about 20 us each, in every output and every aggregate but cv
+        runs = run_json("--benchmark_filter=^batches",
+                        "--benchmark_repetitions=3")["benchmarks"]
+        reps = [b for b in runs if b["run_type"] == "iteration"]
+        aggs = {b["aggregate_name"]: b for b in runs if b["run_type"] == "aggregate"}
+        self.assertEqual([b["iterations"] for b in reps], [200] * 3)
+        for b in reps + [aggs["mean"], aggs["median"]]:
+            self.assertEqual(b["time_unit"], "ns")
+            self.assertGreaterEqual(b["real_time"], 1e6 / 50)
+            self.assertLess(b["real_time"], 1e6 / 5)
+        for b in reps:
+            self.assertAlmostEqual(b["items_per_second"] * b["real_time"] * 1e-9,
+                                   1.0, delta=1e-6)
+        self.assertLess(aggs["stddev"]["real_time"], aggs["mean"]["real_time"])
+        self.assertLess(aggs["cv"]["real_time"], 1.0)
+        self.assertEqual(aggs["cv"]["aggregate_unit"], "percentage")
+        out, _, _ = run("--benchmark_filter=^batches", "--benchmark_color=false")
+        line = [l for l in out.splitlines() if l.startswith("batches/")][0]
+        self.assertEqual(line.split()[5], "200")
+
     def test_repetitions_flag_overrides_default(self):
         runs = run_json("--benchmark_filter=^fixed_iterations",
                         "--benchmark_repetitions=2")["benchmarks"]
