@@ -22,7 +22,7 @@ import os
 import random
 import tempfile
 
-from . import compare
+from . import compare, schema
 from .results import ResultsError
 
 TIME_COLUMNS = ("real_time_per_item_ns", "cpu_time_per_item_ns")
@@ -117,10 +117,7 @@ def resample(runs, n, seed, reps=5, options=None):
 
 def _label(header, r):
     """A row's case as compare labels it (compare_input)."""
-    c = dict(zip(header, r))
-    return (f"{c['strategy']}/N:{c['source_bytes']}/k:{c['kept_bytes']}"
-            f"/M:{c['items']}/elem:{c['elem_bytes']}"
-            f"/growth:{c['growth_policy']}/alloc:{c['allocator']}")
+    return schema.case_label(dict(zip(header, r)))
 
 
 def slowdown(runs, pct, match, options=None):

@@ -111,7 +111,7 @@ import math
 import os
 from collections import namedtuple
 
-from . import compare_input, compare_memory, compare_meta
+from . import compare_input, compare_memory, compare_meta, schema
 from . import compare_stats as st
 from .compare_input import MEMORY, TIMES
 from .results import ResultsError
@@ -214,7 +214,8 @@ class Comparison:
         self.base = base                # compare_input.Side
         self.new = new
         self.options = options
-        self.rows = []                  # Row, in BASE file order
+        self.rows = []                  # Row: CSV in schema.case_order,
+                                        # JSON in BASE file order
         self.only_in_base = []          # labels
         self.only_in_new = []
         self.lost = []                  # labels: ran in BASE, not in NEW
@@ -440,6 +441,10 @@ def compare(base, new, options=None):
                            f"{base.kind} vs {new.kind}")
     cmp = Comparison(base, new, opt)
     common = [k for k in base.cases if k in new.cases]
+    if base.kind == compare_input.CSV:
+        # a results file lists its cases in the order they were measured
+        # (shuffled): rows read in the strategy table's order, then by N
+        common.sort(key=lambda k: schema.case_order(base.cases[k].params))
     cmp.only_in_base = [c.label for k, c in base.cases.items()
                         if k not in new.cases]
     cmp.only_in_new = [c.label for k, c in new.cases.items()

@@ -10,7 +10,7 @@ How each format maps onto the model:
 
   slicebench CSV      case key: the parameters schema.PARAMS (strategy,
                       allocator, source_bytes, kept_bytes, items, elem_bytes,
-                      growth_policy); so several files per side (one per
+                      growth_policy, gc, gogc); so several files per side (one per
                       allocator, or several runs of one) pair up by
                       allocator, and runs of one allocator pool their
                       repetitions. Repetitions: the measurement rows (schema
@@ -118,14 +118,6 @@ class Side:
         return self.cases[key]
 
 
-def case_label(params):
-    """A compact, unique name for a CSV case, from all its parameters."""
-    p = params
-    return (f"{p['strategy']}/N:{p['source_bytes']}/k:{p['kept_bytes']}"
-            f"/M:{p['items']}/elem:{p['elem_bytes']}"
-            f"/growth:{p['growth_policy']}/alloc:{p['allocator']}")
-
-
 def _int_or(text, default):
     try:
         return int(text)
@@ -174,7 +166,7 @@ def _from_csv(path, side):
     # apart in Results.aggregates (a schema 2 reader).
     for row in list(res.rows) + list(getattr(res, "aggregates", ())):
         params = {p: row[p] for p in schema.PARAMS}
-        case = side.case(tuple(params.values()), case_label(params),
+        case = side.case(tuple(params.values()), schema.case_label(params),
                          row["strategy"], params)
         batches = _row_value(row, "batches", "iterations")
         ops = None

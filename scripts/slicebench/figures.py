@@ -22,11 +22,10 @@ a style.Plot, or None when it would be empty.
 
 from .axes import set_log_axis
 from .model import BASELINE, relative_time, strategy_order, table_sizes
-from .style import (ALLOCATOR_STYLE, Plot, bars_note, draw_bars,
+from .style import (Plot, allocator_styles, bars_note, draw_bars,
                     draw_series, finish,
                     gid, legend_handle, new_figure, no_data,
-                    strategy_handles, strategy_label, strategy_style,
-                    style_of)
+                    strategy_handles, strategy_label, strategy_style)
 from . import units
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -216,6 +215,7 @@ def figure_amplification(sel):
     figure, axes = new_figure(len(rules), 2, 4.6, 2.9, sharex=True,
                               sharey=True)
     drawn, ys, bands = 0, [1.0], []
+    styles = allocator_styles([s.allocator for s in sel.sources])
     for r, rule in enumerate(rules):
         for c, (column, heading) in enumerate(columns):
             ax = axes[r][c]
@@ -247,7 +247,7 @@ def figure_amplification(sel):
                     continue
                 ys += [v.low for _, v in pts] + [v.high for _, v in pts]
                 draw_series(ax, [x for x, _ in pts], [v for _, v in pts],
-                            style_of(ALLOCATOR_STYLE, source.allocator, i),
+                            styles[i],
                             source.label, gid("series", "amplification",
                                               column, rule, source.label))
                 panel += 1
@@ -266,8 +266,7 @@ def figure_amplification(sel):
                                color="#bbbbbb", alpha=0.35, linewidth=0,
                                zorder=0)
         band.set_gid("band-amplification")
-    handles = [legend_handle(style_of(ALLOCATOR_STYLE, s.allocator, i),
-                             f"{s.label}: retain")
+    handles = [legend_handle(styles[i], f"{s.label}: retain")
                for i, s in enumerate(sel.sources)]
     if bands:
         handles.append(Patch(color="#bbbbbb", alpha=0.5,

@@ -33,7 +33,7 @@ import subprocess
 
 from slicebench import schema
 
-ALLOCATOR = "go"
+ALLOCATOR = schema.GO_ALLOCATOR
 
 _CONFIG = re.compile(r"^([a-z][^\s:]*):\s*(.*)$")
 _NAME = re.compile(r"^(?P<name>BenchmarkRetention/strategy=(?P<strategy>[a-z-]+)"

@@ -26,7 +26,7 @@ import statistics
 
 from . import units
 from .results import ResultsError, case_key
-from .schema import BASELINE, KNOWN_ALLOCATORS, STRATEGY_NAMES
+from .schema import BASELINE, GO_ALLOCATOR, allocator_order, strategy_order
 
 
 class PlotError(ResultsError):
@@ -41,20 +41,6 @@ def rule_order(rule):
     if match and int(match.group(1)) > 0:
         return (1, 1.0 / int(match.group(1)), rule)
     return (2, 0, rule)
-
-
-def strategy_order(strategy):
-    """Sort key of strategies: the order of the C strategy table."""
-    if strategy in STRATEGY_NAMES:
-        return (STRATEGY_NAMES.index(strategy), strategy)
-    return (len(STRATEGY_NAMES), strategy)
-
-
-def allocator_order(allocator):
-    """Sort key of allocators: schema.KNOWN_ALLOCATORS, then by name."""
-    if allocator in KNOWN_ALLOCATORS:
-        return (KNOWN_ALLOCATORS.index(allocator), allocator)
-    return (len(KNOWN_ALLOCATORS), allocator)
 
 
 class Value:
@@ -255,20 +241,23 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
         elem_bytes = min(row["elem_bytes"] for _, row in ok)
     ok = narrow(ok, "elem_bytes", {elem_bytes}, str(elem_bytes))
 
+    # a source: one file's rows of one allocator under one collector
     grouped = {}
     for res, row in ok:
-        grouped.setdefault((id(res), row["allocator"]),
-                           (res, row["allocator"], []))[2].append(row)
-    order = sorted(grouped.values(),
-                   key=lambda g: allocator_order(g[1]))   # stable: file order
-    labels = _source_labels([(res, alloc) for res, alloc, _ in order])
+        grouped.setdefault((id(res), row["allocator"], collector(row)),
+                           (res, row["allocator"], collector(row), []))[3].append(row)
+    order = sorted(grouped.values(),     # stable: file order
+                   key=lambda g: (allocator_order(g[1]), g[2] != "", g[2]))
+    names = _source_names([(alloc, coll) for _, alloc, coll, _ in order])
+    labels = _source_labels([(res, name) for (res, *_), name in zip(order, names)])
     sources = [Source(res, alloc, label, _cases_of(rows))
-               for (res, alloc, rows), label in zip(order, labels)]
+               for (res, alloc, _, rows), label in zip(order, labels)]
 
-    label_of = {(id(s.results), s.allocator): s.label for s in sources}
+    label_of = {(id(res), alloc, coll): label
+                for (res, alloc, coll, _), label in zip(order, labels)}
     skipped, seen = [], set()
     for res, row in pairs:
-        key = (id(res), row["allocator"])
+        key = (id(res), row["allocator"], collector(row))
         if (row["status"] != "ok" and key in label_of
                 and row["growth_policy"] == growth_policy
                 and row["elem_bytes"] == elem_bytes
@@ -280,6 +269,23 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
                                 row["message"]))
     return Selection(results, sources, elem_bytes, growth_policy, skipped,
                      strategies)
+
+
+def collector(row):
+    """How a row's dead arrays were freed, as a legend shows it: "" for
+    malloc's way (gc off), else Go's collector and its GOGC ("gogc:100", as
+    the benchmark names it)."""
+    return "" if row["gc"] in ("", "off") else f"gogc:{row['gogc']}"
+
+
+def _source_names(pairs):
+    """The names of (allocator, collector) sources: the allocator, and the
+    collector where it is not the allocator's own (Go's collector on a C
+    allocator) or the allocator runs under several."""
+    several = {a for a, _ in pairs
+               if len({c for b, c in pairs if b == a}) > 1}
+    return [f"{a}/{c}" if c and (a != GO_ALLOCATOR or a in several) else a
+            for a, c in pairs]
 
 
 def _cases_of(rows):

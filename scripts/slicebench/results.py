@@ -266,13 +266,14 @@ def _typed_rows(path, version, meta, header, body):
 def derive_strategy_time(rows):
     """Set each row's strategy_time_per_item_ns: its real time per item minus
     the median receive-only real time per item of the same run and case
-    (allocator, N, k, M, elem, growth); None without that baseline. Done
+    (allocator, N, k, M, elem, growth, gc, gogc); None without that
+    baseline. Done
     once every row of a run is known, so the order of rows does not
     matter."""
     def key(row):
         return (row["run_id"], row["allocator"], row["source_bytes"],
                 row["kept_bytes"], row["items"], row["elem_bytes"],
-                row["growth_policy"])
+                row["growth_policy"], row["gc"], row["gogc"])
     times = {}
     for row in rows:
         if (row["strategy"] == BASELINE and row["status"] == "ok"

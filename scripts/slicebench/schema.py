@@ -23,9 +23,10 @@ Schema 1 (still read): the same figures, plus aggregate rows marked in an
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
-# The parameters that identify a case (one column each), in this order.
+# The parameters that identify a case (one column each), in this order:
+# a run may hold one case under several collectors (--gc=off,go --gogc=...).
 PARAMS = ("strategy", "allocator", "source_bytes", "kept_bytes", "items",
-          "elem_bytes", "growth_policy")
+          "elem_bytes", "growth_policy", "gc", "gogc")
 
 # Every column of schema 2, in file order, with how its cells are read:
 # "str", "int" (parameters, counts) or "float" (figures; empty = missing).
@@ -95,7 +96,7 @@ BASELINE = "receive-only"
 # file of schema 2; schema 1 files carry a copy that readers recompute).
 #   strategy_time_per_item_ns: a row's real_time_per_item_ns minus the median
 #   receive-only real_time_per_item_ns of the same case (same allocator, N, k,
-#   M, elem, growth) in the same run; None without such a baseline.
+#   M, elem, growth, gc, gogc) in the same run; None without such a baseline.
 DERIVED = (("strategy_time_per_item_ns", "float"),)
 KIND.update(DERIVED)
 
@@ -106,7 +107,8 @@ TIME_COLUMNS = ("real_time_per_item_ns", "cpu_time_per_item_ns")
 # harness's three, and "go" (real Go, converted from `go test -bench`
 # output). Sanitizer builds report "asan". Unknown names still plot after
 # these, in the order met.
-ALLOCATORS = ("glibc", "mimalloc", "jemalloc", "go")
+GO_ALLOCATOR = "go"
+ALLOCATORS = ("glibc", "mimalloc", "jemalloc", GO_ALLOCATOR)
 SANITIZER_ALLOCATORS = ("asan",)
 KNOWN_ALLOCATORS = ALLOCATORS + SANITIZER_ALLOCATORS
 
@@ -121,3 +123,36 @@ META_KEYS = ("schema_version", "run_id", "date", "git_commit", "git_dirty",
 MACHINE_KEYS = ("machine_warnings", "aslr", "cpufreq_governor", "cpu_boost",
                 "thp_enabled", "loadavg_1m", "build_type",
                 "benchmark_library_build_type")
+
+
+def strategy_order(strategy):
+    """Sort key of strategies: the order of the C strategy table."""
+    if strategy in STRATEGY_NAMES:
+        return (STRATEGY_NAMES.index(strategy), strategy)
+    return (len(STRATEGY_NAMES), strategy)
+
+
+def allocator_order(allocator):
+    """Sort key of allocators: schema.KNOWN_ALLOCATORS, then by name."""
+    if allocator in KNOWN_ALLOCATORS:
+        return (KNOWN_ALLOCATORS.index(allocator), allocator)
+    return (len(KNOWN_ALLOCATORS), allocator)
+
+
+def case_order(params):
+    """Sort key of cases by their PARAMS (a dict): strategy, N, k, element
+    size, M, growth, collector (off first, then GOGC up), allocator."""
+    p = params
+    return (strategy_order(p["strategy"]), p["source_bytes"], p["kept_bytes"],
+            p["elem_bytes"], p["items"], p["growth_policy"], p["gc"] != "off",
+            p["gogc"] or 0, allocator_order(p["allocator"]))
+
+
+def case_label(params):
+    """A compact, unique name for a case, from its PARAMS (a dict): the
+    collector shows only when it is Go's."""
+    p = params
+    gc = f"/gogc:{p['gogc']}" if p["gc"] == "go" else ""
+    return (f"{p['strategy']}/N:{p['source_bytes']}/k:{p['kept_bytes']}"
+            f"/M:{p['items']}/elem:{p['elem_bytes']}"
+            f"/growth:{p['growth_policy']}{gc}/alloc:{p['allocator']}")

@@ -51,6 +51,22 @@ def style_of(table, key, index):
     return table.get(key, _SPARE_STYLES[index % len(_SPARE_STYLES)])
 
 
+def allocator_styles(allocators):
+    """The styles of sources by their allocators, in order: an allocator's
+    own the first time it comes, a spare one for each later source of the
+    same allocator (another run, or another collector), so no two lines
+    look alike."""
+    seen, spare, out = set(), 0, []
+    for a in allocators:
+        if a in ALLOCATOR_STYLE and a not in seen:
+            out.append(ALLOCATOR_STYLE[a])
+        else:
+            out.append(_SPARE_STYLES[spare % len(_SPARE_STYLES)])
+            spare += 1
+        seen.add(a)
+    return out
+
+
 def gid(kind, *parts):
     """An SVG id for an artist: kind-part-part, safe characters only."""
     text = "-".join(str(p) for p in parts)

@@ -404,6 +404,40 @@ class TestVerdicts(TempDirCase):
         self.assertFalse(any(v.flagged for v in same))
 
 
+class TestCaseKeys(TempDirCase):
+    PLOT_GLIBC = os.path.join(REPO, "tests", "fixtures", "plot",
+                              "20261126T230102Z_3f2a9c1_glibc.csv")
+
+    def test_one_case_under_three_collectors_is_three_rows(self):
+        base = testenv.with_collectors(self.PLOT_GLIBC, self.path("b.csv"),
+                                       [(None, 1.0), (100, 2.0), (400, 3.0)])
+        new = testenv.with_collectors(self.PLOT_GLIBC, self.path("n.csv"),
+                                      [(None, 1.0), (100, 2.0), (400, 3.6)])
+        cmp = compare.compare_files(base, new)
+        copy = [r.label for r in cmp.rows
+                if r.label.startswith("copy/N:4096/k:16/M:200/elem:1/growth:go")]
+        self.assertEqual(copy, [
+            "copy/N:4096/k:16/M:200/elem:1/growth:go/alloc:glibc",
+            "copy/N:4096/k:16/M:200/elem:1/growth:go/gogc:100/alloc:glibc",
+            "copy/N:4096/k:16/M:200/elem:1/growth:go/gogc:400/alloc:glibc"])
+        for r in cmp.rows:
+            ts = r.times["real"]
+            self.assertAlmostEqual(ts.ratio, 1.2 if "gogc:400" in r.label
+                                   else 1.0, places=9, msg=r.label)
+
+    def test_rows_in_the_strategy_tables_order(self):
+        # the file lists its rows reversed (a shuffled run's order)
+        base = testenv.with_collectors(self.PLOT_GLIBC, self.path("b.csv"),
+                                       [(None, 1.0)])
+        cmp = compare.compare_files(base, base)
+        keys = [(schema.STRATEGY_NAMES.index(r.label.split("/")[0]),
+                 int(r.label.split("/")[1][2:])) for r in cmp.rows]
+        self.assertEqual(keys, sorted(keys))
+        self.assertEqual(list(cmp.geomean_by_group),
+                         [s for s in schema.STRATEGY_NAMES
+                          if s in cmp.geomean_by_group])
+
+
 class TestFixtures(unittest.TestCase):
     def test_only_in_one_file_and_skipped_are_listed(self):
         cmp = compare.compare_files(fixture("base.csv"), fixture("new.csv"))

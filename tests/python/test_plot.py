@@ -20,7 +20,7 @@ import testenv  # first: REPO, scripts/ on sys.path, no bytecode
 REPO = testenv.REPO
 
 from slicebench import (  # noqa: E402
-    axes, figures, findings, model, plot, results, schema, units)
+    axes, figures, findings, model, plot, results, schema, style, units)
 
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "plot")
 RUN_ID = "20261126T230102Z_3f2a9c1"
@@ -312,6 +312,37 @@ class SelectTest(unittest.TestCase):
         sel = plot.select(results.load_many([GLIBC, GLIBC]))
         self.assertEqual([s.label for s in sel.sources],
                          ["glibc (#1)", "glibc (#2)"])
+
+    def test_one_source_per_collector(self):
+        # one run of a case under gc off and Go's collector at two GOGCs:
+        # three sources, each case with its own repetitions only, and the
+        # receive-only baseline of its own collector
+        with tempfile.TemporaryDirectory() as tmp:
+            path = testenv.with_collectors(
+                GLIBC, os.path.join(tmp, "gc_glibc.csv"),
+                [(None, 1.0), (100, 2.0), (400, 3.0)])
+            sel = plot.select(results.load_many([path]))
+        self.assertEqual([s.label for s in sel.sources],
+                         ["glibc", "glibc/gogc:100", "glibc/gogc:400"])
+        self.assertEqual(sel.max_repetitions, 2)
+        plain = plot.select(results.load_many([GLIBC])).sources[0]
+        want = [c.value("real_time_per_item_ns").median
+                for c in plain.select("copy", "16")]
+        for source, factor in zip(sel.sources, (1.0, 2.0, 3.0)):
+            got = [c.value("real_time_per_item_ns").median
+                   for c in source.select("copy", "16")]
+            for g, w in zip(got, want):
+                self.assertAlmostEqual(g, w * factor, delta=w * 1e-9)
+            for case in source.select("copy", "16"):
+                for row in case.repetitions:
+                    base = source.baseline(case).value("real_time_per_item_ns")
+                    self.assertAlmostEqual(
+                        row["strategy_time_per_item_ns"],
+                        row["real_time_per_item_ns"] - base.median,
+                        delta=base.median * 1e-9)
+        # the amplification figure draws the three apart
+        self.assertEqual(len(set(style.allocator_styles(
+            [s.allocator for s in sel.sources]))), 3)
 
 
 def series_of(p):
