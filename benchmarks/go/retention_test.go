@@ -47,6 +47,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"slicebench/benchmarks/go/memguard"
 )
@@ -101,7 +102,7 @@ func TestMain(m *testing.M) {
 
 // printConfig writes the run's parameters as benchmark configuration
 // lines ("key: value", the Go benchmark format), which benchstat and
-// scripts/go-results read.
+// scripts/go-results read; date is when the run started (UTC).
 func printConfig() {
 	gogc, limit := gcSettings()
 	gogcText := strconv.Itoa(gogc)
@@ -116,6 +117,7 @@ func printConfig() {
 	for i, r := range config.Kept {
 		rules[i] = r.Text
 	}
+	fmt.Printf("date: %s\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"))
 	fmt.Printf("go-version: %s\ngogc: %s\ngomemlimit: %s\ngomaxprocs: %d\n"+
 		"budget-bytes: %d\nkept-rules: %s\nthp-enabled: %s\n", runtime.Version(),
 		gogcText, limitText, runtime.GOMAXPROCS(0), config.Budget,

@@ -232,19 +232,26 @@ def _cpu_model():
     return "unknown"
 
 
+_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def metadata(run, run_id=None, repo=None, now=None):
     """The "# key=value" lines' pairs, in order: the C side's keys
     (harness/sb_meta.c) where they apply, and Go's own."""
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    cfg = run.config
+    # the run's own start (its "date:" line), else the time of conversion
+    if _DATE.fullmatch(cfg.get("date", "")):
+        date = cfg["date"]
+    else:
+        now = now or datetime.datetime.now(datetime.timezone.utc)
+        date = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     repo = repo or os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
     commit = _git(repo, "rev-parse", "HEAD") or "unknown"
     status = _git(repo, "status", "--porcelain", "--untracked-files=no")
     dirty = "unknown" if status is None else ("true" if status else "false")
-    date = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     if run_id is None:
         run_id = default_run_id(date, commit, dirty)
-    cfg = run.config
     procs = cfg.get("gomaxprocs") or next(
         (b["params"]["procs"] for b in run.benches if b["params"]["procs"]), "1")
     go_version = cfg.get("go-version", "unknown")

@@ -65,6 +65,17 @@ class Convert(unittest.TestCase):
             self.assertIn(key, m)
         self.assertEqual(self.text.splitlines()[0], "# schema_version=2")
 
+    def test_date_is_the_runs_own(self):
+        # the benchmark prints when it started; conversion later keeps it
+        text = "date: 2026-11-20T01:02:03Z\n" + fixture()
+        run_id, out = gobench.convert(text, FIXTURE, None, REPO, NOW)
+        self.assertEqual(table(out)[0]["date"], "2026-11-20T01:02:03Z")
+        self.assertTrue(run_id.startswith("20261120T010203Z_"), run_id)
+        # not a date: the time of conversion, as before
+        _, out = gobench.convert("date: soon\n" + fixture(), FIXTURE, "R",
+                                 REPO, NOW)
+        self.assertEqual(table(out)[0]["date"], "2026-11-27T05:00:00Z")
+
     def test_one_row_per_line_with_repetitions(self):
         lines = [l for l in fixture().splitlines()
                  if l.startswith("Benchmark") and len(l.split()) > 1]
