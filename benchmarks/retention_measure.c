@@ -221,6 +221,21 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     return err;
 }
 
+/* What a case's arrays take of the memory: expect, the estimate of its
+ * worst moment, with GC off; with Go's collector, its heap: the next
+ * batch's garbage beside the arrays up to GOGC percent more (the heap
+ * goal), and past the goal the source that crosses it and a step of the
+ * heap's growth. UINT64_MAX when that cannot be counted. */
+static uint64_t go_heap_need(const ret_case_t *rc, uint64_t expect)
+{
+    const uint64_t page = GS_GO_PAGE_SIZE, over =
+        GS_GO_HEAP_STEP_BYTES + (rc->c.source_bytes + page - 1) / page * page;
+    if (rc->gc != GS_GC_GO) return expect;
+    /* GOGC <= GS_GO_MAX_GOGC (100000): expect x 1001 stays in range */
+    if (expect > (UINT64_MAX - over) / 1001) return UINT64_MAX;
+    return expect + expect / 100 * rc->gogc + over;
+}
+
 int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
                 double warmup, uint64_t seed, ret_result_t *out)
 {
@@ -250,17 +265,27 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
     }
     /* the budget rules on the estimate, which counts the kept slice
      * headers as Go holds them (so M is Go's); the memory available must
-     * also take the model's larger handles and, with Go's collector, the
-     * next batch's garbage beside it, up to GOGC percent more (the heap
-     * goal; scripts' Go side, benchmarks/go: heapNeed) */
+     * also take the model's larger handles and, with Go's collector, its
+     * heap (go_heap_need; scripts' Go side, benchmarks/go: heapNeed) */
     if (sb_guard(expect, o->budget, out->message, sizeof out->message))
         return 0;
     {
-        uint64_t need = expect + (uint64_t)c->items * (sizeof *keep - GS_GO_SLICE_HEADER_BYTES);
-        if (rc->gc == GS_GC_GO)          /* GOGC <= 100000: no overflow below 2^46 */
-            need = need > UINT64_MAX / 1001 ? UINT64_MAX
-                                            : need + need / 100 * rc->gogc;
-        if (sb_guard(need, UINT64_MAX, out->message, sizeof out->message)) return 0;
+        uint64_t arrays = go_heap_need(rc, expect), room;
+        uint64_t handles = (uint64_t)c->items * (sizeof *keep - GS_GO_SLICE_HEADER_BYTES);
+        if (sb_guard(arrays > UINT64_MAX - handles ? UINT64_MAX : arrays + handles, UINT64_MAX,
+                     out->message, sizeof out->message))
+            return 0;
+        /* and Go's heap is one reservation of address space, which an
+         * address space limit makes smaller than what the guard found left */
+        if (rc->gc == GS_GC_GO && arrays > (room = gs_go_heap_room())) {
+            char need_text[32], room_text[32];
+            sb_format_bytes(arrays, need_text, sizeof need_text);
+            sb_format_bytes(room, room_text, sizeof room_text);
+            snprintf(out->message, sizeof out->message,
+                     "needs about %s of Go's heap, which can reserve only %s of "
+                     "address space here (RLIMIT_AS)", need_text, room_text);
+            return 0;
+        }
     }
 
     if (o->go_spans && rc->gc == GS_GC_GO) {

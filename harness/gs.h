@@ -78,6 +78,9 @@ typedef enum gs_policy_e {
 /* Go's allocation granularity above the size classes, in bytes, and the
  * largest size class (objects of this size or more take whole pages). */
 #define GS_GO_PAGE_SIZE      8192u
+/* The GC mode's page heap grows by this much at a time (Go's
+ * pallocChunkPages: 512 pages, 4 MiB). */
+#define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
 #define GS_GO_MAX_SMALL_SIZE 32768u
 
 /* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
@@ -842,6 +845,12 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
  * still live: then nothing is freed and the heap stays usable. NULL:
  * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
+
+/* The most the GC mode's page heap could hold if it were made now: the
+ * address space it would reserve (the largest power of two from 64 GiB down
+ * to 256 MiB the system grants; less under RLIMIT_AS), 0 when not even the
+ * least. Maps and unmaps that reservation to find out. */
+size_t gs_go_heap_room(void);
 
 /* The largest GOGC gs_heap_set_gc takes, percent. */
 #define GS_GO_MAX_GOGC 100000u

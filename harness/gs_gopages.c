@@ -45,7 +45,7 @@
 
 #define PAGE ((size_t)GS_GO_PAGE_SIZE)
 /* Go's heap grows in chunks of 512 pages (pallocChunkPages), 4 MiB. */
-#define GROW_PAGES ((size_t)512)
+#define GROW_PAGES ((size_t)GS_GO_HEAP_STEP_BYTES / PAGE)
 /* The reservation's alignment: a huge page on amd64, so that the heap's
  * huge pages line up as Go's (64 MiB aligned) arenas' do. */
 #define RESERVE_ALIGN ((size_t)2 << 20)
@@ -115,17 +115,35 @@ static size_t prev_set(const uint64_t *b, size_t i)
     return SIZE_MAX;
 }
 
+/* The reservation: the largest size the system grants (its usable bytes in
+ * *size, with RESERVE_ALIGN more mapped), or MAP_FAILED. */
+static void *reserve(size_t *size)
+{
+    void *m = MAP_FAILED;
+    for (*size = RESERVE_MAX; *size >= RESERVE_MIN; *size /= 2) {
+        m = mmap(NULL, *size + RESERVE_ALIGN, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m != MAP_FAILED) break;
+    }
+    return m;
+}
+
+size_t gs_go_heap_room(void)
+{
+    size_t size;
+    void *m = reserve(&size);
+    if (m == MAP_FAILED) return 0;
+    munmap(m, size + RESERVE_ALIGN);
+    return size;
+}
+
 static int pages_new(gs_heap_t *h)
 {
     gs_pages_t *p = calloc(1, sizeof *p);
     size_t size, words;
-    void *m = MAP_FAILED;
+    void *m;
     if (p == NULL) return -ENOMEM;
-    for (size = RESERVE_MAX; size >= RESERVE_MIN; size /= 2) {
-        m = mmap(NULL, size + RESERVE_ALIGN, PROT_NONE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (m != MAP_FAILED) break;
-    }
+    m = reserve(&size);
     if (m == MAP_FAILED) {
         free(p);
         return -ENOMEM;
