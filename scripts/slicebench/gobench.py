@@ -41,6 +41,10 @@ _NAME = re.compile(r"^(?P<name>BenchmarkRetention/strategy=(?P<strategy>[a-z-]+)
                    r"(?:#\d+)?(?:-(?P<procs>\d+))?$")
 _SKIP = re.compile(r"^\s*--- SKIP: (\S+)")
 _LOG = re.compile(r"^\s+\S+\.go:\d+: (.*)$")
+# when a process of the run started: a comment line, which the Go benchmark
+# format and benchstat ignore (a configuration line would set every run
+# apart from every other in benchstat's tables)
+_STARTED = re.compile(r"# started (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")
 
 
 class GoBenchError(Exception):
@@ -50,9 +54,11 @@ class GoBenchError(Exception):
 class GoRun:
     """The parsed output: its configuration lines and benchmark lines."""
 
-    def __init__(self, config, benches):
+    def __init__(self, config, benches, started=None):
         self.config = config     # dict: "goos", "cpu", "gogc", ... -> str
         self.benches = benches   # list of dicts: name, params, iters, metrics
+        self.started = started   # "YYYY-MM-DDTHH:MM:SSZ" of the first
+                                 # "# started" line, or None
 
 
 def _number(text):
@@ -85,10 +91,14 @@ def parse(text, source="<input>"):
     output of the slicebench Go benchmarks or holds no result."""
     if "\0" in text:
         raise GoBenchError(f"{source}: binary data, not go test output")
-    config, benches = {}, []
+    config, benches, started = {}, [], None
     lines = text.splitlines()
     for i, line in enumerate(lines):
         where = f"{source}:{i + 1}"
+        m = _STARTED.fullmatch(line)
+        if m:
+            started = started or m.group(1)     # the run's first process
+            continue
         if line.startswith("Benchmark"):
             fields = line.split()
             if len(fields) == 1:          # a name alone: its output follows
@@ -130,7 +140,7 @@ def parse(text, source="<input>"):
     if not benches:
         raise GoBenchError(f"{source}: no slicebench Go benchmark results "
                            "(go test -bench 'Retention' in benchmarks/go)")
-    return GoRun(config, benches)
+    return GoRun(config, benches, started)
 
 
 def rule_of(rules, n, k):
@@ -232,16 +242,14 @@ def _cpu_model():
     return "unknown"
 
 
-_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-
-
 def metadata(run, run_id=None, repo=None, now=None):
     """The "# key=value" lines' pairs, in order: the C side's keys
     (harness/sb_meta.c) where they apply, and Go's own."""
     cfg = run.config
-    # the run's own start (its "date:" line), else the time of conversion
-    if _DATE.fullmatch(cfg.get("date", "")):
-        date = cfg["date"]
+    # when the run started (its first process's "# started" line), else
+    # the time of conversion
+    if run.started:
+        date = run.started
     else:
         now = now or datetime.datetime.now(datetime.timezone.utc)
         date = now.strftime("%Y-%m-%dT%H:%M:%SZ")

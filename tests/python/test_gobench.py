@@ -65,16 +65,19 @@ class Convert(unittest.TestCase):
             self.assertIn(key, m)
         self.assertEqual(self.text.splitlines()[0], "# schema_version=2")
 
-    def test_date_is_the_runs_own(self):
-        # the benchmark prints when it started; conversion later keeps it
-        text = "date: 2026-11-20T01:02:03Z\n" + fixture()
+    def test_date_is_when_the_run_started(self):
+        # each process prints when it started; a run of several processes
+        # (a sweep's rounds) started with its first; conversion later
+        # keeps it
+        text = ("# started 2026-11-20T01:02:03Z\n" + fixture()
+                + "# started 2026-11-20T03:30:00Z\n" + fixture())
         run_id, out = gobench.convert(text, FIXTURE, None, REPO, NOW)
         self.assertEqual(table(out)[0]["date"], "2026-11-20T01:02:03Z")
         self.assertTrue(run_id.startswith("20261120T010203Z_"), run_id)
-        # not a date: the time of conversion, as before
-        _, out = gobench.convert("date: soon\n" + fixture(), FIXTURE, "R",
-                                 REPO, NOW)
-        self.assertEqual(table(out)[0]["date"], "2026-11-27T05:00:00Z")
+        # no such line (older output), or not a time: the conversion's
+        for head in ("", "# started soon\n", "started: 2026-11-20T01:02:03Z\n"):
+            _, out = gobench.convert(head + fixture(), FIXTURE, "R", REPO, NOW)
+            self.assertEqual(table(out)[0]["date"], "2026-11-27T05:00:00Z", head)
 
     def test_one_row_per_line_with_repetitions(self):
         lines = [l for l in fixture().splitlines()
