@@ -117,7 +117,10 @@ def resample(runs, n, seed, reps=5, options=None):
 
 def _label(header, r):
     """A row's case as compare labels it (compare_input)."""
-    return schema.case_label(dict(zip(header, r)))
+    cells = dict(zip(header, r))
+    cells.setdefault("gc", "off")     # schema 1: no collector columns
+    cells.setdefault("gogc", "")
+    return schema.case_label(cells)
 
 
 def slowdown(runs, pct, match, options=None):

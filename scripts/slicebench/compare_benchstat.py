@@ -57,7 +57,7 @@ def go_name(case):
                  f"k={p['kept_bytes']}", f"M={p['items']}",
                  f"elem={p['elem_bytes']}", f"growth={p['growth_policy']}"]
         if p["gc"] == "go":
-            parts.append(f"gogc={p['gogc']}")
+            parts.append(f"gogc={schema.gogc_text(p['gogc'])}")
         parts.append(f"alloc={p['allocator']}")
         return "/".join(_go_part(x) for x in parts)
     parts = case.key.split("/")

@@ -26,7 +26,8 @@ import statistics
 
 from . import units
 from .results import ResultsError, case_key
-from .schema import BASELINE, GO_ALLOCATOR, allocator_order, strategy_order
+from .schema import (BASELINE, GO_ALLOCATOR, allocator_order, collector_order,
+                     gogc_text, strategy_order)
 
 
 class PlotError(ResultsError):
@@ -247,7 +248,8 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
         grouped.setdefault((id(res), row["allocator"], collector(row)),
                            (res, row["allocator"], collector(row), []))[3].append(row)
     order = sorted(grouped.values(),     # stable: file order
-                   key=lambda g: (allocator_order(g[1]), g[2] != "", g[2]))
+                   key=lambda g: (allocator_order(g[1]),
+                                  collector_order(g[3][0]["gc"], g[3][0]["gogc"])))
     names = _source_names([(alloc, coll) for _, alloc, coll, _ in order])
     labels = _source_labels([(res, name) for (res, *_), name in zip(order, names)])
     sources = [Source(res, alloc, label, _cases_of(rows))
@@ -275,7 +277,7 @@ def collector(row):
     """How a row's dead arrays were freed, as a legend shows it: "" for
     malloc's way (gc off), else Go's collector and its GOGC ("gogc:100", as
     the benchmark names it)."""
-    return "" if row["gc"] in ("", "off") else f"gogc:{row['gogc']}"
+    return "" if row["gc"] in ("", "off") else f"gogc:{gogc_text(row['gogc'])}"
 
 
 def _source_names(pairs):

@@ -139,20 +139,33 @@ def allocator_order(allocator):
     return (len(KNOWN_ALLOCATORS), allocator)
 
 
+def collector_order(gc, gogc):
+    """Sort key of collectors: off (malloc's way) first, then Go's by GOGC
+    (a number, or None/"" for GOGC=off, last)."""
+    off = gc in ("", "off", None)
+    return (not off, gogc in (None, ""), 0 if gogc in (None, "") else int(gogc))
+
+
+def gogc_text(gogc):
+    """A gogc cell (a number, or None/"" when Go ran with GOGC=off) as
+    labels show it."""
+    return "off" if gogc in (None, "") else str(gogc)
+
+
 def case_order(params):
-    """Sort key of cases by their PARAMS (a dict): strategy, N, k, element
-    size, M, growth, collector (off first, then GOGC up), allocator."""
+    """Sort key of cases by their PARAMS (a dict): allocator (as the files
+    of a run come), strategy, N, k, element size, M, growth, collector."""
     p = params
-    return (strategy_order(p["strategy"]), p["source_bytes"], p["kept_bytes"],
-            p["elem_bytes"], p["items"], p["growth_policy"], p["gc"] != "off",
-            p["gogc"] or 0, allocator_order(p["allocator"]))
+    return (allocator_order(p["allocator"]), strategy_order(p["strategy"]),
+            p["source_bytes"], p["kept_bytes"], p["elem_bytes"], p["items"],
+            p["growth_policy"], collector_order(p["gc"], p["gogc"]))
 
 
 def case_label(params):
     """A compact, unique name for a case, from its PARAMS (a dict): the
     collector shows only when it is Go's."""
     p = params
-    gc = f"/gogc:{p['gogc']}" if p["gc"] == "go" else ""
+    gc = f"/gogc:{gogc_text(p['gogc'])}" if p["gc"] == "go" else ""
     return (f"{p['strategy']}/N:{p['source_bytes']}/k:{p['kept_bytes']}"
             f"/M:{p['items']}/elem:{p['elem_bytes']}"
             f"/growth:{p['growth_policy']}{gc}/alloc:{p['allocator']}")

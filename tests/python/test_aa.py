@@ -50,6 +50,19 @@ class AA(unittest.TestCase):
         verdicts, _ = aa.slowdown(self.runs[:2], 1.0, ROW)
         self.assertEqual(verdicts, [(ROW, "no change")])
 
+    def test_schema_1_runs(self):
+        # schema 1 has no collector columns: a case label without one
+        base = os.path.join(REPO, "tests", "fixtures", "compare", "base.csv")
+        stems = []
+        for i in range(2):
+            stems.append(os.path.join(self.tmp.name, f"v1run{i}"))
+            shutil.copy(base, stems[-1] + "_glibc.csv")
+        runs = [aa.Run(s) for s in stems]
+        row = "copy/N:65536/k:16/M:64/elem:1/growth:go/alloc:glibc"
+        verdicts, others = aa.slowdown(runs, 100.0, row)
+        self.assertEqual(len(verdicts), 1)
+        self.assertEqual(verdicts[0][0], row)
+
     def test_cli(self):
         def run(*args):
             return subprocess.run([os.path.join(SCRIPTS, "aa-sweeps"), *args],

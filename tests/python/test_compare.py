@@ -425,6 +425,25 @@ class TestCaseKeys(TempDirCase):
             self.assertAlmostEqual(ts.ratio, 1.2 if "gogc:400" in r.label
                                    else 1.0, places=9, msg=r.label)
 
+    def test_go_at_gogc_off(self):
+        # a Go run with GOGC=off: its rows' gogc is empty, labelled "off"
+        from slicebench import gobench
+        with open(os.path.join(REPO, "tests", "fixtures", "go",
+                               "retention.txt")) as f:
+            text = re.sub(r"(?m)^gogc: .*$", "gogc: off", f.read())
+        _, csv_text = gobench.convert(text, "retention.txt", "R", REPO)
+        path = self.path("R_go.csv")
+        with open(path, "w") as f:
+            f.write(csv_text)
+        cmp = compare.compare_files(path, path)
+        self.assertTrue(cmp.rows)
+        for r in cmp.rows:
+            self.assertTrue(r.label.endswith("/gogc:off/alloc:go"), r.label)
+        status, out, _ = run_main("--format", "benchstat", path, path)
+        self.assertEqual(status, 0)
+        self.assertIn("/gogc=off/alloc=go-", out)
+        self.assertNotIn("None", out)
+
     def test_rows_in_the_strategy_tables_order(self):
         # the file lists its rows reversed (a shuffled run's order)
         base = testenv.with_collectors(self.PLOT_GLIBC, self.path("b.csv"),

@@ -344,6 +344,17 @@ class SelectTest(unittest.TestCase):
         self.assertEqual(len(set(style.allocator_styles(
             [s.allocator for s in sel.sources]))), 3)
 
+    def test_collectors_in_gogc_order(self):
+        # GOGC as a number (1000 after 200), not as text
+        with tempfile.TemporaryDirectory() as tmp:
+            path = testenv.with_collectors(
+                GLIBC, os.path.join(tmp, "gc_glibc.csv"),
+                [(1000, 1.0), (None, 1.0), (200, 1.0), (50, 1.0)])
+            sel = plot.select(results.load_many([path]))
+        self.assertEqual([s.label for s in sel.sources],
+                         ["glibc", "glibc/gogc:50", "glibc/gogc:200",
+                          "glibc/gogc:1000"])
+
 
 def series_of(p):
     """{gid: Line2D} of a figure's data series."""
