@@ -111,7 +111,10 @@ int bm_use_manual_time(bm_bench_t *b);
  * to bm_arg_names before): every output, the sink included, then counts
  * items as iterations and reports time per item -- a run of I iterations
  * of a batch of M items reads as I x M iterations of its time over I x M;
- * an aggregate's times are per item too. */
+ * an aggregate's times are per item too (a cv, a fraction, is unchanged).
+ * Counters are the run's own: one set with BM_COUNTER_AVG_ITERATIONS
+ * stays per iteration (per batch). Not for a benchmark that bm_replay's:
+ * its iterations are whatever it replays. */
 int bm_items_per_iteration(bm_bench_t *b, const char *arg);
 
 /* ------------------------------------------------------------------------

@@ -147,9 +147,10 @@ class StandardFlags(unittest.TestCase):
         for b in reps:
             self.assertAlmostEqual(b["items_per_second"] * b["real_time"] * 1e-9,
                                    1.0, delta=1e-6)
-        self.assertLess(aggs["stddev"]["real_time"], aggs["mean"]["real_time"])
-        self.assertLess(aggs["cv"]["real_time"], 1.0)
-        self.assertEqual(aggs["cv"]["aggregate_unit"], "percentage")
+        # cv is a fraction, the same per item as per batch
+        self.assertAlmostEqual(aggs["cv"]["real_time"],
+                               aggs["stddev"]["real_time"] / aggs["mean"]["real_time"],
+                               delta=aggs["cv"]["real_time"] * 1e-6)
         out, _, _ = run("--benchmark_filter=^batches", "--benchmark_color=false")
         line = [l for l in out.splitlines() if l.startswith("batches/")][0]
         self.assertEqual(line.split()[5], "200")
@@ -224,6 +225,24 @@ class Sink(unittest.TestCase):
         skipped = [l for l in lines if l[1] == "skipped"][0]
         self.assertEqual((skipped[7], skipped[8]),
                          ("1", "deliberate skip: out of cheese"))
+
+    def test_sink_per_item(self):
+        out, lines = self.sink_lines("--benchmark_filter=^batches",
+                                     "--benchmark_format=json",
+                                     "--benchmark_repetitions=3")
+        gb = {(b["run_type"], b.get("aggregate_name", ""), b.get("repetition_index", -1)): b
+              for b in json.loads(out)["benchmarks"]}
+        reps = [l for l in lines if l[3] == ""]
+        self.assertEqual([l[5] for l in reps], ["200"] * 3)
+        for l in lines:
+            key = (("aggregate", l[3], -1) if l[3]
+                   else ("iteration", "", int(l[4])))
+            real_ns = float(l[10].split("=")[1])
+            self.assertAlmostEqual(real_ns, gb[key]["real_time"],
+                                   delta=gb[key]["real_time"] * 1e-9, msg=l[3])
+            if l[3] in ("", "mean", "median"):
+                self.assertGreaterEqual(real_ns, 1e6 / 50)
+                self.assertLess(real_ns, 1e6 / 5)
 
     def test_sink_with_json_display(self):
         out, lines = self.sink_lines("--benchmark_filter=^named_args/n:2/m:20",
