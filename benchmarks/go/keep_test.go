@@ -116,20 +116,22 @@ func TestTHPText(t *testing.T) {
 func TestHeapNeedFollowsGOGC(t *testing.T) {
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
-	if got := heapNeed(1000); got != 2000 {
-		t.Errorf("GOGC 100: %d, want 2000", got)
+	// past the goal: a source of 100 B in one 8 KiB page, and 4 MiB
+	const over = 8192 + 4<<20
+	if got := heapNeed(1000, 100); got != 2000+over {
+		t.Errorf("GOGC 100: %d, want %d", got, 2000+over)
 	}
 	debug.SetGCPercent(400)
-	if got := heapNeed(1000); got != 5000 {
-		t.Errorf("GOGC 400: %d, want 5000", got)
+	if got := heapNeed(1000, 100); got != 5000+over {
+		t.Errorf("GOGC 400: %d, want %d", got, 5000+over)
 	}
 	debug.SetGCPercent(-1)
-	if got := heapNeed(1000); got != 1000*offBatches {
+	if got := heapNeed(1000, 100); got != 1000*offBatches {
 		t.Errorf("GOGC off: %d, want %d", got, 1000*offBatches)
 	}
 	limit := debug.SetMemoryLimit(3000)
 	defer debug.SetMemoryLimit(limit)
-	if got := heapNeed(1000); got != 3000 {
+	if got := heapNeed(1000, 100); got != 3000 {
 		t.Errorf("GOGC off, GOMEMLIMIT 3000: %d, want 3000", got)
 	}
 }

@@ -149,7 +149,7 @@ func BenchmarkRetention(b *testing.B) {
 				// by the heap the first one kept, and a skip there would
 				// print a NaN result instead of --- SKIP
 				if !m.guarded {
-					m.guarded, m.guard = true, memguard.Check(heapNeed(p))
+					m.guarded, m.guard = true, memguard.Check(heapNeed(p, uint64(c.N)))
 				}
 				if m.guard != nil {
 					b.Skipf("%v", m.guard)
@@ -195,15 +195,22 @@ func gcSettings() (gogc int, limit int64) {
 // longer run keeps more).
 const offBatches = 8
 
-// heapNeed is the memory a case whose batch peaks at p takes with Go's
-// collector: the next batch's garbage beside it, up to GOGC percent more
-// (the heap goal); with the collector off, offBatches of them; never more
-// than GOMEMLIMIT, where one is set.
-func heapNeed(p uint64) uint64 {
+// heapStep is how much the heap grows at a time (pallocChunkPages: 512
+// pages of 8 KiB).
+const heapStep = 512 * 8192
+
+// heapNeed is the memory a case whose batch peaks at p, with sources of n
+// bytes, takes with Go's collector: the next batch's garbage beside it, up
+// to GOGC percent more (the heap goal), and past the goal the source that
+// crosses it (in whole pages) and a step of the heap's growth, as the C
+// side's guard counts them (benchmarks/retention_measure.c: go_heap_need);
+// with the collector off, offBatches of them; never more than GOMEMLIMIT,
+// where one is set.
+func heapNeed(p, n uint64) uint64 {
 	gogc, limit := gcSettings()
 	need := float64(p) * offBatches
 	if gogc >= 0 {
-		need = float64(p) * (1 + float64(gogc)/100)
+		need = float64(p)*(1+float64(gogc)/100) + float64((n+8191)/8192*8192) + heapStep
 	}
 	if limit > 0 && limit != math.MaxInt64 && float64(limit) < need {
 		need = float64(limit)
