@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 
@@ -278,12 +279,13 @@ int ret_measure(const ret_case_t *rc, const ret_options_t *o, double min_time,
         /* and Go's heap is one reservation of address space, which an
          * address space limit makes smaller than what the guard found left */
         if (rc->gc == GS_GC_GO && arrays > (room = gs_go_heap_room())) {
-            char need_text[32], room_text[32];
-            sb_format_bytes(arrays, need_text, sizeof need_text);
-            sb_format_bytes(room, room_text, sizeof room_text);
+            struct rlimit as;
+            int limited = getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
             snprintf(out->message, sizeof out->message,
-                     "needs about %s of Go's heap, which can reserve only %s of "
-                     "address space here (RLIMIT_AS)", need_text, room_text);
+                     "needs about %.1f MiB of Go's heap, which can reserve only "
+                     "%.1f MiB of address space here (%s)", (double)arrays / 1048576,
+                     (double)room / 1048576,
+                     limited ? "RLIMIT_AS" : "the most the model reserves");
             return 0;
         }
     }

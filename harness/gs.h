@@ -846,10 +846,16 @@ void gs_heap_init(gs_heap_t *h, gs_policy_t policy);
  * -EINVAL. */
 int gs_heap_destroy(gs_heap_t *h);
 
+/* Address space the GC mode's page heap leaves the rest of the process
+ * when it reserves its own (64 MiB): under an address-space limit, its
+ * reservation is the largest that leaves this much besides. */
+#define GS_GO_RESERVE_SPARE ((size_t)64 << 20)
+
 /* The most the GC mode's page heap could hold if it were made now: the
  * address space it would reserve (the largest power of two from 64 GiB down
- * to 256 MiB the system grants; less under RLIMIT_AS), 0 when not even the
- * least. Maps and unmaps that reservation to find out. */
+ * to 256 MiB the system grants with GS_GO_RESERVE_SPARE besides; less under
+ * RLIMIT_AS), 0 when not even the least. Maps and unmaps that reservation
+ * to find out. */
 size_t gs_go_heap_room(void);
 
 /* The largest GOGC gs_heap_set_gc takes, percent. */

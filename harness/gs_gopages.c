@@ -56,6 +56,10 @@
  * only, PROT_NONE and not committed until the heap grows into it). */
 #define RESERVE_MAX ((size_t)64 << 30)
 #define RESERVE_MIN ((size_t)256 << 20)
+/* Address space a reservation leaves the rest of the process (malloc: the
+ * handles, the heap's own records), which matters under an address-space
+ * limit only: the reservation is the largest that leaves this much too. */
+#define RESERVE_SPARE ((size_t)GS_GO_RESERVE_SPARE)
 
 struct gs_pages_s {
     void *map;               /* the reservation as mmap returned it        */
@@ -115,16 +119,19 @@ static size_t prev_set(const uint64_t *b, size_t i)
     return SIZE_MAX;
 }
 
-/* The reservation: the largest size the system grants (its usable bytes in
- * *size, with RESERVE_ALIGN more mapped), or MAP_FAILED. */
+/* The reservation: the largest size the system grants with RESERVE_SPARE
+ * to spare (its usable bytes in *size, with RESERVE_ALIGN more mapped; the
+ * spare is mapped with it and given back at once), or MAP_FAILED. */
 static void *reserve(size_t *size)
 {
     void *m = MAP_FAILED;
     for (*size = RESERVE_MAX; *size >= RESERVE_MIN; *size /= 2) {
-        m = mmap(NULL, *size + RESERVE_ALIGN, PROT_NONE,
+        m = mmap(NULL, *size + RESERVE_ALIGN + RESERVE_SPARE, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m != MAP_FAILED) break;
     }
+    if (m != MAP_FAILED)
+        munmap((unsigned char *)m + *size + RESERVE_ALIGN, RESERVE_SPARE);
     return m;
 }
 

@@ -497,9 +497,11 @@ class Behaviour(unittest.TestCase):
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
         rows = results.load(only_csv(self.dir)).rows
+        if any("of memory available" in r["message"] for r in rows):
+            self.skipTest("less than 1.2 GiB of memory available here")
         self.assertEqual({r["status"] for r in rows}, {"skipped"}, rows)
         self.assertTrue(all(re.fullmatch(
-            r"needs about 1\.1 GiB of Go's heap, which can reserve only 1 GiB "
+            r"needs about 1124\.0 MiB of Go's heap, which can reserve only 1024\.0 MiB "
             r"of address space here \(RLIMIT_AS\)", r["message"]) for r in rows), rows)
 
     def test_output_it_cannot_write(self):
