@@ -78,10 +78,10 @@ typedef enum gs_policy_e {
 /* Go's allocation granularity above the size classes, in bytes, and the
  * largest size class (objects of this size or more take whole pages). */
 #define GS_GO_PAGE_SIZE      8192u
+#define GS_GO_MAX_SMALL_SIZE 32768u
 /* The GC mode's page heap grows by this much at a time (Go's
  * pallocChunkPages: 512 pages, 4 MiB). */
 #define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
-#define GS_GO_MAX_SMALL_SIZE 32768u
 
 /* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
  * (including NULL). *out is set only on success. */

@@ -54,8 +54,8 @@ def style_of(table, key, index):
 def allocator_styles(allocators):
     """The styles of sources by their allocators, in order: an allocator's
     own the first time it comes, a spare one for each later source of the
-    same allocator (another run, or another collector), so no two lines
-    look alike."""
+    same allocator (another run, or another collector), so that two sources
+    of one allocator are told apart (the spares repeat after four)."""
     seen, spare, out = set(), 0, []
     for a in allocators:
         if a in ALLOCATOR_STYLE and a not in seen:
