@@ -356,22 +356,34 @@ void Rewrite(Run *run) {
   run->counters.erase(cpu);
 }
 
+// A run's arguments, "N:64/k:16" (named) or "64/16" (unnamed): the shim's
+// own format, as names ("" where unnamed) and values.
+void ParseArgs(const std::string &args, std::vector<std::string> *names,
+               std::vector<int64_t> *values) {
+  for (size_t pos = 0; pos < args.size();) {
+    size_t end = args.find('/', pos);
+    if (end == std::string::npos) end = args.size();
+    std::string part = args.substr(pos, end - pos);
+    size_t colon = part.find(':');
+    names->push_back(colon == std::string::npos ? "" : part.substr(0, colon));
+    values->push_back(std::strtoll(
+        part.c_str() + (colon == std::string::npos ? 0 : colon + 1), nullptr, 10));
+    pos = end + 1;
+  }
+}
+
 // A family of bm_items_per_iteration: its run counts items, not
 // iterations, and its times are per item (an aggregate's iterations are its
 // repetitions, so only its times are scaled; a cv has no unit to scale).
 void PerItem(Run *run) {
   auto arg = items_args.find(run->run_name.function_name);
   if (arg == items_args.end()) return;
-  const std::string key = arg->second + ":";
-  const std::string &args = run->run_name.args;
-  long long items = 0;
-  for (size_t pos = 0; pos < args.size();) {
-    size_t end = args.find('/', pos);
-    if (end == std::string::npos) end = args.size();
-    if (args.compare(pos, key.size(), key) == 0)
-      items = std::strtoll(args.c_str() + pos + key.size(), nullptr, 10);
-    pos = end + 1;
-  }
+  std::vector<std::string> names;
+  std::vector<int64_t> values;
+  ParseArgs(run->run_name.args, &names, &values);
+  int64_t items = 0;
+  for (size_t i = 0; i < names.size(); i++)
+    if (names[i] == arg->second) items = values[i];
   if (items < 1) return;
   if (run->run_type == Run::RT_Iteration) {
     run->iterations *= items;
@@ -450,20 +462,9 @@ class NullReporter : public benchmark::BenchmarkReporter {
 };
 
 void TeeReporter::Sink(const Run &run) {
-  // "N:64/k:16" (named) or "64/16" (unnamed): the shim's own format.
   std::vector<std::string> names;
   std::vector<int64_t> values;
-  const std::string &args = run.run_name.args;
-  for (size_t pos = 0; pos < args.size();) {
-    size_t end = args.find('/', pos);
-    if (end == std::string::npos) end = args.size();
-    std::string part = args.substr(pos, end - pos);
-    size_t colon = part.find(':');
-    names.push_back(colon == std::string::npos ? "" : part.substr(0, colon));
-    values.push_back(std::strtoll(
-        part.c_str() + (colon == std::string::npos ? 0 : colon + 1), nullptr, 10));
-    pos = end + 1;
-  }
+  ParseArgs(run.run_name.args, &names, &values);
   std::vector<const char *> name_ptrs;
   for (const std::string &n : names) name_ptrs.push_back(n.c_str());
 

@@ -111,7 +111,7 @@ import math
 import os
 from collections import namedtuple
 
-from . import compare_input, compare_memory, compare_meta, schema
+from . import compare_input, compare_memory, compare_meta
 from . import compare_stats as st
 from .compare_input import MEMORY, TIMES
 from .results import ResultsError
@@ -214,8 +214,7 @@ class Comparison:
         self.base = base                # compare_input.Side
         self.new = new
         self.options = options
-        self.rows = []                  # Row: CSV in schema.case_order,
-                                        # JSON in BASE file order
+        self.rows = []                  # Row, in Side.ordered()'s order
         self.only_in_base = []          # labels
         self.only_in_new = []
         self.lost = []                  # labels: ran in BASE, not in NEW
@@ -440,11 +439,7 @@ def compare(base, new, options=None):
         raise ResultsError(f"{base.path}, {new.path}: mismatched runs: "
                            f"{base.kind} vs {new.kind}")
     cmp = Comparison(base, new, opt)
-    common = [k for k in base.cases if k in new.cases]
-    if base.kind == compare_input.CSV:
-        # a results file lists its cases in the order they were measured
-        # (shuffled): rows read in the strategy table's order, then by N
-        common.sort(key=lambda k: schema.case_order(base.cases[k].params))
+    common = [c.key for c in base.ordered() if c.key in new.cases]
     cmp.only_in_base = [c.label for k, c in base.cases.items()
                         if k not in new.cases]
     cmp.only_in_new = [c.label for k, c in new.cases.items()

@@ -30,7 +30,7 @@ import platform
 import re
 
 from . import compare_format as cf
-from . import compare_input, schema
+from . import schema
 
 _GO_UNSAFE = re.compile(r"[^A-Za-z0-9_.=+-]+")
 _GOARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64",
@@ -56,8 +56,8 @@ def go_name(case):
         parts = [head or "Case", f"N={p['source_bytes']}",
                  f"k={p['kept_bytes']}", f"M={p['items']}",
                  f"elem={p['elem_bytes']}", f"growth={p['growth_policy']}"]
-        if p["gc"] == "go":
-            parts.append(f"gogc={schema.gogc_text(p['gogc'])}")
+        gc = schema.collector_label(p["gc"], p["gogc"])
+        parts += [gc] if gc else []
         parts.append(f"alloc={p['allocator']}")
         return "/".join(_go_part(x) for x in parts)
     parts = case.key.split("/")
@@ -89,10 +89,7 @@ def go_number(v):
 
 def _lines(s):
     out = []
-    cases = list(s.cases.values())
-    if s.kind == compare_input.CSV:     # as compare's rows: table order
-        cases.sort(key=lambda c: schema.case_order(c.params))
-    for case in cases:
+    for case in s.ordered():
         name = f"Benchmark{go_name(case)}-{max(1, s.procs)}"
         for rep in case.reps:
             if not _finite(rep.get("real")):

@@ -112,6 +112,15 @@ class Side:
         """The first file's metadata (CSV) or context (JSON), as strings."""
         return self.metas[0][1] if self.metas else {}
 
+    def ordered(self):
+        """The cases as reports list them: a CSV's by schema.case_order (a
+        results file has them in the order measured, which is shuffled),
+        a JSON's in file order."""
+        cases = list(self.cases.values())
+        if self.kind == CSV:
+            cases.sort(key=lambda c: schema.case_order(c.params))
+        return cases
+
     def case(self, key, label, group, params):
         if key not in self.cases:
             self.cases[key] = Case(key, label, group, params)

@@ -26,8 +26,8 @@ import statistics
 
 from . import units
 from .results import ResultsError, case_key
-from .schema import (BASELINE, GO_ALLOCATOR, allocator_order, collector_order,
-                     gogc_text, strategy_order)
+from .schema import (BASELINE, GO_ALLOCATOR, allocator_order, collector_label,
+                     collector_order, strategy_order)
 
 
 class PlotError(ResultsError):
@@ -274,10 +274,9 @@ def select(results, elem_bytes=None, growth_policy="go", allocators=None,
 
 
 def collector(row):
-    """How a row's dead arrays were freed, as a legend shows it: "" for
-    malloc's way (gc off), else Go's collector and its GOGC ("gogc:100", as
-    the benchmark names it)."""
-    return "" if row["gc"] in ("", "off") else f"gogc:{gogc_text(row['gogc'])}"
+    """How a row's dead arrays were freed, as a legend shows it
+    (schema.collector_label)."""
+    return collector_label(row["gc"], row["gogc"])
 
 
 def _source_names(pairs):

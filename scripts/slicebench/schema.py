@@ -142,14 +142,16 @@ def allocator_order(allocator):
 def collector_order(gc, gogc):
     """Sort key of collectors: off (malloc's way) first, then Go's by GOGC
     (a number, or None/"" for GOGC=off, last)."""
-    off = gc in ("", "off", None)
-    return (not off, gogc in (None, ""), 0 if gogc in (None, "") else int(gogc))
+    return (gc == "go", gogc in (None, ""), 0 if gogc in (None, "") else int(gogc))
 
 
-def gogc_text(gogc):
-    """A gogc cell (a number, or None/"" when Go ran with GOGC=off) as
-    labels show it."""
-    return "off" if gogc in (None, "") else str(gogc)
+def collector_label(gc, gogc):
+    """A collector as case names show it: "" for malloc's way (gc off),
+    else Go's and its GOGC, "gogc:100" ("gogc:off" for a gogc of None/"",
+    Go run with GOGC=off), as the benchmark names it."""
+    if gc != "go":
+        return ""
+    return f"gogc:{'off' if gogc in (None, '') else gogc}"
 
 
 def case_order(params):
@@ -165,7 +167,8 @@ def case_label(params):
     """A compact, unique name for a case, from its PARAMS (a dict): the
     collector shows only when it is Go's."""
     p = params
-    gc = f"/gogc:{gogc_text(p['gogc'])}" if p["gc"] == "go" else ""
+    gc = collector_label(p["gc"], p["gogc"])
+    gc = f"/{gc}" if gc else ""
     return (f"{p['strategy']}/N:{p['source_bytes']}/k:{p['kept_bytes']}"
             f"/M:{p['items']}/elem:{p['elem_bytes']}"
             f"/growth:{p['growth_policy']}{gc}/alloc:{p['allocator']}")
