@@ -282,7 +282,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     with it, and the model's work short of the deeper stacks of
  *     heldBytes' rounds (gs_go_mark_end counts GS_GO_STACKS_SCAN), the
  *     third allocation's assist would end that mark. At the mark's end
- *     the cycle's garbage is freed, and the next
+ *     the cycle's garbage is freed (an array with a span of its own when
+ *     the sweep reaches it: below), and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with
  *     the program's heap in marked and its stacks and globals as roots
@@ -295,6 +296,18 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     Go's own, below), kept within Go's bounds, 45/64 to
  *     61/64 of the way from marked to the goal (the upper bound at least
  *     goal - 4 MiB);
+ *   - Go sweeps lazily: a dead array with a span of its own (the
+ *     one-object classes of 8 to 32 KiB and large objects) keeps its
+ *     pages until a sweep reaches it (gs_gosweep.c, go_unswept_bytes):
+ *     an array of its class takes its span in place (mcentral, oldest
+ *     first), and the proportional sweep before each new span, the page
+ *     reclaimer (lowest pages first) and the next mark's start free the
+ *     rest; a dead slot of a shared class is freed at the mark's end.
+ *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
+ *     --strategies append --gogc 100): Go's timed run there takes 852
+ *     spans from its page heap, its 32 KiB class reusing 2854 dead spans
+ *     in place; freed at the mark's end, the model's arrays took 3640,
+ *     its heap reaching 70.7 MiB to Go's 88;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left
  *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
@@ -492,13 +505,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * heap, one run of 15 repetitions held to three Go runs came to 116.0 of
  * 120 figures within against 116.4, append's faults at k = N/2, GOGC 100
  * unchanged); forced and two-minute
- * periodic collections; the sweeper (Go frees a cycle's garbage lazily, so
- * MemStats.HeapAlloc counts it a while longer; modelled for arrays with
- * spans of their own, as Go's mheap.reclaim before each span it
- * allocates, dead spans freed in address order until the span's pages
- * are, and its proportional sweep, on the same cases: append's peak at 24
- * KiB, k = 2400, GOGC 100, 12.7 MiB instead of 12.6 against Go's 23, the
- * other figures within their noise); Go's page cache (mpagecache.go: a
+ * periodic collections; the background sweeper (with one P it sweeps a
+ * span per turn, when the program is preempted or waits) and the lazy
+ * sweep of the spans of shared classes; Go's page cache (mpagecache.go: a
  * span under 16 pages comes from the P's cache, the 64-page block of the
  * first free page, whose free pages no larger span may take; modelled,
  * one run of the default gc-vs-go matrix: append's faults at k = N/2
@@ -564,6 +573,7 @@ typedef struct gs_tiny_s gs_tiny_t;       /* opaque: one 16 B tiny block */
 typedef struct gs_pages_s gs_pages_t;     /* opaque: the GC mode's page heap */
 typedef struct gs_span_s gs_span_t;       /* opaque: a span of small objects */
 typedef struct gs_spans_s gs_spans_t;     /* opaque: the spans of every class */
+typedef struct gs_sweep_s gs_sweep_t;     /* opaque: the sweeper's lists */
 
 /* How the heap frees dead arrays. */
 typedef enum gs_gc_e {
@@ -698,9 +708,11 @@ typedef struct gs_heap_s {
     size_t go_held_bytes;        /* what Go's heap holds for the live arrays:
                                     size classes, pages, 16 B tiny blocks     */
     size_t peak_go_held_bytes;   /* highest go_held_bytes since init           */
-    size_t peak_go_heap_bytes;   /* highest go_held + go_garbage: Go's heap in
-                                    use (= peak_go_held_bytes with GC off)    */
-    size_t peak_go_retained_bytes; /* highest go_held + go_garbage + go_idle:
+    size_t peak_go_heap_bytes;   /* highest go_held + go_garbage +
+                                    go_unswept: Go's heap in use, HeapAlloc
+                                    (= peak_go_held_bytes with GC off)       */
+    size_t peak_go_retained_bytes; /* highest go_held + go_garbage +
+                                    go_unswept + go_idle:
                                     the heap's share of Go's RSS              */
     /* Go GC mode (gs_heap_set_gc); all zero while it is off */
     gs_gc_t gc;                  /* GS_GC_OFF or GS_GC_GO                      */
@@ -722,6 +734,9 @@ typedef struct gs_heap_s {
                                     way: what its end frees (0 if none)      */
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
                                     its end less what it freed                */
+    size_t go_unswept_bytes;     /* a cycle's dead arrays with spans of their
+                                    own, not yet swept (Go bytes; in neither
+                                    go_held_bytes nor go_garbage_bytes)      */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
     size_t small_spans;          /* GC mode: spans of shared slots in use (the
                                     classes of several objects per span)      */
@@ -819,6 +834,7 @@ typedef struct gs_heap_s {
     gs_pages_t *pages_;          /* GC mode: the page heap, or NULL            */
     size_t released_page_bytes_; /* its free pages released by the scavenger
                                     (used before, not idle)                   */
+    gs_sweep_t *sweep_;          /* GC mode: the sweeper (gs_gosweep.c)       */
     gs_spans_t *spans_;          /* GC mode: the spans of small objects, or NULL */
     gs_span_t *new_span_;        /* the span of the slot _gs_go_prepare took   */
     size_t slot_bytes_;          /* Go bytes of the slots taken in those spans */
@@ -875,13 +891,15 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc);
  * the program is preempted every period_ns of Go's clock
  * (gs_go_clock_ns), the first time half a period to a period after it
  * last waited in runtime.GC (or the pace was set); at a preemption a
- * scavenger woken by a cycle's end since its last turn works, for about
+ * scavenger woken by a cycle's sweep ending since its last turn works, for
+ * about
  * work_ns of its own time (CLOCK_MONOTONIC; 0: no limit), releasing in
  * GS_GO_SCAV_QUANTUM steps; in runtime.GC (gs_heap_collect) it works
  * before the collection's mark ends, toward the goal the cycle before
- * set, and that mark's end wakes it again. gs_heap_free_os_memory leaves
- * it nothing to do. A period of 0 is unpaced: all it should release, at
- * the end of every cycle, at once (for tests); so is any work time when
+ * set, and that cycle's sweep, which runtime.GC finishes, wakes it
+ * again. gs_heap_free_os_memory leaves it nothing to do. A period of 0 is
+ * unpaced: all it should release, as every cycle's sweep ends, at once
+ * (for tests); so is any work time when
  * CLOCK_MONOTONIC cannot be read.
  * gs_heap_set_gc sets Go's: GS_GO_SCAV_PERIOD_NS and GS_GO_SCAV_WORK_NS;
  * gs_heap_destroy keeps the pace. NULL: -EINVAL. */

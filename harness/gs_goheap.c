@@ -44,7 +44,8 @@ static size_t min_size(size_t a, size_t b)
 
 void _gs_go_note_peaks(gs_heap_t *h)
 {
-    size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+    /* Go's HeapAlloc counts the garbage not yet swept */
+    size_t heap = h->go_held_bytes + h->go_garbage_bytes + h->go_unswept_bytes;
     if (h->go_held_bytes > h->peak_go_held_bytes)
         h->peak_go_held_bytes = h->go_held_bytes;
     if (heap > h->peak_go_heap_bytes) h->peak_go_heap_bytes = heap;
@@ -312,7 +313,7 @@ static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
  * slots taken). */
 static size_t heap_in_use(const gs_heap_t *h)
 {
-    return h->go_held_bytes + h->go_garbage_bytes +
+    return h->go_held_bytes + h->go_garbage_bytes + h->go_unswept_bytes +
            (h->small_span_bytes - h->slot_bytes_);
 }
 
@@ -437,6 +438,7 @@ static void mark_start(gs_heap_t *h, int waited)
     size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal;
     int past;
     gs_array_t **tail = &h->mark_garbage_;
+    _gs_sweep_finish(h);                             /* finishsweep_m */
     while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
     *tail = h->garbage_;
     h->garbage_ = NULL;
@@ -592,8 +594,8 @@ static void rescheduled(gs_heap_t *h)
     h->preempt_at_ns_ = sat_add64(gs_go_clock_ns(h), half + off);
 }
 
-/* A cycle's end wakes the scavenger: paced, it works at the program's
- * next preemption (scav_turn); unpaced, it works now. */
+/* A cycle's sweep, ended, wakes the scavenger: paced, it works at the
+ * program's next preemption (scav_turn); unpaced, it works now. */
 static void scav_wake(gs_heap_t *h)
 {
     if (h->scav_period_ns == 0) {
@@ -643,9 +645,11 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
 }
 
 /* The cycle's mark ends (`waited`: while the program waits in
- * runtime.GC): the snapshot's garbage is freed (to the page heap, to its
- * span, tiny objects to their blocks), marked is the rest of the heap, and
- * the next goal and trigger follow from it; then the scavenger. */
+ * runtime.GC): the snapshot's garbage is freed (small objects to their
+ * span, tiny ones to their blocks; an array with a span of its own is
+ * dead, its pages held until the sweep reaches it), marked is the rest of
+ * the heap, and the next goal and trigger follow from it; then the sweep
+ * begins, whose end wakes the scavenger. */
 static void mark_end(gs_heap_t *h, int waited)
 {
     gs_array_t *a, *next;
@@ -680,9 +684,13 @@ static void mark_end(gs_heap_t *h, int waited)
         if (a->span != NULL) {
             h->slot_bytes_ -= a->go.bytes;
             _gs_spans_free(h, a->span, a->data, a->bytes);
+            _gs_hdr_recycle(h, a);
+        } else {              /* its span stays until swept (gs_gosweep.c) */
+            h->garbage_arrays++;
+            h->garbage_bytes += a->bytes;
+            h->go_unswept_bytes += a->go.bytes;
+            a->mark_born = GS_SWEEP_DEAD;
         }
-        else _gs_pages_free(h, a->data, a->bytes);   /* its pages: idle */
-        _gs_hdr_recycle(h, a);
     }
     h->mark_garbage_ = NULL;
     go_sync(h);
@@ -708,7 +716,8 @@ static void mark_end(gs_heap_t *h, int waited)
             h->go_scavenge_goal_bytes = goal;
     }
     log_mark(h, 1, waited, heap_at_end);
-    scav_wake(h);
+    /* the sweep (gcSweep); its end wakes the scavenger (_gs_go_swept) */
+    _gs_sweep_begin(h, h->go_marked_bytes, h->go_trigger_bytes);
 }
 
 void gs_heap_collect(gs_heap_t *h)
@@ -726,6 +735,7 @@ void gs_heap_collect(gs_heap_t *h)
         scavenge(h, over_goal(h));
     }
     mark_end(h, 1);
+    _gs_sweep_finish(h);              /* runtime.GC sweeps it all */
     rescheduled(h);
 }
 
@@ -860,6 +870,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
 
     *reuse = NULL;
     if (h->gc == GS_GC_GO) {
+        if (h->sweep_ == NULL && (rc = _gs_sweep_init(h)) < 0) return rc;
         go_pace(h, bytes, tiny);
         scav_turn(h);
         add = go_add(h, bytes, tiny);
@@ -871,7 +882,24 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
          * (gs_gospans.c); a tiny one's memory is the C allocator's. */
         h->new_span_ = NULL;
         if (_gs_array_in_pages(h, bytes)) {
-            rc = _gs_pages_alloc(h, bytes, zeroed, reuse);
+            /* a one-object class: mcentral.cacheSpan, a dead span of the
+             * class swept in place; else mcache.allocLarge; then
+             * mheap.alloc, which reclaims first */
+            size_t n = (bytes + GS_GO_PAGE_SIZE - 1) / GS_GO_PAGE_SIZE;
+            void *at = NULL;
+            if (bytes <= GS_GO_MAX_SMALL_SIZE) {
+                _gs_sweep_credit(h, n * GS_GO_PAGE_SIZE, 0);
+                at = _gs_sweep_reuse(h, n);
+            } else _gs_sweep_credit(h, n * GS_GO_PAGE_SIZE, n);
+            if (at == NULL) _gs_sweep_reclaim(h, n);
+            if (at != NULL) {            /* a span used before: zeroed */
+                if ((rc = mem_count_take(bytes, add)) < 0) {
+                    _gs_pages_put(h, at, n);     /* swept: its pages idle */
+                    return rc;
+                }
+                if (zeroed) memset(at, 0, bytes);
+                *reuse = at;
+            } else rc = _gs_pages_alloc(h, bytes, zeroed, reuse);
             if (rc < 0) return rc;
             *reserved = add;
         } else if (!tiny) {
@@ -918,6 +946,7 @@ static void charge(gs_heap_t *h, gs_array_t *a)
         h->go_held_bytes += a->go.bytes;
         a->span = h->new_span_;       /* taken in prepare, or NULL */
         if (a->span != NULL) h->slot_bytes_ += a->go.bytes;
+        else if (h->gc == GS_GC_GO) _gs_sweep_list(h, a);  /* a span of its own */
         h->new_span_ = NULL;
         _gs_go_note_peaks(h);
         return;
@@ -947,6 +976,22 @@ static void charge(gs_heap_t *h, gs_array_t *a)
     a->go.block = t;
     a->span = NULL;
     _gs_go_note_peaks(h);
+}
+
+void _gs_go_swept(gs_heap_t *h)
+{
+    scav_wake(h);
+}
+
+void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep)
+{
+    h->garbage_arrays--;
+    h->garbage_bytes -= a->bytes;
+    h->go_unswept_bytes -= a->go.bytes;
+    if (keep) mem_count_give(a->bytes, a->go.bytes);
+    else _gs_pages_free(h, a->data, a->bytes);
+    _gs_hdr_recycle(h, a);
+    go_sync(h);
 }
 
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a)
@@ -993,6 +1038,7 @@ void _gs_go_destroy(gs_heap_t *h)
     gs_tiny_t *t, *next;
     gs_heap_collect(h);
     _gs_spans_destroy(h);
+    _gs_sweep_destroy(h);
     _gs_pages_destroy(h);
     for (t = h->free_tiny_; t != NULL; t = next) {
         next = t->next_free;
@@ -1117,8 +1163,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     if (mode == GS_GC_GO && gogc > GS_GO_MAX_GOGC) return -EINVAL;
     if (h->live_arrays != 0 || h->garbage_arrays != 0) return -EBUSY;
     _gs_spans_destroy(h);
+    _gs_sweep_destroy(h);
     _gs_pages_destroy(h);
     h->gc = mode;
+    h->go_unswept_bytes = 0;
     h->gogc = mode == GS_GC_GO ? gogc : 0;
     memset(&h->go_program, 0, sizeof h->go_program);   /* before the goal */
     h->go_goal_bytes = mode == GS_GC_GO ? go_goal(h, 0, gogc) : 0;

@@ -308,6 +308,16 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
     return 0;
 }
 
+size_t _gs_pages_grown(const gs_heap_t *h)
+{
+    return h->pages_ == NULL ? 0 : h->pages_->grown;
+}
+
+size_t _gs_pages_index(const gs_heap_t *h, const void *q)
+{
+    return (size_t)((const unsigned char *)q - h->pages_->base) / PAGE;
+}
+
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
 {
     size_t n = (bytes + PAGE - 1) / PAGE;

@@ -112,6 +112,10 @@ static int span_new(gs_heap_t *h, size_t size, gs_span_t **out)
         free(sp);
         return -EINVAL;
     }
+    /* the proportional sweep (Go's cacheSpan pays it at every refill of a
+     * class, the model only for a new span), then mheap.alloc's reclaim */
+    _gs_sweep_credit(h, pages * GS_GO_PAGE_SIZE, 0);
+    _gs_sweep_reclaim(h, pages);
     if ((rc = _gs_pages_take(h, pages, &base, &used)) < 0) {
         free(sp);
         return rc;

@@ -28,6 +28,8 @@ struct gs_array_s {
                                 was made while that cycle marked (Go
                                 allocates black: it survives that cycle),
                                 else 0                                    */
+    gs_array_t *sweep_next;  /* GC mode, pages of its own: the next on its
+                                sweeper's list (gs_gosweep.c)             */
     gs_span_t *span;         /* GC mode: the span of shared slots
                                 (gs_gospans.c) a small object lives in,
                                 else NULL; not set with GC off (never
@@ -170,6 +172,10 @@ void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
 int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used);
 void _gs_pages_put(gs_heap_t *h, void *base, size_t n);
 size_t _gs_pages_release(gs_heap_t *h, size_t bytes);
+/* _gs_pages_grown: the pages the heap has grown to; _gs_pages_index: the
+ * page at p. */
+size_t _gs_pages_grown(const gs_heap_t *h);
+size_t _gs_pages_index(const gs_heap_t *h, const void *p);
 /* Every free page is cold again, as after the heap gave it all back
  * (gs_heap_free_os_memory): written again, it faults in. */
 void _gs_pages_cool(gs_heap_t *h);
@@ -195,6 +201,37 @@ int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
 void _gs_spans_free(gs_heap_t *h, gs_span_t *span, void *data, size_t bytes);
 void _gs_spans_flush(gs_heap_t *h);
 void _gs_spans_destroy(gs_heap_t *h);
+
+/* The sweeper (gs_gosweep.c), for the arrays with a span of their own in
+ * GC mode; what it models: its head comment. _gs_sweep_init: its lists, made
+ * at the first allocation in GC mode (_gs_go_prepare), -ENOMEM; the other
+ * calls come after it, but for _gs_sweep_begin and _gs_sweep_finish, which
+ * find nothing to sweep without it. _gs_sweep_list: a new array joins the lists.
+ * At mark termination a dead one is marked GS_SWEEP_DEAD and keeps its
+ * pages (counted in go_unswept_bytes, and in garbage_arrays and
+ * garbage_bytes, as the allocator still holds them) until swept;
+ * _gs_sweep_begin then starts the sweep, paced by the heap (Go's heapLive)
+ * and the next trigger. Before a span is taken from the page heap:
+ * _gs_sweep_credit (the proportional sweep; caller_pages, a large array's
+ * own), _gs_sweep_reuse (a one-object class of `pages` pages: a dead span
+ * of its class swept in place, its data, or NULL; its pages stay in use
+ * and counted, and the page heap sees nothing) and _gs_sweep_reclaim
+ * (n pages freed ahead, as mheap.reclaim). _gs_sweep_finish: sweep all
+ * that is left. _gs_go_swept (gs_goheap.c): the sweep has ended (Go's
+ * last sweeper readies the scavenger). _gs_go_free_swept: a swept dead array's
+ * pages go idle (with `keep`, they stay in use, counted, for the array
+ * that reuses them), its header is recycled. */
+#define GS_SWEEP_DEAD UINT64_MAX
+int _gs_sweep_init(gs_heap_t *h);
+void _gs_sweep_list(gs_heap_t *h, gs_array_t *a);
+void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger);
+void _gs_sweep_credit(gs_heap_t *h, size_t span_bytes, size_t caller_pages);
+void *_gs_sweep_reuse(gs_heap_t *h, size_t pages);
+void _gs_sweep_reclaim(gs_heap_t *h, size_t n);
+void _gs_sweep_finish(gs_heap_t *h);
+void _gs_sweep_destroy(gs_heap_t *h);
+void _gs_go_swept(gs_heap_t *h);
+void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep);
 
 /* Free a dead array's block and recycle its header (gs_slice.c). */
 void _gs_array_free(gs_heap_t *h, gs_array_t *a);

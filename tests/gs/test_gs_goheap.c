@@ -295,8 +295,8 @@ static void collect_during_mark(void)
 }
 
 /* The mark log's events and, at each, the scavenger's goal (set by then
- * at an end) and what the heap retains (held + garbage + idle: the arrays
- * here have pages of their own). */
+ * at an end) and what the heap retains (held + garbage + unswept + idle:
+ * the arrays here have pages of their own). */
 typedef struct {
     size_t n;
     gs_mark_event_t e[4];
@@ -312,7 +312,8 @@ static void see_mark(const gs_mark_event_t *e, void *arg)
     }
     m->e[m->n] = *e;
     m->scav_goal[m->n] = H.go_scavenge_goal_bytes;
-    m->retained[m->n] = H.go_held_bytes + H.go_garbage_bytes + H.go_idle_bytes;
+    m->retained[m->n] = H.go_held_bytes + H.go_garbage_bytes + H.go_unswept_bytes +
+                        H.go_idle_bytes;
     m->n++;
 }
 
@@ -911,7 +912,16 @@ static void gogc_400(void)
     CHECK_EQ_U(H.go_marked_bytes, 8 * MiB);      /* 5 live + 3 floating */
     CHECK_EQ_U(H.go_goal_bytes, 40 * MiB);
     CHECK_EQ_U(H.go_trigger_bytes, 32 * MiB);    /* goal - 8 MiB */
-    CHECK_EQ_U(H.go_idle_bytes, 6 * MiB);        /* 7 freed, 1 reused */
+    /* the 7 dead ones (5-12 MiB) wait for the sweep; the new array's
+     * reclaim sweeps the 4 MiB chunks from the lowest: the first holds
+     * live ones only, the second the dead ones at 5, 6 and 7 MiB, which
+     * are freed, and the array takes the lowest (two left idle, their
+     * pages credit for the next reclaim) */
+    CHECK_EQ_U(H.go_unswept_bytes, 4 * MiB);
+    CHECK(s.data == keep[4].data + MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 2 * MiB);
+    CHECK_EQ_U(H.garbage_arrays, 3 + 4);         /* floating, unswept */
+    MEM_AGREES();
     gs_release(&s);
     for (i = 0; i < 5; i++) gs_release(&keep[i]);
     FINISH();
@@ -1072,7 +1082,12 @@ static void stack_window(void)
         MEM_AGREES();
         CHECK_OK(gs_make(&H, 1, MiB, MiB, &s));  /* past the mark's end */
         CHECK_EQ_U(H.gc_cycles, 1);
-        CHECK_EQ_U(H.garbage_arrays, i == 0 ? 0 : 1);
+        /* the proportional sweep before the array frees the oldest dead
+         * ones: of three (the marked heap 0, the trigger 2.8 MiB away:
+         * 212 pages to sweep, less the array's 128) one, the others wait;
+         * of two (a floating 1 MiB, the trigger 2.1 MiB away: 217) both */
+        CHECK_EQ_U(H.go_unswept_bytes, i == 0 ? 2 * MiB : 0);
+        CHECK_EQ_U(H.garbage_arrays, i == 0 ? 2 : 1);
         CHECK_EQ_U(H.go_garbage_bytes, i == 0 ? 0 : MiB);
         gs_release(&s);
         if (i == 2) gs_release(&t);
@@ -2214,6 +2229,73 @@ static void pacer_draws(void)
     FINISH();
 }
 
+/* Go sweeps lazily (gs_gosweep.c): a cycle's dead arrays with spans of
+ * their own keep their pages after the mark until a sweep reaches them,
+ * and an array of a one-object class takes the span of a dead one of its
+ * class in place, oldest first, before it takes pages from the page heap:
+ * no page heap growth, nothing faulted in, zeroed. What is left is swept
+ * as the next mark starts, and by runtime.GC. */
+static void sweep_in_place(void)
+{
+    enum { MAX = 400 };
+    static unsigned char *made[MAX];
+    gs_slice_t s, t;
+    size_t n = 0, i, dead, last = 0, faulted;
+    start(GS_GC_GO, 100);
+    /* 32 KiB arrays (one-object class, 4 pages) made and dropped, each
+     * written, until a cycle has ended */
+    while (H.gc_cycles == 0) {
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &s));
+        memset(s.data, 0xab, 32 * KiB);
+        made[n++] = s.data;
+        gs_release(&s);
+        MEM_AGREES();
+    }
+    /* the array the mark's end came with took a dead one's span */
+    for (i = 0; i + 1 < n && made[i] != made[n - 1]; i++) {}
+    CHECK(i + 1 < n);
+    last = i;
+    dead = H.go_unswept_bytes / (32 * KiB);
+    CHECK(dead > 10);                            /* the rest wait */
+    CHECK_EQ_U(H.go_unswept_bytes % (32 * KiB), 0);
+    CHECK_EQ_U(H.garbage_bytes, H.go_garbage_bytes + H.go_unswept_bytes);
+    /* each next one takes the next dead span in the order they were made
+     * (the proportional sweep, before it, frees the oldest, two here: no
+     * large array's pages count toward its pace), until none is left:
+     * none faults in */
+    faulted = H.go_faulted_bytes;
+    while (H.go_unswept_bytes != 0 && H.gc_marking == 0) {
+        size_t was = H.go_unswept_bytes;
+        CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &t));
+        if (H.gc_marking) {                      /* the next cycle began */
+            gs_release(&t);
+            break;
+        }
+        CHECK(H.go_unswept_bytes < was);
+        if (H.go_unswept_bytes == 0 && t.data == made[0]) {
+            /* the proportional sweep took the last dead one: none left to
+             * reuse, the array takes the lowest pages the sweep freed */
+            gs_release(&t);
+            break;
+        }
+        for (i = last + 1; i < n && made[i] != t.data; i++) {}
+        CHECK(i < n);                            /* a dead one's, in order */
+        last = i;
+        for (i = 0; i < 32 * KiB; i++) if (t.data[i] != 0) break;
+        CHECK_EQ_U(i, 32 * KiB);                 /* zeroed */
+        memset(t.data, 0xcd, 32 * KiB);
+        gs_release(&t);
+        MEM_AGREES();
+    }
+    CHECK_EQ_U(H.go_faulted_bytes, faulted);
+    gs_heap_collect(&H);                         /* sweeps it all */
+    CHECK_EQ_U(H.go_unswept_bytes, 0);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    MEM_AGREES();
+    FINISH();
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -2226,6 +2308,7 @@ int main(int argc, char **argv)
         CHECK_CASE(collect_during_mark),
         CHECK_CASE(collect_during_mark_paced),
         CHECK_CASE(span_slots_reuse),
+        CHECK_CASE(sweep_in_place),
         CHECK_CASE(span_layout),
         CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
