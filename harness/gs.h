@@ -30,9 +30,10 @@
  *     -ENOMEM     the allocator failed
  * On any error the slices passed in and the heap's accounting are exactly as
  * they were before the call (strong guarantee), with one exception in the
- * Go GC mode: a collection, or the background scavenger's turn at the
- * program's preemption, may have run before an allocation that then
- * failed (garbage freed, pages released, the GC figures moved on;
+ * Go GC mode: a collection, a sweep, or the background scavenger's or
+ * sweeper's turn at the program's preemption, may have run before an
+ * allocation that then failed (garbage freed, pages released, the GC
+ * figures moved on;
  * nothing live changed), and when no memory is left for a new span, the
  * counting allocator shows the array's slot counted and uncounted.
  *
@@ -306,17 +307,17 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
  *     --strategies append --gogc 100): Go's timed run there takes 852
  *     spans from its page heap, its 32 KiB class reusing 2854 dead spans
- *     in place; freed at the mark's end, the model's arrays took 3640,
- *     its heap reaching 70.7 MiB to Go's 88;
+ *     in place (the model: 813-823); freed at the mark's end, the model's
+ *     took 3696, its heap reaching 70.7 MiB to Go's 88;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left
  *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
  *     span takes the lowest free pages, idle ones or ones already returned
  *     to the system (go_released_bytes, which fault back in), and only
  *     then grows the heap;
- *   - at the end of each cycle the scavenger may return idle memory to
- *     the system until what the heap retains (held + garbage, the free
- *     slots of the spans of small objects, and idle) is at most Go 1.19's
+ *   - as each cycle's sweep ends the scavenger may return idle memory to
+ *     the system until what the heap retains (held + garbage + unswept,
+ *     the free slots of the spans of small objects, and idle) is at most Go 1.19's
  *     scavenge goal: the heap in use at the end of the mark (held +
  *     garbage and the spans' free slots before freeing, Go's
  *     lastHeapInUse, which counts whole spans) x new goal /
@@ -342,7 +343,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     bytes and page faults the model's has made, fit to Go's), the first
  *     time 10-20 ms after it last waited in runtime.GC (drawn: the phase
  *     of sysmon's ticks); at a preemption a scavenger woken by a cycle's
- *     end since its last turn works toward the last cycle's goal, and in
+ *     sweep ending since its last turn works toward the last cycle's
+ *     goal (and the background sweeper sweeps a span), and in
  *     runtime.GC it works while the program waits for the mark, toward
  *     the goal the cycle before set (finishsweep_m wakes it as the cycle
  *     starts: `GODEBUG=scavtrace=1,gctrace=1` on the Go benchmark (the
@@ -352,8 +354,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     round before left, where the model's turn after the mark, toward
  *     the new 2 MiB goal, gave back all 60 MiB), for 1 ms of its own
  *     measured time, checked after every 64 KiB
- *     (gs_heap_set_scavenger_pace; tests set it unpaced, at the cycle's
- *     end and whole, for exact figures). Its turns
+ *     (gs_heap_set_scavenger_pace; tests set it unpaced, as the cycle's
+ *     sweep ends and whole, for exact figures). Its turns
  *     then fall where Go's do in the program, however fast the model's
  *     process runs. (Before, it worked 10 ms of the model's own process
  *     time after a cycle's end woke it; the model's process runs a case
@@ -527,8 +529,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     address), so the pages of freed spans, neighbours merged, serve a
  *     span of any size that fits, without faulting; when none fits the
  *     heap grows at its top in 4 MiB steps (fresh pages, faulted in when
- *     first touched); a collection frees a span's pages (idle, resident:
- *     idle_page_bytes); the scavenger releases idle pages, highest first,
+ *     first touched); a span's pages are freed (idle, resident:
+ *     idle_page_bytes) when the sweep reaches its dead array, or when a
+ *     collection empties a span of small objects; the scavenger releases idle pages, highest first,
  *     in whole pages (madvise MADV_DONTNEED, with MADV_NOHUGEPAGE on the
  *     huge pages at the ends of a run that does not fill them, as Go's
  *     sysUnused; mem_release_pages), and breaks no huge page, as Go's
@@ -556,8 +559,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * zeroedBase and needzero), not fresh memory. The page heap's idle and
  * released pages are go_idle_bytes and go_released_bytes. The counting
  * allocator counts each array as a block of its Go bytes (its class, or
- * its whole pages) from its allocation until a collection frees it
- * (mem_count_take, mem_count_give); free pages and free slots are not
+ * its whole pages) from its allocation until a collection frees it, or
+ * the sweep (mem_count_take, mem_count_give; an array that takes a dead
+ * one's span in place is counted as the dead one is uncounted); free pages and free slots are not
  * counted. Memory taken into use fresh or back from the scavenger (a span's
  * pages not idle) is advised for transparent huge pages on its whole
  * 2 MiB pages (mem_advise_huge), as Go advises heap memory it takes into
@@ -625,7 +629,8 @@ typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
 
 /* A span of the Go GC mode's page heap taken or given back
  * (gs_heap_set_span_log): taken 1, the lowest free run that fits it;
- * taken 0, a collection gives it back. array 1: an array's own pages;
+ * taken 0, given back (an array's by the sweep, a span of small objects'
+ * as a mark's end empties it). array 1: an array's own pages;
  * array 0: a span of small objects' slots. page counts 8 KiB pages from
  * the heap's first. */
 typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
@@ -717,10 +722,12 @@ typedef struct gs_heap_s {
     /* Go GC mode (gs_heap_set_gc); all zero while it is off */
     gs_gc_t gc;                  /* GS_GC_OFF or GS_GC_GO                      */
     unsigned gogc;               /* GOGC, percent                              */
-    size_t garbage_arrays;       /* dead arrays not yet collected              */
+    size_t garbage_arrays;       /* dead arrays not yet freed (collected, or,
+                                    with a span of their own, swept)          */
     size_t garbage_bytes;        /* their cap x elem, still allocated, bytes   */
-    size_t go_garbage_bytes;     /* their Go bytes (tiny blocks whose objects
-                                    are all garbage included)                 */
+    size_t go_garbage_bytes;     /* the Go bytes of those not yet collected
+                                    (tiny blocks whose objects are all garbage
+                                    included; the unswept: go_unswept_bytes) */
     size_t go_goal_bytes;        /* heap goal: sets the trigger and where a
                                     mark ends (go_mark_end_bytes)             */
     size_t go_trigger_bytes;     /* a cycle starts marking before the heap
@@ -821,7 +828,7 @@ typedef struct gs_heap_s {
     void *mark_log_arg_;
     gs_span_log_fn span_log_;    /* gs_heap_set_span_log, or NULL              */
     void *span_log_arg_;
-    int scav_woken;              /* woken by a cycle's end, not yet worked     */
+    int scav_woken;              /* woken by a sweep's end, not yet worked     */
     uint64_t scav_draw_;         /* its draws' stream (gs_random_next)         */
     uint64_t clock_faults_base_; /* minor faults when the GC mode was set      */
     gs_array_t *free_hdrs_;      /* array headers ready for reuse              */

@@ -6,8 +6,9 @@
  * page heap or a span of its class, and a tiny record at hand), after
  * (_gs_go_charge), and when its last handle goes (_gs_go_dead). Everything
  * here is counting; the only memory it touches is the garbage's, which a
- * collection gives to the page heap (gs_gopages.c) or to its span
- * (gs_gospans.c), or frees (tiny ones: the C allocator's), and the small
+ * collection gives to its span (gs_gospans.c) or frees (tiny ones: the C
+ * allocator's), and the sweep (gs_gosweep.c) to the page heap
+ * (gs_gopages.c) or to an array of its class in place, and the small
  * malloc'd records of tiny blocks.
  */
 #define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's work */
@@ -308,9 +309,9 @@ static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
     (void)gs_go_pacer_next(&h->go_pacer, xg * u / (1.0 - u));
 }
 
-/* Go's heapInUse: the heap's objects (held and garbage, in Go's bytes)
- * plus the free slots of the spans of small objects (their pages less the
- * slots taken). */
+/* Go's heapInUse: the heap's objects (held, garbage and the dead ones not
+ * yet swept, in Go's bytes) plus the free slots of the spans of small
+ * objects (their pages less the slots taken). */
 static size_t heap_in_use(const gs_heap_t *h)
 {
     return h->go_held_bytes + h->go_garbage_bytes + h->go_unswept_bytes +
@@ -608,8 +609,9 @@ static void scav_wake(gs_heap_t *h)
 static void mark_end(gs_heap_t *h, int waited);
 
 /* Before an allocation: once Go's clock reaches the program's next
- * preemption, the next is a period on, and a woken scavenger works now,
- * toward the last cycle's goal. */
+ * preemption, the next is a period on, a woken scavenger works now,
+ * toward the last cycle's goal, and the background sweeper sweeps a
+ * span. */
 static void scav_turn(gs_heap_t *h)
 {
     uint64_t now;
@@ -629,9 +631,13 @@ static void scav_turn(gs_heap_t *h)
             now - h->mark_clock_start_ >= GS_GO_PREEMPT_MARK_NS)
             mark_end(h, 0);
     }
-    if (!h->scav_woken) return;
-    h->scav_woken = 0;
-    scavenge(h, over_goal(h));
+    if (h->scav_woken) {
+        h->scav_woken = 0;
+        scavenge(h, over_goal(h));
+    }
+    /* bgsweep gets the P too: a span, or the sweep ends (which wakes the
+     * scavenger for the next preemption) */
+    _gs_sweep_background(h);
 }
 
 int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
@@ -654,6 +660,7 @@ static void mark_end(gs_heap_t *h, int waited)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
+    size_t small_bytes = h->small_span_bytes;     /* in use as the mark ends */
     size_t heap_at_end = h->go_held_bytes + h->go_garbage_bytes;
 
     inuse = heap_in_use(h);                           /* lastHeapInUse */
@@ -717,7 +724,7 @@ static void mark_end(gs_heap_t *h, int waited)
     }
     log_mark(h, 1, waited, heap_at_end);
     /* the sweep (gcSweep); its end wakes the scavenger (_gs_go_swept) */
-    _gs_sweep_begin(h, h->go_marked_bytes, h->go_trigger_bytes);
+    _gs_sweep_begin(h, h->go_marked_bytes, h->go_trigger_bytes, small_bytes);
 }
 
 void gs_heap_collect(gs_heap_t *h)
@@ -894,9 +901,11 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
             if (at == NULL) _gs_sweep_reclaim(h, n);
             if (at != NULL) {            /* a span used before: zeroed */
                 if ((rc = mem_count_take(bytes, add)) < 0) {
-                    _gs_pages_put(h, at, n);     /* swept: its pages idle */
+                    _gs_pages_drop(h, at, n);    /* swept: its pages idle */
+                    go_sync(h);
                     return rc;
                 }
+                _gs_pages_rewrite(h, at, n);
                 if (zeroed) memset(at, 0, bytes);
                 *reuse = at;
             } else rc = _gs_pages_alloc(h, bytes, zeroed, reuse);

@@ -15,7 +15,8 @@
  * back in, zeroed, when next used.
  *
  * Three bitmaps over the reservation: free (the page is in no span),
- * idle (free and still resident: freed by a collection, not yet released)
+ * idle (free and still resident: freed by the sweep or a collection, not
+ * yet released)
  * and released (free, released by the scavenger). A free page in neither
  * is fresh. A fourth, warm, says which pages the program has written
  * since the heap was last given back whole (gs_heap_free_os_memory): a
@@ -27,7 +28,7 @@
  *
  * The bytes of an array with a span of its own are counted in the counting
  * allocator (mem_count_take, mem_count_give) from allocation until a
- * collection frees them, as a block from mem_alloc would be: reserved =
+ * sweep frees them, as a block from mem_alloc would be: reserved =
  * the whole pages. Spans of small objects are not: their slots are
  * (gs_gospans.c).
  */
@@ -293,6 +294,22 @@ static void pages_put(gs_heap_t *h, void *base, size_t n, int array)
 void _gs_pages_put(gs_heap_t *h, void *base, size_t n)
 {
     pages_put(h, base, n, 0);
+}
+
+void _gs_pages_drop(gs_heap_t *h, void *base, size_t n)
+{
+    pages_put(h, base, n, 1);
+}
+
+void _gs_pages_rewrite(gs_heap_t *h, void *base, size_t n)
+{
+    gs_pages_t *p = h->pages_;
+    size_t at = (size_t)((unsigned char *)base - p->base) / PAGE, i;
+    for (i = at; i < at + n; i++)
+        if (!bit(p->warm_bits, i)) {
+            bit_set(p->warm_bits, i);
+            h->go_faulted_bytes += PAGE;
+        }
 }
 
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)

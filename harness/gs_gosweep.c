@@ -18,7 +18,7 @@
  * sweeps, as in Go:
  *   - mcentral.cacheSpan, for an array of a one-object class: first the
  *     proportional sweep (below); then its class's unswept arrays from the
- *     oldest, at most 100 (spanBudget); the first dead one is swept in
+ *     oldest, at most 101 (spanBudget); the first dead one is swept in
  *     place and its span, pages and all, goes to the new array
  *     (_gs_sweep_reuse), which faults nothing in. Only if none is dead does
  *     the array take pages from the page heap;
@@ -37,11 +37,17 @@
  *     next 512-page chunk (pagesPerReclaimerChunk), from the lowest, until
  *     at least the span's pages are free; what it frees past them is
  *     credit;
+ *   - bgsweep, which with one P gets it when the program is preempted
+ *     (gs_goheap.c, scav_turn) and sweeps one span then; its sweepone
+ *     finding nothing ends the sweep;
  *   - finishsweep_m as the next mark starts, and runtime.GC before it
  *     returns: everything left.
- * Left out: the background sweeper (with one P it runs only when the
- * program is preempted or waits, one span per turn), and sweeping the
- * shared spans lazily.
+ * The sweep's end wakes the scavenger (Go's last sweeper readies it).
+ * Left out: sweeping the shared spans lazily (their pages count toward
+ * the pace, as Go's pagesInUse has them as the mark ends), the span each
+ * class has cached as the mark ends, which Go sweeps then and frees
+ * rather than reuses (one per class and cycle), and the order of the
+ * shared classes among the one-object ones in sweepone (all before).
  */
 #include "gs.h"
 #include "gs_impl.h"
@@ -55,8 +61,9 @@
 #define RECLAIM_CHUNK ((size_t)512)
 /* gcPaceSweeper: the sweep ends this far before the trigger, bytes */
 #define SWEEP_MARGIN ((size_t)1 << 20)
-/* mcentral.cacheSpan: spans it sweeps before it takes a new one */
-#define SPAN_BUDGET 100
+/* mcentral.cacheSpan: spans it sweeps before it takes a new one (its
+ * spanBudget of 100 counted down to 0 and past: 101) */
+#define SPAN_BUDGET 101
 /* the lists: large objects, then the one-object classes of 1-4 pages */
 #define LISTS 5
 
@@ -173,7 +180,7 @@ void _gs_sweep_finish(gs_heap_t *h)
     done(h);
 }
 
-void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger)
+void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes)
 {
     gs_sweep_t *s = h->sweep_;
     size_t in_use, distance;
@@ -184,7 +191,7 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger)
         return;
     }
     _gs_sweep_finish(h);
-    in_use = s->small_pages = h->small_span_bytes / PAGE;
+    in_use = s->small_pages = small_bytes / PAGE;
     for (l = 0; l < LISTS; l++) {
         s->unswept[l] = s->listed[l];
         s->listed[l].head = s->listed[l].tail = NULL;
@@ -206,12 +213,13 @@ void _gs_sweep_credit(gs_heap_t *h, size_t span_bytes, size_t caller_pages)
 {
     gs_sweep_t *s = h->sweep_;
     size_t heap = h->go_held_bytes + h->go_garbage_bytes;
-    double target;
+    double grown;
+    int64_t target;
     if (!s->active || s->pages_per_byte == 0) return;
-    target = s->pages_per_byte *
-             ((double)(heap > s->heap_basis ? heap - s->heap_basis : 0) + (double)span_bytes) -
-             (double)caller_pages;
-    while (target > (double)s->pages_swept)
+    /* as Go: int64(pagesPerByte x newHeapLive) - callerSweepPages */
+    grown = (double)(heap > s->heap_basis ? heap - s->heap_basis : 0) + (double)span_bytes;
+    target = (int64_t)(s->pages_per_byte * grown) - (int64_t)caller_pages;
+    while (target > (int64_t)s->pages_swept)
         if (!sweep_one(h)) {                     /* sweepone: none left */
             done(h);
             break;
@@ -266,6 +274,13 @@ void _gs_sweep_reclaim(gs_heap_t *h, size_t n)
             n = 0;
         }
     }
+}
+
+void _gs_sweep_background(gs_heap_t *h)
+{
+    gs_sweep_t *s = h->sweep_;
+    if (s == NULL || !s->active) return;
+    if (!sweep_one(h)) done(h);
 }
 
 void *_gs_sweep_reuse(gs_heap_t *h, size_t pages)

@@ -27,7 +27,8 @@ struct gs_array_s {
     uint64_t mark_born;      /* GC mode: the heap's gc_cycles + 1 when it
                                 was made while that cycle marked (Go
                                 allocates black: it survives that cycle),
-                                else 0                                    */
+                                else 0; GS_SWEEP_DEAD once a cycle found
+                                it dead and it waits for the sweep      */
     gs_array_t *sweep_next;  /* GC mode, pages of its own: the next on its
                                 sweeper's list (gs_gosweep.c)             */
     gs_span_t *span;         /* GC mode: the span of shared slots
@@ -173,7 +174,12 @@ int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used);
 void _gs_pages_put(gs_heap_t *h, void *base, size_t n);
 size_t _gs_pages_release(gs_heap_t *h, size_t bytes);
 /* _gs_pages_grown: the pages the heap has grown to; _gs_pages_index: the
- * page at p. */
+ * page at p. _gs_pages_rewrite: the n pages at base, in use, are written
+ * again (a dead array's span its class takes in place, which Go zeroes):
+ * those not warm fault in (go_faulted_bytes). _gs_pages_drop: as
+ * _gs_pages_free, for pages no longer counted (an array's own). */
+void _gs_pages_rewrite(gs_heap_t *h, void *base, size_t n);
+void _gs_pages_drop(gs_heap_t *h, void *base, size_t n);
 size_t _gs_pages_grown(const gs_heap_t *h);
 size_t _gs_pages_index(const gs_heap_t *h, const void *p);
 /* Every free page is cold again, as after the heap gave it all back
@@ -211,24 +217,29 @@ void _gs_spans_destroy(gs_heap_t *h);
  * pages (counted in go_unswept_bytes, and in garbage_arrays and
  * garbage_bytes, as the allocator still holds them) until swept;
  * _gs_sweep_begin then starts the sweep, paced by the heap (Go's heapLive)
- * and the next trigger. Before a span is taken from the page heap:
+ * and the next trigger, over the arrays listed and small_bytes of spans
+ * of small objects (those in use as the mark ended, before it freed
+ * theirs: Go's pagesInUse). Before a span is taken from the page heap:
  * _gs_sweep_credit (the proportional sweep; caller_pages, a large array's
  * own), _gs_sweep_reuse (a one-object class of `pages` pages: a dead span
  * of its class swept in place, its data, or NULL; its pages stay in use
  * and counted, and the page heap sees nothing) and _gs_sweep_reclaim
  * (n pages freed ahead, as mheap.reclaim). _gs_sweep_finish: sweep all
- * that is left. _gs_go_swept (gs_goheap.c): the sweep has ended (Go's
- * last sweeper readies the scavenger). _gs_go_free_swept: a swept dead array's
- * pages go idle (with `keep`, they stay in use, counted, for the array
- * that reuses them), its header is recycled. */
+ * that is left. _gs_sweep_background: the background sweeper's turn at
+ * the program's preemption, one span (or the sweep's end). _gs_go_swept (gs_goheap.c): the sweep has ended (Go's
+ * last sweeper readies the scavenger). _gs_go_free_swept: a swept dead
+ * array's pages go idle (with `keep`, they stay in use, uncounted, for the
+ * array that takes them in place and counts them), its header is
+ * recycled. */
 #define GS_SWEEP_DEAD UINT64_MAX
 int _gs_sweep_init(gs_heap_t *h);
 void _gs_sweep_list(gs_heap_t *h, gs_array_t *a);
-void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger);
+void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes);
 void _gs_sweep_credit(gs_heap_t *h, size_t span_bytes, size_t caller_pages);
 void *_gs_sweep_reuse(gs_heap_t *h, size_t pages);
 void _gs_sweep_reclaim(gs_heap_t *h, size_t n);
 void _gs_sweep_finish(gs_heap_t *h);
+void _gs_sweep_background(gs_heap_t *h);
 void _gs_sweep_destroy(gs_heap_t *h);
 void _gs_go_swept(gs_heap_t *h);
 void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep);

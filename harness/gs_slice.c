@@ -40,7 +40,7 @@
 
 /* Headers come 64 to a chunk, aligned to a cache line: a batch that keeps
  * M arrays walks M headers when it makes them and again when it frees
- * them. (A header is 80 bytes on 64-bit platforms: 64 for the array, 8
+ * them. (A header is 88 bytes on 64-bit platforms: 72 for the array, 8
  * for the GC mode's span of a small object, 8 for its sweeper's list.) */
 #define GS_HDRS_PER_CHUNK 64
 #define GS_HDR_ALIGN 64

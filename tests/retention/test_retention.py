@@ -306,6 +306,7 @@ class Behaviour(unittest.TestCase):
                 self.assertLess(taken, 2 * m, key)
                 self.assertGreater(kinds.count("m"), 0, key)
                 self.assertIn(kinds.count("e"), (kinds.count("m"), kinds.count("m") - 1))
+                self.assertGreater(kinds.count("f"), 0, key)
                 # an array given back is one taken before, swept after a
                 # mark that ended since it was taken
                 since = {}                  # (page, pages): token index taken
