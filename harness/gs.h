@@ -307,7 +307,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
  *     --strategies append --gogc 100): Go's timed run there takes 852
  *     spans from its page heap, its 32 KiB class reusing 2854 dead spans
- *     in place (the model: 813-823); freed at the mark's end, the model's
+ *     in place (the model: 810-825); freed at the mark's end, the model's
  *     took 3696, its heap reaching 70.7 MiB to Go's 88;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left

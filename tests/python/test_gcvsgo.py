@@ -450,7 +450,7 @@ class ModelAgain(unittest.TestCase):
     processes, at Go's speed in them."""
 
     SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
-    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261128T162835Z_8918a9b")
+    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261129T010429Z_efb46b3")
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
