@@ -298,7 +298,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     61/64 of the way from marked to the goal (the upper bound at least
  *     goal - 4 MiB);
  *   - Go sweeps lazily: a dead array with a span of its own (the
- *     one-object classes of 8 to 32 KiB and large objects) keeps its
+ *     one-object classes, 8, 16, 24 and 32 KiB, and large objects) keeps its
  *     pages until a sweep reaches it (gs_gosweep.c, go_unswept_bytes):
  *     an array of its class takes its span in place (mcentral, oldest
  *     first), and the proportional sweep before each new span, the page
@@ -306,9 +306,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     rest; a dead slot of a shared class is freed at the mark's end.
  *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
  *     --strategies append --gogc 100): Go's timed run there takes 852
- *     spans from its page heap, its 32 KiB class reusing 2854 dead spans
- *     in place (the model: 810-825); freed at the mark's end, the model's
- *     took 3696, its heap reaching 70.7 MiB to Go's 88;
+ *     spans from its page heap (the model: 810-825), its 32 KiB class
+ *     reusing 2854 dead spans in place; freed at the mark's end, the
+ *     model's took 3696, its heap reaching 70.7 MiB to Go's 88;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left
  *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
@@ -492,7 +492,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * move a seed's utilizations), and the one-item run Go's harness makes first; the
  * scavenger's sleep (Go
  * sleeps it for 1000 times its work at first, then for what a feedback
- * controller sets toward 1 % of a CPU, and a cycle's end wakes it early:
+ * controller sets toward 1 % of a CPU, and a cycle's sweep ending wakes
+ * it early:
  * here it works once per wake,
  * whatever it did before; and the time to its turn is Go's longest, 10
  * ms, where Go's is whatever is left of the program's time slice, up to
@@ -507,9 +508,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * heap, one run of 15 repetitions held to three Go runs came to 116.0 of
  * 120 figures within against 116.4, append's faults at k = N/2, GOGC 100
  * unchanged); forced and two-minute
- * periodic collections; the background sweeper (with one P it sweeps a
- * span per turn, when the program is preempted or waits) and the lazy
- * sweep of the spans of shared classes; Go's page cache (mpagecache.go: a
+ * periodic collections; the lazy sweep of the spans of shared classes;
+ * Go's page cache (mpagecache.go: a
  * span under 16 pages comes from the P's cache, the 64-page block of the
  * first free page, whose free pages no larger span may take; modelled,
  * one run of the default gc-vs-go matrix: append's faults at k = N/2
