@@ -20,7 +20,8 @@
  *     proportional sweep (below); then its class's unswept arrays from the
  *     oldest, at most 101 (spanBudget); the first dead one is swept in
  *     place and its span, pages and all, goes to the new array
- *     (_gs_sweep_reuse), which faults nothing in. Only if none is dead does
+ *     (_gs_sweep_reuse), which Go zeroes: only pages never written before
+ *     fault in (heldBytes' unwritten rounds). Only if none is dead does
  *     the array take pages from the page heap;
  *   - deductSweepCredit, before every span taken (a large array's, a
  *     one-object class's, a span of small objects'): sweepone until the
