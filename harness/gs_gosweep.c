@@ -127,15 +127,16 @@ void _gs_sweep_list(gs_heap_t *h, gs_array_t *a)
     append(&h->sweep_->listed[list_of(a)], a);
 }
 
-/* Sweep a, off its list: dead, it is freed (returns its pages); alive, it
- * is listed again (returns 0). */
-static size_t sweep_array(gs_heap_t *h, gs_array_t *a)
+/* Sweep a, off its list: dead, it is freed (returns its pages; with
+ * `keep`, they stay in use for the array that takes them in place);
+ * alive, it is listed again (returns 0). */
+static size_t sweep_array(gs_heap_t *h, gs_array_t *a, int keep)
 {
     gs_sweep_t *s = h->sweep_;
     size_t n = npages(a);
     s->pages_swept += n;
     if (a->mark_born == GS_SWEEP_DEAD) {
-        _gs_go_free_swept(h, a, 0);
+        _gs_go_free_swept(h, a, keep);
         return n;
     }
     _gs_sweep_list(h, a);
@@ -150,7 +151,7 @@ static int sweep_one(gs_heap_t *h)
     int l;
     for (l = 0; l < LISTS; l++) {
         if ((a = pop(&s->unswept[l])) != NULL) {
-            s->credit += sweep_array(h, a);
+            s->credit += sweep_array(h, a, 0);
             return 1;
         }
         if (l == 0 && s->small_pages != 0) {
@@ -241,7 +242,7 @@ static size_t reclaim_list(gs_heap_t *h, list_t *l, size_t lo)
             else l->head = next;
             if (l->tail == a) l->tail = prev;
             a->sweep_next = NULL;
-            freed += sweep_array(h, a);
+            freed += sweep_array(h, a, 0);
             continue;
         }
         prev = a;
@@ -291,13 +292,8 @@ void *_gs_sweep_reuse(gs_heap_t *h, size_t pages)
     gs_array_t *a;
     if (!s->active || pages < 1 || pages >= LISTS) return NULL;
     while (budget-- > 0 && (a = pop(&s->unswept[pages])) != NULL) {
-        s->pages_swept += pages;
-        if (a->mark_born == GS_SWEEP_DEAD) {
-            void *data = a->data;
-            _gs_go_free_swept(h, a, 1);
-            return data;
-        }
-        _gs_sweep_list(h, a);
+        void *data = a->data;        /* before its header is recycled */
+        if (sweep_array(h, a, 1) != 0) return data;
     }
     return NULL;
 }
