@@ -306,7 +306,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     rest; a dead slot of a shared class is freed at the mark's end.
  *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
  *     --strategies append --gogc 100): Go's timed run there takes 852
- *     spans from its page heap (the model: 810-825), its 32 KiB class
+ *     spans from its page heap (the model: 810-826), its 32 KiB class
  *     reusing 2854 dead spans in place; freed at the mark's end, the
  *     model's took 3696, its heap reaching 70.7 MiB to Go's 88;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
