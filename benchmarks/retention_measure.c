@@ -67,7 +67,7 @@ static void line_print(const line_t *l, const char *what, const char *name)
  * mark log of gs_heap_set_mark_log).
  * --go-spans: the spans the page heap takes for arrays (" aPAGE+PAGES")
  * and for small objects' slots (" sPAGE+PAGES") and gets back (" f" as the
- * sweep reaches a dead array, " r" as a mark's end empties a span) and the
+ * sweep reaches a dead array, " r" as a sweep empties a span) and the
  * marks' starts (" m") and ends (" e"), in order, from the first batch on (gs_heap_set_span_log and the
  * mark log). Its buffer is written through before the GC mode is set, so
  * that filling it faults no page in the measurement's counts nor moves

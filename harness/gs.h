@@ -283,8 +283,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     with it, and the model's work short of the deeper stacks of
  *     heldBytes' rounds (gs_go_mark_end counts GS_GO_STACKS_SCAN), the
  *     third allocation's assist would end that mark. At the mark's end
- *     the cycle's garbage is freed (an array with a span of its own when
- *     the sweep reaches it: below), and the next
+ *     the cycle's garbage waits for the sweep (below), and the next
  *     goal and trigger are set as Go's pacer does. The goal is
  *     max(4 MiB x GOGC/100, marked + (marked + roots) x GOGC/100), with
  *     the program's heap in marked and its stacks and globals as roots
@@ -297,18 +296,22 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     Go's own, below), kept within Go's bounds, 45/64 to
  *     61/64 of the way from marked to the goal (the upper bound at least
  *     goal - 4 MiB);
- *   - Go sweeps lazily: a dead array with a span of its own (the
- *     one-object classes, 8, 16, 24 and 32 KiB, and large objects) keeps its
- *     pages until a sweep reaches it (gs_gosweep.c, go_unswept_bytes):
- *     an array of its class takes its span in place (mcentral, oldest
- *     first), and the proportional sweep before each new span, the page
- *     reclaimer (lowest pages first) and the next mark's start free the
- *     rest; a dead slot of a shared class is freed at the mark's end.
- *     Recorded untraced (scripts/go-record --sizes 32KiB --kept N/2
- *     --strategies append --gogc 100): Go's timed run there takes 852
- *     spans from its page heap (the model: 810-826), its 32 KiB class
- *     reusing 2854 dead spans in place; freed at the mark's end, the
- *     model's took 3696, its heap reaching 70.7 MiB to Go's 88;
+ *   - Go sweeps lazily: a dead array keeps its memory until a sweep
+ *     reaches it (go_unswept_bytes): one with a span of its own (the
+ *     one-object classes, 8, 16, 24 and 32 KiB, and large objects) its
+ *     pages (gs_gosweep.c), one of a shared class its slot, and its span
+ *     its pages (gs_gospans.c). A class that needs a span sweeps its own
+ *     in place (mcentral, oldest first) and takes the first with room,
+ *     and the proportional sweep before each new span, the page reclaimer
+ *     (lowest pages first), the background sweeper at the program's
+ *     preemptions and the next mark's start free the rest. Recorded
+ *     untraced (scripts/go-record --strategies append --gogc 100): at
+ *     --sizes 32KiB --kept N/2 Go's timed run takes 852 spans from its
+ *     page heap (the model: 810-826), its 32 KiB class reusing 2854 dead
+ *     spans in place; freed at the mark's end, the model's took 3696, its
+ *     heap reaching 70.7 MiB to Go's 88; at --sizes 4KiB --kept N/2 Go
+ *     takes 2080 (the model: 1964-2080), with its shared spans' dead
+ *     slots freed at the mark's end 8238;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left
  *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
@@ -508,8 +511,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * heap, one run of 15 repetitions held to three Go runs came to 116.0 of
  * 120 figures within against 116.4, append's faults at k = N/2, GOGC 100
  * unchanged); forced and two-minute
- * periodic collections; the lazy sweep of the spans of shared classes;
- * Go's page cache (mpagecache.go: a
+ * periodic collections; Go's page cache (mpagecache.go: a
  * span under 16 pages comes from the P's cache, the 64-page block of the
  * first free page, whose free pages no larger span may take; modelled,
  * one run of the default gc-vs-go matrix: append's faults at k = N/2
@@ -530,8 +532,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     span of any size that fits, without faulting; when none fits the
  *     heap grows at its top in 4 MiB steps (fresh pages, faulted in when
  *     first touched); a span's pages are freed (idle, resident:
- *     idle_page_bytes) when the sweep reaches its dead array, or when a
- *     collection empties a span of small objects; the scavenger releases idle pages, highest first,
+ *     idle_page_bytes) when a sweep reaches its dead array, or empties a
+ *     span of small objects; the scavenger releases idle pages, highest first,
  *     in whole pages (madvise MADV_DONTNEED, with MADV_NOHUGEPAGE on the
  *     huge pages at the ends of a run that does not fill them, as Go's
  *     sysUnused; mem_release_pages), and breaks no huge page, as Go's
@@ -549,9 +551,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     as many slots as fit), as Go's mcache and mcentral hand them out:
  *     the lowest free slot of the class's current span from where it left
  *     off, else of the oldest span of the class with a free slot, else of
- *     a new span; a collection frees its garbage's slots, a span left
- *     empty gives its pages back to the page heap (idle), and the current
- *     spans are flushed at the end of every cycle (small_spans and
+ *     an unswept one of the class swept in place, else of a new span; a
+ *     sweep frees its garbage's slots, a span left empty gives its pages
+ *     back to the page heap (idle), and the current spans are flushed and
+ *     swept at the end of every cycle (small_spans and
  *     small_span_bytes count the spans of small objects in use). Pages
  *     freed by small objects serve large ones and the other way round, as
  *     in Go.
@@ -559,8 +562,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * zeroedBase and needzero), not fresh memory. The page heap's idle and
  * released pages are go_idle_bytes and go_released_bytes. The counting
  * allocator counts each array as a block of its Go bytes (its class, or
- * its whole pages) from its allocation until a collection frees it, or
- * the sweep (mem_count_take, mem_count_give; an array that takes a dead
+ * its whole pages) from its allocation until a sweep frees it (a tiny
+ * one: a collection) (mem_count_take, mem_count_give; an array that takes a dead
  * one's span in place is counted as the dead one is uncounted); free pages and free slots are not
  * counted. Memory taken into use fresh or back from the scavenger (a span's
  * pages not idle) is advised for transparent huge pages on its whole
@@ -629,8 +632,8 @@ typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
 
 /* A span of the Go GC mode's page heap taken or given back
  * (gs_heap_set_span_log): taken 1, the lowest free run that fits it;
- * taken 0, given back (an array's by the sweep, a span of small objects'
- * as a mark's end empties it). array 1: an array's own pages;
+ * taken 0, given back (an array's, or a span of small objects' it
+ * empties, by a sweep). array 1: an array's own pages;
  * array 0: a span of small objects' slots. page counts 8 KiB pages from
  * the heap's first. */
 typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
@@ -741,9 +744,9 @@ typedef struct gs_heap_s {
                                     way: what its end frees (0 if none)      */
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
                                     its end less what it freed                */
-    size_t go_unswept_bytes;     /* a cycle's dead arrays with spans of their
-                                    own, not yet swept (Go bytes; in neither
-                                    go_held_bytes nor go_garbage_bytes)      */
+    size_t go_unswept_bytes;     /* a cycle's dead arrays, not yet swept (Go
+                                    bytes; in neither go_held_bytes nor
+                                    go_garbage_bytes)                         */
     size_t go_idle_bytes;        /* freed, kept for reuse (resident)           */
     size_t small_spans;          /* GC mode: spans of shared slots in use (the
                                     classes of several objects per span)      */

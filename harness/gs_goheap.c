@@ -688,11 +688,12 @@ static void mark_end(gs_heap_t *h, int waited)
             _gs_array_free(h, a);
             continue;
         }
-        if (a->span != NULL) {
-            h->slot_bytes_ -= a->go.bytes;
+        if (a->span != NULL && !_gs_spans_dead(h, a)) {
+            h->slot_bytes_ -= a->go.bytes;     /* a cached span, swept now */
             _gs_spans_free(h, a->span, a->data, a->bytes);
             _gs_hdr_recycle(h, a);
-        } else {              /* its span stays until swept (gs_gosweep.c) */
+        } else {          /* it stays until its span is swept (gs_gospans.c,
+                           * gs_gosweep.c) */
             h->garbage_arrays++;
             h->garbage_bytes += a->bytes;
             h->go_unswept_bytes += a->go.bytes;
@@ -700,6 +701,7 @@ static void mark_end(gs_heap_t *h, int waited)
         }
     }
     h->mark_garbage_ = NULL;
+    _gs_spans_flushed(h);
     go_sync(h);
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
@@ -990,6 +992,20 @@ static void charge(gs_heap_t *h, gs_array_t *a)
 void _gs_go_swept(gs_heap_t *h)
 {
     scav_wake(h);
+}
+
+void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a)
+{
+    h->garbage_arrays--;
+    h->garbage_bytes -= a->bytes;
+    h->go_unswept_bytes -= a->go.bytes;
+    h->slot_bytes_ -= a->go.bytes;
+    _gs_hdr_recycle(h, a);
+}
+
+void _gs_go_sync(gs_heap_t *h)
+{
+    go_sync(h);
 }
 
 void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep)

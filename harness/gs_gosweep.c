@@ -1,13 +1,12 @@
-/* gs_gosweep.c -- the Go GC mode's sweeper, for the arrays with a span of
- * their own (see gs.h, "The Go GC mode").
+/* gs_gosweep.c -- the Go GC mode's sweeper (see gs.h, "The Go GC mode").
  *
  * Go 1.19 frees a cycle's garbage lazily: at mark termination every span
  * becomes unswept, and a dead one keeps its pages until a sweep reaches
- * it. The model does the same for the arrays with pages of their own
- * (_gs_array_in_pages: large objects, and the one-object classes of 8, 16,
- * 24 and 32 KiB); the spans of shared classes (gs_gospans.c) still free
- * their dead slots at mark termination, and only their pages count toward
- * the sweep's pace here.
+ * it. The model does the same. This file keeps the arrays with pages of
+ * their own (_gs_array_in_pages: large objects, and the one-object classes
+ * of 8, 16, 24 and 32 KiB) and paces and orders the whole sweep; the
+ * spans of the shared classes keep their own unswept lists
+ * (gs_gospans.c), which sweepone and the reclaimer reach through it.
  *
  * Every such array is on one of two lists of its kind (large, or its
  * class), first in, first out, as mcentral's span sets are: `listed`, the
@@ -30,13 +29,15 @@
  *     array's own pages; gcPaceSweeper sets pages_per_byte at mark
  *     termination to sweep every span in use by 1 MiB before the next
  *     trigger. sweepone goes by Go's sweep classes: large objects first,
- *     then the small classes upward (here: the shared spans' pages, then
- *     the one-object classes 8 to 32 KiB). The pages it frees are credit
- *     for the reclaimer;
+ *     then the small classes upward (here: the shared classes' spans with
+ *     dead slots, by class, then, as one step, the pages of their spans
+ *     with none, then the one-object classes 8 to 32 KiB). The pages it
+ *     frees are credit for the reclaimer;
  *   - mheap.reclaim, before a span is taken from the page heap: that
- *     credit first, else the dead arrays whose pages start in the heap's
- *     next 512-page chunk (pagesPerReclaimerChunk), from the lowest, until
- *     at least the span's pages are free; what it frees past them is
+ *     credit first, else the dead arrays, and the spans of shared classes
+ *     no live object is left in, whose pages start in the heap's next
+ *     512-page chunk (pagesPerReclaimerChunk), from the lowest, until at
+ *     least the span's pages are free; what it frees past them is
  *     credit;
  *   - bgsweep, which with one P gets it when the program is preempted
  *     (gs_goheap.c, scav_turn) and sweeps one span then; its sweepone
@@ -44,11 +45,12 @@
  *   - finishsweep_m as the next mark starts, and runtime.GC before it
  *     returns: everything left.
  * The sweep's end wakes the scavenger (Go's last sweeper readies it).
- * Left out: sweeping the shared spans lazily (their pages count toward
- * the pace, as Go's pagesInUse has them as the mark ends), the span each
- * class has cached as the mark ends, which Go sweeps then and frees
- * rather than reuses (one per class and cycle), and the order of the
- * shared classes among the one-object ones in sweepone (all before).
+ * Left out: the span each one-object class has cached as the mark ends,
+ * which Go sweeps then and frees rather than reuses (one per class and
+ * cycle); the order of the shared classes among the one-object ones in
+ * sweepone (all before); the spans of shared classes with no dead slot,
+ * swept in one step (their pages count toward the pace, as Go's
+ * pagesInUse has them as the mark ends).
  */
 #include "gs.h"
 #include "gs_impl.h"
@@ -149,12 +151,21 @@ static int sweep_one(gs_heap_t *h)
     gs_sweep_t *s = h->sweep_;
     gs_array_t *a;
     int l;
+    size_t swept, freed;
     for (l = 0; l < LISTS; l++) {
         if ((a = pop(&s->unswept[l])) != NULL) {
             s->credit += sweep_array(h, a, 0);
             return 1;
         }
-        if (l == 0 && s->small_pages != 0) {
+        if (l != 0) continue;
+        /* the shared classes: their spans with garbage, then (one step)
+         * the pages of those with none */
+        if (_gs_spans_sweep_one(h, &swept, &freed)) {
+            s->pages_swept += swept;
+            s->credit += freed;
+            return 1;
+        }
+        if (s->small_pages != 0) {
             s->pages_swept += s->small_pages;
             s->small_pages = 0;
             return 1;
@@ -193,7 +204,9 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_byt
         return;
     }
     _gs_sweep_finish(h);
-    in_use = s->small_pages = small_bytes / PAGE;
+    in_use = small_bytes / PAGE;
+    /* the shared spans with garbage are swept one by one, the rest as one */
+    s->small_pages = in_use - _gs_spans_unswept_pages(h);
     for (l = 0; l < LISTS; l++) {
         s->unswept[l] = s->listed[l];
         s->listed[l].head = s->listed[l].tail = NULL;
@@ -270,6 +283,7 @@ void _gs_sweep_reclaim(gs_heap_t *h, size_t n)
         }
         s->reclaim_at += RECLAIM_CHUNK;
         for (l = 0; l < LISTS; l++) freed += reclaim_list(h, &s->unswept[l], lo);
+        freed += _gs_spans_reclaim(h, lo, RECLAIM_CHUNK, &s->pages_swept);
         if (freed <= n) n -= freed;
         else {
             s->credit += freed - n;

@@ -197,16 +197,40 @@ void _gs_pages_destroy(gs_heap_t *h);
  * span. -ENOMEM when the failure switch fires (nothing changed) or no
  * memory is left for a new span (the slot was counted and uncounted: the
  * counting allocator shows one allocation and its free; nothing else
- * changed). _gs_spans_free: a collection frees the slot of an array of
- * `bytes` at data in span (uncounted); a span left empty gives its pages
- * back to the page heap (idle). _gs_spans_flush: the end of a cycle, as
- * Go's caches are flushed: every class's current span goes back to the
- * spans with free slots. _gs_spans_destroy: free every span (all empty). */
+ * changed). _gs_spans_free: free the slot of an array of `bytes` at data
+ * in span now (uncounted: its span was a current one as the mark ended);
+ * a span left empty gives its pages back to the page heap (idle).
+ * _gs_spans_flush: the end of a cycle, as Go's caches are flushed: every
+ * class's current span goes back to the spans with free slots, to be
+ * swept now. _gs_spans_destroy: free every span (all empty). */
 int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
                     size_t *reserved, gs_span_t **span);
 void _gs_spans_free(gs_heap_t *h, gs_span_t *span, void *data, size_t bytes);
 void _gs_spans_flush(gs_heap_t *h);
 void _gs_spans_destroy(gs_heap_t *h);
+
+/* The lazy sweep of the spans of small objects (gs_gospans.c), as Go
+ * 1.19's: at mark termination, after _gs_spans_flush, _gs_spans_dead
+ * leaves a dead array's slot to its span's sweep (1: the array waits,
+ * GS_SWEEP_DEAD, counted as _gs_sweep's arrays are) unless its span was
+ * a class's current one, which Go sweeps as it flushes it (0: the caller
+ * frees the slot now, _gs_spans_free); _gs_spans_flushed ends that
+ * flush. A span is swept when its class takes a span (mcentral.cacheSpan,
+ * in _gs_spans_alloc: swept in place, an empty one kept for the class),
+ * by _gs_spans_sweep_one (sweepone: the next unswept span by class,
+ * full before partial, oldest first; 0 when none is left; *swept its
+ * pages, *freed those that went back to the page heap) and by
+ * _gs_spans_reclaim (reclaimChunk: the spans with no live object whose
+ * first page is in [lo, lo + n), the pages freed, *swept added to). A
+ * swept dead array: _gs_go_slot_swept (gs_goheap.c) uncounts it and
+ * recycles its header; _gs_go_sync publishes the page heap's idle bytes. */
+int _gs_spans_dead(gs_heap_t *h, gs_array_t *a);
+void _gs_spans_flushed(gs_heap_t *h);
+size_t _gs_spans_unswept_pages(const gs_heap_t *h);
+int _gs_spans_sweep_one(gs_heap_t *h, size_t *swept, size_t *freed);
+size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept);
+void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a);
+void _gs_go_sync(gs_heap_t *h);
 
 /* The sweeper (gs_gosweep.c), for the arrays with a span of their own in
  * GC mode; what it models: its head comment. _gs_sweep_init: its lists, made

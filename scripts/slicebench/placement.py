@@ -13,9 +13,11 @@ process's exit), for the same cases.
 A token is (kind, page, pages): "a" an array's span taken, "f" given back,
 "s" and "r" the same for a span of small objects' slots, pages of 8 KiB
 from the heap's first; "m" a mark starts, "e" it ends (page and pages
-None). Both sides give a dead array back as their sweepers reach it,
-after the mark's end, as the program allocates; an array of a one-object
-class that takes a dead one's span in place is not an event on either. Pages are held to each other from each side's first
+None). Both sides give a dead array, and a span of small objects left
+empty, back as their sweepers reach it, after the mark's end, as the
+program allocates; an array of a one-object class that takes a dead
+one's span in place, and a span of small objects swept in place for its
+class, are not events on either. Pages are held to each other from each side's first
 array over 32 KiB on (Go's runtime holds its heap's first pages). The
 first item where two processes part says how: an array placed elsewhere
 (what was free differed) or a mark that started or ended elsewhere.

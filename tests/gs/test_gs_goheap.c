@@ -2296,6 +2296,63 @@ static void sweep_in_place(void)
     FINISH();
 }
 
+/* The spans of small objects are swept lazily, as Go 1.19's: the slots a
+ * mark finds dead wait in their spans (go_unswept_bytes; the spans stay
+ * in use) until a sweep reaches them. A class that needs a span sweeps its
+ * own unswept ones in place, oldest first, and takes the first with room:
+ * a dead one's slot, zeroed, and no span from the page heap. runtime.GC
+ * sweeps the rest, and the spans left empty go back to the page heap. */
+static void small_spans_swept_lazily(void)
+{
+    enum { MAX = 20000 };
+    static unsigned char *made[MAX];
+    gs_slice_t s;
+    size_t n = 0, i, spans, reused = 0;
+    start(GS_GC_GO, 100);
+    /* 1 KiB arrays (8 to a one-page span) made, written and dropped, until
+     * a cycle has ended */
+    while (H.gc_cycles == 0) {
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
+        memset(s.data, 0xab, 1024);
+        made[n++] = s.data;
+        gs_release(&s);
+        MEM_AGREES();
+    }
+    CHECK(H.go_unswept_bytes > 64 * KiB);        /* the dead wait in their spans */
+    CHECK_EQ_U(H.go_unswept_bytes % 1024, 0);
+    CHECK_EQ_U(H.garbage_bytes, H.go_garbage_bytes + H.go_unswept_bytes);
+    CHECK(H.small_spans * 8 * KiB >= H.go_unswept_bytes);
+    /* the array the mark's end came with took a dead one's slot */
+    for (i = 0; i + 1 < n && made[i] != made[n - 1]; i++) {}
+    CHECK(i + 1 < n);
+    spans = H.small_spans;
+    while (H.go_unswept_bytes != 0) {
+        CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
+        if (H.gc_marking || H.gc_cycles != 1) {  /* the next cycle began */
+            gs_release(&s);
+            break;
+        }
+        CHECK(H.small_spans <= spans);           /* none from the page heap */
+        spans = H.small_spans;
+        for (i = 0; i < n && made[i] != s.data; i++) {}
+        CHECK(i < n);                            /* a dead one's slot */
+        for (i = 0; i < 1024; i++) if (s.data[i] != 0) break;
+        CHECK_EQ_U(i, 1024);                     /* zeroed */
+        memset(s.data, 0xcd, 1024);
+        gs_release(&s);
+        reused++;
+        MEM_AGREES();
+    }
+    CHECK(reused > 8);                           /* more than one span's worth */
+    gs_heap_collect(&H);                         /* sweeps it all */
+    CHECK_EQ_U(H.go_unswept_bytes, 0);
+    CHECK_EQ_U(H.garbage_arrays, 0);
+    CHECK_EQ_U(H.small_spans, 0);                /* every span emptied, given back */
+    MEM_AGREES();
+    FINISH();
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -2309,6 +2366,7 @@ int main(int argc, char **argv)
         CHECK_CASE(collect_during_mark_paced),
         CHECK_CASE(span_slots_reuse),
         CHECK_CASE(sweep_in_place),
+        CHECK_CASE(small_spans_swept_lazily),
         CHECK_CASE(span_layout),
         CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
