@@ -523,7 +523,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * in).
  *
  * The C process's own memory follows: garbage really stays allocated until
- * a collection, and every array but a tiny one lives in a heap of the
+ * a sweep frees it, and every array but a tiny one lives in a heap of the
  * model's own, laid out as Go's:
  *   - the page heap (gs_gopages.c), as Go 1.19's page allocator keeps its
  *     heap: one reservation of address space, in Go's 8 KiB pages; a span
@@ -725,8 +725,9 @@ typedef struct gs_heap_s {
     /* Go GC mode (gs_heap_set_gc); all zero while it is off */
     gs_gc_t gc;                  /* GS_GC_OFF or GS_GC_GO                      */
     unsigned gogc;               /* GOGC, percent                              */
-    size_t garbage_arrays;       /* dead arrays not yet freed (collected, or,
-                                    with a span of their own, swept)          */
+    size_t garbage_arrays;       /* dead arrays not yet freed (swept; tiny
+                                    ones, and those in a class's current span
+                                    as the mark ends, collected)              */
     size_t garbage_bytes;        /* their cap x elem, still allocated, bytes   */
     size_t go_garbage_bytes;     /* the Go bytes of those not yet collected
                                     (tiny blocks whose objects are all garbage
@@ -753,7 +754,7 @@ typedef struct gs_heap_s {
     size_t small_span_bytes;     /* their pages, bytes (Go's HeapInuse less
                                     every span of one object)                 */
     size_t idle_page_bytes;      /* the page heap's idle pages: freed by a
-                                    collection, resident, in go_idle_bytes   */
+                                    sweep, resident, in go_idle_bytes        */
     size_t go_released_bytes;    /* freed and returned by the scavenger        */
     size_t go_scavenge_goal_bytes; /* retained bytes the scavenger aims at;
                                     SIZE_MAX = none set                       */

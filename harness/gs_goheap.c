@@ -6,9 +6,9 @@
  * page heap or a span of its class, and a tiny record at hand), after
  * (_gs_go_charge), and when its last handle goes (_gs_go_dead). Everything
  * here is counting; the only memory it touches is the garbage's, which a
- * collection gives to its span (gs_gospans.c) or frees (tiny ones: the C
- * allocator's), and the sweep (gs_gosweep.c) to the page heap
- * (gs_gopages.c) or to an array of its class in place, and the small
+ * collection frees (tiny ones: the C allocator's) or leaves to the sweep
+ * (gs_gospans.c, gs_gosweep.c), which gives it to its span, the page heap
+ * (gs_gopages.c) or an array of its class in place, and the small
  * malloc'd records of tiny blocks.
  */
 #define _POSIX_C_SOURCE 200809L   /* clock_gettime: the scavenger's work */
@@ -651,9 +651,10 @@ int gs_heap_set_scavenger_pace(gs_heap_t *h, uint64_t period_ns,
 }
 
 /* The cycle's mark ends (`waited`: while the program waits in
- * runtime.GC): the snapshot's garbage is freed (small objects to their
- * span, tiny ones to their blocks; an array with a span of its own is
- * dead, its pages held until the sweep reaches it), marked is the rest of
+ * runtime.GC): the snapshot's garbage is dead (tiny ones freed to their
+ * blocks, and small objects of the classes' current spans to their
+ * span, as Go's cache flush sweeps those; the rest held until the sweep
+ * reaches it: its slot, or its pages), marked is the rest of
  * the heap, and the next goal and trigger follow from it; then the sweep
  * begins, whose end wakes the scavenger. */
 static void mark_end(gs_heap_t *h, int waited)
@@ -661,6 +662,7 @@ static void mark_end(gs_heap_t *h, int waited)
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
     size_t small_bytes = h->small_span_bytes;     /* in use as the mark ends */
+    size_t swept_now;                        /* pages of the current spans */
     size_t heap_at_end = h->go_held_bytes + h->go_garbage_bytes;
 
     inuse = heap_in_use(h);                           /* lastHeapInUse */
@@ -677,6 +679,7 @@ static void mark_end(gs_heap_t *h, int waited)
                      h->go_unwritten_bytes - h->mark_unwritten_start_, waited);
     }
 
+    _gs_sweep_finish(h);          /* nothing is left of the last cycle's */
     _gs_spans_flush(h);
     for (a = h->mark_garbage_; a != NULL; a = next) {
         gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;
@@ -701,7 +704,7 @@ static void mark_end(gs_heap_t *h, int waited)
         }
     }
     h->mark_garbage_ = NULL;
-    _gs_spans_flushed(h);
+    swept_now = _gs_spans_flushed(h);
     go_sync(h);
     h->go_garbage_bytes -= freed;
     h->go_mark_garbage_bytes = 0;
@@ -726,7 +729,7 @@ static void mark_end(gs_heap_t *h, int waited)
     }
     log_mark(h, 1, waited, heap_at_end);
     /* the sweep (gcSweep); its end wakes the scavenger (_gs_go_swept) */
-    _gs_sweep_begin(h, h->go_marked_bytes, h->go_trigger_bytes, small_bytes);
+    _gs_sweep_begin(h, h->go_marked_bytes, h->go_trigger_bytes, small_bytes, swept_now);
 }
 
 void gs_heap_collect(gs_heap_t *h)

@@ -105,6 +105,7 @@ struct gs_spans_s {
     size_t ucursor;                  /* no unswept span of a class below    */
     gs_span_t *cached[CLASS_SLOTS];  /* the current spans the flush set aside */
     size_t ncached;
+    size_t cached_pages;             /* their pages                          */
     gs_span_t *oldest, *newest;      /* every span (older, newer)           */
 };
 
@@ -260,6 +261,7 @@ static size_t span_sweep(gs_heap_t *h, gs_span_t *sp, int preserve)
     gs_array_t *a, *next;
     size_t pages = sp->pages;
     ulist_remove(s, sp);
+    if (preserve) _gs_sweep_count(h, pages);   /* Go's pagesSwept counts it */
     for (a = sp->dead; a != NULL; a = next) {
         next = a->sweep_next;
         a->sweep_next = NULL;
@@ -376,27 +378,31 @@ void _gs_spans_flush(gs_heap_t *h)
         sp->next = 0;
         sp->cached = 1;
         s->cached[s->ncached++] = sp;
+        s->cached_pages += sp->pages;
         if (sp->used < sp->slots && !sp->listed) list_add(s, sp);
     }
 }
 
-void _gs_spans_flushed(gs_heap_t *h)
+size_t _gs_spans_flushed(gs_heap_t *h)
 {
     gs_spans_t *s = h->spans_;
-    size_t i;
-    if (s == NULL) return;
+    size_t i, swept;
+    if (s == NULL) return 0;
     /* a cached span the mark's garbage emptied has gone (span_release):
      * only those still in use are on the record */
     gs_span_t *sp;
     for (i = 0; i < s->ncached; i++)
         if (s->cached[i] != NULL) s->cached[i]->cached = 0;
     s->ncached = 0;
+    swept = s->cached_pages;
+    s->cached_pages = 0;
     /* the spans with dead slots wait for their sweep, oldest first, full
      * and partial apart, as Go's span sets become the unswept ones when
      * the sweep generation moves on */
     for (sp = s->oldest; sp != NULL; sp = sp->newer)
         if (sp->ndead != 0 && !sp->unswept)
             ulist_add(s, sp, sp->used < sp->slots ? 2 : 1);
+    return swept;
 }
 
 size_t _gs_spans_unswept_pages(const gs_heap_t *h)
@@ -448,17 +454,14 @@ size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept)
 void _gs_spans_destroy(gs_heap_t *h)
 {
     gs_spans_t *s = h->spans_;
-    size_t c;
     if (s == NULL) return;
     /* every slot is free by now, so every span has gone back to the page
-     * heap; what is left are only the lists' records, none */
-    for (c = 0; c < CLASS_SLOTS; c++) {
-        while (s->first[c] != NULL) {
-            gs_span_t *sp = s->first[c];
-            list_remove(s, sp);
-            free(sp);
-        }
-        free(s->current[c]);
+     * heap; what is left are only records, none (every span is on the
+     * age list: it was its class's current one once) */
+    while (s->oldest != NULL) {
+        gs_span_t *sp = s->oldest;
+        age_unlink(s, sp);
+        free(sp);
     }
     free(s);
     h->spans_ = NULL;

@@ -193,7 +193,13 @@ void _gs_sweep_finish(gs_heap_t *h)
     done(h);
 }
 
-void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes)
+void _gs_sweep_count(gs_heap_t *h, size_t pages)
+{
+    if (h->sweep_ != NULL && h->sweep_->active) h->sweep_->pages_swept += pages;
+}
+
+void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes,
+                     size_t swept_pages)
 {
     gs_sweep_t *s = h->sweep_;
     size_t in_use, distance;
@@ -205,14 +211,16 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_byt
     }
     _gs_sweep_finish(h);
     in_use = small_bytes / PAGE;
-    /* the shared spans with garbage are swept one by one, the rest as one */
+    /* the shared spans with garbage are swept one by one, the current
+     * ones were swept as the mark ended (swept_pages), the rest as one */
     s->small_pages = in_use - _gs_spans_unswept_pages(h);
+    s->small_pages -= swept_pages < s->small_pages ? swept_pages : s->small_pages;
     for (l = 0; l < LISTS; l++) {
         s->unswept[l] = s->listed[l];
         s->listed[l].head = s->listed[l].tail = NULL;
         for (a = s->unswept[l].head; a != NULL; a = a->sweep_next) in_use += npages(a);
     }
-    s->pages_swept = 0;
+    s->pages_swept = swept_pages;
     s->credit = 0;
     s->reclaim_at = 0;
     s->heap_basis = heap;

@@ -29,8 +29,10 @@ struct gs_array_s {
                                 allocates black: it survives that cycle),
                                 else 0; GS_SWEEP_DEAD once a cycle found
                                 it dead and it waits for the sweep      */
-    gs_array_t *sweep_next;  /* GC mode, pages of its own: the next on its
-                                sweeper's list (gs_gosweep.c)             */
+    gs_array_t *sweep_next;  /* GC mode: with pages of its own, the next
+                                on its sweeper's list (gs_gosweep.c); in
+                                a shared span, dead, the next of its
+                                span's dead (gs_gospans.c)                */
     gs_span_t *span;         /* GC mode: the span of shared slots
                                 (gs_gospans.c) a small object lives in,
                                 else NULL; not set with GC off (never
@@ -137,7 +139,8 @@ static inline void _gs_go_dead_plain(gs_heap_t *h, const gs_array_t *a)
 
 /* a's last handle went (the cap x elem counters already updated). With GC
  * off: uncharges it and returns 1, the caller frees it (_gs_array_free).
- * In GC mode: makes it garbage and returns 0; a collection frees it. */
+ * In GC mode: makes it garbage and returns 0; a sweep after the next
+ * collection frees it (a tiny one: the collection). */
 int _gs_go_dead(gs_heap_t *h, gs_array_t *a);
 
 /* Whether an array of `bytes` lives in the page heap (gs_gopages.c): in GC
@@ -215,7 +218,8 @@ void _gs_spans_destroy(gs_heap_t *h);
  * GS_SWEEP_DEAD, counted as _gs_sweep's arrays are) unless its span was
  * a class's current one, which Go sweeps as it flushes it (0: the caller
  * frees the slot now, _gs_spans_free); _gs_spans_flushed ends that
- * flush. A span is swept when its class takes a span (mcentral.cacheSpan,
+ * flush and lists the spans that wait, the pages of the current spans
+ * it swept returned (Go's pagesSwept counts them). A span is swept when its class takes a span (mcentral.cacheSpan,
  * in _gs_spans_alloc: swept in place, an empty one kept for the class),
  * by _gs_spans_sweep_one (sweepone: the next unswept span by class,
  * full before partial, oldest first; 0 when none is left; *swept its
@@ -225,7 +229,7 @@ void _gs_spans_destroy(gs_heap_t *h);
  * swept dead array: _gs_go_slot_swept (gs_goheap.c) uncounts it and
  * recycles its header; _gs_go_sync publishes the page heap's idle bytes. */
 int _gs_spans_dead(gs_heap_t *h, gs_array_t *a);
-void _gs_spans_flushed(gs_heap_t *h);
+size_t _gs_spans_flushed(gs_heap_t *h);
 size_t _gs_spans_unswept_pages(const gs_heap_t *h);
 int _gs_spans_sweep_one(gs_heap_t *h, size_t *swept, size_t *freed);
 size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept);
@@ -233,7 +237,8 @@ void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a);
 void _gs_go_sync(gs_heap_t *h);
 
 /* The sweeper (gs_gosweep.c), for the arrays with a span of their own in
- * GC mode; what it models: its head comment. _gs_sweep_init: its lists, made
+ * GC mode, which also paces and orders the sweep of the spans of small
+ * objects (gs_gospans.c); what it models: its head comment. _gs_sweep_init: its lists, made
  * at the first allocation in GC mode (_gs_go_prepare), -ENOMEM; the other
  * calls come after it, but for _gs_sweep_begin and _gs_sweep_finish, which
  * find nothing to sweep without it. _gs_sweep_list: a new array joins the lists.
@@ -258,7 +263,9 @@ void _gs_go_sync(gs_heap_t *h);
 #define GS_SWEEP_DEAD UINT64_MAX
 int _gs_sweep_init(gs_heap_t *h);
 void _gs_sweep_list(gs_heap_t *h, gs_array_t *a);
-void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes);
+void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes,
+                     size_t swept_pages);
+void _gs_sweep_count(gs_heap_t *h, size_t pages);
 void _gs_sweep_credit(gs_heap_t *h, size_t span_bytes, size_t caller_pages);
 void *_gs_sweep_reuse(gs_heap_t *h, size_t pages);
 void _gs_sweep_reclaim(gs_heap_t *h, size_t n);
