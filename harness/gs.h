@@ -310,7 +310,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     page heap (the model: 810-826), its 32 KiB class reusing 2854 dead
  *     spans in place; freed at the mark's end, the model's took 3696, its
  *     heap reaching 70.7 MiB to Go's 88; at --sizes 4KiB --kept N/2 Go
- *     takes 2080 (the model: 1964-2080), with its shared spans' dead
+ *     takes 2080 spans (the model: 1964-2081), with its shared spans' dead
  *     slots freed at the mark's end 8238;
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left

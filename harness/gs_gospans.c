@@ -38,8 +38,10 @@
  * Recorded untraced (scripts/go-record --sizes 4KiB --kept N/2
  * --strategies append --gogc 100), Go's timed run takes 2026 spans of
  * small objects from its page heap and sweeps 6167 empty ones in place
- * for their class (1211 freed); the model takes 2031-2038 (6151 swept in
- * place, 1192 freed); freed at the mark's end, it took 8182.
+ * for their class (1211 freed); the model takes as many (2025-2038 in
+ * four processes, 6151 swept in place and 1192 freed in a scratch count);
+ * freed at the mark's end, it took 8182 (results/GC-VS-GO.md, "The
+ * shared classes too").
  *
  * Left out: the order of Go's span sets beyond oldest first (a span with
  * no dead slot stays with the swept ones, where Go's unswept sets hold it

@@ -23,7 +23,7 @@ from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261129T010429Z_efb46b3")
+                         "gc-vs-go-20261129T030306Z_069ddec")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
