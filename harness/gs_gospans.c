@@ -306,7 +306,8 @@ static int span_for(gs_heap_t *h, size_t size, gs_span_t **out, size_t *slot)
             budget--;
             (void)span_sweep(h, sp, 1);
             if ((i = free_slot(sp)) < sp->slots) goto found;
-            /* still full: set aside, as Go's fullSwept */
+            /* still full: set aside, as Go's fullSwept (only a span
+             * with a dead slot is unswept here, so it has room) */
         }
     if ((rc = span_new(h, size, &sp)) < 0) return rc;
     i = 0;
@@ -388,11 +389,11 @@ void _gs_spans_flush(gs_heap_t *h)
 size_t _gs_spans_flushed(gs_heap_t *h)
 {
     gs_spans_t *s = h->spans_;
+    gs_span_t *sp;
     size_t i, swept;
     if (s == NULL) return 0;
     /* a cached span the mark's garbage emptied has gone (span_release):
      * only those still in use are on the record */
-    gs_span_t *sp;
     for (i = 0; i < s->ncached; i++)
         if (s->cached[i] != NULL) s->cached[i]->cached = 0;
     s->ncached = 0;
