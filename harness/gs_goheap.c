@@ -897,7 +897,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
             /* a one-object class: mcentral.cacheSpan, a dead span of the
              * class swept in place; else mcache.allocLarge; then
              * mheap.alloc, which reclaims first */
-            size_t n = (bytes + GS_GO_PAGE_SIZE - 1) / GS_GO_PAGE_SIZE;
+            size_t n = _gs_go_pages(bytes);
             void *at = NULL;
             if (bytes <= GS_GO_MAX_SMALL_SIZE) {
                 _gs_sweep_credit(h, n * GS_GO_PAGE_SIZE, 0);
@@ -997,11 +997,17 @@ void _gs_go_swept(gs_heap_t *h)
     scav_wake(h);
 }
 
-void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a)
+/* A dead array the sweep reached leaves the garbage and the unswept. */
+static void unswept_gone(gs_heap_t *h, const gs_array_t *a)
 {
     h->garbage_arrays--;
     h->garbage_bytes -= a->bytes;
     h->go_unswept_bytes -= a->go.bytes;
+}
+
+void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a)
+{
+    unswept_gone(h, a);
     h->slot_bytes_ -= a->go.bytes;
     _gs_hdr_recycle(h, a);
 }
@@ -1013,9 +1019,7 @@ void _gs_go_sync(gs_heap_t *h)
 
 void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep)
 {
-    h->garbage_arrays--;
-    h->garbage_bytes -= a->bytes;
-    h->go_unswept_bytes -= a->go.bytes;
+    unswept_gone(h, a);
     if (keep) mem_count_give(a->bytes, a->go.bytes);
     else _gs_pages_free(h, a->data, a->bytes);
     _gs_hdr_recycle(h, a);

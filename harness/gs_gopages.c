@@ -314,7 +314,7 @@ void _gs_pages_rewrite(gs_heap_t *h, void *base, size_t n)
 
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
 {
-    size_t n = (bytes + PAGE - 1) / PAGE, at;
+    size_t n = _gs_go_pages(bytes), at;
     void *d;
     int used, rc = reserve_run(h, n, &at);
     if (rc < 0) return rc;
@@ -337,7 +337,7 @@ size_t _gs_pages_index(const gs_heap_t *h, const void *q)
 
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes)
 {
-    size_t n = (bytes + PAGE - 1) / PAGE;
+    size_t n = _gs_go_pages(bytes);
     pages_put(h, data, n, 1);
     mem_count_give(bytes, n * PAGE);
 }

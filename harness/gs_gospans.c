@@ -437,7 +437,7 @@ size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept)
     size_t c, at, freed = 0;
     int k;
     if (s == NULL || s->unswept_pages == 0) return 0;
-    for (c = 0; c < CLASS_SLOTS; c++)
+    for (c = s->ucursor; c < CLASS_SLOTS; c++)     /* none below it */
         for (k = 0; k < 2; k++) {
             gs_span_t *sp = s->ufirst[k][c], *next;
             for (; sp != NULL; sp = next) {

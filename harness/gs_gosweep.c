@@ -88,7 +88,7 @@ struct gs_sweep_s {
 
 static size_t npages(const gs_array_t *a)
 {
-    return (a->bytes + PAGE - 1) / PAGE;
+    return _gs_go_pages(a->bytes);
 }
 
 /* Its list: 0 for a large object, else its class's pages. */

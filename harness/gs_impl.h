@@ -158,6 +158,12 @@ static inline int _gs_array_in_pages(const gs_heap_t *h, size_t bytes)
            _gs_go_block_bytes(bytes) % GS_GO_PAGE_SIZE == 0;
 }
 
+/* The 8 KiB pages of Go's heap that `bytes` take up, rounded up. */
+static inline size_t _gs_go_pages(size_t bytes)
+{
+    return (bytes + GS_GO_PAGE_SIZE - 1) / GS_GO_PAGE_SIZE;
+}
+
 /* The page heap (gs_gopages.c). _gs_pages_alloc: the lowest run of free
  * pages that holds `bytes` (growing the heap if none), counted by the
  * counting allocator (reserved: its whole pages), zeroed if `zeroed` and
