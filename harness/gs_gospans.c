@@ -21,9 +21,9 @@
  *     the page reclaimer pays first (gs_gosweep.c).
  * Go sweeps lazily, and so does the model: at mark termination the
  * class's current spans are flushed (Go's caches) and swept at once, and
- * every other span with a slot the mark found dead waits, unswept, with
- * its dead arrays (their bytes in go_unswept_bytes, their slots still
- * taken), until a sweep reaches it: its class's refill (above), sweepone
+ * every other span waits, unswept, with its dead arrays if the mark found
+ * any (their bytes in go_unswept_bytes, their slots still taken), until a
+ * sweep reaches it: its class's refill (above), sweepone
  * (the proportional sweep, and the background sweeper at the program's
  * preemptions: by class, smallest first, full spans before partial ones),
  * mheap.reclaim (a span no live object is left in, by address, before a
@@ -34,6 +34,20 @@
  * refill swept it to take it; a span with room joins the spans with
  * free slots. Go zeroes a slot when its span's memory held an object
  * before (needzero: the pages did, or a sweep freed a slot in it).
+ * The order of each class's spans is that of Go's span sets: a span goes
+ * last as it leaves its class's cache (full, or flushed as a mark ends)
+ * and as a sweep finds it still in use (sweepone, or a refill that found
+ * it full), and every span but the flushed ones, dead slots or none, is
+ * unswept when a mark ends, swept in that order, oldest first. So a span
+ * whose objects were all made while a mark ran (Go allocates them black)
+ * is swept in that cycle all the same and goes behind the spans the
+ * refills took before the sweep reached it; in the next cycle, its
+ * objects dead, it waits behind them, and the sweep frees it while the
+ * refills take those. Until 2026-11-29 the model kept such a span with
+ * the swept ones in the order it was last its class's current one, the
+ * next cycle's refills took it first, and the heap's layout at 4800 B,
+ * k = 2400 parted from Go's (its spans reached over 39.8 MiB to Go's
+ * 33.9-35.7; now 33.1-35.6).
  *
  * Recorded untraced (scripts/go-record --sizes 4KiB --kept N/2
  * --strategies append --gogc 100), Go's timed run takes 2026 spans of
@@ -43,9 +57,7 @@
  * freed at the mark's end, it took 8182 (results/GC-VS-GO.md, "The
  * shared classes too").
  *
- * Left out: the order of Go's span sets beyond oldest first (a span with
- * no dead slot stays with the swept ones, where Go's unswept sets hold it
- * among the others); the bitmap cache Go allocates from (the same slots,
+ * Left out: the bitmap cache Go allocates from (the same slots,
  * found one at a time here); Go's page cache (a span under 16 pages from
  * the P's cached 64-page block); spans of tiny blocks (a tiny array's
  * memory is the C allocator's, only its 16 B block is counted in Go's
@@ -99,8 +111,8 @@ struct gs_spans_s {
     gs_span_t *current[CLASS_SLOTS];
     gs_span_t *first[CLASS_SLOTS];   /* spans with free slots, oldest first */
     gs_span_t *last[CLASS_SLOTS];
-    /* spans with dead slots not yet swept: [0] full as the mark ended,
-     * [1] partial (Go's fullUnswept and partialUnswept), oldest first */
+    /* spans not yet swept: [0] full as the mark ended, [1] partial (Go's
+     * fullUnswept and partialUnswept), oldest first */
     gs_span_t *ufirst[2][CLASS_SLOTS];
     gs_span_t *ulast[2][CLASS_SLOTS];
     size_t unswept_pages;            /* the pages of the spans on them      */
@@ -111,8 +123,9 @@ struct gs_spans_s {
     gs_span_t *oldest, *newest;      /* every span (older, newer)           */
 };
 
-/* sp, new or taken again, becomes the newest in use (Go pushes a span on
- * its class's sets as it leaves the cache, so they go oldest first). */
+/* sp becomes the newest (Go pushes a span on its class's sets as it
+ * leaves the cache and as a sweep finds it in use, so they go oldest
+ * first); a new span too, so that every span is on the age list. */
 static void age_unlink(gs_spans_t *s, gs_span_t *sp)
 {
     if (sp->older != NULL) sp->older->newer = sp->newer;
@@ -278,6 +291,7 @@ static size_t span_sweep(gs_heap_t *h, gs_span_t *sp, int preserve)
         _gs_go_sync(h);
         return pages;
     }
+    age_newest(s, sp);               /* on the swept sets, as Go pushes it */
     if (sp->used < sp->slots && !sp->listed && s->current[sp->size / 8] != sp)
         list_add(s, sp);
     return 0;
@@ -295,7 +309,8 @@ static int span_for(gs_heap_t *h, size_t size, gs_span_t **out, size_t *slot)
     gs_span_t *sp = s->current[c];
     int rc, budget = SPAN_BUDGET, k;
     if (sp != NULL && (i = free_slot(sp)) < sp->slots) goto found;
-    s->current[c] = NULL;                   /* full: set aside */
+    if (sp != NULL) age_newest(s, sp);      /* full: it leaves the cache */
+    s->current[c] = NULL;
     _gs_sweep_credit(h, _gs_go_class_pages(size, &slots) * GS_GO_PAGE_SIZE, 0);
     while ((sp = s->first[c]) != NULL) {
         list_remove(s, sp);
@@ -306,14 +321,13 @@ static int span_for(gs_heap_t *h, size_t size, gs_span_t **out, size_t *slot)
             budget--;
             (void)span_sweep(h, sp, 1);
             if ((i = free_slot(sp)) < sp->slots) goto found;
-            /* still full: set aside, as Go's fullSwept (only a span
-             * with a dead slot is unswept here, so it has room) */
+            age_newest(s, sp);         /* still full: on Go's fullSwept */
         }
     if ((rc = span_new(h, size, &sp)) < 0) return rc;
+    age_newest(s, sp);
     i = 0;
 found:
     s->current[c] = sp;
-    age_newest(s, sp);
     *out = sp;
     *slot = i;
     return 0;
@@ -378,6 +392,7 @@ void _gs_spans_flush(gs_heap_t *h)
         gs_span_t *sp = s->current[c];
         if (sp == NULL) continue;
         s->current[c] = NULL;
+        age_newest(s, sp);                  /* it leaves the cache */
         sp->next = 0;
         sp->cached = 1;
         s->cached[s->ncached++] = sp;
@@ -392,6 +407,14 @@ size_t _gs_spans_flushed(gs_heap_t *h)
     gs_span_t *sp;
     size_t i, swept;
     if (s == NULL) return 0;
+    /* every other span waits for its sweep, with dead slots or none,
+     * oldest first, full and partial apart, as Go's swept span sets
+     * become the unswept ones when the sweep generation moves on */
+    for (sp = s->oldest; sp != NULL; sp = sp->newer)
+        if (!sp->cached && !sp->unswept) {
+            if (sp->listed) list_remove(s, sp);
+            ulist_add(s, sp, sp->used < sp->slots ? 2 : 1);
+        }
     /* a cached span the mark's garbage emptied has gone (span_release):
      * only those still in use are on the record */
     for (i = 0; i < s->ncached; i++)
@@ -399,18 +422,7 @@ size_t _gs_spans_flushed(gs_heap_t *h)
     s->ncached = 0;
     swept = s->cached_pages;
     s->cached_pages = 0;
-    /* the spans with dead slots wait for their sweep, oldest first, full
-     * and partial apart, as Go's span sets become the unswept ones when
-     * the sweep generation moves on */
-    for (sp = s->oldest; sp != NULL; sp = sp->newer)
-        if (sp->ndead != 0 && !sp->unswept)
-            ulist_add(s, sp, sp->used < sp->slots ? 2 : 1);
     return swept;
-}
-
-size_t _gs_spans_unswept_pages(const gs_heap_t *h)
-{
-    return h->spans_ == NULL ? 0 : h->spans_->unswept_pages;
 }
 
 int _gs_spans_sweep_one(gs_heap_t *h, size_t *swept, size_t *freed)

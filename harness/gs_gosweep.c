@@ -29,9 +29,8 @@
  *     array's own pages; gcPaceSweeper sets pages_per_byte at mark
  *     termination to sweep every span in use by 1 MiB before the next
  *     trigger. sweepone goes by Go's sweep classes: large objects first,
- *     then the small classes upward (here: the shared classes' spans with
- *     dead slots, by class, then, as one step, the pages of their spans
- *     with none, then the one-object classes 8 to 32 KiB). The pages it
+ *     then the small classes upward (here: the shared classes' spans, by
+ *     class, then the one-object classes 8 to 32 KiB). The pages it
  *     frees are credit for the reclaimer;
  *   - mheap.reclaim, before a span is taken from the page heap: that
  *     credit first, else the dead arrays, and the spans of shared classes
@@ -48,9 +47,7 @@
  * Left out: the span each one-object class has cached as the mark ends,
  * which Go sweeps then and frees rather than reuses (one per class and
  * cycle); the order of the shared classes among the one-object ones in
- * sweepone (all before); the spans of shared classes with no dead slot,
- * swept in one step (their pages count toward the pace, as Go's
- * pagesInUse has them as the mark ends).
+ * sweepone (all before).
  */
 #include "gs.h"
 #include "gs_impl.h"
@@ -80,7 +77,6 @@ struct gs_sweep_s {
     double pages_per_byte;       /* the pace; 0: the proportional sweep is done */
     size_t heap_basis;           /* the heap (Go's heapLive) as the sweep began */
     size_t pages_swept;          /* since the sweep began */
-    size_t small_pages;          /* the shared spans' pages, not yet counted */
     size_t credit;               /* pages freed ahead of the reclaimer */
     size_t reclaim_at;           /* its next chunk; SIZE_MAX: it is done */
     int active;                  /* something may be left to sweep */
@@ -158,16 +154,10 @@ static int sweep_one(gs_heap_t *h)
             return 1;
         }
         if (l != 0) continue;
-        /* the shared classes: their spans with garbage, then (one step)
-         * the pages of those with none */
+        /* the shared classes' spans */
         if (_gs_spans_sweep_one(h, &swept, &freed)) {
             s->pages_swept += swept;
             s->credit += freed;
-            return 1;
-        }
-        if (s->small_pages != 0) {
-            s->pages_swept += s->small_pages;
-            s->small_pages = 0;
             return 1;
         }
     }
@@ -210,11 +200,9 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_byt
         return;
     }
     _gs_sweep_finish(h);
+    /* the shared classes' spans: the current ones were swept as the mark
+     * ended (swept_pages), every other one waits on its class's lists */
     in_use = small_bytes / PAGE;
-    /* the shared spans with garbage are swept one by one, the current
-     * ones were swept as the mark ended (swept_pages), the rest as one */
-    s->small_pages = in_use - _gs_spans_unswept_pages(h);
-    s->small_pages -= swept_pages < s->small_pages ? swept_pages : s->small_pages;
     for (l = 0; l < LISTS; l++) {
         s->unswept[l] = s->listed[l];
         s->listed[l].head = s->listed[l].tail = NULL;

@@ -224,8 +224,10 @@ void _gs_spans_destroy(gs_heap_t *h);
  * GS_SWEEP_DEAD, counted as _gs_sweep's arrays are) unless its span was
  * a class's current one, which Go sweeps as it flushes it (0: the caller
  * frees the slot now, _gs_spans_free); _gs_spans_flushed ends that
- * flush and lists the spans that wait, the pages of the current spans
- * it swept returned (Go's pagesSwept counts them). A span is swept when its class takes a span (mcentral.cacheSpan,
+ * flush and lists every other span, dead slots or none, to wait for its
+ * sweep, the pages of the current spans it swept returned (Go's
+ * pagesSwept counts them). A span is swept when its class takes a span
+ * (mcentral.cacheSpan,
  * in _gs_spans_alloc: swept in place, an empty one kept for the class),
  * by _gs_spans_sweep_one (sweepone: the next unswept span by class,
  * full before partial, oldest first; 0 when none is left; *swept its
@@ -236,7 +238,6 @@ void _gs_spans_destroy(gs_heap_t *h);
  * recycles its header; _gs_go_sync publishes the page heap's idle bytes. */
 int _gs_spans_dead(gs_heap_t *h, gs_array_t *a);
 size_t _gs_spans_flushed(gs_heap_t *h);
-size_t _gs_spans_unswept_pages(const gs_heap_t *h);
 int _gs_spans_sweep_one(gs_heap_t *h, size_t *swept, size_t *freed);
 size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept);
 void _gs_go_slot_swept(gs_heap_t *h, gs_array_t *a);

@@ -2353,6 +2353,65 @@ static void small_spans_swept_lazily(void)
     FINISH();
 }
 
+/* Go pushes a span on its class's sets as it leaves the cache and again
+ * as a sweep finds it in use, and a cycle's sweep goes through them in
+ * that order. A span whose objects were all made while a mark ran
+ * (allocated black) has no dead slot in that cycle, but is swept in it
+ * all the same, and goes behind the spans the class's refills took and
+ * filled before the sweep reached it; dead in the next cycle, it waits
+ * behind them again. 1 KiB arrays (8 to a one-page span), made and dropped:
+ * the model before 2026-11-29 kept such a span with the swept ones,
+ * ordered by when it was last its class's current one, so that the next
+ * cycle's first refill took it (the sixth array of that cycle landed in
+ * one; now the 326th), and the heap's layout at 4800 B, k = 2400 parted
+ * from Go's. */
+static void black_spans_wait_their_turn(void)
+{
+    enum { MAX = 4096 };
+    static uintptr_t black[MAX];
+    gs_slice_t s;
+    size_t nblack = 0, made = 0, first_black = 0, in_black = 0, i;
+    int phase = 0;                  /* 0 before the mark, 1 in it, 2 after */
+    start(GS_GC_GO, 100);
+    for (;;) {
+        uintptr_t page;
+        CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
+        memset(s.data, 0xab, 1024);
+        page = (uintptr_t)s.data / GS_GO_PAGE_SIZE;
+        if (phase == 0 && H.gc_marking) phase = 1;
+        if (phase == 1 && !H.gc_marking) phase = 2;
+        if (phase == 1) {               /* made black: its span is black */
+            for (i = 0; i < nblack && black[i] != page; i++) {}
+            if (i == nblack) {
+                CHECK(nblack < MAX);
+                black[nblack++] = page;
+            }
+        }
+        if (phase == 2 && H.gc_cycles == 2 && !H.gc_marking) phase = 3;
+        if (phase == 3) {               /* the cycle after the black one's */
+            if (H.gc_marking || H.gc_cycles != 2) {
+                gs_release(&s);
+                break;
+            }
+            made++;
+            for (i = 0; i < nblack && black[i] != page; i++) {}
+            if (i < nblack) {
+                in_black++;
+                if (first_black == 0) first_black = made;
+            }
+        }
+        gs_release(&s);
+        MEM_AGREES();
+    }
+    CHECK(nblack > 8);
+    CHECK(made > 64);
+    /* the first refills take the spans reused in the cycle before; the
+     * black ones come after more than eight spans' worth of arrays */
+    CHECK(in_black > 0);
+    CHECK(first_black > 64);
+    FINISH();
+}
+
 int main(int argc, char **argv)
 {
     static const check_case_t cases[] = {
@@ -2367,6 +2426,7 @@ int main(int argc, char **argv)
         CHECK_CASE(span_slots_reuse),
         CHECK_CASE(sweep_in_place),
         CHECK_CASE(small_spans_swept_lazily),
+        CHECK_CASE(black_spans_wait_their_turn),
         CHECK_CASE(span_layout),
         CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
