@@ -309,10 +309,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     preemptions and the next mark's start free the rest. Recorded
  *     untraced (scripts/go-record --strategies append --gogc 100): at
  *     --sizes 32KiB --kept N/2 Go's timed run takes 852 spans from its
- *     page heap (the model: 810-826), its 32 KiB class reusing 2854 dead
+ *     page heap (the model: 765-825, 822 in 11 of 20 processes, at
+ *     d973b78), its 32 KiB class reusing 2854 dead
  *     spans in place; freed at the mark's end, the model's took 3696, its
  *     heap reaching 70.7 MiB to Go's 88; at --sizes 4KiB --kept N/2 Go
- *     takes 2080 spans (the model: 1964-2081), with its shared spans' dead
+ *     takes 2080 spans (the model: 2053-2093, 2081 in 13 of 20), with its
+ *     shared spans' dead
  *     slots freed at the mark's end 8238; at --sizes 4800 --kept 2400
  *     --elem 24 the spans of Go's timed run reach over 33.9-35.7 MiB of
  *     its heap (the model: 33.1-35.6 in 59 of 60 processes; 39.8 when it

@@ -661,7 +661,7 @@ static void mark_end(gs_heap_t *h, int waited)
 {
     gs_array_t *a, *next;
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
-    size_t small_bytes = h->small_span_bytes;     /* in use as the mark ends */
+    size_t small_bytes;                           /* in use as the mark ends */
     size_t swept_now;                        /* pages of the current spans */
     size_t heap_at_end = h->go_held_bytes + h->go_garbage_bytes;
 
@@ -680,6 +680,7 @@ static void mark_end(gs_heap_t *h, int waited)
     }
 
     _gs_sweep_finish(h);          /* nothing is left of the last cycle's */
+    small_bytes = h->small_span_bytes;
     _gs_spans_flush(h);
     for (a = h->mark_garbage_; a != NULL; a = next) {
         gs_tiny_t *t = _gs_array_is_tiny(a) ? a->go.block : NULL;

@@ -7,8 +7,9 @@
  * span of the page heap, as Go 1.19's mcache and mcentral hand them out:
  *   - each class has a current span (Go's mcache), and a slot is the
  *     lowest free one from where the span's last allocation left off (its
- *     freeindex); a full current span is set aside (it is only found again
- *     when a sweep frees a slot in it);
+ *     freeindex); a full current span is set aside (it is found again
+ *     only through the sweep: unswept from the next mark's end on, it may
+ *     be swept in place and taken if a slot of it died);
  *   - then, as mcentral.cacheSpan, after the proportional sweep
  *     (deductSweepCredit, gs_gosweep.c, at every refill): a swept span of
  *     the class with free slots (Go's partial swept set), oldest first;
@@ -52,8 +53,9 @@
  * Recorded untraced (scripts/go-record --sizes 4KiB --kept N/2
  * --strategies append --gogc 100), Go's timed run takes 2026 spans of
  * small objects from its page heap and sweeps 6167 empty ones in place
- * for their class (1211 freed); the model takes as many (2025-2038 in
- * four processes, 6151 swept in place and 1192 freed in a scratch count);
+ * for their class (1211 freed); the model takes as many (1908-2025,
+ * 2025 in 14 of twenty processes of d973b78; b13e635's scratch count,
+ * before the order above: 6151 swept in place and 1192 freed);
  * freed at the mark's end, it took 8182 (results/GC-VS-GO.md, "The
  * shared classes too").
  *
@@ -93,8 +95,8 @@ struct gs_span_s {
                                 ended), 0 not                              */
     int cached;              /* its class's current span as the mark ended */
     gs_span_t *uprev, *uafter; /* that list, oldest first                  */
-    gs_span_t *older, *newer;  /* every span, by when it was last its
-                                  class's current one                      */
+    gs_span_t *older, *newer;  /* every span, by when Go last pushed it
+                                  on its class's sets (age_newest)         */
     size_t pages;            /* 8 KiB pages                                */
     size_t size;             /* the class's block size, bytes              */
     size_t slots;            /* blocks it holds                            */
@@ -254,6 +256,7 @@ static void span_release(gs_heap_t *h, gs_span_t *sp)
     gs_spans_t *s = h->spans_;
     size_t i;
     if (sp->listed) list_remove(s, sp);
+    if (sp->unswept) ulist_remove(s, sp);
     if (s->current[sp->size / 8] == sp) s->current[sp->size / 8] = NULL;
     if (sp->cached)
         for (i = 0; i < s->ncached; i++)
@@ -266,10 +269,12 @@ static void span_release(gs_heap_t *h, gs_span_t *sp)
 }
 
 /* Sweep sp, off its unswept list: its dead slots are freed (their arrays'
- * counts and headers: _gs_go_slot_swept). Left empty, it goes back to the
- * page heap, its pages returned, unless `preserve` (mcentral.cacheSpan
- * sweeps it to take it: it stays, for the caller); with room, not
- * preserved, it joins the spans with free slots. */
+ * counts and headers: _gs_go_slot_swept), if it has any. Left empty, it
+ * goes back to the page heap, its pages returned, unless `preserve`
+ * (mcentral.cacheSpan sweeps it to take it: it stays, for the caller,
+ * which ages it if it is still full); not preserved and still in use, it
+ * becomes the newest (Go pushes it on its class's swept sets) and, with
+ * room, joins the spans with free slots. */
 static size_t span_sweep(gs_heap_t *h, gs_span_t *sp, int preserve)
 {
     gs_spans_t *s = h->spans_;
@@ -371,12 +376,11 @@ void _gs_spans_free(gs_heap_t *h, gs_span_t *sp, void *data, size_t bytes)
 
 int _gs_spans_dead(gs_heap_t *h, gs_array_t *a)
 {
-    gs_spans_t *s = h->spans_;
     gs_span_t *sp = a->span;
+    (void)h;
     if (sp->cached) return 0;
-    /* off the spans with free slots: it waits for its sweep
-     * (_gs_spans_flushed lists it) */
-    if (sp->listed) list_remove(s, sp);
+    /* it waits for its sweep (_gs_spans_flushed lists it, off the spans
+     * with free slots) */
     a->sweep_next = sp->dead;
     sp->dead = a;
     sp->ndead++;
@@ -472,7 +476,7 @@ void _gs_spans_destroy(gs_heap_t *h)
     if (s == NULL) return;
     /* every slot is free by now, so every span has gone back to the page
      * heap; what is left are only records, none (every span is on the
-     * age list: it was its class's current one once) */
+     * age list from span_for on) */
     while (s->oldest != NULL) {
         gs_span_t *sp = s->oldest;
         age_unlink(s, sp);

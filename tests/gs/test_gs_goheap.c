@@ -2369,23 +2369,33 @@ static void black_spans_wait_their_turn(void)
 {
     enum { MAX = 4096 };
     static uintptr_t black[MAX];
+    static unsigned made_in[MAX];
     gs_slice_t s;
-    size_t nblack = 0, made = 0, first_black = 0, in_black = 0, i;
+    size_t nblack = 0, made = 0, first_black = 0, in_black = 0, spans, i;
     int phase = 0;                  /* 0 before the mark, 1 in it, 2 after */
     start(GS_GC_GO, 100);
     for (;;) {
         uintptr_t page;
+        spans = H.small_spans;
         CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
         memset(s.data, 0xab, 1024);
         page = (uintptr_t)s.data / GS_GO_PAGE_SIZE;
+        /* the array that starts the mark is made before it starts */
         if (phase == 0 && H.gc_marking) phase = 1;
-        if (phase == 1 && !H.gc_marking) phase = 2;
-        if (phase == 1) {               /* made black: its span is black */
-            for (i = 0; i < nblack && black[i] != page; i++) {}
-            if (i == nblack) {
+        else if (phase == 1 && !H.gc_marking) {
+            phase = 2;
+            /* a black span is one all eight of whose arrays the mark made */
+            if (nblack > 0 && made_in[nblack - 1] < 8) nblack--;
+        } else if (phase == 1) {
+            /* made black, in a span new in the mark (nothing was freed
+             * before the first mark's end) */
+            if (H.small_spans > spans) {
                 CHECK(nblack < MAX);
+                made_in[nblack] = 0;
                 black[nblack++] = page;
             }
+            for (i = 0; i < nblack && black[i] != page; i++) {}
+            if (i < nblack) made_in[i]++;
         }
         if (phase == 2 && H.gc_cycles == 2 && !H.gc_marking) phase = 3;
         if (phase == 3) {               /* the cycle after the black one's */
@@ -2394,6 +2404,10 @@ static void black_spans_wait_their_turn(void)
                 break;
             }
             made++;
+            if (H.small_spans > spans) {    /* a new span, not a black one */
+                gs_release(&s);
+                continue;
+            }
             for (i = 0; i < nblack && black[i] != page; i++) {}
             if (i < nblack) {
                 in_black++;
