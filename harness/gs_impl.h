@@ -211,7 +211,8 @@ void _gs_pages_destroy(gs_heap_t *h);
  * a span left empty gives its pages back to the page heap (idle).
  * _gs_spans_flush: the end of a cycle, as Go's caches are flushed: every
  * class's current span leaves it (the newest on its class's sets, back
- * with the spans with free slots if it has room), to be swept now. _gs_spans_destroy: free every span (all empty). */
+ * with the spans with free slots if it has room), to be swept now.
+ * _gs_spans_destroy: free every span (all empty). */
 int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
                     size_t *reserved, gs_span_t **span);
 void _gs_spans_free(gs_heap_t *h, gs_span_t *span, void *data, size_t bytes);

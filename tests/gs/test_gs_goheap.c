@@ -2371,11 +2371,14 @@ static void black_spans_wait_their_turn(void)
     static uintptr_t black[MAX];
     static unsigned made_in[MAX];
     gs_slice_t s;
-    size_t nblack = 0, made = 0, first_black = 0, in_black = 0, spans, i;
-    int phase = 0;                  /* 0 before the mark, 1 in it, 2 after */
+    size_t nblack = 0, made = 0, first_black = 0, in_black = 0, spans, i, n;
+    /* 0 before the first mark, 1 in it, 2 after it, 3 after the second */
+    int phase = 0;
     start(GS_GC_GO, 100);
-    for (;;) {
+    for (n = 0;; n++) {
         uintptr_t page;
+        CHECK(n < 1000000);             /* two cycles come long before */
+        if (n >= 1000000) break;
         spans = H.small_spans;
         CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
         memset(s.data, 0xab, 1024);
