@@ -692,7 +692,7 @@ static void mark_end(gs_heap_t *h, int waited)
             _gs_array_free(h, a);
             continue;
         }
-        if (a->span != NULL && !_gs_spans_dead(h, a)) {
+        if (a->span != NULL && !_gs_spans_dead(a)) {
             h->slot_bytes_ -= a->go.bytes;     /* a cached span, swept now */
             _gs_spans_free(h, a->span, a->data, a->bytes);
             _gs_hdr_recycle(h, a);

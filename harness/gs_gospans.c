@@ -125,9 +125,6 @@ struct gs_spans_s {
     gs_span_t *oldest, *newest;      /* every span (older, newer)           */
 };
 
-/* sp becomes the newest (Go pushes a span on its class's sets as it
- * leaves the cache and as a sweep finds it in use, so they go oldest
- * first); a new span too, so that every span is on the age list. */
 static void age_unlink(gs_spans_t *s, gs_span_t *sp)
 {
     if (sp->older != NULL) sp->older->newer = sp->newer;
@@ -137,6 +134,9 @@ static void age_unlink(gs_spans_t *s, gs_span_t *sp)
     sp->older = sp->newer = NULL;
 }
 
+/* sp becomes the newest (Go pushes a span on its class's sets as it
+ * leaves the cache and as a sweep finds it in use, so they go oldest
+ * first); a new span too, so that every span is on the age list. */
 static void age_newest(gs_spans_t *s, gs_span_t *sp)
 {
     if (s->newest == sp) return;
@@ -233,6 +233,7 @@ static int span_new(gs_heap_t *h, size_t size, gs_span_t **out)
     sp->size = size;
     sp->slots = slots;
     sp->needzero = used;
+    age_newest(h->spans_, sp);
     h->small_spans++;
     h->small_span_bytes += pages * GS_GO_PAGE_SIZE;
     *out = sp;
@@ -329,7 +330,6 @@ static int span_for(gs_heap_t *h, size_t size, gs_span_t **out, size_t *slot)
             age_newest(s, sp);         /* still full: on Go's fullSwept */
         }
     if ((rc = span_new(h, size, &sp)) < 0) return rc;
-    age_newest(s, sp);
     i = 0;
 found:
     s->current[c] = sp;
@@ -374,10 +374,9 @@ void _gs_spans_free(gs_heap_t *h, gs_span_t *sp, void *data, size_t bytes)
     if (!sp->listed && s->current[sp->size / 8] != sp) list_add(s, sp);
 }
 
-int _gs_spans_dead(gs_heap_t *h, gs_array_t *a)
+int _gs_spans_dead(gs_array_t *a)
 {
     gs_span_t *sp = a->span;
-    (void)h;
     if (sp->cached) return 0;
     /* it waits for its sweep (_gs_spans_flushed lists it, off the spans
      * with free slots) */
@@ -476,7 +475,7 @@ void _gs_spans_destroy(gs_heap_t *h)
     if (s == NULL) return;
     /* every slot is free by now, so every span has gone back to the page
      * heap; what is left are only records, none (every span is on the
-     * age list from span_for on) */
+     * age list from span_new on) */
     while (s->oldest != NULL) {
         gs_span_t *sp = s->oldest;
         age_unlink(s, sp);

@@ -237,7 +237,7 @@ void _gs_spans_destroy(gs_heap_t *h);
  * first page is in [lo, lo + n), the pages freed, *swept added to). A
  * swept dead array: _gs_go_slot_swept (gs_goheap.c) uncounts it and
  * recycles its header; _gs_go_sync publishes the page heap's idle bytes. */
-int _gs_spans_dead(gs_heap_t *h, gs_array_t *a);
+int _gs_spans_dead(gs_array_t *a);
 size_t _gs_spans_flushed(gs_heap_t *h);
 int _gs_spans_sweep_one(gs_heap_t *h, size_t *swept, size_t *freed);
 size_t _gs_spans_reclaim(gs_heap_t *h, size_t lo, size_t n, size_t *swept);
