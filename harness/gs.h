@@ -191,10 +191,18 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * percent, in cycles of a concurrent mark:
  *   - an array whose last handle goes becomes garbage: it stays allocated
  *     (its memory stays in the process) and counts in go_garbage_bytes;
- *   - after an allocation that took the heap (go_held_bytes +
- *     go_garbage_bytes) past go_trigger_bytes, a cycle starts marking
- *     (gc_marking), as Go's mallocgc allocates and then starts the cycle:
- *     the garbage at that moment is what the cycle frees
+ *   - after an allocation that took the heap past go_trigger_bytes, a
+ *     cycle starts marking (gc_marking), as Go's mallocgc allocates and
+ *     then starts the cycle. The heap here is Go's heapLive
+ *     (_gs_go_live: go_held_bytes + go_garbage_bytes + go_live_lead_): a
+ *     span a class's cache takes counts whole as it is taken, not object
+ *     by object (mcache.refill), its tail until the mark's end, which
+ *     sets heapLive back to the marked bytes. Tiny blocks count 16 B
+ *     each as they are opened (Go counts their class's span whole too: at
+ *     most 8 KiB more). The assists' pace (goal - heapLive) and the
+ *     sweep's (heapLive since the sweep began) read it too; the way a mark
+ *     lasts is walked in the bytes the program allocates, as Go's assists
+ *     are paid. The garbage at the cycle's start is what it frees
  *     (go_mark_garbage_bytes). The program runs on while it marks, and
  *     what it allocates meanwhile survives the cycle (Go allocates
  *     black), as does what it drops from heap memory (a slice of kept
@@ -741,8 +749,9 @@ typedef struct gs_heap_s {
                                     included; the unswept: go_unswept_bytes) */
     size_t go_goal_bytes;        /* heap goal: sets the trigger and where a
                                     mark ends (go_mark_end_bytes)             */
-    size_t go_trigger_bytes;     /* a cycle starts marking before the heap
-                                    would pass it                             */
+    size_t go_trigger_bytes;     /* a cycle starts marking after the
+                                    allocation that takes heapLive
+                                    (_gs_go_live) past it                     */
     int gc_marking;              /* a cycle is marking                         */
     size_t go_mark_end_bytes;    /* the mark under way ends before the heap
                                     would pass it (GS_GO_MARK_END_*), but one
@@ -752,6 +761,14 @@ typedef struct gs_heap_s {
                                     way: what its end frees (0 if none)      */
     size_t go_marked_bytes;      /* what the last cycle marked: the heap at
                                     its end less what it freed                */
+    size_t go_live_lead_;        /* Go's heapLive less go_held + go_garbage:
+                                    what is left free (slots and tail) of
+                                    each span a class's cache took since the
+                                    last mark ended, which Go counts whole
+                                    as the cache takes it (mcache.refill;
+                                    an array with pages of its own is
+                                    counted whole as it is); 0 as a mark
+                                    ends (heapLive = the marked bytes)        */
     size_t go_unswept_bytes;     /* a cycle's dead arrays, not yet swept (Go
                                     bytes; in neither go_held_bytes nor
                                     go_garbage_bytes)                         */
@@ -808,7 +825,6 @@ typedef struct gs_heap_s {
     uint64_t mark_faulted_start_; /* go_faulted_bytes then                      */
     uint64_t mark_unwritten_start_; /* go_unwritten_bytes then                  */
     int unwritten_;              /* gs_heap_set_unwritten                       */
-    int start_pending_;          /* a cycle starts after this allocation        */
     int stack_window_;           /* a cycle is marking and has not scanned the
                                     program's stack yet                       */
     size_t go_stack_scan_bytes_; /* draws on: the mark scans the stack before

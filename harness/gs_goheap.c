@@ -436,7 +436,8 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
  * block of the snapshot can come back to life before the end. */
 static void mark_start(gs_heap_t *h, int waited)
 {
-    size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal;
+    size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal, way_goal;
+    size_t lead = h->go_live_lead_;
     int past;
     gs_array_t **tail = &h->mark_garbage_;
     _gs_sweep_finish(h);                             /* finishsweep_m */
@@ -456,22 +457,26 @@ static void mark_start(gs_heap_t *h, int waited)
     /* a mark that starts past its goal paces its assists to 1.1 x the
      * goal (Go's revise, maxOvershoot) */
     goal = h->go_goal_bytes;
-    past = heap > goal;
+    past = heap > goal || goal - heap < lead;          /* heapLive > goal */
     if (past) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
+    /* the way is Go's (goal - heapLive), walked by what the program
+     * allocates (the assists' debt is the bytes of each object) */
+    way_goal = goal > lead ? goal - lead : 0;
     h->mark_by_pay_ = h->mark_assisted_ = 0;
     h->mark_paid_ = h->mark_credit_ = 0;
     h->mark_pace_goal_ = goal;
     h->mark_first_work_ = (double)past_goal(h, gs_go_mark_end(h->go_program.headers_bytes,
                                                                GS_GO_MARK_FIRST_ASSIST), past);
-    h->go_mark_end_bytes = heap >= goal ? goal : heap + mark_way(h, goal - heap, past);
+    h->go_mark_end_bytes = heap >= way_goal ? way_goal
+                                            : heap + mark_way(h, way_goal - heap, past);
     /* where the first assist's credit runs out, and where it would go
      * on into the stacks (draws on) */
-    h->go_stack_scan_bytes_ = assist_point(h, heap, goal, past, GS_GO_MARK_FIRST_ASSIST);
-    h->go_stack_first_bytes_ = assist_point(h, heap, goal, past, GS_GO_MARK_BEFORE_STACKS);
+    h->go_stack_scan_bytes_ = assist_point(h, heap, way_goal, past, GS_GO_MARK_FIRST_ASSIST);
+    h->go_stack_first_bytes_ = assist_point(h, heap, way_goal, past, GS_GO_MARK_BEFORE_STACKS);
     h->first_assist_ = h->mark_seed != 0;
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
-    log_mark(h, 0, waited, heap);
+    log_mark(h, 0, waited, heap + lead);      /* Go's heapLive */
 }
 
 /* Now, CLOCK_MONOTONIC, in ns; 0 if the clock fails (scavenge then works
@@ -663,7 +668,7 @@ static void mark_end(gs_heap_t *h, int waited)
     size_t inuse, last_goal, retained, freed = h->go_mark_garbage_bytes;
     size_t small_bytes;                           /* in use as the mark ends */
     size_t swept_now;                        /* pages of the current spans */
-    size_t heap_at_end = h->go_held_bytes + h->go_garbage_bytes;
+    size_t heap_at_end = _gs_go_live(h);
 
     inuse = heap_in_use(h);                           /* lastHeapInUse */
     last_goal = h->go_goal_bytes;
@@ -672,9 +677,9 @@ static void mark_end(gs_heap_t *h, int waited)
          * (heapLive - triggered), which the allocation that started the
          * mark passed, perhaps by far; the mark's share of the P follows
          * what the program allocated while it marked */
-        size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+        size_t heap = h->go_held_bytes + h->go_garbage_bytes, live = _gs_go_live(h);
         size_t start = h->go_mark_start_bytes_, trig = h->go_trigger_bytes;
-        pacer_update(h, heap > trig ? heap - trig : 0, heap > start ? heap - start : 0,
+        pacer_update(h, live > trig ? live - trig : 0, heap > start ? heap - start : 0,
                      h->go_faulted_bytes - h->mark_faulted_start_,
                      h->go_unwritten_bytes - h->mark_unwritten_start_, waited);
     }
@@ -717,6 +722,7 @@ static void mark_end(gs_heap_t *h, int waited)
     h->tiny_off_ = 0;
 
     h->go_marked_bytes = h->go_held_bytes + h->go_garbage_bytes;
+    h->go_live_lead_ = 0;                   /* heapLive is what was marked */
     h->go_goal_bytes = go_goal(h, h->go_marked_bytes, h->gogc);
     h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
     h->gc_cycles++;
@@ -812,7 +818,7 @@ static int passes(const gs_heap_t *h, size_t add, size_t limit)
 static int assist_ends_mark(gs_heap_t *h, size_t add)
 {
     const double all = 65536.0;           /* the work the assists are paced to */
-    size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+    size_t heap = _gs_go_live(h);
     double pace, work;
     if (!h->mark_by_pay_) return passes(h, add, h->go_mark_end_bytes);
     h->mark_credit_ -= (double)add;
@@ -828,27 +834,16 @@ static int assist_ends_mark(gs_heap_t *h, size_t add)
     return 0;
 }
 
-/* A cycle starts after this allocation, of `add` Go bytes, if none is
- * marking and it takes the heap past the trigger. */
-static void start_if_due(gs_heap_t *h, size_t add)
-{
-    if (!h->gc_marking && passes(h, add, h->go_trigger_bytes))
-        h->start_pending_ = 1;
-}
-
 /* The cycle's steps before an allocation that adds `add`. The program's
  * stack is scanned now if the mark under way has not scanned it yet and
  * this is the assist that does (the stack window closes: draws off, the
  * first allocation of the mark; draws on, the one that would take the
  * heap past go_stack_scan_bytes_); a mark under way ends when
- * the heap would pass its end (go_mark_end_bytes); and a cycle starts when
- * the heap would pass the trigger, after this allocation (as mallocgc
- * allocates, then starts the cycle: _gs_go_charge). */
+ * the heap would pass its end (go_mark_end_bytes). A cycle starts after
+ * the allocation (_gs_go_charge). */
 static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
 {
-    size_t add;
-    h->start_pending_ = 0;
-    add = go_add(h, bytes, tiny);
+    size_t add = go_add(h, bytes, tiny);
     /* the program's stack is scanned by the assist before this allocation:
      * with draws off its first; with draws on its second, which comes
      * when the first one's credit runs out (the first scans the globals,
@@ -868,11 +863,7 @@ static void go_pace(gs_heap_t *h, size_t bytes, int tiny)
         (h->mark_seed == 0 || passes(h, add, h->go_stack_scan_bytes_)))
         h->stack_window_ = 0;
     if (add == 0) return;
-    if (h->gc_marking && assist_ends_mark(h, add)) {
-        mark_end(h, 0);
-        add = go_add(h, bytes, tiny);
-    }
-    start_if_due(h, add);
+    if (h->gc_marking && assist_ends_mark(h, add)) mark_end(h, 0);
 }
 
 int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
@@ -887,8 +878,6 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
         go_pace(h, bytes, tiny);
         scav_turn(h);
         add = go_add(h, bytes, tiny);
-        /* a mark the preemption ended: the next may start at this one */
-        if (add != 0) start_if_due(h, add);
         /* An array with a span of its own takes the lowest free pages
          * that fit it, idle ones or not (as Go's page allocator); one of
          * a class that shares spans takes a slot in a span of its class
@@ -938,14 +927,14 @@ static void charge(gs_heap_t *h, gs_array_t *a);
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
 {
     charge(h, a);
-    /* a cycle the allocation's prepare found due starts now; its stack is
-     * not yet scanned (go_pace closes the window) */
-    if (h->start_pending_) {
-        h->start_pending_ = 0;
-        if (!h->gc_marking) {
-            mark_start(h, 0);
-            h->stack_window_ = 1;
-        }
+    /* a cycle starts after the allocation that takes heapLive past the
+     * trigger (mallocgc allocates, then gcStart); its stack is not yet
+     * scanned (go_pace closes the window). heapLive moves only as a
+     * class's cache takes a span, or with a large object (or a tiny
+     * block here), where Go tests the trigger (shouldhelpgc). */
+    if (h->gc == GS_GC_GO && !h->gc_marking && _gs_go_live(h) > h->go_trigger_bytes) {
+        mark_start(h, 0);
+        h->stack_window_ = 1;
     }
 }
 
@@ -1211,9 +1200,10 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->go_unwritten_bytes = 0;
     h->unwritten_ = 0;
     h->go_mark_start_bytes_ = 0;
-    h->start_pending_ = h->stack_window_ = h->first_assist_ = 0;
+    h->stack_window_ = h->first_assist_ = 0;
     h->go_trigger_bytes = mode == GS_GC_GO ? go_trigger(h, 0, h->go_goal_bytes) : 0;
     h->go_marked_bytes = 0;
+    h->go_live_lead_ = 0;
     h->gc_marking = 0;
     h->go_mark_garbage_bytes = 0;
     go_sync(h);

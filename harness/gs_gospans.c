@@ -332,6 +332,8 @@ static int span_for(gs_heap_t *h, size_t size, gs_span_t **out, size_t *slot)
     if ((rc = span_new(h, size, &sp)) < 0) return rc;
     i = 0;
 found:
+    if (s->current[c] != sp)            /* mcache.refill: heapLive takes it whole */
+        h->go_live_lead_ += sp->pages * GS_GO_PAGE_SIZE - sp->used * sp->size;
     s->current[c] = sp;
     *out = sp;
     *slot = i;
@@ -354,6 +356,8 @@ int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
     }
     sp->bits[i / 64] |= (uint64_t)1 << (i % 64);
     sp->used++;
+    /* counted in heapLive as its span was taken */
+    h->go_live_lead_ -= h->go_live_lead_ < size ? h->go_live_lead_ : size;
     sp->next = i + 1;
     d = sp->base + i * size;
     if (zeroed && sp->needzero) memset(d, 0, bytes);

@@ -223,7 +223,7 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_byt
 void _gs_sweep_credit(gs_heap_t *h, size_t span_bytes, size_t caller_pages)
 {
     gs_sweep_t *s = h->sweep_;
-    size_t heap = h->go_held_bytes + h->go_garbage_bytes;
+    size_t heap = _gs_go_live(h);
     double grown;
     int64_t target;
     if (!s->active || s->pages_per_byte == 0) return;

@@ -99,6 +99,14 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
  * after _gs_go_prepare(h, a->bytes). */
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a);
 
+/* Go's heapLive: the heap's objects as Go counts them between marks,
+ * whole spans as a class's cache takes them (go_live_lead_). The trigger,
+ * the assists' pace and the sweep's pace read it. */
+static inline size_t _gs_go_live(const gs_heap_t *h)
+{
+    return h->go_held_bytes + h->go_garbage_bytes + h->go_live_lead_;
+}
+
 /* Raise peak_go_held_bytes, peak_go_heap_bytes and peak_go_retained_bytes
  * to the heap's figures now (gs_goheap.c). The peaks are ordered at all
  * times (retained >= heap >= held), as the figures are, so with GC off

@@ -1389,6 +1389,52 @@ static void span_log(void)
     FINISH();
 }
 
+/* Go's heapLive counts a span whole as a class's cache takes it
+ * (mcache.refill), not object by object, and Go tests the trigger against
+ * it: a cycle starts after the allocation that took a new span whose
+ * bytes take heapLive past the trigger, while the arrays themselves are
+ * still below it; the mark's end sets heapLive back to the marked bytes.
+ * 1152 B arrays (Go's class of that size: 7 to a one-page span, 128 B of
+ * tail, which heapLive counts until the mark's end), all kept; the trigger, 2949120 B, is the model's and Go's
+ * (4 MiB goal, nothing else in the heap), and the arrays alone would
+ * pass it 40 arrays later. */
+static void trigger_counts_whole_spans(void)
+{
+    enum { MAX = 8192, SIZE = 1152, SLOTS = 7 };
+    static gs_slice_t kept[MAX];
+    size_t n = 0, i, heap, live, trigger;
+    start(GS_GC_GO, 100);
+    trigger = H.go_trigger_bytes;
+    while (!H.gc_marking) {
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
+        n++;
+    }
+    heap = H.go_held_bytes + H.go_garbage_bytes;
+    live = heap + H.go_live_lead_;
+    CHECK_EQ_U(heap, n * SIZE);
+    CHECK(heap <= trigger);                      /* the arrays: not past it */
+    CHECK_EQ_U(n % SLOTS, 1);                    /* the first of a new span */
+    /* the rest of its span, and every full span's tail */
+    CHECK_EQ_U(H.go_live_lead_, 8 * KiB - SIZE + n / SLOTS * 128);
+    CHECK_EQ_U(live % (8 * KiB), 0);             /* whole spans */
+    CHECK(live > trigger && live - 8 * KiB <= trigger);
+    while (H.gc_cycles == 0) {                   /* to the mark's end */
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
+        n++;
+    }
+    /* heapLive was set back to the marked bytes (every array but the one
+     * the end came with), then that one took the span its class had
+     * cached, or a new one if that was full */
+    CHECK_EQ_U(H.go_marked_bytes, (n - 1) * SIZE);
+    CHECK_EQ_U(H.go_live_lead_, (SLOTS - 1 - (n - 1) % SLOTS) * SIZE + 128);
+    for (i = 0; i < n; i++) gs_release(&kept[i]);
+    gs_heap_collect(&H);
+    MEM_AGREES();
+    FINISH();
+}
+
 /* A mark that starts past its goal paces its assists to 1.1 x the goal
  * (Go's revise): it ends on the way there, not at the next allocation;
  * past 1.1 x the goal, at the next allocation. */
@@ -2307,12 +2353,13 @@ static void small_spans_swept_lazily(void)
     enum { MAX = 20000 };
     static unsigned char *made[MAX];
     gs_slice_t s;
-    size_t n = 0, i, spans, reused = 0;
+    size_t n = 0, i, spans, reused = 0, before = 0;
     start(GS_GC_GO, 100);
     /* 1 KiB arrays (8 to a one-page span) made, written and dropped, until
      * a cycle has ended */
     while (H.gc_cycles == 0) {
         CHECK(n < MAX);
+        before = H.small_spans;
         CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
         memset(s.data, 0xab, 1024);
         made[n++] = s.data;
@@ -2323,9 +2370,10 @@ static void small_spans_swept_lazily(void)
     CHECK_EQ_U(H.go_unswept_bytes % 1024, 0);
     CHECK_EQ_U(H.garbage_bytes, H.go_garbage_bytes + H.go_unswept_bytes);
     CHECK(H.small_spans * 8 * KiB >= H.go_unswept_bytes);
-    /* the array the mark's end came with took a dead one's slot */
-    for (i = 0; i + 1 < n && made[i] != made[n - 1]; i++) {}
-    CHECK(i + 1 < n);
+    /* the array the mark's end came with took a slot in a span in use (a
+     * dead one's, or a free one of the span its class had cached, which
+     * the mark's end swept): none from the page heap */
+    CHECK(H.small_spans <= before);
     spans = H.small_spans;
     while (H.go_unswept_bytes != 0) {
         CHECK_OK(gs_make(&H, 1, 1024, 1024, &s));
@@ -2336,7 +2384,9 @@ static void small_spans_swept_lazily(void)
         CHECK(H.small_spans <= spans);           /* none from the page heap */
         spans = H.small_spans;
         for (i = 0; i < n && made[i] != s.data; i++) {}
-        CHECK(i < n);                            /* a dead one's slot */
+        /* a dead one's slot, or a free one of the span the first took */
+        CHECK(i < n || (s.data > made[n - 1] ? s.data - made[n - 1]
+                                               : made[n - 1] - s.data) < (ptrdiff_t)(8 * KiB));
         for (i = 0; i < 1024; i++) if (s.data[i] != 0) break;
         CHECK_EQ_U(i, 1024);                     /* zeroed */
         memset(s.data, 0xcd, 1024);
@@ -2460,6 +2510,7 @@ int main(int argc, char **argv)
         CHECK_CASE(stack_window),
         CHECK_CASE(stack_scan_draws),
         CHECK_CASE(first_assist_pays_its_allocation),
+        CHECK_CASE(trigger_counts_whole_spans),
         CHECK_CASE(mark_past_goal),
         CHECK_CASE(mark_log),
         CHECK_CASE(span_log),
