@@ -191,7 +191,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * percent, in cycles of a concurrent mark:
  *   - an array whose last handle goes becomes garbage: it stays allocated
  *     (its memory stays in the process) and counts in go_garbage_bytes;
- *   - after an allocation that took the heap past go_trigger_bytes, a
+ *   - after an allocation that took the heap to go_trigger_bytes, a
  *     cycle starts marking (gc_marking), as Go's mallocgc allocates and
  *     then starts the cycle. The heap here is Go's heapLive
  *     (_gs_go_live: go_held_bytes + go_garbage_bytes + go_live_lead_): a
@@ -751,7 +751,7 @@ typedef struct gs_heap_s {
                                     mark ends (go_mark_end_bytes)             */
     size_t go_trigger_bytes;     /* a cycle starts marking after the
                                     allocation that takes heapLive
-                                    (_gs_go_live) past it                     */
+                                    (_gs_go_live) to it                       */
     int gc_marking;              /* a cycle is marking                         */
     size_t go_mark_end_bytes;    /* the mark under way ends before the heap
                                     would pass it (GS_GO_MARK_END_*), but one

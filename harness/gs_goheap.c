@@ -927,12 +927,13 @@ static void charge(gs_heap_t *h, gs_array_t *a);
 void _gs_go_charge(gs_heap_t *h, gs_array_t *a)
 {
     charge(h, a);
-    /* a cycle starts after the allocation that takes heapLive past the
-     * trigger (mallocgc allocates, then gcStart); its stack is not yet
-     * scanned (go_pace closes the window). heapLive moves only as a
-     * class's cache takes a span, or with a large object (or a tiny
-     * block here), where Go tests the trigger (shouldhelpgc). */
-    if (h->gc == GS_GC_GO && !h->gc_marking && _gs_go_live(h) > h->go_trigger_bytes) {
+    /* a cycle starts after the allocation that takes heapLive to the
+     * trigger (mallocgc allocates, then gcStart; gcTrigger.test: heapLive
+     * >= trigger); its stack is not yet scanned (go_pace closes the
+     * window). heapLive moves only as a class's cache takes a span, or
+     * with a large object (or a tiny block here), where Go tests the
+     * trigger (shouldhelpgc). */
+    if (h->gc == GS_GC_GO && !h->gc_marking && _gs_go_live(h) >= h->go_trigger_bytes) {
         mark_start(h, 0);
         h->stack_window_ = 1;
     }

@@ -356,8 +356,10 @@ int _gs_spans_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data,
     }
     sp->bits[i / 64] |= (uint64_t)1 << (i % 64);
     sp->used++;
-    /* counted in heapLive as its span was taken */
-    h->go_live_lead_ -= h->go_live_lead_ < size ? h->go_live_lead_ : size;
+    /* counted in heapLive as its span was taken (a slot is freed only
+     * by a sweep, never in a current span, or as a mark ends, after the
+     * current spans are flushed: the lead holds every slot taken here) */
+    h->go_live_lead_ -= size;
     sp->next = i + 1;
     d = sp->base + i * size;
     if (zeroed && sp->needzero) memset(d, 0, bytes);

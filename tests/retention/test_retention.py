@@ -253,7 +253,8 @@ class Behaviour(unittest.TestCase):
     def test_go_marks(self):
         """--go-marks: one line per measurement on stderr, where each mark of
         the measured batches started (heap/goal, MiB), the same list for
-        the same seed, as slicebench.markcmp reads them. Without it, no
+        the same seed (in two runs of three: the scavenger's time is the
+        wall clock's), as slicebench.markcmp reads them. Without it, no
         such line."""
         from slicebench import markcmp
 
@@ -274,7 +275,13 @@ class Behaviour(unittest.TestCase):
             for item in rest.split():
                 heap, goal = map(float, item.split("/"))
                 self.assertGreater(goal, 0, name)
-        self.assertEqual(markcmp.parse(marks("--go-marks")), got)   # same seed
+        # the same seed, the same marks; the scavenger's turn ends after
+        # its time (wall clock, gs_heap_set_scavenger_pace), so on a loaded
+        # machine a turn cut short can move a mark: two of three runs agree
+        again = markcmp.parse(marks("--go-marks"))
+        if again != got:
+            third = markcmp.parse(marks("--go-marks"))
+            self.assertIn(third, (got, again), "three runs of one seed, three lists")
         self.assertNotIn("go-marks", marks())
 
     def test_go_spans(self):
