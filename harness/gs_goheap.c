@@ -437,7 +437,7 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
 static void mark_start(gs_heap_t *h, int waited)
 {
     size_t heap = h->go_held_bytes + h->go_garbage_bytes, goal, way_goal;
-    size_t lead = h->go_live_lead_;
+    size_t lead = h->go_live_lead_, live = _gs_go_live(h);
     int past;
     gs_array_t **tail = &h->mark_garbage_;
     _gs_sweep_finish(h);                             /* finishsweep_m */
@@ -457,7 +457,7 @@ static void mark_start(gs_heap_t *h, int waited)
     /* a mark that starts past its goal paces its assists to 1.1 x the
      * goal (Go's revise, maxOvershoot) */
     goal = h->go_goal_bytes;
-    past = heap > goal || goal - heap < lead;          /* heapLive > goal */
+    past = live > goal;
     if (past) goal = goal > SIZE_MAX - goal / 10 ? SIZE_MAX : goal + goal / 10;
     /* the way is Go's (goal - heapLive), walked by what the program
      * allocates (the assists' debt is the bytes of each object) */
@@ -476,7 +476,7 @@ static void mark_start(gs_heap_t *h, int waited)
     h->first_assist_ = h->mark_seed != 0;
     h->tiny_ = NULL;
     h->tiny_off_ = 0;
-    log_mark(h, 0, waited, heap + lead);      /* Go's heapLive */
+    log_mark(h, 0, waited, live);
 }
 
 /* Now, CLOCK_MONOTONIC, in ns; 0 if the clock fails (scavenge then works
@@ -675,11 +675,12 @@ static void mark_end(gs_heap_t *h, int waited)
     if (h->mark_seed != 0) {
         /* Go feeds its estimate the heap's growth from the trigger
          * (heapLive - triggered), which the allocation that started the
-         * mark passed, perhaps by far; the mark's share of the P follows
-         * what the program allocated while it marked */
-        size_t heap = h->go_held_bytes + h->go_garbage_bytes, live = _gs_go_live(h);
+         * mark reached, perhaps passed by far; the mark's share of the P
+         * follows what the program allocated while it marked */
+        size_t heap = h->go_held_bytes + h->go_garbage_bytes;
         size_t start = h->go_mark_start_bytes_, trig = h->go_trigger_bytes;
-        pacer_update(h, live > trig ? live - trig : 0, heap > start ? heap - start : 0,
+        pacer_update(h, heap_at_end > trig ? heap_at_end - trig : 0,
+                     heap > start ? heap - start : 0,
                      h->go_faulted_bytes - h->mark_faulted_start_,
                      h->go_unwritten_bytes - h->mark_unwritten_start_, waited);
     }
