@@ -58,6 +58,17 @@ holm(pvalues)
     every one below alpha keeps the chance of any false rejection, over
     all of them, at most alpha (whatever their dependence).
 
+median_interval(values, confidence)
+    A distribution-free confidence interval for the median of the law the
+    values were drawn from: the k-th smallest and the k-th largest value,
+    k the largest with P(B <= k - 1) <= (1 - confidence) / 2 for B
+    binomial (n, 1/2), the count of values below the true median. It
+    assumes nothing about the law's shape, so it holds where a side lands
+    on one of two levels (its median then picks one, and the interval
+    spans both when each level holds enough values). With too few values
+    for an interval at this confidence (n < 6 at 0.95) there is none
+    (None).
+
 hodges_lehmann(base, new, confidence)
     The Hodges-Lehmann estimate of the shift between log(new) and log(base)
     (the median of all n1 x n2 pairwise differences log(new_j) - log(base_i))
@@ -114,6 +125,27 @@ def median_change(base, new):
         return None
     return (median(new) / mb - 1.0) * 100.0
 
+
+
+def median_interval(values, confidence):
+    """(low, high): the median's distribution-free interval at this
+    confidence, from the values' order statistics; None when there are too
+    few values for one."""
+    s = sorted(float(v) for v in values)
+    n = len(s)
+    tail = (1.0 - confidence) / 2.0
+    k = 0
+    # P(B <= j) for B binomial(n, 1/2), summed term by term
+    cdf = 0.0
+    for j in range(n // 2 + 1):
+        cdf += math.exp(math.lgamma(n + 1) - math.lgamma(j + 1)
+                        - math.lgamma(n - j + 1) - n * math.log(2.0))
+        if cdf > tail:
+            break
+        k = j + 1
+    if k < 1:
+        return None
+    return s[k - 1], s[n - k]
 
 def min_two_sided_p(n1, n2):
     """Smallest two-sided p the exact Mann-Whitney test can give for n1, n2."""

@@ -34,8 +34,11 @@ import os
 
 from . import gcvsgo
 
-# The two figures of a case the check bounds, and the table's columns.
-FIGURES = (("peak", "rss_within"), ("faults", "pf_within"))
+# The two figures of a case the check bounds, by the bounds of Go's median
+# and of its 95 % interval (the check's verdict), and the table's columns.
+FIGURES = (("peak within", "rss_within"), ("faults within", "pf_within"),
+           ("peak in interval", "rss_in_interval"),
+           ("faults in interval", "pf_in_interval"))
 
 # go_id: what tells one Go side from another (the digest of its go.txt);
 # None: a side of its own
@@ -88,8 +91,9 @@ def common_cases(runs, sides=("model", "go")):
 def tally(runs, go_runs=None):
     """{"cases": {gogc: count}, "model": side, "go": side}: a side is
     {"pairs": n, "count": {(gogc, figure): [within per pair]},
-    "share": {(case key, figure): fraction of pairs within}} (figure
-    "peak" or "faults"); "go" has no pairs with one Go run. The models of
+    "share": {(case key, figure): fraction of pairs within},
+    "passed": pairs whose check passed (gcvsgo.check_passed)} (figure: a
+    label of FIGURES); "go" has no pairs with one Go run. The models of
     runs are held to the Go of go_runs if given, else of runs. Raises
     gcvsgo.GcVsGoError for runs that cannot be held to one another."""
     if not runs or go_runs == []:
@@ -120,8 +124,10 @@ def tally(runs, go_runs=None):
     for side, side_pairs in pairs.items():
         count = collections.defaultdict(list)
         hits = collections.Counter()
+        passed = 0
         for first, second in side_pairs:
             table = gcvsgo.compare(first, second)
+            passed += gcvsgo.check_passed(table)
             for gogc in out["cases"]:
                 for figure, col in FIGURES:
                     count[(gogc, figure)].append(
@@ -130,7 +136,7 @@ def tally(runs, go_runs=None):
                 for figure, col in FIGURES:
                     hits[(tuple(r[k] for k in gcvsgo.KEY), figure)] += r[col]
         n = len(side_pairs)
-        out[side] = {"pairs": n, "count": dict(count),
+        out[side] = {"pairs": n, "count": dict(count), "passed": passed,
                      "share": {(k, f): hits[(k, f)] / n for k in keys
                                for f, _ in FIGURES} if n else {}}
     return out
@@ -179,18 +185,22 @@ def render(t, names=(), go_names=None):
         lines.append(f"({n} of the Go runs {'has' if n == 1 else 'have'} the same Go "
                      "side as an earlier one (a copy): counted once)")
     rows = [("", "model against Go", "Go against Go")]
-    total_m, total_g, total = 0.0, 0.0, 0
+    totals = collections.defaultdict(lambda: [0.0, 0.0, 0])   # bound: model, Go, of
     for gogc in sorted(t["cases"]):
         n = t["cases"][gogc]
         for figure, _ in FIGURES:
             m = model["count"].get((gogc, figure), [])
             g = go["count"].get((gogc, figure), [])
-            rows.append((f"GOGC {gogc} {figure} within", _cell(m, n), _cell(g)))
-            total += n
-            total_m += _mean(m)
-            total_g += _mean(g) if g else 0.0
-    rows.append(("all figures", f"{total_m:.1f} of {total}",
-                 f"{total_g:.1f}" if go["pairs"] else "-"))
+            rows.append((f"GOGC {gogc} {figure}", _cell(m, n), _cell(g)))
+            total = totals[figure.split(" ", 1)[1]]
+            total[0] += _mean(m)
+            total[1] += _mean(g) if g else 0.0
+            total[2] += n
+    for bound, (total_m, total_g, of) in totals.items():
+        rows.append((f"all figures {bound}", f"{total_m:.1f} of {of}",
+                     f"{total_g:.1f}" if go["pairs"] else "-"))
+    rows.append(("pairs whose check passed", f"{model['passed']} of {model['pairs']}",
+                 f"{go['passed']} of {go['pairs']}" if go["pairs"] else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                         for i, (c, w) in enumerate(zip(r, widths))).rstrip()

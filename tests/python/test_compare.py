@@ -100,6 +100,19 @@ class TestStats(unittest.TestCase):
                              n)
         self.assertEqual(compare_stats._critical_rank(3, 3, 0.95), 0)
 
+    def test_median_interval(self):
+        mi = compare_stats.median_interval
+        # the binomial tables' ranks at 95 %: n = 6: 1st-6th; 9: 2nd-8th;
+        # 15: 4th-12th; 20: 6th-15th; 30: 10th-21st; 5: none
+        for n, (lo, hi) in ((6, (1, 6)), (9, (2, 8)), (15, (4, 12)),
+                            (20, (6, 15)), (30, (10, 21))):
+            self.assertEqual(mi(list(range(n, 0, -1)), 0.95), (lo, hi), n)
+        self.assertIsNone(mi([1, 2, 3, 4, 5], 0.95))
+        self.assertIsNone(mi([], 0.95))
+        # n = 11: P(B <= 2) = 0.033, between the tails of 95 % and 90 %
+        self.assertEqual(mi(range(1, 12), 0.95), (2, 10))
+        self.assertEqual(mi(range(1, 12), 0.90), (3, 9))
+
     def test_hodges_lehmann_exact_ratio(self):
         base = [10.0, 11.0, 12.0, 13.0, 14.0]
         new = [x * 1.2 for x in base]

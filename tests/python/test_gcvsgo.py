@@ -52,44 +52,72 @@ class Compare(unittest.TestCase):
         self.assertIn("GOGC 100: peak RSS within 25 %/1 MiB in 0 of 2", text)
         self.assertIn("faults per item within 25 % in 1 of 2", text)
         self.assertIn("held bytes equal in 1 of 2", text)
-        # each figure outside Go's spread, and held bytes that differ, a
-        # line each; the copy faults (1.2 in 1.0-1.0 widened) are not one
-        misses = text.split("outside Go's own spread (same bounds), or held "
+        # the verdict, then each figure outside the bounds of Go's
+        # interval (too few repetitions for one: Go's whole spread), and
+        # held bytes that differ, a line each; the copy faults (1.2 in
+        # 1.0-1.0 widened) are not one
+        self.assertFalse(gcvsgo.check_passed(list(table.values())))
+        misses = text.split("the check: failed; outside Go's interval, or held "
                             "bytes unequal:\n")[1]
         self.assertEqual(misses.splitlines(), [
-            "  copy N=4096 k=16 elem=1 GOGC 100: peak 12.0 MiB, Go 8.0-8.0",
-            "  retain N=4096 k=16 elem=1 GOGC 100: peak 100.0 MiB, Go 60.0-60.0",
-            "  retain N=4096 k=16 elem=1 GOGC 100: faults/item 2, Go 1-1",
+            "  copy N=4096 k=16 elem=1 GOGC 100: peak 12.0 MiB, Go's median's 95 % 8.0-8.0",
+            "  retain N=4096 k=16 elem=1 GOGC 100: peak 100.0 MiB, Go's median's 95 % "
+            "60.0-60.0",
+            "  retain N=4096 k=16 elem=1 GOGC 100: faults/item 2, Go's median's 95 % 1-1",
             "  retain N=4096 k=16 elem=1 GOGC 100: held bytes 1000, Go 999"])
 
     def test_one_mib_is_within(self):
         table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
         self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
+        self.assertTrue(gcvsgo.check_passed(table))
         self.assertTrue(gcvsgo.summary(table).endswith(
-            "outside Go's own spread (same bounds), or held bytes unequal: none"))
+            "the check: passed (every figure in Go's interval, held bytes equal)"))
 
-    def test_go_spread(self):
-        # Go lands on two levels, 10 and 20 MiB; its median is 10, and the
-        # model's 19 MiB is outside 25 % of it but inside Go's spread
-        go = [row("copy", 10 * MIB, 1.0), row("copy", 10 * MIB, 1.0),
-              row("copy", 20 * MIB, 2.0)]
+    def test_go_interval_on_two_levels(self):
+        # 15 Go processes on two levels, 8 at 10 MiB and 7 at 20 MiB: the
+        # median is 10, its 95 % interval the 4th to the 12th, 10-20; the
+        # model's 19 MiB is outside 25 % of the median, inside the interval
+        go = ([row("copy", 10 * MIB, 1.0)] * 8 + [row("copy", 20 * MIB, 2.0)] * 7)
         table = gcvsgo.compare([row("copy", 19 * MIB, 2.6)], go)
         r = table[0]
         self.assertFalse(r["rss_within"])
-        self.assertTrue(r["rss_in_spread"])
+        self.assertTrue(r["rss_in_interval"])
+        self.assertEqual((r["rss_go_lo"], r["rss_go_hi"]), (10 * MIB, 20 * MIB))
         self.assertEqual((r["rss_go_min"], r["rss_go_max"]), (10 * MIB, 20 * MIB))
         self.assertFalse(r["pf_within"])                        # 2.6 x Go's median
-        self.assertFalse(r["pf_in_spread"])                     # over 2.0 x 1.25
-        self.assertIn("outside Go's own spread (same bounds), or held bytes "
+        self.assertFalse(r["pf_in_interval"])                   # over 2.0 x 1.25
+        self.assertFalse(gcvsgo.check_passed(table))
+        self.assertIn("the check: failed; outside Go's interval, or held bytes "
                       "unequal:\n"
-                      "  copy N=4096 k=16 elem=1 GOGC 100: faults/item 2.6, Go 1-2",
-                      gcvsgo.summary(table))
+                      "  copy N=4096 k=16 elem=1 GOGC 100: faults/item 2.6, "
+                      "Go's median's 95 % 1-2", gcvsgo.summary(table))
         table = gcvsgo.compare([row("copy", 26 * MIB, 2.5)], go)
-        self.assertFalse(table[0]["rss_in_spread"])             # over 20 x 1.25
-        self.assertTrue(table[0]["pf_in_spread"])
+        self.assertFalse(table[0]["rss_in_interval"])           # over 20 x 1.25
+        self.assertTrue(table[0]["pf_in_interval"])
         text = gcvsgo.summary(table)
-        self.assertIn("GOGC 100: in Go's own spread over its repetitions (same "
-                      "bounds): peak RSS 0 of 1, faults per item 1 of 1", text)
+        self.assertIn("GOGC 100: in Go's interval (the same bounds of its median's "
+                      "95 % interval): peak RSS 0 of 1, faults per item 1 of 1", text)
+        self.assertIn(" 10.0-20.0 ", gcvsgo.render(table))
+
+    def test_go_interval_on_one_level(self):
+        # Go lands on the upper level in 12 of 15: the interval is that
+        # level alone, and a model on the lower one fails, though Go's own
+        # spread reaches down to it
+        go = ([row("retain", 10 * MIB, 1.0)] * 3 + [row("retain", 20 * MIB, 2.0)] * 12)
+        table = gcvsgo.compare([row("retain", 10 * MIB, 1.0)], go)
+        r = table[0]
+        self.assertEqual((r["rss_go_lo"], r["rss_go_hi"]), (20 * MIB, 20 * MIB))
+        self.assertEqual(r["rss_go_min"], 10 * MIB)
+        self.assertFalse(r["rss_in_interval"])
+        self.assertFalse(r["pf_in_interval"])
+        self.assertFalse(gcvsgo.check_passed(table))
+        # the same with the levels' shares swapped: the model on Go's level
+        go = ([row("retain", 10 * MIB, 1.0)] * 12 + [row("retain", 20 * MIB, 2.0)] * 3)
+        self.assertTrue(gcvsgo.check_passed(
+            gcvsgo.compare([row("retain", 10 * MIB, 1.0)], go)))
+
+    def test_no_rows_no_pass(self):
+        self.assertFalse(gcvsgo.check_passed([]))
 
     def test_only_cases_on_both_sides(self):
         table = gcvsgo.compare([row("copy", MIB, 1), row("copy", MIB, 1, gogc=400)],

@@ -53,8 +53,8 @@ class Tally(unittest.TestCase):
         self.assertEqual(t["cases"], {100: 2})
         self.assertEqual(t["model"]["pairs"], 2)      # m-x, m-y
         self.assertEqual(t["go"]["pairs"], 2)         # x-y, y-x
-        self.assertEqual(t["model"]["count"][(100, "peak")], [2, 1])
-        self.assertEqual(t["go"]["count"][(100, "peak")], [1, 1])
+        self.assertEqual(t["model"]["count"][(100, "peak within")], [2, 1])
+        self.assertEqual(t["go"]["count"][(100, "peak within")], [1, 1])
         text = gcvsgo_tally.render(t, ["m"], ["x", "y"])
         self.assertIn("the model of 1 kept run: m", text)
         self.assertIn("Go of 2 kept runs: x, y", text)
@@ -74,12 +74,17 @@ class Tally(unittest.TestCase):
         self.assertEqual(t["model"]["pairs"], 4)      # every model, every Go
         self.assertEqual(t["go"]["pairs"], 2)         # a-b and b-a
         # model: copy within against Go a only, retain never
-        self.assertEqual(t["model"]["count"][(100, "peak")], [1, 0, 1, 0])
-        self.assertEqual(t["model"]["count"][(100, "faults")], [2, 2, 2, 2])
+        self.assertEqual(t["model"]["count"][(100, "peak within")], [1, 0, 1, 0])
+        self.assertEqual(t["model"]["count"][(100, "faults within")], [2, 2, 2, 2])
+        # one repetition a side: Go's interval is its one value, the same count
+        self.assertEqual(t["model"]["count"][(100, "peak in interval")], [1, 0, 1, 0])
         # Go: copy 10 against 20 either way is out, retain always within
-        self.assertEqual(t["go"]["count"][(100, "peak")], [1, 1])
-        copy = (("copy", 4096, 16, 1, 100), "peak")
-        retain = (("retain", 4096, 16, 1, 100), "peak")
+        self.assertEqual(t["go"]["count"][(100, "peak within")], [1, 1])
+        # the check passes in no pair of the model's (retain), in both of Go's? no:
+        # copy's peak is out either way
+        self.assertEqual((t["model"]["passed"], t["go"]["passed"]), (0, 0))
+        copy = (("copy", 4096, 16, 1, 100), "peak within")
+        retain = (("retain", 4096, 16, 1, 100), "peak within")
         self.assertEqual(t["model"]["share"][copy], 0.5)
         self.assertEqual(t["go"]["share"][copy], 0.0)
         self.assertEqual(t["model"]["share"][retain], 0.0)
@@ -91,11 +96,17 @@ class Tally(unittest.TestCase):
         lines = text.splitlines()
         peak = next(x for x in lines if x.startswith("GOGC 100 peak within"))
         self.assertEqual(peak.split()[4:], ["0.5", "of", "2", "(0-1)", "1.0"])
-        self.assertEqual(lines[-3].split()[:2], ["all", "figures"])
-        self.assertEqual(lines[-3].split()[2:], ["2.5", "of", "4", "3.0"])
-        # only retain's peak is within less often for the model than for Go
-        self.assertEqual(lines[-1], "  retain N=4096 k=16 elem=1 GOGC 100 "
-                                    "peak: 0.00 / 1.00")
+        within = next(x for x in lines if x.startswith("all figures within"))
+        self.assertEqual(within.split()[3:], ["2.5", "of", "4", "3.0"])
+        inside = next(x for x in lines if x.startswith("all figures in interval"))
+        self.assertEqual(inside.split()[4:], ["2.5", "of", "4", "3.0"])
+        passed = next(x for x in lines if x.startswith("pairs whose check passed"))
+        self.assertEqual(passed.split()[4:], ["0", "of", "4", "0", "of", "2"])
+        # only retain's peak is within less often for the model than for Go,
+        # by either bound
+        self.assertEqual(lines[-2:], [
+            "  retain N=4096 k=16 elem=1 GOGC 100 peak in interval: 0.00 / 1.00",
+            "  retain N=4096 k=16 elem=1 GOGC 100 peak within: 0.00 / 1.00"])
 
     def test_one_run_has_no_go_pairs(self):
         t = gcvsgo_tally.tally([run([row("copy", MIB)], [row("copy", MIB)])])
@@ -154,8 +165,16 @@ class Command(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("model against Go: 4 pairs", p.stdout)
         # the same Go twice agrees with itself in every figure
-        total = next(x for x in p.stdout.splitlines() if x.startswith("all figures"))
-        self.assertEqual(total.split()[3:], ["of", "120", "120.0"], total)
+        lines = p.stdout.splitlines()
+        total = next(x for x in lines if x.startswith("all figures within"))
+        self.assertEqual(total.split()[4:], ["of", "120", "120.0"], total)
+        total = next(x for x in lines if x.startswith("all figures in interval"))
+        self.assertEqual(total.split()[4:], ["120.0", "of", "120", "120.0"], total)
+        # the reference run's check passed, and so it does in every pair
+        passed = next(x for x in lines if x.startswith("pairs whose check passed"))
+        self.assertEqual(passed.split()[4:], ["4", "of", "4", "2", "of", "2"], passed)
+        ref = gcvsgo_tally.load(REFERENCE)
+        self.assertTrue(gcvsgo.check_passed(gcvsgo.compare(ref.model, ref.go)))
         # and the model's count is the reference run's own check
         with open(os.path.join(REFERENCE, "gc-vs-go.txt")) as f:
             kept = f.read()
@@ -192,7 +211,8 @@ class Command(unittest.TestCase):
         self.assertIn("model against Go: 2 pairs", p.stdout)
         self.assertIn("Go against Go: 2 pairs", p.stdout)
         alone = self.gc_vs_go("--tally", a, b)
-        total = [next(x for x in out.splitlines() if x.startswith("all figures")).split()[2]
+        total = [next(x for x in out.splitlines()
+                      if x.startswith("all figures within")).split()[3]
                  for out in (p.stdout, alone.stdout)]
         self.assertEqual(total[0], total[1])
         for args, why in ((["--go-from", b], "--go-from: only with --tally"),
