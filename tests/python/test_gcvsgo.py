@@ -478,7 +478,7 @@ class ModelAgain(unittest.TestCase):
     processes, at Go's speed in them."""
 
     SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
-    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261129T070805Z_ecc42e3")
+    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261129T090044Z_ae76458")
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

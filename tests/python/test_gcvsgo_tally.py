@@ -23,7 +23,7 @@ from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261129T070805Z_ecc42e3")
+                         "gc-vs-go-20261129T090044Z_ae76458")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
