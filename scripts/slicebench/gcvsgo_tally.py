@@ -23,6 +23,17 @@ Runs that share one Go side (a run of the model again, gc-vs-go
 --model-again, keeps a copy of the Go side it was held to) count it once:
 Go of such runs is the same Go, which agrees with itself.
 
+Each count holds medians; a case whose processes land on one of two
+levels can agree in its medians and still land on the upper one in very
+different shares on the two sides. So the tally also pools every
+process of each side over the runs and, for each figure whose processes
+fall on two levels further apart than the check's bounds (the upper
+level's median over 1.25 x the lower's, and for the peak 1 MiB over
+it), holds the model's share on the upper level to Go's (Fisher's exact
+test on the processes above and below the gap, compare_stats.
+level_shares, Holm over those figures); a share that differs at 5 % is
+listed.
+
 Only the cases every run has are counted, and runs are held to one another
 only when their model results record the same transparent huge page state
 (thp_enabled): a run with huge pages off faults in 4 KiB pages only.
@@ -30,15 +41,22 @@ only when their model results record the same transparent huge page state
 
 import collections
 import hashlib
+import math
 import os
+import statistics
 
-from . import gcvsgo
+from . import compare_stats, gcvsgo
 
 # The two figures of a case the check bounds, by the bounds of Go's median
 # and of its 95 % interval (the check's verdict), and the table's columns.
 FIGURES = (("peak within", "rss_within"), ("faults within", "pf_within"),
            ("peak in interval", "rss_in_interval"),
            ("faults in interval", "pf_in_interval"))
+
+# The columns of a process's figures, for the pooled levels
+LEVEL_COLUMNS = (("peak", "peak_rss_delta_bytes"), ("faults", "page_faults_per_item"))
+# Holm-adjusted p under which two sides' level shares differ
+LEVEL_ALPHA = 0.05
 
 # go_id: what tells one Go side from another (the digest of its go.txt);
 # None: a side of its own
@@ -93,7 +111,10 @@ def tally(runs, go_runs=None):
     {"pairs": n, "count": {(gogc, figure): [within per pair]},
     "share": {(case key, figure): fraction of pairs within},
     "passed": pairs whose check passed (gcvsgo.check_passed)} (figure: a
-    label of FIGURES); "go" has no pairs with one Go run. The models of
+    label of FIGURES); "go" has no pairs with one Go run; "levels": a
+    list of (case key, figure, Levels of Go against the model, Holm p,
+    Go's processes, the model's), every process of each side pooled
+    (pooled_levels). The models of
     runs are held to the Go of go_runs if given, else of runs. Raises
     gcvsgo.GcVsGoError for runs that cannot be held to one another."""
     if not runs or go_runs == []:
@@ -139,7 +160,47 @@ def tally(runs, go_runs=None):
         out[side] = {"pairs": n, "count": dict(count), "passed": passed,
                      "share": {(k, f): hits[(k, f)] / n for k in keys
                                for f, _ in FIGURES} if n else {}}
+    out["levels"] = pooled_levels([r for rows in model for r in rows],
+                                  [r for rows in go for r in rows])
     return out
+
+
+def pooled_levels(model_rows, go_rows):
+    """[(case key, figure, Levels, Holm p, Go's count, the model's,
+    (lower level's median, upper's))] for every case and figure
+    (LEVEL_COLUMNS) whose processes, Go's and the model's together, fall
+    on two levels (compare_stats.level_shares, Go as base) further apart
+    than the check's bounds (gcvsgo.TOLERANCE, and gcvsgo.MIB for the
+    peak): two levels closer than that are a step the bounds allow, not a
+    figure that lands on one or the other. Figures with a value not above
+    zero are left out. A figure whose processes split about half and half
+    on both sides may not count as on two levels: the spread about each
+    side's median then spans the gap (compare_stats.level_shares)."""
+    def values(rows):
+        d = collections.defaultdict(list)
+        for r in rows:
+            for figure, col in LEVEL_COLUMNS:
+                v = r.get(col)
+                if v not in ("", None):
+                    d[(gcvsgo.case_key(r), figure)].append(float(v))
+        return d
+    m, g = values(model_rows), values(go_rows)
+    found = []
+    for key in sorted(set(m) & set(g)):
+        if min(m[key]) <= 0 or min(g[key]) <= 0:
+            continue
+        levels = compare_stats.level_shares(g[key], m[key])
+        if levels is None:
+            continue
+        both = m[key] + g[key]
+        lo = statistics.median(v for v in both if math.log(v) <= levels.log_cut)
+        hi = statistics.median(v for v in both if math.log(v) > levels.log_cut)
+        if hi <= lo * (1 + gcvsgo.TOLERANCE) or (key[1] == "peak" and hi - lo <= gcvsgo.MIB):
+            continue
+        found.append((key, levels, len(g[key]), len(m[key]), (lo, hi)))
+    adjusted = compare_stats.holm([f[1].p for f in found])
+    return [(key[0], key[1], lv, p, ng, nm, at)
+            for (key, lv, ng, nm, at), p in zip(found, adjusted)]
 
 
 def _mean(counts):
@@ -215,5 +276,18 @@ def render(t, names=(), go_names=None):
                 short.append(f"  {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))} "
                              f"{figure}: {share:.2f} / {g:.2f}")
     lines += short or ["  none" if go["pairs"] else "  - (one Go side: no Go pairs)"]
+    levels = t.get("levels", [])
+    lines.append("figures on two levels further apart than the bounds, every process of "
+                 f"each side pooled: {len(levels)}; those whose shares on the upper "
+                 "level differ from Go's (Fisher's exact test, Holm over the "
+                 f"{len(levels)}, p < {LEVEL_ALPHA:g}):")
+
+    def at(v, figure):
+        return f"{v / gcvsgo.MIB:.1f} MiB" if figure == "peak" else f"{v:.3g}"
+    differ = [f"  {gcvsgo.case_text(dict(zip(gcvsgo.KEY, key)))} {figure}: the upper level "
+              f"({at(hi, figure)}, the lower {at(lo, figure)}) in {lv.new_high} of {nm} "
+              f"of the model's processes, {lv.base_high} of {ng} of Go's (p {p:.2g})"
+              for key, figure, lv, p, ng, nm, (lo, hi) in levels if p < LEVEL_ALPHA]
+    lines += differ or ["  none"]
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ there); synthetic runs are written to a temporary folder with fixed seeds.
 import contextlib
 import io
 import json
+import math
 import os
 import random
 import re
@@ -112,6 +113,28 @@ class TestStats(unittest.TestCase):
         # n = 11: P(B <= 2) = 0.033, between the tails of 95 % and 90 %
         self.assertEqual(mi(range(1, 12), 0.95), (2, 10))
         self.assertEqual(mi(range(1, 12), 0.90), (3, 9))
+
+    def test_level_shares(self):
+        ls = compare_stats.level_shares
+        # Go's processes on the upper level in 10 of 15, the model's in 1:
+        # the medians on different levels, so level_split sees it too
+        go = [10.0] * 5 + [20.0] * 10
+        model = [10.0] * 14 + [20.0]
+        lv = ls(go, model)
+        self.assertEqual((lv.base_high, lv.new_high), (10, 1))
+        self.assertAlmostEqual(math.exp(lv.log_cut), math.sqrt(200))
+        self.assertAlmostEqual(lv.p, compare_stats.stats.fisher_exact([[5, 10], [14, 1]])[1])
+        self.assertEqual(compare_stats.level_split(go, model), lv.p)
+        # Go upper in 6 of 15: both medians on the lower level, which
+        # level_split leaves alone and level_shares still counts
+        go = [10.0] * 9 + [20.0] * 6
+        lv = ls(go, model)
+        self.assertEqual((lv.base_high, lv.new_high), (6, 1))
+        self.assertIsNone(compare_stats.level_split(go, model))
+        # a clean shift (neither side visits both) and no gap: none
+        self.assertIsNone(ls([10.0] * 15, [20.0] * 15))
+        self.assertIsNone(ls([10.0, 10.1, 10.2, 10.3], [10.05, 10.15, 10.25]))
+        self.assertIsNone(ls([10.0], [20.0, 10.0]))
 
     def test_hodges_lehmann_exact_ratio(self):
         base = [10.0, 11.0, 12.0, 13.0, 14.0]

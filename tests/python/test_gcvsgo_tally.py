@@ -104,9 +104,42 @@ class Tally(unittest.TestCase):
         self.assertEqual(passed.split()[4:], ["0", "of", "4", "0", "of", "2"])
         # only retain's peak is within less often for the model than for Go,
         # by either bound
+        self.assertEqual(lines[-2], "figures on two levels further apart than the bounds, "
+                                    "every process of each side pooled: 0; those whose "
+                                    "shares on the upper level differ from Go's (Fisher's "
+                                    "exact test, Holm over the 0, p < 0.05):")
+        self.assertEqual(lines[-1], "  none")
+        lines = lines[:-2]
         self.assertEqual(lines[-2:], [
             "  retain N=4096 k=16 elem=1 GOGC 100 peak in interval: 0.00 / 1.00",
             "  retain N=4096 k=16 elem=1 GOGC 100 peak within: 0.00 / 1.00"])
+
+    def test_pooled_levels(self):
+        # retain lands on 10 or 20 MiB: the model's processes on the upper
+        # level in 1 of 30 over two runs, Go's in 16 of 30; both medians
+        # on the lower level in each run. copy steps from 10 to 11 MiB, a
+        # step within the bounds, in shares as far apart: not listed
+        def procs(high, n=15, lo=10 * MIB, hi=20 * MIB, strategy="retain"):
+            return [row(strategy, hi if i < high else lo) for i in range(n)]
+        a = run(procs(1) + procs(0, hi=11 * MIB, strategy="copy"),
+                procs(7) + procs(15, hi=11 * MIB, strategy="copy"))
+        b = run(procs(0) + procs(0, hi=11 * MIB, strategy="copy"),
+                procs(9) + procs(15, hi=11 * MIB, strategy="copy"))
+        t = gcvsgo_tally.tally([a, b])
+        levels = {(k[0], f): rest for k, f, *rest in t["levels"]}
+        self.assertNotIn(("copy", "peak"), levels)
+        lv, p, ng, nm, (lo, hi) = levels[("retain", "peak")]
+        self.assertEqual((lv.base_high, lv.new_high, ng, nm), (16, 1, 30, 30))
+        self.assertEqual((lo, hi), (10 * MIB, 20 * MIB))
+        self.assertLess(p, 0.05)
+        text = gcvsgo_tally.render(t, ["a", "b"])
+        self.assertIn("  retain N=4096 k=16 elem=1 GOGC 100 peak: the upper level "
+                      "(20.0 MiB, the lower 10.0 MiB) in 1 of 30 of the model's "
+                      "processes, 16 of 30 of Go's (p ", text)
+        # the same shares on both sides: counted, not listed
+        t = gcvsgo_tally.tally([run(procs(5), procs(5)), run(procs(6), procs(6))])
+        self.assertEqual(len(t["levels"]), 1)
+        self.assertTrue(gcvsgo_tally.render(t).endswith("p < 0.05):\n  none"))
 
     def test_one_run_has_no_go_pairs(self):
         t = gcvsgo_tally.tally([run([row("copy", MIB)], [row("copy", MIB)])])
@@ -115,7 +148,7 @@ class Tally(unittest.TestCase):
         self.assertIn("1 kept run: a", text)
         self.assertIn("model against Go: 1 pair (", text)
         self.assertIn("Go against Go: 0 pairs", text)
-        self.assertTrue(text.endswith("  - (one Go side: no Go pairs)"))
+        self.assertIn("\n  - (one Go side: no Go pairs)\n", text)
 
     def test_only_cases_every_run_has(self):
         a = run([row("copy", MIB), row("copy", MIB, gogc=400)],
