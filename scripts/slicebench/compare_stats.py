@@ -140,7 +140,6 @@ def median_change(base, new):
     return (median(new) / mb - 1.0) * 100.0
 
 
-
 def median_interval(values, confidence):
     """(low, high): the median's distribution-free interval at this
     confidence, from the values' order statistics; None when there are too
@@ -160,6 +159,7 @@ def median_interval(values, confidence):
     if k < 1:
         return None
     return s[k - 1], s[n - k]
+
 
 def min_two_sided_p(n1, n2):
     """Smallest two-sided p the exact Mann-Whitney test can give for n1, n2."""

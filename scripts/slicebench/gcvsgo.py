@@ -47,7 +47,7 @@ median misses Go's own from one run to the next (gc-vs-go --go-against).
 A median of R processes is known only to within its confidence interval:
 Go's median's 95 % interval (compare_stats.median_interval, from the
 order statistics, whatever the law's shape; the 4th and 12th of 15) is
-what Go's median could as well have been. A figure is "in Go's interval"
+where Go's true median lies. A figure is "in Go's interval"
 when the model's median lies within the same bounds of some value in it:
 between its low end less the bound and its high end plus it. It is the
 check's verdict: the check passes when every figure is in Go's
@@ -503,9 +503,11 @@ def medians(rows):
             fig[col + ":min"] = min(vals) if vals else None
             fig[col + ":max"] = max(vals) if vals else None
             # too few repetitions for an interval: the whole spread
+            # shown in its place, and no verdict (check_passed)
+            interval = compare_stats.median_interval(vals, CONFIDENCE)
+            fig[col + ":interval"] = interval is not None
             fig[col + ":lo"], fig[col + ":hi"] = (
-                compare_stats.median_interval(vals, CONFIDENCE)
-                or (fig[col + ":min"], fig[col + ":max"]))
+                interval or (fig[col + ":min"], fig[col + ":max"]))
         fig["n"] = len(rs)
         out[key] = fig
     return out
@@ -539,6 +541,8 @@ def compare(model_rows, go_rows):
         row["rss_go_hi"] = b["peak_rss_delta_bytes:hi"]
         row["pf_go_lo"] = b["page_faults_per_item:lo"]
         row["pf_go_hi"] = b["page_faults_per_item:hi"]
+        row["go_interval"] = (b["peak_rss_delta_bytes:interval"] and
+                              b["page_faults_per_item:interval"])
         row["rss_in_interval"] = _in_bounds(row["rss_model"], row["rss_go_lo"],
                                             row["rss_go_hi"], MIB)
         row["pf_in_interval"] = _in_bounds(row["pf_model"], row["pf_go_lo"],
@@ -550,7 +554,10 @@ def compare(model_rows, go_rows):
 def check_passed(table):
     """The check's verdict: every figure of every case in Go's interval
     (within the bounds of a value of Go's median's 95 % interval) and held
-    bytes equal; False for an empty table."""
+    bytes equal; False for an empty table, None (no verdict) when a case
+    has too few of Go's processes for an interval (fewer than 6 at 95 %)."""
+    if table and not all(r["go_interval"] for r in table):
+        return None
     return bool(table) and all(r["rss_in_interval"] and r["pf_in_interval"] and
                                r["held_equal"] for r in table)
 
@@ -654,6 +661,13 @@ def _misses(table):
         if not r["held_equal"]:
             out.append(f"  {case}: held bytes {_f(r['held_model'], '.0f')}, "
                        f"Go {_f(r['held_go'], '.0f')}")
-    if check_passed(table):
+    verdict = check_passed(table)
+    if verdict:
         return ["the check: passed (every figure in Go's interval, held bytes equal)"]
+    if verdict is None:
+        short = sum(not r["go_interval"] for r in table)
+        head = (f"the check: no verdict ({short} case{'s' if short > 1 else ''} with too "
+                "few of Go's processes for a 95 % interval, fewer than 6: their "
+                "\"Go 95 %\" is Go's whole spread)")
+        return [head + ("; outside Go's interval, or held bytes unequal:" if out else "")] + out
     return ["the check: failed; outside Go's interval, or held bytes unequal:"] + out

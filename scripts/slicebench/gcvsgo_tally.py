@@ -110,11 +110,12 @@ def tally(runs, go_runs=None):
     """{"cases": {gogc: count}, "model": side, "go": side}: a side is
     {"pairs": n, "count": {(gogc, figure): [within per pair]},
     "share": {(case key, figure): fraction of pairs within},
-    "passed": pairs whose check passed (gcvsgo.check_passed)} (figure: a
+    "passed": pairs whose check passed (gcvsgo.check_passed), "unjudged":
+    pairs with no verdict (too few of Go's processes)} (figure: a
     label of FIGURES); "go" has no pairs with one Go run; "levels": a
     list of (case key, figure, Levels of Go against the model, Holm p,
-    Go's processes, the model's), every process of each side pooled
-    (pooled_levels). The models of
+    Go's processes, the model's, (the lower level's median, the upper's)),
+    every process of each side pooled (pooled_levels). The models of
     runs are held to the Go of go_runs if given, else of runs. Raises
     gcvsgo.GcVsGoError for runs that cannot be held to one another."""
     if not runs or go_runs == []:
@@ -145,10 +146,12 @@ def tally(runs, go_runs=None):
     for side, side_pairs in pairs.items():
         count = collections.defaultdict(list)
         hits = collections.Counter()
-        passed = 0
+        passed = unjudged = 0
         for first, second in side_pairs:
             table = gcvsgo.compare(first, second)
-            passed += gcvsgo.check_passed(table)
+            verdict = gcvsgo.check_passed(table)
+            passed += verdict is True
+            unjudged += verdict is None
             for gogc in out["cases"]:
                 for figure, col in FIGURES:
                     count[(gogc, figure)].append(
@@ -158,6 +161,7 @@ def tally(runs, go_runs=None):
                     hits[(tuple(r[k] for k in gcvsgo.KEY), figure)] += r[col]
         n = len(side_pairs)
         out[side] = {"pairs": n, "count": dict(count), "passed": passed,
+                     "unjudged": unjudged,
                      "share": {(k, f): hits[(k, f)] / n for k in keys
                                for f, _ in FIGURES} if n else {}}
     out["levels"] = pooled_levels([r for rows in model for r in rows],
@@ -219,9 +223,10 @@ def _cell(counts, of=None):
 
 def render(t, names=(), go_names=None):
     """The tally as text: per GOGC and figure, the mean count within over
-    the pairs of each side (lowest-highest pair); the sum over them; and
-    each case and figure the model gets within in fewer of its pairs than
-    Go does in its own. go_names: the runs whose Go the models were held
+    the pairs of each side (lowest-highest pair); the sums over them, by
+    each bound; the pairs whose check passed; each case and figure the
+    model gets within in fewer of its pairs than Go does in its own; and
+    the pooled levels whose shares differ (pooled_levels). go_names: the runs whose Go the models were held
     to, when not the same runs (tally's go_runs)."""
     model, go = t["model"], t["go"]
     lines = []
@@ -262,6 +267,10 @@ def render(t, names=(), go_names=None):
                      f"{total_g:.1f}" if go["pairs"] else "-"))
     rows.append(("pairs whose check passed", f"{model['passed']} of {model['pairs']}",
                  f"{go['passed']} of {go['pairs']}" if go["pairs"] else "-"))
+    if model.get("unjudged") or go.get("unjudged"):
+        rows.append(("pairs with no verdict (< 6 Go processes)",
+                     str(model.get("unjudged", 0)),
+                     str(go.get("unjudged", 0)) if go["pairs"] else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                         for i, (c, w) in enumerate(zip(r, widths))).rstrip()

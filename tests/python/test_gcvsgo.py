@@ -52,13 +52,15 @@ class Compare(unittest.TestCase):
         self.assertIn("GOGC 100: peak RSS within 25 %/1 MiB in 0 of 2", text)
         self.assertIn("faults per item within 25 % in 1 of 2", text)
         self.assertIn("held bytes equal in 1 of 2", text)
-        # the verdict, then each figure outside the bounds of Go's
-        # interval (too few repetitions for one: Go's whole spread), and
-        # held bytes that differ, a line each; the copy faults (1.2 in
+        # too few of Go's processes for an interval: no verdict, and Go's
+        # whole spread in its place; then each figure outside its bounds,
+        # and held bytes that differ, a line each; the copy faults (1.2 in
         # 1.0-1.0 widened) are not one
-        self.assertFalse(gcvsgo.check_passed(list(table.values())))
-        misses = text.split("the check: failed; outside Go's interval, or held "
-                            "bytes unequal:\n")[1]
+        self.assertIsNone(gcvsgo.check_passed(list(table.values())))
+        misses = text.split("the check: no verdict (2 cases with too few of Go's "
+                            "processes for a 95 % interval, fewer than 6: their "
+                            "\"Go 95 %\" is Go's whole spread); outside Go's "
+                            "interval, or held bytes unequal:\n")[1]
         self.assertEqual(misses.splitlines(), [
             "  copy N=4096 k=16 elem=1 GOGC 100: peak 12.0 MiB, Go's median's 95 % 8.0-8.0",
             "  retain N=4096 k=16 elem=1 GOGC 100: peak 100.0 MiB, Go's median's 95 % "
@@ -67,11 +69,38 @@ class Compare(unittest.TestCase):
             "  retain N=4096 k=16 elem=1 GOGC 100: held bytes 1000, Go 999"])
 
     def test_one_mib_is_within(self):
-        table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)])
+        table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)] * 6)
         self.assertTrue(table[0]["rss_within"])                 # 1 MiB apart
         self.assertTrue(gcvsgo.check_passed(table))
         self.assertTrue(gcvsgo.summary(table).endswith(
             "the check: passed (every figure in Go's interval, held bytes equal)"))
+        # five of Go's processes: no interval, no verdict
+        table = gcvsgo.compare([row("copy", 3 * MIB, 0.5)], [row("copy", 2 * MIB, 0.5)] * 5)
+        self.assertIsNone(gcvsgo.check_passed(table))
+        self.assertTrue(gcvsgo.summary(table).endswith(
+            "the check: no verdict (1 case with too few of Go's processes for a 95 % "
+            "interval, fewer than 6: their \"Go 95 %\" is Go's whole spread)"))
+
+    def test_held_bytes_alone_fail_the_check(self):
+        go = [row("copy", 2 * MIB, 0.5)] * 15
+        self.assertTrue(gcvsgo.check_passed(gcvsgo.compare([row("copy", 2 * MIB, 0.5)], go)))
+        table = gcvsgo.compare([row("copy", 2 * MIB, 0.5, held=1001)], go)
+        self.assertTrue(table[0]["rss_in_interval"] and table[0]["pf_in_interval"])
+        self.assertFalse(gcvsgo.check_passed(table))
+        self.assertIn("the check: failed; outside Go's interval, or held bytes unequal:\n"
+                      "  copy N=4096 k=16 elem=1 GOGC 100: held bytes 1001, Go 1000",
+                      gcvsgo.summary(table))
+
+    def test_interval_is_the_4th_to_the_12th_of_15(self):
+        # fifteen distinct figures of Go's, 1..15 MiB: the interval is 4-12
+        go = [row("copy", v * MIB, v / 10) for v in range(15, 0, -1)]
+        r = gcvsgo.compare([row("copy", 8 * MIB, 0.8)], go)[0]
+        self.assertEqual((r["rss_go_lo"], r["rss_go_hi"]), (4 * MIB, 12 * MIB))
+        self.assertEqual((r["pf_go_lo"], r["pf_go_hi"]), (0.4, 1.2))
+        # 12 x 1.25 = 15: a model at 15 is in, at 15.1 out; 4 x 0.75 = 3
+        for v, inside in ((15, True), (15.1, False), (3, True), (2.9, False)):
+            r = gcvsgo.compare([row("copy", v * MIB, 0.8)], go)[0]
+            self.assertEqual(r["rss_in_interval"], inside, v)
 
     def test_go_interval_on_two_levels(self):
         # 15 Go processes on two levels, 8 at 10 MiB and 7 at 20 MiB: the

@@ -19,7 +19,7 @@ import testenv  # first: REPO, scripts/ on sys.path, no bytecode
 
 REPO = testenv.REPO
 
-from slicebench import gcvsgo, gcvsgo_tally  # noqa: E402
+from slicebench import compare_stats, gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
@@ -80,9 +80,9 @@ class Tally(unittest.TestCase):
         self.assertEqual(t["model"]["count"][(100, "peak in interval")], [1, 0, 1, 0])
         # Go: copy 10 against 20 either way is out, retain always within
         self.assertEqual(t["go"]["count"][(100, "peak within")], [1, 1])
-        # the check passes in no pair of the model's (retain), in both of Go's? no:
-        # copy's peak is out either way
+        # one process a side: no interval, so no pair has a verdict
         self.assertEqual((t["model"]["passed"], t["go"]["passed"]), (0, 0))
+        self.assertEqual((t["model"]["unjudged"], t["go"]["unjudged"]), (4, 2))
         copy = (("copy", 4096, 16, 1, 100), "peak within")
         retain = (("retain", 4096, 16, 1, 100), "peak within")
         self.assertEqual(t["model"]["share"][copy], 0.5)
@@ -115,30 +115,54 @@ class Tally(unittest.TestCase):
             "  retain N=4096 k=16 elem=1 GOGC 100 peak within: 0.00 / 1.00"])
 
     def test_pooled_levels(self):
-        # retain lands on 10 or 20 MiB: the model's processes on the upper
-        # level in 1 of 30 over two runs, Go's in 16 of 30; both medians
-        # on the lower level in each run. copy steps from 10 to 11 MiB, a
-        # step within the bounds, in shares as far apart: not listed
-        def procs(high, n=15, lo=10 * MIB, hi=20 * MIB, strategy="retain"):
-            return [row(strategy, hi if i < high else lo) for i in range(n)]
-        a = run(procs(1) + procs(0, hi=11 * MIB, strategy="copy"),
-                procs(7) + procs(15, hi=11 * MIB, strategy="copy"))
-        b = run(procs(0) + procs(0, hi=11 * MIB, strategy="copy"),
-                procs(9) + procs(15, hi=11 * MIB, strategy="copy"))
+        # every process of each side pooled over two runs. retain lands on
+        # 10 or 20 MiB (1 or 2 faults): the model's processes on the upper
+        # level in 1 of 30, Go's in 16 of 30, both medians on the lower
+        # level in each run: listed, both figures. copy steps from 10 to
+        # 11 MiB (1 to 1.1), within the bounds, in shares as far apart (1
+        # against 24 of 30): counted nowhere. exactcap's peak steps from 1
+        # to 1.5 MiB (under 1 MiB: not two levels), its faults from 0.01
+        # to 0.02 (no floor: two levels), 1 against 24 of 30: its faults
+        # listed, its peak not
+        def procs(strategy, high, lo, hi, flo, fhi, n=15):
+            return [row(strategy, hi if i < high else lo, fhi if i < high else flo)
+                    for i in range(n)]
+
+        def side(retain, copy, exactcap):
+            return (procs("retain", retain, 10 * MIB, 20 * MIB, 1.0, 2.0) +
+                    procs("copy", copy, 10 * MIB, 11 * MIB, 1.0, 1.1) +
+                    procs("exactcap", exactcap, MIB, 1.5 * MIB, 0.01, 0.02))
+        a = run(side(1, 1, 1), side(7, 12, 12))
+        b = run(side(0, 0, 0), side(9, 12, 12))
         t = gcvsgo_tally.tally([a, b])
         levels = {(k[0], f): rest for k, f, *rest in t["levels"]}
-        self.assertNotIn(("copy", "peak"), levels)
+        self.assertEqual(sorted(levels), [("exactcap", "faults"), ("retain", "faults"),
+                                          ("retain", "peak")])
         lv, p, ng, nm, (lo, hi) = levels[("retain", "peak")]
         self.assertEqual((lv.base_high, lv.new_high, ng, nm), (16, 1, 30, 30))
         self.assertEqual((lo, hi), (10 * MIB, 20 * MIB))
+        # Holm over the three: the smallest p times 3, and so on
+        raw = {k: v[0].p for k, v in levels.items()}
+        adjusted = dict(zip(raw, compare_stats.holm(list(raw.values()))))
+        for k, v in levels.items():
+            self.assertAlmostEqual(v[1], adjusted[k])
+        self.assertGreater(levels[("retain", "peak")][1], raw[("retain", "peak")])
         self.assertLess(p, 0.05)
         text = gcvsgo_tally.render(t, ["a", "b"])
+        self.assertIn("figures on two levels further apart than the bounds, every process "
+                      "of each side pooled: 3;", text)
         self.assertIn("  retain N=4096 k=16 elem=1 GOGC 100 peak: the upper level "
                       "(20.0 MiB, the lower 10.0 MiB) in 1 of 30 of the model's "
                       "processes, 16 of 30 of Go's (p ", text)
+        self.assertIn("  exactcap N=4096 k=16 elem=1 GOGC 100 faults: the upper level "
+                      "(0.02, the lower 0.01) in 1 of 30 of the model's processes, "
+                      "24 of 30 of Go's (p ", text)
         # the same shares on both sides: counted, not listed
-        t = gcvsgo_tally.tally([run(procs(5), procs(5)), run(procs(6), procs(6))])
-        self.assertEqual(len(t["levels"]), 1)
+        t = gcvsgo_tally.tally([run(procs("retain", 5, 10 * MIB, 20 * MIB, 1.0, 2.0),
+                                    procs("retain", 5, 10 * MIB, 20 * MIB, 1.0, 2.0)),
+                                run(procs("retain", 6, 10 * MIB, 20 * MIB, 1.0, 2.0),
+                                    procs("retain", 6, 10 * MIB, 20 * MIB, 1.0, 2.0))])
+        self.assertEqual(len(t["levels"]), 2)
         self.assertTrue(gcvsgo_tally.render(t).endswith("p < 0.05):\n  none"))
 
     def test_one_run_has_no_go_pairs(self):
@@ -157,7 +181,9 @@ class Tally(unittest.TestCase):
                 [row("copy", MIB)])                   # Go b lacks GOGC 400
         t = gcvsgo_tally.tally([a, b])
         self.assertEqual(t["cases"], {100: 1})
-        self.assertNotIn((400, "peak"), t["model"]["count"])
+        self.assertNotIn((400, "peak within"), t["model"]["count"])
+        self.assertNotIn((400, "peak in interval"), t["model"]["count"])
+        self.assertIn((100, "peak within"), t["model"]["count"])
 
     def test_refused(self):
         with self.assertRaisesRegex(gcvsgo.GcVsGoError, "no kept run"):
