@@ -543,9 +543,9 @@ def compare(model_rows, go_rows):
         row["pf_go_hi"] = b["page_faults_per_item:hi"]
         row["go_interval"] = (b["peak_rss_delta_bytes:interval"] and
                               b["page_faults_per_item:interval"])
-        row["rss_in_interval"] = _in_bounds(row["rss_model"], row["rss_go_lo"],
+        row["rss_in_interval"] = in_bounds(row["rss_model"], row["rss_go_lo"],
                                             row["rss_go_hi"], MIB)
-        row["pf_in_interval"] = _in_bounds(row["pf_model"], row["pf_go_lo"],
+        row["pf_in_interval"] = in_bounds(row["pf_model"], row["pf_go_lo"],
                                            row["pf_go_hi"], 0)
         table.append(row)
     return table
@@ -562,7 +562,7 @@ def check_passed(table):
                                r["held_equal"] for r in table)
 
 
-def _in_bounds(model, lo, hi, floor):
+def in_bounds(model, lo, hi, floor):
     """Whether model lies within [lo, hi] widened by the bound at each end
     (25 %, at least floor)."""
     if model is None or lo is None or hi is None:

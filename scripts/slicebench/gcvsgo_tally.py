@@ -174,7 +174,7 @@ def pooled_levels(model_rows, go_rows):
     (lower level's median, upper's))] for every case and figure
     (LEVEL_COLUMNS) whose processes, Go's and the model's together, fall
     on two levels (compare_stats.level_shares, Go as base) further apart
-    than the check's bounds (gcvsgo.TOLERANCE, and gcvsgo.MIB for the
+    than the check's bounds (gcvsgo.in_bounds, the 1 MiB floor for the
     peak): two levels closer than that are a step the bounds allow, not a
     figure that lands on one or the other. Figures with a value not above
     zero are left out. A figure whose processes split about half and half
@@ -199,7 +199,7 @@ def pooled_levels(model_rows, go_rows):
         both = m[key] + g[key]
         lo = statistics.median(v for v in both if math.log(v) <= levels.log_cut)
         hi = statistics.median(v for v in both if math.log(v) > levels.log_cut)
-        if hi <= lo * (1 + gcvsgo.TOLERANCE) or (key[1] == "peak" and hi - lo <= gcvsgo.MIB):
+        if gcvsgo.in_bounds(hi, lo, lo, gcvsgo.MIB if key[1] == "peak" else 0):
             continue
         found.append((key, levels, len(g[key]), len(m[key]), (lo, hi)))
     adjusted = compare_stats.holm([f[1].p for f in found])
