@@ -1129,8 +1129,8 @@ int gs_go_pacer_next(gs_go_pacer_t *p, double current);
  * assists' per byte they scan. r grows with what the program faults in
  * (the kernel's zeroing of fresh pages): it is the point q (0 to 1,
  * clamped) of the way from the 10th to the 90th percentile of Go's r in
- * marks that reused memory (0.21-0.53, median 0.27) and in those that
- * faulted it in (0.80-2.99, median 1.71), linear between Go's 10th,
+ * marks that reused memory (0.18-0.44, median 0.27) and in those that
+ * faulted it in (0.86-2.54, median 1.62), linear between Go's 10th,
  * 25th, 50th, 75th and 90th percentiles and in `faulted` between the
  * two. Go's, as scripts/slicebench/pacer.py reads them off each mark of
  * the timed runs of the check's matrices (results/GC-VS-GO.md), a mark
@@ -1163,10 +1163,9 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * as the program allocated and allocated at least half their scan work
  * (pacer.py's UNWRITTEN_MIN_X): with nothing written, the program's cost
  * per byte falls with the size of its allocations (p 0.37) and with the
- * heap (h -0.32; Go's r at 24 KiB, GOGC 100: 0.6 at 7 MiB, 0.5 at 14,
- * 0.4 at 27; GOGC 400's first marks, at 15 MiB, are GOGC 100's at 14);
- * fitted: 0.20 at 256 KiB and 15 MiB, 0.43 at 32 KiB, 0.93 at 4 KiB, e
- * 0.84-1.17. Go's first mark of that round at 256 KiB, GOGC 400 takes
+ * heap (h -0.26; GOGC 400's first marks, at 15 MiB, are GOGC 100's at
+ * 14); fitted: 0.15 at 256 KiB and 15 MiB, 0.33 at 32 KiB, 0.72 at 4 KiB,
+ * e 0.80-1.27. Go's first mark of that round at 256 KiB, GOGC 400 takes
  * 0.88-1.08 of the P (recorded, two batches of 20 processes), which
  * sends its estimate far from every later one (see "A mark's utilization
  * and Go's history" above). Pure. */
@@ -1181,13 +1180,13 @@ double gs_go_unwritten_utilization(double x, size_t item_bytes, size_t heap_byte
  * the workers finish the mark, so u stays near the background's 0.25.
  * (u + idle) / (1 - u) is the point q (0..1, clamped) of the way from the
  * 10th to the 90th percentile of Go's, linear between its 10th, 25th,
- * 50th, 75th and 90th percentiles: 0.39-1.75, median 0.68, as
+ * 50th, 75th and 90th percentiles: 0.41-1.96, median 0.74, as
  * scripts/slicebench/pacer.py reads them off every case of the check's
  * matrices, recorded (gorecord.py). A mark that ran as the program
  * allocated would feed x u / (1 - u), u from gs_go_mark_utilization or
  * gs_go_unwritten_utilization: at 256 KiB, GOGC 400 (x 6.6, 61 MiB) 1.6
- * x for a reusing mark's median and 3.9 x for an unwritten one's, where
- * the waited one's median feeds 0.68 x. x at most 0: 0. Pure. */
+ * x for a reusing mark's median and 5.2 x for an unwritten one's, where
+ * the waited one's median feeds 0.74 x. x at most 0: 0. Pure. */
 double gs_go_waited_consmark(double x, double q);
 
 /* The scan work Go 1.19 expects of a cycle of the program p (the runway

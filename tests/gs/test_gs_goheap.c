@@ -1813,13 +1813,13 @@ static void program_goal(void)
  * per byte, from its marks that reused memory to those that faulted it in. */
 static void mark_utilization_form(void)
 {
-    /* the medians: r 0.27 reusing, 1.71 faulting, 0.99 half way */
+    /* the medians: r 0.27 reusing, 1.62 faulting, 0.945 half way */
     CHECK(fabs(gs_go_mark_utilization(2.0, 0.0, 0.5) - (0.25 + 1.0 / (1.0 + 0.27 * 2.0))) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(2.0, 1.0, 0.5) - (0.25 + 1.0 / (1.0 + 1.71 * 2.0))) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(2.0, 0.5, 0.5) - (0.25 + 1.0 / (1.0 + 0.99 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 1.0, 0.5) - (0.25 + 1.0 / (1.0 + 1.62 * 2.0))) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(2.0, 0.5, 0.5) - (0.25 + 1.0 / (1.0 + 0.945 * 2.0))) < 1e-12);
     /* the 10th and 90th percentiles at the ends of q, clamped past them */
-    CHECK(fabs(gs_go_mark_utilization(1.0, 0.0, 0.0) - (0.25 + 1.0 / 1.21)) < 1e-12);
-    CHECK(fabs(gs_go_mark_utilization(1.0, 1.0, 1.0) - (0.25 + 1.0 / 3.99)) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(1.0, 0.0, 0.0) - (0.25 + 1.0 / 1.18)) < 1e-12);
+    CHECK(fabs(gs_go_mark_utilization(1.0, 1.0, 1.0) - (0.25 + 1.0 / 3.54)) < 1e-12);
     CHECK(gs_go_mark_utilization(1.0, 0.0, -3.0) == gs_go_mark_utilization(1.0, 0.0, 0.0));
     CHECK(gs_go_mark_utilization(1.0, 0.0, 7.0) == gs_go_mark_utilization(1.0, 0.0, 1.0));
     CHECK(gs_go_mark_utilization(1.0, 0.0, NAN) == gs_go_mark_utilization(1.0, 0.0, 0.0));
@@ -1853,7 +1853,7 @@ static void mark_utilization_form(void)
  * cheaper per byte the larger the program's allocations and the heap, and
  * at Go's first mark of heldBytes' first round at 256 KiB, GOGC 400
  * (15.25 MiB, x about 1.7 for the model's allocation) past a whole P at
- * the lower points, which no reusing draw reaches */
+ * the lower points, and more of it than a reusing mark at the median */
 static void unwritten_utilization_form(void)
 {
     const size_t heap = (size_t)15 * MiB + 256 * KiB;
@@ -1877,8 +1877,11 @@ static void unwritten_utilization_form(void)
     CHECK(gs_go_unwritten_utilization(1.0, 32 * KiB, heap, NAN) == gs_go_unwritten_utilization(1.0, 32 * KiB, heap, 0.0));
     CHECK(gs_go_unwritten_utilization(0.0, 32 * KiB, heap, 0.7) == 1.25);
     CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 0.0) > 1.0);
-    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 1.0) < 1.0);
-    CHECK(gs_go_mark_utilization(1.7, 0.0, 0.0) < 1.0);
+    /* the fit at its median: c 2.43, p 0.373, h -0.260, e 1.00 */
+    CHECK(fabs(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 0.5) -
+               (0.25 + 1.0 / (1.0 + 2.43 * pow(1.0 / 256, 0.373) *
+                              pow(heap / (double)MiB, -0.260) * 1.00 * 1.7))) < 1e-12);
+    CHECK(gs_go_unwritten_utilization(1.7, 256 * KiB, heap, 0.5) > gs_go_mark_utilization(1.7, 0.0, 0.5));
 }
 
 /* A mark ended while the program waits in runtime.GC feeds x k, k Go's
