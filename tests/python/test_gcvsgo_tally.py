@@ -23,7 +23,7 @@ from slicebench import compare_stats, gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261129T090044Z_ae76458")
+                         "gc-vs-go-20261129T105154Z_b94543d")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
