@@ -501,6 +501,9 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * 32 KiB in 47 and 47 of 60 (k = 16 and N/2, seeds 1-3; 49 and 51
  * before); at 240 KiB, k = 72, elem 8, in 35 of 40 (20 of 40 before),
  * where Go did in 14 of 20, 8 of 8 and 5 of 12 recorded, three batches.
+ * (The figures of this paragraph are of the first fit's tables, from
+ * another VM; the tables are now this machine's: gs_goheap.c, and
+ * results/GC-VS-GO.md, "Go's utilization refitted on this machine".)
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws
@@ -1020,8 +1023,11 @@ int gs_heap_set_go_clock(gs_heap_t *h, double scale);
  *     from the trigger (go_mark_grown_bytes: Go's heapLive - triggered,
  *     which counts the part of the allocation that started the mark past
  *     the trigger) per byte of scan work and u the mark's utilization
- *     (its share of the one P) for what the program allocated while it
- *     marked (go_mark_alloc_bytes; nothing, u = 1.25: a mark that a large
+ *     (its share of the one P) at that x, the one Go's tables are fitted
+ *     on (b94543d's drew u at what the program allocated while it marked,
+ *     up to 8 % less for heldBytes' first mark, whose u then lay above
+ *     Go's), or, when the program allocated while it marked less than
+ *     half the growth, at that (go_mark_alloc_bytes; nothing, u = 1.25: a mark that a large
  *     allocation started and the goal ended at once took the P whole, as
  *     Go's first timed mark of exactcap, whose batch arena passes the
  *     trigger by 17-26 MiB, takes 1.11-1.16 of it; before, the model fed
@@ -1166,7 +1172,8 @@ double gs_go_mark_utilization(double x, double faulted, double q);
  * heap (h -0.26; GOGC 400's first marks, at 15 MiB, are GOGC 100's at
  * 14); fitted: 0.15 at 256 KiB and 15 MiB, 0.33 at 32 KiB, 0.72 at 4 KiB,
  * e 0.80-1.27. Go's first mark of that round at 256 KiB, GOGC 400 takes
- * 0.88-1.08 of the P (recorded, two batches of 20 processes), which
+ * 0.88-1.08 of the P (recorded, two batches of 20 processes, on the first
+ * fit's VM; 0.98-1.07 on this one), which
  * sends its estimate far from every later one (see "A mark's utilization
  * and Go's history" above). Pure. */
 double gs_go_unwritten_utilization(double x, size_t item_bytes, size_t heap_bytes,
