@@ -503,7 +503,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * where Go did in 14 of 20, 8 of 8 and 5 of 12 recorded, three batches.
  * (The figures of this paragraph are of the first fit's tables, from
  * another VM; the tables are now this machine's: gs_goheap.c, and
- * results/GC-VS-GO.md, "Go's utilization refitted on this machine".)
+ * results/GC-VS-GO.md, "Go's utilization refitted here, and drawn at Go's x".)
  * Left out: with draws off, the runway's feedback, so Go's trigger moves
  * from cycle to cycle where the model's does not; with draws on, what
  * else moves a mark's utilization in Go (its scheduling: the model draws

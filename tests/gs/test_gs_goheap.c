@@ -1886,7 +1886,7 @@ static void unwritten_utilization_form(void)
 
 /* Every entry of Go's tables at its own draw point (q = (percentile - 10)
  * / 80): this machine's fit (harness/gs_goheap.c; results/GC-VS-GO.md,
- * "Go's utilization refitted on this machine"), so that a changed entry
+ * "Go's utilization refitted here, and drawn at Go's x"), so that a changed entry
  * fails here and is said in the docs */
 static void go_tables_pinned(void)
 {
