@@ -1025,10 +1025,11 @@ int gs_heap_set_go_clock(gs_heap_t *h, double scale);
  *     the trigger) per byte of scan work and u the mark's utilization
  *     (its share of the one P) at that x, the one Go's tables are fitted
  *     on (b94543d's drew u at what the program allocated while it marked,
- *     up to 8 % less for heldBytes' first mark, whose u then lay above
+ *     8 % less at heldBytes' first mark at 240 KiB, whose u then lay above
  *     Go's), or, when the program allocated while it marked less than
- *     half the growth, at that (go_mark_alloc_bytes; nothing, u = 1.25: a mark that a large
- *     allocation started and the goal ended at once took the P whole, as
+ *     half the growth, at that (go_mark_alloc_bytes; nothing, u = 1.25:
+ *     a mark that a large allocation started and the goal ended at once
+ *     took the P whole, as
  *     Go's first timed mark of exactcap, whose batch arena passes the
  *     trigger by 17-26 MiB, takes 1.11-1.16 of it; before, the model fed
  *     x and u both of the mark's own allocation and skipped a mark that

@@ -693,7 +693,9 @@ static void mark_end(gs_heap_t *h, int waited)
         /* Go feeds its estimate the heap's growth from the trigger
          * (heapLive - triggered), which the allocation that started the
          * mark reached, perhaps passed by far; the mark's share of the P
-         * follows what the program allocated while it marked */
+         * is drawn at that growth too, the x Go's tables are fitted on,
+         * or at what the program allocated while it marked when that is
+         * less than half of it (pacer_update) */
         size_t heap = h->go_held_bytes + h->go_garbage_bytes;
         size_t start = h->go_mark_start_bytes_, trig = h->go_trigger_bytes;
         pacer_update(h, heap_at_end > trig ? heap_at_end - trig : 0,

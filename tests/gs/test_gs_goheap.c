@@ -1852,7 +1852,7 @@ static void mark_utilization_form(void)
 /* Marks of memory nobody writes: r = c (KiB / N)^p (H / MiB)^h x e,
  * cheaper per byte the larger the program's allocations and the heap, and
  * at Go's first mark of heldBytes' first round at 256 KiB, GOGC 400
- * (15.25 MiB, x about 1.7 for the model's allocation) past a whole P,
+ * (15.25 MiB; x about 1.7 to 1.9) past a whole P at the lower points,
  * and more of it than a reusing mark at the median */
 static void unwritten_utilization_form(void)
 {
@@ -1937,7 +1937,8 @@ static void waited_consmark_form(void)
 /* The next cycle whose mark allocated (a mark can end before the program
  * allocates again), from the heap's state at its start to its end: the
  * utilization the heap drew is the function's at some point q for the
- * cycle's allocation and faults, and the estimate moved by it as Go's
+ * heap's growth from the trigger (the x Go's tables are fitted on) and
+ * the cycle's faults, and the estimate moved by it as Go's
  * controller moves it. Returns what the process faulted in per byte. */
 static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
 {
@@ -1964,9 +1965,13 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
     CHECK(H.go_mark_alloc_bytes > 0);
     /* the heap grew past the trigger by what the mark allocated and the
      * part of the allocation that started it */
-    CHECK(H.go_mark_grown_bytes != H.go_mark_alloc_bytes);   /* 124810, 129024 */
+    CHECK(H.go_mark_grown_bytes > H.go_mark_alloc_bytes);
     CHECK(H.go_mark_grown_bytes < H.go_mark_alloc_bytes + bytes);
-    x = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&H.go_program);
+    /* drawn at the growth, the x Go's tables are fitted on (at the
+     * allocation when that is less than half of it) */
+    x = (double)(H.go_mark_alloc_bytes >= H.go_mark_grown_bytes / 2 ? H.go_mark_grown_bytes
+                                                                    : H.go_mark_alloc_bytes) /
+        (double)gs_go_scan_work(&H.go_program);
     u = H.go_mark_util;
     /* a mark of memory nobody writes when more than half of it was taken
      * unwritten, else one of the share of it that faulted in */
