@@ -279,7 +279,8 @@ size_t gs_go_scan_work(const gs_go_program_t *p)
  * waited in runtime.GC (`waited`), gs_go_waited_consmark's for the growth;
  * else (grown / scan work) x u / (1 - u), u the mark's utilization at
  * that same growth per byte of scan work, the x Go's tables are fitted on
- * (pacer.py reads r off Go's marks per byte of heapLive - triggered), or
+ * (pacer.py reads r off Go's marks at x = heapLive - triggered per byte
+ * of scan work), or
  * at what the program allocated while it marked when that is less than
  * half the growth (gs_go_unwritten_utilization's when more than half as
  * much was taken unwritten, else gs_go_mark_utilization's for the share
@@ -312,10 +313,11 @@ static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
         (void)gs_go_pacer_next(&h->go_pacer, gs_go_waited_consmark(xg, q));
         return;
     }
-    /* Go's tables give r per byte of heapLive - triggered (the growth
-     * pacer.py reads off Go's marks), so u takes the growth too; a mark
-     * whose growth is mostly the allocation that started it keeps what the
-     * program allocated while it marked (none: the P whole, u 1.25) */
+    /* Go's tables give r at x = heapLive - triggered per byte of scan
+     * work (the growth pacer.py reads off Go's marks), so u takes the
+     * growth too; a mark whose growth is mostly the allocation that
+     * started it keeps what the program allocated while it marked (none:
+     * the P whole, u 1.25) */
     if (allocated >= grown / 2) x = xg;
     if (h->go_mark_unwritten > 0.5)
         u = gs_go_unwritten_utilization(x, h->go_program.item_bytes,
