@@ -698,6 +698,16 @@ typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
  * scan work less the globals, the stacks and 24 B x M: 49240-50224 B over
  * the check's timed runs, at M 228 to 8168): */
 #define GS_GO_HARNESS_SCAN 49520u
+/* What the Go benchmark's own small objects leave in the P's cache as its
+ * peak round's two untimed batches start (gs_heap_add_cached): BeginPeak's
+ * reads of /proc take spans of 512 to 2048 B objects after
+ * debug.FreeOSMemory's collection has emptied the caches, and heapLive
+ * counts them whole until the first mark ends. The timed run starts with
+ * none (runtime.ReadMemStats, in run() and b.ResetTimer, empties them).
+ * Go's heapLive at the batches' first spans, the peak round's less the
+ * timed run's: 72920-73336 B over five cases (scripts/go-record's
+ * runtime, recording heapLive at each span; results/GC-VS-GO.md): */
+#define GS_GO_HARNESS_CACHED 73000u
 /* Stacks deeper than these take the roots past an assist's least work
  * (GS_GO_ROOTS_WORK counts GS_GO_STACKS_SCAN of them): the second assist
  * stops short of the headers, the long roots case. Go's benchmark
@@ -770,7 +780,9 @@ typedef struct gs_heap_s {
                                     last mark ended, which Go counts whole
                                     as the cache takes it (mcache.refill;
                                     an array with pages of its own is
-                                    counted whole as it is); 0 as a mark
+                                    counted whole as it is), and the
+                                    program's own cached spans
+                                    (gs_heap_add_cached); 0 as a mark
                                     ends (heapLive = the marked bytes)        */
     size_t go_unswept_bytes;     /* a cycle's dead arrays, not yet swept (Go
                                     bytes; in neither go_held_bytes nor
@@ -1239,6 +1251,14 @@ int gs_heap_set_span_log(gs_heap_t *h, gs_span_log_fn fn, void *arg);
  * sources so; the retention benchmark turns it on around each source it
  * leaves unfilled (KEEP_UNFILLED). NULL: -EINVAL. */
 int gs_heap_set_unwritten(gs_heap_t *h, int on);
+
+/* Go's heapLive counts whole the spans a P's cache holds (mcache.refill),
+ * those of the program's own small objects too, which the model's arrays
+ * do not take: `bytes` more of them count in the heap the trigger, the
+ * assists and the sweep's pace read, from now until the next mark ends,
+ * as Go's mark termination empties the caches. GC_GO only: h NULL or
+ * another mode, -EINVAL. */
+int gs_heap_add_cached(gs_heap_t *h, size_t bytes);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers
  * from *state, any seed; for what the model and its programs draw. */

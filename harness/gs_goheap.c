@@ -1152,6 +1152,13 @@ int gs_heap_set_unwritten(gs_heap_t *h, int on)
     return 0;
 }
 
+int gs_heap_add_cached(gs_heap_t *h, size_t bytes)
+{
+    if (h == NULL || h->gc != GS_GC_GO) return -EINVAL;
+    h->go_live_lead_ = sat_add(h->go_live_lead_, bytes);  /* mark_end clears */
+    return 0;
+}
+
 int gs_heap_set_mark_log(gs_heap_t *h, gs_mark_log_fn fn, void *arg)
 {
     if (h == NULL) return -EINVAL;

@@ -1442,6 +1442,51 @@ static void trigger_counts_whole_spans(void)
     FINISH();
 }
 
+/* Bytes of the program's own spans in a cache (gs_heap_add_cached) count
+ * in heapLive as the arrays' span tails do: with GS_GO_HARNESS_CACHED of
+ * them the 1152 B arrays of trigger_counts_whole_spans start the mark
+ * with the first array of the 352nd span (the 2458th array: 352 whole
+ * spans and the cached bytes reach the trigger, 351 do not), not the
+ * 360th; the mark's end clears them with the tails. Only in Go's mode. */
+static void cached_bytes_count_until_mark_end(void)
+{
+    enum { MAX = 8192, SIZE = 1152, SLOTS = 7 };
+    static gs_slice_t kept[MAX];
+    const size_t cached = GS_GO_HARNESS_CACHED;
+    size_t n = 0, i, trigger;
+    CHECK_EQ_I(gs_heap_add_cached(NULL, cached), -EINVAL);
+    start(GS_GC_OFF, 0);
+    CHECK_EQ_I(gs_heap_add_cached(&H, cached), -EINVAL);
+    FINISH();
+    start(GS_GC_GO, 100);
+    trigger = H.go_trigger_bytes;
+    CHECK_EQ_U(trigger, 2949120);
+    CHECK_OK(gs_heap_add_cached(&H, cached));
+    CHECK_EQ_U(H.go_live_lead_, cached);
+    CHECK(!H.gc_marking);                  /* no allocation has tested it */
+    while (!H.gc_marking) {
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
+        n++;
+    }
+    CHECK_EQ_U(n, 2458);
+    CHECK_EQ_U(H.go_live_lead_, cached + 8 * KiB - SIZE + n / SLOTS * 128);
+    CHECK(352 * 8 * KiB + cached >= trigger && 351 * 8 * KiB + cached < trigger);
+    while (H.gc_cycles == 0) {                   /* to the mark's end */
+        CHECK(n < MAX);
+        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
+        n++;
+    }
+    /* as in trigger_counts_whole_spans: the cached bytes went with the
+     * tails */
+    CHECK_EQ_U(H.go_marked_bytes, (n - 1) * SIZE);
+    CHECK_EQ_U(H.go_live_lead_, (SLOTS - 1 - (n - 1) % SLOTS) * SIZE + 128);
+    for (i = 0; i < n; i++) gs_release(&kept[i]);
+    gs_heap_collect(&H);
+    MEM_AGREES();
+    FINISH();
+}
+
 /* A mark that starts past its goal paces its assists to 1.1 x the goal
  * (Go's revise): it ends on the way there, not at the next allocation;
  * past 1.1 x the goal, at the next allocation. */
@@ -2595,6 +2640,7 @@ int main(int argc, char **argv)
         CHECK_CASE(stack_scan_draws),
         CHECK_CASE(first_assist_pays_its_allocation),
         CHECK_CASE(trigger_counts_whole_spans),
+        CHECK_CASE(cached_bytes_count_until_mark_end),
         CHECK_CASE(mark_past_goal),
         CHECK_CASE(mark_log),
         CHECK_CASE(span_log),
