@@ -216,7 +216,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
     /* and BeginPeak's spans count in Go's heapLive until the first mark
      * ends: that mark starts a little sooner than the timed run's (at 4800
      * B, k = 2400, elem 24, before the accumulator's 66-page array in 29
-     * of Go's 30 recorded processes, the timed run's after it) */
+     * of Go's 30 recorded processes, the timed run's after it in 30) */
     if ((err = gs_heap_add_cached(h, GS_GO_HARNESS_CACHED)) != 0) {
         snprintf(msg, n, "GC mode: %s", strerror(-err));
         return err;

@@ -196,7 +196,8 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *     then starts the cycle. The heap here is Go's heapLive
  *     (_gs_go_live: go_held_bytes + go_garbage_bytes + go_live_lead_): a
  *     span a class's cache takes counts whole as it is taken, not object
- *     by object (mcache.refill), its tail until the mark's end, which
+ *     by object (mcache.refill; the program's own cached spans too,
+ *     gs_heap_add_cached), its tail until the mark's end, which
  *     sets heapLive back to the marked bytes. Tiny blocks count 16 B
  *     each as they are opened (Go counts their class's span whole too: at
  *     most 8 KiB more). The assists' pace (goal - heapLive) and the
@@ -698,15 +699,18 @@ typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
  * scan work less the globals, the stacks and 24 B x M: 49240-50224 B over
  * the check's timed runs, at M 228 to 8168): */
 #define GS_GO_HARNESS_SCAN 49520u
-/* What the Go benchmark's own small objects leave in the P's cache as its
- * peak round's two untimed batches start (gs_heap_add_cached): BeginPeak's
- * reads of /proc take spans of 512 to 2048 B objects after
- * debug.FreeOSMemory's collection has emptied the caches, and heapLive
- * counts them whole until the first mark ends. The timed run starts with
- * none (runtime.ReadMemStats, in run() and b.ResetTimer, empties them).
+/* The free slots of the spans the Go benchmark's own small objects leave
+ * in the P's cache as its peak round's two untimed batches start
+ * (gs_heap_add_cached): BeginPeak (its file reads and writes) takes spans
+ * of four small classes after debug.FreeOSMemory's collection has emptied
+ * the caches, and heapLive counts them whole until the first mark ends;
+ * the timed run starts without them (runtime.ReadMemStats, in run() and
+ * b.ResetTimer, empties the caches and takes the free slots off heapLive).
  * Go's heapLive at the batches' first spans, the peak round's less the
- * timed run's: 72920-73336 B over five cases (scripts/go-record's
- * runtime, recording heapLive at each span; results/GC-VS-GO.md): */
+ * timed run's: some 71 KiB in six cases, 72920-73336 B in the four read
+ * to the byte (a scratch copy of scripts/go-record's runtime that also
+ * recorded heapLive at each span it took; results/GC-VS-GO.md, "Go's
+ * harness spans at the peak round"): */
 #define GS_GO_HARNESS_CACHED 73000u
 /* Stacks deeper than these take the roots past an assist's least work
  * (GS_GO_ROOTS_WORK counts GS_GO_STACKS_SCAN of them): the second assist
@@ -1254,10 +1258,15 @@ int gs_heap_set_unwritten(gs_heap_t *h, int on);
 
 /* Go's heapLive counts whole the spans a P's cache holds (mcache.refill),
  * those of the program's own small objects too, which the model's arrays
- * do not take: `bytes` more of them count in the heap the trigger, the
- * assists and the sweep's pace read, from now until the next mark ends,
- * as Go's mark termination empties the caches. GC_GO only: h NULL or
- * another mode, -EINVAL. */
+ * do not take: `bytes` more of them (their free slots) count in the heap
+ * the trigger, the assists and the sweep's pace read, from now until the
+ * next mark ends, as Go's mark termination empties the caches. Not tied
+ * to a size class: where Go's arrays would fill such a span's free slots
+ * without raising heapLive, the model's take spans of their own and count
+ * both, at most a span's free bytes per shared class. Between marks, in
+ * GC_GO only: h NULL or another mode, -EINVAL; a mark under way (its way
+ * was set from heapLive as it started), -EBUSY; a heap past SIZE_MAX,
+ * -EOVERFLOW. */
 int gs_heap_add_cached(gs_heap_t *h, size_t bytes);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers

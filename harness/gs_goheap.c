@@ -1155,7 +1155,10 @@ int gs_heap_set_unwritten(gs_heap_t *h, int on)
 int gs_heap_add_cached(gs_heap_t *h, size_t bytes)
 {
     if (h == NULL || h->gc != GS_GC_GO) return -EINVAL;
-    h->go_live_lead_ = sat_add(h->go_live_lead_, bytes);  /* mark_end clears */
+    /* a mark under way has set its way from heapLive as it started */
+    if (h->gc_marking) return -EBUSY;
+    if (bytes > SIZE_MAX - _gs_go_live(h)) return -EOVERFLOW;
+    h->go_live_lead_ += bytes;                      /* mark_end clears them */
     return 0;
 }
 

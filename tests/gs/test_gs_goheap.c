@@ -1393,98 +1393,98 @@ static void span_log(void)
     FINISH();
 }
 
-/* Go's heapLive counts a span whole as a class's cache takes it
- * (mcache.refill), not object by object, and Go tests the trigger against
- * it (gcTrigger.test: heapLive >= trigger): a cycle starts after the
- * allocation that took a new span whose bytes take heapLive to the
- * trigger, while the arrays themselves are still below it; the mark's end
- * sets heapLive back to the marked bytes. 1152 B arrays (Go's class of
- * that size: 7 to a one-page span, 128 B of tail, which heapLive counts
- * until the mark's end), all kept. The trigger, 2949120 B, is the
- * model's and Go's (4 MiB goal, nothing else in the heap) and 360 whole
- * spans: the mark starts after the 2514th array, the first of the 360th
- * span; the arrays alone would pass it 47 arrays later. */
-static void trigger_counts_whole_spans(void)
+/* The 1152 B arrays of the next two tests (Go's class of that size: 7 to
+ * a one-page span, 128 B of tail, which heapLive counts until the mark's
+ * end), all kept. */
+enum { WS_MAX = 8192, WS_SIZE = 1152, WS_SLOTS = 7 };
+static gs_slice_t ws_kept[WS_MAX];
+
+/* Makes the arrays, *n so far, until a cycle marks (end 0) or has ended
+ * (end 1). */
+static void ws_make_until(size_t *n, int end)
 {
-    enum { MAX = 8192, SIZE = 1152, SLOTS = 7 };
-    static gs_slice_t kept[MAX];
-    size_t n = 0, i, heap, live, trigger;
-    start(GS_GC_GO, 100);
-    trigger = H.go_trigger_bytes;
-    while (!H.gc_marking) {
-        CHECK(n < MAX);
-        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
-        n++;
+    while (end ? H.gc_cycles == 0 : !H.gc_marking) {
+        CHECK(*n < WS_MAX);
+        CHECK_OK(gs_make(&H, 1, WS_SIZE, WS_SIZE, &ws_kept[*n]));
+        (*n)++;
     }
-    heap = H.go_held_bytes + H.go_garbage_bytes;
-    live = heap + H.go_live_lead_;
-    CHECK_EQ_U(heap, n * SIZE);
-    CHECK(heap <= trigger);                      /* the arrays: not past it */
-    CHECK_EQ_U(n % SLOTS, 1);                    /* the first of a new span */
-    /* the rest of its span, and every full span's tail */
-    CHECK_EQ_U(H.go_live_lead_, 8 * KiB - SIZE + n / SLOTS * 128);
-    CHECK_EQ_U(live % (8 * KiB), 0);             /* whole spans */
-    CHECK(live >= trigger && live - 8 * KiB < trigger);
-    CHECK_EQ_U(n, 2514);
-    while (H.gc_cycles == 0) {                   /* to the mark's end */
-        CHECK(n < MAX);
-        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
-        n++;
-    }
-    /* heapLive was set back to the marked bytes (every array but the one
-     * the end came with), then that one took the span its class had
-     * cached, or a new one if that was full */
-    CHECK_EQ_U(H.go_marked_bytes, (n - 1) * SIZE);
-    CHECK_EQ_U(H.go_live_lead_, (SLOTS - 1 - (n - 1) % SLOTS) * SIZE + 128);
-    for (i = 0; i < n; i++) gs_release(&kept[i]);
+}
+
+/* After the first mark's end, n arrays made: heapLive was set back to the
+ * marked bytes (every array but the one the end came with), then that one
+ * took the span its class had cached, or a new one if that was full; then
+ * every array goes. */
+static void ws_check_end_and_release(size_t n)
+{
+    size_t i;
+    CHECK_EQ_U(H.go_marked_bytes, (n - 1) * WS_SIZE);
+    CHECK_EQ_U(H.go_live_lead_,
+               (WS_SLOTS - 1 - (n - 1) % WS_SLOTS) * WS_SIZE + 128);
+    for (i = 0; i < n; i++) gs_release(&ws_kept[i]);
     gs_heap_collect(&H);
     MEM_AGREES();
     FINISH();
 }
 
+/* Go's heapLive counts a span whole as a class's cache takes it
+ * (mcache.refill), not object by object, and Go tests the trigger against
+ * it (gcTrigger.test: heapLive >= trigger): a cycle starts after the
+ * allocation that took a new span whose bytes take heapLive to the
+ * trigger, while the arrays themselves are still below it; the mark's end
+ * sets heapLive back to the marked bytes. The trigger, 2949120 B, is the
+ * model's and Go's (4 MiB goal, nothing else in the heap) and 360 whole
+ * spans: the mark starts after the 2514th array, the first of the 360th
+ * span; the arrays alone would pass it 47 arrays later. */
+static void trigger_counts_whole_spans(void)
+{
+    size_t n = 0, heap, live, trigger;
+    start(GS_GC_GO, 100);
+    trigger = H.go_trigger_bytes;
+    ws_make_until(&n, 0);
+    heap = H.go_held_bytes + H.go_garbage_bytes;
+    live = heap + H.go_live_lead_;
+    CHECK_EQ_U(heap, n * WS_SIZE);
+    CHECK(heap <= trigger);                      /* the arrays: not past it */
+    CHECK_EQ_U(n % WS_SLOTS, 1);                 /* the first of a new span */
+    /* the rest of its span, and every full span's tail */
+    CHECK_EQ_U(H.go_live_lead_, 8 * KiB - WS_SIZE + n / WS_SLOTS * 128);
+    CHECK_EQ_U(live % (8 * KiB), 0);             /* whole spans */
+    CHECK(live >= trigger && live - 8 * KiB < trigger);
+    CHECK_EQ_U(n, 2514);
+    ws_make_until(&n, 1);                        /* to the mark's end */
+    ws_check_end_and_release(n);
+}
+
 /* Bytes of the program's own spans in a cache (gs_heap_add_cached) count
- * in heapLive as the arrays' span tails do: with GS_GO_HARNESS_CACHED of
- * them the 1152 B arrays of trigger_counts_whole_spans start the mark
- * with the first array of the 352nd span (the 2458th array: 352 whole
- * spans and the cached bytes reach the trigger, 351 do not), not the
- * 360th; the mark's end clears them with the tails. Only in Go's mode. */
+ * in heapLive as the arrays' span tails do: with 73000 of them (about
+ * GS_GO_HARNESS_CACHED) the arrays of trigger_counts_whole_spans start
+ * the mark with the first array of the 352nd span (the 2458th array: 352
+ * whole spans and the cached bytes reach the trigger, 2949120 B, 351 do
+ * not), not the 360th; the mark's end clears them with the tails. Only in
+ * Go's mode, only between marks, never past SIZE_MAX. */
 static void cached_bytes_count_until_mark_end(void)
 {
-    enum { MAX = 8192, SIZE = 1152, SLOTS = 7 };
-    static gs_slice_t kept[MAX];
-    const size_t cached = GS_GO_HARNESS_CACHED;
-    size_t n = 0, i, trigger;
+    const size_t cached = 73000;
+    size_t n = 0, lead;
     CHECK_EQ_I(gs_heap_add_cached(NULL, cached), -EINVAL);
     start(GS_GC_OFF, 0);
     CHECK_EQ_I(gs_heap_add_cached(&H, cached), -EINVAL);
     FINISH();
     start(GS_GC_GO, 100);
-    trigger = H.go_trigger_bytes;
-    CHECK_EQ_U(trigger, 2949120);
+    CHECK_EQ_U(H.go_trigger_bytes, 2949120);
     CHECK_OK(gs_heap_add_cached(&H, cached));
     CHECK_EQ_U(H.go_live_lead_, cached);
+    CHECK_EQ_I(gs_heap_add_cached(&H, SIZE_MAX), -EOVERFLOW);
+    CHECK_EQ_U(H.go_live_lead_, cached);
     CHECK(!H.gc_marking);                  /* no allocation has tested it */
-    while (!H.gc_marking) {
-        CHECK(n < MAX);
-        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
-        n++;
-    }
+    ws_make_until(&n, 0);
     CHECK_EQ_U(n, 2458);
-    CHECK_EQ_U(H.go_live_lead_, cached + 8 * KiB - SIZE + n / SLOTS * 128);
-    CHECK(352 * 8 * KiB + cached >= trigger && 351 * 8 * KiB + cached < trigger);
-    while (H.gc_cycles == 0) {                   /* to the mark's end */
-        CHECK(n < MAX);
-        CHECK_OK(gs_make(&H, 1, SIZE, SIZE, &kept[n]));
-        n++;
-    }
-    /* as in trigger_counts_whole_spans: the cached bytes went with the
-     * tails */
-    CHECK_EQ_U(H.go_marked_bytes, (n - 1) * SIZE);
-    CHECK_EQ_U(H.go_live_lead_, (SLOTS - 1 - (n - 1) % SLOTS) * SIZE + 128);
-    for (i = 0; i < n; i++) gs_release(&kept[i]);
-    gs_heap_collect(&H);
-    MEM_AGREES();
-    FINISH();
+    lead = cached + 8 * KiB - WS_SIZE + n / WS_SLOTS * 128;
+    CHECK_EQ_U(H.go_live_lead_, lead);
+    CHECK_EQ_I(gs_heap_add_cached(&H, cached), -EBUSY);   /* while marking */
+    CHECK_EQ_U(H.go_live_lead_, lead);
+    ws_make_until(&n, 1);          /* the cached bytes go with the tails */
+    ws_check_end_and_release(n);
 }
 
 /* A mark that starts past its goal paces its assists to 1.1 x the goal
