@@ -218,7 +218,7 @@ static int go_history(gs_heap_t *h, const keep_case_t *c, keep_strategy_t s,
      * B, k = 2400, elem 24, before the accumulator's 66-page array in 29
      * of Go's 30 recorded processes, the timed run's after it in 30) */
     if ((err = gs_heap_add_cached(h, GS_GO_HARNESS_CACHED)) != 0) {
-        snprintf(msg, n, "GC mode: %s", strerror(-err));
+        snprintf(msg, n, "the harness's cached spans: %s", strerror(-err));
         return err;
     }
     for (int batch = 0; batch < 2; batch++)

@@ -1263,10 +1263,11 @@ int gs_heap_set_unwritten(gs_heap_t *h, int on);
  * next mark ends, as Go's mark termination empties the caches. Not tied
  * to a size class: where Go's arrays would fill such a span's free slots
  * without raising heapLive, the model's take spans of their own and count
- * both, at most a span's free bytes per shared class. Between marks, in
- * GC_GO only: h NULL or another mode, -EINVAL; a mark under way (its way
- * was set from heapLive as it started), -EBUSY; a heap past SIZE_MAX,
- * -EOVERFLOW. */
+ * both, at most a span's free bytes per shared class. Adding them starts
+ * no mark: the next allocation tests the trigger. Between marks, in GC_GO
+ * only: h NULL or another mode, -EINVAL; a mark under way (its end and
+ * its assists' pace were set from heapLive as it started), -EBUSY; a heap
+ * past SIZE_MAX, -EOVERFLOW. */
 int gs_heap_add_cached(gs_heap_t *h, size_t bytes);
 
 /* splitmix64: the next number of a well-mixed stream of 64-bit numbers

@@ -1413,8 +1413,8 @@ static void ws_make_until(size_t *n, int end)
 /* After the first mark's end, n arrays made: heapLive was set back to the
  * marked bytes (every array but the one the end came with), then that one
  * took the span its class had cached, or a new one if that was full; then
- * every array goes. */
-static void ws_check_end_and_release(size_t n)
+ * every array goes and the heap is torn down (FINISH). */
+static void ws_check_end_then_finish(size_t n)
 {
     size_t i;
     CHECK_EQ_U(H.go_marked_bytes, (n - 1) * WS_SIZE);
@@ -1452,16 +1452,19 @@ static void trigger_counts_whole_spans(void)
     CHECK(live >= trigger && live - 8 * KiB < trigger);
     CHECK_EQ_U(n, 2514);
     ws_make_until(&n, 1);                        /* to the mark's end */
-    ws_check_end_and_release(n);
+    ws_check_end_then_finish(n);
 }
 
 /* Bytes of the program's own spans in a cache (gs_heap_add_cached) count
- * in heapLive as the arrays' span tails do: with 73000 of them (about
- * GS_GO_HARNESS_CACHED) the arrays of trigger_counts_whole_spans start
- * the mark with the first array of the 352nd span (the 2458th array: 352
+ * in heapLive as the arrays' span tails do: with 73000 of them (fixed
+ * here, not GS_GO_HARNESS_CACHED, so that the count below does not move
+ * with the constant) the arrays of trigger_counts_whole_spans start the
+ * mark with the first array of the 352nd span (the 2458th array: 352
  * whole spans and the cached bytes reach the trigger, 2949120 B, 351 do
  * not), not the 360th; the mark's end clears them with the tails. Only in
- * Go's mode, only between marks, never past SIZE_MAX. */
+ * Go's mode, only between marks, and the heap with them never past
+ * SIZE_MAX (the arrays count as well as the lead). Adding them starts no
+ * mark: the next allocation tests the trigger. */
 static void cached_bytes_count_until_mark_end(void)
 {
     const size_t cached = 73000;
@@ -1472,19 +1475,38 @@ static void cached_bytes_count_until_mark_end(void)
     FINISH();
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.go_trigger_bytes, 2949120);
+    CHECK_OK(gs_make(&H, 1, WS_SIZE, WS_SIZE, &ws_kept[n]));
+    n++;
+    lead = 8 * KiB - WS_SIZE;                       /* the first span's rest */
+    CHECK_EQ_U(H.go_live_lead_, lead);
+    CHECK_EQ_I(gs_heap_add_cached(&H, SIZE_MAX - lead), -EOVERFLOW);
+    CHECK_EQ_U(H.go_live_lead_, lead);
+    CHECK_OK(gs_heap_add_cached(&H, 2 * H.go_trigger_bytes));
+    CHECK(!H.gc_marking);                  /* no allocation has tested it */
+    gs_heap_collect(&H);                     /* and the mark's end clears */
+    CHECK_EQ_U(H.go_live_lead_, 0);
+    gs_release(&ws_kept[0]);
+    gs_heap_collect(&H);
+    MEM_AGREES();
+    FINISH();
+    n = 0;
+    start(GS_GC_GO, 100);
     CHECK_OK(gs_heap_add_cached(&H, cached));
     CHECK_EQ_U(H.go_live_lead_, cached);
-    CHECK_EQ_I(gs_heap_add_cached(&H, SIZE_MAX), -EOVERFLOW);
-    CHECK_EQ_U(H.go_live_lead_, cached);
-    CHECK(!H.gc_marking);                  /* no allocation has tested it */
     ws_make_until(&n, 0);
     CHECK_EQ_U(n, 2458);
     lead = cached + 8 * KiB - WS_SIZE + n / WS_SLOTS * 128;
     CHECK_EQ_U(H.go_live_lead_, lead);
+    /* heapLive: 352 whole spans and the cached bytes, past the trigger;
+     * 351 and them short of it */
+    CHECK_EQ_U(H.go_held_bytes + H.go_garbage_bytes + H.go_live_lead_,
+               352 * 8 * KiB + cached);
+    CHECK(351 * 8 * KiB + cached < H.go_trigger_bytes &&
+          352 * 8 * KiB + cached >= H.go_trigger_bytes);
     CHECK_EQ_I(gs_heap_add_cached(&H, cached), -EBUSY);   /* while marking */
     CHECK_EQ_U(H.go_live_lead_, lead);
     ws_make_until(&n, 1);          /* the cached bytes go with the tails */
-    ws_check_end_and_release(n);
+    ws_check_end_then_finish(n);
 }
 
 /* A mark that starts past its goal paces its assists to 1.1 x the goal
