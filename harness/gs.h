@@ -83,6 +83,13 @@ typedef enum gs_policy_e {
 /* The GC mode's page heap grows by this much at a time (Go's
  * pallocChunkPages: 512 pages, 4 MiB). */
 #define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
+/* The GC mode's page heap keeps its first pages out of use, whole: Go's
+ * runtime and testing package hold 46-63 pages of spans scattered over
+ * its heap's first 124-145 (read from a recording runtime at the timed
+ * run's debug.FreeOSMemory, results/GC-VS-GO.md), so that the benchmark's
+ * arrays start about 1 MiB into Go's first arena, a half huge page off its
+ * alignment, and the model's do too. */
+#define GS_GO_RUNTIME_PAGES 128u
 
 /* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
  * (including NULL). *out is set only on success. */

@@ -544,6 +544,20 @@ static size_t over_goal(const gs_heap_t *h)
     return min_size(retained - h->go_scavenge_goal_bytes, h->go_idle_bytes);
 }
 
+/* mheap.allocSpan: an allocation that grew the heap while the heap
+ * retains, with the growth, more than the scavenge goal gives back that
+ * much at once, up to the growth (before the new span counts). */
+static void grew_scavenge(gs_heap_t *h)
+{
+    size_t g = _gs_pages_growth(h), retained, got;
+    if (g == 0 || h->go_scavenge_goal_bytes == SIZE_MAX) return;
+    retained = heap_in_use(h) + h->go_idle_bytes;
+    if (sat_add(retained, g) <= h->go_scavenge_goal_bytes) return;
+    got = _gs_pages_release(h, min_size(g, sat_add(retained, g) - h->go_scavenge_goal_bytes));
+    h->go_scavenged_bytes += got;
+    go_sync(h);
+}
+
 /* a + b, or UINT64_MAX if that overflows (a period of "never"). */
 static uint64_t sat_add64(uint64_t a, uint64_t b)
 {
@@ -933,6 +947,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
             if (rc < 0) return rc;
         }
         go_sync(h);
+        grew_scavenge(h);
     }
     if (tiny && h->free_tiny_ == NULL && !tiny_fits(h, bytes, &off)) {
         gs_tiny_t *t = malloc(sizeof *t);

@@ -61,6 +61,16 @@
  * handles, the heap's own records), which matters under an address-space
  * limit only: the reservation is the largest that leaves this much too. */
 #define RESERVE_SPARE ((size_t)GS_GO_RESERVE_SPARE)
+/* Go's page cache (mpagecache.go): a P takes the CACHE_PAGES-aligned block
+ * of pages holding the heap's lowest free page, all its free pages at
+ * once, and serves spans of fewer than CACHE_SPAN pages from it, lowest
+ * first, until it is empty. Its free pages are out of the page heap until
+ * then: no other allocation takes them and the scavenger does not release
+ * them. The model runs one P (GOMAXPROCS=1), whose cache Go never flushes. */
+#define CACHE_PAGES ((size_t)64)
+#define CACHE_SPAN (CACHE_PAGES / 4)
+/* The heap's first pages, never free: Go's runtime's (gs.h). */
+#define RUNTIME_PAGES ((size_t)GS_GO_RUNTIME_PAGES)
 
 struct gs_pages_s {
     void *map;               /* the reservation as mmap returned it        */
@@ -74,6 +84,15 @@ struct gs_pages_s {
     uint64_t *idle_bits;     /* 1: free and resident                       */
     uint64_t *rel_bits;      /* 1: free, released by the scavenger         */
     uint64_t *warm_bits;     /* 1: written since the heap was given back   */
+    size_t grew;             /* pages grown by since _gs_pages_growth      */
+    /* the page cache: CACHE_PAGES pages from cache_base, bit j of cache
+     * set where page cache_base + j is held there (free, but out of the
+     * bitmaps above), of cache_idle where it was idle, of cache_rel where
+     * released */
+    size_t cache_base;
+    uint64_t cache;
+    uint64_t cache_idle;
+    uint64_t cache_rel;
 };
 
 static int bit(const uint64_t *b, size_t i)
@@ -195,17 +214,81 @@ static int find_run(const gs_pages_t *p, size_t n, size_t *at)
     return 0;
 }
 
+/* Fill the empty page cache from the block of the lowest free page (none
+ * when no page is free: the allocation then grows the heap as any does). */
+static void cache_fill(gs_pages_t *p)
+{
+    size_t i = next_bit(p->free_bits, p->search, p->grown, 1), j;
+    if (i >= p->grown) return;
+    p->cache_base = i / CACHE_PAGES * CACHE_PAGES;
+    p->cache = p->cache_idle = p->cache_rel = 0;
+    for (j = 0; j < CACHE_PAGES && p->cache_base + j < p->grown; j++) {
+        size_t k = p->cache_base + j;
+        uint64_t b = (uint64_t)1 << j;
+        if (!bit(p->free_bits, k)) continue;
+        p->cache |= b;
+        if (bit(p->idle_bits, k)) p->cache_idle |= b;
+        if (bit(p->rel_bits, k)) p->cache_rel |= b;
+        bit_clear(p->free_bits, k);
+        bit_clear(p->idle_bits, k);
+        bit_clear(p->rel_bits, k);
+    }
+}
+
+/* The lowest n pages in a row the page cache holds: their first page in
+ * *at, or 0 when it has no n in a row. The cache is unchanged until
+ * commit_run takes them (cache_claim). */
+static int cache_find(const gs_pages_t *p, size_t n, size_t *at)
+{
+    uint64_t run = p->cache;
+    size_t j;
+    for (j = 1; j < n; j++) run &= p->cache >> j;
+    if (run == 0) return 0;
+    *at = p->cache_base + (size_t)__builtin_ctzll(run);
+    return 1;
+}
+
+/* Pages [at, at + n) out of the page cache, if it holds them, back in the
+ * page heap's bitmaps as they were (free, idle or released), for
+ * commit_run to take. */
+static void cache_claim(gs_pages_t *p, size_t at, size_t n)
+{
+    size_t j, i;
+    uint64_t mask;
+    if (p->cache == 0 || at < p->cache_base || at + n > p->cache_base + CACHE_PAGES)
+        return;
+    i = at - p->cache_base;
+    mask = (((uint64_t)1 << n) - 1) << i;
+    if ((p->cache & mask) != mask) return;
+    for (j = i; j < i + n; j++) {
+        size_t k = p->cache_base + j;
+        bit_set(p->free_bits, k);
+        if ((p->cache_idle >> j) & 1u) bit_set(p->idle_bits, k);
+        if ((p->cache_rel >> j) & 1u) bit_set(p->rel_bits, k);
+    }
+    p->cache &= ~mask;
+    p->cache_idle &= ~mask;
+    p->cache_rel &= ~mask;
+}
+
 /* Grow the heap at its top for an allocation of n pages: 512-page steps,
  * fresh pages (free, not idle), which merge with a free run below. */
 static int grow(gs_pages_t *p, size_t n)
 {
-    size_t ask = (n + GROW_PAGES - 1) / GROW_PAGES * GROW_PAGES, i;
+    size_t first = p->grown == 0 ? RUNTIME_PAGES : 0;
+    size_t ask = (n + first + GROW_PAGES - 1) / GROW_PAGES * GROW_PAGES, i;
     if (ask > p->pages - p->grown) ask = p->pages - p->grown;
-    if (ask < n) return -ENOMEM;
+    if (ask < n + first) return -ENOMEM;
     if (mprotect(p->base + p->grown * PAGE, ask * PAGE, PROT_READ | PROT_WRITE) != 0)
         return -ENOMEM;
     for (i = p->grown; i < p->grown + ask; i++) bit_set(p->free_bits, i);
+    if (p->grown == 0) {
+        /* Go's runtime's own spans (GS_GO_RUNTIME_PAGES) */
+        for (i = 0; i < RUNTIME_PAGES; i++) bit_clear(p->free_bits, i);
+        p->search = RUNTIME_PAGES;
+    }
     p->grown += ask;
+    p->grew += ask;
     return 0;
 }
 
@@ -218,6 +301,10 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
     if (h->pages_ == NULL && (rc = pages_new(h)) < 0) return rc;
     p = h->pages_;
     if (n == 0 || n > p->pages) return -ENOMEM;
+    if (n < CACHE_SPAN) {
+        if (p->cache == 0) cache_fill(p);
+        if (cache_find(p, n, at)) return 0;
+    }
     if (!find_run(p, n, at)) {
         if ((rc = grow(p, n)) < 0) return rc;
         if (!find_run(p, n, at)) return -ENOMEM;
@@ -236,6 +323,7 @@ static void commit_run(gs_heap_t *h, size_t at, size_t n, int array, void **base
     size_t i, fresh = 0;
     /* Go zeroes a span any of whose pages held an object before */
     int written = !h->unwritten_ || at < p->zeroed_base;
+    if (n < CACHE_SPAN) cache_claim(p, at, n);
     if (!written) h->go_unwritten_bytes += (uint64_t)n * PAGE;
     for (i = at; i < at + n; i++) {
         if (written && !bit(p->warm_bits, i)) {
@@ -323,6 +411,15 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
     if (zeroed && used) memset(d, 0, bytes);
     *data = d;
     return 0;
+}
+
+size_t _gs_pages_growth(gs_heap_t *h)
+{
+    size_t g;
+    if (h->pages_ == NULL) return 0;
+    g = h->pages_->grew * PAGE;
+    h->pages_->grew = 0;
+    return g;
 }
 
 size_t _gs_pages_grown(const gs_heap_t *h)

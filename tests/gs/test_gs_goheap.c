@@ -461,10 +461,13 @@ static void span_pages_return(void)
     MEM_AGREES();
     gs_release(&t);
     gs_heap_collect(&H);
-    CHECK_OK(gs_make(&H, 1, 48, 48, &t));        /* another class's span */
-    CHECK(t.data == first);
+    /* another class's span: from the page cache, which took the 64-page
+     * block of t's page, and serves its next page: t's page went back to
+     * the page heap, not to the cache (Go's mpagecache.go) */
+    CHECK_OK(gs_make(&H, 1, 48, 48, &t));
+    CHECK(t.data == first + 8 * KiB);
     CHECK_EQ_U(H.small_spans, 1);
-    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.go_idle_bytes, 8 * KiB);       /* t's page */
     gs_release(&t);
     FINISH();
 }
@@ -566,9 +569,11 @@ static void goal_and_scavenger(void)
     CHECK_EQ_U(H.go_scavenge_goal_bytes, goal);
     /* the arrays' pages are idle; the highest are released, and as Go's
      * scavenger breaks no huge page, down to the huge page boundary below
-     * the goal: 2 MiB stay idle (the pages 24 MiB - 2.5 MiB reaches into
-     * lie in a huge page the idle run holds whole) */
-    idle = 2 * MiB;
+     * the goal: the arrays start 1 MiB into the heap (GS_GO_RUNTIME_PAGES),
+     * and 1 MiB stays idle, up to the boundary at 2 MiB (the pages 24 MiB
+     * - 2.5 MiB reaches into lie in a huge page the idle run holds whole) */
+    CHECK_EQ_U(GS_GO_RUNTIME_PAGES * GS_GO_PAGE_SIZE, MiB);
+    idle = MiB;
     CHECK_EQ_U(H.go_idle_bytes, idle);
     CHECK_EQ_U(H.idle_page_bytes, idle);
     CHECK_EQ_U(H.small_spans, 0);                /* large: spans of their own */
@@ -710,8 +715,11 @@ static void paced_scavenger(void)
     }
     CHECK(at2 != at);
     CHECK_OK(gs_heap_set_mark_draws(&H, 0));
-    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
-    for (i = 0; i < 24; i++) gs_release(&s[i]);
+    /* 23 arrays of 1 MiB from the heap's first free page, 1 MiB in
+     * (GS_GO_RUNTIME_PAGES): the highest ends on a huge page boundary */
+    CHECK_EQ_U(GS_GO_RUNTIME_PAGES * GS_GO_PAGE_SIZE, MiB);
+    for (i = 0; i < 23; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    for (i = 0; i < 23; i++) gs_release(&s[i]);
     /* 1 ns of work: one quantum per burst, the highest idle pages (with
      * CLOCK_MONOTONIC in nanoseconds, as on Linux: a madvise takes far
      * longer than 1 ns); the idle run holds the whole huge page the
@@ -728,8 +736,8 @@ static void paced_scavenger(void)
     CHECK_EQ_U(H.scav_woken, 1);
     CHECK_EQ_U(H.scav_bursts, 0);
     CHECK_EQ_U(H.go_released_bytes, 0);
-    CHECK_EQ_U(H.go_idle_bytes, 24 * MiB);
-    CHECK(H.go_scavenge_goal_bytes < 24 * MiB);
+    CHECK_EQ_U(H.go_idle_bytes, 23 * MiB);
+    CHECK(H.go_scavenge_goal_bytes < 23 * MiB);
     MEM_AGREES();
     allocations(1);
     CHECK_EQ_U(H.scav_woken, 0);
@@ -883,6 +891,96 @@ static void scavenger_keeps_huge_pages(void)
     FINISH();
 }
 
+/* Go's page cache (mpagecache.go): a span under 16 pages comes from the
+ * 64-page block of the lowest free page, which the cache takes whole when
+ * it is empty and serves lowest first; a span of 16 pages or more takes
+ * the lowest free run outside it; pages given back go to the page heap,
+ * not to the cache, which serves on from where it is until it is empty. */
+static void page_cache_serves_small_spans(void)
+{
+    gs_slice_t a, b, c, d, e, f, g;
+    unsigned char *a_at;
+    start(GS_GC_GO, 400);
+    /* the heap grows for the first array: nothing was free to cache */
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));            /* 5 pages */
+    /* the cache takes the block from the runtime's pages on (its first
+     * 5 pages a's), and serves b from it */
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &b));
+    CHECK(b.data == a.data + 40 * KiB);
+    CHECK_OK(gs_make(&H, 1, 128 * KiB, 128 * KiB, &c));          /* 16 pages */
+    CHECK(c.data == a.data + 512 * KiB);                         /* past it */
+    CHECK_OK(gs_make(&H, 1, 120 * KiB, 120 * KiB, &d));          /* 15 */
+    CHECK(d.data == b.data + 40 * KiB);                          /* in it */
+    a_at = a.data;
+    gs_release(&a);
+    gs_heap_collect(&H);               /* a's pages: the page heap's, idle */
+    CHECK_EQ_U(H.idle_page_bytes, 40 * KiB);
+    CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &e));
+    CHECK(e.data == d.data + 120 * KiB);                         /* the cache's */
+    CHECK_EQ_U(H.idle_page_bytes, 40 * KiB);
+    /* 34 pages left in the cache, in a row: 160 KiB (20 pages) is a large
+     * span, which a's 5 idle pages do not hold: above c */
+    CHECK_OK(gs_make(&H, 1, 160 * KiB, 160 * KiB, &f));
+    CHECK(f.data == c.data + 128 * KiB);
+    /* 34 more pages of 8 KiB arrays empty the cache; the next refills it
+     * from the lowest free page: a's, idle, which it takes */
+    {
+        gs_slice_t one[34];
+        size_t i;
+        for (i = 0; i < 34; i++) {
+            CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &one[i]));
+            CHECK(one[i].data == e.data + 40 * KiB + i * 8 * KiB);
+        }
+        CHECK_EQ_U(H.idle_page_bytes, 40 * KiB);
+        CHECK_OK(gs_make(&H, 1, 8 * KiB, 8 * KiB, &g));
+        CHECK(g.data == a_at);
+        CHECK_EQ_U(H.idle_page_bytes, 32 * KiB);
+        MEM_AGREES();
+        for (i = 0; i < 34; i++) gs_release(&one[i]);
+    }
+    gs_release(&b);
+    gs_release(&c);
+    gs_release(&d);
+    gs_release(&e);
+    gs_release(&f);
+    gs_release(&g);
+    FINISH();
+}
+
+/* mheap.allocSpan: an allocation that grows the heap while what the heap
+ * retains, with the growth, is over the scavenge goal gives back that
+ * much of the idle pages at once, up to the growth. */
+static void growth_scavenges(void)
+{
+    gs_slice_t s[24], t;
+    size_t i, scavenged, idle;
+    start(GS_GC_GO, 100);
+    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    /* no goal before the first cycle: the heap grew without scavenging */
+    CHECK_EQ_U(H.go_scavenged_bytes, 0);
+    for (i = 0; i < 23; i++) gs_release(&s[i]);
+    gs_heap_collect(&H);
+    /* the highest array kept: the free run below it (idle, then released)
+     * holds no 30 MiB array, which grows the heap above it */
+    idle = H.go_idle_bytes;
+    CHECK(idle > 0);
+    CHECK_EQ_U(idle, MiB);
+    CHECK_EQ_U(H.go_scavenge_goal_bytes, 2637824);   /* goal_and_scavenger's */
+    /* 1 MiB in use and 1 MiB idle: within the goal, the scavenger left it */
+    CHECK(MiB + idle < H.go_scavenge_goal_bytes);
+    scavenged = H.go_scavenged_bytes;
+    CHECK_OK(gs_make(&H, 1, 30 * MiB, 30 * MiB, &t));
+    CHECK(t.data == s[23].data + MiB);
+    /* what it retains with the growth (4 MiB steps: 32 MiB) is over the
+     * goal by far more than the idle pages: all go */
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.go_scavenged_bytes, scavenged + idle);
+    MEM_AGREES();
+    gs_release(&t);
+    gs_release(&s[23]);
+    FINISH();
+}
+
 /* GOGC 400: a goal of 16 MiB at first, then 5 x marked; a runway of 8 MiB
  * (4 MiB x sqrt(4)). */
 static void gogc_400(void)
@@ -912,15 +1010,17 @@ static void gogc_400(void)
     CHECK_EQ_U(H.go_marked_bytes, 8 * MiB);      /* 5 live + 3 floating */
     CHECK_EQ_U(H.go_goal_bytes, 40 * MiB);
     CHECK_EQ_U(H.go_trigger_bytes, 32 * MiB);    /* goal - 8 MiB */
-    /* the 7 dead ones (5-12 MiB) wait for the sweep; the new array's
-     * reclaim sweeps the 4 MiB chunks from the lowest: the first holds
-     * live ones only, the second the dead ones at 5, 6 and 7 MiB, which
-     * are freed, and the array takes the lowest (two left idle, their
+    /* the 7 dead ones wait for the sweep; the new array's reclaim sweeps
+     * the 4 MiB chunks from the lowest. The arrays start 1 MiB into the
+     * heap (GS_GO_RUNTIME_PAGES): the first chunk holds live ones only,
+     * the second live ones at 4 and 5 MiB and the dead ones at 6 and 7,
+     * which are freed, and the array takes the lowest (one left idle, its
      * pages credit for the next reclaim) */
-    CHECK_EQ_U(H.go_unswept_bytes, 4 * MiB);
+    CHECK_EQ_U(GS_GO_RUNTIME_PAGES * GS_GO_PAGE_SIZE, MiB);
+    CHECK_EQ_U(H.go_unswept_bytes, 5 * MiB);
     CHECK(s.data == keep[4].data + MiB);
-    CHECK_EQ_U(H.go_idle_bytes, 2 * MiB);
-    CHECK_EQ_U(H.garbage_arrays, 3 + 4);         /* floating, unswept */
+    CHECK_EQ_U(H.go_idle_bytes, MiB);
+    CHECK_EQ_U(H.garbage_arrays, 3 + 5);         /* floating, unswept */
     MEM_AGREES();
     gs_release(&s);
     for (i = 0; i < 5; i++) gs_release(&keep[i]);
@@ -1359,14 +1459,14 @@ static void span_log(void)
     CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));      /* 5 pages of its own */
     CHECK_EQ_U(l.n, 1);
     CHECK(l.taken[0] && l.array[0]);
-    CHECK_EQ_U(l.page[0], 0);
+    CHECK_EQ_U(l.page[0], GS_GO_RUNTIME_PAGES);    /* the first after Go's runtime's */
     CHECK_EQ_U(l.pages[0], 5);
     CHECK_OK(gs_make(&H, 1, 100, 100, &b));                 /* its class's first span */
     slot_pages = H.small_span_bytes / GS_GO_PAGE_SIZE;      /* the one span */
     CHECK(slot_pages >= 1);
     CHECK_EQ_U(l.n, 2);
     CHECK(l.taken[1] && !l.array[1]);
-    CHECK_EQ_U(l.page[1], 5);
+    CHECK_EQ_U(l.page[1], GS_GO_RUNTIME_PAGES + 5);
     CHECK_EQ_U(l.pages[1], slot_pages);
     CHECK_OK(gs_make(&H, 1, 100, 100, &c));                 /* a slot of that span */
     CHECK_EQ_U(l.n, 2);
@@ -1381,9 +1481,9 @@ static void span_log(void)
         else freed_slots = i;
     }
     CHECK(freed_array >= 0 && freed_slots >= 0);
-    CHECK_EQ_U(l.page[freed_array], 0);
+    CHECK_EQ_U(l.page[freed_array], GS_GO_RUNTIME_PAGES);
     CHECK_EQ_U(l.pages[freed_array], 5);
-    CHECK_EQ_U(l.page[freed_slots], 5);
+    CHECK_EQ_U(l.page[freed_slots], GS_GO_RUNTIME_PAGES + 5);
     CHECK_EQ_U(l.pages[freed_slots], slot_pages);
     CHECK_OK(gs_heap_set_span_log(&H, NULL, NULL));
     CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));
@@ -2460,7 +2560,7 @@ static void sweep_in_place(void)
     /* each next one takes the next dead span in the order they were made
      * (the proportional sweep, before it, frees the oldest, two here: no
      * large array's pages count toward its pace), until none is left:
-     * none faults in */
+     * none of those faults in */
     faulted = H.go_faulted_bytes;
     while (H.go_unswept_bytes != 0 && H.gc_marking == 0) {
         size_t was = H.go_unswept_bytes;
@@ -2470,13 +2570,16 @@ static void sweep_in_place(void)
             break;
         }
         CHECK(H.go_unswept_bytes < was);
-        if (H.go_unswept_bytes == 0 && t.data == made[0]) {
+        for (i = last + 1; i < n && made[i] != t.data; i++) {}
+        if (H.go_unswept_bytes == 0 && i == n) {
             /* the proportional sweep took the last dead one: none left to
-             * reuse, the array takes the lowest pages the sweep freed */
+             * reuse, the array takes new pages (from the page cache, as
+             * Go's 4-page spans do), fresh ones, which fault in */
+            CHECK_EQ_U(H.go_faulted_bytes, faulted + 32 * KiB);
+            faulted += 32 * KiB;
             gs_release(&t);
             break;
         }
-        for (i = last + 1; i < n && made[i] != t.data; i++) {}
         CHECK(i < n);                            /* a dead one's, in order */
         last = i;
         for (i = 0; i < 32 * KiB; i++) if (t.data[i] != 0) break;
@@ -2648,6 +2751,8 @@ int main(int argc, char **argv)
         CHECK_CASE(span_layout),
         CHECK_CASE(span_pages_return),
         CHECK_CASE(page_heap_coalesces),
+        CHECK_CASE(page_cache_serves_small_spans),
+        CHECK_CASE(growth_scavenges),
         CHECK_CASE(goal_and_scavenger),
         CHECK_CASE(go_clock),
         CHECK_CASE(paced_scavenger),
