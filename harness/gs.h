@@ -529,20 +529,12 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * sysmon's own sleep later; working at the next cycle's start when that
  * came first, as Go's sweep termination wakes it and its mark worker
  * soon preempts the program, took the k-off matrix's faults within 25 %
- * of Go's at GOGC 100 to 36 and 39 of 60, two runs); the scavenging Go does
- * as its heap grows while it retains more than the goal (mheap.allocSpan
- * releases up to the growth at once; modelled, it took the mean |ln| of
- * model/Go peak RSS at GOGC 400 from 0.14 to 0.23 on the default
- * gc-vs-go matrix, and so it stays out; modelled again on b54f73d's page
- * heap, one run of 15 repetitions held to three Go runs came to 116.0 of
- * 120 figures within against 116.4, append's faults at k = N/2, GOGC 100
- * unchanged); forced and two-minute
- * periodic collections; Go's page cache (mpagecache.go: a
- * span under 16 pages comes from the P's cache, the 64-page block of the
- * first free page, whose free pages no larger span may take; modelled,
- * one run of the default gc-vs-go matrix: append's faults at k = N/2
- * with huge pages on as before, 1.4 and 5.3 per item at 32 KiB, its peak
- * at 4 KiB, k = N/2, GOGC 100, from 0.97-0.99 to 0.77x Go's); Go's tiny block is closed
+ * of Go's at GOGC 100 to 36 and 39 of 60, two runs); forced and
+ * two-minute periodic collections; where Go's runtime and testing package
+ * hold their own spans (the model keeps the heap's first
+ * GS_GO_RUNTIME_PAGES out of use, whole, where Go's hold 46-63 pages
+ * scattered over them, and the small spans Go's harness takes as the
+ * benchmark runs take none of the model's pages); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
  * tiny blocks (a tiny array's memory is the C allocator's; their 16 B
  * blocks count as objects, not as the spans of 16 B slots Go keeps them
@@ -552,12 +544,21 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * a sweep frees it, and every array but a tiny one lives in a heap of the
  * model's own, laid out as Go's:
  *   - the page heap (gs_gopages.c), as Go 1.19's page allocator keeps its
- *     heap: one reservation of address space, in Go's 8 KiB pages; a span
+ *     heap: one reservation of address space, in Go's 8 KiB pages, the
+ *     first GS_GO_RUNTIME_PAGES never free (Go's runtime's); a span
  *     takes the lowest run of free pages that holds it (first fit by
  *     address), so the pages of freed spans, neighbours merged, serve a
- *     span of any size that fits, without faulting; when none fits the
- *     heap grows at its top in 4 MiB steps (fresh pages, faulted in when
- *     first touched); a span's pages are freed (idle, resident:
+ *     span of any size that fits, without faulting, except that a span
+ *     under 16 pages comes from the page cache of Go's one P (GOMAXPROCS
+ *     = 1; mpagecache.go): the 64-page block of the lowest free page,
+ *     taken whole when the cache is empty and served lowest first, whose
+ *     free pages no larger span takes and the scavenger does not release
+ *     (pages given back go to the page heap, not the cache); when none
+ *     fits the heap grows at its top in 4 MiB steps (fresh pages,
+ *     faulted in when first touched), and an allocation that grows it
+ *     while the heap retains, with the growth, more than the scavenge
+ *     goal gives back that much of its idle pages at once, up to the
+ *     growth (mheap.allocSpan); a span's pages are freed (idle, resident:
  *     idle_page_bytes) when a sweep reaches its dead array, or empties a
  *     span of small objects; the scavenger releases idle pages, highest first,
  *     in whole pages (madvise MADV_DONTNEED, with MADV_NOHUGEPAGE on the

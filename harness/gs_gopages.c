@@ -5,11 +5,14 @@
  * _gs_array_in_pages) and the spans of small objects' slots
  * (gs_gospans.c, through _gs_pages_take), all in one reservation
  * of address space of the model's own, managed in Go's 8 KiB pages as Go
- * 1.19's page allocator manages its heap: an allocation takes the lowest
- * run of free pages long enough for it (first fit by address), so the
- * pages of freed arrays, neighbours merged, serve an allocation of any
- * size that fits; when no run fits, the heap grows at its top in steps of
- * 4 MiB (Go's allocation chunk), fresh pages never touched; the scavenger
+ * 1.19's page allocator manages its heap: its first GS_GO_RUNTIME_PAGES
+ * are never free (Go's runtime's own spans); an allocation takes the
+ * lowest run of free pages long enough for it (first fit by address), so
+ * the pages of freed arrays, neighbours merged, serve an allocation of any
+ * size that fits, except one under CACHE_SPAN pages, which the page cache
+ * serves (below); when no run fits, the heap grows at its top in steps of
+ * 4 MiB (Go's allocation chunk), fresh pages never touched, and
+ * _gs_pages_growth tells the collector by how much (it may scavenge); the scavenger
  * releases free pages, highest first, with madvise (mem_release_pages),
  * breaking no huge page it could take whole, and a released page faults
  * back in, zeroed, when next used.
