@@ -540,6 +540,13 @@ static void page_heap_coalesces(void)
     FINISH();
 }
 
+/* n arrays of 1 MiB, in s. */
+static void make_mib_arrays(gs_slice_t *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+}
+
 /* Live data sets the goal: marked x (1 + GOGC/100); the heap in use at the
  * collection and the goals set the scavenger's target. */
 static void goal_and_scavenger(void)
@@ -547,7 +554,7 @@ static void goal_and_scavenger(void)
     gs_slice_t s[24], t;
     size_t i, goal, idle;
     start(GS_GC_GO, 100);
-    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    make_mib_arrays(s, 24);
     /* marks start after the 3rd, 6th, 11th and 19th array (the heap past
      * the trigger: 45/64 of the way from marked to the goal while the goal
      * is within a 4 MiB runway), each ends 3/4 of the way from its start
@@ -718,7 +725,7 @@ static void paced_scavenger(void)
     /* 23 arrays of 1 MiB from the heap's first free page, 1 MiB in
      * (GS_GO_RUNTIME_PAGES): the highest ends on a huge page boundary */
     CHECK_EQ_U(GS_GO_RUNTIME_PAGES * GS_GO_PAGE_SIZE, MiB);
-    for (i = 0; i < 23; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    make_mib_arrays(s, 23);
     for (i = 0; i < 23; i++) gs_release(&s[i]);
     /* 1 ns of work: one quantum per burst, the highest idle pages (with
      * CLOCK_MONOTONIC in nanoseconds, as on Linux: a madvise takes far
@@ -955,7 +962,7 @@ static void growth_scavenges(void)
     gs_slice_t s[24], t;
     size_t i, scavenged, idle;
     start(GS_GC_GO, 100);
-    for (i = 0; i < 24; i++) CHECK_OK(gs_make(&H, 1, MiB, MiB, &s[i]));
+    make_mib_arrays(s, 24);
     /* no goal before the first cycle: the heap grew without scavenging */
     CHECK_EQ_U(H.go_scavenged_bytes, 0);
     for (i = 0; i < 23; i++) gs_release(&s[i]);
