@@ -546,12 +546,18 @@ static size_t over_goal(const gs_heap_t *h)
 
 /* mheap.allocSpan: an allocation that grew the heap while the heap
  * retains, with the growth, more than the scavenge goal gives back that
- * much at once, up to the growth (before the new span counts). */
+ * much of its idle pages at once, up to the growth. What it retains is
+ * Go's heapRetained as allocSpan reads it, before the new span counts:
+ * the idle pages the span took still free, the span not yet in use (a
+ * new span of small objects is in small_span_bytes already; an array is
+ * charged later). */
 static void grew_scavenge(gs_heap_t *h)
 {
-    size_t g = _gs_pages_growth(h), retained, got;
+    size_t took, took_idle, retained, got;
+    size_t g = _gs_pages_growth(h, &took, &took_idle);
     if (g == 0 || h->go_scavenge_goal_bytes == SIZE_MAX) return;
-    retained = heap_in_use(h) + h->go_idle_bytes;
+    retained = sat_add(heap_in_use(h) + h->go_idle_bytes, took_idle);
+    if (h->new_span_ != NULL) retained -= min_size(retained, took);
     if (sat_add(retained, g) <= h->go_scavenge_goal_bytes) return;
     got = _gs_pages_release(h, min_size(g, sat_add(retained, g) - h->go_scavenge_goal_bytes));
     h->go_scavenged_bytes += got;
@@ -911,6 +917,7 @@ int _gs_go_prepare(gs_heap_t *h, size_t bytes, int zeroed, void **reuse,
     *reuse = NULL;
     if (h->gc == GS_GC_GO) {
         if (h->sweep_ == NULL && (rc = _gs_sweep_init(h)) < 0) return rc;
+        (void)_gs_pages_growth(h, NULL, NULL);   /* none left by a failure */
         go_pace(h, bytes, tiny);
         scav_turn(h);
         add = go_add(h, bytes, tiny);

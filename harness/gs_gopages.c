@@ -88,6 +88,8 @@ struct gs_pages_s {
     uint64_t *rel_bits;      /* 1: free, released by the scavenger         */
     uint64_t *warm_bits;     /* 1: written since the heap was given back   */
     size_t grew;             /* pages grown by since _gs_pages_growth      */
+    size_t took_idle;        /* pages of the last span taken that were idle */
+    size_t took;             /* pages of the last span taken               */
     /* the page cache: CACHE_PAGES pages from cache_base, bit j of cache
      * set where page cache_base + j is held there (free, but out of the
      * bitmaps above), of cache_idle where it was idle, of cache_rel where
@@ -164,7 +166,7 @@ size_t gs_go_heap_room(void)
     void *m = reserve(&size);
     if (m == MAP_FAILED) return 0;
     munmap(m, size + RESERVE_ALIGN);
-    return size;
+    return size > RUNTIME_PAGES * PAGE ? size - RUNTIME_PAGES * PAGE : 0;
 }
 
 static int pages_new(gs_heap_t *h)
@@ -278,20 +280,28 @@ static void cache_claim(gs_pages_t *p, size_t at, size_t n)
  * fresh pages (free, not idle), which merge with a free run below. */
 static int grow(gs_pages_t *p, size_t n)
 {
-    size_t first = p->grown == 0 ? RUNTIME_PAGES : 0;
-    size_t ask = (n + first + GROW_PAGES - 1) / GROW_PAGES * GROW_PAGES, i;
+    size_t ask = (n + GROW_PAGES - 1) / GROW_PAGES * GROW_PAGES, i;
     if (ask > p->pages - p->grown) ask = p->pages - p->grown;
-    if (ask < n + first) return -ENOMEM;
+    if (ask < n) return -ENOMEM;
     if (mprotect(p->base + p->grown * PAGE, ask * PAGE, PROT_READ | PROT_WRITE) != 0)
         return -ENOMEM;
     for (i = p->grown; i < p->grown + ask; i++) bit_set(p->free_bits, i);
-    if (p->grown == 0) {
-        /* Go's runtime's own spans (GS_GO_RUNTIME_PAGES) */
-        for (i = 0; i < RUNTIME_PAGES; i++) bit_clear(p->free_bits, i);
-        p->search = RUNTIME_PAGES;
-    }
     p->grown += ask;
     p->grew += ask;
+    return 0;
+}
+
+/* The heap as the program's first allocation finds it: Go's first chunk,
+ * its first RUNTIME_PAGES the runtime's (never free), the rest free; not
+ * a growth of the program's. */
+static int grow_first(gs_pages_t *p)
+{
+    size_t i;
+    int rc = grow(p, RUNTIME_PAGES + 1);
+    if (rc < 0) return rc;
+    for (i = 0; i < RUNTIME_PAGES; i++) bit_clear(p->free_bits, i);
+    p->search = RUNTIME_PAGES;
+    p->grew = 0;
     return 0;
 }
 
@@ -309,8 +319,11 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
         if (cache_find(p, n, at)) return 0;
     }
     if (!find_run(p, n, at)) {
-        if ((rc = grow(p, n)) < 0) return rc;
-        if (!find_run(p, n, at)) return -ENOMEM;
+        if (p->grown == 0 && (rc = grow_first(p)) < 0) return rc;
+        if (!find_run(p, n, at)) {
+            if ((rc = grow(p, n)) < 0) return rc;
+            if (!find_run(p, n, at)) return -ENOMEM;
+        }
     }
     return 0;
 }
@@ -327,6 +340,8 @@ static void commit_run(gs_heap_t *h, size_t at, size_t n, int array, void **base
     /* Go zeroes a span any of whose pages held an object before */
     int written = !h->unwritten_ || at < p->zeroed_base;
     if (n < CACHE_SPAN) cache_claim(p, at, n);
+    p->took = n;
+    p->took_idle = 0;
     if (!written) h->go_unwritten_bytes += (uint64_t)n * PAGE;
     for (i = at; i < at + n; i++) {
         if (written && !bit(p->warm_bits, i)) {
@@ -337,6 +352,7 @@ static void commit_run(gs_heap_t *h, size_t at, size_t n, int array, void **base
         if (bit(p->idle_bits, i)) {
             bit_clear(p->idle_bits, i);
             h->idle_page_bytes -= PAGE;
+            p->took_idle++;
         } else {
             fresh++;                    /* fresh, or back from the scavenger */
             if (bit(p->rel_bits, i)) {
@@ -416,12 +432,14 @@ int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data)
     return 0;
 }
 
-size_t _gs_pages_growth(gs_heap_t *h)
+size_t _gs_pages_growth(gs_heap_t *h, size_t *took, size_t *took_idle)
 {
     size_t g;
     if (h->pages_ == NULL) return 0;
     g = h->pages_->grew * PAGE;
     h->pages_->grew = 0;
+    if (took != NULL) *took = h->pages_->took * PAGE;
+    if (took_idle != NULL) *took_idle = h->pages_->took_idle * PAGE;
     return g;
 }
 
@@ -491,6 +509,9 @@ void _gs_pages_cool(gs_heap_t *h)
     if (p == NULL) return;
     for (i = 0; i < p->grown; i++)
         if (bit(p->free_bits, i)) bit_clear(p->warm_bits, i);
+    /* the cache's released pages too (its idle ones stay resident) */
+    for (i = 0; i < CACHE_PAGES; i++)
+        if ((p->cache_rel >> i) & 1u) bit_clear(p->warm_bits, p->cache_base + i);
 }
 
 void _gs_pages_destroy(gs_heap_t *h)

@@ -198,8 +198,10 @@ size_t _gs_pages_release(gs_heap_t *h, size_t bytes);
 void _gs_pages_rewrite(gs_heap_t *h, void *base, size_t n);
 void _gs_pages_drop(gs_heap_t *h, void *base, size_t n);
 size_t _gs_pages_grown(const gs_heap_t *h);
-/* _gs_pages_growth: the bytes the heap grew by since the last call. */
-size_t _gs_pages_growth(gs_heap_t *h);
+/* _gs_pages_growth: the bytes the heap grew by since the last call; in
+ * *took and *took_idle (either may be NULL) the bytes of the last span
+ * taken and of those that were idle. */
+size_t _gs_pages_growth(gs_heap_t *h, size_t *took, size_t *took_idle);
 size_t _gs_pages_index(const gs_heap_t *h, const void *p);
 /* Every free page is cold again, as after the heap gave it all back
  * (gs_heap_free_os_memory): written again, it faults in. */
