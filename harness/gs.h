@@ -84,11 +84,13 @@ typedef enum gs_policy_e {
  * pallocChunkPages: 512 pages, 4 MiB). */
 #define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
 /* The GC mode's page heap keeps its first pages out of use, whole: Go's
- * runtime and testing package hold 46-63 pages of spans scattered over
- * its heap's first 124-145 (read from a recording runtime at the timed
- * run's debug.FreeOSMemory, results/GC-VS-GO.md), so that the benchmark's
- * arrays start about 1 MiB into Go's first arena, a half huge page off its
- * alignment, and the model's do too. */
+ * runtime and testing package hold 46 pages of spans scattered over its
+ * heap's first 124, and the benchmark's [][]T of kept headers 16 more
+ * next (read from a recording runtime at the timed run's
+ * debug.FreeOSMemory, results/GC-VS-GO.md; the model's headers take no
+ * pages), so that the benchmark's arrays start about 1 MiB into Go's
+ * first arena, half a huge page off its alignment, and the model's do
+ * too. */
 #define GS_GO_RUNTIME_PAGES 128u
 
 /* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
@@ -338,9 +340,10 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  *   - memory a cycle frees is kept for reuse: a freed slot stays in its
  *     span for the next object of its class, and the pages of a span left
  *     empty are idle (go_idle_bytes, Go's HeapIdle - HeapReleased); a new
- *     span takes the lowest free pages, idle ones or ones already returned
- *     to the system (go_released_bytes, which fault back in), and only
- *     then grows the heap;
+ *     span takes the lowest free pages (under 16 pages, from the page
+ *     cache's block: below), idle ones or ones already returned to the
+ *     system (go_released_bytes, which fault back in), and only then
+ *     grows the heap;
  *   - as each cycle's sweep ends the scavenger may return idle memory to
  *     the system until what the heap retains (held + garbage + unswept,
  *     the free slots of the spans of small objects, and idle) is at most Go 1.19's
@@ -532,9 +535,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * of Go's at GOGC 100 to 36 and 39 of 60, two runs); forced and
  * two-minute periodic collections; where Go's runtime and testing package
  * hold their own spans (the model keeps the heap's first
- * GS_GO_RUNTIME_PAGES out of use, whole, where Go's hold 46-63 pages
- * scattered over them, and the small spans Go's harness takes as the
- * benchmark runs take none of the model's pages); Go's tiny block is closed
+ * GS_GO_RUNTIME_PAGES out of use, whole, where Go's hold 46 pages
+ * scattered over its first 124; the small spans Go's harness takes as the
+ * benchmark runs, and the stacks' and the collector's work buffers'
+ * spans its runtime takes from the same page cache, take none of the
+ * model's pages); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
  * tiny blocks (a tiny array's memory is the C allocator's; their 16 B
  * blocks count as objects, not as the spans of 16 B slots Go keeps them

@@ -17,7 +17,8 @@
  * breaking no huge page it could take whole, and a released page faults
  * back in, zeroed, when next used.
  *
- * Three bitmaps over the reservation: free (the page is in no span),
+ * Three bitmaps over the reservation: free (the page is in no span and
+ * not in the page cache, which keeps its own),
  * idle (free and still resident: freed by the sweep or a collection, not
  * yet released)
  * and released (free, released by the scavenger). A free page in neither
@@ -305,8 +306,10 @@ static int grow_first(gs_pages_t *p)
     return 0;
 }
 
-/* The lowest run of n free pages, growing the heap if none: *at. Growth
- * is invisible (fresh pages, free), as in Go. */
+/* Where a span of n pages goes: under CACHE_SPAN pages the page cache's
+ * lowest n in a row if it has them (refilled first if empty), else the
+ * lowest run of n free pages, growing the heap if none: *at. The growth
+ * is fresh pages, free, counted for _gs_pages_growth. */
 static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 {
     gs_pages_t *p;

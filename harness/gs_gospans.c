@@ -59,9 +59,9 @@
  * freed at the mark's end, it took 8182 (results/GC-VS-GO.md, "The
  * shared classes too").
  *
- * Left out: the bitmap cache Go allocates from (the same slots,
- * found one at a time here); Go's page cache (a span under 16 pages from
- * the P's cached 64-page block); spans of tiny blocks (a tiny array's
+ * A new span's pages come from the page heap's page cache, as Go's do
+ * (gs_gopages.c). Left out: the bitmap cache Go allocates from (the same
+ * slots, found one at a time here); spans of tiny blocks (a tiny array's
  * memory is the C allocator's, only its 16 B block is counted in Go's
  * bytes).
  *

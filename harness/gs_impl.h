@@ -172,8 +172,9 @@ static inline size_t _gs_go_pages(size_t bytes)
     return (bytes + GS_GO_PAGE_SIZE - 1) / GS_GO_PAGE_SIZE;
 }
 
-/* The page heap (gs_gopages.c). _gs_pages_alloc: the lowest run of free
- * pages that holds `bytes` (growing the heap if none), counted by the
+/* The page heap (gs_gopages.c). _gs_pages_alloc: the pages that hold
+ * `bytes` (the page cache's under 16 pages, else the lowest run of free
+ * pages, growing the heap if none), counted by the
  * counting allocator (reserved: its whole pages), zeroed if `zeroed` and
  * any of it was used before; -ENOMEM, and nothing counted, when the heap
  * cannot grow or the failure switch fires. _gs_pages_free: its pages are
