@@ -24,7 +24,7 @@ from slicebench import compare_stats, gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
 REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261129T152735Z_b94ed6e")
+                         "gc-vs-go-20261129T155119Z_8ba6b70")
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 
