@@ -27,8 +27,9 @@
  * page taken into use that is not warm, and is written (the program
  * writes what it makes unless gs_heap_set_unwritten says otherwise; a
  * span used before is zeroed), faults in: go_faulted_bytes. The
- * background scavenger's releases leave pages warm, so that the count
- * follows from the allocations alone, not from the scavenger's clock.
+ * scavenger's releases (in the background, and as the heap grows) leave
+ * pages warm, so that the count follows from the allocations alone, not
+ * from the scavenger's clock.
  *
  * The bytes of an array with a span of its own are counted in the counting
  * allocator (mem_count_take, mem_count_give) from allocation until a

@@ -59,8 +59,8 @@
  * freed at the mark's end, it took 8182 (results/GC-VS-GO.md, "The
  * shared classes too").
  *
- * A new span's pages come from the page heap's page cache, as Go's do
- * (gs_gopages.c). Left out: the bitmap cache Go allocates from (the same
+ * A new span's pages come from the page heap, through its page cache
+ * when the cache holds them in a row, as Go's do (gs_gopages.c). Left out: the bitmap cache Go allocates from (the same
  * slots, found one at a time here); spans of tiny blocks (a tiny array's
  * memory is the C allocator's, only its 16 B block is counted in Go's
  * bytes).

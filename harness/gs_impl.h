@@ -204,7 +204,8 @@ size_t _gs_pages_grown(const gs_heap_t *h);
  * taken and of those that were idle. */
 size_t _gs_pages_growth(gs_heap_t *h, size_t *took, size_t *took_idle);
 size_t _gs_pages_index(const gs_heap_t *h, const void *p);
-/* Every free page is cold again, as after the heap gave it all back
+/* Every free page, and every released one the page cache holds, is cold
+ * again, as after the heap gave it all back
  * (gs_heap_free_os_memory): written again, it faults in. */
 void _gs_pages_cool(gs_heap_t *h);
 void _gs_pages_destroy(gs_heap_t *h);

@@ -908,7 +908,7 @@ static void page_cache_serves_small_spans(void)
     gs_slice_t a, b, c, d, e, f, g;
     unsigned char *a_at;
     start(GS_GC_GO, 400);
-    /* the heap grows for the first array: nothing was free to cache */
+    /* the first array: nothing was free to cache before Go's first chunk */
     CHECK_OK(gs_make(&H, 1, 40 * KiB, 40 * KiB, &a));            /* 5 pages */
     /* the cache takes the block from the runtime's pages on (its first
      * 5 pages a's), and serves b from it */
