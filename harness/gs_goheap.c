@@ -337,6 +337,12 @@ static size_t heap_in_use(const gs_heap_t *h)
            (h->small_span_bytes - h->slot_bytes_);
 }
 
+/* What the heap retains (Go's heapRetained): in use and idle. */
+static size_t heap_retained(const gs_heap_t *h)
+{
+    return heap_in_use(h) + h->go_idle_bytes;
+}
+
 /* The scavenger's goal for what the heap retains after a collection, as
  * Go 1.19's gcPaceScavenger: inuse x goal / last_goal, plus 10 %, in
  * whole physical pages (float64 there too). */
@@ -537,7 +543,7 @@ static void scavenge(gs_heap_t *h, size_t give)
  * what the scavenger gives back now. */
 static size_t over_goal(const gs_heap_t *h)
 {
-    size_t retained = heap_in_use(h) + h->go_idle_bytes;
+    size_t retained = heap_retained(h);
     if (retained <= h->go_scavenge_goal_bytes ||
         retained - h->go_scavenge_goal_bytes < GO_PHYS_PAGE)
         return 0;
@@ -556,10 +562,11 @@ static void grew_scavenge(gs_heap_t *h)
     size_t took, took_idle, retained, got;
     size_t g = _gs_pages_growth(h, &took, &took_idle);
     if (g == 0 || h->go_scavenge_goal_bytes == SIZE_MAX) return;
-    retained = sat_add(heap_in_use(h) + h->go_idle_bytes, took_idle);
+    retained = sat_add(heap_retained(h), took_idle);
     if (h->new_span_ != NULL) retained -= min_size(retained, took);
-    if (sat_add(retained, g) <= h->go_scavenge_goal_bytes) return;
-    got = _gs_pages_release(h, min_size(g, sat_add(retained, g) - h->go_scavenge_goal_bytes));
+    retained = sat_add(retained, g);                    /* with the growth */
+    if (retained <= h->go_scavenge_goal_bytes) return;
+    got = _gs_pages_release(h, min_size(g, retained - h->go_scavenge_goal_bytes));
     h->go_scavenged_bytes += got;
     go_sync(h);
 }
@@ -772,7 +779,7 @@ static void mark_end(gs_heap_t *h, int waited)
     h->go_scavenge_goal_bytes = SIZE_MAX;
     if (last_goal != 0) {
         size_t goal = scavenge_goal(inuse, h->go_goal_bytes, last_goal);
-        retained = heap_in_use(h) + h->go_idle_bytes;
+        retained = heap_retained(h);
         if (retained > goal && retained - goal >= GO_PHYS_PAGE)
             h->go_scavenge_goal_bytes = goal;
     }

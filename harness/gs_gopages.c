@@ -72,7 +72,7 @@
  * first, until it is empty. Its free pages are out of the page heap until
  * then: no other allocation takes them and the scavenger does not release
  * them. The model runs one P (GOMAXPROCS=1), whose cache Go never flushes. */
-#define CACHE_PAGES ((size_t)64)
+#define CACHE_PAGES ((size_t)64)         /* one bitmap word */
 #define CACHE_SPAN (CACHE_PAGES / 4)
 /* The heap's first pages, never free: Go's runtime's (gs.h). */
 #define RUNTIME_PAGES ((size_t)GS_GO_RUNTIME_PAGES)
@@ -222,24 +222,18 @@ static int find_run(const gs_pages_t *p, size_t n, size_t *at)
 }
 
 /* Fill the empty page cache from the block of the lowest free page (none
- * when no page is free: the allocation then grows the heap as any does). */
+ * when no page is free: the allocation then grows the heap as any does).
+ * A block is CACHE_PAGES = 64 pages from a multiple of 64: one word of
+ * each bitmap (no bit is set past the heap's top). */
 static void cache_fill(gs_pages_t *p)
 {
-    size_t i = next_bit(p->free_bits, p->search, p->grown, 1), j;
+    size_t i = next_bit(p->free_bits, p->search, p->grown, 1), w = i / 64;
     if (i >= p->grown) return;
-    p->cache_base = i / CACHE_PAGES * CACHE_PAGES;
-    p->cache = p->cache_idle = p->cache_rel = 0;
-    for (j = 0; j < CACHE_PAGES && p->cache_base + j < p->grown; j++) {
-        size_t k = p->cache_base + j;
-        uint64_t b = (uint64_t)1 << j;
-        if (!bit(p->free_bits, k)) continue;
-        p->cache |= b;
-        if (bit(p->idle_bits, k)) p->cache_idle |= b;
-        if (bit(p->rel_bits, k)) p->cache_rel |= b;
-        bit_clear(p->free_bits, k);
-        bit_clear(p->idle_bits, k);
-        bit_clear(p->rel_bits, k);
-    }
+    p->cache_base = w * 64;
+    p->cache = p->free_bits[w];
+    p->cache_idle = p->idle_bits[w];      /* idle and released pages are free */
+    p->cache_rel = p->rel_bits[w];
+    p->free_bits[w] = p->idle_bits[w] = p->rel_bits[w] = 0;
 }
 
 /* The lowest n pages in a row the page cache holds: their first page in
@@ -260,19 +254,15 @@ static int cache_find(const gs_pages_t *p, size_t n, size_t *at)
  * commit_run to take. */
 static void cache_claim(gs_pages_t *p, size_t at, size_t n)
 {
-    size_t j, i;
+    size_t w = p->cache_base / 64;
     uint64_t mask;
     if (p->cache == 0 || at < p->cache_base || at + n > p->cache_base + CACHE_PAGES)
         return;
-    i = at - p->cache_base;
-    mask = (((uint64_t)1 << n) - 1) << i;
+    mask = (((uint64_t)1 << n) - 1) << (at - p->cache_base);
     if ((p->cache & mask) != mask) return;
-    for (j = i; j < i + n; j++) {
-        size_t k = p->cache_base + j;
-        bit_set(p->free_bits, k);
-        if ((p->cache_idle >> j) & 1u) bit_set(p->idle_bits, k);
-        if ((p->cache_rel >> j) & 1u) bit_set(p->rel_bits, k);
-    }
+    p->free_bits[w] |= mask;
+    p->idle_bits[w] |= p->cache_idle & mask;
+    p->rel_bits[w] |= p->cache_rel & mask;
     p->cache &= ~mask;
     p->cache_idle &= ~mask;
     p->cache_rel &= ~mask;
@@ -514,8 +504,7 @@ void _gs_pages_cool(gs_heap_t *h)
     for (i = 0; i < p->grown; i++)
         if (bit(p->free_bits, i)) bit_clear(p->warm_bits, i);
     /* the cache's released pages too (its idle ones stay resident) */
-    for (i = 0; i < CACHE_PAGES; i++)
-        if ((p->cache_rel >> i) & 1u) bit_clear(p->warm_bits, p->cache_base + i);
+    p->warm_bits[p->cache_base / 64] &= ~p->cache_rel;
 }
 
 void _gs_pages_destroy(gs_heap_t *h)
