@@ -19,8 +19,12 @@ when each cycle's mark started (the heap then, its trigger and goal, and
 the scan work its assists are paced to: the last cycle's, or past the
 goal the worst case, which counts the goroutines' whole stack space) and
 ended (the bytes allocated from the trigger, its scan work and
-utilization), so that a landing can be read cycle by cycle; each mark
-printed at a runtime.GC call also says that stack space.
+utilization), how many pages each cycle's sweep was paced to walk
+(gcPaceSweeper: pagesInUse less pagesSwept, the runtime's own spans of
+small objects among them), and where the collector's work buffers took
+their span (a span the runtime takes for itself, outside the heap's
+counts) or gave it back, so that a landing can be read cycle by cycle;
+each mark printed at a runtime.GC call also says that stack space.
 
 A trace (GODEBUG=gcpacertrace=1, gctrace=1) prints inside the cycles it
 measures, and moves them: Go's retain at 256 KiB, k = 16, GOGC 400 took
@@ -143,6 +147,23 @@ HEAP_ADD = """\tif typ == spanAllocHeap {
 \t\tsbSpanReleased[k] += scav
 \t}
 """
+# allocSpan and freeManual: a span the runtime takes for itself, not for
+# heap objects (a goroutine's stack, the collector's work buffers: Go's
+# spanAllocType in c, plus 256 as it is given back)
+RUNTIME_ADD = """\tif typ != spanAllocHeap {
+\t\tsbEvent(9, uint64(base), uint64(npages), uint64(typ))
+\t}
+"""
+MANUAL_AT = "func (h *mheap) freeManual(s *mspan, typ spanAllocType) {\n"
+MANUAL_ADD = "\tsbEvent(9, uint64(s.base()), uint64(s.npages), uint64(typ)|256)\n"
+RUNTIME_SPANS = ("heap", "stack", "bitmap", "workbuf")
+# gcPaceSweeper: the pages the cycle's sweep must walk (pagesInUse less
+# pagesSwept), the heap it has to do it in, and the heap it starts from
+PACE_FILE = "mgcsweep.go"
+PACE_AT = ("\t\t\tmheap_.sweepPagesPerByte = float64(sweepDistancePages) / "
+           "float64(heapDistance)\n")
+PACE_ADD = ("\t\t\tsbEvent(8, uint64(sweepDistancePages), uint64(heapDistance), "
+            "heapLiveBasis)\n")
 # freeSpan: a sweep gives a heap span's pages back to the page heap (a
 # large object's, or a small objects' span left empty)
 FREE_FILE = "mheap.go"
@@ -178,9 +199,11 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # or ends, a heap span is taken or freed (HEAP_ADD, FREE_ADD); a full
 # buffer keeps the first events and says how many it lost
 # (slicebench-events-lost), not left silent
-EVENT = re.compile(r"^slicebench-event (\d) (\d+) (\d+) (\d+) (\d+)$", re.M)
+# where Go's heap starts on linux/amd64 (its first arena hint)
+GO_HEAP = 0xc000000000
+EVENT = re.compile(r"^slicebench-event (\d+) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
-               "span", "span-free", "mark-scan")
+               "span", "span-free", "mark-scan", "sweep-pace", "runtime-span")
 PREEMPT_FILE = "proc.go"
 PREEMPT_AT = ("\t\t\t} else if pd.schedwhen+forcePreemptNS <= now {\n"
               "\t\t\t\tpreemptone(_p_)\n")
@@ -320,6 +343,9 @@ def make_goroot(installed, folder):
     patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, HEAP_ADD, before=True)
     patch(os.path.join(runtime, SWEEP_FILE), SWEEP_AT, SWEEP_ADD, before=True)
     patch(os.path.join(runtime, FREE_FILE), FREE_AT, FREE_ADD)
+    patch(os.path.join(runtime, HEAP_FILE), HEAP_AT, RUNTIME_ADD, before=True)
+    patch(os.path.join(runtime, HEAP_FILE), MANUAL_AT, MANUAL_ADD)
+    patch(os.path.join(runtime, PACE_FILE), PACE_AT, PACE_ADD)
     patch(os.path.join(runtime, EXIT_FILE), EXIT_AT, EXIT_ADD)
     patch(os.path.join(runtime, SCAV_FILE), SCAV_AT, SCAV_ADD)
     patch(os.path.join(runtime, SCAV_FILE), TURN_AT, TURN_ADD, EVENT_TAIL)
@@ -390,7 +416,12 @@ def events(output):
     "stack_space", and all the heap's pointers); for a heap span taken
     from the page heap ("span") or given back to it by a sweep
     ("span-free"), "addr" (its first byte),
-    "pages" (8 KiB each) and "size_class" (0: one large object). When the
+    "pages" (8 KiB each) and "size_class" (0: one large object); for a
+    cycle's sweep as it is paced ("sweep-pace"), "pages" (the pages in use
+    it must walk, Go's pagesInUse less pagesSwept), "distance" (the bytes
+    of heap growth it has for them) and "basis" (the heap it starts from);
+    for a span the runtime takes for itself or gives back ("runtime-span"),
+    "addr", "pages", "what" ("stack", "workbuf", ...) and "freed". When the
     runtime's buffer filled, the events are the first it kept (lost())."""
     out = []
     for kind, us, a, b, c in EVENT.findall(output):
@@ -407,6 +438,12 @@ def events(output):
             e.update(addr=a, pages=b, size_class=c >> 1)
         elif e["kind"] == "mark-scan":
             e.update(expected=a, most=b, stack_space=c)
+        elif e["kind"] == "sweep-pace":
+            e.update(pages=a, distance=b, basis=c)
+        elif e["kind"] == "runtime-span":
+            what = c & 255
+            e.update(addr=a, pages=b, freed=c >= 256,
+                     what=RUNTIME_SPANS[what] if what < len(RUNTIME_SPANS) else str(what))
         else:
             e.update(released=a, retained=b, goal=None if c >= 1 << 63 else c)
         out.append(e)
@@ -451,9 +488,17 @@ def describe_events(evs, lost_events=0):
         elif e["kind"] == "mark-end":
             parts.append(f"{e['ms']:.1f} ms mark ends, {e['alloc'] / mib:.1f} MiB "
                          f"allocated from its trigger (u {e['u']:.2f})")
+        elif e["kind"] == "runtime-span" and e["what"] == "workbuf":
+            parts.append(f"{e['ms']:.1f} ms the work buffers' span "
+                         f"{'given back' if e['freed'] else 'taken'}, page "
+                         f"{(e['addr'] - GO_HEAP) // 8192} of the heap")
         else:
             continue
         prev = e["kind"]
+    paces = sorted(e["pages"] for e in evs if e["kind"] == "sweep-pace")
+    if paces:
+        parts.append(f"{len(paces)} sweeps paced over {paces[0]}-{paces[-1]} pages in "
+                     f"use (median {paces[len(paces) // 2]})")
     if taken or freed:
         spans = [e for e in evs if e["kind"] == "span"]
         reach = ""

@@ -27,13 +27,11 @@ Small objects' spans are shown around it but not compared.
 import re
 import statistics
 
-from . import gcvsgo, model_log
+from . import gcvsgo, gorecord, model_log
 
 LINE = re.compile(r"^go-spans (\S+):(.*)$", re.M)
 TOKEN = re.compile(r"^([afsr])(\d+)\+(\d+)$|^([me])$")
 PAGE = 8192
-# where Go's heap starts on linux/amd64 (its first arena hint)
-GO_HEAP = 0xc000000000
 # arrays over 32 KiB: Go's large objects, on both sides a span of their own
 LARGE_PAGES = 5
 # tokens shown on each side of where two processes part
@@ -77,7 +75,8 @@ def go_tokens(evs):
             out.append(("m" if kind == "mark-start" else "e", None, None))
         elif kind in ("span", "span-free"):
             large = e["size_class"] == 0
-            addr = e["addr"] - GO_HEAP if e["addr"] >= GO_HEAP else e["addr"]
+            addr = (e["addr"] - gorecord.GO_HEAP if e["addr"] >= gorecord.GO_HEAP
+                    else e["addr"])
             k = ("a" if large else "s") if kind == "span" else ("f" if large else "r")
             out.append((k, addr // PAGE, e["pages"]))
     return out

@@ -113,7 +113,33 @@ class Events(unittest.TestCase):
                       gorecord.describe_events(two))
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
-            gorecord.events("slicebench-event 8 1 0 0 0\n")
+            gorecord.events("slicebench-event 10 1 0 0 0\n")
+
+    def test_sweep_pace_and_runtime_spans(self):
+        heap = gorecord.GO_HEAP
+        text = ("slicebench-event 2 0 0 0 0\n"
+                "slicebench-event 8 100 517 777216 1990000\n"
+                f"slicebench-event 9 1400 {heap + 440 * 8192} 4 3\n"
+                "slicebench-event 8 2100 604 700000 2300000\n"
+                f"slicebench-event 9 2200 {heap + 97 * 8192} 4 1\n"
+                f"slicebench-event 9 2300 {heap + 440 * 8192} 4 259\n"
+                "slicebench-event 8 2400 509 800000 2100000\n")
+        evs = gorecord.events(text)
+        self.assertEqual([e["kind"] for e in evs],
+                         ["free-os-memory", "sweep-pace", "runtime-span", "sweep-pace",
+                          "runtime-span", "runtime-span", "sweep-pace"])
+        self.assertEqual((evs[1]["pages"], evs[1]["distance"], evs[1]["basis"]),
+                         (517, 777216, 1990000))
+        self.assertEqual((evs[2]["what"], evs[2]["pages"], evs[2]["freed"]),
+                         ("workbuf", 4, False))
+        self.assertEqual((evs[4]["what"], evs[5]["what"], evs[5]["freed"]),
+                         ("stack", "workbuf", True))
+        line = gorecord.describe_events(evs)
+        self.assertIn("1.4 ms the work buffers' span taken, page 440 of the heap", line)
+        self.assertIn("2.3 ms the work buffers' span given back, page 440 of the heap",
+                      line)
+        self.assertNotIn("page 97", line)                  # a stack's: not said
+        self.assertIn("3 sweeps paced over 509-604 pages in use (median 517)", line)
         # a full buffer: the events it kept, and how many it lost
         full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
         self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])

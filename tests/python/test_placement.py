@@ -15,7 +15,7 @@ import unittest
 
 import testenv  # noqa: F401  first: scripts/ on sys.path, no bytecode
 
-from slicebench import placement  # noqa: E402
+from slicebench import gorecord, placement  # noqa: E402
 
 NAME = "append/gogc:100/N:262144/k:131072/M:228/elem:1/manual_time"
 KEY = ("append", 262144, 131072, 1, 100)
@@ -54,7 +54,7 @@ class Parse(unittest.TestCase):
 
 class GoTokens(unittest.TestCase):
     def test_events(self):
-        base = placement.GO_HEAP
+        base = gorecord.GO_HEAP
         evs = [{"kind": "free-os-memory", "ms": 0, "released": 1, "retained": 0,
                 "goal": None},
                span("span", base + 8192, 1, size_class=26),
