@@ -186,6 +186,9 @@ static inline size_t _gs_go_pages(size_t bytes)
  * (released_page_bytes_ counts them); returns the bytes released.
  * _gs_pages_destroy: unmap it all (every page must be free).
  * idle_page_bytes and released_page_bytes_ follow. */
+/* The GC work buffers' span (gs_goheap.c): its pages go back to the page
+ * heap (bgsweep's freeSomeWbufs, as the background sweep ends). */
+void _gs_go_wbuf_free(gs_heap_t *h);
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data);
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
 int _gs_pages_take(gs_heap_t *h, size_t n, void **base, int *used);
