@@ -84,16 +84,17 @@ typedef enum gs_policy_e {
  * pallocChunkPages: 512 pages, 4 MiB). */
 #define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
 /* The GC mode's page heap keeps its first pages out of use: Go's
- * runtime and testing package hold 46 pages of spans scattered over its
- * heap's first 124, and the benchmark's [][]T of kept headers 16 more
+ * runtime and testing package hold 46 pages of heap spans scattered over
+ * its heap's first 124, and the benchmark's [][]T of kept headers 16 more
  * next (read from a recording runtime at the timed run's
  * debug.FreeOSMemory, results/GC-VS-GO.md; the model's headers take no
  * pages), so that the benchmark's arrays start about 1 MiB into Go's
  * first arena, half a huge page off its alignment, and the model's do
- * too. The pages Go's runtime leaves free among its own (45-51, in runs
- * of up to 14 or 25 pages) are where Go's page cache takes its first
- * blocks: with gs_go_program_t's runtime_holes, one process's are free
- * in the model too, for the page cache only (gs_gopages.c). */
+ * too. With the runtime's stacks' spans among them, 45-51 of the first
+ * 128 pages are free (in runs of up to 14 or 25 pages), where Go's page
+ * cache takes its first blocks: with gs_go_program_t's runtime_holes, one
+ * process's are free in the model too, for the page cache only
+ * (gs_gopages.c). */
 #define GS_GO_RUNTIME_PAGES 128u
 /* Every cycle's sweep walks the program's own live spans besides the
  * arrays' (gs_go_program_t's span_pages): Go's pagesInUse less
@@ -661,7 +662,8 @@ typedef struct gs_go_program_s {
     size_t heap_bytes;     /* its own live heap objects outside the arrays
                               (the kept headers' [][]T among them)          */
     size_t headers_bytes;  /* the kept slices' headers: pointers in one heap
-                              object, which each mark scans last            */
+                              object, which each mark scans last and each
+                              sweep walks (its block's pages)              */
     size_t stack_bytes;    /* of roots_bytes, its stacks: more than
                               GS_GO_DEEP_STACKS puts every mark drawn in
                               the short roots case in the long one         */
@@ -703,8 +705,9 @@ typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
  * (gs_heap_set_span_log): taken 1, the lowest free run that fits it;
  * taken 0, given back (an array's, or a span of small objects' it
  * empties, by a sweep). array 1: an array's own pages;
- * array 0: a span of small objects' slots. page counts 8 KiB pages from
- * the heap's first. */
+ * array 0: a span of small objects' slots, or the collector's work
+ * buffers' span (taken as a mark starts, before the mark's own entry).
+ * page counts 8 KiB pages from the heap's first. */
 typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
                                void *arg);
 
@@ -932,10 +935,10 @@ typedef struct gs_heap_s {
     gs_array_t *garbage_;        /* GC mode: the garbage, linked by next_free  */
     gs_array_t *mark_garbage_;   /* the garbage the mark under way frees       */
     gs_tiny_t *tiny_;            /* the current tiny block, or NULL            */
-    void *wbuf_;                 /* GC mode: the work buffers' span, or NULL   */
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
     gs_pages_t *pages_;          /* GC mode: the page heap, or NULL            */
+    void *wbuf_;                 /* GC mode: the work buffers' span, or NULL   */
     size_t released_page_bytes_; /* its free pages released by the scavenger
                                     (used before, not idle)                   */
     gs_sweep_t *sweep_;          /* GC mode: the sweeper (gs_gosweep.c)       */
@@ -1139,9 +1142,12 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
  * met by the arrays' heap). The retention benchmark's (its own
  * M x GS_GO_SLICE_HEADER_BYTES of headers): roots GS_GO_GLOBALS_SCAN +
  * GS_GO_STACKS_SCAN, heap GS_GO_HARNESS_HEAP + the headers' [][]T in Go's
- * bytes. None (what gs_heap_set_gc sets): the arrays alone, Go's goal
- * without them. Sets the next goal and trigger when no mark is under way;
- * gs_heap_destroy keeps it. h NULL: -EINVAL. */
+ * bytes, and Go's own spans: GS_GO_PROGRAM_SPAN_PAGES for every sweep to
+ * walk, its work buffers' span and the runtime's holes. None (what
+ * gs_heap_set_gc sets): the arrays alone, Go's goal without them. Sets
+ * the next goal and trigger when no mark is under way; runtime_holes
+ * counts from the page heap's next start; gs_heap_destroy keeps it. h
+ * NULL: -EINVAL. */
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p);
 
 /* The cases of a Go mark (gs_go_mark_end). */

@@ -461,10 +461,12 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
 static void wbuf_take(gs_heap_t *h)
 {
     void *base;
-    int used;
-    if (h->wbuf_ != NULL || !h->go_program.wbufs ||
-        _gs_pages_take(h, GS_GO_WBUF_PAGES, &base, &used) != 0)
-        return;
+    int used, unwritten = h->unwritten_, rc;
+    if (h->wbuf_ != NULL || !h->go_program.wbufs) return;
+    h->unwritten_ = 0;               /* written, whatever array comes next */
+    rc = _gs_pages_take(h, GS_GO_WBUF_PAGES, &base, &used);
+    h->unwritten_ = unwritten;
+    if (rc < 0) return;
     memset(base, 0, (size_t)GS_GO_WBUF_PAGES * GS_GO_PAGE_SIZE);
     h->wbuf_ = base;
     go_sync(h);
@@ -816,6 +818,7 @@ static void mark_end(gs_heap_t *h, int waited)
 
 void gs_heap_collect(gs_heap_t *h)
 {
+    int give;
     if (h == NULL || h->gc != GS_GC_GO) return;
     /* runtime.GC: the cycle under way finishes, then a whole one runs */
     if (h->gc_marking) mark_end(h, 1);
@@ -829,11 +832,12 @@ void gs_heap_collect(gs_heap_t *h)
         scavenge(h, over_goal(h));
     }
     mark_end(h, 1);
-    /* runtime.GC sweeps it all, taking turns with bgsweep: whichever
-     * finds nothing left first; bgsweep then frees the work buffers */
-    if (h->wbuf_ != NULL && h->mark_seed != 0 && (gs_random_next(&h->scav_draw_) & 1))
-        _gs_go_wbuf_free(h);
+    /* runtime.GC sweeps it all, taking turns with bgsweep, a span each:
+     * when bgsweep finds nothing left first, it gives the work buffers
+     * back (even odds) */
+    give = h->wbuf_ != NULL && h->mark_seed != 0 && (gs_random_next(&h->scav_draw_) & 1);
     _gs_sweep_finish(h);
+    if (give) _gs_go_wbuf_free(h);
     rescheduled(h);
 }
 

@@ -207,7 +207,8 @@ static int pages_new(gs_heap_t *h)
     return 0;
 }
 
-/* The lowest run of n free pages: its first page in *at, or 0. */
+/* The lowest run of n free pages from the runtime's pages on (a hole among
+ * them is the page cache's only): its first page in *at, or 0. */
 static int find_run(const gs_pages_t *p, size_t n, size_t *at)
 {
     size_t i = p->search > RUNTIME_PAGES ? p->search : RUNTIME_PAGES, j;
@@ -307,18 +308,26 @@ static int grow_first(gs_pages_t *p, int holes)
     if (rc < 0) return rc;
     for (i = 0; i < RUNTIME_PAGES; i++) bit_clear(p->free_bits, i);
     p->search = RUNTIME_PAGES;
-    for (k = 0; holes && k < sizeof runtime_holes / sizeof runtime_holes[0]; k++)
-        for (i = runtime_holes[k][0]; i < runtime_holes[k][1]; i++)
-            bit_set(p->free_bits, i);
-    if (holes) p->search = runtime_holes[0][0];
+    if (holes) {
+        for (k = 0; k < sizeof runtime_holes / sizeof runtime_holes[0]; k++)
+            for (i = runtime_holes[k][0]; i < runtime_holes[k][1]; i++)
+                bit_set(p->free_bits, i);
+        p->search = runtime_holes[0][0];
+        /* the runtime's objects were there: Go zeroes a span in them */
+        p->zeroed_base = RUNTIME_PAGES;
+    }
     p->grew = 0;
     return 0;
 }
 
 /* Where a span of n pages goes: under CACHE_SPAN pages the page cache's
  * lowest n in a row if it has them (refilled first if empty), else the
- * lowest run of n free pages, growing the heap if none: *at. The growth
- * is fresh pages, free, counted for _gs_pages_growth. */
+ * lowest run of n free pages from the runtime's pages on (find_run),
+ * growing the heap if none: *at. The growth is fresh pages, free,
+ * counted for _gs_pages_growth. With the runtime's holes the heap starts
+ * before the first span, so that its cache fills from them; without, the
+ * program's first span comes from the page heap (its cache fills at the
+ * second). */
 static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 {
     gs_pages_t *p;
@@ -326,6 +335,8 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
     if (h->pages_ == NULL && (rc = pages_new(h)) < 0) return rc;
     p = h->pages_;
     if (n == 0 || n > p->pages) return -ENOMEM;
+    if (p->grown == 0 && h->go_program.runtime_holes && (rc = grow_first(p, 1)) < 0)
+        return rc;
     if (n < CACHE_SPAN) {
         if (p->cache == 0) cache_fill(p);
         if (cache_find(p, n, at)) return 0;

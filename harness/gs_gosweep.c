@@ -206,7 +206,8 @@ void _gs_sweep_count(gs_heap_t *h, size_t pages)
 
 /* The Go program's own live spans a sweep walks (gs_go_program_t), pages:
  * *large, the headers' [][]T when it is a large object; *small, its
- * span_pages and the headers' block when it is not. */
+ * span_pages and the headers' block when it is not (its block's pages,
+ * where Go counts its class's whole span). */
 static void program_pages(const gs_heap_t *h, size_t *large, size_t *small)
 {
     const gs_go_program_t *p = &h->go_program;

@@ -201,6 +201,13 @@ GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool 
 # (slicebench-events-lost), not left silent
 # where Go's heap starts on linux/amd64 (its first arena hint)
 GO_HEAP = 0xc000000000
+
+
+def heap_page(addr):
+    """The 8 KiB page of Go's heap an address lies in, from the heap's
+    first; an address below the heap is taken as a page count already."""
+    return (addr - GO_HEAP if addr >= GO_HEAP else addr) // 8192
+
 EVENT = re.compile(r"^slicebench-event (\d+) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
                "span", "span-free", "mark-scan", "sweep-pace", "runtime-span")
@@ -231,7 +238,8 @@ EVENT_TAIL = """
 // slicebench: when things happen (sbEvent kinds: 0 sysmon preempts the
 // program, 1 the background scavenger's turn, 2 scavengeAll, 3 a mark
 // starts, 4 it ends, 5 a heap span is taken, 6 one is freed, 7 the scan
-// work a starting mark expects); sysmon
+// work a starting mark expects, 8 a sweep is paced, 9 the runtime takes
+// or gives back a span of its own); sysmon
 // records on its own thread, so the slot is taken atomically. Only what
 // comes from the last scavengeAll on is printed, so one starts the buffer
 // afresh: it takes slot 0, then the count. A preemption recorded in
@@ -491,7 +499,7 @@ def describe_events(evs, lost_events=0):
         elif e["kind"] == "runtime-span" and e["what"] == "workbuf":
             parts.append(f"{e['ms']:.1f} ms the work buffers' span "
                          f"{'given back' if e['freed'] else 'taken'}, page "
-                         f"{(e['addr'] - GO_HEAP) // 8192} of the heap")
+                         f"{heap_page(e['addr'])} of the heap")
         else:
             continue
         prev = e["kind"]

@@ -75,10 +75,8 @@ def go_tokens(evs):
             out.append(("m" if kind == "mark-start" else "e", None, None))
         elif kind in ("span", "span-free"):
             large = e["size_class"] == 0
-            addr = (e["addr"] - gorecord.GO_HEAP if e["addr"] >= gorecord.GO_HEAP
-                    else e["addr"])
             k = ("a" if large else "s") if kind == "span" else ("f" if large else "r")
-            out.append((k, addr // PAGE, e["pages"]))
+            out.append((k, gorecord.heap_page(e["addr"]), e["pages"]))
     return out
 
 

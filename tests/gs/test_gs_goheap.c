@@ -2722,30 +2722,39 @@ static void runtime_holes_serve_the_cache(void)
  * workbufAlloc): a mark that finds none left from an earlier cycle takes
  * one, from the page cache as any span under 16 pages (the next array of
  * 4 pages lies right above it), and it is no heap object (in none of the
- * heap's counts); runtime.GC keeps it without draws, and the background
- * sweeper, its sweep over, gives it back (bgsweep's freeSomeWbufs); the
- * next mark takes one again. */
+ * heap's counts); runtime.GC keeps it without draws, and with them gives
+ * it back on even odds (bgsweep or the program finds the sweep over
+ * first); the background sweeper, its sweep over, gives it back; the
+ * next mark takes one again; gs_heap_set_gc drops it with the page
+ * heap. */
 static void work_buffers_span(void)
 {
     gs_go_program_t p;
-    gs_slice_t s;
+    gs_slice_t s, t;
     unsigned char *wbuf;
-    size_t idle;
+    size_t spans, span_bytes, i, kept = 0, given = 0;
     memset(&p, 0, sizeof p);
     p.wbufs = 1;
     start(GS_GC_GO, 100);
     CHECK_OK(gs_heap_set_go_program(&H, &p));
+    CHECK_OK(gs_make(&H, 1, 64, 64, &t));    /* the heap's first span */
+    spans = H.small_spans;
+    span_bytes = H.small_span_bytes;
     CHECK(H.wbuf_ == NULL);
     gs_heap_collect(&H);
     CHECK(H.wbuf_ != NULL);
     wbuf = H.wbuf_;
-    idle = H.go_idle_bytes;
+    /* from the page cache's block, above the first span */
+    CHECK(wbuf == t.data - (uintptr_t)t.data % GS_GO_PAGE_SIZE + GS_GO_PAGE_SIZE);
+    CHECK_EQ_U(H.go_idle_bytes, 0);
+    CHECK_EQ_U(H.small_spans, spans);
+    CHECK_EQ_U(H.small_span_bytes, span_bytes);
     CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &s));
     CHECK(s.data == wbuf + GS_GO_WBUF_PAGES * GS_GO_PAGE_SIZE);
-    CHECK_EQ_U(H.go_idle_bytes, idle);
-    CHECK_EQ_U(H.go_held_bytes, 32 * KiB);
+    CHECK_EQ_U(H.go_held_bytes, 32 * KiB + 64);
     MEM_AGREES();
     gs_release(&s);
+    gs_release(&t);
     gs_heap_collect(&H);                 /* no draws: runtime.GC keeps it */
     CHECK(H.wbuf_ == wbuf);
     /* every allocation a preemption: the background sweeper sweeps a
@@ -2766,6 +2775,24 @@ static void work_buffers_span(void)
     CHECK(H.wbuf_ != NULL);                    /* the next mark's */
     CHECK_EQ_U(H.gc_marking, 1);
     MEM_AGREES();
+    /* with draws, runtime.GC gives it back or keeps it, even odds */
+    CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
+    CHECK_OK(gs_heap_set_mark_draws(&H, 11));
+    for (i = 0; i < 32; i++) {
+        gs_heap_collect(&H);
+        if (H.wbuf_ != NULL) kept++;
+        else given++;
+    }
+    CHECK(kept >= 4 && given >= 4);
+    MEM_AGREES();
+    /* the mode set again: the page heap goes, and the span with it */
+    gs_heap_collect(&H);
+    if (H.wbuf_ == NULL) gs_heap_collect(&H);
+    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
+    CHECK(H.wbuf_ == NULL);
+    CHECK_OK(gs_heap_set_go_program(&H, &p));
+    gs_heap_collect(&H);
+    CHECK(H.wbuf_ != NULL);
     FINISH();
 }
 

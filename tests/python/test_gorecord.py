@@ -115,6 +115,15 @@ class Events(unittest.TestCase):
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 10 1 0 0 0\n")
 
+        # a full buffer: the events it kept, and how many it lost
+        full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
+        self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])
+        self.assertEqual(gorecord.lost(full), 3)
+        self.assertEqual(gorecord.lost(text), 0)
+        self.assertEqual(gorecord.describe_events(gorecord.events(full), 3),
+                         "timed run's events: the 3 events after these lost "
+                         "(the recording buffer was full)")
+
     def test_sweep_pace_and_runtime_spans(self):
         heap = gorecord.GO_HEAP
         text = ("slicebench-event 2 0 0 0 0\n"
@@ -140,14 +149,7 @@ class Events(unittest.TestCase):
                       line)
         self.assertNotIn("page 97", line)                  # a stack's: not said
         self.assertIn("3 sweeps paced over 509-604 pages in use (median 517)", line)
-        # a full buffer: the events it kept, and how many it lost
-        full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
-        self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])
-        self.assertEqual(gorecord.lost(full), 3)
-        self.assertEqual(gorecord.lost(text), 0)
-        self.assertEqual(gorecord.describe_events(gorecord.events(full), 3),
-                         "timed run's events: the 3 events after these lost "
-                         "(the recording buffer was full)")
+
 
 
 class Gogc(unittest.TestCase):
