@@ -507,7 +507,7 @@ class ModelAgain(unittest.TestCase):
     processes, at Go's speed in them."""
 
     SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
-    REFERENCE = os.path.join(REPO, "results", "reference", "gc-vs-go-20261129T155119Z_8ba6b70")
+    REFERENCE = testenv.gc_vs_go_reference()
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

@@ -23,8 +23,7 @@ REPO = testenv.REPO
 from slicebench import compare_stats, gcvsgo, gcvsgo_tally  # noqa: E402
 
 MIB = 1 << 20
-REFERENCE = os.path.join(REPO, "results", "reference",
-                         "gc-vs-go-20261129T155119Z_8ba6b70")
+REFERENCE = testenv.gc_vs_go_reference()
 SCRIPT = os.path.join(REPO, "scripts", "gc-vs-go")
 
 

@@ -14,6 +14,13 @@ if SCRIPTS not in sys.path:
     sys.path.insert(0, SCRIPTS)
 
 
+def gc_vs_go_reference():
+    """The committed reference run of scripts/gc-vs-go (the one kept
+    folder results/reference/gc-vs-go-*, the last by name)."""
+    return sorted(glob.glob(os.path.join(REPO, "results", "reference",
+                                         "gc-vs-go-*")))[-1]
+
+
 def reference_csv():
     """The committed reference run's glibc results (the first by name)."""
     return sorted(glob.glob(os.path.join(REPO, "results", "reference",
