@@ -171,9 +171,6 @@ static int go_program(gs_heap_t *h, const keep_case_t *c, size_t stacks, size_t 
     p.roots_bytes = GS_GO_GLOBALS_SCAN + stacks;
     p.heap_bytes = GS_GO_HARNESS_HEAP + block;
     p.item_bytes = c->source_bytes;
-    p.span_pages = GS_GO_PROGRAM_SPAN_PAGES;
-    p.wbufs = 1;
-    p.runtime_holes = 1;
     return gs_heap_set_go_program(h, &p);
 }
 

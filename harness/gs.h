@@ -83,33 +83,15 @@ typedef enum gs_policy_e {
 /* The GC mode's page heap grows by this much at a time (Go's
  * pallocChunkPages: 512 pages, 4 MiB). */
 #define GS_GO_HEAP_STEP_BYTES (512u * GS_GO_PAGE_SIZE)
-/* The GC mode's page heap keeps its first pages out of use: Go's
- * runtime and testing package hold 46 pages of heap spans scattered over
- * its heap's first 124, and the benchmark's [][]T of kept headers 16 more
+/* The GC mode's page heap keeps its first pages out of use, whole: Go's
+ * runtime and testing package hold 46 pages of spans scattered over its
+ * heap's first 124, and the benchmark's [][]T of kept headers 16 more
  * next (read from a recording runtime at the timed run's
  * debug.FreeOSMemory, results/GC-VS-GO.md; the model's headers take no
  * pages), so that the benchmark's arrays start about 1 MiB into Go's
  * first arena, half a huge page off its alignment, and the model's do
- * too. With the runtime's stacks' spans among them, 45-51 of the first
- * 128 pages are free (in runs of up to 14 or 25 pages), where Go's page
- * cache takes its first blocks: with gs_go_program_t's runtime_holes, one
- * process's are free in the model too, for the page cache only
- * (gs_gopages.c). */
+ * too. */
 #define GS_GO_RUNTIME_PAGES 128u
-/* Every cycle's sweep walks the program's own live spans besides the
- * arrays' (gs_go_program_t's span_pages): Go's pagesInUse less
- * pagesSwept as gcPaceSweeper paces a sweep exceeds the model's count of
- * its arrays' and spans' pages by 46-50 pages and the kept headers'
- * [][]T in six cases (Go's from scripts/go-record's "sweeps paced over"
- * line, the model's printed from _gs_sweep_begin in a scratch build;
- * results/GC-VS-GO.md): the spans of small objects Go's runtime and
- * testing package hold. */
-#define GS_GO_PROGRAM_SPAN_PAGES 47u
-/* Go's collector keeps its work buffers in spans of their own, 32 KiB
- * (workbufAlloc), taken from the page heap outside the heap's counts
- * (gs_go_program_t's wbufs; scripts/go-record says where the timed run
- * takes one). */
-#define GS_GO_WBUF_PAGES 4u
 
 /* "go", "double" or "x1.5" to a policy; -EINVAL for anything else
  * (including NULL). *out is set only on success. */
@@ -553,19 +535,11 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * of Go's at GOGC 100 to 36 and 39 of 60, two runs); forced and
  * two-minute periodic collections; where Go's runtime and testing package
  * hold their own spans (the model keeps the heap's first
- * GS_GO_RUNTIME_PAGES out of use but for one process's holes, where Go's
- * 46 pages scattered over its first 124 vary by process and case; the
- * small spans Go's harness takes as the benchmark runs, and the stacks'
+ * GS_GO_RUNTIME_PAGES out of use, whole, where Go's hold 46 pages
+ * scattered over its first 124; the small spans Go's harness takes as the
+ * benchmark runs, and the stacks' and the collector's work buffers'
  * spans its runtime takes from the same page cache, take none of the
- * model's pages: its collector's work buffers' span does,
- * GS_GO_WBUF_PAGES taken as a mark starts with none left (from the page
- * cache), given back when the background sweeper's turn ends the sweep
- * (Go's bgsweep also gives it back at its first turn after a sweep
- * others ended, which the model leaves out: Go's timed runs gave it back
- * in 1 of 26 recorded), and in runtime.GC when bgsweep rather than the
- * program finds the sweep over first, which turns on which of the two
- * sweeps the last span: a draw, even odds, where Go gave it back in 6-18
- * of 24 debug.FreeOSMemory calls by case); Go's tiny block is closed
+ * model's pages); Go's tiny block is closed
  * at the start of a mark too (Go closes it at the end only); the spans of
  * tiny blocks (a tiny array's memory is the C allocator's; their 16 B
  * blocks count as objects, not as the spans of 16 B slots Go keeps them
@@ -576,9 +550,7 @@ int gs_go_alloc_size(size_t size, int noscan, size_t *block_bytes,
  * model's own, laid out as Go's:
  *   - the page heap (gs_gopages.c), as Go 1.19's page allocator keeps its
  *     heap: one reservation of address space, in Go's 8 KiB pages, the
- *     first GS_GO_RUNTIME_PAGES never free (Go's runtime's), but for the
- *     holes Go's runtime leaves there, which only the page cache serves
- *     (gs_go_program_t's runtime_holes); a span
+ *     first GS_GO_RUNTIME_PAGES never free (Go's runtime's); a span
  *     takes the lowest run of free pages that holds it (first fit by
  *     address), so the pages of freed spans, neighbours merged, serve a
  *     span of any size that fits, without faulting, except that a span
@@ -662,8 +634,7 @@ typedef struct gs_go_program_s {
     size_t heap_bytes;     /* its own live heap objects outside the arrays
                               (the kept headers' [][]T among them)          */
     size_t headers_bytes;  /* the kept slices' headers: pointers in one heap
-                              object, which each mark scans last and each
-                              sweep walks (its block's pages)              */
+                              object, which each mark scans last            */
     size_t stack_bytes;    /* of roots_bytes, its stacks: more than
                               GS_GO_DEEP_STACKS puts every mark drawn in
                               the short roots case in the long one         */
@@ -676,16 +647,6 @@ typedef struct gs_go_program_s {
                               use: a mark that starts past its goal
                               expects to scan all of it; 0 or less than
                               stack_bytes: none beyond them                */
-    size_t span_pages;     /* the pages of its own live spans of small
-                              objects besides the headers' (Go's
-                              runtime's and testing package's), which
-                              every sweep walks (GS_GO_PROGRAM_SPAN_PAGES) */
-    int wbufs;             /* 1: its collector's work buffers take a span
-                              of GS_GO_WBUF_PAGES from the page heap       */
-    int runtime_holes;     /* 1: its runtime and testing package leave
-                              free pages among their GS_GO_RUNTIME_PAGES,
-                              for the page cache only (read as the page
-                              heap starts)                                 */
 } gs_go_program_t;
 
 /* A mark of the Go GC mode as the model runs it (gs_heap_set_mark_log). */
@@ -705,9 +666,8 @@ typedef void (*gs_mark_log_fn)(const gs_mark_event_t *e, void *arg);
  * (gs_heap_set_span_log): taken 1, the lowest free run that fits it;
  * taken 0, given back (an array's, or a span of small objects' it
  * empties, by a sweep). array 1: an array's own pages;
- * array 0: a span of small objects' slots, or the collector's work
- * buffers' span (taken as a mark starts, before the mark's own entry).
- * page counts 8 KiB pages from the heap's first. */
+ * array 0: a span of small objects' slots. page counts 8 KiB pages from
+ * the heap's first. */
 typedef void (*gs_span_log_fn)(int taken, int array, size_t page, size_t pages,
                                void *arg);
 
@@ -938,7 +898,6 @@ typedef struct gs_heap_s {
     size_t tiny_off_;            /* bytes used in it                           */
     gs_tiny_t *free_tiny_;       /* tiny block records ready for reuse         */
     gs_pages_t *pages_;          /* GC mode: the page heap, or NULL            */
-    void *wbuf_;                 /* GC mode: the work buffers' span, or NULL   */
     size_t released_page_bytes_; /* its free pages released by the scavenger
                                     (used before, not idle)                   */
     gs_sweep_t *sweep_;          /* GC mode: the sweeper (gs_gosweep.c)       */
@@ -1142,12 +1101,9 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed);
  * met by the arrays' heap). The retention benchmark's (its own
  * M x GS_GO_SLICE_HEADER_BYTES of headers): roots GS_GO_GLOBALS_SCAN +
  * GS_GO_STACKS_SCAN, heap GS_GO_HARNESS_HEAP + the headers' [][]T in Go's
- * bytes, and Go's own spans: GS_GO_PROGRAM_SPAN_PAGES for every sweep to
- * walk, its work buffers' span and the runtime's holes. None (what
- * gs_heap_set_gc sets): the arrays alone, Go's goal without them. Sets
- * the next goal and trigger when no mark is under way; runtime_holes
- * counts from the page heap's next start; gs_heap_destroy keeps it. h
- * NULL: -EINVAL. */
+ * bytes. None (what gs_heap_set_gc sets): the arrays alone, Go's goal
+ * without them. Sets the next goal and trigger when no mark is under way;
+ * gs_heap_destroy keeps it. h NULL: -EINVAL. */
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p);
 
 /* The cases of a Go mark (gs_go_mark_end). */

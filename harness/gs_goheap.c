@@ -453,33 +453,6 @@ static void log_mark(gs_heap_t *h, int ends, int waited, size_t heap)
     h->mark_log_(&e, h->mark_log_arg_);
 }
 
-/* The mark's first work buffer (getempty): with no span of them left
- * from an earlier cycle, the program's collector (wbufs) takes one of
- * GS_GO_WBUF_PAGES from the page heap (from the page cache, as Go's
- * allocManual does), and writes every page of it (the buffers' headers).
- * A heap that cannot grow goes without. */
-static void wbuf_take(gs_heap_t *h)
-{
-    void *base;
-    int used, unwritten = h->unwritten_, rc;
-    if (h->wbuf_ != NULL || !h->go_program.wbufs) return;
-    h->unwritten_ = 0;               /* written, whatever array comes next */
-    rc = _gs_pages_take(h, GS_GO_WBUF_PAGES, &base, &used);
-    h->unwritten_ = unwritten;
-    if (rc < 0) return;
-    memset(base, 0, (size_t)GS_GO_WBUF_PAGES * GS_GO_PAGE_SIZE);
-    h->wbuf_ = base;
-    go_sync(h);
-}
-
-void _gs_go_wbuf_free(gs_heap_t *h)
-{
-    if (h->wbuf_ == NULL) return;
-    _gs_pages_put(h, h->wbuf_, GS_GO_WBUF_PAGES);
-    h->wbuf_ = NULL;
-    go_sync(h);
-}
-
 /* A cycle starts marking: what is garbage now is what its end frees (its
  * snapshot); everything else survives it, including arrays made while it
  * marks (Go allocates black) and arrays that die while it marks, but for
@@ -493,7 +466,6 @@ static void mark_start(gs_heap_t *h, int waited)
     int past;
     gs_array_t **tail = &h->mark_garbage_;
     _gs_sweep_finish(h);                             /* finishsweep_m */
-    wbuf_take(h);
     while (*tail != NULL) tail = &(*tail)->next_free;   /* empty: not marking */
     *tail = h->garbage_;
     h->garbage_ = NULL;
@@ -818,7 +790,6 @@ static void mark_end(gs_heap_t *h, int waited)
 
 void gs_heap_collect(gs_heap_t *h)
 {
-    int give;
     if (h == NULL || h->gc != GS_GC_GO) return;
     /* runtime.GC: the cycle under way finishes, then a whole one runs */
     if (h->gc_marking) mark_end(h, 1);
@@ -832,12 +803,7 @@ void gs_heap_collect(gs_heap_t *h)
         scavenge(h, over_goal(h));
     }
     mark_end(h, 1);
-    /* runtime.GC sweeps it all, taking turns with bgsweep, a span each:
-     * when bgsweep finds nothing left first, it gives the work buffers
-     * back (even odds) */
-    give = h->wbuf_ != NULL && h->mark_seed != 0 && (gs_random_next(&h->scav_draw_) & 1);
-    _gs_sweep_finish(h);
-    if (give) _gs_go_wbuf_free(h);
+    _gs_sweep_finish(h);              /* runtime.GC sweeps it all */
     rescheduled(h);
 }
 
@@ -1145,7 +1111,6 @@ void _gs_go_destroy(gs_heap_t *h)
 {
     gs_tiny_t *t, *next;
     gs_heap_collect(h);
-    _gs_go_wbuf_free(h);
     _gs_spans_destroy(h);
     _gs_sweep_destroy(h);
     _gs_pages_destroy(h);
@@ -1251,7 +1216,7 @@ int gs_heap_set_heap_refs(gs_heap_t *h, int on)
 
 int gs_heap_set_go_program(gs_heap_t *h, const gs_go_program_t *p)
 {
-    static const gs_go_program_t none = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const gs_go_program_t none = {0, 0, 0, 0, 0, 0};
     if (h == NULL) return -EINVAL;
     h->go_program = p != NULL ? *p : none;
     if (h->gc == GS_GC_GO && !h->gc_marking) {
@@ -1281,7 +1246,6 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     if (h == NULL || (unsigned)mode >= GC_MODES) return -EINVAL;
     if (mode == GS_GC_GO && gogc > GS_GO_MAX_GOGC) return -EINVAL;
     if (h->live_arrays != 0 || h->garbage_arrays != 0) return -EBUSY;
-    h->wbuf_ = NULL;                 /* its pages go with the page heap */
     _gs_spans_destroy(h);
     _gs_sweep_destroy(h);
     _gs_pages_destroy(h);

@@ -6,8 +6,7 @@
  * (gs_gospans.c, through _gs_pages_take), all in one reservation
  * of address space of the model's own, managed in Go's 8 KiB pages as Go
  * 1.19's page allocator manages its heap: its first GS_GO_RUNTIME_PAGES
- * are Go's runtime's own spans, never free but for the holes Go's leave
- * (runtime_holes), which only the page cache serves; an allocation takes the
+ * are never free (Go's runtime's own spans); an allocation takes the
  * lowest run of free pages long enough for it (first fit by address), so
  * the pages of freed arrays, neighbours merged, serve an allocation of any
  * size that fits, except one under CACHE_SPAN pages, which the page cache
@@ -207,11 +206,10 @@ static int pages_new(gs_heap_t *h)
     return 0;
 }
 
-/* The lowest run of n free pages from the runtime's pages on (a hole among
- * them is the page cache's only): its first page in *at, or 0. */
+/* The lowest run of n free pages: its first page in *at, or 0. */
 static int find_run(const gs_pages_t *p, size_t n, size_t *at)
 {
-    size_t i = p->search > RUNTIME_PAGES ? p->search : RUNTIME_PAGES, j;
+    size_t i = p->search, j;
     while ((i = next_bit(p->free_bits, i, p->grown, 1)) < p->grown) {
         j = next_bit(p->free_bits, i, p->grown, 0);
         if (j - i >= n) {
@@ -285,49 +283,24 @@ static int grow(gs_pages_t *p, size_t n)
     return 0;
 }
 
-/* The free pages Go's runtime and testing package leave among their own
- * spans in the heap's first RUNTIME_PAGES, [from, to): one process's, at
- * the timed run's debug.FreeOSMemory (append, 4800 B, k = 2400, elem 24,
- * GOGC 100; 45-51 free pages over 75-128 in five processes of two cases,
- * in runs of up to 14 or 25 pages, and 4 at 52-56 in some; read from a
- * recording runtime's spans from the process's start,
- * results/GC-VS-GO.md). */
-static const size_t runtime_holes[][2] = {
-    {52, 56}, {77, 87}, {88, 95}, {96, 100}, {104, 118}, {119, 128},
-};
-
 /* The heap as the program's first allocation finds it: Go's first chunk,
- * its first RUNTIME_PAGES the runtime's, the rest free; with `holes`, the
- * runtime's free pages (runtime_holes) free too, but for the page cache
- * only (find_run starts above them): Go's page cache takes its first
- * blocks there. Not a growth of the program's. */
-static int grow_first(gs_pages_t *p, int holes)
+ * its first RUNTIME_PAGES the runtime's (never free), the rest free; not
+ * a growth of the program's. */
+static int grow_first(gs_pages_t *p)
 {
-    size_t i, k;
+    size_t i;
     int rc = grow(p, RUNTIME_PAGES + 1);
     if (rc < 0) return rc;
     for (i = 0; i < RUNTIME_PAGES; i++) bit_clear(p->free_bits, i);
     p->search = RUNTIME_PAGES;
-    if (holes) {
-        for (k = 0; k < sizeof runtime_holes / sizeof runtime_holes[0]; k++)
-            for (i = runtime_holes[k][0]; i < runtime_holes[k][1]; i++)
-                bit_set(p->free_bits, i);
-        p->search = runtime_holes[0][0];
-        /* the runtime's objects were there: Go zeroes a span in them */
-        p->zeroed_base = RUNTIME_PAGES;
-    }
     p->grew = 0;
     return 0;
 }
 
 /* Where a span of n pages goes: under CACHE_SPAN pages the page cache's
  * lowest n in a row if it has them (refilled first if empty), else the
- * lowest run of n free pages from the runtime's pages on (find_run),
- * growing the heap if none: *at. The growth is fresh pages, free,
- * counted for _gs_pages_growth. With the runtime's holes the heap starts
- * before the first span, so that its cache fills from them; without, the
- * program's first span comes from the page heap (its cache fills at the
- * second). */
+ * lowest run of n free pages, growing the heap if none: *at. The growth
+ * is fresh pages, free, counted for _gs_pages_growth. */
 static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
 {
     gs_pages_t *p;
@@ -335,16 +308,12 @@ static int reserve_run(gs_heap_t *h, size_t n, size_t *at)
     if (h->pages_ == NULL && (rc = pages_new(h)) < 0) return rc;
     p = h->pages_;
     if (n == 0 || n > p->pages) return -ENOMEM;
-    if (p->grown == 0 && h->go_program.runtime_holes && (rc = grow_first(p, 1)) < 0)
-        return rc;
     if (n < CACHE_SPAN) {
         if (p->cache == 0) cache_fill(p);
         if (cache_find(p, n, at)) return 0;
     }
     if (!find_run(p, n, at)) {
-        if (p->grown == 0 &&
-            (rc = grow_first(p, h->go_program.runtime_holes)) < 0)
-            return rc;
+        if (p->grown == 0 && (rc = grow_first(p)) < 0) return rc;
         if (!find_run(p, n, at)) {
             if ((rc = grow(p, n)) < 0) return rc;
             if (!find_run(p, n, at)) return -ENOMEM;

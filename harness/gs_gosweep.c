@@ -31,10 +31,7 @@
  *     trigger. sweepone goes by Go's sweep classes: large objects first,
  *     then the small classes upward (here: the shared classes' spans, by
  *     class, then the one-object classes 8 to 32 KiB). The pages it
- *     frees are credit for the reclaimer. Go's program's own live spans
- *     are swept and paced too (gs_go_program_t): the kept headers' [][]T,
- *     the oldest large object, first, then span_pages of small classes,
- *     a page a span, after the large objects; they free nothing;
+ *     frees are credit for the reclaimer;
  *   - mheap.reclaim, before a span is taken from the page heap: that
  *     credit first, else the dead arrays, and the spans of shared classes
  *     no live object is left in, whose pages start in the heap's next
@@ -43,8 +40,7 @@
  *     credit;
  *   - bgsweep, which with one P gets it when the program is preempted
  *     (gs_goheap.c, scav_turn) and sweeps one span then; its sweepone
- *     finding nothing ends the sweep and gives the collector's work
- *     buffers' span back (freeSomeWbufs);
+ *     finding nothing ends the sweep;
  *   - finishsweep_m as the next mark starts, and runtime.GC before it
  *     returns: everything left.
  * The sweep's end wakes the scavenger (Go's last sweeper readies it).
@@ -84,8 +80,6 @@ struct gs_sweep_s {
     size_t credit;               /* pages freed ahead of the reclaimer */
     size_t reclaim_at;           /* its next chunk; SIZE_MAX: it is done */
     int active;                  /* something may be left to sweep */
-    size_t program_large;        /* the headers' span, a large object, to sweep */
-    size_t program_small;        /* the program's other live pages to sweep */
 };
 
 static size_t npages(const gs_array_t *a)
@@ -154,22 +148,12 @@ static int sweep_one(gs_heap_t *h)
     gs_array_t *a;
     int l;
     size_t swept, freed;
-    if (s->program_large != 0) {             /* the oldest large object */
-        s->pages_swept += s->program_large;
-        s->program_large = 0;
-        return 1;
-    }
     for (l = 0; l < LISTS; l++) {
         if ((a = pop(&s->unswept[l])) != NULL) {
             s->credit += sweep_array(h, a, 0);
             return 1;
         }
         if (l != 0) continue;
-        if (s->program_small != 0) {           /* a live span of a small class */
-            s->program_small--;
-            s->pages_swept++;
-            return 1;
-        }
         /* the shared classes' spans */
         if (_gs_spans_sweep_one(h, &swept, &freed)) {
             s->pages_swept += swept;
@@ -204,22 +188,6 @@ void _gs_sweep_count(gs_heap_t *h, size_t pages)
     if (h->sweep_ != NULL && h->sweep_->active) h->sweep_->pages_swept += pages;
 }
 
-/* The Go program's own live spans a sweep walks (gs_go_program_t), pages:
- * *large, the headers' [][]T when it is a large object; *small, its
- * span_pages and the headers' block when it is not (its block's pages,
- * where Go counts its class's whole span). */
-static void program_pages(const gs_heap_t *h, size_t *large, size_t *small)
-{
-    const gs_go_program_t *p = &h->go_program;
-    size_t block = 0, per = 1;
-    *large = 0;
-    *small = p->span_pages;
-    if (p->headers_bytes == 0 || gs_go_alloc_size(p->headers_bytes, 0, &block, &per) != 0)
-        return;
-    if (block > GS_GO_MAX_SMALL_SIZE) *large = _gs_go_pages(block);
-    else *small += _gs_go_pages(block);
-}
-
 void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_bytes,
                      size_t swept_pages)
 {
@@ -240,8 +208,6 @@ void _gs_sweep_begin(gs_heap_t *h, size_t heap, size_t trigger, size_t small_byt
         s->listed[l].head = s->listed[l].tail = NULL;
         for (a = s->unswept[l].head; a != NULL; a = a->sweep_next) in_use += npages(a);
     }
-    program_pages(h, &s->program_large, &s->program_small);
-    in_use += s->program_large + s->program_small;
     s->pages_swept = swept_pages;
     s->credit = 0;
     s->reclaim_at = 0;
@@ -326,10 +292,7 @@ void _gs_sweep_background(gs_heap_t *h)
 {
     gs_sweep_t *s = h->sweep_;
     if (s == NULL || !s->active) return;
-    if (!sweep_one(h)) {
-        done(h);
-        _gs_go_wbuf_free(h);              /* bgsweep's freeSomeWbufs */
-    }
+    if (!sweep_one(h)) done(h);
 }
 
 void *_gs_sweep_reuse(gs_heap_t *h, size_t pages)

@@ -184,8 +184,7 @@ static inline size_t _gs_go_pages(size_t bytes)
  * `bytes` of idle pages to the system (whole pages, so up to one page
  * more; fewer when fewer are idle), highest first, the scavenger's
  * (released_page_bytes_ counts them); returns the bytes released.
- * _gs_pages_destroy: unmap it all (every page free but the work buffers'
- * span, which gs_heap_set_gc drops with it).
+ * _gs_pages_destroy: unmap it all (every page must be free).
  * idle_page_bytes and released_page_bytes_ follow. */
 int _gs_pages_alloc(gs_heap_t *h, size_t bytes, int zeroed, void **data);
 void _gs_pages_free(gs_heap_t *h, void *data, size_t bytes);
@@ -295,10 +294,6 @@ void _gs_sweep_reclaim(gs_heap_t *h, size_t n);
 void _gs_sweep_finish(gs_heap_t *h);
 void _gs_sweep_background(gs_heap_t *h);
 void _gs_sweep_destroy(gs_heap_t *h);
-
-/* The collector's work buffers' span (gs_goheap.c): its pages go back to
- * the page heap (bgsweep's freeSomeWbufs, as the background sweep ends). */
-void _gs_go_wbuf_free(gs_heap_t *h);
 void _gs_go_swept(gs_heap_t *h);
 void _gs_go_free_swept(gs_heap_t *h, gs_array_t *a, int keep);
 

@@ -1268,7 +1268,7 @@ static void stack_window(void)
  * (endCycle), and every mark tried would be the same. */
 static size_t draw_a_mark(uint64_t seed, int (*fits)(size_t heap), gs_slice_t *s)
 {
-    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0, 0, 0, 0};
+    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     gs_slice_t t;
     size_t heap = 0;
     int tries;
@@ -1358,7 +1358,7 @@ static int short_roots(size_t heap)
 
 static void stack_scan_draws(void)
 {
-    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0, 0, 0, 0};
+    const gs_go_program_t prog = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     gs_slice_t s, t;
     size_t heap, before;
     int i;
@@ -1730,7 +1730,7 @@ static size_t first_mark_allocs(size_t n, uint64_t seed, size_t *linear)
     static gs_slice_t keep[MAX];
     const gs_go_program_t prog = {GS_GO_GLOBALS_SCAN + GS_GO_HELD_STACKS_SCAN,
                                   GS_GO_HARNESS_HEAP + 6656, 268 * GS_GO_SLICE_HEADER_BYTES,
-                                  GS_GO_HELD_STACKS_SCAN, n, GS_GO_HELD_STACK_SPACE, 0, 0, 0};
+                                  GS_GO_HELD_STACKS_SCAN, n, GS_GO_HELD_STACK_SPACE};
     size_t k = 0, in = 0, heap;
     int by_pay;
     start(GS_GC_GO, 400);
@@ -1799,7 +1799,7 @@ static void mark_draws(void)
     const uint32_t shortp = gs_go_mark_end(headers, GS_GO_MARK_SHORT_ROOTS);
     const uint32_t longp = gs_go_mark_end(headers, GS_GO_MARK_LONG_ROOTS);
     const uint32_t first = gs_go_mark_end(headers, GS_GO_MARK_FIRST_ASSIST);
-    const gs_go_program_t one = {0, 0, headers, 0, 0, 0, 0, 0, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0, 0, 0, 0};
+    const gs_go_program_t one = {0, 0, headers, 0, 0, 0}, two = {0, 0, 8168 * GS_GO_SLICE_HEADER_BYTES, 0, 0, 0};
     size_t i, same = 0, shorts = 0, longs = 0, workers = 0;
     start(GS_GC_GO, 100);
     CHECK_EQ_U(H.mark_seed, 0);                  /* gs_heap_set_gc: none */
@@ -1886,7 +1886,7 @@ static size_t past_goal_end(uint64_t seed, size_t stacks, size_t space, size_t *
                             size_t *first)
 {
     const gs_go_program_t p = {GS_GO_GLOBALS_SCAN + stacks, GS_GO_HARNESS_HEAP,
-                               1819 * GS_GO_SLICE_HEADER_BYTES, stacks, 0, space, 0, 0, 0};
+                               1819 * GS_GO_SLICE_HEADER_BYTES, stacks, 0, space};
     gs_slice_t s;
     size_t heap, goal, n;
     start(GS_GC_GO, 100);
@@ -1952,7 +1952,7 @@ static void mark_past_goal_stack_space(void)
                         1819.0 * GS_GO_SLICE_HEADER_BYTES;
     const gs_go_program_t p = {GS_GO_GLOBALS_SCAN + GS_GO_STACKS_SCAN, GS_GO_HARNESS_HEAP,
                                1819 * GS_GO_SLICE_HEADER_BYTES, GS_GO_STACKS_SCAN, 0,
-                               GS_GO_STACK_SPACE, 0, 0, 0};
+                               GS_GO_STACK_SPACE};
     gs_go_program_t q = p;
     size_t i, same;
     /* the timed loop's (a ratio of 0.94), heldBytes' (0.92), and one of 0.2 */
@@ -1985,7 +1985,7 @@ static void program_goal(void)
 {
     static const unsigned gogcs[] = { 100, 400 };
     static const size_t want[2][2] = { { 20 * MiB, 23 * MiB }, { 50 * MiB, 62 * MiB } };
-    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0, 0, 0, 0, 0, 0 };
+    const gs_go_program_t prog = { 1 * MiB, 2 * MiB, 0, 0, 0, 0 };
     for (size_t g = 0; g < 2; g++) {
         gs_slice_t s;
         start(GS_GC_GO, gogcs[g]);
@@ -2055,7 +2055,7 @@ static void mark_utilization_form(void)
     CHECK(gs_go_mark_utilization(4.0, 1.0, 0.0) < gs_go_mark_utilization(4.0, 0.0, 1.0));
     /* the scan work: the program's roots, headers and the harness's pointers */
     {
-        const gs_go_program_t none = {0, 0, 0, 0, 0, 0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312, 0, 0, 0, 0, 0};
+        const gs_go_program_t none = {0, 0, 0, 0, 0, 0}, p = {249592, 1 * MiB, 43656, 18312, 0, 0};
         CHECK_EQ_U(gs_go_scan_work(NULL), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&none), GS_GO_SCAN_WORK);
         CHECK_EQ_U(gs_go_scan_work(&p), 249592 + 43656 + GS_GO_HARNESS_SCAN);
@@ -2214,7 +2214,7 @@ static void mark_utilization_faults(void)
 {
     enum { SLOTS = 256 };
     static gs_slice_t ring[SLOTS];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     size_t at = 0, i;
     start(GS_GC_GO, 100);
     /* the scavenger never works: freed pages stay resident */
@@ -2268,7 +2268,7 @@ static void mark_utilization_faults(void)
  * collector's: Go's such marks take 1.11-1.16 of it). */
 static void mark_from_trigger(void)
 {
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     gs_slice_t big, small[64];
     gs_go_pacer_t before;
     size_t i = 0, trigger, heap;
@@ -2314,7 +2314,7 @@ static void mark_from_trigger(void)
  * allocation differs. */
 static void utilization_at_growth(void)
 {
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     gs_slice_t s[64];
     size_t i = 0;
     uint64_t cycles, draw = 0;
@@ -2357,7 +2357,7 @@ static void utilization_at_growth(void)
  * on to its end. */
 static void preempted_mark_ends(void)
 {
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     for (int c = 0; c < 3; c++) {      /* old enough; too young; draws off */
         gs_slice_t s[64];
         size_t i = 0, j;
@@ -2395,7 +2395,7 @@ static void waited_mark_feeds(void)
 {
     enum { SLOTS = 64 };
     static gs_slice_t ring[SLOTS];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
     size_t at = 0, i;
     for (int round = 0; round < 4; round++) {
         gs_go_pacer_t before, lo, hi;
@@ -2457,7 +2457,7 @@ static void mark_utilization_seeded(void)
     enum { SLOTS = 128, CYCLES = 24 };
     static gs_slice_t ring[SLOTS];
     double util[2][CYCLES], est[2][CYCLES];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 0, 0, 0, 0, 0};
+    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 0, 0};
     for (int run = 0; run < 2; run++) {
         size_t at = 0, i;
         start(GS_GC_GO, 400);
@@ -2645,157 +2645,6 @@ static void sweep_in_place(void)
     FINISH();
 }
 
-/* Go's own live spans are swept too: every cycle's sweep walks the kept
- * headers' [][]T (a large object, the oldest: first) and the spans of its
- * runtime and testing package (gs_go_program_t's span_pages: after the
- * large objects, before the one-object classes), and its pace counts them
- * (Go's pagesInUse). So the proportional sweep right after a mark spends
- * its first pages on them and frees fewer dead arrays than it would
- * without them: here none. The dead arrays (32 KiB, a one-object class)
- * are then taken in place one by one, oldest first, either way. */
-static size_t swept_before_reuse(const gs_go_program_t *p)
-{
-    gs_slice_t s, t;
-    size_t was, freed;
-    start(GS_GC_GO, 100);
-    CHECK_OK(gs_heap_set_go_program(&H, p));
-    while (H.gc_cycles == 0) {
-        CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &s));
-        gs_release(&s);
-    }
-    was = H.go_unswept_bytes;
-    CHECK(was >= 10 * 32 * KiB);
-    CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &t));
-    CHECK_EQ_U(H.gc_marking, 0);
-    CHECK_EQ_U(H.go_unswept_bytes % (32 * KiB), 0);
-    /* what the sweep freed, besides the one the array took */
-    freed = (was - H.go_unswept_bytes) / (32 * KiB) - 1;
-    gs_release(&t);
-    MEM_AGREES();
-    FINISH();
-    return freed;
-}
-
-static void program_spans_pace_the_sweep(void)
-{
-    gs_go_program_t none, runtime, headers;
-    memset(&none, 0, sizeof none);
-    runtime = headers = none;
-    runtime.span_pages = 1000;
-    /* 8168 headers: 196,032 B, a large object of 24 pages */
-    headers.headers_bytes = 8168 * GS_GO_SLICE_HEADER_BYTES;
-    CHECK(swept_before_reuse(&none) >= 1);
-    CHECK_EQ_U(swept_before_reuse(&runtime), 0);
-    CHECK_EQ_U(swept_before_reuse(&headers), 0);
-}
-
-/* Go's runtime and testing package leave free pages among their spans in
- * the heap's first pages, and its page cache takes its first blocks
- * there; a span of 16 pages or more goes only where a free run fits it
- * (gs_go_program_t's runtime_holes: the pages Go's left free, for the
- * page cache only). A 1 MiB array starts the heap above the runtime's
- * pages; a 24 KiB one (3 pages) then lands in the lowest hole, 52 pages
- * in, and a 2 MiB one above the first. */
-static void runtime_holes_serve_the_cache(void)
-{
-    gs_go_program_t p;
-    gs_slice_t a, b, c;
-    unsigned char *base;
-    memset(&p, 0, sizeof p);
-    p.runtime_holes = 1;
-    start(GS_GC_GO, 100);
-    CHECK_OK(gs_heap_set_go_program(&H, &p));
-    CHECK_OK(gs_make(&H, 1, MiB, MiB, &a));
-    base = a.data - (size_t)GS_GO_RUNTIME_PAGES * GS_GO_PAGE_SIZE;
-    CHECK_OK(gs_make(&H, 1, 24 * KiB, 24 * KiB, &b));
-    CHECK(b.data == base + (size_t)52 * GS_GO_PAGE_SIZE);
-    CHECK_OK(gs_make(&H, 1, 2 * MiB, 2 * MiB, &c));
-    CHECK(c.data == a.data + MiB);
-    MEM_AGREES();
-    gs_release(&a);
-    gs_release(&b);
-    gs_release(&c);
-    FINISH();
-}
-
-/* Go's collector keeps its work buffers in a span of their own (4 pages,
- * workbufAlloc): a mark that finds none left from an earlier cycle takes
- * one, from the page cache as any span under 16 pages (the next array of
- * 4 pages lies right above it), and it is no heap object (in none of the
- * heap's counts); runtime.GC keeps it without draws, and with them gives
- * it back on even odds (bgsweep or the program finds the sweep over
- * first); the background sweeper, its sweep over, gives it back; the
- * next mark takes one again; gs_heap_set_gc drops it with the page
- * heap. */
-static void work_buffers_span(void)
-{
-    gs_go_program_t p;
-    gs_slice_t s, t;
-    unsigned char *wbuf;
-    size_t spans, span_bytes, i, kept = 0, given = 0;
-    memset(&p, 0, sizeof p);
-    p.wbufs = 1;
-    start(GS_GC_GO, 100);
-    CHECK_OK(gs_heap_set_go_program(&H, &p));
-    CHECK_OK(gs_make(&H, 1, 64, 64, &t));    /* the heap's first span */
-    spans = H.small_spans;
-    span_bytes = H.small_span_bytes;
-    CHECK(H.wbuf_ == NULL);
-    gs_heap_collect(&H);
-    CHECK(H.wbuf_ != NULL);
-    wbuf = H.wbuf_;
-    /* from the page cache's block, above the first span */
-    CHECK(wbuf == t.data - (uintptr_t)t.data % GS_GO_PAGE_SIZE + GS_GO_PAGE_SIZE);
-    CHECK_EQ_U(H.go_idle_bytes, 0);
-    CHECK_EQ_U(H.small_spans, spans);
-    CHECK_EQ_U(H.small_span_bytes, span_bytes);
-    CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &s));
-    CHECK(s.data == wbuf + GS_GO_WBUF_PAGES * GS_GO_PAGE_SIZE);
-    CHECK_EQ_U(H.go_held_bytes, 32 * KiB + 64);
-    MEM_AGREES();
-    gs_release(&s);
-    gs_release(&t);
-    gs_heap_collect(&H);                 /* no draws: runtime.GC keeps it */
-    CHECK(H.wbuf_ == wbuf);
-    /* every allocation a preemption: the background sweeper sweeps a
-     * span at each (of 64 B slots: one in 128 allocations takes a span
-     * and sweeps in proportion), ends the sweep, and gives the work
-     * buffers back */
-    CHECK_OK(gs_heap_set_scavenger_pace(&H, 1, 1));
-    while (H.wbuf_ != NULL && H.gc_cycles < 10) {
-        CHECK_OK(gs_make(&H, 1, 64, 64, &s));
-        gs_release(&s);
-    }
-    CHECK(H.wbuf_ == NULL);
-    CHECK_EQ_U(H.gc_marking, 0);
-    while (H.wbuf_ == NULL && H.gc_cycles < 10) {
-        CHECK_OK(gs_make(&H, 1, 64, 64, &s));
-        gs_release(&s);
-    }
-    CHECK(H.wbuf_ != NULL);                    /* the next mark's */
-    CHECK_EQ_U(H.gc_marking, 1);
-    MEM_AGREES();
-    /* with draws, runtime.GC gives it back or keeps it, even odds */
-    CHECK_OK(gs_heap_set_scavenger_pace(&H, 0, 0));
-    CHECK_OK(gs_heap_set_mark_draws(&H, 11));
-    for (i = 0; i < 32; i++) {
-        gs_heap_collect(&H);
-        if (H.wbuf_ != NULL) kept++;
-        else given++;
-    }
-    CHECK(kept >= 4 && given >= 4);
-    MEM_AGREES();
-    /* the mode set again: the page heap goes, and the span with it */
-    gs_heap_collect(&H);
-    if (H.wbuf_ == NULL) gs_heap_collect(&H);
-    CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
-    CHECK(H.wbuf_ == NULL);
-    CHECK_OK(gs_heap_set_go_program(&H, &p));
-    gs_heap_collect(&H);
-    CHECK(H.wbuf_ != NULL);
-    FINISH();
-}
-
 /* The spans of small objects are swept lazily, as Go 1.19's: the slots a
  * mark finds dead wait in their spans (go_unswept_bytes; the spans stay
  * in use) until a sweep reaches them. A class that needs a span sweeps its
@@ -2946,9 +2795,6 @@ int main(int argc, char **argv)
         CHECK_CASE(collect_during_mark_paced),
         CHECK_CASE(span_slots_reuse),
         CHECK_CASE(sweep_in_place),
-        CHECK_CASE(program_spans_pace_the_sweep),
-        CHECK_CASE(work_buffers_span),
-        CHECK_CASE(runtime_holes_serve_the_cache),
         CHECK_CASE(small_spans_swept_lazily),
         CHECK_CASE(black_spans_wait_their_turn),
         CHECK_CASE(span_layout),
