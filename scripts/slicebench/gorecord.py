@@ -192,13 +192,6 @@ SCAV_AT = "\t\t\tr := mheap_.pages.scavenge(n, nil)\n"
 SCAV_ADD = "\t\t\tsbReleasedBg += r\n"
 GROW_AT = "\t\th.pages.scavenge(bytesToScavenge, func() bool {\n"
 GROW_NEW = "\t\tsbReleasedGrow += h.pages.scavenge(bytesToScavenge, func() bool {\n"
-# when things happen: sysmon preempts the goroutine on the P (it has run
-# 10 ms since sysmon last saw it scheduled: with one P, the program's,
-# unless a mark worker is running then), the background scavenger takes a
-# turn, debug.FreeOSMemory gives the heap back (scavengeAll), a mark starts
-# or ends, a heap span is taken or freed (HEAP_ADD, FREE_ADD); a full
-# buffer keeps the first events and says how many it lost
-# (slicebench-events-lost), not left silent
 # where Go's heap starts on linux/amd64 (its first arena hint)
 GO_HEAP = 0xc000000000
 
@@ -208,6 +201,14 @@ def heap_page(addr):
     first; an address below the heap is taken as a page count already."""
     return (addr - GO_HEAP if addr >= GO_HEAP else addr) // 8192
 
+
+# when things happen: sysmon preempts the goroutine on the P (it has run
+# 10 ms since sysmon last saw it scheduled: with one P, the program's,
+# unless a mark worker is running then), the background scavenger takes a
+# turn, debug.FreeOSMemory gives the heap back (scavengeAll), a mark starts
+# or ends, a heap span is taken or freed (HEAP_ADD, FREE_ADD); a full
+# buffer keeps the first events and says how many it lost
+# (slicebench-events-lost), not left silent
 EVENT = re.compile(r"^slicebench-event (\d+) (\d+) (\d+) (\d+) (\d+)$", re.M)
 EVENT_KINDS = ("preempt", "scavenger", "free-os-memory", "mark-start", "mark-end",
                "span", "span-free", "mark-scan", "sweep-pace", "runtime-span")

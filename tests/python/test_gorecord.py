@@ -114,7 +114,6 @@ class Events(unittest.TestCase):
         self.assertEqual(gorecord.describe_events([]), "timed run's events: none")
         with self.assertRaises(gorecord.RecordError):
             gorecord.events("slicebench-event 10 1 0 0 0\n")
-
         # a full buffer: the events it kept, and how many it lost
         full = "slicebench-events-lost 3\nslicebench-event 2 0 0 0 0\n"
         self.assertEqual([e["kind"] for e in gorecord.events(full)], ["free-os-memory"])
@@ -149,7 +148,6 @@ class Events(unittest.TestCase):
                       line)
         self.assertNotIn("page 97", line)                  # a stack's: not said
         self.assertIn("3 sweeps paced over 509-604 pages in use (median 517)", line)
-
 
 
 class Gogc(unittest.TestCase):
