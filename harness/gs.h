@@ -839,14 +839,6 @@ typedef struct gs_heap_s {
     double go_mark_faulted;      /* and what faulted in meanwhile
                                     (go_faulted_bytes), per byte of that,
                                     at most 1                                 */
-    double go_mark_fresh;        /* and the share of that growth above the
-                                    highest heap a mark the program did not
-                                    wait for had ended at since the heap was
-                                    last given back whole: memory the heap
-                                    had not held since, what the mark's
-                                    utilization is drawn by (the share Go's
-                                    tables are read off Go's marks by:
-                                    pacer.py's faulted_shares)              */
     double go_mark_unwritten;    /* and what was taken into use unwritten
                                     meanwhile (go_unwritten_bytes), per
                                     byte of that, at most 1                   */
@@ -863,9 +855,6 @@ typedef struct gs_heap_s {
     uint64_t mark_draw_;         /* the draws' stream (gs_random_next)         */
     size_t go_mark_start_bytes_; /* the heap when the mark under way started    */
     uint64_t mark_faulted_start_; /* go_faulted_bytes then                      */
-    size_t mark_high_bytes_;     /* the highest heap a mark not waited for
-                                    ended at since the heap was last given
-                                    back whole (go_mark_fresh)               */
     uint64_t mark_unwritten_start_; /* go_unwritten_bytes then                  */
     int unwritten_;              /* gs_heap_set_unwritten                       */
     int stack_window_;           /* a cycle is marking and has not scanned the
@@ -1078,22 +1067,16 @@ int gs_heap_set_go_clock(gs_heap_t *h, double scale);
  *     for a mark when more than half as much was taken into use unwritten
  *     while it marked as it allocated (go_unwritten_bytes: heldBytes'
  *     sources on pages that never held an object), else
- *     gs_go_mark_utilization's for the share of the mark's growth that
- *     lay above the highest heap an earlier mark had ended at since the
- *     heap was last given back whole (go_mark_fresh: the share Go's tables
- *     are read off Go's marks by; a mark of memory nobody writes and one
- *     the program waited for leave that height as it was), its two rows
- *     blended by the share, as Go's marks that fault in part lie between
- *     them (results/GC-VS-GO.md; until this change the share of pages
- *     written that had not been since, go_mark_faulted, which counts a
- *     span the last cycle freed as reused where Go's marks measure it
- *     fresh: "Found, then kept: the share Go's tables are read by").
+ *     gs_go_mark_utilization's for the share of it that faulted in
+ *     (go_faulted_bytes: pages written that had not been since the heap
+ *     was last given back whole), its two rows blended by the share, as
+ *     Go's marks that fault in part lie between them (results/GC-VS-GO.md).
  *     The counts follow from the allocations alone, so a seed draws the same
  *     utilizations again (a paced heap's preemptions, on Go's clock, which
  *     counts the process's page faults, can end a mark sooner: its cycles
  *     then follow the seed within the faults' own variation); go_mark_util,
- *     go_mark_alloc_bytes, go_mark_grown_bytes, go_mark_faulted,
- *     go_mark_fresh and go_mark_unwritten keep the last cycle's. The share follows how fast the
+ *     go_mark_alloc_bytes, go_mark_grown_bytes, go_mark_faulted and
+ *     go_mark_unwritten keep the last cycle's. The share follows how fast the
  *     program allocates, which faulting in memory slows 5-fold: Go's retain
  *     at 32 KiB has 29-31 % in every mark that faults, where one draw for the
  *     runway alone (28-56 % at 4 MiB, every case's marks pooled) broke the

@@ -306,25 +306,6 @@ static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
     if (h->go_mark_faulted > 1) h->go_mark_faulted = 1;
     h->go_mark_unwritten = allocated ? (double)unwritten / (double)allocated : 0;
     if (h->go_mark_unwritten > 1) h->go_mark_unwritten = 1;
-    /* the share of the growth above the highest heap an earlier mark
-     * ended at since the heap was last given back whole: memory the heap
-     * had not held since, the share pacer.py reads Go's marks by
-     * (faulted_shares), which the tables below are read at. The pages
-     * count (go_mark_faulted) differs from it where a mark reuses what
-     * the last cycle freed: the timed run's second mark at 32 KiB, k =
-     * N/2 puts 15-25 % of its allocation on pages not written since, a
-     * third of it above the highest heap, and Go's utilization there
-     * (0.66) lies near the fresh row's, not the reusing one's
-     * (results/GC-VS-GO.md). A mark the program waited for
-     * (runtime.GC's, which no timed run has) and one of memory nobody
-     * writes, whose pages stay cold, leave the highest heap as it was. */
-    {
-        const size_t trig = h->go_trigger_bytes, end = sat_add(trig, grown);
-        const size_t from = trig > h->mark_high_bytes_ ? trig : h->mark_high_bytes_;
-        h->go_mark_fresh = end > from ? (double)(end - from) / (double)grown : 0;
-        if (!waited && h->go_mark_unwritten <= 0.5 && end > h->mark_high_bytes_)
-            h->mark_high_bytes_ = end;
-    }
     if (waited) {
         const double k = gs_go_waited_consmark(1.0, q);   /* (u + idle) / (1 - u) */
         h->go_mark_util = k / (1.0 + k);   /* the u that feeds k with no idle
@@ -342,7 +323,7 @@ static void pacer_update(gs_heap_t *h, size_t grown, size_t allocated,
         u = gs_go_unwritten_utilization(x, h->go_program.item_bytes,
                                         sat_add(h->go_mark_start_bytes_,
                                                 h->go_program.heap_bytes), q);
-    else u = gs_go_mark_utilization(x, h->go_mark_fresh, q);
+    else u = gs_go_mark_utilization(x, h->go_mark_faulted, q);
     h->go_mark_util = u;
     (void)gs_go_pacer_next(&h->go_pacer, xg * u / (1.0 - u));
 }
@@ -834,7 +815,6 @@ void gs_heap_free_os_memory(gs_heap_t *h)
      * left for the background scavenger */
     h->go_scavenged_bytes += _gs_pages_release(h, SIZE_MAX);
     _gs_pages_cool(h);
-    h->mark_high_bytes_ = 0;                /* every mark's heap given back */
     h->scav_woken = 0;
     go_sync(h);
 }
@@ -1255,7 +1235,6 @@ int gs_heap_set_mark_draws(gs_heap_t *h, uint64_t seed)
     rescheduled(h);
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
-    h->go_mark_fresh = 0;
     h->go_mark_alloc_bytes = h->go_mark_grown_bytes = 0;
     if (h->gc == GS_GC_GO && !h->gc_marking)
         h->go_trigger_bytes = go_trigger(h, h->go_marked_bytes, h->go_goal_bytes);
@@ -1278,10 +1257,8 @@ int gs_heap_set_gc(gs_heap_t *h, gs_gc_t mode, unsigned gogc)
     h->mark_seed = h->mark_draw_ = 0;
     h->go_pacer.cons_mark = h->go_pacer.integral = 0;
     h->go_mark_util = h->go_mark_faulted = h->go_mark_unwritten = 0;
-    h->go_mark_fresh = 0;
     h->go_mark_alloc_bytes = h->go_mark_grown_bytes = 0;
     h->go_faulted_bytes = 0;
-    h->mark_high_bytes_ = 0;
     h->go_unwritten_bytes = 0;
     h->unwritten_ = 0;
     h->go_mark_start_bytes_ = 0;

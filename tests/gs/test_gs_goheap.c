@@ -2151,9 +2151,8 @@ static void waited_consmark_form(void)
  * allocates again), from the heap's state at its start to its end: the
  * utilization the heap drew is the function's at some point q for the
  * heap's growth from the trigger (the x Go's tables are fitted on) and
- * the share of that growth above the highest heap an earlier mark ended
- * at (go_mark_fresh, the share Go's tables are read by), and the estimate
- * moved by it as Go's controller moves it. Returns that share. */
+ * the cycle's faults, and the estimate moved by it as Go's
+ * controller moves it. Returns what the process faulted in per byte. */
 static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
 {
     gs_go_pacer_t before;
@@ -2195,25 +2194,22 @@ static double one_mark(gs_slice_t *ring, size_t slots, size_t *at, size_t bytes)
         hi = gs_go_unwritten_utilization(x, H.go_program.item_bytes,
                                          H.go_mark_start_bytes_ + H.go_program.heap_bytes, 0.0);
     } else {
-        lo = gs_go_mark_utilization(x, H.go_mark_fresh, 1.0);
-        hi = gs_go_mark_utilization(x, H.go_mark_fresh, 0.0);
+        lo = gs_go_mark_utilization(x, H.go_mark_faulted, 1.0);
+        hi = gs_go_mark_utilization(x, H.go_mark_faulted, 0.0);
     }
     CHECK(u >= lo - 1e-12 && u <= hi + 1e-12);
-    CHECK(H.go_mark_fresh >= 0 && H.go_mark_fresh <= 1);
     x = (double)H.go_mark_grown_bytes / (double)gs_go_scan_work(&H.go_program);
     CHECK_OK(gs_go_pacer_next(&before, x * u / (1.0 - u)));
     CHECK(before.cons_mark == H.go_pacer.cons_mark && before.integral == H.go_pacer.integral);
-    return H.go_mark_fresh;
+    return H.go_mark_faulted;
 }
 
-/* With draws on, a mark's utilization follows the share of its growth
- * that took the heap past where any earlier mark had ended
- * (go_mark_fresh): the first marks of a new heap grow it, on fresh
- * pages, which the program writes (go_faulted_bytes); once collections
- * have freed enough, the heap stays below its earlier height and reuses
- * written pages; after debug.FreeOSMemory both start again. Arrays the
- * program leaves unwritten fault in nothing, until the heap reuses their
- * pages (Go zeroes a span used before). */
+/* With draws on, a mark's utilization follows what faulted in while it
+ * marked (go_faulted_bytes): the first marks of a new heap take fresh
+ * pages, which the program writes; once collections have freed enough,
+ * the heap reuses written pages; after debug.FreeOSMemory they fault in
+ * again. Arrays the program leaves unwritten fault in nothing, until the
+ * heap reuses their pages (Go zeroes a span used before). */
 static void mark_utilization_faults(void)
 {
     enum { SLOTS = 256 };
@@ -2226,23 +2222,17 @@ static void mark_utilization_faults(void)
     CHECK_OK(gs_heap_set_mark_draws(&H, 7));
     CHECK_OK(gs_heap_set_go_program(&H, &prog));
     CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0 && H.go_mark_alloc_bytes == 0);
-    CHECK(H.go_mark_fresh == 0);
     CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) > 0.5);       /* fresh pages */
-    CHECK(H.go_mark_faulted > 0.5);
-    CHECK(H.mark_high_bytes_ > 0);                 /* the heap's height, set */
     for (i = 0; i < 6; i++) one_mark(ring, SLOTS, &at, 64 * KiB);
     CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) < 0.5);       /* reused ones */
-    CHECK(H.go_mark_faulted < 0.5);
     CHECK(H.go_mark_util > gs_go_mark_utilization(
         (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog), 1.0, 0.0));
     for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
     gs_heap_free_os_memory(&H);                           /* given back */
-    CHECK_EQ_U(H.mark_high_bytes_, 0);                  /* a new height */
     CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) > 0.5);
-    CHECK(H.go_mark_faulted > 0.5);
     for (i = 0; i < SLOTS; i++) gs_release(&ring[i]);
     FINISH();
-    CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0 && H.go_mark_fresh == 0);
+    CHECK(H.go_mark_util == 0 && H.go_mark_faulted == 0);
 
     /* unwritten: a new heap's fresh pages stay cold... */
     CHECK_OK(gs_heap_set_gc(&H, GS_GC_GO, 100));
@@ -2250,12 +2240,8 @@ static void mark_utilization_faults(void)
     CHECK_OK(gs_heap_set_mark_draws(&H, 7));
     CHECK_OK(gs_heap_set_go_program(&H, &prog));
     CHECK_OK(gs_heap_set_unwritten(&H, 1));
-    one_mark(ring, SLOTS, &at, 64 * KiB);
-    CHECK(H.go_mark_faulted == 0);
+    CHECK(one_mark(ring, SLOTS, &at, 64 * KiB) == 0);
     CHECK_EQ_U(H.go_faulted_bytes, 0);
-    /* memory nobody writes stays cold: the heap's height stays where it
-     * was, so the mark that writes those pages counts them fresh */
-    CHECK_EQ_U(H.mark_high_bytes_, 0);
     /* taken into use unwritten, every page of it: drawn as such */
     CHECK(H.go_unwritten_bytes > 0);
     CHECK(H.go_mark_unwritten > 0.5);
@@ -2357,84 +2343,11 @@ static void utilization_at_growth(void)
     q = (double)(gs_random_next(&draw) >> 11) / (double)(UINT64_C(1) << 53);
     xg = (double)H.go_mark_grown_bytes / (double)gs_go_scan_work(&prog);
     xa = (double)H.go_mark_alloc_bytes / (double)gs_go_scan_work(&prog);
-    want = gs_go_mark_utilization(xg, H.go_mark_fresh, q);
-    other = gs_go_mark_utilization(xa, H.go_mark_fresh, q);
+    want = gs_go_mark_utilization(xg, H.go_mark_faulted, q);
+    other = gs_go_mark_utilization(xa, H.go_mark_faulted, q);
     CHECK(fabs(H.go_mark_util - want) < 1e-12);
     CHECK(fabs(want - other) > 1e-6);
     for (size_t j = 0; j < i && j < 64; j++) gs_release(&s[j]);
-    FINISH();
-}
-
-/* A mark's utilization is drawn at the share of its growth past the
- * trigger that lies above the highest heap an earlier mark ended at since
- * the heap was last given back whole (go_mark_fresh: the share pacer.py
- * reads Go's marks by), not at the share of its allocation that fell on
- * pages not written since (go_mark_faulted). A program that keeps one
- * 16 KiB copy of each 32 KiB source it drops grows its heap past every
- * earlier mark's end while it reuses the sources' freed pages, so the
- * two shares part; given back, the heap starts its height again. */
-static void utilization_at_height(void)
-{
-    enum { KEPT = 2048 };
-    static gs_slice_t kept[KEPT];
-    const gs_go_program_t prog = {249592, 70736, 43656, 18312, 64 * KiB, 0};
-    gs_slice_t src;
-    size_t nk = 0, high = 0, steps = 0, parted = 0;
-    start(GS_GC_GO, 100);
-    /* the scavenger never works: freed pages stay resident */
-    CHECK_OK(gs_heap_set_scavenger_pace(&H, UINT64_C(1) << 62, 0));
-    CHECK_OK(gs_heap_set_mark_draws(&H, 7));
-    CHECK_OK(gs_heap_set_go_program(&H, &prog));
-    for (int given_back = 0; given_back < 2; given_back++) {
-        for (int cycle = 0; cycle < 10; cycle++) {
-            uint64_t cycles, draw = 0;
-            size_t trig, grown, end, from;
-            double fresh;
-            while (!H.gc_marking) {                /* up to the trigger */
-                CHECK(++steps < 200000);
-                CHECK_OK(gs_make(&H, 1, 32 * KiB, 32 * KiB, &src));
-                memset(src.data, 0x5a, 32 * KiB);
-                gs_release(&src);
-                if (nk == KEPT) break;
-                CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &kept[nk]));
-                memset(kept[nk++].data, 0x5a, 16 * KiB);
-            }
-            if (nk == KEPT) break;
-            trig = H.go_trigger_bytes;
-            cycles = H.gc_cycles;
-            while (H.gc_cycles == cycles && nk < KEPT) {  /* through the mark */
-                CHECK(++steps < 200000);
-                draw = H.mark_draw_;     /* the stream as the allocation starts */
-                CHECK_OK(gs_make(&H, 1, 16 * KiB, 16 * KiB, &kept[nk]));
-                memset(kept[nk++].data, 0x5a, 16 * KiB);
-            }
-            if (H.gc_cycles == cycles) break;
-            grown = H.go_mark_grown_bytes;
-            CHECK(grown > 0);
-            end = trig + grown;
-            from = trig > high ? trig : high;
-            fresh = end > from ? (double)(end - from) / (double)grown : 0;
-            CHECK(fabs(H.go_mark_fresh - fresh) < 1e-12);
-            if (given_back && cycle == 0) CHECK(H.go_mark_fresh == 1.0);
-            if (end > high) high = end;
-            if (H.go_mark_fresh - H.go_mark_faulted > 0.2 &&
-                H.go_mark_alloc_bytes >= H.go_mark_grown_bytes / 2) {
-                const double q =
-                    (double)(gs_random_next(&draw) >> 11) / (double)(UINT64_C(1) << 53);
-                const double x = (double)grown / (double)gs_go_scan_work(&prog);
-                CHECK(fabs(H.go_mark_util - gs_go_mark_utilization(x, H.go_mark_fresh, q)) <
-                      1e-12);
-                CHECK(fabs(H.go_mark_util - gs_go_mark_utilization(x, H.go_mark_faulted, q)) >
-                      1e-6);
-                parted++;
-            }
-        }
-        for (size_t j = 0; j < nk; j++) gs_release(&kept[j]);
-        nk = 0;
-        gs_heap_free_os_memory(&H);          /* given back: a new height */
-        high = 0;
-    }
-    CHECK(parted > 0);
     FINISH();
 }
 
@@ -2920,7 +2833,6 @@ int main(int argc, char **argv)
         CHECK_CASE(waited_mark_feeds),
         CHECK_CASE(mark_from_trigger),
         CHECK_CASE(utilization_at_growth),
-        CHECK_CASE(utilization_at_height),
         CHECK_CASE(preempted_mark_ends),
         CHECK_CASE(mark_utilization_faults),
         CHECK_CASE(mark_utilization_seeded),
