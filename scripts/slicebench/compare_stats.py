@@ -235,6 +235,49 @@ def level_shares(base, new):
     return Levels(float(stats.fisher_exact(table)[1]), a_high, b_high, cut)
 
 
+def two_group_cut(logs):
+    """The cut that splits logs into the two groups with the largest
+    variance between them (Otsu's threshold, in one dimension): the
+    midpoint of the two neighbouring sorted values it falls between; None
+    with fewer than 2 values or all of them equal. Unlike level_shares'
+    widest gap, it needs no empty stretch between the groups: values may
+    lie between them."""
+    v = sorted(logs)
+    n = len(v)
+    if n < 2 or v[0] == v[-1]:
+        return None
+    total, below = math.fsum(v), 0.0
+    best, cut = -1.0, None
+    for i in range(1, n):                      # v[:i] below, v[i:] above
+        below += v[i - 1]
+        if v[i] == v[i - 1]:
+            continue                            # no cut between equals
+        m0, m1 = below / i, (total - below) / (n - i)
+        between = i * (n - i) * (m0 - m1) ** 2
+        if between > best:
+            best, cut = between, (v[i - 1] + v[i]) / 2.0
+    return cut
+
+
+def group_shares(base, new):
+    """Levels(p, base_high, new_high, log_cut) of base and new cut into two
+    groups at two_group_cut of their logs pooled, when a side has values
+    in both groups, else None: p is Fisher's exact two-sided p on how many
+    of each side's values lie above the cut. All values positive."""
+    if len(base) < 2 or len(new) < 2:
+        return None
+    a = [math.log(x) for x in base]
+    b = [math.log(x) for x in new]
+    cut = two_group_cut(a + b)
+    if cut is None:
+        return None
+    a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
+    if not (0 < a_high < len(a) or 0 < b_high < len(b)):
+        return None           # neither side visits both: a clean shift
+    table = [[len(a) - a_high, a_high], [len(b) - b_high, b_high]]
+    return Levels(float(stats.fisher_exact(table)[1]), a_high, b_high, cut)
+
+
 def level_split(base, new):
     """Fisher's exact p on the level counts when base and new split over
     two levels as the module's docstring says, else None."""

@@ -26,13 +26,15 @@ Go of such runs is the same Go, which agrees with itself.
 Each count holds medians; a case whose processes land on one of two
 levels can agree in its medians and still land on the upper one in very
 different shares on the two sides. So the tally also pools every
-process of each side over the runs and, for each figure whose processes
-fall on two levels further apart than the check's bounds (the upper
-level's median over 1.25 x the lower's, and for the peak 1 MiB over
-it), holds the model's share on the upper level to Go's (Fisher's exact
-test on the processes above and below the gap, compare_stats.
-level_shares, Holm over those figures); a share that differs at 5 % is
-listed.
+process of each side over the runs, cuts each figure's processes into
+the two groups that differ most (compare_stats.two_group_cut: processes
+may lie between the levels, as where a level is a matter of timing),
+and, for each figure whose two levels (the groups' medians) lie further
+apart than the check's bounds (the upper one over 1.25 x the lower,
+and for the peak 1 MiB over it), holds the model's share on the upper
+level to Go's (Fisher's exact test on the processes above and below the
+cut, compare_stats.group_shares, Holm over those figures); a share that
+differs at 5 % is listed.
 
 Only the cases every run has are counted, and runs are held to one another
 only when their model results record the same transparent huge page state
@@ -172,14 +174,17 @@ def tally(runs, go_runs=None):
 def pooled_levels(model_rows, go_rows):
     """[(case key, figure, Levels, Holm p, Go's count, the model's,
     (lower level's median, upper's))] for every case and figure
-    (LEVEL_COLUMNS) whose processes, Go's and the model's together, fall
-    on two levels (compare_stats.level_shares, Go as base) further apart
-    than the check's bounds (gcvsgo.in_bounds, the 1 MiB floor for the
-    peak): two levels closer than that are a step the bounds allow, not a
-    figure that lands on one or the other. Figures with a value not above
-    zero are left out. A figure whose processes split about half and half
-    on both sides may not count as on two levels: the spread about each
-    side's median then spans the gap (compare_stats.level_shares)."""
+    (LEVEL_COLUMNS) whose processes, Go's and the model's together, cut
+    into two groups (compare_stats.group_shares, Go as base), fall on two
+    levels further apart than the check's bounds (gcvsgo.in_bounds, the 1
+    MiB floor for the peak): two levels closer than that are a step the
+    bounds allow, not a figure that lands on one or the other. Figures
+    with a value not above zero are left out. (Until 2026-11-29 the cut
+    was the widest gap between neighbouring processes, compare_stats.
+    level_shares, which found no levels where processes lie between
+    them: copy and append-nil at 32 KiB, k = N/2, GOGC 100, whose
+    processes land under 51 MiB in about a quarter of the model's and
+    half of Go's.)"""
     def values(rows):
         d = collections.defaultdict(list)
         for r in rows:
@@ -193,7 +198,7 @@ def pooled_levels(model_rows, go_rows):
     for key in sorted(set(m) & set(g)):
         if min(m[key]) <= 0 or min(g[key]) <= 0:
             continue
-        levels = compare_stats.level_shares(g[key], m[key])
+        levels = compare_stats.group_shares(g[key], m[key])
         if levels is None:
             continue
         both = m[key] + g[key]

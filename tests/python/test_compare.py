@@ -114,6 +114,26 @@ class TestStats(unittest.TestCase):
         self.assertEqual(mi(range(1, 12), 0.95), (2, 10))
         self.assertEqual(mi(range(1, 12), 0.90), (3, 9))
 
+    def test_two_group_cut(self):
+        cut = compare_stats.two_group_cut
+        self.assertIsNone(cut([]))
+        self.assertIsNone(cut([1.0]))
+        self.assertIsNone(cut([2.0, 2.0, 2.0]))
+        self.assertEqual(cut([1.0, 3.0]), 2.0)
+        # two groups with values between them: the cut that parts them most
+        self.assertEqual(cut([0.0, 0.1, 0.2, 0.5, 0.9, 1.0, 1.1]), 0.7)
+        self.assertEqual(cut([1.0, 1.0, 1.0, 5.0]), 3.0)   # never between equals
+        # group_shares: the counts above the cut, Fisher's p on them
+        base = [math.exp(x) for x in [0.0, 0.1, 0.2, 0.9, 1.0]]
+        new = [math.exp(x) for x in [0.1, 0.9, 1.0, 1.0, 1.1]]
+        lv = compare_stats.group_shares(base, new)
+        self.assertEqual((lv.base_high, lv.new_high), (2, 4))
+        from scipy import stats
+        self.assertAlmostEqual(lv.p, stats.fisher_exact([[3, 2], [1, 4]])[1])
+        # a clean shift, every value of each side on one side of the cut
+        self.assertIsNone(compare_stats.group_shares([1.0, 1.1], [5.0, 5.5]))
+        self.assertIsNone(compare_stats.group_shares([1.0], [5.0, 5.5]))
+
     def test_level_shares(self):
         ls = compare_stats.level_shares
         # Go's processes on the upper level in 10 of 15, the model's in 1:
