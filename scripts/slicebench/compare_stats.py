@@ -59,7 +59,15 @@ level_shares(base, new)
     both, with the counts and the cut. Two samples can agree in their
     medians and still land on the upper level in very different shares
     (one process in 7 against one in 2); pooled over many runs, this is
-    what tells them apart.
+    what tells them apart when nothing lies between the levels.
+
+group_shares(base, new)
+    The same counts with the samples split into the two groups that
+    differ most (two_groups: Otsu's threshold on the logs), when those
+    groups stand apart (GROUP_SEPARATION), with nothing needed between
+    them but some may lie there: a level that a process reaches or not
+    by timing leaves processes between. What gc-vs-go --tally pools
+    (gcvsgo_tally.pooled_levels); compare.py's level_split keeps the gap.
 
 holm(pvalues)
     Holm's step-down adjustment: adjusted p-values such that rejecting
@@ -110,6 +118,10 @@ MEDIAN_SE = 1.2533
 # Two levels: a gap between neighbouring log times this many times the
 # robust t-test's sigma (see level_split).
 LEVEL_GAP = 4.0
+# Two groups (group_shares): the variance between them at least this share
+# of the whole, above what one spread cut in two gives (0.64 for a normal
+# law, 0.75 for a uniform one)
+GROUP_SEPARATION = 0.8
 # Above this many samples in total, U's null distribution is approximated.
 EXACT_U_LIMIT = 60
 # Above this many pairs (3000 x 3000 samples) the Hodges-Lehmann estimate is
@@ -117,8 +129,8 @@ EXACT_U_LIMIT = 60
 PAIRS_LIMIT = 9_000_000
 
 
-# level_shares' answer: Fisher's p, each side's count above the cut, the
-# cut's log
+# level_shares' and group_shares' answer: Fisher's p, each side's count
+# above the cut, the cut's log
 Levels = collections.namedtuple("Levels", "p base_high new_high log_cut")
 
 
@@ -235,42 +247,48 @@ def level_shares(base, new):
     return Levels(float(stats.fisher_exact(table)[1]), a_high, b_high, cut)
 
 
-def two_group_cut(logs):
-    """The cut that splits logs into the two groups with the largest
-    variance between them (Otsu's threshold, in one dimension): the
-    midpoint of the two neighbouring sorted values it falls between; None
-    with fewer than 2 values or all of them equal. Unlike level_shares'
-    widest gap, it needs no empty stretch between the groups: values may
-    lie between them."""
+def two_groups(logs):
+    """(cut, separation) of logs split into the two groups with the largest
+    variance between them (Otsu's threshold, in one dimension): cut the
+    largest value of the lower group (a value is in the upper group when
+    it is above the cut), separation that variance between the groups
+    over the whole variance (0 to 1: 1 for two levels with nothing
+    between or about them, at most about 0.75 to 0.8 for a spread with one
+    peak, normal or uniform); None with fewer than 2 values or all of
+    them equal. Unlike level_shares' widest gap, it needs no empty stretch
+    between the groups: values may lie between them."""
     v = sorted(logs)
     n = len(v)
     if n < 2 or v[0] == v[-1]:
         return None
+    mean = math.fsum(v) / n
+    whole = math.fsum((x - mean) ** 2 for x in v) / n
     total, below = math.fsum(v), 0.0
     best, cut = -1.0, None
     for i in range(1, n):                      # v[:i] below, v[i:] above
         below += v[i - 1]
-        if v[i] == v[i - 1]:
-            continue                            # no cut between equals
-        m0, m1 = below / i, (total - below) / (n - i)
-        between = i * (n - i) * (m0 - m1) ** 2
+        w0, w1 = i / n, (n - i) / n
+        between = w0 * w1 * (below / i - (total - below) / (n - i)) ** 2
         if between > best:
-            best, cut = between, (v[i - 1] + v[i]) / 2.0
-    return cut
+            best, cut = between, v[i - 1]
+    return cut, min(1.0, best / whole)
 
 
 def group_shares(base, new):
-    """Levels(p, base_high, new_high, log_cut) of base and new cut into two
-    groups at two_group_cut of their logs pooled, when a side has values
-    in both groups, else None: p is Fisher's exact two-sided p on how many
-    of each side's values lie above the cut. All values positive."""
+    """Levels(p, base_high, new_high, log_cut) of base and new split into
+    two groups by two_groups of their logs pooled, when the groups stand
+    apart (separation at least GROUP_SEPARATION: not one spread cut in
+    two) and a side has values in both, else None: p is Fisher's exact
+    two-sided p on how many of each side's values lie above the cut. All
+    values positive."""
     if len(base) < 2 or len(new) < 2:
         return None
     a = [math.log(x) for x in base]
     b = [math.log(x) for x in new]
-    cut = two_group_cut(a + b)
-    if cut is None:
+    groups = two_groups(a + b)
+    if groups is None or groups[1] < GROUP_SEPARATION:
         return None
+    cut = groups[0]
     a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
     if not (0 < a_high < len(a) or 0 < b_high < len(b)):
         return None           # neither side visits both: a clean shift

@@ -26,10 +26,12 @@ Go of such runs is the same Go, which agrees with itself.
 Each count holds medians; a case whose processes land on one of two
 levels can agree in its medians and still land on the upper one in very
 different shares on the two sides. So the tally also pools every
-process of each side over the runs, cuts each figure's processes into
-the two groups that differ most (compare_stats.two_group_cut: processes
+process of each side over the runs, splits each figure's processes into
+the two groups that differ most (compare_stats.two_groups: processes
 may lie between the levels, as where a level is a matter of timing),
-and, for each figure whose two levels (the groups' medians) lie further
+and, for each figure whose groups stand apart (not one spread cut in
+two, compare_stats.GROUP_SEPARATION) and whose two levels (the groups'
+medians) lie further
 apart than the check's bounds (the upper one over 1.25 x the lower,
 and for the peak 1 MiB over it), holds the model's share on the upper
 level to Go's (Fisher's exact test on the processes above and below the
@@ -174,17 +176,18 @@ def tally(runs, go_runs=None):
 def pooled_levels(model_rows, go_rows):
     """[(case key, figure, Levels, Holm p, Go's count, the model's,
     (lower level's median, upper's))] for every case and figure
-    (LEVEL_COLUMNS) whose processes, Go's and the model's together, cut
-    into two groups (compare_stats.group_shares, Go as base), fall on two
-    levels further apart than the check's bounds (gcvsgo.in_bounds, the 1
+    (LEVEL_COLUMNS) whose processes, Go's and the model's together, split
+    into two groups that stand apart (compare_stats.group_shares, Go as
+    base), fall on two levels further apart than the check's bounds
+    (gcvsgo.in_bounds, the 1
     MiB floor for the peak): two levels closer than that are a step the
     bounds allow, not a figure that lands on one or the other. Figures
     with a value not above zero are left out. (Until 2026-11-29 the cut
     was the widest gap between neighbouring processes, compare_stats.
     level_shares, which found no levels where processes lie between
     them: copy and append-nil at 32 KiB, k = N/2, GOGC 100, whose
-    processes land under 51 MiB in about a quarter of the model's and
-    half of Go's.)"""
+    processes land on the lower level in about a quarter of the model's
+    and half of Go's.)"""
     def values(rows):
         d = collections.defaultdict(list)
         for r in rows:

@@ -114,25 +114,50 @@ class TestStats(unittest.TestCase):
         self.assertEqual(mi(range(1, 12), 0.95), (2, 10))
         self.assertEqual(mi(range(1, 12), 0.90), (3, 9))
 
-    def test_two_group_cut(self):
-        cut = compare_stats.two_group_cut
-        self.assertIsNone(cut([]))
-        self.assertIsNone(cut([1.0]))
-        self.assertIsNone(cut([2.0, 2.0, 2.0]))
-        self.assertEqual(cut([1.0, 3.0]), 2.0)
-        # two groups with values between them: the cut that parts them most
-        self.assertEqual(cut([0.0, 0.1, 0.2, 0.5, 0.9, 1.0, 1.1]), 0.7)
-        self.assertEqual(cut([1.0, 1.0, 1.0, 5.0]), 3.0)   # never between equals
-        # group_shares: the counts above the cut, Fisher's p on them
-        base = [math.exp(x) for x in [0.0, 0.1, 0.2, 0.9, 1.0]]
-        new = [math.exp(x) for x in [0.1, 0.9, 1.0, 1.0, 1.1]]
+    def test_two_groups(self):
+        groups = compare_stats.two_groups
+        self.assertIsNone(groups([]))
+        self.assertIsNone(groups([1.0]))
+        self.assertIsNone(groups([2.0, 2.0, 2.0]))
+        self.assertEqual(groups([1.0, 3.0]), (1.0, 1.0))
+        cut, sep = groups([1.0, 1.0, 1.0, 5.0])
+        self.assertEqual((cut, sep), (1.0, 1.0))
+        # two levels of 15 (0-0.028 and 0.33-0.358) and one value far
+        # above (0.72): the widest gap sets that one apart, the two groups
+        # that differ most are the levels
+        low = [i * 0.002 for i in range(15)]
+        logs = low + [0.33 + x for x in low] + [0.72]
+        cut, sep = groups(logs)
+        self.assertEqual(cut, low[-1])
+        self.assertGreater(sep, compare_stats.GROUP_SEPARATION)
+        gap = compare_stats.level_shares([math.exp(x) for x in logs[:16]],
+                                         [math.exp(x) for x in logs[16:]])
+        self.assertGreater(gap.log_cut, 0.358)
+        # one spread with one peak, wider than any bounds, is not two groups
+        # that stand apart: its separation stays under the threshold
+        rng = random.Random(5)
+        normal = [rng.gauss(0.0, 0.5) for _ in range(200)]
+        uniform = [i / 199 for i in range(200)]
+        for spread in (normal, uniform):
+            self.assertLess(groups(spread)[1], compare_stats.GROUP_SEPARATION)
+
+    def test_group_shares(self):
+        from scipy import stats
+        base = [math.exp(x) for x in [0.0, 0.02, 0.05, 0.8, 0.9]]
+        new = [math.exp(x) for x in [0.01, 0.85, 0.9, 0.95, 1.0]]
         lv = compare_stats.group_shares(base, new)
         self.assertEqual((lv.base_high, lv.new_high), (2, 4))
-        from scipy import stats
         self.assertAlmostEqual(lv.p, stats.fisher_exact([[3, 2], [1, 4]])[1])
+        # a side with one value has no share to hold
+        self.assertIsNone(compare_stats.group_shares([1.0], [1.0, 5.0]))
         # a clean shift, every value of each side on one side of the cut
         self.assertIsNone(compare_stats.group_shares([1.0, 1.1], [5.0, 5.5]))
-        self.assertIsNone(compare_stats.group_shares([1.0], [5.0, 5.5]))
+        # one spread, the two sides drawn from it in other proportions: no
+        # levels to hold shares on
+        rng = random.Random(7)
+        one = [math.exp(rng.gauss(0.0, 0.3)) for _ in range(90)]
+        shifted = [x * 1.1 for x in one]
+        self.assertIsNone(compare_stats.group_shares(one, shifted))
 
     def test_level_shares(self):
         ls = compare_stats.level_shares
