@@ -267,6 +267,8 @@ def two_groups(logs):
     best, cut = -1.0, None
     for i in range(1, n):                      # v[:i] below, v[i:] above
         below += v[i - 1]
+        if v[i] == v[i - 1]:
+            continue        # no cut between equal values: "above" is exact
         w0, w1 = i / n, (n - i) / n
         between = w0 * w1 * (below / i - (total - below) / (n - i)) ** 2
         if between > best:
