@@ -239,7 +239,13 @@ def level_shares(base, new):
     gap, i = max((pooled[j + 1] - pooled[j], j) for j in range(len(pooled) - 1))
     if gap <= LEVEL_GAP * sigma:          # also no gap at all
         return None
-    cut = (pooled[i] + pooled[i + 1]) / 2.0
+    return _shares_at(a, b, (pooled[i] + pooled[i + 1]) / 2.0)
+
+
+def _shares_at(a, b, cut):
+    """Levels of logs a and b cut at `cut` (above it: the upper level),
+    or None when neither side has values on both sides of it (a clean
+    shift)."""
     a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
     if not (0 < a_high < len(a) or 0 < b_high < len(b)):
         return None           # neither side visits both: a clean shift
@@ -261,9 +267,8 @@ def two_groups(logs):
     n = len(v)
     if n < 2 or v[0] == v[-1]:
         return None
-    mean = math.fsum(v) / n
-    whole = math.fsum((x - mean) ** 2 for x in v) / n
     total, below = math.fsum(v), 0.0
+    whole = math.fsum((x - total / n) ** 2 for x in v) / n
     best, cut = -1.0, None
     for i in range(1, n):                      # v[:i] below, v[i:] above
         below += v[i - 1]
@@ -290,12 +295,7 @@ def group_shares(base, new):
     groups = two_groups(a + b)
     if groups is None or groups[1] < GROUP_SEPARATION:
         return None
-    cut = groups[0]
-    a_high, b_high = sum(x > cut for x in a), sum(x > cut for x in b)
-    if not (0 < a_high < len(a) or 0 < b_high < len(b)):
-        return None           # neither side visits both: a clean shift
-    table = [[len(a) - a_high, a_high], [len(b) - b_high, b_high]]
-    return Levels(float(stats.fisher_exact(table)[1]), a_high, b_high, cut)
+    return _shares_at(a, b, groups[0])
 
 
 def level_split(base, new):

@@ -31,12 +31,11 @@ the two groups that differ most (compare_stats.two_groups: processes
 may lie between the levels, as where a level is a matter of timing),
 and, for each figure whose groups stand apart (not one spread cut in
 two, compare_stats.GROUP_SEPARATION) and whose two levels (the groups'
-medians) lie further
-apart than the check's bounds (the upper one over 1.25 x the lower,
-and for the peak 1 MiB over it), holds the model's share on the upper
-level to Go's (Fisher's exact test on the processes above and below the
-cut, compare_stats.group_shares, Holm over those figures); a share that
-differs at 5 % is listed.
+medians) lie further apart than the check's bounds (the upper one over
+1.25 x the lower, and for the peak 1 MiB over it), holds the model's
+share on the upper level to Go's (Fisher's exact test on the processes
+above and below the cut, compare_stats.group_shares, Holm over those
+figures); a share that differs at 5 % is listed.
 
 Only the cases every run has are counted, and runs are held to one another
 only when their model results record the same transparent huge page state
@@ -179,10 +178,9 @@ def pooled_levels(model_rows, go_rows):
     (LEVEL_COLUMNS) whose processes, Go's and the model's together, split
     into two groups that stand apart (compare_stats.group_shares, Go as
     base), fall on two levels further apart than the check's bounds
-    (gcvsgo.in_bounds, the 1
-    MiB floor for the peak): two levels closer than that are a step the
-    bounds allow, not a figure that lands on one or the other. Figures
-    with a value not above zero are left out. (Until 2026-11-29 the cut
+    (gcvsgo.in_bounds, the 1 MiB floor for the peak): two levels closer
+    than that are a step the bounds allow, not a figure that lands on one
+    or the other. Figures with a value not above zero are left out. (Until 2026-11-29 the cut
     was the widest gap between neighbouring processes, compare_stats.
     level_shares, which found no levels where processes lie between
     them: copy and append-nil at 32 KiB, k = N/2, GOGC 100, whose
